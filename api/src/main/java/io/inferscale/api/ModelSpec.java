@@ -1,0 +1,196 @@
+package io.inferscale.api;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The model an endpoint serves: its name and version, the container image that serves it, where its
+ * artifacts live, the port the server listens on and its environment.
+ *
+ * <p>Environment values may hold secrets: {@link #toString()} prints only their names.
+ */
+public final class ModelSpec {
+
+    private final String name;
+    private final String version;
+    private final String image;
+    private final String artifactUri;
+    private final Integer port;
+    private final Map<String, String> env;
+    private final String healthPath;
+    private final String predictPath;
+
+    private ModelSpec(Builder b) {
+        this.name = Objects.requireNonNull(b.name, "model name");
+        this.version = b.version;
+        this.image = b.image;
+        this.artifactUri = b.artifactUri;
+        this.port = b.port;
+        this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+        this.healthPath = b.healthPath;
+        this.predictPath = b.predictPath;
+    }
+
+    /** A builder for a model with the given name. */
+    public static Builder builder(String name) {
+        return new Builder().name(name);
+    }
+
+    /** A builder starting from this model. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.version = version;
+        b.image = image;
+        b.artifactUri = artifactUri;
+        b.port = port;
+        b.env.putAll(env);
+        b.healthPath = healthPath;
+        b.predictPath = predictPath;
+        return b;
+    }
+
+    /** The model's name, e.g. {@code my-ml-model}. */
+    public String name() {
+        return name;
+    }
+
+    /** The model's version, e.g. {@code v1}. */
+    public Optional<String> version() {
+        return Optional.ofNullable(version);
+    }
+
+    /** The serving container image, e.g. {@code registry.example.com/my-ml-model:v1}. */
+    public Optional<String> image() {
+        return Optional.ofNullable(image);
+    }
+
+    /** Where the model artifacts live, e.g. {@code s3://bucket/model.tar.gz} or {@code gs://bucket/model/}. */
+    public Optional<String> artifactUri() {
+        return Optional.ofNullable(artifactUri);
+    }
+
+    /** The port the serving container listens on; backends document their default (usually 8080). */
+    public Optional<Integer> port() {
+        return Optional.ofNullable(port);
+    }
+
+    /** Environment of the serving container, in the order given. Values may be secrets. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** HTTP path that answers 200 when the server is ready, e.g. {@code /health}. */
+    public Optional<String> healthPath() {
+        return Optional.ofNullable(healthPath);
+    }
+
+    /** HTTP path that serves predictions, e.g. {@code /predict}. */
+    public Optional<String> predictPath() {
+        return Optional.ofNullable(predictPath);
+    }
+
+    /** {@code name:version}, or the name alone when there is no version. */
+    public String reference() {
+        return version == null ? name : name + ":" + version;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelSpec m && name.equals(m.name) && Objects.equals(version, m.version)
+                && Objects.equals(image, m.image) && Objects.equals(artifactUri, m.artifactUri)
+                && Objects.equals(port, m.port) && env.equals(m.env) && Objects.equals(healthPath, m.healthPath)
+                && Objects.equals(predictPath, m.predictPath);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, version, image, artifactUri, port, env, healthPath, predictPath);
+    }
+
+    /** Prints environment variable names only, never their values. */
+    @Override
+    public String toString() {
+        return "ModelSpec{name=" + name + ", version=" + version + ", image=" + image + ", artifactUri=" + artifactUri
+                + ", port=" + port + ", env=" + env.keySet() + ", healthPath=" + healthPath
+                + ", predictPath=" + predictPath + "}";
+    }
+
+    /** Builds a {@link ModelSpec}. */
+    public static final class Builder {
+        private String name;
+        private String version;
+        private String image;
+        private String artifactUri;
+        private Integer port;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private String healthPath;
+        private String predictPath;
+
+        private Builder() {
+        }
+
+        /** The model's name (required). */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The model's version, or {@code null}. */
+        public Builder version(String version) {
+            this.version = version;
+            return this;
+        }
+
+        /** The serving container image, or {@code null}. */
+        public Builder image(String image) {
+            this.image = image;
+            return this;
+        }
+
+        /** Where the model artifacts live, or {@code null}. */
+        public Builder artifactUri(String artifactUri) {
+            this.artifactUri = artifactUri;
+            return this;
+        }
+
+        /** The serving port, or {@code null} for the backend's default. */
+        public Builder port(Integer port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Adds one environment variable. */
+        public Builder env(String name, String value) {
+            env.put(Objects.requireNonNull(name, "env name"), Objects.requireNonNull(value, "env value of " + name));
+            return this;
+        }
+
+        /** Replaces the environment. */
+        public Builder env(Map<String, String> env) {
+            this.env.clear();
+            env.forEach(this::env);
+            return this;
+        }
+
+        /** The readiness path, or {@code null}. */
+        public Builder healthPath(String healthPath) {
+            this.healthPath = healthPath;
+            return this;
+        }
+
+        /** The prediction path, or {@code null}. */
+        public Builder predictPath(String predictPath) {
+            this.predictPath = predictPath;
+            return this;
+        }
+
+        /** The model. */
+        public ModelSpec build() {
+            return new ModelSpec(this);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.inferscale.api.backend;
+
+import io.inferscale.api.BackendException;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.validation.EndpointValidator;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.Suggestions;
+import io.inferscale.api.validation.ValidationReport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One deployment target (a cluster, an account and region, a project and location), created by a
+ * {@link BackendProvider}. Every operation that takes an endpoint validates it first, including this
+ * backend's capabilities and options, and throws {@link InvalidEndpointException} before any call to
+ * the cloud. Cloud failures surface as {@link BackendException}.
+ *
+ * <p>Implementations are thread-safe. Close the backend to release its clients.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** The backend id, e.g. {@code kubernetes}. */
+    String id();
+
+    /** What this backend honours, with this configuration. */
+    Capabilities capabilities();
+
+    /** The options this backend reads from {@code spec.backends.<id>}; others are rejected by name. */
+    default List<OptionKey> optionKeys() {
+        return List.of();
+    }
+
+    /**
+     * Every problem with an endpoint on this backend: the neutral rules, unsupported or approximated
+     * features, and unknown options under {@code spec.backends.<id>}. Pure: no I/O. Implementations
+     * add their own rules to this default and keep it.
+     */
+    default ValidationReport validate(InferenceEndpoint endpoint) {
+        List<Problem> unknown = new ArrayList<>();
+        List<String> names = optionKeys().stream().map(OptionKey::name).toList();
+        for (String key : endpoint.backends().of(id()).keySet()) {
+            if (!names.contains(key)) {
+                unknown.add(Problem.error("spec.backends." + id() + "." + key, "unknown option for backend '" + id() + "'"
+                        + Suggestions.didYouMean(key, names) + (names.isEmpty() ? "; this backend reads no options"
+                        : "; known options: " + String.join(", ", names))));
+            }
+        }
+        return EndpointValidator.validate(endpoint)
+                .and(capabilities().check(endpoint, id()))
+                .and(ValidationReport.of(unknown));
+    }
+
+    /**
+     * Validates and throws when there are errors.
+     *
+     * @return the report, which may hold warnings
+     * @throws InvalidEndpointException when the endpoint has errors on this backend
+     */
+    default ValidationReport requireValid(InferenceEndpoint endpoint) {
+        ValidationReport report = validate(endpoint);
+        report.throwIfErrors("endpoint '" + endpoint.name() + "' on backend '" + id() + "'");
+        return report;
+    }
+
+    /**
+     * The native desired state, offline: no credentials or network needed.
+     *
+     * @throws InvalidEndpointException when the endpoint is invalid on this backend
+     */
+    Rendering render(InferenceEndpoint endpoint);
+
+    /**
+     * The ordered changes that {@link #apply} would make. Only reads.
+     *
+     * @throws InvalidEndpointException when the endpoint is invalid on this backend
+     * @throws BackendException         when the live state cannot be read
+     */
+    Plan plan(InferenceEndpoint endpoint);
+
+    /**
+     * Creates or updates the endpoint. Idempotent: applying an unchanged endpoint makes no write calls.
+     * Returns once the changes are accepted, not necessarily ready; see {@link #awaitReady}.
+     *
+     * @throws InvalidEndpointException when the endpoint is invalid on this backend
+     * @throws BackendException         when the backend refuses or fails
+     */
+    ApplyResult apply(InferenceEndpoint endpoint);
+
+    /** The status of one endpoint, or empty when it does not exist. */
+    Optional<EndpointStatus> get(String name);
+
+    /** The status of every endpoint this backend manages (created by InferScale), sorted by name. */
+    List<EndpointStatus> list();
+
+    /**
+     * The status of one endpoint.
+     *
+     * @throws BackendException with {@link BackendException.Reason#NOT_FOUND} when it does not exist
+     */
+    default EndpointStatus status(String name) {
+        return get(name).orElseThrow(() -> BackendException.notFound(id(), name));
+    }
+
+    /**
+     * Waits until the endpoint is ready.
+     *
+     * @param timeout how long to wait at most
+     * @return the ready status
+     * @throws BackendException {@link BackendException.Reason#TIMEOUT} when not ready in time,
+     *                          {@link BackendException.Reason#FAILED} when the endpoint failed (with the backend's reason),
+     *                          {@link BackendException.Reason#NOT_FOUND} when it does not exist
+     */
+    EndpointStatus awaitReady(String name, Duration timeout);
+
+    /**
+     * Deletes the endpoint and every resource InferScale created for it. Idempotent.
+     *
+     * @return true when something was deleted, false when nothing existed
+     */
+    boolean delete(String name);
+
+    /** Releases clients; the default does nothing. */
+    @Override
+    default void close() {
+    }
+}

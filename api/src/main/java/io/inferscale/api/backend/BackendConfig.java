@@ -1,0 +1,220 @@
+package io.inferscale.api.backend;
+
+import io.inferscale.api.ConfigurationException;
+import io.inferscale.api.validation.Suggestions;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Configuration handed to {@link BackendProvider#create(BackendConfig)}: keys such as
+ * {@code sagemaker.region} or {@code kubernetes.namespace}.
+ *
+ * <p>A key is looked up, in order, in the explicit values (e.g. the CLI's {@code --set key=value}), the
+ * system property {@code inferscale.<key>}, and the environment variable {@code INFERSCALE_<KEY>} where
+ * dots, dashes and camel-case humps become underscores ({@code sagemaker.executionRoleArn} →
+ * {@code INFERSCALE_SAGEMAKER_EXECUTION_ROLE_ARN}). Values of keys that look secret (containing
+ * {@code secret}, {@code password}, {@code token}, {@code credential} or {@code privateKey}) are never printed.
+ */
+public final class BackendConfig {
+
+    private static final BackendConfig EMPTY = new BackendConfig(Map.of(), k -> null, k -> null);
+
+    private final Map<String, String> values;
+    private final UnaryOperator<String> systemProperties;
+    private final UnaryOperator<String> environment;
+
+    private BackendConfig(Map<String, String> values, UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.systemProperties = systemProperties;
+        this.environment = environment;
+    }
+
+    /** No configuration at all (not even the environment). */
+    public static BackendConfig empty() {
+        return EMPTY;
+    }
+
+    /** Exactly the given values; the environment and system properties are not consulted. */
+    public static BackendConfig of(Map<String, String> values) {
+        return new BackendConfig(values, k -> null, k -> null);
+    }
+
+    /** The given values, then system properties, then environment variables. */
+    public static BackendConfig fromEnvironment(Map<String, String> values) {
+        return new BackendConfig(values, System::getProperty, System::getenv);
+    }
+
+    /** System properties, then environment variables. */
+    public static BackendConfig fromEnvironment() {
+        return fromEnvironment(Map.of());
+    }
+
+    /** Explicit values with custom property and environment sources (for tests). */
+    public static BackendConfig of(Map<String, String> values, UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+        return new BackendConfig(values, Objects.requireNonNull(systemProperties), Objects.requireNonNull(environment));
+    }
+
+    /** A copy with one more explicit value (overriding any earlier one). */
+    public BackendConfig with(String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(values);
+        m.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value of " + key));
+        return new BackendConfig(m, systemProperties, environment);
+    }
+
+    /** The environment variable for a key: {@code sagemaker.executionRoleArn} → {@code INFERSCALE_SAGEMAKER_EXECUTION_ROLE_ARN}. */
+    public static String environmentVariable(String key) {
+        StringBuilder sb = new StringBuilder("INFERSCALE_");
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '.' || c == '-') {
+                sb.append('_');
+            } else if (Character.isUpperCase(c) && i > 0 && Character.isLowerCase(key.charAt(i - 1))) {
+                sb.append('_').append(c);
+            } else {
+                sb.append(Character.toUpperCase(c));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The value of a key, from the first source that has it. */
+    public Optional<String> get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            v = systemProperties.apply("inferscale." + key);
+        }
+        if (v == null) {
+            v = environment.apply(environmentVariable(key));
+        }
+        return Optional.ofNullable(v).filter(s -> !s.isBlank());
+    }
+
+    /**
+     * The value of a required key.
+     *
+     * @param why what the key is needed for, for the message
+     * @throws ConfigurationException naming the key and the three ways to set it
+     */
+    public String require(String key, String why) {
+        return get(key).orElseThrow(() -> new ConfigurationException("missing configuration '" + key + "' (" + why
+                + "); set it with --set " + key + "=..., the system property inferscale." + key
+                + " or the environment variable " + environmentVariable(key)));
+    }
+
+    /** A string value or a default. */
+    public String get(String key, String defaultValue) {
+        return get(key).orElse(defaultValue);
+    }
+
+    /** An integer value or a default; a malformed value is an error naming the key. */
+    public int getInt(String key, int defaultValue) {
+        return get(key).map(v -> {
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException("configuration '" + key + "' must be a whole number, got '" + display(key, v) + "'");
+            }
+        }).orElse(defaultValue);
+    }
+
+    /** A boolean value ({@code true}/{@code false}) or a default; anything else is an error naming the key. */
+    public boolean getBoolean(String key, boolean defaultValue) {
+        return get(key).map(v -> switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigurationException("configuration '" + key + "' must be true or false, got '" + display(key, v) + "'");
+        }).orElse(defaultValue);
+    }
+
+    /**
+     * A duration or a default. Accepts {@code 90s}, {@code 5m}, {@code 2h}, {@code 250ms}, a plain number of
+     * seconds, or ISO-8601 ({@code PT5M}).
+     */
+    public Duration getDuration(String key, Duration defaultValue) {
+        return get(key).map(v -> {
+            try {
+                return parseDuration(v);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("configuration '" + key + "' must be a duration such as 90s, 5m or PT5M, got '" + display(key, v) + "'");
+            }
+        }).orElse(defaultValue);
+    }
+
+    /** Parses {@code 90s}, {@code 5m}, {@code 2h}, {@code 250ms}, a plain number of seconds, or ISO-8601. */
+    public static Duration parseDuration(String text) {
+        String v = text.trim();
+        try {
+            if (v.startsWith("P") || v.startsWith("p")) {
+                return Duration.parse(v);
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            char unit = v.isEmpty() ? ' ' : v.charAt(v.length() - 1);
+            String n = Character.isDigit(unit) ? v : v.substring(0, v.length() - 1);
+            long amount = Long.parseLong(n);
+            return switch (unit) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> {
+                    if (Character.isDigit(unit)) {
+                        yield Duration.ofSeconds(amount);
+                    }
+                    throw new IllegalArgumentException("unknown unit in " + text);
+                }
+            };
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException("not a duration: " + text, e);
+        }
+    }
+
+    /** The explicit values (not the environment), keyed by full key. */
+    public Map<String, String> explicitValues() {
+        return values;
+    }
+
+    /**
+     * Checks that every explicit key starting with {@code prefix} is one of {@code known}.
+     *
+     * @throws ConfigurationException naming the unknown key and the closest known one
+     */
+    public void requireKnownKeys(String prefix, Collection<ConfigKey> known) {
+        var names = known.stream().map(ConfigKey::name).toList();
+        for (String k : values.keySet()) {
+            if (k.startsWith(prefix) && !names.contains(k)) {
+                throw new ConfigurationException("unknown configuration '" + k + "'" + Suggestions.didYouMean(k, names)
+                        + "; known keys: " + String.join(", ", names));
+            }
+        }
+    }
+
+    /** True when the key's value must never be printed. */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("secret") || k.contains("password") || k.contains("token") || k.contains("credential")
+                || k.contains("privatekey") || k.contains("private-key") || k.endsWith("key") && !k.endsWith("publickey");
+    }
+
+    private static String display(String key, String value) {
+        return isSecret(key) ? "****" : value;
+    }
+
+    /** Explicit keys with their values; secret values as {@code ****}. */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new TreeMap<>();
+        values.forEach((k, v) -> shown.put(k, display(k, v)));
+        return "BackendConfig" + shown;
+    }
+}

@@ -1,0 +1,585 @@
+package io.inferscale.api.codec;
+
+import io.inferscale.api.Accelerator;
+import io.inferscale.api.AcceleratorType;
+import io.inferscale.api.AutoscalingPolicy;
+import io.inferscale.api.BackendOptions;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.ModelSpec;
+import io.inferscale.api.Quantity;
+import io.inferscale.api.ResourceList;
+import io.inferscale.api.Resources;
+import io.inferscale.api.ScaleToZero;
+import io.inferscale.api.ScalingBehavior;
+import io.inferscale.api.ScalingPolicy;
+import io.inferscale.api.ScalingRules;
+import io.inferscale.api.ScalingTarget;
+import io.inferscale.api.SelectPolicy;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.Severity;
+import io.inferscale.api.validation.ValidationReport;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes the InferenceEndpoint document format: the seed's {@code inference_endpoint.yaml}
+ * ({@code apiVersion: mlops.example.com/v1}, {@code kind: InferenceEndpoint}) and its extensions, in
+ * YAML or JSON.
+ *
+ * <p>Reading is strict and safe: unknown fields are errors naming the field, its line and the closest
+ * known name; wrong types name the field and the expected type; duplicate keys, empty documents and
+ * syntax errors report line and column. Only plain YAML values are accepted (no type tags, so no object
+ * construction); documents over {@link #MAX_DOCUMENT_CHARS} characters, nesting deeper than
+ * {@link #MAX_NESTING_DEPTH} and more than {@link #MAX_ALIASES} aliases fail fast. Every problem is
+ * reported at once in an {@link InvalidEndpointException}.
+ *
+ * <p>Writing produces the canonical field order (the seed's), quantities exactly as they were written,
+ * so a loaded document writes back unchanged.
+ */
+public final class EndpointCodec {
+
+    /** The document's {@code apiVersion}, as the seed writes it. */
+    public static final String API_VERSION = "mlops.example.com/v1";
+    /** The document's {@code kind}. */
+    public static final String KIND = "InferenceEndpoint";
+    /** Largest document accepted, in characters (1 MiB). */
+    public static final int MAX_DOCUMENT_CHARS = 1 << 20;
+    /** Deepest nesting of mappings and lists accepted. */
+    public static final int MAX_NESTING_DEPTH = 32;
+    /** Most aliases ({@code *name}) to collections accepted. */
+    public static final int MAX_ALIASES = 20;
+
+    static final List<String> TOP = List.of("apiVersion", "kind", "metadata", "spec");
+    static final List<String> METADATA = List.of("name", "labels", "annotations");
+    static final List<String> SPEC = List.of("model", "autoscaling", "resources", "backends");
+    static final List<String> MODEL = List.of("name", "version", "image", "artifactUri", "port", "env", "healthPath", "predictPath");
+    static final List<String> AUTOSCALING;
+    static final List<String> BEHAVIOR = List.of("scaleUp", "scaleDown");
+    static final List<String> RULES = List.of("stabilizationWindowSeconds", "policies", "selectPolicy");
+    static final List<String> POLICY = List.of("type", "value", "periodSeconds");
+    static final List<String> SCALE_TO_ZERO = List.of("idleSeconds");
+    static final List<String> RESOURCES = List.of("requests", "limits", "accelerator");
+    static final List<String> RESOURCE_LIST = List.of("cpu", "memory");
+    static final List<String> ACCELERATOR = List.of("type", "count");
+
+    static {
+        List<String> a = new ArrayList<>(List.of("minReplicas", "maxReplicas"));
+        for (TargetType t : TargetType.values()) {
+            a.add(t.field());
+        }
+        a.add("behavior");
+        a.add("scaleToZero");
+        AUTOSCALING = List.copyOf(a);
+    }
+
+    private EndpointCodec() {
+    }
+
+    /**
+     * Reads one endpoint document (YAML or JSON).
+     *
+     * @param text   the document
+     * @param source its name for messages, e.g. the file name
+     * @throws InvalidEndpointException with every problem found, each with its line
+     */
+    public static EndpointDocument read(String text, String source) {
+        if (text.length() > MAX_DOCUMENT_CHARS) {
+            throw invalid(source, new Problem(Severity.ERROR, "", "document is " + text.length()
+                    + " characters; the limit is " + MAX_DOCUMENT_CHARS, 1, 1));
+        }
+        Node root;
+        try {
+            Iterator<Node> docs = yaml().composeAll(new StringReader(text)).iterator();
+            if (!docs.hasNext()) {
+                throw invalid(source, new Problem(Severity.ERROR, "", "empty document: expected an InferenceEndpoint (apiVersion, kind, metadata, spec)", 1, 1));
+            }
+            root = docs.next();
+            if (docs.hasNext()) {
+                Node second = docs.next();
+                throw invalid(source, new Problem(Severity.ERROR, "", "more than one document ('---'); put one endpoint in each file",
+                        NodeReader.line(second), NodeReader.column(second)));
+            }
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
+            throw invalid(source, new Problem(Severity.ERROR, "", "YAML syntax error: " + what + context,
+                    m == null ? 0 : m.getLine() + 1, m == null ? 0 : m.getColumn() + 1));
+        } catch (YAMLException e) {
+            throw invalid(source, new Problem(Severity.ERROR, "", "YAML error: " + e.getMessage(), 0, 0));
+        }
+        if (root == null) {
+            throw invalid(source, new Problem(Severity.ERROR, "", "empty document: expected an InferenceEndpoint (apiVersion, kind, metadata, spec)", 1, 1));
+        }
+        NodeReader r = new NodeReader();
+        InferenceEndpoint endpoint = endpoint(root, r);
+        if (endpoint == null || r.problems.stream().anyMatch(Problem::isError)) {
+            throw new InvalidEndpointException(source, ValidationReport.of(r.problems));
+        }
+        return new EndpointDocument(endpoint, source, r.locations);
+    }
+
+    /** Reads a document from a file (UTF-8); the file name is the source in messages. */
+    public static EndpointDocument read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_DOCUMENT_CHARS * 4L) {
+            throw invalid(file.toString(), new Problem(Severity.ERROR, "", "file is " + size + " bytes; the limit is "
+                    + MAX_DOCUMENT_CHARS + " characters", 1, 1));
+        }
+        return read(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /** Reads a document from a stream (UTF-8), reading at most {@link #MAX_DOCUMENT_CHARS} characters' worth. */
+    public static EndpointDocument read(InputStream in, String source) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_DOCUMENT_CHARS * 4 + 1);
+        if (bytes.length > MAX_DOCUMENT_CHARS * 4) {
+            throw invalid(source, new Problem(Severity.ERROR, "", "document exceeds " + MAX_DOCUMENT_CHARS + " characters", 1, 1));
+        }
+        return read(new String(bytes, StandardCharsets.UTF_8), source);
+    }
+
+    private static InvalidEndpointException invalid(String source, Problem p) {
+        return new InvalidEndpointException(source, ValidationReport.of(p));
+    }
+
+    private static Yaml yaml() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setNestingDepthLimit(MAX_NESTING_DEPTH);
+        options.setCodePointLimit(MAX_DOCUMENT_CHARS);
+        options.setAllowRecursiveKeys(false);
+        options.setProcessComments(false);
+        return new Yaml(options);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private static InferenceEndpoint endpoint(Node root, NodeReader r) {
+        Map<String, Node> top = r.fields(root, "", TOP);
+        if (top.isEmpty() && r.mapping(root, "") == null) {
+            return null;
+        }
+        constant(top, "apiVersion", API_VERSION, root, r);
+        constant(top, "kind", KIND, root, r);
+        Node metadataNode = top.get("metadata");
+        Node specNode = top.get("spec");
+        if (metadataNode == null) {
+            r.error("metadata", root, "required field is missing; add metadata: {name: my-model-endpoint}");
+        }
+        if (specNode == null) {
+            r.error("spec", root, "required field is missing; add spec with model and autoscaling");
+        }
+        String name = null;
+        Map<String, String> labels = Map.of();
+        Map<String, String> annotations = Map.of();
+        if (metadataNode != null) {
+            Map<String, Node> md = r.fields(metadataNode, "metadata", METADATA);
+            Node nameNode = md.get("name");
+            if (nameNode == null) {
+                r.error("metadata.name", metadataNode, "required field is missing; add name: my-model-endpoint");
+            } else {
+                name = r.text(nameNode, "metadata.name");
+            }
+            if (md.containsKey("labels")) {
+                labels = r.stringMap(md.get("labels"), "metadata.labels");
+            }
+            if (md.containsKey("annotations")) {
+                annotations = r.stringMap(md.get("annotations"), "metadata.annotations");
+            }
+        }
+        if (specNode == null) {
+            return null;
+        }
+        Map<String, Node> spec = r.fields(specNode, "spec", SPEC);
+        ModelSpec model = null;
+        if (!spec.containsKey("model")) {
+            r.error("spec.model", specNode, "required field is missing; add model: {name: my-ml-model, version: v1}");
+        } else {
+            model = model(spec.get("model"), r);
+        }
+        AutoscalingPolicy autoscaling = null;
+        if (!spec.containsKey("autoscaling")) {
+            r.error("spec.autoscaling", specNode, "required field is missing; add autoscaling: {minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 60}");
+        } else {
+            autoscaling = autoscaling(spec.get("autoscaling"), r);
+        }
+        Resources resources = spec.containsKey("resources") ? resources(spec.get("resources"), r) : Resources.none();
+        BackendOptions backends = spec.containsKey("backends") ? backends(spec.get("backends"), r) : BackendOptions.none();
+        if (name == null || model == null || autoscaling == null || resources == null || backends == null) {
+            return null;
+        }
+        return InferenceEndpoint.builder(name).labels(labels).annotations(annotations).model(model)
+                .autoscaling(autoscaling).resources(resources).backends(backends).build();
+    }
+
+    private static void constant(Map<String, Node> fields, String key, String expected, Node parent, NodeReader r) {
+        Node n = fields.get(key);
+        if (n == null) {
+            r.error(key, parent, "required field is missing; add " + key + ": " + expected);
+            return;
+        }
+        String v = r.text(n, key);
+        if (v != null && !v.equals(expected)) {
+            r.error(key, n, "'" + v + "' is not supported; use " + expected);
+        }
+    }
+
+    private static ModelSpec model(Node n, NodeReader r) {
+        Map<String, Node> f = r.fields(n, "spec.model", MODEL);
+        Node nameNode = f.get("name");
+        String name = null;
+        if (nameNode == null) {
+            r.error("spec.model.name", n, "required field is missing; add name: my-ml-model");
+        } else {
+            name = r.text(nameNode, "spec.model.name");
+        }
+        String version = optText(f, "version", "spec.model", r);
+        String image = optText(f, "image", "spec.model", r);
+        String artifactUri = optText(f, "artifactUri", "spec.model", r);
+        Integer port = f.containsKey("port") ? r.integer(f.get("port"), "spec.model.port") : null;
+        Map<String, String> env = f.containsKey("env") ? r.stringMap(f.get("env"), "spec.model.env") : Map.of();
+        String health = optText(f, "healthPath", "spec.model", r);
+        String predict = optText(f, "predictPath", "spec.model", r);
+        if (name == null) {
+            return null;
+        }
+        return ModelSpec.builder(name).version(version).image(image).artifactUri(artifactUri).port(port).env(env)
+                .healthPath(health).predictPath(predict).build();
+    }
+
+    private static String optText(Map<String, Node> f, String key, String parent, NodeReader r) {
+        return f.containsKey(key) ? r.text(f.get(key), parent + "." + key) : null;
+    }
+
+    private static AutoscalingPolicy autoscaling(Node n, NodeReader r) {
+        String path = "spec.autoscaling";
+        Map<String, Node> f = r.fields(n, path, AUTOSCALING);
+        AutoscalingPolicy.Builder b = AutoscalingPolicy.builder();
+        boolean ok = r.mapping(n, path) != null;
+        if (f.containsKey("minReplicas")) {
+            Integer v = r.integer(f.get("minReplicas"), path + ".minReplicas");
+            if (v != null) {
+                b.minReplicas(v);
+            }
+        }
+        if (!f.containsKey("maxReplicas")) {
+            if (ok) {
+                r.error(path + ".maxReplicas", n, "required field is missing; add maxReplicas: 5 (the most replicas to run)");
+            }
+            ok = false;
+        } else {
+            Integer v = r.integer(f.get("maxReplicas"), path + ".maxReplicas");
+            if (v == null) {
+                ok = false;
+            } else {
+                b.maxReplicas(v);
+            }
+        }
+        for (TargetType t : TargetType.values()) {
+            Node tn = f.get(t.field());
+            if (tn == null) {
+                continue;
+            }
+            if (t.isPercentage()) {
+                Integer v = r.integer(tn, t.path());
+                if (v != null) {
+                    b.target(t, v);
+                }
+            } else {
+                BigDecimal v = r.number(tn, t.path());
+                if (v != null) {
+                    b.target(new ScalingTarget(t, v));
+                }
+            }
+        }
+        if (f.containsKey("behavior")) {
+            Map<String, Node> bf = r.fields(f.get("behavior"), path + ".behavior", BEHAVIOR);
+            ScalingRules up = bf.containsKey("scaleUp") ? rules(bf.get("scaleUp"), path + ".behavior.scaleUp", r) : null;
+            ScalingRules down = bf.containsKey("scaleDown") ? rules(bf.get("scaleDown"), path + ".behavior.scaleDown", r) : null;
+            b.behavior(ScalingBehavior.of(up, down));
+        }
+        if (f.containsKey("scaleToZero")) {
+            Map<String, Node> z = r.fields(f.get("scaleToZero"), path + ".scaleToZero", SCALE_TO_ZERO);
+            if (!z.containsKey("idleSeconds")) {
+                r.error(path + ".scaleToZero.idleSeconds", f.get("scaleToZero"), "required field is missing; add idleSeconds: 600");
+            } else {
+                Integer idle = r.integer(z.get("idleSeconds"), path + ".scaleToZero.idleSeconds");
+                if (idle != null) {
+                    b.scaleToZero(new ScaleToZero(idle));
+                }
+            }
+        }
+        return ok ? b.build() : null;
+    }
+
+    private static ScalingRules rules(Node n, String path, NodeReader r) {
+        Map<String, Node> f = r.fields(n, path, RULES);
+        Integer window = f.containsKey("stabilizationWindowSeconds")
+                ? r.integer(f.get("stabilizationWindowSeconds"), path + ".stabilizationWindowSeconds") : null;
+        List<ScalingPolicy> policies = new ArrayList<>();
+        if (f.containsKey("policies")) {
+            SequenceNode seq = r.sequence(f.get("policies"), path + ".policies");
+            if (seq != null) {
+                for (int i = 0; i < seq.getValue().size(); i++) {
+                    String pp = path + ".policies[" + i + "]";
+                    Node pn = seq.getValue().get(i);
+                    r.record(pp, pn);
+                    Map<String, Node> pf = r.fields(pn, pp, POLICY);
+                    ScalingPolicy.Type type = null;
+                    Integer value = null;
+                    Integer period = null;
+                    for (String req : POLICY) {
+                        if (!pf.containsKey(req) && r.mapping(pn, pp) != null) {
+                            r.error(pp + "." + req, pn, "required field is missing; a policy needs type (Pods or Percent), value and periodSeconds");
+                        }
+                    }
+                    if (pf.containsKey("type")) {
+                        type = r.choice(pf.get("type"), pp + ".type", ScalingPolicy.Type.values(), ScalingPolicy.Type::id);
+                    }
+                    if (pf.containsKey("value")) {
+                        value = r.integer(pf.get("value"), pp + ".value");
+                    }
+                    if (pf.containsKey("periodSeconds")) {
+                        period = r.integer(pf.get("periodSeconds"), pp + ".periodSeconds");
+                    }
+                    if (type != null && value != null && period != null) {
+                        policies.add(new ScalingPolicy(type, value, period));
+                    }
+                }
+            }
+        }
+        SelectPolicy select = f.containsKey("selectPolicy")
+                ? r.choice(f.get("selectPolicy"), path + ".selectPolicy", SelectPolicy.values(), SelectPolicy::id) : null;
+        return ScalingRules.of(window, policies, select);
+    }
+
+    private static Resources resources(Node n, NodeReader r) {
+        Map<String, Node> f = r.fields(n, "spec.resources", RESOURCES);
+        ResourceList requests = f.containsKey("requests") ? resourceList(f.get("requests"), "spec.resources.requests", r) : ResourceList.empty();
+        ResourceList limits = f.containsKey("limits") ? resourceList(f.get("limits"), "spec.resources.limits", r) : ResourceList.empty();
+        Accelerator accelerator = null;
+        if (f.containsKey("accelerator")) {
+            String path = "spec.resources.accelerator";
+            Map<String, Node> af = r.fields(f.get("accelerator"), path, ACCELERATOR);
+            AcceleratorType type = null;
+            if (!af.containsKey("type")) {
+                if (r.mapping(f.get("accelerator"), path) != null) {
+                    r.error(path + ".type", f.get("accelerator"), "required field is missing; add type: one of " + String.join(", ", AcceleratorType.ids()));
+                }
+            } else {
+                type = r.choice(af.get("type"), path + ".type", AcceleratorType.values(), AcceleratorType::id);
+            }
+            Integer count = af.containsKey("count") ? r.integer(af.get("count"), path + ".count") : Integer.valueOf(1);
+            if (type != null && count != null) {
+                accelerator = new Accelerator(type, count);
+            }
+        }
+        return Resources.of(requests, limits, accelerator);
+    }
+
+    private static ResourceList resourceList(Node n, String path, NodeReader r) {
+        Map<String, Node> f = r.fields(n, path, RESOURCE_LIST);
+        Quantity cpu = f.containsKey("cpu") ? quantity(f.get("cpu"), path + ".cpu", r) : null;
+        Quantity memory = f.containsKey("memory") ? quantity(f.get("memory"), path + ".memory", r) : null;
+        return ResourceList.of(cpu, memory);
+    }
+
+    private static Quantity quantity(Node n, String path, NodeReader r) {
+        String text = r.text(n, path);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Quantity.parse(text);
+        } catch (IllegalArgumentException e) {
+            r.error(path, n, e.getMessage());
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static BackendOptions backends(Node n, NodeReader r) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        r.fields(n, "spec.backends", null).forEach((id, v) -> {
+            Object options = r.mapping(v, "spec.backends." + id) == null ? null : r.any(v, "spec.backends." + id);
+            if (options instanceof Map<?, ?> m) {
+                out.put(id, (Map<String, Object>) m);
+            }
+        });
+        return BackendOptions.of(out);
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * The endpoint as a document tree in canonical order: {@code Map}s, {@code List}s, {@link String}s,
+     * {@link Integer}s, {@link BigDecimal}s, {@link Boolean}s and {@link Quantity}s. Absent fields are left out.
+     */
+    public static Map<String, Object> toTree(InferenceEndpoint e) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", API_VERSION);
+        doc.put("kind", KIND);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", e.name());
+        if (!e.labels().isEmpty()) {
+            metadata.put("labels", new LinkedHashMap<>(e.labels()));
+        }
+        if (!e.annotations().isEmpty()) {
+            metadata.put("annotations", new LinkedHashMap<>(e.annotations()));
+        }
+        doc.put("metadata", metadata);
+        Map<String, Object> spec = new LinkedHashMap<>();
+        ModelSpec m = e.model();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", m.name());
+        m.version().ifPresent(v -> model.put("version", v));
+        m.image().ifPresent(v -> model.put("image", v));
+        m.artifactUri().ifPresent(v -> model.put("artifactUri", v));
+        m.port().ifPresent(v -> model.put("port", v));
+        if (!m.env().isEmpty()) {
+            model.put("env", new LinkedHashMap<>(m.env()));
+        }
+        m.healthPath().ifPresent(v -> model.put("healthPath", v));
+        m.predictPath().ifPresent(v -> model.put("predictPath", v));
+        spec.put("model", model);
+        AutoscalingPolicy a = e.autoscaling();
+        Map<String, Object> autoscaling = new LinkedHashMap<>();
+        autoscaling.put("minReplicas", a.minReplicas());
+        autoscaling.put("maxReplicas", a.maxReplicas());
+        for (ScalingTarget t : a.targets()) {
+            autoscaling.put(t.type().field(), t.value());
+        }
+        if (!a.behavior().isEmpty()) {
+            Map<String, Object> behavior = new LinkedHashMap<>();
+            a.behavior().scaleUp().ifPresent(rules -> behavior.put("scaleUp", rulesTree(rules)));
+            a.behavior().scaleDown().ifPresent(rules -> behavior.put("scaleDown", rulesTree(rules)));
+            autoscaling.put("behavior", behavior);
+        }
+        a.scaleToZero().ifPresent(z -> autoscaling.put("scaleToZero", new LinkedHashMap<>(Map.of("idleSeconds", z.idleSeconds()))));
+        spec.put("autoscaling", autoscaling);
+        Resources r = e.resources();
+        if (!r.requests().isEmpty() || !r.limits().isEmpty() || r.accelerator().isPresent()) {
+            Map<String, Object> resources = new LinkedHashMap<>();
+            if (!r.requests().isEmpty()) {
+                resources.put("requests", listTree(r.requests()));
+            }
+            if (!r.limits().isEmpty()) {
+                resources.put("limits", listTree(r.limits()));
+            }
+            r.accelerator().ifPresent(acc -> {
+                Map<String, Object> accelerator = new LinkedHashMap<>();
+                accelerator.put("type", acc.type().id());
+                accelerator.put("count", acc.count());
+                resources.put("accelerator", accelerator);
+            });
+            spec.put("resources", resources);
+        }
+        if (!e.backends().isEmpty()) {
+            spec.put("backends", e.backends().asMap());
+        }
+        doc.put("spec", spec);
+        return doc;
+    }
+
+    private static Map<String, Object> rulesTree(ScalingRules rules) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        rules.stabilizationWindowSeconds().ifPresent(w -> m.put("stabilizationWindowSeconds", w));
+        if (!rules.policies().isEmpty()) {
+            List<Object> policies = new ArrayList<>();
+            for (ScalingPolicy p : rules.policies()) {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("type", p.type().id());
+                pm.put("value", p.value());
+                pm.put("periodSeconds", p.periodSeconds());
+                policies.add(pm);
+            }
+            m.put("policies", policies);
+        }
+        rules.selectPolicy().ifPresent(s -> m.put("selectPolicy", s.id()));
+        return m;
+    }
+
+    private static Map<String, Object> listTree(ResourceList list) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        list.cpu().ifPresent(q -> m.put("cpu", q));
+        list.memory().ifPresent(q -> m.put("memory", q));
+        return m;
+    }
+
+    /** The endpoint as a YAML document in the seed's layout (block style, two-space indent). */
+    public static String toYaml(InferenceEndpoint e) {
+        return writeYaml(toTree(e));
+    }
+
+    /** The endpoint as pretty-printed JSON. */
+    public static String toJson(InferenceEndpoint e) {
+        return Json.write(toTree(e));
+    }
+
+    /**
+     * Any document tree ({@code Map}, {@code List}, text, numbers, booleans, {@link Quantity}) as block YAML;
+     * numbers and quantities are written unquoted when YAML reads them back as numbers.
+     */
+    public static String writeYaml(Object tree) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setIndicatorIndent(0);
+        options.setPrettyFlow(true);
+        options.setSplitLines(false);
+        return new Yaml(new PlainRepresenter(options), options).dump(tree);
+    }
+
+    /** Writes quantities and decimals as plain scalars with the tag YAML would resolve them to. */
+    private static final class PlainRepresenter extends Representer {
+        private static final Resolver RESOLVER = new Resolver();
+
+        PlainRepresenter(DumperOptions options) {
+            super(options);
+            this.representers.put(Quantity.class, data -> plain(((Quantity) data).text()));
+            this.representers.put(BigDecimal.class, data -> {
+                BigDecimal d = (BigDecimal) data;
+                return d.stripTrailingZeros().scale() <= 0
+                        ? plain(d.toBigIntegerExact().toString()) : plain(d.stripTrailingZeros().toPlainString());
+            });
+            this.representers.put(BigInteger.class, data -> plain(data.toString()));
+        }
+
+        private Node plain(String text) {
+            Tag tag = RESOLVER.resolve(NodeId.scalar, text, true);
+            return representScalar(tag, text);
+        }
+    }
+
+    /** Reads the seed-format document and returns just the endpoint. */
+    public static InferenceEndpoint readEndpoint(String text, String source) {
+        return read(text, source).endpoint();
+    }
+}

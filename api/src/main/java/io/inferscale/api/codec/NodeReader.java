@@ -1,0 +1,264 @@
+package io.inferscale.api.codec;
+
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.Severity;
+import io.inferscale.api.validation.Suggestions;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Strict, schema-driven reading of a composed YAML node tree: every problem is collected with its
+ * field path and source line; reading goes on after a problem so one pass reports them all.
+ */
+final class NodeReader {
+
+    private static final Pattern DECIMAL_INT = Pattern.compile("[-+]?[0-9]+");
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+    private static final List<Tag> STANDARD_TAGS = List.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ);
+
+    /** Fields in known wrong places, with where they belong. */
+    private static final Map<String, String> MISPLACED = Map.of(
+            "metadata.namespace", "namespaces are backend options: set spec.backends.kubernetes.namespace",
+            "spec.replicas", "set spec.autoscaling.minReplicas and maxReplicas instead",
+            "spec.image", "the image belongs to the model: set spec.model.image",
+            "spec.model.resources", "resources belong to the endpoint: move them to spec.resources",
+            "spec.autoscaling.targetCPUUtilization", "the field is targetCPUUtilizationPercentage");
+
+    final List<Problem> problems = new ArrayList<>();
+    final Map<String, int[]> locations = new HashMap<>();
+
+    void error(String path, Node at, String message) {
+        problems.add(new Problem(Severity.ERROR, path, message, line(at), column(at)));
+    }
+
+    static int line(Node n) {
+        return n == null ? 0 : n.getStartMark().getLine() + 1;
+    }
+
+    static int column(Node n) {
+        return n == null ? 0 : n.getStartMark().getColumn() + 1;
+    }
+
+    void record(String path, Node keyNode) {
+        locations.putIfAbsent(path, new int[] {line(keyNode), column(keyNode)});
+    }
+
+    /** Checks a node's tag is a plain YAML one: no custom or Java type tags. */
+    boolean plainTag(Node n, String path) {
+        if (!STANDARD_TAGS.contains(n.getTag())) {
+            error(path, n, "tag " + n.getTag() + " is not allowed; remove it (documents hold plain values only)");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Reads a mapping's fields, reporting duplicates, non-text keys and unknown fields (with the closest
+     * known name). Returns the value nodes by key, in document order; empty when {@code n} is not a mapping.
+     */
+    Map<String, Node> fields(Node n, String path, List<String> known) {
+        Map<String, Node> out = new LinkedHashMap<>();
+        MappingNode m = mapping(n, path);
+        if (m == null) {
+            return out;
+        }
+        Map<String, Node> firstKeys = new HashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            Node k = t.getKeyNode();
+            if (!(k instanceof ScalarNode ks) || !plainTag(k, path)) {
+                error(path, k, "keys must be plain text");
+                continue;
+            }
+            String key = ks.getValue();
+            String child = path.isEmpty() ? key : path + "." + key;
+            if (firstKeys.containsKey(key)) {
+                error(child, k, "duplicate key '" + key + "' (first at line " + line(firstKeys.get(key)) + "); keep one");
+                continue;
+            }
+            firstKeys.put(key, k);
+            if (known != null && !known.contains(key)) {
+                String hint = MISPLACED.get(child);
+                error(child, k, "unknown field '" + key + "'" + (hint != null ? "; " + hint
+                        : Suggestions.closest(key, known).map(s -> "; did you mean '" + s + "'?")
+                        .orElse("; known fields here: " + String.join(", ", known))));
+                continue;
+            }
+            record(child, k);
+            out.put(key, t.getValueNode());
+        }
+        return out;
+    }
+
+    MappingNode mapping(Node n, String path) {
+        if (n instanceof MappingNode m && plainTag(n, path)) {
+            return m;
+        }
+        if (!(n instanceof MappingNode)) {
+            error(path, n, "expected a mapping (key: value lines), found " + describe(n));
+        }
+        return null;
+    }
+
+    SequenceNode sequence(Node n, String path) {
+        if (n instanceof SequenceNode s && plainTag(n, path)) {
+            return s;
+        }
+        if (!(n instanceof SequenceNode)) {
+            error(path, n, "expected a list, found " + describe(n));
+        }
+        return null;
+    }
+
+    /** A scalar as the text written; numbers and booleans are taken as written. Null when absent or not a scalar. */
+    String text(Node n, String path) {
+        if (n instanceof ScalarNode s && plainTag(n, path)) {
+            if (s.getTag().equals(Tag.NULL)) {
+                error(path, n, "expected text, found nothing; give a value or remove the field");
+                return null;
+            }
+            return s.getValue();
+        }
+        if (!(n instanceof ScalarNode)) {
+            error(path, n, "expected text, found " + describe(n));
+        }
+        return null;
+    }
+
+    Integer integer(Node n, String path) {
+        if (n instanceof ScalarNode s && plainTag(n, path)) {
+            if (s.getTag().equals(Tag.INT) && DECIMAL_INT.matcher(s.getValue()).matches()) {
+                try {
+                    return Integer.parseInt(s.getValue().startsWith("+") ? s.getValue().substring(1) : s.getValue());
+                } catch (NumberFormatException e) {
+                    error(path, n, "'" + s.getValue() + "' is too large; expected a whole number");
+                    return null;
+                }
+            }
+            error(path, n, "expected a whole number, found " + describe(n));
+            return null;
+        }
+        if (!(n instanceof ScalarNode)) {
+            error(path, n, "expected a whole number, found " + describe(n));
+        }
+        return null;
+    }
+
+    BigDecimal number(Node n, String path) {
+        if (n instanceof ScalarNode s && plainTag(n, path)) {
+            if ((s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT)) && DECIMAL.matcher(s.getValue()).matches()) {
+                return new BigDecimal(s.getValue().startsWith("+") ? s.getValue().substring(1) : s.getValue());
+            }
+            error(path, n, "expected a number, found " + describe(n));
+            return null;
+        }
+        if (!(n instanceof ScalarNode)) {
+            error(path, n, "expected a number, found " + describe(n));
+        }
+        return null;
+    }
+
+    <E extends Enum<E>> E choice(Node n, String path, E[] values, Function<E, String> id) {
+        String v = text(n, path);
+        if (v == null) {
+            return null;
+        }
+        for (E e : values) {
+            if (id.apply(e).equals(v)) {
+                return e;
+            }
+        }
+        List<String> ids = Arrays.stream(values).map(id).toList();
+        error(path, n, "'" + v + "' is not one of " + String.join(", ", ids) + Suggestions.didYouMean(v, ids));
+        return null;
+    }
+
+    /** A mapping of text to text (labels, annotations, env): numbers and booleans kept as written. */
+    Map<String, String> stringMap(Node n, String path) {
+        Map<String, String> out = new LinkedHashMap<>();
+        fields(n, path, null).forEach((k, v) -> {
+            String s = text(v, path + "." + k);
+            if (s != null) {
+                out.put(k, s);
+            }
+        });
+        return out;
+    }
+
+    /** Free-form values (backend options): text, numbers, booleans, lists and mappings. */
+    Object any(Node n, String path) {
+        if (!plainTag(n, path)) {
+            return null;
+        }
+        if (n instanceof ScalarNode s) {
+            Tag t = s.getTag();
+            if (t.equals(Tag.NULL)) {
+                error(path, n, "expected a value, found nothing; give a value or remove the field");
+                return null;
+            }
+            if (t.equals(Tag.BOOL)) {
+                return switch (s.getValue().toLowerCase(java.util.Locale.ROOT)) {
+                    case "true", "yes", "on", "y" -> Boolean.TRUE;
+                    default -> Boolean.FALSE;
+                };
+            }
+            if ((t.equals(Tag.INT) || t.equals(Tag.FLOAT)) && DECIMAL.matcher(s.getValue()).matches()) {
+                return new BigDecimal(s.getValue().startsWith("+") ? s.getValue().substring(1) : s.getValue());
+            }
+            return s.getValue();
+        }
+        if (n instanceof SequenceNode seq) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                Object v = any(seq.getValue().get(i), path + "[" + i + "]");
+                if (v != null) {
+                    out.add(v);
+                }
+            }
+            return out;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        fields(n, path, null).forEach((k, v) -> {
+            Object value = any(v, path + "." + k);
+            if (value != null) {
+                out.put(k, value);
+            }
+        });
+        return out;
+    }
+
+    static String describe(Node n) {
+        if (n == null) {
+            return "nothing";
+        }
+        if (n instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (n instanceof SequenceNode) {
+            return "a list";
+        }
+        ScalarNode s = (ScalarNode) n;
+        Tag t = s.getTag();
+        String kind = t.equals(Tag.INT) ? "the number " : t.equals(Tag.FLOAT) ? "the number " : t.equals(Tag.BOOL) ? "the boolean "
+                : t.equals(Tag.NULL) ? "nothing" : "the text ";
+        return t.equals(Tag.NULL) ? kind : kind + "'" + s.getValue() + "'";
+    }
+
+    Optional<Node> get(Map<String, Node> fields, String key) {
+        return Optional.ofNullable(fields.get(key));
+    }
+}

@@ -1,0 +1,231 @@
+package io.inferscale.api.validation;
+
+import io.inferscale.api.Accelerator;
+import io.inferscale.api.AutoscalingPolicy;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.ModelSpec;
+import io.inferscale.api.Quantity;
+import io.inferscale.api.ResourceList;
+import io.inferscale.api.Resources;
+import io.inferscale.api.ScalingPolicy;
+import io.inferscale.api.ScalingRules;
+import io.inferscale.api.ScalingTarget;
+import io.inferscale.api.TargetType;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The neutral rules every endpoint must satisfy, whatever the backend. {@link #validate} returns every
+ * problem at once, each with its field path and a message that says how to fix it. Backends add their
+ * own rules on top ({@link io.inferscale.api.backend.Backend#validate}).
+ *
+ * <p>Ranges follow Kubernetes where the neutral model borrows its shape: behaviour windows 0..3600 s
+ * and policy periods 1..1800 s as the autoscaling/v2 API validates them.
+ */
+public final class EndpointValidator {
+
+    /** DNS-1123 label: what Kubernetes accepts as a Service name and what every backend can derive names from. */
+    static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+    private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
+
+    /** Below this utilization target the seed's third common mistake warns: replicas mostly idle. */
+    public static final int BALANCED_UTILIZATION_LOW = 30;
+    /** Above this utilization target the seed's third common mistake warns: scaling too late. */
+    public static final int BALANCED_UTILIZATION_HIGH = 90;
+    /** Longest stabilization window Kubernetes accepts, in seconds. */
+    public static final int MAX_STABILIZATION_WINDOW_SECONDS = 3600;
+    /** Longest scaling-policy period Kubernetes accepts, in seconds. */
+    public static final int MAX_POLICY_PERIOD_SECONDS = 1800;
+
+    private EndpointValidator() {
+    }
+
+    /** Every neutral problem of {@code endpoint}, errors and warnings. */
+    public static ValidationReport validate(InferenceEndpoint endpoint) {
+        List<Problem> p = new ArrayList<>();
+        name(endpoint, p);
+        model(endpoint.model(), p);
+        resources(endpoint.resources(), p);
+        autoscaling(endpoint.autoscaling(), endpoint.resources(), p);
+        return ValidationReport.of(p);
+    }
+
+    private static void name(InferenceEndpoint e, List<Problem> p) {
+        String name = e.name();
+        if (name.isEmpty()) {
+            p.add(Problem.error("metadata.name", "must not be empty; use lower-case letters, digits and '-', e.g. my-model-endpoint"));
+        } else if (name.length() > 63) {
+            p.add(Problem.error("metadata.name", "'" + name + "' is " + name.length() + " characters; use at most 63"));
+        } else if (!DNS_1123_LABEL.matcher(name).matches()) {
+            p.add(Problem.error("metadata.name", "'" + name + "' is not a DNS-1123 label; use lower-case letters, digits and '-', starting and ending with a letter or digit (e.g. "
+                    + suggestName(name) + ")"));
+        }
+        e.labels().forEach((k, v) -> {
+            String path = "metadata.labels." + k;
+            String key = k;
+            int slash = k.indexOf('/');
+            if (slash >= 0) {
+                String prefix = k.substring(0, slash);
+                key = k.substring(slash + 1);
+                if (prefix.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(prefix).matches()) {
+                    p.add(Problem.error(path, "label key prefix '" + prefix + "' must be a DNS subdomain (lower-case, digits, '-' and '.')"));
+                }
+            }
+            if (key.isEmpty() || key.length() > 63 || !LABEL_NAME.matcher(key).matches()) {
+                p.add(Problem.error(path, "label key '" + k + "' must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit"));
+            }
+            if (!v.isEmpty() && (v.length() > 63 || !LABEL_NAME.matcher(v).matches())) {
+                p.add(Problem.error(path, "label value '" + v + "' must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit"));
+            }
+        });
+    }
+
+    private static String suggestName(String name) {
+        String s = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        return s.isEmpty() ? "my-model-endpoint" : s.length() > 63 ? s.substring(0, 63).replaceAll("-+$", "") : s;
+    }
+
+    private static void model(ModelSpec m, List<Problem> p) {
+        if (m.name().isBlank()) {
+            p.add(Problem.error("spec.model.name", "must not be empty; give the model's name, e.g. my-ml-model"));
+        }
+        m.version().filter(String::isBlank).ifPresent(v -> p.add(Problem.error("spec.model.version", "must not be empty; remove it or give a version such as v1")));
+        m.image().filter(String::isBlank).ifPresent(v -> p.add(Problem.error("spec.model.image", "must not be empty; remove it or give an image such as registry.example.com/my-ml-model:v1")));
+        m.port().filter(port -> port < 1 || port > 65535).ifPresent(port -> p.add(Problem.error("spec.model.port", port + " is not a port; use 1..65535 (most servers use 8080)")));
+        m.env().keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).forEach(k -> p.add(Problem.error("spec.model.env." + k,
+                "'" + k + "' is not a valid environment variable name; use letters, digits, '_', '-' and '.', not starting with a digit")));
+        path(m.healthPath(), "spec.model.healthPath", p);
+        path(m.predictPath(), "spec.model.predictPath", p);
+    }
+
+    private static void path(Optional<String> value, String field, List<Problem> p) {
+        value.filter(v -> !v.startsWith("/")).ifPresent(v -> p.add(Problem.error(field, "'" + v + "' must be an absolute HTTP path starting with '/', e.g. /" + v)));
+    }
+
+    private static void resources(Resources r, List<Problem> p) {
+        quantities(r.requests(), "spec.resources.requests", p);
+        quantities(r.limits(), "spec.resources.limits", p);
+        below(r.requests().cpu(), r.limits().cpu(), "cpu", p);
+        below(r.requests().memory(), r.limits().memory(), "memory", p);
+        if (r.requests().isEmpty()) {
+            p.add(Problem.warning("spec.resources.requests", "no resource requests: the autoscaler cannot measure utilization without them, and replicas get no guaranteed CPU or memory; set requests.cpu and requests.memory (e.g. 500m and 1Gi)"));
+        }
+        if (r.limits().isEmpty()) {
+            p.add(Problem.warning("spec.resources.limits", "no resource limits: one replica can starve its neighbours; set limits.cpu and limits.memory (e.g. 1 and 2Gi)"));
+        }
+        r.accelerator().map(Accelerator::count).filter(c -> c < 1)
+                .ifPresent(c -> p.add(Problem.error("spec.resources.accelerator.count", c + " accelerators per replica; use at least 1, or remove the accelerator")));
+    }
+
+    private static void quantities(ResourceList list, String path, List<Problem> p) {
+        list.cpu().ifPresent(q -> {
+            if (q.value().signum() <= 0) {
+                p.add(Problem.error(path + ".cpu", "'" + q.text() + "' must be greater than 0, e.g. 500m"));
+            } else if (q.value().movePointRight(3).stripTrailingZeros().scale() > 0) {
+                p.add(Problem.error(path + ".cpu", "'" + q.text() + "' is finer than 1m (a thousandth of a core), the smallest CPU amount; round it, e.g. "
+                        + Quantity.ofMillicores(Math.max(1, q.value().movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValue()))));
+            }
+        });
+        list.memory().ifPresent(q -> {
+            if (q.value().signum() <= 0) {
+                p.add(Problem.error(path + ".memory", "'" + q.text() + "' must be greater than 0, e.g. 1Gi"));
+            } else if (q.value().stripTrailingZeros().scale() > 0) {
+                p.add(Problem.error(path + ".memory", "'" + q.text() + "' is not a whole number of bytes; use a unit such as Mi or Gi, e.g. 512Mi"));
+            }
+        });
+    }
+
+    private static void below(Optional<Quantity> request, Optional<Quantity> limit, String what, List<Problem> p) {
+        if (request.isPresent() && limit.isPresent() && limit.get().compareTo(request.get()) < 0) {
+            p.add(Problem.error("spec.resources.limits." + what, "limit " + limit.get().text() + " is below the request "
+                    + request.get().text() + "; raise the limit to at least " + request.get().text() + " or lower the request"));
+        }
+    }
+
+    private static void autoscaling(AutoscalingPolicy a, Resources r, List<Problem> p) {
+        int min = a.minReplicas();
+        int max = a.maxReplicas();
+        if (min < 0) {
+            p.add(Problem.error("spec.autoscaling.minReplicas", min + " is negative; use 1 or more (or 0 with scaleToZero)"));
+        } else if (min == 0 && a.scaleToZero().isEmpty()) {
+            p.add(Problem.error("spec.autoscaling.minReplicas", "0 needs scaleToZero: add scaleToZero: {idleSeconds: 600} to scale to zero when idle, or set minReplicas to 1 or more"));
+        }
+        a.scaleToZero().ifPresent(z -> {
+            if (min != 0) {
+                p.add(Problem.error("spec.autoscaling.scaleToZero", "scaleToZero needs minReplicas: 0 (it is " + min + "); set minReplicas to 0 or remove scaleToZero"));
+            }
+            if (z.idleSeconds() < 1) {
+                p.add(Problem.error("spec.autoscaling.scaleToZero.idleSeconds", z.idleSeconds() + " must be at least 1 second, e.g. 600"));
+            }
+        });
+        if (max < 1) {
+            p.add(Problem.error("spec.autoscaling.maxReplicas", max + " must be at least 1"));
+        } else if (max < min) {
+            p.add(Problem.error("spec.autoscaling.maxReplicas", max + " is below minReplicas " + min + "; set maxReplicas to at least " + min));
+        } else if (max == min) {
+            p.add(Problem.warning("spec.autoscaling.maxReplicas", "minReplicas and maxReplicas are both " + min
+                    + ": the replica count cannot change, so autoscaling is disabled; set minReplicas lower than maxReplicas"));
+        }
+        if (a.targets().isEmpty() && max > Math.max(min, 0)) {
+            p.add(Problem.error("spec.autoscaling", "no scaling target: the autoscaler has nothing to track; add one, e.g. targetCPUUtilizationPercentage: 60"));
+        }
+        for (ScalingTarget t : a.targets()) {
+            target(t, r, p);
+        }
+        a.behavior().scaleUp().ifPresent(rules -> rules(rules, "spec.autoscaling.behavior.scaleUp", p));
+        a.behavior().scaleDown().ifPresent(rules -> rules(rules, "spec.autoscaling.behavior.scaleDown", p));
+    }
+
+    private static void target(ScalingTarget t, Resources r, List<Problem> p) {
+        TargetType type = t.type();
+        BigDecimal v = t.value();
+        String path = type.path();
+        if (type.isPercentage()) {
+            if (v.stripTrailingZeros().scale() > 0 || v.compareTo(BigDecimal.ONE) < 0 || v.compareTo(BigDecimal.valueOf(100)) > 0) {
+                p.add(Problem.error(path, v.toPlainString() + " must be a whole percentage from 1 to 100, e.g. 60"));
+                return;
+            }
+            int percent = v.intValue();
+            if ((type == TargetType.CPU_UTILIZATION || type == TargetType.MEMORY_UTILIZATION)
+                    && (percent < BALANCED_UTILIZATION_LOW || percent > BALANCED_UTILIZATION_HIGH)) {
+                p.add(Problem.warning(path, percent + "% is far from the balanced range (" + BALANCED_UTILIZATION_LOW + "-"
+                        + BALANCED_UTILIZATION_HIGH + "%): " + (percent < BALANCED_UTILIZATION_LOW
+                        ? "replicas are added while mostly idle, so you pay for capacity you do not use"
+                        : "replicas saturate before new ones are ready, so requests slow down or fail during spikes")
+                        + "; a value around 60 is a good start (try `inferscale simulate` to compare)"));
+            }
+        } else if (v.signum() <= 0) {
+            p.add(Problem.error(path, v.toPlainString() + " must be greater than 0"));
+        }
+        if (type == TargetType.CPU_UTILIZATION && r.requests().cpu().isEmpty()) {
+            p.add(Problem.error("spec.resources.requests.cpu", "targetCPUUtilizationPercentage needs a CPU request: utilization is measured against it; add spec.resources.requests.cpu (e.g. 500m)"));
+        }
+        if (type == TargetType.MEMORY_UTILIZATION && r.requests().memory().isEmpty()) {
+            p.add(Problem.error("spec.resources.requests.memory", "targetMemoryUtilizationPercentage needs a memory request: utilization is measured against it; add spec.resources.requests.memory (e.g. 1Gi)"));
+        }
+        if (type == TargetType.ACCELERATOR_UTILIZATION && r.accelerator().isEmpty()) {
+            p.add(Problem.error(path, "needs an accelerator: add spec.resources.accelerator (e.g. {type: nvidia-t4, count: 1}) or remove this target"));
+        }
+    }
+
+    private static void rules(ScalingRules rules, String path, List<Problem> p) {
+        rules.stabilizationWindowSeconds().filter(w -> w < 0 || w > MAX_STABILIZATION_WINDOW_SECONDS).ifPresent(w -> p.add(Problem.error(
+                path + ".stabilizationWindowSeconds", w + " is outside 0.." + MAX_STABILIZATION_WINDOW_SECONDS + " seconds (one hour)")));
+        for (int i = 0; i < rules.policies().size(); i++) {
+            ScalingPolicy policy = rules.policies().get(i);
+            String pp = path + ".policies[" + i + "]";
+            if (policy.value() < 1) {
+                p.add(Problem.error(pp + ".value", policy.value() + " must be at least 1"));
+            }
+            if (policy.periodSeconds() < 1 || policy.periodSeconds() > MAX_POLICY_PERIOD_SECONDS) {
+                p.add(Problem.error(pp + ".periodSeconds", policy.periodSeconds() + " is outside 1.." + MAX_POLICY_PERIOD_SECONDS + " seconds (30 minutes)"));
+            }
+        }
+    }
+}
