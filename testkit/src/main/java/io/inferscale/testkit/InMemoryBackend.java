@@ -1,0 +1,340 @@
+package io.inferscale.testkit;
+
+import io.inferscale.api.BackendException;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.ScalingTarget;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.backend.ApplyResult;
+import io.inferscale.api.backend.Backend;
+import io.inferscale.api.backend.Capabilities;
+import io.inferscale.api.backend.Change;
+import io.inferscale.api.backend.Condition;
+import io.inferscale.api.backend.EndpointState;
+import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.FieldChanges;
+import io.inferscale.api.backend.MetricStatus;
+import io.inferscale.api.backend.Note;
+import io.inferscale.api.backend.Plan;
+import io.inferscale.api.backend.Rendering;
+import io.inferscale.api.codec.EndpointCodec;
+import io.inferscale.api.validation.ValidationReport;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A backend that keeps endpoints in memory: the reference implementation the conformance kit runs
+ * against first, and a stand-in cloud for testing platform services without an account (as jclouds'
+ * {@code stub} provider serves its users).
+ *
+ * <p>An applied endpoint is {@code CREATING} (or {@code UPDATING}) for {@link Builder#readyDelay} on
+ * its {@link Clock}, then {@code READY}. With a {@link ManualClock}, {@link #awaitReady} advances the
+ * clock instead of sleeping. The autoscaler is not simulated: the desired replica count starts at
+ * {@code minReplicas}, stays where it is across updates (clamped to the new range) and changes only
+ * through {@link #scale}. Every write InferScale makes is recorded in {@link #operations()}.
+ */
+public final class InMemoryBackend implements Backend {
+
+    /** The provider id. */
+    public static final String ID = "in-memory";
+
+    /** What an operation did. */
+    public enum OperationType {
+        /** An endpoint was created. */
+        CREATE,
+        /** An endpoint was updated. */
+        UPDATE,
+        /** An endpoint was deleted. */
+        DELETE
+    }
+
+    /**
+     * One write made through this backend.
+     *
+     * @param type     what was done
+     * @param endpoint the endpoint name
+     * @param at       when, on the backend's clock
+     */
+    public record Operation(OperationType type, String endpoint, Instant at) {
+    }
+
+    private static final class Stored {
+        InferenceEndpoint endpoint;
+        Instant createdAt;
+        Instant readyAt;
+        boolean updating;
+        int desired;
+        int previouslyReady;
+        final Map<TargetType, BigDecimal> metrics = new EnumMap<>(TargetType.class);
+    }
+
+    private final Clock clock;
+    private final Duration readyDelay;
+    private final Capabilities capabilities;
+    private final Map<String, Stored> endpoints = new TreeMap<>();
+    private final List<Operation> operations = new ArrayList<>();
+
+    private InMemoryBackend(Builder b) {
+        this.clock = b.clock;
+        this.readyDelay = b.readyDelay;
+        this.capabilities = b.capabilities;
+    }
+
+    /** A builder: system clock, ready at once, every feature supported. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A backend with the defaults. */
+    public static InMemoryBackend create() {
+        return builder().build();
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** The endpoint itself as YAML: the in-memory backend's native form is the neutral document. */
+    @Override
+    public Rendering render(InferenceEndpoint endpoint) {
+        ValidationReport report = requireValid(endpoint);
+        return new Rendering(ID, "yaml", EndpointCodec.toYaml(endpoint), notes(report));
+    }
+
+    @Override
+    public synchronized Plan plan(InferenceEndpoint endpoint) {
+        ValidationReport report = requireValid(endpoint);
+        return planValid(endpoint, report);
+    }
+
+    private Plan planValid(InferenceEndpoint endpoint, ValidationReport report) {
+        Stored s = endpoints.get(endpoint.name());
+        List<Change> changes = new ArrayList<>();
+        if (s == null) {
+            changes.add(Change.create("InferenceEndpoint", endpoint.name()));
+        } else if (!s.endpoint.equals(endpoint)) {
+            changes.add(Change.update("InferenceEndpoint", endpoint.name(),
+                    FieldChanges.diff(EndpointCodec.toTree(s.endpoint), EndpointCodec.toTree(endpoint))));
+        }
+        return new Plan(endpoint.name(), ID, changes, notes(report));
+    }
+
+    private static List<Note> notes(ValidationReport report) {
+        return report.warnings().stream().filter(p -> p.message().contains("approximates"))
+                .map(p -> Note.approximated(p.path(), p.message())).toList();
+    }
+
+    @Override
+    public synchronized ApplyResult apply(InferenceEndpoint endpoint) {
+        ValidationReport report = requireValid(endpoint);
+        Plan plan = planValid(endpoint, report);
+        Instant now = clock.instant();
+        if (!plan.isEmpty()) {
+            Stored s = endpoints.get(endpoint.name());
+            if (s == null) {
+                s = new Stored();
+                s.createdAt = now;
+                s.desired = endpoint.autoscaling().minReplicas();
+                s.previouslyReady = 0;
+                s.updating = false;
+                endpoints.put(endpoint.name(), s);
+                operations.add(new Operation(OperationType.CREATE, endpoint.name(), now));
+            } else {
+                s.previouslyReady = readyReplicas(s, now);
+                s.updating = true;
+                s.desired = clamp(s.desired, endpoint.autoscaling().minReplicas(), endpoint.autoscaling().maxReplicas());
+                operations.add(new Operation(OperationType.UPDATE, endpoint.name(), now));
+            }
+            s.endpoint = endpoint;
+            s.readyAt = now.plus(readyDelay);
+            notifyAll();
+        }
+        return new ApplyResult(plan, status(endpoints.get(endpoint.name()), now));
+    }
+
+    @Override
+    public synchronized Optional<EndpointStatus> get(String name) {
+        Stored s = endpoints.get(name);
+        return s == null ? Optional.empty() : Optional.of(status(s, clock.instant()));
+    }
+
+    @Override
+    public synchronized List<EndpointStatus> list() {
+        Instant now = clock.instant();
+        return endpoints.values().stream().map(s -> status(s, now)).toList();
+    }
+
+    @Override
+    public synchronized EndpointStatus awaitReady(String name, Duration timeout) {
+        Stored s = endpoints.get(name);
+        if (s == null) {
+            throw BackendException.notFound(ID, name);
+        }
+        Instant now = clock.instant();
+        Duration remaining = Duration.between(now, s.readyAt);
+        if (remaining.isNegative() || remaining.isZero()) {
+            return status(s, now);
+        }
+        if (remaining.compareTo(timeout) > 0) {
+            throw new BackendException(ID, BackendException.Reason.TIMEOUT, "endpoint '" + name + "' not ready after "
+                    + timeout + " (ready in " + remaining + ")");
+        }
+        if (clock instanceof ManualClock manual) {
+            manual.advance(remaining);
+        } else {
+            long deadline = System.nanoTime() + remaining.toNanos();
+            try {
+                for (long left = remaining.toMillis(); left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+                    wait(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackendException(ID, BackendException.Reason.TIMEOUT, "interrupted while waiting for '" + name + "'", e);
+            }
+        }
+        Stored after = endpoints.get(name);
+        if (after == null) {
+            throw BackendException.notFound(ID, name);
+        }
+        return status(after, clock.instant());
+    }
+
+    @Override
+    public synchronized boolean delete(String name) {
+        Stored s = endpoints.remove(name);
+        if (s == null) {
+            return false;
+        }
+        operations.add(new Operation(OperationType.DELETE, name, clock.instant()));
+        notifyAll();
+        return true;
+    }
+
+    /**
+     * Emulates the autoscaler choosing a replica count.
+     *
+     * @throws BackendException NOT_FOUND when the endpoint does not exist
+     * @throws IllegalArgumentException when {@code replicas} is outside the endpoint's range
+     */
+    public synchronized void scale(String name, int replicas) {
+        Stored s = stored(name);
+        int min = s.endpoint.autoscaling().minReplicas();
+        int max = s.endpoint.autoscaling().maxReplicas();
+        if (replicas < min || replicas > max) {
+            throw new IllegalArgumentException(replicas + " replicas is outside " + name + "'s range " + min + ".." + max);
+        }
+        s.desired = replicas;
+    }
+
+    /** Emulates a metric observation, shown as the current value in {@link EndpointStatus#metrics()}. */
+    public synchronized void observe(String name, TargetType type, BigDecimal current) {
+        stored(name).metrics.put(type, current);
+    }
+
+    /** Every write made so far, oldest first. */
+    public synchronized List<Operation> operations() {
+        return List.copyOf(operations);
+    }
+
+    /** The endpoint as stored, or empty. */
+    public synchronized Optional<InferenceEndpoint> endpoint(String name) {
+        Stored s = endpoints.get(name);
+        return s == null ? Optional.empty() : Optional.of(s.endpoint);
+    }
+
+    private Stored stored(String name) {
+        Stored s = endpoints.get(name);
+        if (s == null) {
+            throw BackendException.notFound(ID, name);
+        }
+        return s;
+    }
+
+    private static int clamp(int v, int min, int max) {
+        return Math.max(min, Math.min(max, v));
+    }
+
+    private int readyReplicas(Stored s, Instant now) {
+        boolean settled = !now.isBefore(s.readyAt);
+        return settled ? s.desired : s.previouslyReady;
+    }
+
+    private EndpointStatus status(Stored s, Instant now) {
+        boolean settled = !now.isBefore(s.readyAt);
+        EndpointState state = settled ? EndpointState.READY : s.updating ? EndpointState.UPDATING : EndpointState.CREATING;
+        InferenceEndpoint e = s.endpoint;
+        EndpointStatus.Builder b = EndpointStatus.builder(e.name(), ID)
+                .state(state)
+                .model(e.model().reference())
+                .replicaRange(e.autoscaling().minReplicas(), e.autoscaling().maxReplicas())
+                .replicas(readyReplicas(s, now), s.desired)
+                .createdAt(s.createdAt)
+                .condition(new Condition("Ready", settled ? "True" : "False", settled ? "Ready" : state.name(), ""));
+        for (ScalingTarget t : e.autoscaling().targets()) {
+            BigDecimal current = s.metrics.get(t.type());
+            b.metric(new MetricStatus(t.type().field(), current == null ? null : display(current, t.type()), display(t.value(), t.type())));
+        }
+        return b.build();
+    }
+
+    private static String display(BigDecimal v, TargetType type) {
+        String n = v.stripTrailingZeros().toPlainString();
+        return type.isPercentage() ? n + "%" : n;
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryBackend{endpoints=" + endpoints.keySet() + ", readyDelay=" + readyDelay + "}";
+    }
+
+    /** Builds an {@link InMemoryBackend}. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private Duration readyDelay = Duration.ZERO;
+        private Capabilities capabilities = Capabilities.all();
+
+        private Builder() {
+        }
+
+        /** The clock that decides when endpoints become ready; a {@link ManualClock} makes waiting instant. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How long after an apply the endpoint becomes ready (default zero). */
+        public Builder readyDelay(Duration readyDelay) {
+            if (readyDelay.isNegative()) {
+                throw new IllegalArgumentException("readyDelay must not be negative: " + readyDelay);
+            }
+            this.readyDelay = readyDelay;
+            return this;
+        }
+
+        /** What this backend claims to honour (default: everything), to test capability handling. */
+        public Builder capabilities(Capabilities capabilities) {
+            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+            return this;
+        }
+
+        /** The backend. */
+        public InMemoryBackend build() {
+            return new InMemoryBackend(this);
+        }
+    }
+}
