@@ -19,12 +19,21 @@ import io.inferscale.api.backend.Rendering;
 import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.validation.ValidationReport;
 
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +49,8 @@ import java.util.TreeMap;
  * its {@link Clock}, then {@code READY}. With a {@link ManualClock}, {@link #awaitReady} advances the
  * clock instead of sleeping. The autoscaler is not simulated: the desired replica count starts at
  * {@code minReplicas}, stays where it is across updates (clamped to the new range) and changes only
- * through {@link #scale}. Every write InferScale makes is recorded in {@link #operations()}.
+ * through {@link #scale}. Every write InferScale makes is recorded in {@link #operations()}. With a
+ * {@link Builder#stateFile state file}, endpoints survive the process (the CLI uses this).
  */
 public final class InMemoryBackend implements Backend {
 
@@ -82,11 +92,16 @@ public final class InMemoryBackend implements Backend {
     private final Capabilities capabilities;
     private final Map<String, Stored> endpoints = new TreeMap<>();
     private final List<Operation> operations = new ArrayList<>();
+    private final Path stateFile;
 
     private InMemoryBackend(Builder b) {
         this.clock = b.clock;
         this.readyDelay = b.readyDelay;
         this.capabilities = b.capabilities;
+        this.stateFile = b.stateFile;
+        if (stateFile != null && Files.exists(stateFile)) {
+            load();
+        }
     }
 
     /** A builder: system clock, ready at once, every feature supported. */
@@ -162,6 +177,7 @@ public final class InMemoryBackend implements Backend {
             }
             s.endpoint = endpoint;
             s.readyAt = now.plus(readyDelay);
+            save();
             notifyAll();
         }
         return new ApplyResult(plan, status(endpoints.get(endpoint.name()), now));
@@ -221,6 +237,7 @@ public final class InMemoryBackend implements Backend {
             return false;
         }
         operations.add(new Operation(OperationType.DELETE, name, clock.instant()));
+        save();
         notifyAll();
         return true;
     }
@@ -239,11 +256,13 @@ public final class InMemoryBackend implements Backend {
             throw new IllegalArgumentException(replicas + " replicas is outside " + name + "'s range " + min + ".." + max);
         }
         s.desired = replicas;
+        save();
     }
 
     /** Emulates a metric observation, shown as the current value in {@link EndpointStatus#metrics()}. */
     public synchronized void observe(String name, TargetType type, BigDecimal current) {
         stored(name).metrics.put(type, current);
+        save();
     }
 
     /** Every write made so far, oldest first. */
@@ -297,6 +316,65 @@ public final class InMemoryBackend implements Backend {
         return type.isPercentage() ? n + "%" : n;
     }
 
+    private void save() {
+        if (stateFile == null) {
+            return;
+        }
+        List<Object> list = new ArrayList<>();
+        endpoints.forEach((name, st) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("createdAt", st.createdAt.toString());
+            m.put("readyAt", st.readyAt.toString());
+            m.put("updating", st.updating);
+            m.put("desired", st.desired);
+            m.put("previouslyReady", st.previouslyReady);
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            st.metrics.forEach((k, v) -> metrics.put(k.name(), v.toPlainString()));
+            m.put("metrics", metrics);
+            m.put("document", EndpointCodec.toYaml(st.endpoint));
+            list.add(m);
+        });
+        try {
+            Path parent = stateFile.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Path tmp = Files.createTempFile(parent, ".inferscale-state", ".tmp");
+            Files.writeString(tmp, EndpointCodec.writeYaml(Map.of("endpoints", list)));
+            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BackendException(ID, BackendException.Reason.UNAVAILABLE, "cannot write state file " + stateFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void load() {
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            Object root = new Yaml(new SafeConstructor(options)).load(Files.readString(stateFile));
+            if (root == null) {
+                return;
+            }
+            for (Object o : (List<Object>) ((Map<String, Object>) root).get("endpoints")) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                Stored st = new Stored();
+                st.endpoint = EndpointCodec.read((String) m.get("document"), stateFile.toString()).endpoint();
+                st.createdAt = Instant.parse((String) m.get("createdAt"));
+                st.readyAt = Instant.parse((String) m.get("readyAt"));
+                st.updating = (Boolean) m.get("updating");
+                st.desired = ((Number) m.get("desired")).intValue();
+                st.previouslyReady = ((Number) m.get("previouslyReady")).intValue();
+                ((Map<String, Object>) m.getOrDefault("metrics", Map.of()))
+                        .forEach((k, v) -> st.metrics.put(TargetType.valueOf(k), new BigDecimal(String.valueOf(v))));
+                endpoints.put(st.endpoint.name(), st);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new BackendException(ID, BackendException.Reason.CONFIGURATION, "cannot read state file " + stateFile
+                    + " (" + e.getMessage() + "); delete it to start empty", e);
+        }
+    }
+
     @Override
     public String toString() {
         return "InMemoryBackend{endpoints=" + endpoints.keySet() + ", readyDelay=" + readyDelay + "}";
@@ -307,8 +385,18 @@ public final class InMemoryBackend implements Backend {
         private Clock clock = Clock.systemUTC();
         private Duration readyDelay = Duration.ZERO;
         private Capabilities capabilities = Capabilities.all();
+        private Path stateFile;
 
         private Builder() {
+        }
+
+        /**
+         * A file to load endpoints from when the backend is built and to save them to after every write,
+         * so separate processes (CLI invocations) share state. Default: none (memory only).
+         */
+        public Builder stateFile(Path stateFile) {
+            this.stateFile = stateFile;
+            return this;
         }
 
         /** The clock that decides when endpoints become ready; a {@link ManualClock} makes waiting instant. */

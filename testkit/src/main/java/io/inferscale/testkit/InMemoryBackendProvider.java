@@ -8,6 +8,7 @@ import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.ConfigKey;
 import io.inferscale.api.backend.Feature;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -17,13 +18,15 @@ import java.util.Locale;
  * Provides the {@code in-memory} backend, discovered like the cloud backends. Configuration:
  * {@code in-memory.readyDelay} (a duration such as {@code 30s}; default {@code 0s}) and
  * {@code in-memory.unsupportedFeatures} (comma-separated {@link Feature} names the backend should
- * reject, to rehearse capability errors; default none).
+ * reject, to rehearse capability errors; default none) and {@code in-memory.stateFile} (a YAML file
+ * that keeps endpoints between processes; default none).
  */
 public final class InMemoryBackendProvider implements BackendProvider {
 
     private static final List<ConfigKey> KEYS = List.of(
             ConfigKey.of("in-memory.readyDelay", "0s", "how long after an apply an endpoint becomes ready (e.g. 30s)"),
-            ConfigKey.of("in-memory.unsupportedFeatures", "", "comma-separated features to reject, e.g. SCALE_TO_ZERO,ACCELERATORS"));
+            ConfigKey.of("in-memory.unsupportedFeatures", "", "comma-separated features to reject, e.g. SCALE_TO_ZERO,ACCELERATORS"),
+            ConfigKey.of("in-memory.stateFile", "", "a YAML file keeping endpoints between processes (e.g. for the CLI); memory only when unset"));
 
     @Override
     public String id() {
@@ -65,6 +68,8 @@ public final class InMemoryBackendProvider implements BackendProvider {
                         + "'; known: " + String.join(",", Arrays.stream(Feature.values()).map(Enum::name).toList()));
             }
         }
-        return InMemoryBackend.builder().readyDelay(delay).capabilities(caps.build()).build();
+        InMemoryBackend.Builder b = InMemoryBackend.builder().readyDelay(delay).capabilities(caps.build());
+        config.get("in-memory.stateFile").ifPresent(f -> b.stateFile(Path.of(f)));
+        return b.build();
     }
 }

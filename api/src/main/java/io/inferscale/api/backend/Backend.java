@@ -44,9 +44,9 @@ public interface Backend extends AutoCloseable {
         List<String> names = optionKeys().stream().map(OptionKey::name).toList();
         for (String key : endpoint.backends().of(id()).keySet()) {
             if (!names.contains(key)) {
+                String known = names.isEmpty() ? "this backend reads no options" : "known options: " + String.join(", ", names);
                 unknown.add(Problem.error("spec.backends." + id() + "." + key, "unknown option for backend '" + id() + "'"
-                        + Suggestions.didYouMean(key, names) + (names.isEmpty() ? "; this backend reads no options"
-                        : "; known options: " + String.join(", ", names))));
+                        + Suggestions.closest(key, names).map(s -> "; did you mean '" + s + "'? " + known).orElse("; " + known)));
             }
         }
         return EndpointValidator.validate(endpoint)

@@ -193,8 +193,8 @@ public final class BackendConfig {
         var names = known.stream().map(ConfigKey::name).toList();
         for (String k : values.keySet()) {
             if (k.startsWith(prefix) && !names.contains(k)) {
-                throw new ConfigurationException("unknown configuration '" + k + "'" + Suggestions.didYouMean(k, names)
-                        + "; known keys: " + String.join(", ", names));
+                throw new ConfigurationException("unknown configuration '" + k + "'" + Suggestions.closest(k, names)
+                        .map(s -> "; did you mean '" + s + "'? Known keys: ").orElse("; known keys: ") + String.join(", ", names));
             }
         }
     }

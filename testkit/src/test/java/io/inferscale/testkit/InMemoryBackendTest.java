@@ -1,0 +1,133 @@
+package io.inferscale.testkit;
+
+import io.inferscale.api.AutoscalingPolicy;
+import io.inferscale.api.BackendException;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.ModelSpec;
+import io.inferscale.api.ResourceList;
+import io.inferscale.api.Resources;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.api.backend.Backends;
+import io.inferscale.api.backend.EndpointState;
+import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.ConfigurationException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("The in-memory backend")
+class InMemoryBackendTest {
+
+    static InferenceEndpoint seed() {
+        return InferenceEndpoint.builder("my-model-endpoint")
+                .model(ModelSpec.builder("my-ml-model").version("v1").build())
+                .autoscaling(AutoscalingPolicy.builder().minReplicas(1).maxReplicas(5).target(TargetType.CPU_UTILIZATION, 60).build())
+                .resources(Resources.of(ResourceList.of("500m", "1Gi"), ResourceList.of("1", "2Gi")))
+                .build();
+    }
+
+    @Test
+    @DisplayName("is CREATING until its ready delay has passed on its clock, then READY")
+    void readyAfterDelay() {
+        ManualClock clock = ManualClock.atEpochOf2026();
+        InMemoryBackend b = InMemoryBackend.builder().clock(clock).readyDelay(Duration.ofSeconds(30)).build();
+        b.apply(seed());
+        assertThat(b.status("my-model-endpoint").state()).isEqualTo(EndpointState.CREATING);
+        assertThat(b.status("my-model-endpoint").readyReplicas()).isZero();
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(b.status("my-model-endpoint").state()).isEqualTo(EndpointState.CREATING);
+        clock.advance(Duration.ofSeconds(1));
+        EndpointStatus s = b.status("my-model-endpoint");
+        assertThat(s.state()).isEqualTo(EndpointState.READY);
+        assertThat(s.replicasDisplay()).isEqualTo("1/1");
+    }
+
+    @Test
+    @DisplayName("awaitReady advances a manual clock, and times out when the delay exceeds the timeout")
+    void awaitReadyOnManualClock() {
+        ManualClock clock = ManualClock.atEpochOf2026();
+        InMemoryBackend b = InMemoryBackend.builder().clock(clock).readyDelay(Duration.ofMinutes(5)).build();
+        b.apply(seed());
+        assertThatThrownBy(() -> b.awaitReady("my-model-endpoint", Duration.ofMinutes(1)))
+                .isInstanceOf(BackendException.class)
+                .satisfies(e -> assertThat(((BackendException) e).reason()).isEqualTo(BackendException.Reason.TIMEOUT));
+        assertThat(b.awaitReady("my-model-endpoint", Duration.ofMinutes(10)).isReady()).isTrue();
+        assertThat(clock.instant()).isEqualTo(ManualClock.atEpochOf2026().instant().plus(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    @DisplayName("keeps the replica count the autoscaler chose across an update, clamped to the new range")
+    void keepsDesiredAcrossUpdates() {
+        InMemoryBackend b = InMemoryBackend.create();
+        b.apply(seed());
+        b.scale("my-model-endpoint", 4);
+        InferenceEndpoint image = seed().toBuilder().model(seed().model().toBuilder().image("my-ml-model:v2").build()).build();
+        b.apply(image);
+        assertThat(b.status("my-model-endpoint").desiredReplicas()).isEqualTo(4);
+        InferenceEndpoint smaller = image.toBuilder().autoscaling(image.autoscaling().toBuilder().maxReplicas(3).build()).build();
+        b.apply(smaller);
+        assertThat(b.status("my-model-endpoint").desiredReplicas()).isEqualTo(3);
+        assertThatThrownBy(() -> b.scale("my-model-endpoint", 9)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside");
+        assertThat(b.operations()).extracting(InMemoryBackend.Operation::type).containsExactly(
+                InMemoryBackend.OperationType.CREATE, InMemoryBackend.OperationType.UPDATE, InMemoryBackend.OperationType.UPDATE);
+    }
+
+    @Test
+    @DisplayName("shows observed metrics as current/target, like kubectl get hpa")
+    void metricsDisplay() {
+        InMemoryBackend b = InMemoryBackend.create();
+        b.apply(seed());
+        assertThat(b.status("my-model-endpoint").metrics().get(0).display()).isEqualTo("<unknown>/60%");
+        b.observe("my-model-endpoint", TargetType.CPU_UTILIZATION, new BigDecimal("45"));
+        assertThat(b.status("my-model-endpoint").metrics().get(0).display()).isEqualTo("45%/60%");
+    }
+
+    @Test
+    @DisplayName("shares endpoints between instances through a state file")
+    void stateFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("state.yaml");
+        BackendConfig config = BackendConfig.of(Map.of("in-memory.stateFile", file.toString()));
+        try (var first = Backends.discover().create("in-memory", config)) {
+            first.apply(seed());
+        }
+        assertThat(Files.readString(file)).contains("my-model-endpoint");
+        try (var second = Backends.discover().create("in-memory", config)) {
+            assertThat(second.get("my-model-endpoint")).isPresent();
+            assertThat(second.plan(seed()).isEmpty()).isTrue();
+            assertThat(second.delete("my-model-endpoint")).isTrue();
+        }
+        try (var third = Backends.discover().create("in-memory", config)) {
+            assertThat(third.list()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("rejects an unknown configuration key with a suggestion")
+    void unknownConfigKey() {
+        assertThatThrownBy(() -> Backends.discover().create("in-memory", BackendConfig.of(Map.of("in-memory.readyDelai", "1s"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("unknown configuration 'in-memory.readyDelai'; did you mean 'in-memory.readyDelay'? Known keys: "
+                        + "in-memory.readyDelay, in-memory.unsupportedFeatures, in-memory.stateFile");
+    }
+
+    @Test
+    @DisplayName("rejects features named in in-memory.unsupportedFeatures")
+    void unsupportedFeaturesConfig() {
+        var b = Backends.discover().create("in-memory", BackendConfig.of(Map.of("in-memory.unsupportedFeatures", "scale_to_zero, ACCELERATORS")));
+        assertThat(b.capabilities().supports(io.inferscale.api.backend.Feature.SCALE_TO_ZERO)).isFalse();
+        assertThat(b.capabilities().supports(io.inferscale.api.backend.Feature.ACCELERATORS)).isFalse();
+        assertThatThrownBy(() -> Backends.discover().create("in-memory", BackendConfig.of(Map.of("in-memory.unsupportedFeatures", "WARP_DRIVE"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("unknown feature 'WARP_DRIVE'");
+    }
+}
