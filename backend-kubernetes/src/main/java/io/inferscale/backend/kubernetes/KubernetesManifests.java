@@ -1,0 +1,50 @@
+package io.inferscale.backend.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.inferscale.api.backend.Note;
+import io.inferscale.backend.kubernetes.internal.ManifestYaml;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The native desired state of one endpoint: a Deployment, a Service and an {@code autoscaling/v2}
+ * HorizontalPodAutoscaler, all named after the endpoint, produced by {@link KubernetesTranslator}.
+ *
+ * @param namespace  the namespace the objects go to, or {@code null} when neither the endpoint nor the
+ *                   configuration names one (the client's current namespace is used at apply time)
+ * @param deployment the Deployment; its {@code spec.replicas} is the initial count, written on create only
+ * @param service    the ClusterIP (or configured type) Service in front of the pods
+ * @param hpa        the HorizontalPodAutoscaler scaling the Deployment
+ * @param notes      derived values (image from template, metric names) and approximations
+ */
+public record KubernetesManifests(String namespace, Deployment deployment, Service service, HorizontalPodAutoscaler hpa,
+                                  List<Note> notes) {
+
+    /** Rejects nulls (except the namespace) and copies the notes. */
+    public KubernetesManifests {
+        Objects.requireNonNull(deployment, "deployment");
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(hpa, "hpa");
+        notes = List.copyOf(notes);
+    }
+
+    /** The namespace, when one is set. */
+    public Optional<String> namespaceIfSet() {
+        return Optional.ofNullable(namespace);
+    }
+
+    /** The three objects in apply order: Deployment, Service, HorizontalPodAutoscaler. */
+    public List<HasMetadata> objects() {
+        return List.of(deployment, service, hpa);
+    }
+
+    /** The objects as multi-document YAML ({@code ---} before each), as {@code kubectl apply -f} reads it. */
+    public String toYaml() {
+        return ManifestYaml.write(objects());
+    }
+}

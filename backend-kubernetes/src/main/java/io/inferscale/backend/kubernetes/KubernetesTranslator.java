@@ -1,0 +1,439 @@
+package io.inferscale.backend.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingPolicy;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRulesBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTarget;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTargetBuilder;
+import io.inferscale.api.Accelerator;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.ModelSpec;
+import io.inferscale.api.ResourceList;
+import io.inferscale.api.ScalingRules;
+import io.inferscale.api.ScalingTarget;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.backend.Capabilities;
+import io.inferscale.api.backend.Feature;
+import io.inferscale.api.backend.Note;
+import io.inferscale.api.backend.OptionKey;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.ValidationReport;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Pure translation of a neutral {@link InferenceEndpoint} into a Deployment, a Service and an
+ * {@code autoscaling/v2} HorizontalPodAutoscaler ({@link KubernetesManifests}). No I/O: {@code render},
+ * {@code plan}, the operator and golden tests all use it.
+ *
+ * <p>The mapping (see the module README for the full table):
+ * <ul>
+ *   <li>{@code metadata.name} names all three objects; pods are labelled {@code app: <name>} plus the
+ *       recommended {@code app.kubernetes.io/*} labels and the model's name and version.</li>
+ *   <li>{@code spec.resources} become the container's requests and limits unchanged; an accelerator adds
+ *       {@code nvidia.com/gpu} limits, a node selector ({@link KubernetesSettings#gpuNodeSelector}) and a
+ *       toleration of the {@code nvidia.com/gpu} taint.</li>
+ *   <li>CPU and memory utilization become {@code Resource} metrics with {@code Utilization} targets;
+ *       requests per second, concurrency and accelerator utilization become {@code Pods} (or
+ *       {@code External}) metrics with {@code AverageValue} targets, served by a custom metrics adapter.</li>
+ *   <li>{@code behavior} maps one to one onto the HPA's {@code behavior}.</li>
+ * </ul>
+ *
+ * <p>The translator assumes the endpoint passed {@link #validate}; call that (or
+ * {@link io.inferscale.api.backend.Backend#requireValid}) first.
+ */
+public final class KubernetesTranslator {
+
+    /** The backend id, also the key under {@code spec.backends}. */
+    public static final String BACKEND_ID = "kubernetes";
+    /** The label every object carries; {@code list()} selects on it. */
+    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    /** The value of {@link #MANAGED_BY_LABEL}. */
+    public static final String MANAGED_BY = "inferscale";
+    /** The label the seed's users select pods with ({@code kubectl get pods -l app=<name>}); the Deployment's selector. */
+    public static final String APP_LABEL = "app";
+    /** Label with the model's name. */
+    public static final String MODEL_NAME_LABEL = "inferscale.io/model-name";
+    /** Label with the model's version. */
+    public static final String MODEL_VERSION_LABEL = "inferscale.io/model-version";
+    /** The serving container's name. */
+    public static final String CONTAINER_NAME = "model";
+    /** The extended resource NVIDIA's device plugin advertises. */
+    public static final String GPU_RESOURCE = "nvidia.com/gpu";
+    /** The Service port when the {@code servicePort} option is absent. */
+    public static final int DEFAULT_SERVICE_PORT = 80;
+
+    /** The options read from {@code spec.backends.kubernetes}. */
+    public static final List<OptionKey> OPTION_KEYS = List.of(
+            new OptionKey("namespace", "namespace for this endpoint's objects (DNS-1123 label); default: configuration kubernetes.namespace, then the kubeconfig's namespace"),
+            new OptionKey("nodeSelector", "extra node selector labels for the pods (a map of label: value), merged over any accelerator selector"),
+            new OptionKey("serviceType", "Service type: ClusterIP (default), NodePort or LoadBalancer"),
+            new OptionKey("servicePort", "port the Service listens on (1..65535, default 80); it forwards to the container port"),
+            new OptionKey("serviceAccountName", "service account the pods run as; default: the namespace's default"));
+
+    private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+    private static final List<String> SERVICE_TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer");
+
+    private final KubernetesSettings settings;
+
+    /** A translator with the given settings. */
+    public KubernetesTranslator(KubernetesSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** A translator with default settings. */
+    public KubernetesTranslator() {
+        this(KubernetesSettings.defaults());
+    }
+
+    /** The settings in use. */
+    public KubernetesSettings settings() {
+        return settings;
+    }
+
+    /**
+     * What the HPA honours with these settings: every target and behaviour feature natively, accelerators,
+     * and scale-to-zero only when {@code kubernetes.allowScaleToZero=true} (approximated then).
+     */
+    public Capabilities capabilities() {
+        return capabilities(settings);
+    }
+
+    static Capabilities capabilities(KubernetesSettings s) {
+        Capabilities.Builder b = Capabilities.builder()
+                .supports(Feature.CPU_UTILIZATION_TARGET, "Resource metric cpu, target type Utilization")
+                .supports(Feature.MEMORY_UTILIZATION_TARGET, "Resource metric memory, target type Utilization")
+                .supports(Feature.REQUESTS_PER_SECOND_TARGET, s.requestsPerSecondMetricSource().id() + " metric '"
+                        + s.requestsPerSecondMetric() + "', target type AverageValue; needs a custom metrics adapter")
+                .supports(Feature.CONCURRENT_REQUESTS_TARGET, s.concurrencyMetricSource().id() + " metric '"
+                        + s.concurrencyMetric() + "', target type AverageValue; needs a custom metrics adapter")
+                .supports(Feature.ACCELERATOR_UTILIZATION_TARGET, s.acceleratorMetricSource().id() + " metric '"
+                        + s.acceleratorMetric() + "', target type AverageValue; needs a custom metrics adapter")
+                .supports(Feature.MULTIPLE_TARGETS, "one HPA metric per target; the HPA takes the highest replica proposal")
+                .supports(Feature.SCALE_UP_STABILIZATION, "behavior.scaleUp.stabilizationWindowSeconds")
+                .supports(Feature.SCALE_DOWN_STABILIZATION, "behavior.scaleDown.stabilizationWindowSeconds")
+                .supports(Feature.SCALE_UP_RATE_POLICIES, "behavior.scaleUp.policies")
+                .supports(Feature.SCALE_DOWN_RATE_POLICIES, "behavior.scaleDown.policies")
+                .supports(Feature.SCALE_UP_DISABLED, "behavior.scaleUp.selectPolicy: Disabled")
+                .supports(Feature.SCALE_DOWN_DISABLED, "behavior.scaleDown.selectPolicy: Disabled")
+                .supports(Feature.ACCELERATORS, "nvidia.com/gpu limits and a GPU node selector");
+        if (s.allowScaleToZero()) {
+            b.approximates(Feature.SCALE_TO_ZERO, "HPA minReplicas: 0 needs the alpha HPAScaleToZero feature gate and at least one "
+                    + "Object or External metric; idleSeconds becomes behavior.scaleDown.stabilizationWindowSeconds (at most 3600)");
+        } else {
+            b.rejects(Feature.SCALE_TO_ZERO, "the HorizontalPodAutoscaler keeps at least 1 replica unless the cluster enables the alpha "
+                    + "HPAScaleToZero feature gate and the HPA has an Object or External metric; set kubernetes.allowScaleToZero=true "
+                    + "if your cluster does, or use minReplicas: 1");
+        }
+        return b.build();
+    }
+
+    /**
+     * Kubernetes-specific problems: malformed {@code spec.backends.kubernetes} options, an image that
+     * cannot be derived, scale-to-zero without an External metric. Pure.
+     */
+    public ValidationReport validate(InferenceEndpoint e) {
+        List<Problem> p = new ArrayList<>();
+        Map<String, Object> o = e.backends().of(BACKEND_ID);
+        String base = "spec.backends." + BACKEND_ID + ".";
+        Object ns = o.get("namespace");
+        if (ns != null && !(ns instanceof String s && s.length() <= 63 && DNS_1123_LABEL.matcher(s).matches())) {
+            p.add(Problem.error(base + "namespace", "'" + ns + "' is not a namespace name; use a DNS-1123 label such as ml-serving"));
+        }
+        Object sel = o.get("nodeSelector");
+        if (sel != null) {
+            if (!(sel instanceof Map<?, ?> m)) {
+                p.add(Problem.error(base + "nodeSelector", "must be a map of label: value, e.g. {cloud.google.com/gke-nodepool: gpu-pool}"));
+            } else {
+                m.forEach((k, v) -> {
+                    if (!(v instanceof String s) || !LABEL_VALUE.matcher(s).matches() || s.length() > 63) {
+                        p.add(Problem.error(base + "nodeSelector." + k, "'" + v + "' is not a label value; use at most 63 letters, digits, '-', '_' and '.'"));
+                    }
+                });
+            }
+        }
+        Object type = o.get("serviceType");
+        if (type != null && !SERVICE_TYPES.contains(type.toString())) {
+            p.add(Problem.error(base + "serviceType", "'" + type + "' is not supported; use one of " + String.join(", ", SERVICE_TYPES)));
+        }
+        Object port = o.get("servicePort");
+        if (port != null && !(port instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0
+                && d.compareTo(BigDecimal.ONE) >= 0 && d.compareTo(BigDecimal.valueOf(65535)) <= 0)) {
+            p.add(Problem.error(base + "servicePort", "'" + port + "' is not a port; use 1..65535, e.g. 80"));
+        }
+        Object sa = o.get("serviceAccountName");
+        if (sa != null && !(sa instanceof String s && !s.isBlank())) {
+            p.add(Problem.error(base + "serviceAccountName", "must be a service account name, e.g. model-server"));
+        }
+        if (e.model().image().isEmpty() && settings.imageTemplate().contains("{version}") && e.model().version().isEmpty()) {
+            p.add(Problem.error("spec.model.image", "no image and no version: the image template '" + settings.imageTemplate()
+                    + "' needs spec.model.version; add spec.model.image (e.g. registry.example.com/my-ml-model:v1) or spec.model.version"));
+        }
+        if (settings.allowScaleToZero() && Feature.SCALE_TO_ZERO.isUsedBy(e) && !hasExternalMetric(e)) {
+            p.add(Problem.error("spec.autoscaling.minReplicas", "minReplicas 0 needs at least one External metric on the HPA: set "
+                    + "kubernetes.requestsPerSecondMetricType=External (or concurrencyMetricType/acceleratorMetricType) and use that target"));
+        }
+        return ValidationReport.of(p);
+    }
+
+    private boolean hasExternalMetric(InferenceEndpoint e) {
+        return e.autoscaling().targets().stream().anyMatch(t -> source(t.type()) == KubernetesSettings.MetricSource.EXTERNAL);
+    }
+
+    /** The namespace for an endpoint: the option, then the configuration; empty when neither is set. */
+    public Optional<String> namespace(InferenceEndpoint e) {
+        return e.backends().string(BACKEND_ID, "namespace").or(settings::namespace);
+    }
+
+    /** The container image: {@code spec.model.image}, or the template filled with the model's name and version. */
+    public String image(ModelSpec m) {
+        return m.image().orElseGet(() -> settings.imageTemplate().replace("{name}", m.name())
+                .replace("{version}", m.version().orElse("latest")));
+    }
+
+    /** The labels on every object and on the pods. */
+    public Map<String, String> labels(InferenceEndpoint e) {
+        Map<String, String> l = new LinkedHashMap<>(e.labels());
+        l.put(APP_LABEL, e.name());
+        l.put("app.kubernetes.io/name", e.name());
+        l.put("app.kubernetes.io/instance", e.name());
+        labelValue(e.model().version()).ifPresent(v -> l.put("app.kubernetes.io/version", v));
+        l.put("app.kubernetes.io/component", "inference-endpoint");
+        l.put(MANAGED_BY_LABEL, MANAGED_BY);
+        labelValue(Optional.of(e.model().name())).ifPresent(v -> l.put(MODEL_NAME_LABEL, v));
+        labelValue(e.model().version()).ifPresent(v -> l.put(MODEL_VERSION_LABEL, v));
+        return l;
+    }
+
+    private static Optional<String> labelValue(Optional<String> v) {
+        return v.filter(s -> s.length() <= 63 && LABEL_VALUE.matcher(s).matches());
+    }
+
+    /**
+     * The desired objects. Pure.
+     *
+     * @param e an endpoint that passed {@link #validate} and the neutral validation
+     */
+    public KubernetesManifests translate(InferenceEndpoint e) {
+        List<Note> notes = new ArrayList<>();
+        String ns = namespace(e).orElse(null);
+        Map<String, String> labels = labels(e);
+        ObjectMeta meta = meta(e.name(), ns, labels);
+        ModelSpec m = e.model();
+        if (m.image().isEmpty()) {
+            notes.add(Note.derived("spec.model.image", "no image given: using '" + image(m) + "' from the image template '"
+                    + settings.imageTemplate() + "' (configuration kubernetes.imageTemplate)"));
+        }
+        if (labelValue(Optional.of(m.name())).isEmpty() || (m.version().isPresent() && labelValue(m.version()).isEmpty())) {
+            notes.add(Note.info("spec.model", "the model name or version is not a valid label value; it is not used as a label"));
+        }
+        int port = m.port().orElse(settings.defaultPort());
+        if (m.port().isEmpty()) {
+            notes.add(Note.derived("spec.model.port", "no port given: the container listens on " + port + " (configuration kubernetes.defaultPort)"));
+        }
+
+        ContainerBuilder c = new ContainerBuilder()
+                .withName(CONTAINER_NAME)
+                .withImage(image(m))
+                .addNewPort().withName("http").withContainerPort(port).withProtocol("TCP").endPort();
+        m.env().forEach((k, v) -> c.addToEnv(new EnvVar(k, v, null)));
+        ResourceRequirementsBuilder rr = new ResourceRequirementsBuilder();
+        rr.withRequests(quantities(e.resources().requests()));
+        Map<String, Quantity> limits = quantities(e.resources().limits());
+        Optional<Accelerator> acc = e.resources().accelerator();
+        acc.ifPresent(a -> limits.put(GPU_RESOURCE, new Quantity(Integer.toString(a.count()))));
+        rr.withLimits(limits);
+        c.withResources(rr.build());
+        m.healthPath().ifPresent(path -> c.withNewReadinessProbe()
+                .withNewHttpGet().withPath(path).withPort(new IntOrString("http")).endHttpGet()
+                .endReadinessProbe());
+        Container container = c.build();
+
+        PodSpecBuilder pod = new PodSpecBuilder().withContainers(container);
+        e.backends().string(BACKEND_ID, "serviceAccountName").ifPresent(pod::withServiceAccountName);
+        Map<String, String> nodeSelector = new LinkedHashMap<>();
+        acc.ifPresent(a -> {
+            nodeSelector.putAll(settings.gpuNodeSelector(a.type()));
+            pod.withTolerations(new Toleration("NoSchedule", GPU_RESOURCE, "Exists", null, null));
+            notes.add(Note.derived("spec.resources.accelerator", a.count() + " x " + a.type().id() + " -> limits "
+                    + GPU_RESOURCE + ": " + a.count() + ", nodeSelector " + settings.gpuNodeSelector(a.type())
+                    + " (configuration kubernetes.gpuNodeSelector." + a.type().id() + ") and a toleration of the " + GPU_RESOURCE + " taint"));
+        });
+        e.backends().get(BACKEND_ID, "nodeSelector").filter(Map.class::isInstance).map(v -> (Map<?, ?>) v)
+                .ifPresent(sel -> sel.forEach((k, v) -> nodeSelector.put(k.toString(), v.toString())));
+        if (!nodeSelector.isEmpty()) {
+            pod.withNodeSelector(nodeSelector);
+        }
+
+        Deployment deployment = new DeploymentBuilder()
+                .withApiVersion("apps/v1").withKind("Deployment")
+                .withMetadata(meta)
+                .withNewSpec()
+                .withReplicas(initialReplicas(e))
+                .withNewSelector().withMatchLabels(Map.of(APP_LABEL, e.name())).endSelector()
+                .withNewTemplate()
+                .withNewMetadata().withLabels(labels).endMetadata()
+                .withSpec(pod.build())
+                .endTemplate()
+                .endSpec()
+                .build();
+        notes.add(Note.info("spec.autoscaling.minReplicas", "Deployment replicas start at " + initialReplicas(e)
+                + " and are written on create only; afterwards the HorizontalPodAutoscaler owns the count"));
+
+        int servicePort = e.backends().get(BACKEND_ID, "servicePort").filter(BigDecimal.class::isInstance)
+                .map(v -> ((BigDecimal) v).intValue()).orElse(DEFAULT_SERVICE_PORT);
+        Service service = new ServiceBuilder()
+                .withApiVersion("v1").withKind("Service")
+                .withMetadata(meta(e.name(), ns, labels))
+                .withNewSpec()
+                .withType(e.backends().string(BACKEND_ID, "serviceType").orElse("ClusterIP"))
+                .withSelector(Map.of(APP_LABEL, e.name()))
+                .addNewPort().withName("http").withPort(servicePort).withTargetPort(new IntOrString("http")).withProtocol("TCP").endPort()
+                .endSpec()
+                .build();
+
+        HorizontalPodAutoscalerBuilder hpa = new HorizontalPodAutoscalerBuilder()
+                .withApiVersion("autoscaling/v2").withKind("HorizontalPodAutoscaler")
+                .withMetadata(meta(e.name(), ns, labels))
+                .withNewSpec()
+                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(e.name()).endScaleTargetRef()
+                .withMinReplicas(e.autoscaling().minReplicas())
+                .withMaxReplicas(e.autoscaling().maxReplicas())
+                .withMetrics(metrics(e, notes))
+                .withBehavior(behavior(e, notes))
+                .endSpec();
+        return new KubernetesManifests(ns, deployment, service, hpa.build(), notes);
+    }
+
+    /** The Deployment's replicas on create: {@code minReplicas}, or 1 with scale-to-zero (the HPA scales it down). */
+    static int initialReplicas(InferenceEndpoint e) {
+        return Math.max(1, e.autoscaling().minReplicas());
+    }
+
+    private static ObjectMeta meta(String name, String ns, Map<String, String> labels) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(ns).withLabels(new LinkedHashMap<>(labels)).build();
+    }
+
+    private static Map<String, Quantity> quantities(ResourceList list) {
+        Map<String, Quantity> m = new LinkedHashMap<>();
+        list.cpu().ifPresent(q -> m.put("cpu", new Quantity(q.text())));
+        list.memory().ifPresent(q -> m.put("memory", new Quantity(q.text())));
+        return m;
+    }
+
+    private KubernetesSettings.MetricSource source(TargetType t) {
+        return switch (t) {
+            case REQUESTS_PER_SECOND -> settings.requestsPerSecondMetricSource();
+            case CONCURRENT_REQUESTS -> settings.concurrencyMetricSource();
+            case ACCELERATOR_UTILIZATION -> settings.acceleratorMetricSource();
+            default -> null;
+        };
+    }
+
+    private List<MetricSpec> metrics(InferenceEndpoint e, List<Note> notes) {
+        List<MetricSpec> out = new ArrayList<>();
+        for (ScalingTarget t : e.autoscaling().targets()) {
+            switch (t.type()) {
+                case CPU_UTILIZATION -> out.add(resource("cpu", t.value().intValueExact()));
+                case MEMORY_UTILIZATION -> out.add(resource("memory", t.value().intValueExact()));
+                case REQUESTS_PER_SECOND -> out.add(custom(settings.requestsPerSecondMetric(), source(t.type()), t, notes));
+                case CONCURRENT_REQUESTS -> out.add(custom(settings.concurrencyMetric(), source(t.type()), t, notes));
+                case ACCELERATOR_UTILIZATION -> out.add(custom(settings.acceleratorMetric(), source(t.type()), t, notes));
+            }
+        }
+        return out;
+    }
+
+    private static MetricSpec resource(String name, int percent) {
+        return new MetricSpecBuilder().withType("Resource")
+                .withNewResource().withName(name)
+                .withTarget(new MetricTargetBuilder().withType("Utilization").withAverageUtilization(percent).build())
+                .endResource().build();
+    }
+
+    private static MetricSpec custom(String metric, KubernetesSettings.MetricSource source, ScalingTarget t, List<Note> notes) {
+        MetricTarget target = new MetricTargetBuilder().withType("AverageValue").withAverageValue(new Quantity(quantityText(t.value()))).build();
+        notes.add(Note.derived(t.type().path(), t.type().description() + " " + t.value().toPlainString() + " -> " + source.id()
+                + " metric '" + metric + "' with averageValue " + quantityText(t.value())
+                + "; a custom metrics adapter (e.g. Prometheus Adapter) must serve it"
+                + (source == KubernetesSettings.MetricSource.PODS ? " on custom.metrics.k8s.io for the pods" : " on external.metrics.k8s.io")));
+        MetricSpecBuilder b = new MetricSpecBuilder().withType(source.id());
+        if (source == KubernetesSettings.MetricSource.PODS) {
+            b.withNewPods().withNewMetric().withName(metric).endMetric().withTarget(target).endPods();
+        } else {
+            b.withNewExternal().withNewMetric().withName(metric).endMetric().withTarget(target).endExternal();
+        }
+        return b.build();
+    }
+
+    /** A decimal in the canonical Kubernetes quantity form: {@code 10}, {@code 2500m}, or plain decimals finer than 1m. */
+    static String quantityText(BigDecimal v) {
+        BigDecimal s = v.stripTrailingZeros();
+        if (s.scale() <= 0) {
+            return s.toBigIntegerExact().toString();
+        }
+        BigDecimal milli = s.movePointRight(3).stripTrailingZeros();
+        if (milli.scale() <= 0) {
+            return milli.toBigIntegerExact() + "m";
+        }
+        return s.toPlainString();
+    }
+
+    private static HorizontalPodAutoscalerBehavior behavior(InferenceEndpoint e, List<Note> notes) {
+        Optional<ScalingRules> up = e.autoscaling().behavior().scaleUp();
+        Optional<ScalingRules> down = e.autoscaling().behavior().scaleDown();
+        HPAScalingRules scaleDown = down.map(KubernetesTranslator::rules).orElse(null);
+        if (e.autoscaling().scaleToZero().isPresent()) {
+            int idle = Math.min(e.autoscaling().scaleToZero().get().idleSeconds(), 3600);
+            HPAScalingRulesBuilder b = scaleDown == null ? new HPAScalingRulesBuilder() : new HPAScalingRulesBuilder(scaleDown);
+            if (down.flatMap(ScalingRules::stabilizationWindowSeconds).isEmpty()) {
+                b.withStabilizationWindowSeconds(idle);
+                notes.add(Note.approximated("spec.autoscaling.scaleToZero.idleSeconds", "idleSeconds " + e.autoscaling().scaleToZero().get().idleSeconds()
+                        + " -> behavior.scaleDown.stabilizationWindowSeconds " + idle + " (the HPA has no idle timer)"));
+            }
+            scaleDown = b.build();
+        }
+        HPAScalingRules scaleUp = up.map(KubernetesTranslator::rules).orElse(null);
+        if (scaleUp == null && scaleDown == null) {
+            return null;
+        }
+        return new HorizontalPodAutoscalerBehavior(scaleDown, scaleUp);
+    }
+
+    private static HPAScalingRules rules(ScalingRules r) {
+        HPAScalingRulesBuilder b = new HPAScalingRulesBuilder();
+        r.stabilizationWindowSeconds().ifPresent(b::withStabilizationWindowSeconds);
+        r.selectPolicy().ifPresent(s -> b.withSelectPolicy(s.id()));
+        if (!r.policies().isEmpty()) {
+            b.withPolicies(r.policies().stream().map(p -> new HPAScalingPolicy(p.periodSeconds(), p.type().id(), p.value())).toList());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,33 @@
+package io.inferscale.backend.kubernetes.internal;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.inferscale.api.codec.EndpointCodec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Multi-document YAML of Kubernetes objects in the layout {@code kubectl get -o yaml} uses: apiVersion,
+ * kind, metadata, spec first, then fields in the API types' order, strings quoted only where YAML needs it.
+ */
+public final class ManifestYaml {
+    private ManifestYaml() {
+    }
+
+    /** Each object as a YAML document starting with {@code ---}. */
+    public static String write(List<? extends HasMetadata> objects) {
+        StringBuilder sb = new StringBuilder();
+        for (HasMetadata o : objects) {
+            sb.append("---\n").append(EndpointCodec.writeYaml(tree(o)));
+        }
+        return sb.toString();
+    }
+
+    /** The object as an ordered tree of maps, lists and scalars, without null fields. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> tree(Object o) {
+        return Serialization.jsonMapper().convertValue(o, LinkedHashMap.class);
+    }
+}

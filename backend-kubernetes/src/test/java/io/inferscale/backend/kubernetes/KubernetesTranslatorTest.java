@@ -1,0 +1,168 @@
+package io.inferscale.backend.kubernetes;
+
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.api.backend.Feature;
+import io.inferscale.api.backend.Note;
+import io.inferscale.api.backend.Support;
+import io.inferscale.api.codec.EndpointCodec;
+import io.inferscale.api.ConfigurationException;
+import io.inferscale.api.validation.Problem;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KubernetesTranslatorTest {
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = KubernetesTranslatorTest.class.getResourceAsStream("/" + name)) {
+            assertThat(in).as("test resource " + name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static InferenceEndpoint endpoint(String name) throws IOException {
+        return EndpointCodec.readEndpoint(resource(name), name);
+    }
+
+    /** Compares with src/test/resources/golden/NAME; run with -Dgolden.update=true to rewrite the files. */
+    static void assertGolden(String actual, String golden) throws IOException {
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(Path.of("src/test/resources/golden", golden), actual);
+        }
+        assertThat(actual).isEqualTo(resource("golden/" + golden));
+    }
+
+    @Test
+    @DisplayName("the seed document renders exactly the Deployment, Service and HPA the seed shows")
+    void seedGolden() throws IOException {
+        KubernetesManifests m = new KubernetesTranslator().translate(endpoint("inference_endpoint.yaml"));
+        assertGolden(m.toYaml(), "inference_endpoint.k8s.yaml");
+        assertThat(m.deployment().getMetadata().getName()).isEqualTo("my-model-endpoint");
+        assertThat(m.service().getMetadata().getName()).isEqualTo("my-model-endpoint");
+        assertThat(m.hpa().getMetadata().getName()).isEqualTo("my-model-endpoint");
+        assertThat(m.deployment().getSpec().getTemplate().getMetadata().getLabels()).containsEntry("app", "my-model-endpoint");
+        assertThat(m.hpa().getSpec().getMinReplicas()).isEqualTo(1);
+        assertThat(m.hpa().getSpec().getMaxReplicas()).isEqualTo(5);
+        MetricSpec cpu = m.hpa().getSpec().getMetrics().get(0);
+        assertThat(cpu.getType()).isEqualTo("Resource");
+        assertThat(cpu.getResource().getName()).isEqualTo("cpu");
+        assertThat(cpu.getResource().getTarget().getType()).isEqualTo("Utilization");
+        assertThat(cpu.getResource().getTarget().getAverageUtilization()).isEqualTo(60);
+        assertThat(m.namespace()).isNull();
+    }
+
+    @Test
+    @DisplayName("a rich spec (memory, rps, accelerator, behaviour, options) renders the exact manifests")
+    void richGolden() throws IOException {
+        KubernetesManifests m = new KubernetesTranslator().translate(endpoint("rich_endpoint.yaml"));
+        assertGolden(m.toYaml(), "rich_endpoint.k8s.yaml");
+        assertThat(m.namespace()).isEqualTo("ml-serving");
+    }
+
+    @Test
+    @DisplayName("without spec.model.image the image comes from the template and a note says so")
+    void imageFromTemplate() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml");
+        KubernetesManifests m = new KubernetesTranslator().translate(e);
+        assertThat(m.deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("my-ml-model:v1");
+        assertThat(m.notes()).anySatisfy(n -> {
+            assertThat(n.kind()).isEqualTo(Note.Kind.DERIVED);
+            assertThat(n.path()).isEqualTo("spec.model.image");
+            assertThat(n.message()).contains("my-ml-model:v1").contains("{name}:{version}");
+        });
+        KubernetesTranslator custom = new KubernetesTranslator(KubernetesSettings.from(BackendConfig.of(
+                Map.of("kubernetes.imageTemplate", "registry.example.com/models/{name}:{version}"))));
+        assertThat(custom.image(e.model())).isEqualTo("registry.example.com/models/my-ml-model:v1");
+    }
+
+    @Test
+    @DisplayName("no image and no version is an error naming spec.model.image")
+    void imageNeedsVersion() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml");
+        InferenceEndpoint noVersion = e.toBuilder().model(e.model().toBuilder().version(null).build()).build();
+        assertThat(new KubernetesTranslator().validate(noVersion).errors()).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.path()).isEqualTo("spec.model.image");
+                    assertThat(p.message()).contains("spec.model.version");
+                });
+    }
+
+    @Test
+    @DisplayName("concurrency and External metric types come from the configuration")
+    void metricConfiguration() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml");
+        InferenceEndpoint c = e.toBuilder().autoscaling(e.autoscaling().toBuilder()
+                .target(TargetType.CONCURRENT_REQUESTS, 8).build()).build();
+        KubernetesTranslator t = new KubernetesTranslator(KubernetesSettings.from(BackendConfig.of(Map.of(
+                "kubernetes.concurrencyMetric", "inflight", "kubernetes.concurrencyMetricType", "External"))));
+        MetricSpec m = t.translate(c).hpa().getSpec().getMetrics().get(1);
+        assertThat(m.getType()).isEqualTo("External");
+        assertThat(m.getExternal().getMetric().getName()).isEqualTo("inflight");
+        assertThat(m.getExternal().getTarget().getType()).isEqualTo("AverageValue");
+        assertThat(m.getExternal().getTarget().getAverageValue().toString()).isEqualTo("8");
+        MetricSpec pods = new KubernetesTranslator().translate(c).hpa().getSpec().getMetrics().get(1);
+        assertThat(pods.getType()).isEqualTo("Pods");
+        assertThat(pods.getPods().getMetric().getName()).isEqualTo(KubernetesSettings.DEFAULT_CONCURRENCY_METRIC);
+    }
+
+    @Test
+    @DisplayName("decimal targets use the canonical quantity form")
+    void quantityText() {
+        assertThat(KubernetesTranslator.quantityText(new java.math.BigDecimal("10.0"))).isEqualTo("10");
+        assertThat(KubernetesTranslator.quantityText(new java.math.BigDecimal("2.5"))).isEqualTo("2500m");
+        assertThat(KubernetesTranslator.quantityText(new java.math.BigDecimal("0.0005"))).isEqualTo("0.0005");
+    }
+
+    @Test
+    @DisplayName("scale-to-zero is rejected with the reason unless kubernetes.allowScaleToZero=true")
+    void scaleToZero() {
+        KubernetesTranslator t = new KubernetesTranslator();
+        assertThat(t.capabilities().support(Feature.SCALE_TO_ZERO)).isEqualTo(Support.UNSUPPORTED);
+        assertThat(t.capabilities().note(Feature.SCALE_TO_ZERO)).contains("HPAScaleToZero").contains("kubernetes.allowScaleToZero");
+        KubernetesTranslator allowed = new KubernetesTranslator(KubernetesSettings.from(BackendConfig.of(Map.of(
+                "kubernetes.allowScaleToZero", "true"))));
+        assertThat(allowed.capabilities().support(Feature.SCALE_TO_ZERO)).isEqualTo(Support.APPROXIMATED);
+        for (Feature f : Feature.values()) {
+            if (f != Feature.SCALE_TO_ZERO) {
+                assertThat(t.capabilities().support(f)).as(f.name()).isEqualTo(Support.NATIVE);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("malformed options are errors naming the option")
+    void optionErrors() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml").toBuilder()
+                .option("kubernetes", "namespace", "Bad_NS")
+                .option("kubernetes", "serviceType", "Ingress")
+                .option("kubernetes", "servicePort", 70000)
+                .option("kubernetes", "nodeSelector", "gpu")
+                .build();
+        assertThat(new KubernetesTranslator().validate(e).errors()).extracting(Problem::path).containsExactly(
+                "spec.backends.kubernetes.namespace", "spec.backends.kubernetes.nodeSelector",
+                "spec.backends.kubernetes.serviceType", "spec.backends.kubernetes.servicePort");
+    }
+
+    @Test
+    @DisplayName("unknown or malformed configuration keys fail with the key's name")
+    void configErrors() {
+        assertThatThrownBy(() -> KubernetesSettings.from(BackendConfig.of(Map.of("kubernetes.namespce", "x"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("kubernetes.namespace");
+        assertThatThrownBy(() -> KubernetesSettings.from(BackendConfig.of(Map.of("kubernetes.acceleratorMetricType", "Object"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("Pods or External");
+        assertThatThrownBy(() -> KubernetesSettings.from(BackendConfig.of(Map.of("kubernetes.gpuNodeSelector.nvidia-l4", "nope"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("label=value");
+    }
+}
