@@ -1,0 +1,40 @@
+package io.inferscale.api.simulation;
+
+/**
+ * One run's autoscaler: a stateful model of how a backend's autoscaler turns metrics into a replica count.
+ * Created per run by {@link AutoscalerModelProvider#create(ModelContext)}; never shared between runs or threads.
+ *
+ * <p>The engine drives it with two calls, always in time order:
+ * <ul>
+ *   <li>{@link #observe} for every interval over which the observation is constant (between two events:
+ *       a trace change, a replica becoming ready, a decision, an output tick), so models that aggregate
+ *       metrics over periods (CloudWatch's one-minute average) can do it exactly;</li>
+ *   <li>{@link #decide} at exactly {@link #nextDecisionMillis()}, returning the replica count the autoscaler
+ *       sets. The engine creates replicas for an increase (ready after the startup time) and removes the
+ *       newest (not-ready first) for a decrease.</li>
+ * </ul>
+ *
+ * <p>Implementations must not allocate per call on the hot path: pre-size buffers when created.
+ */
+public interface AutoscalerModel {
+
+    /** The backend id this model imitates, e.g. {@code kubernetes}. */
+    String backendId();
+
+    /** When the model next wants {@link #decide} called, in milliseconds from the start; the first call is at or after 0. */
+    long nextDecisionMillis();
+
+    /**
+     * The observation holds, unchanged, from {@code fromMillis} (inclusive) to {@code toMillis} (exclusive).
+     * Default: ignored.
+     */
+    default void observe(long fromMillis, long toMillis, Observation observation) {
+    }
+
+    /**
+     * Decides at {@code observation.nowMillis()} (equal to the last {@link #nextDecisionMillis()}).
+     *
+     * @return the replica count to set, 0 or more; return {@code observation.desiredReplicas()} for no change
+     */
+    int decide(Observation observation);
+}

@@ -1,0 +1,32 @@
+package io.inferscale.api.simulation;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Supplies the autoscaler model of one backend. Each backend module registers its provider in
+ * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}, so
+ * {@code Simulations.discover().model("sagemaker")} finds SageMaker's behaviour whenever the SageMaker
+ * backend is on the class path. Providers are cheap to construct and stateless.
+ */
+public interface AutoscalerModelProvider {
+
+    /** The backend id, the same as its {@link io.inferscale.api.backend.BackendProvider#id()}, e.g. {@code sagemaker}. */
+    String backendId();
+
+    /** One line describing the algorithm, e.g. {@code Kubernetes HorizontalPodAutoscaler (autoscaling/v2)}. */
+    String description();
+
+    /** The startup time used when the {@link ReplicaProfile} gives none: the backend's typical time to a ready replica. */
+    Duration defaultStartup();
+
+    /** The keys {@link ModelSettings} may override for this model. */
+    Set<String> settingKeys();
+
+    /**
+     * A fresh model for one run.
+     *
+     * @throws io.inferscale.api.ConfigurationException when a setting is unknown or out of range
+     */
+    AutoscalerModel create(ModelContext context);
+}

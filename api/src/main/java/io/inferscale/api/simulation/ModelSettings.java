@@ -1,0 +1,189 @@
+package io.inferscale.api.simulation;
+
+import io.inferscale.api.ConfigurationException;
+import io.inferscale.api.validation.Suggestions;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Overrides of an autoscaler model's constants, as text keyed by name, e.g. {@code kubernetes.tolerance=0.2}
+ * or {@code sagemaker.scaleInCooldown=600s}. Each provider lists its keys in {@link AutoscalerModelProvider#settingKeys()}
+ * and documents default and source in its Javadoc; unknown keys are rejected by name.
+ *
+ * <p>Durations accept {@code 300s}, {@code 5m}, {@code 1h}, {@code 250ms} or ISO-8601 ({@code PT5M}).
+ */
+public final class ModelSettings {
+
+    private static final ModelSettings EMPTY = new ModelSettings(Map.of());
+
+    private final Map<String, String> values;
+
+    private ModelSettings(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+    }
+
+    /** No overrides. */
+    public static ModelSettings empty() {
+        return EMPTY;
+    }
+
+    /** The given overrides. */
+    public static ModelSettings of(Map<String, String> values) {
+        return values.isEmpty() ? EMPTY : new ModelSettings(values);
+    }
+
+    /** All overrides. */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    /** The raw value of a key. */
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    /**
+     * A number, or the default.
+     *
+     * @throws ConfigurationException naming the key when the value is not a number
+     */
+    public double getDouble(String key, double defaultValue) {
+        String v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("model setting " + key + " was '" + v + "' but it must be a number");
+        }
+    }
+
+    /**
+     * A whole number, or the default.
+     *
+     * @throws ConfigurationException naming the key when the value is not a whole number
+     */
+    public int getInt(String key, int defaultValue) {
+        String v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("model setting " + key + " was '" + v + "' but it must be a whole number");
+        }
+    }
+
+    /**
+     * A boolean ({@code true}/{@code false}), or the default.
+     *
+     * @throws ConfigurationException naming the key for any other text
+     */
+    public boolean getBoolean(String key, boolean defaultValue) {
+        String v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        String s = v.strip().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new ConfigurationException("model setting " + key + " was '" + v + "' but it must be true or false");
+    }
+
+    /**
+     * A duration, or the default.
+     *
+     * @throws ConfigurationException naming the key when the value is not a duration
+     */
+    public Duration getDuration(String key, Duration defaultValue) {
+        String v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        return parseDuration(v, "model setting " + key);
+    }
+
+    /**
+     * Parses {@code 300s}, {@code 5m}, {@code 1h}, {@code 250ms}, a bare number of seconds, or ISO-8601.
+     *
+     * @param what words naming the value for the error message
+     * @throws ConfigurationException when the text is none of these
+     */
+    public static Duration parseDuration(String text, String what) {
+        String s = text.strip().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (s.startsWith("pt") || s.startsWith("p")) {
+                return Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
+            }
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).strip()));
+            }
+            char unit = s.charAt(s.length() - 1);
+            String number = Character.isDigit(unit) ? s : s.substring(0, s.length() - 1).strip();
+            double amount = Double.parseDouble(number);
+            double seconds = switch (unit) {
+                case 's' -> amount;
+                case 'm' -> amount * 60;
+                case 'h' -> amount * 3600;
+                case 'd' -> amount * 86400;
+                default -> {
+                    if (Character.isDigit(unit)) {
+                        yield amount;
+                    }
+                    throw new NumberFormatException(s);
+                }
+            };
+            if (seconds < 0) {
+                throw new NumberFormatException(s);
+            }
+            return Duration.ofMillis(Math.round(seconds * 1000));
+        } catch (RuntimeException e) {
+            throw new ConfigurationException(what + " was '" + text + "' but it must be a duration such as 15s, 5m, 1h or 250ms");
+        }
+    }
+
+    /**
+     * Rejects keys not in {@code known}, naming the closest known key.
+     *
+     * @throws ConfigurationException listing each unknown key
+     */
+    public void requireKnownKeys(String backendId, Set<String> known) {
+        StringBuilder sb = new StringBuilder();
+        for (String key : values.keySet()) {
+            if (!known.contains(key)) {
+                if (sb.length() > 0) {
+                    sb.append("; ");
+                }
+                sb.append("unknown model setting '").append(key).append("' for ").append(backendId)
+                        .append(Suggestions.didYouMean(key, known));
+            }
+        }
+        if (sb.length() > 0) {
+            throw new ConfigurationException(sb + ". Known settings for " + backendId + ": " + String.join(", ", new java.util.TreeSet<>(known)) + ".");
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelSettings s && s.values.equals(values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ModelSettings" + values;
+    }
+}

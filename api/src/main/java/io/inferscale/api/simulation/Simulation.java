@@ -1,0 +1,429 @@
+package io.inferscale.api.simulation;
+
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.Quantity;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Simulates how a backend's autoscaler would size one endpoint under a load trace.
+ *
+ * <pre>{@code
+ * SimulationResult hpa = Simulation.of(endpoint)
+ *         .trace(LoadTrace.read(Path.of("traffic.csv")))
+ *         .profile(ReplicaProfile.builder(25).startup(Duration.ofSeconds(45)).build())
+ *         .step(Duration.ofSeconds(15))
+ *         .run("kubernetes");
+ * System.out.println(hpa.summary());
+ * List<SimulationResult> all = Simulation.of(endpoint).trace(trace).profile(profile)
+ *         .compare(List.of("kubernetes", "sagemaker", "vertex"));
+ * HtmlReport.write(all, Path.of("report.html"));
+ * }</pre>
+ *
+ * <p><b>Time.</b> Output is sampled every {@link #step(Duration) step} (15 s by default), but the engine moves
+ * from event to event: trace changes, replicas becoming ready, the model's decisions (whatever their period)
+ * and output ticks all happen at their exact millisecond, so a 60 s step does not delay a 15 s sync period
+ * or a 45 s startup. Between events everything is constant; totals (replica-hours, seconds and requests over
+ * capacity) are integrated exactly over those intervals.
+ *
+ * <p><b>Replicas.</b> The run starts with {@link #initialReplicas(int)} long-running ready replicas (default
+ * {@code max(1, minReplicas)}). A scale-up creates replicas that become ready after the startup time
+ * ({@link ReplicaProfile#startup()}, or the backend's typical value); a scale-down removes the newest replicas
+ * first, so replicas still starting go before ready ones (as the ReplicaSet controller and the clouds do).
+ * Metrics come from the ready replicas only ({@link ReplicaProfile} explains each).
+ *
+ * <p><b>Cost of a run.</b> Arrays for the output are allocated once per run; the loop itself allocates nothing
+ * (except one small record per load step that capacity could not absorb). Instances are immutable: each
+ * setter returns a copy.
+ */
+public final class Simulation {
+
+    /** The default output step: 15 seconds, the Kubernetes HPA sync period. */
+    public static final Duration DEFAULT_STEP = Duration.ofSeconds(15);
+
+    private final InferenceEndpoint endpoint;
+    private final LoadTrace trace;
+    private final ReplicaProfile profile;
+    private final Duration step;
+    private final Integer initialReplicas;
+    private final ModelSettings settings;
+
+    private Simulation(InferenceEndpoint endpoint, LoadTrace trace, ReplicaProfile profile, Duration step,
+                       Integer initialReplicas, ModelSettings settings) {
+        this.endpoint = endpoint;
+        this.trace = trace;
+        this.profile = profile;
+        this.step = step;
+        this.initialReplicas = initialReplicas;
+        this.settings = settings;
+    }
+
+    /** A simulation of the given endpoint; a trace and a profile must be set before running. */
+    public static Simulation of(InferenceEndpoint endpoint) {
+        return new Simulation(Objects.requireNonNull(endpoint, "endpoint"), null, null, DEFAULT_STEP, null, ModelSettings.empty());
+    }
+
+    /** The load to simulate. */
+    public Simulation trace(LoadTrace trace) {
+        return new Simulation(endpoint, Objects.requireNonNull(trace, "trace"), profile, step, initialReplicas, settings);
+    }
+
+    /** How one replica behaves under load. */
+    public Simulation profile(ReplicaProfile profile) {
+        return new Simulation(endpoint, trace, Objects.requireNonNull(profile, "profile"), step, initialReplicas, settings);
+    }
+
+    /**
+     * The output step (default 15 s); at least 1 ms. Only sampling changes: decisions and readiness keep their own times.
+     *
+     * @throws IllegalArgumentException for a step under 1 ms
+     */
+    public Simulation step(Duration step) {
+        Objects.requireNonNull(step, "step");
+        if (step.toMillis() < 1) {
+            throw new IllegalArgumentException("step was " + step + " but it must be at least 1 ms");
+        }
+        return new Simulation(endpoint, trace, profile, step, initialReplicas, settings);
+    }
+
+    /**
+     * Ready replicas at the start (default {@code max(1, minReplicas)}); 0 or more.
+     *
+     * @throws IllegalArgumentException for a negative count
+     */
+    public Simulation initialReplicas(int replicas) {
+        if (replicas < 0) {
+            throw new IllegalArgumentException("initialReplicas was " + replicas + " but it must be 0 or more");
+        }
+        return new Simulation(endpoint, trace, profile, step, replicas, settings);
+    }
+
+    /** Overrides of the models' constants (see each {@link AutoscalerModelProvider}). */
+    public Simulation settings(ModelSettings settings) {
+        return new Simulation(endpoint, trace, profile, step, initialReplicas, Objects.requireNonNull(settings, "settings"));
+    }
+
+    /** The endpoint. */
+    public InferenceEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Runs with the model of the given backend, found by {@link Simulations#discover()}.
+     *
+     * @throws io.inferscale.api.DiscoveryException when no model for that backend is on the class path
+     * @throws IllegalStateException                when the trace or profile is missing
+     */
+    public SimulationResult run(String backendId) {
+        return run(Simulations.discover().model(backendId));
+    }
+
+    /**
+     * Runs with a model from the given provider; settings are checked against its {@link AutoscalerModelProvider#settingKeys()}.
+     *
+     * @throws IllegalStateException                    when the trace or profile is missing
+     * @throws io.inferscale.api.ConfigurationException when a setting is unknown or invalid
+     */
+    public SimulationResult run(AutoscalerModelProvider provider) {
+        requireReady();
+        ModelSettings own = settingsFor(provider);
+        own.requireKnownKeys(provider.backendId(), provider.settingKeys());
+        AutoscalerModel model = provider.create(new ModelContext(endpoint, own));
+        return run(model, profile.startup().orElse(provider.defaultStartup()));
+    }
+
+    /**
+     * Runs with an explicitly built model.
+     *
+     * @param model   a fresh model (models are stateful: one per run)
+     * @param startup the startup time to use when the profile gives none
+     */
+    public SimulationResult run(AutoscalerModel model, Duration startup) {
+        requireReady();
+        Objects.requireNonNull(model, "model");
+        Duration effective = profile.startup().orElse(Objects.requireNonNull(startup, "startup"));
+        return new Engine(this, model, effective.toMillis()).run();
+    }
+
+    /**
+     * Runs the same spec on several backends, in the given order, each with its discovered model.
+     *
+     * @throws io.inferscale.api.DiscoveryException naming the first backend without a model
+     */
+    public List<SimulationResult> compare(List<String> backendIds) {
+        Simulations found = Simulations.discover();
+        List<AutoscalerModelProvider> providers = new ArrayList<>();
+        for (String id : backendIds) {
+            providers.add(found.model(id));
+        }
+        return compareProviders(providers);
+    }
+
+    /** Runs the same spec with each provider's model, in the given order. */
+    public List<SimulationResult> compareProviders(List<AutoscalerModelProvider> providers) {
+        List<SimulationResult> results = new ArrayList<>();
+        for (AutoscalerModelProvider p : providers) {
+            results.add(run(p));
+        }
+        return results;
+    }
+
+    /** Settings whose keys start with {@code backendId + "."} or have no prefix of another known backend. */
+    private ModelSettings settingsFor(AutoscalerModelProvider provider) {
+        String prefix = provider.backendId() + ".";
+        java.util.Map<String, String> own = new java.util.TreeMap<>();
+        settings.asMap().forEach((k, v) -> {
+            int dot = k.indexOf('.');
+            if (dot < 0 || k.startsWith(prefix)) {
+                own.put(k, v);
+            }
+        });
+        return ModelSettings.of(own);
+    }
+
+    private void requireReady() {
+        if (trace == null) {
+            throw new IllegalStateException("no load trace: call trace(LoadTrace) before running");
+        }
+        if (profile == null) {
+            throw new IllegalStateException("no replica profile: call profile(ReplicaProfile) before running");
+        }
+    }
+
+    /** Percent of the CPU request a replica may reach: 100 × limit / request when the limit is higher, else 100. */
+    static double cpuCeilingPercent(InferenceEndpoint endpoint) {
+        Optional<Quantity> request = endpoint.resources().requests().cpu();
+        Optional<Quantity> limit = endpoint.resources().limits().cpu();
+        if (request.isPresent() && limit.isPresent() && request.get().value().signum() > 0
+                && limit.get().value().compareTo(request.get().value()) > 0) {
+            return limit.get().value().multiply(BigDecimal.valueOf(100)).divide(request.get().value(), MathContext.DECIMAL64)
+                    .doubleValue();
+        }
+        return 100.0;
+    }
+
+    /** The event loop of one run. */
+    static final class Engine {
+        private final Simulation sim;
+        private final AutoscalerModel model;
+        private final long startupMillis;
+
+        Engine(Simulation sim, AutoscalerModel model, long startupMillis) {
+            this.sim = sim;
+            this.model = model;
+            this.startupMillis = startupMillis;
+        }
+
+        SimulationResult run() {
+            LoadTrace trace = sim.trace;
+            ReplicaProfile profile = sim.profile;
+            long stepMillis = sim.step.toMillis();
+            long end = trace.durationMillis();
+            int ticks = (int) Math.max(1, (end + stepMillis - 1) / stepMillis);
+            double[] tDemand = new double[ticks];
+            double[] tUtil = new double[ticks];
+            double[] tServed = new double[ticks];
+            double[] tUnserved = new double[ticks];
+            int[] tReady = new int[ticks];
+            int[] tDesired = new int[ticks];
+
+            int min = sim.endpoint.autoscaling().minReplicas();
+            int max = sim.endpoint.autoscaling().maxReplicas();
+            int initial = sim.initialReplicas != null ? sim.initialReplicas : Math.max(1, min);
+            Observation o = new Observation();
+            o.podReadyAtMillis = new long[Math.max(16, Math.max(max, initial) + 1)];
+            o.startupMillis = startupMillis;
+            for (int i = 0; i < initial; i++) {
+                o.podReadyAtMillis[i] = -3_600_000L;
+            }
+            o.podCount = initial;
+
+            final double rpsFull = profile.rpsAtFullCpu();
+            final double overhead = profile.overheadPercent();
+            final double ceiling = Math.max(cpuCeilingPercent(sim.endpoint), overhead + 1e-9);
+            final double capacityPerReplica = rpsFull * (ceiling - overhead) / (100.0 - overhead);
+            final double latencySeconds = profile.latency().toNanos() / 1e9;
+            final double memIdle = profile.memoryIdlePercent();
+            final double memFull = profile.memoryFullPercent();
+
+            double replicaMillis = 0;
+            double readyReplicaMillis = 0;
+            double overMillis = 0;
+            double unservedRequests = 0;
+            double totalRequests = 0;
+            int scaleUps = 0;
+            int scaleDowns = 0;
+            int peak = initial;
+            List<StepResponse> steps = new ArrayList<>();
+            boolean stepOpen = false;
+            long stepAt = 0;
+            double stepFrom = 0;
+            double stepTo = 0;
+
+            int traceIndex = 0;
+            int tick = 0;
+            long t = 0;
+            double previousDemand = trace.rps(0);
+            while (true) {
+                // 1. readiness and load at t
+                int ready = o.readyReplicas;
+                while (ready < o.podCount && o.podReadyAtMillis[ready] <= t) {
+                    ready++;
+                }
+                o.readyReplicas = ready;
+                boolean traceChanged = false;
+                while (traceIndex + 1 < trace.points() - 1 && trace.timeMillis(traceIndex + 1) <= t) {
+                    traceIndex++;
+                    traceChanged = true;
+                }
+                o.nowMillis = t;
+                o.demandRps = trace.rps(traceIndex);
+                derive(o, capacityPerReplica, rpsFull, overhead, latencySeconds, memIdle, memFull);
+
+                // 2. the autoscaler decides
+                if (model.nextDecisionMillis() <= t) {
+                    int want = Math.max(0, model.decide(o));
+                    if (model.nextDecisionMillis() <= t) {
+                        throw new IllegalStateException("autoscaler model " + model.backendId() + " asked to decide again at "
+                                + model.nextDecisionMillis() + " ms, not after " + t + " ms");
+                    }
+                    if (want != o.podCount) {
+                        if (want > o.podCount) {
+                            if (want > o.podReadyAtMillis.length) {
+                                o.podReadyAtMillis = java.util.Arrays.copyOf(o.podReadyAtMillis, Math.max(want, o.podReadyAtMillis.length * 2));
+                            }
+                            for (int i = o.podCount; i < want; i++) {
+                                o.podReadyAtMillis[i] = t + startupMillis;
+                            }
+                            scaleUps++;
+                        } else {
+                            scaleDowns++;
+                        }
+                        o.podCount = want;
+                        peak = Math.max(peak, want);
+                        ready = Math.min(o.readyReplicas, want);
+                        while (ready < o.podCount && o.podReadyAtMillis[ready] <= t) {
+                            ready++;
+                        }
+                        o.readyReplicas = ready;
+                        derive(o, capacityPerReplica, rpsFull, overhead, latencySeconds, memIdle, memFull);
+                    }
+                }
+
+                // 3. step responses
+                double unserved = o.demandRps - o.servedRps;
+                boolean short_ = unserved > 1e-9;
+                if (traceChanged) {
+                    if (o.demandRps > previousDemand && short_) {
+                        if (!stepOpen) {
+                            stepOpen = true;
+                            stepAt = t;
+                            stepFrom = previousDemand;
+                        }
+                        stepTo = Math.max(stepTo, o.demandRps);
+                    } else if (stepOpen && o.demandRps < previousDemand && !short_) {
+                        steps.add(new StepResponse(stepAt / 1000.0, stepFrom, stepTo, Double.NaN));
+                        stepOpen = false;
+                        stepTo = 0;
+                    }
+                    previousDemand = o.demandRps;
+                }
+                if (stepOpen && !short_) {
+                    steps.add(new StepResponse(stepAt / 1000.0, stepFrom, stepTo, (t - stepAt) / 1000.0));
+                    stepOpen = false;
+                    stepTo = 0;
+                }
+
+                // 4. output tick
+                if (tick < ticks && (long) tick * stepMillis == t) {
+                    tDemand[tick] = o.demandRps;
+                    tReady[tick] = o.readyReplicas;
+                    tDesired[tick] = o.podCount;
+                    tUtil[tick] = o.cpuPercent;
+                    tServed[tick] = o.servedRps;
+                    tUnserved[tick] = unserved > 1e-9 ? unserved : 0;
+                    tick++;
+                }
+                if (t >= end) {
+                    break;
+                }
+
+                // 5. next event
+                long next = end;
+                if (tick < ticks) {
+                    next = Math.min(next, (long) tick * stepMillis);
+                }
+                next = Math.min(next, model.nextDecisionMillis());
+                if (o.readyReplicas < o.podCount) {
+                    next = Math.min(next, o.podReadyAtMillis[o.readyReplicas]);
+                }
+                if (traceIndex + 1 < trace.points()) {
+                    next = Math.min(next, trace.timeMillis(traceIndex + 1));
+                }
+                long dt = next - t;
+                replicaMillis += (double) o.podCount * dt;
+                readyReplicaMillis += (double) o.readyReplicas * dt;
+                totalRequests += o.demandRps * dt / 1000.0;
+                if (short_) {
+                    overMillis += dt;
+                    unservedRequests += unserved * dt / 1000.0;
+                }
+                model.observe(t, next, o);
+                t = next;
+            }
+            if (stepOpen) {
+                steps.add(new StepResponse(stepAt / 1000.0, stepFrom, stepTo, Double.NaN));
+            }
+            double[] sorted = new double[ticks];
+            int n = 0;
+            for (int i = 0; i < ticks; i++) {
+                if (tReady[i] > 0) {
+                    sorted[n++] = tUtil[i];
+                }
+            }
+            java.util.Arrays.sort(sorted, 0, n);
+            SimulationSummary summary = new SimulationSummary(model.backendId(), end / 1000.0, replicaMillis / 3_600_000.0,
+                    readyReplicaMillis / 3_600_000.0, percentile(sorted, n, 50), percentile(sorted, n, 95), overMillis / 1000.0,
+                    unservedRequests, totalRequests, scaleUps, scaleDowns, peak, steps);
+            return new SimulationResult(model.backendId(), sim.endpoint.name(), stepMillis, tick, tDemand, tReady, tDesired, tUtil,
+                    tServed, tUnserved, capacityPerReplica, summary);
+        }
+
+        private static double percentile(double[] sorted, int n, double p) {
+            if (n == 0) {
+                return 0;
+            }
+            int rank = (int) Math.ceil(p / 100.0 * n);
+            return sorted[Math.max(0, Math.min(n - 1, rank - 1))];
+        }
+
+        private static void derive(Observation o, double capacityPerReplica, double rpsFull, double overhead, double latencySeconds,
+                                   double memIdle, double memFull) {
+            int r = o.readyReplicas;
+            if (r == 0) {
+                o.servedRps = 0;
+                o.cpuPercent = 0;
+                o.memoryPercent = 0;
+                o.rpsPerReplica = 0;
+                o.concurrencyPerReplica = 0;
+                o.acceleratorPercent = 0;
+                return;
+            }
+            double served = Math.min(o.demandRps, r * capacityPerReplica);
+            double perReplica = served / r;
+            double load = perReplica / rpsFull;
+            o.servedRps = served;
+            o.rpsPerReplica = perReplica;
+            o.cpuPercent = overhead + (100.0 - overhead) * load;
+            o.memoryPercent = memIdle + (memFull - memIdle) * Math.min(1.0, load);
+            o.concurrencyPerReplica = o.demandRps / r * latencySeconds;
+            o.acceleratorPercent = Math.min(100.0, 100.0 * load);
+        }
+    }
+}

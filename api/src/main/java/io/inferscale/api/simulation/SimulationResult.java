@@ -1,0 +1,194 @@
+package io.inferscale.api.simulation;
+
+import java.util.AbstractList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The output of one run: a tick every step, and a {@link SimulationSummary}. Tick values are held in primitive
+ * arrays; {@link #ticks()} is a view that builds each {@link Tick} on access.
+ */
+public final class SimulationResult {
+
+    private final String backendId;
+    private final String endpointName;
+    private final long stepMillis;
+    private final int count;
+    private final double[] demand;
+    private final int[] ready;
+    private final int[] desired;
+    private final double[] utilization;
+    private final double[] served;
+    private final double[] unserved;
+    private final double capacityPerReplica;
+    private final SimulationSummary summary;
+
+    SimulationResult(String backendId, String endpointName, long stepMillis, int count, double[] demand, int[] ready,
+                     int[] desired, double[] utilization, double[] served, double[] unserved, double capacityPerReplica,
+                     SimulationSummary summary) {
+        this.backendId = backendId;
+        this.endpointName = endpointName;
+        this.stepMillis = stepMillis;
+        this.count = count;
+        this.demand = demand;
+        this.ready = ready;
+        this.desired = desired;
+        this.utilization = utilization;
+        this.served = served;
+        this.unserved = unserved;
+        this.capacityPerReplica = capacityPerReplica;
+        this.summary = summary;
+    }
+
+    /** The backend whose autoscaler model ran. */
+    public String backendId() {
+        return backendId;
+    }
+
+    /** The simulated endpoint's name. */
+    public String endpointName() {
+        return endpointName;
+    }
+
+    /** The output step in milliseconds. */
+    public long stepMillis() {
+        return stepMillis;
+    }
+
+    /** Number of ticks. */
+    public int tickCount() {
+        return count;
+    }
+
+    /** Requests per second one ready replica can serve (up to its CPU ceiling). */
+    public double capacityPerReplica() {
+        return capacityPerReplica;
+    }
+
+    /** Tick {@code i}. */
+    public Tick tick(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("tick " + i + " of " + count);
+        }
+        return new Tick(timeSeconds(i), demand[i], ready[i], desired[i], utilization[i], served[i], unserved[i]);
+    }
+
+    /** All ticks, in time order (a view; each element is built on access). */
+    public List<Tick> ticks() {
+        return new AbstractList<>() {
+            @Override
+            public Tick get(int index) {
+                return tick(index);
+            }
+
+            @Override
+            public int size() {
+                return count;
+            }
+        };
+    }
+
+    /** Seconds from the start of tick {@code i}. */
+    public double timeSeconds(int i) {
+        return (double) i * stepMillis / 1000.0;
+    }
+
+    /** Ready replicas at tick {@code i}. */
+    public int readyReplicas(int i) {
+        return ready[checked(i)];
+    }
+
+    /** Desired replicas at tick {@code i}. */
+    public int desiredReplicas(int i) {
+        return desired[checked(i)];
+    }
+
+    /** Demand at tick {@code i}, requests per second. */
+    public double demandRps(int i) {
+        return demand[checked(i)];
+    }
+
+    /** Served requests per second at tick {@code i}. */
+    public double servedRps(int i) {
+        return served[checked(i)];
+    }
+
+    /** CPU utilization % at tick {@code i}. */
+    public double utilizationPercent(int i) {
+        return utilization[checked(i)];
+    }
+
+    /** Unserved requests per second at tick {@code i}. */
+    public double unservedRps(int i) {
+        return unserved[checked(i)];
+    }
+
+    private int checked(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("tick " + i + " of " + count);
+        }
+        return i;
+    }
+
+    /**
+     * The first time, in seconds, at or after {@code fromSeconds} when the desired replica count differs from its
+     * value at {@code fromSeconds}; empty if it never changes. Tick resolution.
+     */
+    public java.util.OptionalDouble firstDesiredChangeAfter(double fromSeconds) {
+        int start = (int) Math.ceil(fromSeconds * 1000.0 / stepMillis);
+        if (start >= count) {
+            return java.util.OptionalDouble.empty();
+        }
+        int base = desired[start];
+        for (int i = start + 1; i < count; i++) {
+            if (desired[i] != base) {
+                return java.util.OptionalDouble.of(timeSeconds(i));
+            }
+        }
+        return java.util.OptionalDouble.empty();
+    }
+
+    /** The run in numbers. */
+    public SimulationSummary summary() {
+        return summary;
+    }
+
+    /** The CSV header of {@link #toCsv()}. */
+    public static final String CSV_HEADER = "time_s,backend,demand_rps,ready_replicas,desired_replicas,utilization_pct,served_rps,unserved_rps";
+
+    /**
+     * The ticks as CSV with the header {@value #CSV_HEADER}; numbers use a dot and at most three decimals.
+     */
+    public String toCsv() {
+        StringBuilder sb = new StringBuilder(count * 48 + 100).append(CSV_HEADER).append('\n');
+        appendCsvRows(sb);
+        return sb.toString();
+    }
+
+    /** Appends the CSV rows (no header) to {@code sb}; used to put several runs in one file. */
+    public void appendCsvRows(StringBuilder sb) {
+        for (int i = 0; i < count; i++) {
+            sb.append(LoadTrace.format(timeSeconds(i))).append(',').append(backendId).append(',')
+                    .append(LoadTrace.format(demand[i])).append(',').append(ready[i]).append(',').append(desired[i]).append(',')
+                    .append(LoadTrace.format(utilization[i])).append(',').append(LoadTrace.format(served[i])).append(',')
+                    .append(LoadTrace.format(unserved[i])).append('\n');
+        }
+    }
+
+    /** Several runs in one CSV, one header, rows grouped by backend. */
+    public static String toCsv(List<SimulationResult> results) {
+        StringBuilder sb = new StringBuilder().append(CSV_HEADER).append('\n');
+        for (SimulationResult r : results) {
+            r.appendCsvRows(sb);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        SimulationSummary s = summary;
+        return String.format(Locale.ROOT, "SimulationResult{backend=%s, endpoint=%s, ticks=%d, replicaHours=%.2f, p95Util=%.1f%%, "
+                        + "secondsOverCapacity=%.0f, scaleUps=%d, scaleDowns=%d}", backendId, endpointName, count, s.replicaHours(),
+                s.p95UtilizationPercent(), s.secondsOverCapacity(), s.scaleUps(), s.scaleDowns());
+    }
+}

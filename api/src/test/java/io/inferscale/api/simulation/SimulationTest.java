@@ -1,0 +1,190 @@
+package io.inferscale.api.simulation;
+
+import io.inferscale.api.AutoscalingPolicy;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.ModelSpec;
+import io.inferscale.api.ResourceList;
+import io.inferscale.api.Resources;
+import io.inferscale.api.TargetType;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+class SimulationTest {
+
+    static InferenceEndpoint endpoint(String requestCpu, String limitCpu) {
+        return SimulationFixtures.endpoint(requestCpu, limitCpu);
+    }
+
+    @Test
+    @DisplayName("decisions and readiness land on their exact times even with a coarse output step")
+    void eventsLandOnTime() {
+        LoadTrace trace = LoadTrace.step(10, 40, Duration.ofSeconds(100), Duration.ofSeconds(600));
+        FixedScheduleModel model = new FixedScheduleModel(7_000, 10);
+        SimulationResult r = Simulation.of(endpoint("1", "1")).trace(trace)
+                .profile(ReplicaProfile.builder(10).startup(Duration.ofSeconds(45)).build())
+                .step(Duration.ofSeconds(60)).run(model, Duration.ZERO);
+        assertThat(model.decisions).startsWith(0L, 7_000L, 14_000L);
+        assertThat(model.decisions).allMatch(t -> t % 7_000 == 0);
+        // first decision after the step at 100 s is at 105 s; 3 new replicas are ready at 150 s exactly
+        assertThat(model.observed).anySatisfy(o -> {
+            assertThat(o[0]).isEqualTo(150_000L);
+            assertThat(o[2]).isEqualTo(4L);
+        });
+        assertThat(r.tickCount()).isEqualTo(10);
+        assertThat(r.tick(1).readyReplicas()).isEqualTo(1);
+        assertThat(r.tick(1).desiredReplicas()).isEqualTo(1);
+        assertThat(r.tick(2).desiredReplicas()).isEqualTo(4);
+        assertThat(r.tick(2).readyReplicas()).isEqualTo(1);
+        assertThat(r.tick(3).readyReplicas()).isEqualTo(4);
+        SimulationSummary s = r.summary();
+        // demand exceeded capacity from 100 s to 150 s
+        assertThat(s.secondsOverCapacity()).isCloseTo(50, offset(1e-9));
+        assertThat(s.requestsOverCapacity()).isCloseTo(50 * 30, offset(1e-6));
+        assertThat(s.stepResponses()).hasSize(1);
+        assertThat(s.stepResponses().get(0).secondsToCapacity()).isEqualTo(50);
+        assertThat(s.scaleUps()).isEqualTo(1);
+        assertThat(s.totalRequests()).isCloseTo(100 * 10 + 500 * 40, offset(1e-6));
+        // replica-hours: 1 replica for 105 s, then 4 provisioned until 600 s
+        assertThat(s.replicaHours()).isCloseTo((105 + 4 * 495) / 3600.0, offset(1e-9));
+    }
+
+    @Test
+    @DisplayName("metrics follow the profile: CPU %, memory %, rps, Little's law concurrency, accelerator %")
+    void derivedMetrics() {
+        ReplicaProfile profile = ReplicaProfile.builder(20).overheadPercent(10).latency(Duration.ofMillis(200))
+                .memory(40, 80).build();
+        double[] seen = new double[6];
+        AutoscalerModel probe = new AutoscalerModel() {
+            long next;
+
+            @Override
+            public String backendId() {
+                return "probe";
+            }
+
+            @Override
+            public long nextDecisionMillis() {
+                return next;
+            }
+
+            @Override
+            public int decide(Observation o) {
+                if (next == 0) {
+                    seen[0] = o.value(TargetType.CPU_UTILIZATION);
+                    seen[1] = o.value(TargetType.MEMORY_UTILIZATION);
+                    seen[2] = o.value(TargetType.REQUESTS_PER_SECOND);
+                    seen[3] = o.value(TargetType.CONCURRENT_REQUESTS);
+                    seen[4] = o.value(TargetType.ACCELERATOR_UTILIZATION);
+                    seen[5] = o.servedRps();
+                }
+                next += 15_000;
+                return o.desiredReplicas();
+            }
+        };
+        Simulation.of(endpoint("1", "1")).trace(LoadTrace.constant(20, Duration.ofMinutes(1))).profile(profile)
+                .initialReplicas(2).run(probe, Duration.ZERO);
+        // 10 rps per replica = half of full CPU: 10 + 90 * 0.5
+        assertThat(seen[0]).isCloseTo(55, offset(1e-9));
+        assertThat(seen[1]).isCloseTo(60, offset(1e-9));
+        assertThat(seen[2]).isCloseTo(10, offset(1e-9));
+        assertThat(seen[3]).isCloseTo(2, offset(1e-9));
+        assertThat(seen[4]).isCloseTo(50, offset(1e-9));
+        assertThat(seen[5]).isCloseTo(20, offset(1e-9));
+    }
+
+    @Test
+    @DisplayName("a CPU limit above the request lets a replica burst: 500m request, 1 CPU limit = 200 % ceiling")
+    void burstToLimit() {
+        assertThat(Simulation.cpuCeilingPercent(endpoint("500m", "1"))).isEqualTo(200);
+        assertThat(Simulation.cpuCeilingPercent(endpoint("1", "1"))).isEqualTo(100);
+        SimulationResult r = Simulation.of(endpoint("500m", "1")).trace(LoadTrace.constant(50, Duration.ofMinutes(1)))
+                .profile(ReplicaProfile.of(10)).initialReplicas(1).run(new FixedScheduleModel(3_600_000, 1e9), Duration.ZERO);
+        assertThat(r.capacityPerReplica()).isEqualTo(20);
+        assertThat(r.tick(1).servedRps()).isEqualTo(20);
+        assertThat(r.tick(1).utilizationPercent()).isEqualTo(200);
+        assertThat(r.tick(1).unservedRps()).isEqualTo(30);
+    }
+
+    @Test
+    @DisplayName("a scale-down removes starting replicas before ready ones")
+    void scaleDownRemovesNewestFirst() {
+        long[] plan = {0, 30_000, 40_000};
+        int[] want = {5, 2, 2};
+        AutoscalerModel scripted = new AutoscalerModel() {
+            int i;
+
+            @Override
+            public String backendId() {
+                return "scripted";
+            }
+
+            @Override
+            public long nextDecisionMillis() {
+                return i < plan.length ? plan[i] : Long.MAX_VALUE;
+            }
+
+            @Override
+            public int decide(Observation o) {
+                return want[i++];
+            }
+        };
+        SimulationResult r = Simulation.of(endpoint("1", "1")).trace(LoadTrace.constant(1, Duration.ofMinutes(2)))
+                .profile(ReplicaProfile.builder(10).startup(Duration.ofMinutes(1)).build()).step(Duration.ofSeconds(10))
+                .initialReplicas(1).run(scripted, Duration.ZERO);
+        assertThat(r.tick(3).desiredReplicas()).isEqualTo(2);
+        assertThat(r.tick(3).readyReplicas()).isEqualTo(1);
+        assertThat(r.tick(6).readyReplicas()).isEqualTo(2);
+        assertThat(r.summary().scaleDowns()).isEqualTo(1);
+        assertThat(r.summary().peakReplicas()).isEqualTo(5);
+    }
+
+    @Test
+    void csvHasDocumentedColumns() {
+        SimulationResult r = Simulation.of(endpoint("1", "1")).trace(LoadTrace.constant(5, Duration.ofSeconds(30)))
+                .profile(ReplicaProfile.of(10)).run(new FixedScheduleModel(15_000, 10), Duration.ZERO);
+        assertThat(r.toCsv()).isEqualTo("""
+                time_s,backend,demand_rps,ready_replicas,desired_replicas,utilization_pct,served_rps,unserved_rps
+                0,fixed,5,1,1,50,5,0
+                15,fixed,5,1,1,50,5,0
+                """);
+        assertThat(SimulationResult.toCsv(List.of(r, r)).lines()).hasSize(5);
+    }
+
+    @Test
+    void missingTraceOrProfileIsClear() {
+        assertThatThrownBy(() -> Simulation.of(endpoint("1", "1")).profile(ReplicaProfile.of(1))
+                .run(new FixedScheduleModel(1, 1), Duration.ZERO))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("call trace(LoadTrace)");
+        assertThatThrownBy(() -> ReplicaProfile.of(0)).hasMessageContaining("rpsAtFullCpu was 0.0 but it must be a positive");
+    }
+
+    @Test
+    void modelThatDoesNotAdvanceIsRejected() {
+        AutoscalerModel stuck = new AutoscalerModel() {
+            @Override
+            public String backendId() {
+                return "stuck";
+            }
+
+            @Override
+            public long nextDecisionMillis() {
+                return 0;
+            }
+
+            @Override
+            public int decide(Observation o) {
+                return 1;
+            }
+        };
+        assertThatThrownBy(() -> Simulation.of(endpoint("1", "1")).trace(LoadTrace.constant(1, Duration.ofSeconds(30)))
+                .profile(ReplicaProfile.of(1)).run(stuck, Duration.ZERO))
+                .hasMessageContaining("autoscaler model stuck asked to decide again at 0 ms");
+    }
+}

@@ -1,0 +1,58 @@
+package io.inferscale.api.simulation;
+
+import io.inferscale.api.ConfigurationException;
+import io.inferscale.api.DiscoveryException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SimulationsTest {
+
+    @Test
+    void noProviderOnClassPathNamesArtifacts() {
+        assertThatThrownBy(() -> Simulations.discover().model("sagemaker"))
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessageStartingWith("No InferScale autoscaler model found (class loader")
+                .hasMessageContaining("io.inferscale:inferscale-backend-sagemaker (sagemaker)");
+    }
+
+    @Test
+    void unknownIdNamesFoundIdsAndArtifact() {
+        Simulations s = Simulations.of(new StubModelProvider("kubernetes", 1), new StubModelProvider("vertex", 1));
+        assertThat(s.ids()).containsExactly("kubernetes", "vertex");
+        assertThatThrownBy(() -> s.model("sagemaker"))
+                .hasMessage("No autoscaler model for backend 'sagemaker'. Found: kubernetes, vertex. To simulate 'sagemaker', "
+                        + "add the dependency io.inferscale:inferscale-backend-sagemaker.");
+        assertThatThrownBy(() -> s.model("kubernets"))
+                .hasMessageStartingWith("No autoscaler model for backend 'kubernets'; did you mean 'kubernetes'? Found: kubernetes, vertex.");
+    }
+
+    @Test
+    void duplicateIdsFail() {
+        assertThatThrownBy(() -> Simulations.of(new StubModelProvider("vertex", 1), new StubModelProvider("vertex", 2)))
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("claims the same backend id: 'vertex' by " + StubModelProvider.class.getName());
+    }
+
+    @Test
+    void settingsAreRoutedByPrefixAndUnknownKeysRejected() {
+        Simulation sim = Simulation.of(SimulationFixtures.endpoint("1", "1")).trace(LoadTrace.constant(10, Duration.ofMinutes(2)))
+                .profile(ReplicaProfile.of(10));
+        SimulationResult r = sim.settings(ModelSettings.of(Map.of("a.period", "60s", "b.period", "1m")))
+                .compareProviders(List.of(new StubModelProvider("a", 1), new StubModelProvider("b", 1))).get(0);
+        assertThat(r.backendId()).isEqualTo("a");
+        assertThatThrownBy(() -> sim.settings(ModelSettings.of(Map.of("a.perod", "60s"))).run(new StubModelProvider("a", 1)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("unknown model setting 'a.perod' for a; did you mean 'a.period'?. Known settings for a: a.period.");
+        assertThatThrownBy(() -> ModelSettings.of(Map.of("x", "soon")).getDuration("x", Duration.ZERO))
+                .hasMessage("model setting x was 'soon' but it must be a duration such as 15s, 5m, 1h or 250ms");
+        assertThat(ModelSettings.parseDuration("5m", "d")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ModelSettings.parseDuration("PT10S", "d")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ModelSettings.parseDuration("250ms", "d")).isEqualTo(Duration.ofMillis(250));
+    }
+}
