@@ -33,11 +33,16 @@ import java.util.stream.Collectors;
 public final class Backends {
 
     /** The backends InferScale publishes, by id, with the artifact that provides each. */
-    public static final Map<String, String> KNOWN_ARTIFACTS = Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
-            "kubernetes", "io.inferscale:inferscale-backend-kubernetes",
-            "sagemaker", "io.inferscale:inferscale-backend-sagemaker",
-            "vertex", "io.inferscale:inferscale-backend-vertex",
-            "in-memory", "io.inferscale:inferscale-testkit")));
+    public static final Map<String, String> KNOWN_ARTIFACTS = knownArtifactsMap();
+
+    private static Map<String, String> knownArtifactsMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("kubernetes", "io.inferscale:inferscale-backend-kubernetes");
+        m.put("sagemaker", "io.inferscale:inferscale-backend-sagemaker");
+        m.put("vertex", "io.inferscale:inferscale-backend-vertex");
+        m.put("in-memory", "io.inferscale:inferscale-testkit");
+        return Collections.unmodifiableMap(m);
+    }
 
     /**
      * A provider that could not be loaded.
@@ -88,7 +93,7 @@ public final class Backends {
                 failures.add(new Failure(providerName(e), rootMessage(e), e));
             }
         }
-        return fromList(found, failures, "class loader " + classLoader);
+        return fromList(found, failures, "on the class path");
     }
 
     /**
@@ -97,7 +102,7 @@ public final class Backends {
      * @throws DiscoveryException when two providers claim the same id
      */
     public static Backends of(BackendProvider... providers) {
-        return fromList(List.of(providers), List.of(), "explicit providers");
+        return fromList(List.of(providers), List.of(), "among the providers given");
     }
 
     private static Backends fromList(List<BackendProvider> found, List<Failure> failures, String source) {
@@ -170,7 +175,7 @@ public final class Backends {
     private String missing(String id) {
         StringBuilder sb = new StringBuilder();
         if (providers.isEmpty()) {
-            sb.append("No InferScale backend found (").append(source).append("). Add one of: ")
+            sb.append("No InferScale backend found ").append(source).append(". Add one of: ")
                     .append(knownArtifacts()).append('.');
         } else {
             String didYouMean = Suggestions.didYouMean(id, providers.keySet());
@@ -179,7 +184,7 @@ public final class Backends {
             String artifact = KNOWN_ARTIFACTS.get(id);
             if (artifact != null) {
                 sb.append(" To use '").append(id).append("', add the dependency ").append(artifact).append('.');
-            } else {
+            } else if (didYouMean.isEmpty()) {
                 sb.append(" InferScale backends: ").append(knownArtifacts()).append('.');
             }
         }

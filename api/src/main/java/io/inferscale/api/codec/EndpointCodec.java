@@ -191,10 +191,10 @@ public final class EndpointCodec {
         Node metadataNode = top.get("metadata");
         Node specNode = top.get("spec");
         if (metadataNode == null) {
-            r.error("metadata", root, "required field is missing; add metadata: {name: my-model-endpoint}");
+            r.missing("metadata", root, "required field is missing; add metadata: {name: my-model-endpoint}");
         }
         if (specNode == null) {
-            r.error("spec", root, "required field is missing; add spec with model and autoscaling");
+            r.missing("spec", root, "required field is missing; add spec with model and autoscaling");
         }
         String name = null;
         Map<String, String> labels = Map.of();
@@ -203,7 +203,7 @@ public final class EndpointCodec {
             Map<String, Node> md = r.fields(metadataNode, "metadata", METADATA);
             Node nameNode = md.get("name");
             if (nameNode == null) {
-                r.error("metadata.name", metadataNode, "required field is missing; add name: my-model-endpoint");
+                r.missing("metadata.name", metadataNode, "required field is missing; add name: my-model-endpoint");
             } else {
                 name = r.text(nameNode, "metadata.name");
             }
@@ -220,13 +220,13 @@ public final class EndpointCodec {
         Map<String, Node> spec = r.fields(specNode, "spec", SPEC);
         ModelSpec model = null;
         if (!spec.containsKey("model")) {
-            r.error("spec.model", specNode, "required field is missing; add model: {name: my-ml-model, version: v1}");
+            r.missing("spec.model", specNode, "required field is missing; add model: {name: my-ml-model, version: v1}");
         } else {
             model = model(spec.get("model"), r);
         }
         AutoscalingPolicy autoscaling = null;
         if (!spec.containsKey("autoscaling")) {
-            r.error("spec.autoscaling", specNode, "required field is missing; add autoscaling: {minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 60}");
+            r.missing("spec.autoscaling", specNode, "required field is missing; add autoscaling: {minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 60}");
         } else {
             autoscaling = autoscaling(spec.get("autoscaling"), r);
         }
@@ -256,7 +256,7 @@ public final class EndpointCodec {
         Node nameNode = f.get("name");
         String name = null;
         if (nameNode == null) {
-            r.error("spec.model.name", n, "required field is missing; add name: my-ml-model");
+            r.missing("spec.model.name", n, "required field is missing; add name: my-ml-model");
         } else {
             name = r.text(nameNode, "spec.model.name");
         }
@@ -291,7 +291,7 @@ public final class EndpointCodec {
         }
         if (!f.containsKey("maxReplicas")) {
             if (ok) {
-                r.error(path + ".maxReplicas", n, "required field is missing; add maxReplicas: 5 (the most replicas to run)");
+                r.missing(path + ".maxReplicas", n, "required field is missing; add maxReplicas: 5 (the most replicas to run)");
             }
             ok = false;
         } else {
@@ -328,7 +328,7 @@ public final class EndpointCodec {
         if (f.containsKey("scaleToZero")) {
             Map<String, Node> z = r.fields(f.get("scaleToZero"), path + ".scaleToZero", SCALE_TO_ZERO);
             if (!z.containsKey("idleSeconds")) {
-                r.error(path + ".scaleToZero.idleSeconds", f.get("scaleToZero"), "required field is missing; add idleSeconds: 600");
+                r.missing(path + ".scaleToZero.idleSeconds", f.get("scaleToZero"), "required field is missing; add idleSeconds: 600");
             } else {
                 Integer idle = r.integer(z.get("idleSeconds"), path + ".scaleToZero.idleSeconds");
                 if (idle != null) {
@@ -357,7 +357,7 @@ public final class EndpointCodec {
                     Integer period = null;
                     for (String req : POLICY) {
                         if (!pf.containsKey(req) && r.mapping(pn, pp) != null) {
-                            r.error(pp + "." + req, pn, "required field is missing; a policy needs type (Pods or Percent), value and periodSeconds");
+                            r.missing(pp + "." + req, pn, "required field is missing; a policy needs type (Pods or Percent), value and periodSeconds");
                         }
                     }
                     if (pf.containsKey("type")) {
@@ -391,7 +391,7 @@ public final class EndpointCodec {
             AcceleratorType type = null;
             if (!af.containsKey("type")) {
                 if (r.mapping(f.get("accelerator"), path) != null) {
-                    r.error(path + ".type", f.get("accelerator"), "required field is missing; add type: one of " + String.join(", ", AcceleratorType.ids()));
+                    r.missing(path + ".type", f.get("accelerator"), "required field is missing; add type: one of " + String.join(", ", AcceleratorType.ids()));
                 }
             } else {
                 type = r.choice(af.get("type"), path + ".type", AcceleratorType.values(), AcceleratorType::id);

@@ -40,7 +40,16 @@ final class NodeReader {
             "spec.autoscaling.targetCPUUtilization", "the field is targetCPUUtilizationPercentage");
 
     final List<Problem> problems = new ArrayList<>();
+    /** Paths an unknown field was suggested as ("did you mean"), so a "missing" error for them is not repeated. */
+    final java.util.Set<String> suggested = new java.util.HashSet<>();
     final Map<String, int[]> locations = new HashMap<>();
+
+    /** Reports a missing required field, unless an unknown field nearby was already suggested as it. */
+    void missing(String path, Node at, String message) {
+        if (!suggested.contains(path)) {
+            error(path, at, message);
+        }
+    }
 
     void error(String path, Node at, String message) {
         problems.add(new Problem(Severity.ERROR, path, message, line(at), column(at)));
@@ -93,8 +102,10 @@ final class NodeReader {
             firstKeys.put(key, k);
             if (known != null && !known.contains(key)) {
                 String hint = MISPLACED.get(child);
+                Optional<String> closest = Suggestions.closest(key, known);
+                closest.ifPresent(s -> suggested.add(path.isEmpty() ? s : path + "." + s));
                 error(child, k, "unknown field '" + key + "'" + (hint != null ? "; " + hint
-                        : Suggestions.closest(key, known).map(s -> "; did you mean '" + s + "'?")
+                        : closest.map(s -> "; did you mean '" + s + "'?")
                         .orElse("; known fields here: " + String.join(", ", known))));
                 continue;
             }

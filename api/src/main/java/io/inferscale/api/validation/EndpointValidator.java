@@ -142,7 +142,8 @@ public final class EndpointValidator {
     }
 
     private static void below(Optional<Quantity> request, Optional<Quantity> limit, String what, List<Problem> p) {
-        if (request.isPresent() && limit.isPresent() && limit.get().compareTo(request.get()) < 0) {
+        if (request.isPresent() && limit.isPresent() && request.get().value().signum() > 0 && limit.get().value().signum() > 0
+                && limit.get().compareTo(request.get()) < 0) {
             p.add(Problem.error("spec.resources.limits." + what, "limit " + limit.get().text() + " is below the request "
                     + request.get().text() + "; raise the limit to at least " + request.get().text() + " or lower the request"));
         }

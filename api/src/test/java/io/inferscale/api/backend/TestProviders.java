@@ -1,0 +1,117 @@
+package io.inferscale.api.backend;
+
+import io.inferscale.api.InferenceEndpoint;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Providers for discovery tests; listed in services files written by the tests. */
+final class TestProviders {
+
+    private TestProviders() {
+    }
+
+    abstract static class Named implements BackendProvider {
+        private final String id;
+
+        Named(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public Capabilities capabilities() {
+            return Capabilities.builder().supports(Feature.CPU_UTILIZATION_TARGET).build();
+        }
+
+        @Override
+        public Backend create(BackendConfig config) {
+            return new NoOpBackend(id);
+        }
+    }
+
+    public static final class Kubernetes extends Named {
+        public Kubernetes() {
+            super("kubernetes");
+        }
+    }
+
+    public static final class InMemory extends Named {
+        public InMemory() {
+            super("in-memory");
+        }
+    }
+
+    /** Claims the id "kubernetes" too. */
+    public static final class KubernetesTwin extends Named {
+        public KubernetesTwin() {
+            super("kubernetes");
+        }
+    }
+
+    /** Fails in its constructor. */
+    public static final class Broken extends Named {
+        public Broken() {
+            super("broken");
+            throw new IllegalStateException("missing native library");
+        }
+    }
+
+    static final class NoOpBackend implements Backend {
+        private final String id;
+
+        NoOpBackend(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public Capabilities capabilities() {
+            return Capabilities.builder().supports(Feature.CPU_UTILIZATION_TARGET).build();
+        }
+
+        @Override
+        public Rendering render(InferenceEndpoint endpoint) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Plan plan(InferenceEndpoint endpoint) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ApplyResult apply(InferenceEndpoint endpoint) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<EndpointStatus> get(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<EndpointStatus> list() {
+            return List.of();
+        }
+
+        @Override
+        public EndpointStatus awaitReady(String name, Duration timeout) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean delete(String name) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package io.inferscale.api.codec;
+
+import io.inferscale.api.AcceleratorType;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.ScalingPolicy;
+import io.inferscale.api.SelectPolicy;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.validation.Problem;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+@DisplayName("EndpointCodec")
+class EndpointCodecTest {
+
+    static final String RICH = """
+            apiVersion: mlops.example.com/v1
+            kind: InferenceEndpoint
+            metadata:
+              name: sentiment
+              labels:
+                team: ml-platform
+            spec:
+              model:
+                name: sentiment-bert
+                version: "2024.06"
+                image: registry.example.com/sentiment:2024.06
+                artifactUri: s3://models/sentiment/model.tar.gz
+                port: 8080
+                env:
+                  LOG_LEVEL: info
+                  WORKERS: 4
+                healthPath: /health
+                predictPath: /predict
+              autoscaling:
+                minReplicas: 2
+                maxReplicas: 20
+                targetCPUUtilizationPercentage: 60
+                targetMemoryUtilizationPercentage: 75
+                targetRequestsPerSecondPerReplica: 12.5
+                behavior:
+                  scaleUp:
+                    stabilizationWindowSeconds: 0
+                    policies:
+                    - type: Pods
+                      value: 4
+                      periodSeconds: 15
+                    - type: Percent
+                      value: 100
+                      periodSeconds: 15
+                    selectPolicy: Max
+                  scaleDown:
+                    stabilizationWindowSeconds: 300
+                    policies:
+                    - type: Percent
+                      value: 10
+                      periodSeconds: 60
+              resources:
+                requests:
+                  cpu: '2'
+                  memory: 4Gi
+                limits:
+                  cpu: '4'
+                  memory: 8Gi
+                accelerator:
+                  type: nvidia-t4
+                  count: 1
+              backends:
+                kubernetes:
+                  namespace: ml
+                sagemaker:
+                  instanceType: ml.g4dn.xlarge
+                vertex:
+                  machineType: n1-standard-8
+            """;
+
+    static List<Problem> problems(String yaml) {
+        InvalidEndpointException e = catchThrowableOfType(InvalidEndpointException.class, () -> EndpointCodec.read(yaml, "test.yaml"));
+        assertThat(e).as("expected the document to be rejected").isNotNull();
+        return e.report().problems();
+    }
+
+    static Problem only(String yaml) {
+        List<Problem> p = problems(yaml);
+        assertThat(p).hasSize(1);
+        return p.get(0);
+    }
+
+    static String seedWith(String replace, String with) {
+        String seed = """
+                apiVersion: mlops.example.com/v1
+                kind: InferenceEndpoint
+                metadata:
+                  name: my-model-endpoint
+                spec:
+                  model:
+                    name: my-ml-model
+                    version: v1
+                  autoscaling:
+                    minReplicas: 1
+                    maxReplicas: 5
+                    targetCPUUtilizationPercentage: 60
+                  resources:
+                    requests:
+                      cpu: 500m
+                      memory: 1Gi
+                    limits:
+                      cpu: 1
+                      memory: 2Gi
+                """;
+        assertThat(seed).contains(replace);
+        return seed.replace(replace, with);
+    }
+
+    @Nested
+    @DisplayName("reads")
+    class Reads {
+        @Test
+        @DisplayName("every extension field")
+        void richDocument() {
+            InferenceEndpoint e = EndpointCodec.read(RICH, "rich.yaml").endpoint();
+            assertThat(e.labels()).containsEntry("team", "ml-platform");
+            assertThat(e.model().version()).contains("2024.06");
+            assertThat(e.model().env()).containsExactly(java.util.Map.entry("LOG_LEVEL", "info"), java.util.Map.entry("WORKERS", "4"));
+            assertThat(e.model().port()).contains(8080);
+            assertThat(e.autoscaling().target(TargetType.REQUESTS_PER_SECOND).get().value()).isEqualByComparingTo("12.5");
+            assertThat(e.autoscaling().targets()).hasSize(3);
+            var up = e.autoscaling().behavior().scaleUp().get();
+            assertThat(up.stabilizationWindowSeconds()).contains(0);
+            assertThat(up.policies()).containsExactly(new ScalingPolicy(ScalingPolicy.Type.PODS, 4, 15), new ScalingPolicy(ScalingPolicy.Type.PERCENT, 100, 15));
+            assertThat(up.selectPolicy()).contains(SelectPolicy.MAX);
+            assertThat(e.autoscaling().behavior().scaleDown().get().selectPolicy()).isEmpty();
+            assertThat(e.resources().accelerator().get().type()).isEqualTo(AcceleratorType.NVIDIA_T4);
+            assertThat(e.backends().string("sagemaker", "instanceType")).contains("ml.g4dn.xlarge");
+            assertThat(e.backends().string("kubernetes", "namespace")).contains("ml");
+        }
+
+        @Test
+        @DisplayName("and writes back an equal endpoint, in YAML and in JSON")
+        void roundTrip() {
+            InferenceEndpoint e = EndpointCodec.read(RICH, "rich.yaml").endpoint();
+            assertThat(EndpointCodec.read(EndpointCodec.toYaml(e), "again").endpoint()).isEqualTo(e);
+            assertThat(EndpointCodec.read(EndpointCodec.toJson(e), "json").endpoint()).isEqualTo(e);
+            assertThat(EndpointCodec.toYaml(EndpointCodec.read(EndpointCodec.toYaml(e), "again").endpoint())).isEqualTo(EndpointCodec.toYaml(e));
+        }
+
+        @Test
+        @DisplayName("records where each field was written")
+        void locations() {
+            EndpointDocument doc = EndpointCodec.read(RICH, "rich.yaml");
+            assertThat(doc.locate("spec.autoscaling.maxReplicas")).containsExactly(21, 5);
+            assertThat(doc.locate("spec.autoscaling.behavior.scaleUp.policies[1].value")).containsExactly(33, 11);
+            assertThat(doc.locate("spec.resources.requests.gpu")).containsExactly(43, 5);
+            assertThat(doc.locate("nowhere")).isNull();
+        }
+    }
+
+    @Nested
+    @DisplayName("rejects")
+    class Rejects {
+        @Test
+        @DisplayName("an unknown field, naming its line and the closest known name")
+        void unknownField() {
+            Problem p = only(seedWith("maxReplicas: 5", "maxReplica: 5"));
+            assertThat(p.path()).isEqualTo("spec.autoscaling.maxReplica");
+            assertThat(p.line()).isEqualTo(11);
+            assertThat(p.message()).isEqualTo("unknown field 'maxReplica'; did you mean 'maxReplicas'?");
+        }
+
+        @Test
+        @DisplayName("an unknown field without a close name, listing the known ones")
+        void unknownFieldList() {
+            Problem p = only(seedWith("    version: v1\n", "    version: v1\n    flavour: large\n"));
+            assertThat(p.message()).isEqualTo("unknown field 'flavour'; known fields here: name, version, image, artifactUri, port, env, healthPath, predictPath");
+        }
+
+        @Test
+        @DisplayName("a misplaced field, saying where it belongs")
+        void misplaced() {
+            Problem p = only(seedWith("  name: my-model-endpoint\n", "  name: my-model-endpoint\n  namespace: ml\n"));
+            assertThat(p.message()).isEqualTo("unknown field 'namespace'; namespaces are backend options: set spec.backends.kubernetes.namespace");
+        }
+
+        @Test
+        @DisplayName("wrong types, naming the field and the expected type")
+        void wrongTypes() {
+            List<Problem> p = problems(seedWith("minReplicas: 1", "minReplicas: one").replace("maxReplicas: 5", "maxReplicas: '5'")
+                    .replace("targetCPUUtilizationPercentage: 60", "targetCPUUtilizationPercentage: 60.5"));
+            assertThat(p).extracting(Problem::path).containsExactly("spec.autoscaling.minReplicas", "spec.autoscaling.maxReplicas",
+                    "spec.autoscaling.targetCPUUtilizationPercentage");
+            assertThat(p).extracting(Problem::message).containsExactly("expected a whole number, found the text 'one'",
+                    "expected a whole number, found the text '5'", "expected a whole number, found the number '60.5'");
+            assertThat(p).extracting(Problem::line).containsExactly(10, 11, 12);
+        }
+
+        @Test
+        @DisplayName("a mapping where a value belongs, and a value where a mapping belongs")
+        void structure() {
+            assertThat(only(seedWith("    version: v1", "    version: [v1]")).message()).isEqualTo("expected text, found a list");
+            assertThat(only(seedWith("    requests:\n      cpu: 500m\n      memory: 1Gi\n", "    requests: 500m\n")).message())
+                    .isEqualTo("expected a mapping (key: value lines), found the text '500m'");
+        }
+
+        @Test
+        @DisplayName("a malformed quantity, naming the field")
+        void badQuantity() {
+            Problem p = only(seedWith("memory: 1Gi", "memory: 1GB"));
+            assertThat(p.path()).isEqualTo("spec.resources.requests.memory");
+            assertThat(p.line()).isEqualTo(16);
+            assertThat(p.message()).startsWith("'1GB' is not a quantity: unknown unit 'GB'");
+        }
+
+        @Test
+        @DisplayName("duplicate keys, with both lines")
+        void duplicateKeys() {
+            Problem p = only(seedWith("    maxReplicas: 5\n", "    maxReplicas: 5\n    maxReplicas: 6\n"));
+            assertThat(p.path()).isEqualTo("spec.autoscaling.maxReplicas");
+            assertThat(p.line()).isEqualTo(12);
+            assertThat(p.message()).isEqualTo("duplicate key 'maxReplicas' (first at line 11); keep one");
+        }
+
+        @Test
+        @DisplayName("missing required fields")
+        void missing() {
+            List<Problem> p = problems("apiVersion: mlops.example.com/v1\nkind: InferenceEndpoint\nmetadata: {}\nspec:\n  autoscaling:\n    minReplicas: 1\n");
+            assertThat(p).extracting(Problem::path).containsExactly("metadata.name", "spec.model", "spec.autoscaling.maxReplicas");
+        }
+
+        @Test
+        @DisplayName("another apiVersion or kind")
+        void wrongKind() {
+            List<Problem> p = problems(seedWith("kind: InferenceEndpoint", "kind: Deployment").replace("mlops.example.com/v1", "apps/v1"));
+            assertThat(p).extracting(Problem::message).containsExactly("'apps/v1' is not supported; use mlops.example.com/v1",
+                    "'Deployment' is not supported; use InferenceEndpoint");
+        }
+
+        @Test
+        @DisplayName("an unknown enum value, with a suggestion")
+        void badEnum() {
+            Problem p = only(RICH.replace("type: Pods", "type: Pod"));
+            assertThat(p.path()).isEqualTo("spec.autoscaling.behavior.scaleUp.policies[0].type");
+            assertThat(p.message()).isEqualTo("'Pod' is not one of Pods, Percent; did you mean 'Pods'?");
+            assertThat(only(RICH.replace("nvidia-t4", "nvidia-t5")).message()).contains("did you mean 'nvidia-t4'?");
+        }
+
+        @Test
+        @DisplayName("an empty document, with line and column")
+        void empty() {
+            Problem p = only("   \n# nothing here\n");
+            assertThat(p.message()).startsWith("empty document");
+            assertThat(p.line()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a syntax error, with line and column")
+        void syntax() {
+            Problem p = only("apiVersion: mlops.example.com/v1\nkind: [InferenceEndpoint\nmetadata:\n  name: x\n");
+            assertThat(p.message()).startsWith("YAML syntax error: ");
+            assertThat(p.line()).isGreaterThanOrEqualTo(2);
+            assertThat(p.column()).isPositive();
+        }
+
+        @Test
+        @DisplayName("more than one document")
+        void twoDocuments() {
+            Problem p = only(seedWith("", "") + "---\n" + seedWith("", ""));
+            assertThat(p.message()).startsWith("more than one document");
+            assertThat(p.line()).isEqualTo(21);
+        }
+
+        @Test
+        @DisplayName("type tags, so no object can be constructed")
+        void tags() {
+            List<Problem> p = problems(seedWith("name: my-ml-model", "name: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://x\"]]]]"));
+            assertThat(p).isNotEmpty();
+            assertThat(p.get(0).message()).contains("is not allowed");
+        }
+
+        @Test
+        @DisplayName("a billion-laughs alias bomb fails fast")
+        void aliasBomb() {
+            StringBuilder sb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+            for (char c = 'b'; c <= 'j'; c++) {
+                char prev = (char) (c - 1);
+                sb.append(c).append(": &").append(c).append(" [*").append(prev).append(", *").append(prev).append(", *").append(prev)
+                        .append(", *").append(prev).append(", *").append(prev).append(", *").append(prev).append(", *").append(prev)
+                        .append(", *").append(prev).append(", *").append(prev).append("]\n");
+            }
+            Problem p = only(sb.toString());
+            assertThat(p.message()).contains("aliases");
+        }
+
+        @Test
+        @DisplayName("nesting deeper than the limit")
+        void deepNesting() {
+            String deep = "a: " + "[".repeat(200) + "]".repeat(200) + "\n";
+            assertThat(only(deep).message()).containsIgnoringCase("nesting depth");
+        }
+
+        @Test
+        @DisplayName("a document over the size limit, before parsing it")
+        void tooLarge() {
+            String big = "# " + "x".repeat(EndpointCodec.MAX_DOCUMENT_CHARS) + "\n";
+            assertThat(only(big).message()).contains("the limit is " + EndpointCodec.MAX_DOCUMENT_CHARS);
+        }
+
+        @Test
+        @DisplayName("every problem in one report")
+        void allAtOnce() {
+            List<Problem> p = problems(seedWith("maxReplicas: 5", "maxReplica: 5").replace("cpu: 500m", "cpu: 500x").replace("version: v1", "versoin: v1"));
+            assertThat(p).extracting(Problem::path).containsExactlyInAnyOrder("spec.model.versoin", "spec.autoscaling.maxReplica",
+                    "spec.resources.requests.cpu");
+        }
+    }
+
+    @Test
+    @DisplayName("keeps numbers in options as exact decimals")
+    void optionNumbers() {
+        InferenceEndpoint e = EndpointCodec.read(RICH.replace("namespace: ml", "namespace: ml\n      weight: 0.25"), "x").endpoint();
+        assertThat(e.backends().get("kubernetes", "weight")).contains(new BigDecimal("0.25"));
+    }
+}
