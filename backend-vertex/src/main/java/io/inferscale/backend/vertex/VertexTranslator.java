@@ -1,0 +1,466 @@
+package io.inferscale.backend.vertex;
+
+import com.google.cloud.aiplatform.v1.AcceleratorType;
+import com.google.cloud.aiplatform.v1.AutoscalingMetricSpec;
+import com.google.cloud.aiplatform.v1.DedicatedResources;
+import com.google.cloud.aiplatform.v1.DeployedModel;
+import com.google.cloud.aiplatform.v1.Endpoint;
+import com.google.cloud.aiplatform.v1.EnvVar;
+import com.google.cloud.aiplatform.v1.MachineSpec;
+import com.google.cloud.aiplatform.v1.Model;
+import com.google.cloud.aiplatform.v1.ModelContainerSpec;
+import com.google.cloud.aiplatform.v1.Port;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import io.inferscale.api.Accelerator;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.ModelSpec;
+import io.inferscale.api.Quantity;
+import io.inferscale.api.ScalingRules;
+import io.inferscale.api.ScalingTarget;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.backend.Note;
+import io.inferscale.api.codec.Json;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.ValidationReport;
+import io.inferscale.backend.vertex.internal.MachineCatalogue;
+import io.inferscale.backend.vertex.internal.MachineCatalogue.Machine;
+import io.inferscale.backend.vertex.internal.VertexNames;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Translates a neutral {@link InferenceEndpoint} into Vertex AI v1 requests: {@code ModelService.UploadModel} (unless
+ * {@code spec.backends.vertex.model} names an existing model), {@code EndpointService.CreateEndpoint} and
+ * {@code EndpointService.DeployModel} with {@code dedicatedResources}. Pure: no I/O, no credentials.
+ *
+ * <p>Mapping (units in brackets; the module README has the full table with sources):
+ * <ul>
+ *   <li>{@code targetCPUUtilizationPercentage} [% of the CPU request] → {@value #CPU_METRIC} [% of the machine's
+ *       vCPUs]: target = percent × requests.cpu / vCPUs, rounded half up;</li>
+ *   <li>{@code targetAcceleratorUtilizationPercentage} [%] → {@value #ACCELERATOR_METRIC} [%];</li>
+ *   <li>{@code targetRequestsPerSecondPerReplica} [requests/s per replica] → {@value #REQUEST_COUNT_METRIC}
+ *       [requests/min per replica]: target = rps × 60, rounded half up;</li>
+ *   <li>memory and concurrency targets, rate policies, disabled directions and {@code minReplicas: 0} are rejected.</li>
+ * </ul>
+ */
+public final class VertexTranslator {
+
+    /** Vertex's CPU utilization autoscaling metric. */
+    public static final String CPU_METRIC = "aiplatform.googleapis.com/prediction/online/cpu/utilization";
+    /** Vertex's accelerator duty cycle autoscaling metric. */
+    public static final String ACCELERATOR_METRIC = "aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle";
+    /** Vertex's request count autoscaling metric (requests per minute per replica). */
+    public static final String REQUEST_COUNT_METRIC = "aiplatform.googleapis.com/prediction/online/request_count";
+    /** Label put on every resource InferScale creates, with value {@value #MANAGED_BY_VALUE}. */
+    public static final String MANAGED_BY_LABEL = "managed-by";
+    /** Value of {@link #MANAGED_BY_LABEL}. */
+    public static final String MANAGED_BY_VALUE = "inferscale";
+    /** Label holding the neutral endpoint name on every resource InferScale creates. */
+    public static final String ENDPOINT_LABEL = "inferscale-endpoint";
+    /** Port the serving container listens on when {@code spec.model.port} is absent (Vertex's default, 8080). */
+    public static final int DEFAULT_PORT = 8080;
+    /** Vertex's fixed scale-down look-back: the highest recommendation of the last 5 minutes. */
+    public static final int VERTEX_SCALE_DOWN_WINDOW_SECONDS = 300;
+    /** Vertex recomputes the replica count every 15 seconds. */
+    public static final int VERTEX_CYCLE_SECONDS = 15;
+    /** Option {@code spec.backends.vertex.machineType}. */
+    public static final String OPTION_MACHINE_TYPE = "machineType";
+    /** Option {@code spec.backends.vertex.model}. */
+    public static final String OPTION_MODEL = "model";
+    /** Placeholder project used by {@code render} when {@code vertex.project} is not configured. */
+    public static final String PLACEHOLDER_PROJECT = "PROJECT_ID";
+
+    static final String BACKEND = "vertex";
+    private static final Pattern MODEL_RESOURCE = Pattern.compile("projects/[^/]+/locations/[^/]+/models/[^/@]+(@[A-Za-z0-9_-]+)?");
+    private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
+
+    private final String project;
+    private final String location;
+
+    /**
+     * @param project  the Google Cloud project id (use {@link #PLACEHOLDER_PROJECT} when unknown)
+     * @param location the Vertex region, e.g. {@code us-central1}
+     */
+    public VertexTranslator(String project, String location) {
+        this.project = project;
+        this.location = location;
+    }
+
+    /** The location resource name, {@code projects/{project}/locations/{location}}. */
+    public String parent() {
+        return "projects/" + project + "/locations/" + location;
+    }
+
+    /**
+     * The Vertex-specific problems of an endpoint (the neutral rules and capability checks are the backend's). Pure.
+     */
+    public ValidationReport check(InferenceEndpoint e) {
+        return ValidationReport.of(resolve(e).problems);
+    }
+
+    /**
+     * The desired state of an endpoint on Vertex AI.
+     *
+     * @throws InvalidEndpointException when {@link #check} finds errors
+     */
+    public VertexDesiredState translate(InferenceEndpoint e) {
+        Resolution r = resolve(e);
+        ValidationReport.of(r.problems).throwIfErrors("endpoint '" + e.name() + "' on backend 'vertex'");
+        return r.state;
+    }
+
+    /**
+     * The requests {@code apply} sends for a fresh project, in call order, as a JSON array of
+     * {@code {"service", "method", "request"}} with requests in the protobuf JSON mapping ({@link JsonFormat}).
+     */
+    public static String render(VertexDesiredState s) {
+        List<String> calls = new ArrayList<>();
+        s.uploadModelRequest().ifPresent(r -> calls.add(call("ModelService", "UploadModel", r)));
+        calls.add(call("EndpointService", "CreateEndpoint", s.createEndpointRequest()));
+        calls.add(call("EndpointService", "DeployModel", s.deployModelRequest()));
+        return "[\n" + String.join(",\n", calls) + "\n]\n";
+    }
+
+    /** One message in the protobuf JSON mapping, pretty-printed. */
+    public static String json(MessageOrBuilder message) {
+        try {
+            return JsonFormat.printer().print(message);
+        } catch (InvalidProtocolBufferException ex) {
+            throw new IllegalStateException("cannot print " + message.getClass().getSimpleName(), ex);
+        }
+    }
+
+    private static String call(String service, String method, MessageOrBuilder request) {
+        String body = json(request).replace("\n", "\n    ");
+        return "  {\n    \"service\": " + Json.quote(service) + ",\n    \"method\": " + Json.quote(method)
+                + ",\n    \"request\": " + body + "\n  }";
+    }
+
+    private static final class Resolution {
+        final List<Problem> problems = new ArrayList<>();
+        final List<Note> notes = new ArrayList<>();
+        VertexDesiredState state;
+    }
+
+    private Resolution resolve(InferenceEndpoint e) {
+        Resolution r = new Resolution();
+        String endpointId = VertexNames.endpointId(e.name());
+        if (endpointId == null) {
+            r.problems.add(Problem.error("metadata.name", "'" + e.name() + "' cannot become a Vertex endpoint id (up to 63 "
+                    + "characters of a-z, 0-9 and '-', starting with a letter); use a name starting with a letter"));
+            endpointId = "invalid";
+        } else if (!endpointId.equals(e.name())) {
+            r.notes.add(Note.derived("metadata.name", "endpoint id '" + endpointId + "': Vertex endpoint ids start with a letter"));
+        }
+        Map<String, String> labels = labels(e, r);
+
+        // Model: existing or uploaded.
+        ModelSpec m = e.model();
+        Optional<String> existing = option(e, OPTION_MODEL, r);
+        String modelName;
+        Optional<String> modelId = Optional.empty();
+        Optional<Model> upload = Optional.empty();
+        if (existing.isPresent()) {
+            modelName = existing.get();
+            if (!MODEL_RESOURCE.matcher(modelName).matches()) {
+                r.problems.add(Problem.error("spec.backends.vertex.model", "'" + modelName + "' is not a Vertex model resource name; "
+                        + "use projects/{project}/locations/{location}/models/{model}[@{version}]"));
+            } else if (!modelName.startsWith(parent() + "/") && !project.equals(PLACEHOLDER_PROJECT)) {
+                r.notes.add(Note.info("spec.backends.vertex.model", "the model lives outside " + parent()
+                        + "; Vertex deploys only models in the endpoint's own project and location"));
+            }
+            r.notes.add(Note.info("spec.model", "deploying existing model " + modelName + "; spec.model.image, artifactUri, "
+                    + "port and env are not uploaded"));
+        } else {
+            if (m.image().isEmpty()) {
+                r.problems.add(Problem.error("spec.model.image", "Vertex AI needs a serving container image to upload the model; "
+                        + "set spec.model.image (e.g. us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest) or "
+                        + "spec.backends.vertex.model to deploy an existing Vertex model"));
+            }
+            String id = VertexNames.modelId(endpointId, VertexNames.hash(m.name(), m.version().orElse(null), m.image().orElse(null),
+                    m.artifactUri().orElse(null), String.valueOf(m.port().orElse(DEFAULT_PORT)), m.env().toString(),
+                    m.healthPath().orElse(null), m.predictPath().orElse(null)));
+            modelId = Optional.of(id);
+            modelName = parent() + "/models/" + id;
+            ModelContainerSpec.Builder c = ModelContainerSpec.newBuilder().setImageUri(m.image().orElse(""))
+                    .addPorts(Port.newBuilder().setContainerPort(m.port().orElse(DEFAULT_PORT)));
+            m.env().forEach((k, v) -> c.addEnv(EnvVar.newBuilder().setName(k).setValue(v)));
+            m.predictPath().ifPresent(c::setPredictRoute);
+            m.healthPath().ifPresent(c::setHealthRoute);
+            Model.Builder model = Model.newBuilder().setDisplayName(VertexNames.displayName(m.reference()))
+                    .setContainerSpec(c).putAllLabels(labels);
+            m.artifactUri().ifPresent(uri -> {
+                model.setArtifactUri(uri);
+                if (!uri.startsWith("gs://")) {
+                    r.problems.add(Problem.error("spec.model.artifactUri", "'" + uri + "' is not a Cloud Storage URI; Vertex AI reads "
+                            + "model artifacts from gs://bucket/path"));
+                }
+            });
+            if (m.port().isEmpty()) {
+                r.notes.add(Note.derived("spec.model.port", "container port " + DEFAULT_PORT + " (Vertex AI's default)"));
+            }
+            upload = Optional.of(model.build());
+            r.notes.add(Note.derived("spec.model", "model id '" + id + "': endpoint id plus a hash of the model's name, version, "
+                    + "image, artifact URI, port, env and routes, so a changed model is uploaded anew and rolled out"));
+        }
+
+        // Machine and accelerators.
+        MachineSpec.Builder machineSpec = MachineSpec.newBuilder();
+        Machine machine = machine(e, machineSpec, r);
+
+        // Replicas and autoscaling.
+        var a = e.autoscaling();
+        DedicatedResources.Builder dr = DedicatedResources.newBuilder().setMachineSpec(machineSpec)
+                .setMinReplicaCount(a.minReplicas()).setMaxReplicaCount(a.maxReplicas());
+        for (ScalingTarget t : a.targets()) {
+            metric(e, t, machine, r).ifPresent(dr::addAutoscalingMetricSpecs);
+        }
+        if (e.resources().accelerator().isPresent() && a.target(TargetType.ACCELERATOR_UTILIZATION).isEmpty()
+                && a.maxReplicas() > a.minReplicas()) {
+            r.notes.add(Note.approximated("spec.autoscaling", "with accelerators attached Vertex AI also scales on "
+                    + ACCELERATOR_METRIC + " at its default target of 60%; add targetAcceleratorUtilizationPercentage to choose it"));
+        }
+        behaviour(e, r);
+
+        DeployedModel deployed = DeployedModel.newBuilder().setModel(modelName)
+                .setDisplayName(VertexNames.displayName(m.reference())).setDedicatedResources(dr).build();
+        Endpoint endpoint = Endpoint.newBuilder().setDisplayName(VertexNames.displayName(e.name())).putAllLabels(labels).build();
+        if (project.equals(PLACEHOLDER_PROJECT)) {
+            r.notes.add(Note.info("vertex.project", "not configured: resource names use the placeholder " + PLACEHOLDER_PROJECT));
+        }
+        r.state = new VertexDesiredState(parent(), endpointId, endpoint, modelName, modelId, upload, deployed, r.notes);
+        return r;
+    }
+
+    private Map<String, String> labels(InferenceEndpoint e, Resolution r) {
+        Map<String, String> out = new TreeMap<>();
+        Map<String, String> origin = new LinkedHashMap<>();
+        e.labels().forEach((k, v) -> {
+            String key = VertexNames.labelKey(k);
+            String value = VertexNames.labelValue(v);
+            String path = "metadata.labels." + k;
+            if (key.equals(MANAGED_BY_LABEL) || key.equals(ENDPOINT_LABEL)) {
+                r.problems.add(Problem.error(path, "label '" + key + "' is reserved by InferScale on Vertex; rename it"));
+                return;
+            }
+            if (origin.containsKey(key)) {
+                r.problems.add(Problem.error(path, "labels '" + origin.get(key) + "' and '" + k + "' both become Vertex label '" + key
+                        + "' (Vertex keys are lower-case letters, digits, '_' and '-'); rename one"));
+                return;
+            }
+            if (!key.equals(k) || !value.equals(v)) {
+                r.notes.add(Note.derived(path, "Vertex label " + key + "=" + value + " (keys and values are up to 63 lower-case "
+                        + "letters, digits, '_' and '-'; keys start with a letter)"));
+            }
+            origin.put(key, k);
+            out.put(key, value);
+        });
+        out.put(MANAGED_BY_LABEL, MANAGED_BY_VALUE);
+        out.put(ENDPOINT_LABEL, e.name());
+        if (out.size() > VertexNames.MAX_LABELS) {
+            r.problems.add(Problem.error("metadata.labels", e.labels().size() + " labels; Vertex allows " + VertexNames.MAX_LABELS
+                    + " per resource and InferScale adds 2; remove " + (out.size() - VertexNames.MAX_LABELS)));
+        }
+        return out;
+    }
+
+    private static Optional<String> option(InferenceEndpoint e, String key, Resolution r) {
+        Optional<Object> v = e.backends().get(BACKEND, key);
+        if (v.isPresent() && !(v.get() instanceof String s && !s.isBlank())) {
+            r.problems.add(Problem.error("spec.backends.vertex." + key, "must be non-empty text, got " + v.get()));
+            return Optional.empty();
+        }
+        return v.map(String.class::cast);
+    }
+
+    private Machine machine(InferenceEndpoint e, MachineSpec.Builder spec, Resolution r) {
+        Optional<Accelerator> acc = e.resources().accelerator();
+        AcceleratorType type = null;
+        int count = 0;
+        if (acc.isPresent()) {
+            count = acc.get().count();
+            type = switch (acc.get().type()) {
+                case NVIDIA_T4 -> AcceleratorType.NVIDIA_TESLA_T4;
+                case NVIDIA_L4 -> AcceleratorType.NVIDIA_L4;
+                case NVIDIA_A100 -> AcceleratorType.NVIDIA_TESLA_A100;
+                case NVIDIA_H100 -> AcceleratorType.NVIDIA_H100_80GB;
+                case NVIDIA_A10G -> null;
+            };
+            if (type == null) {
+                r.problems.add(Problem.error("spec.resources.accelerator.type", "nvidia-a10g has no Vertex AI equivalent (it is an "
+                        + "AWS-only part); use nvidia-l4 (24 GB, the closest), nvidia-t4, nvidia-a100 or nvidia-h100"));
+            } else {
+                spec.setAcceleratorType(type).setAcceleratorCount(count);
+                if (!MachineCatalogue.countsFor(type).contains(count)) {
+                    r.problems.add(Problem.error("spec.resources.accelerator.count", count + "x " + acc.get().type().id()
+                            + " is not offered on Vertex AI; use " + MachineCatalogue.countsFor(type).stream().map(String::valueOf)
+                            .collect(Collectors.joining(", ")) + " per replica"));
+                }
+            }
+        }
+        BigDecimal cpu = larger(e.resources().requests().cpu(), e.resources().limits().cpu());
+        BigDecimal memory = larger(e.resources().requests().memory(), e.resources().limits().memory());
+        String needs = "cpu " + text(cpu, false) + " and memory " + text(memory, true) + " (the larger of requests and limits)";
+        Optional<String> explicit = option(e, OPTION_MACHINE_TYPE, r);
+        if (explicit.isPresent()) {
+            spec.setMachineType(explicit.get());
+            Optional<Machine> known = MachineCatalogue.byName(explicit.get());
+            if (known.isEmpty()) {
+                r.notes.add(Note.info("spec.backends.vertex.machineType", "'" + explicit.get() + "' is not in InferScale's machine "
+                        + "catalogue: its fit to the requests and accelerators is not checked"));
+                return null;
+            }
+            Machine k = known.get();
+            if (acc.isPresent() && type != null && !MachineCatalogue.carries(k, type, count)) {
+                r.problems.add(Problem.error("spec.backends.vertex.machineType", k.describe() + " cannot carry " + count + "x "
+                        + type.name() + suggestion(cpu, memory, type, count)));
+            } else if (acc.isEmpty() && k.fixedAccelerator() != null) {
+                r.problems.add(Problem.error("spec.backends.vertex.machineType", k.describe() + " comes with GPUs; add "
+                        + "spec.resources.accelerator or choose a machine without GPUs"));
+            }
+            if (!MachineCatalogue.holds(k, cpu, memory)) {
+                r.problems.add(Problem.error("spec.backends.vertex.machineType", k.describe() + " is smaller than " + needs
+                        + suggestion(cpu, memory, type, count)));
+            }
+            return k;
+        }
+        if (acc.isPresent() && type == null) {
+            return null;
+        }
+        Optional<Machine> chosen = MachineCatalogue.smallest(cpu, memory, type, count);
+        if (chosen.isEmpty()) {
+            if (type == null || MachineCatalogue.countsFor(type).contains(count)) {
+                r.problems.add(Problem.error("spec.resources", "no Vertex machine in the catalogue holds " + needs
+                        + (type == null ? "" : " with " + count + "x " + type.name()) + "; lower the requests or set "
+                        + "spec.backends.vertex.machineType"));
+            }
+            return null;
+        }
+        spec.setMachineType(chosen.get().name());
+        r.notes.add(Note.derived("spec.resources", "machine type " + chosen.get().describe() + ": the smallest in the catalogue "
+                + "that holds " + needs + (type == null ? "" : " with " + count + "x " + type.name())
+                + "; set spec.backends.vertex.machineType to choose another"));
+        return chosen.get();
+    }
+
+    private static String suggestion(BigDecimal cpu, BigDecimal memory, AcceleratorType type, int count) {
+        return MachineCatalogue.smallest(cpu, memory, type, count).map(m -> "; " + m.name() + " fits").orElse("");
+    }
+
+    private static BigDecimal larger(Optional<Quantity> a, Optional<Quantity> b) {
+        BigDecimal x = a.map(Quantity::value).orElse(null);
+        BigDecimal y = b.map(Quantity::value).orElse(null);
+        return x == null ? y : y == null ? x : x.max(y);
+    }
+
+    private static String text(BigDecimal v, boolean bytes) {
+        if (v == null) {
+            return "(none)";
+        }
+        if (bytes && v.stripTrailingZeros().scale() <= 0) {
+            return Quantity.ofBytes(v.longValueExact()).text();
+        }
+        return v.stripTrailingZeros().toPlainString();
+    }
+
+    private Optional<AutoscalingMetricSpec> metric(InferenceEndpoint e, ScalingTarget t, Machine machine, Resolution r) {
+        String path = t.type().path();
+        switch (t.type()) {
+            case CPU_UTILIZATION -> {
+                Optional<Quantity> request = e.resources().requests().cpu();
+                if (machine == null || request.isEmpty()) {
+                    r.notes.add(Note.approximated(path, "Vertex measures CPU utilization against all vCPUs of the machine; the "
+                            + "machine's size is unknown here, so the target is passed unchanged (" + t.value().toPlainString() + "%)"));
+                    return Optional.of(spec(CPU_METRIC, t.value().intValue()));
+                }
+                BigDecimal exact = t.value().multiply(request.get().value()).divide(BigDecimal.valueOf(machine.vcpus()), 6, RoundingMode.HALF_UP);
+                int target = clamp(exact.setScale(0, RoundingMode.HALF_UP).intValue(), 1, 100);
+                String why = t.value().toPlainString() + "% of the " + request.get().text() + " CPU request is "
+                        + exact.stripTrailingZeros().toPlainString() + "% of " + machine.name() + "'s " + machine.vcpus()
+                        + " vCPUs, which Vertex measures against";
+                if (exact.compareTo(BigDecimal.valueOf(target)) == 0) {
+                    if (target != t.value().intValue()) {
+                        r.notes.add(Note.derived(path, CPU_METRIC + " target " + target + ": " + why));
+                    }
+                } else {
+                    r.notes.add(Note.approximated(path, CPU_METRIC + " target " + target + ": " + why + " (Vertex targets are whole "
+                            + "percentages from 1 to 100)"));
+                }
+                return Optional.of(spec(CPU_METRIC, target));
+            }
+            case ACCELERATOR_UTILIZATION -> {
+                return Optional.of(spec(ACCELERATOR_METRIC, t.value().intValue()));
+            }
+            case REQUESTS_PER_SECOND -> {
+                BigDecimal perMinute = t.value().multiply(SIXTY);
+                BigDecimal rounded = perMinute.setScale(0, RoundingMode.HALF_UP).max(BigDecimal.ONE);
+                if (rounded.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+                    r.problems.add(Problem.error(path, t.value().toPlainString() + " requests per second is " + perMinute.toPlainString()
+                            + " per minute, above Vertex's largest target " + Integer.MAX_VALUE));
+                    return Optional.empty();
+                }
+                String msg = REQUEST_COUNT_METRIC + " target " + rounded.toPlainString() + " requests per minute per replica = "
+                        + t.value().toPlainString() + " requests per second x 60";
+                r.notes.add(rounded.compareTo(perMinute) == 0 ? Note.derived(path, msg)
+                        : Note.approximated(path, msg + " (" + perMinute.stripTrailingZeros().toPlainString() + ", rounded: Vertex targets are whole numbers)"));
+                return Optional.of(spec(REQUEST_COUNT_METRIC, rounded.intValue()));
+            }
+            default -> {
+                // Memory and concurrency targets are rejected by the capability check; nothing to emit.
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static AutoscalingMetricSpec spec(String metric, int target) {
+        return AutoscalingMetricSpec.newBuilder().setMetricName(metric).setTarget(target).build();
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    private static void behaviour(InferenceEndpoint e, Resolution r) {
+        var b = e.autoscaling().behavior();
+        String policy = "Vertex AI's autoscaler is fixed: it recomputes replicas every " + VERTEX_CYCLE_SECONDS + " s and uses the "
+                + "highest recommendation of the last 5 minutes, so it scales up at once and down after "
+                + VERTEX_SCALE_DOWN_WINDOW_SECONDS + " s";
+        Optional<Integer> up = b.scaleUp().flatMap(ScalingRules::stabilizationWindowSeconds);
+        Optional<Integer> down = b.scaleDown().flatMap(ScalingRules::stabilizationWindowSeconds);
+        if (up.isPresent() && up.get() != 0) {
+            r.notes.add(Note.approximated("spec.autoscaling.behavior.scaleUp.stabilizationWindowSeconds", "requested " + up.get()
+                    + " s; " + policy + " (a scale-up window of 0 s)"));
+        }
+        if (down.isPresent() && down.get() != VERTEX_SCALE_DOWN_WINDOW_SECONDS) {
+            r.notes.add(Note.approximated("spec.autoscaling.behavior.scaleDown.stabilizationWindowSeconds", "requested " + down.get()
+                    + " s; " + policy + " (a scale-down window of " + VERTEX_SCALE_DOWN_WINDOW_SECONDS + " s)"));
+        }
+        if (up.isEmpty() && down.isEmpty() && e.autoscaling().maxReplicas() > e.autoscaling().minReplicas()) {
+            r.notes.add(Note.info("spec.autoscaling.behavior", policy));
+        }
+    }
+
+    /** True when a stabilization window equals Vertex's fixed policy (0 s up, 300 s down). */
+    static boolean matchesFixedPolicy(String path, InferenceEndpoint e) {
+        var b = e.autoscaling().behavior();
+        if (path.endsWith("scaleUp.stabilizationWindowSeconds")) {
+            return b.scaleUp().flatMap(ScalingRules::stabilizationWindowSeconds).map(w -> w == 0).orElse(false);
+        }
+        if (path.endsWith("scaleDown.stabilizationWindowSeconds")) {
+            return b.scaleDown().flatMap(ScalingRules::stabilizationWindowSeconds).map(w -> w == VERTEX_SCALE_DOWN_WINDOW_SECONDS).orElse(false);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,275 @@
+package io.inferscale.backend.vertex;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.inferscale.api.Accelerator;
+import io.inferscale.api.AcceleratorType;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.ResourceList;
+import io.inferscale.api.Resources;
+import io.inferscale.api.ScaleToZero;
+import io.inferscale.api.ScalingBehavior;
+import io.inferscale.api.ScalingPolicy;
+import io.inferscale.api.ScalingRules;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.api.backend.Note;
+import io.inferscale.api.backend.Rendering;
+import io.inferscale.api.codec.EndpointCodec;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.ValidationReport;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class VertexTranslatorTest {
+
+    static final String IMAGE = "us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest";
+
+    static InferenceEndpoint seed() throws IOException {
+        try (InputStream in = VertexTranslatorTest.class.getResourceAsStream("/inference_endpoint.yaml")) {
+            return EndpointCodec.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), "inference_endpoint.yaml").endpoint();
+        }
+    }
+
+    static VertexBackend backend() {
+        return new VertexBackend(BackendConfig.of(Map.of("vertex.project", "my-project", "vertex.location", "us-central1")));
+    }
+
+    static InferenceEndpoint withImage(InferenceEndpoint e) {
+        return e.toBuilder().model(e.model().toBuilder().image(IMAGE).artifactUri("gs://my-bucket/my-ml-model/v1/").build()).build();
+    }
+
+    static void assertGolden(String file, String actual) throws IOException {
+        Path path = Path.of("src/test/resources/golden", file);
+        if (Boolean.getBoolean("golden.update")) {
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, actual);
+        }
+        try (InputStream in = VertexTranslatorTest.class.getResourceAsStream("/golden/" + file)) {
+            assertThat(in).as("golden file %s (run with -Dgolden.update=true to create it)", file).isNotNull();
+            assertThat(actual).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    static JsonArray calls(Rendering r) {
+        return JsonParser.parseString(r.text()).getAsJsonArray();
+    }
+
+    static JsonObject deployRequest(Rendering r) {
+        JsonArray calls = calls(r);
+        return calls.get(calls.size() - 1).getAsJsonObject().getAsJsonObject("request");
+    }
+
+    @Nested
+    @DisplayName("render (golden)")
+    class Golden {
+        @Test
+        @DisplayName("the seed with an image uploads the model, creates the endpoint and deploys on n1-standard-2")
+        void seedUpload() throws IOException {
+            Rendering r = backend().render(withImage(seed()));
+            assertThat(r.format()).isEqualTo("json");
+            assertGolden("seed-upload.json", r.text());
+            JsonArray calls = calls(r);
+            assertThat(calls).hasSize(3);
+            assertThat(calls.get(0).getAsJsonObject().get("method").getAsString()).isEqualTo("UploadModel");
+            assertThat(calls.get(1).getAsJsonObject().get("method").getAsString()).isEqualTo("CreateEndpoint");
+            assertThat(calls.get(2).getAsJsonObject().get("method").getAsString()).isEqualTo("DeployModel");
+            JsonObject dr = deployRequest(r).getAsJsonObject("deployedModel").getAsJsonObject("dedicatedResources");
+            assertThat(dr.getAsJsonObject("machineSpec").get("machineType").getAsString()).isEqualTo("n1-standard-2");
+            // 60% of a 500m request = 0.3 cores = 15% of 2 vCPUs
+            assertThat(dr.getAsJsonArray("autoscalingMetricSpecs").get(0).getAsJsonObject().get("target").getAsInt()).isEqualTo(15);
+            assertThat(deployRequest(r).getAsJsonObject("trafficSplit").get("0").getAsInt()).isEqualTo(100);
+            assertThat(r.notes()).anyMatch(n -> n.kind() == Note.Kind.DERIVED && n.message().contains("n1-standard-2"));
+        }
+
+        @Test
+        @DisplayName("the seed with spec.backends.vertex.model deploys that model without uploading")
+        void seedExistingModel() throws IOException {
+            InferenceEndpoint e = seed().toBuilder().option("vertex", "model", "projects/my-project/locations/us-central1/models/123").build();
+            Rendering r = backend().render(e);
+            assertGolden("seed-existing-model.json", r.text());
+            assertThat(calls(r)).hasSize(2);
+        }
+
+        @Test
+        @DisplayName("an L4 GPU endpoint scaling on requests per second and duty cycle")
+        void gpuRequestsPerSecond() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder()
+                    .resources(Resources.of(ResourceList.of("4", "16Gi"), ResourceList.of("8", "24Gi"), new Accelerator(AcceleratorType.NVIDIA_L4, 1)))
+                    .autoscaling(seed().autoscaling().toBuilder().minReplicas(2).maxReplicas(8).removeTarget(TargetType.CPU_UTILIZATION)
+                            .target(TargetType.REQUESTS_PER_SECOND, new BigDecimal("2.5"))
+                            .target(TargetType.ACCELERATOR_UTILIZATION, 70).build())
+                    .label("team", "ML.Platform").build();
+            Rendering r = backend().render(e);
+            assertGolden("gpu-l4-rps.json", r.text());
+            JsonObject dr = deployRequest(r).getAsJsonObject("deployedModel").getAsJsonObject("dedicatedResources");
+            assertThat(dr.getAsJsonObject("machineSpec").get("machineType").getAsString()).isEqualTo("g2-standard-8");
+            assertThat(dr.getAsJsonObject("machineSpec").get("acceleratorType").getAsString()).isEqualTo("NVIDIA_L4");
+            assertThat(dr.getAsJsonArray("autoscalingMetricSpecs").toString())
+                    .contains("\"metricName\":\"aiplatform.googleapis.com/prediction/online/request_count\",\"target\":150")
+                    .contains("\"metricName\":\"aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle\",\"target\":70");
+        }
+    }
+
+    @Nested
+    @DisplayName("mapping")
+    class Mapping {
+        VertexDesiredState translate(InferenceEndpoint e) {
+            return new VertexTranslator("p", "us-central1").translate(e);
+        }
+
+        @Test
+        @DisplayName("requests per second become requests per minute: rps x 60, rounded and flagged when inexact")
+        void rpsTimesSixty() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().autoscaling(seed().autoscaling().toBuilder()
+                    .removeTarget(TargetType.CPU_UTILIZATION).target(TargetType.REQUESTS_PER_SECOND, new BigDecimal("0.333")).build()).build();
+            VertexDesiredState s = translate(e);
+            assertThat(s.deployedModel().getDedicatedResources().getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(20);
+            assertThat(s.notes()).anyMatch(n -> n.kind() == Note.Kind.APPROXIMATED && n.message().contains("19.98"));
+            InferenceEndpoint exact = e.toBuilder().autoscaling(e.autoscaling().toBuilder().target(TargetType.REQUESTS_PER_SECOND, 10).build()).build();
+            assertThat(translate(exact).deployedModel().getDedicatedResources().getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(600);
+        }
+
+        @Test
+        @DisplayName("accelerators map to Vertex types and the smallest machine family that carries them")
+        void accelerators() throws IOException {
+            record Case(AcceleratorType type, int count, String machine, String vertexType) {
+            }
+            for (Case c : List.of(new Case(AcceleratorType.NVIDIA_T4, 1, "n1-standard-2", "NVIDIA_TESLA_T4"),
+                    new Case(AcceleratorType.NVIDIA_L4, 1, "g2-standard-4", "NVIDIA_L4"),
+                    new Case(AcceleratorType.NVIDIA_A100, 2, "a2-highgpu-2g", "NVIDIA_TESLA_A100"),
+                    new Case(AcceleratorType.NVIDIA_H100, 8, "a3-highgpu-8g", "NVIDIA_H100_80GB"))) {
+                InferenceEndpoint e = withImage(seed()).toBuilder()
+                        .resources(seed().resources().withAccelerator(new Accelerator(c.type(), c.count()))).build();
+                var spec = translate(e).deployedModel().getDedicatedResources().getMachineSpec();
+                assertThat(spec.getMachineType()).as(c.toString()).isEqualTo(c.machine());
+                assertThat(spec.getAcceleratorType().name()).isEqualTo(c.vertexType());
+                assertThat(spec.getAcceleratorCount()).isEqualTo(c.count());
+            }
+        }
+
+        @Test
+        @DisplayName("an explicit machineType is used as given, and CPU targets are converted to its vCPUs")
+        void explicitMachine() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().option("vertex", "machineType", "n1-standard-4").build();
+            var dr = translate(e).deployedModel().getDedicatedResources();
+            assertThat(dr.getMachineSpec().getMachineType()).isEqualTo("n1-standard-4");
+            assertThat(dr.getAutoscalingMetricSpecs(0).getMetricName()).isEqualTo(VertexTranslator.CPU_METRIC);
+            assertThat(dr.getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(8); // 60 x 0.5 / 4 = 7.5 -> 8
+        }
+
+        @Test
+        @DisplayName("endpoint ids start with a letter; labels follow Vertex rules; managed labels are added")
+        void namesAndLabels() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().name("9lives").label("app.kubernetes.io/name", "Fraud").build();
+            VertexDesiredState s = translate(e);
+            assertThat(s.endpointId()).isEqualTo("ep-9lives");
+            assertThat(s.endpoint().getLabelsMap()).containsEntry("app_kubernetes_io_name", "fraud")
+                    .containsEntry("managed-by", "inferscale").containsEntry("inferscale-endpoint", "9lives");
+            assertThat(s.modelId().orElseThrow()).matches("ep-9lives-[0-9a-f]{10}");
+        }
+
+        @Test
+        @DisplayName("a changed image gives a new model id; an unchanged spec gives the same one")
+        void modelIdFollowsContent() throws IOException {
+            InferenceEndpoint a = withImage(seed());
+            InferenceEndpoint b = a.toBuilder().model(a.model().toBuilder().image(IMAGE + "-2").build()).build();
+            assertThat(translate(a).modelId()).isEqualTo(translate(withImage(seed())).modelId()).isNotEqualTo(translate(b).modelId());
+        }
+    }
+
+    @Nested
+    @DisplayName("validation")
+    class Validation {
+        List<String> errors(InferenceEndpoint e) {
+            return backend().validate(e).errors().stream().map(Problem::format).toList();
+        }
+
+        @Test
+        @DisplayName("memory and concurrency targets are rejected by name, listing the supported targets")
+        void unsupportedTargets() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().autoscaling(seed().autoscaling().toBuilder()
+                    .target(TargetType.MEMORY_UTILIZATION, 70).target(TargetType.CONCURRENT_REQUESTS, 4).build()).build();
+            assertThat(errors(e)).anyMatch(m -> m.contains("targetMemoryUtilizationPercentage") && m.contains("targetCPUUtilizationPercentage")
+                    && m.contains("targetRequestsPerSecondPerReplica") && m.contains("targetAcceleratorUtilizationPercentage"))
+                    .anyMatch(m -> m.contains("targetConcurrentRequestsPerReplica"));
+            assertThatThrownBy(() -> backend().render(e)).isInstanceOf(InvalidEndpointException.class);
+        }
+
+        @Test
+        @DisplayName("A10G is rejected naming it and the alternatives")
+        void a10g() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder()
+                    .resources(seed().resources().withAccelerator(new Accelerator(AcceleratorType.NVIDIA_A10G, 1))).build();
+            assertThat(errors(e)).anyMatch(m -> m.contains("spec.resources.accelerator.type") && m.contains("nvidia-a10g")
+                    && m.contains("nvidia-l4"));
+        }
+
+        @Test
+        @DisplayName("minReplicas 0 is rejected with the v1 reason")
+        void scaleToZero() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().autoscaling(seed().autoscaling().toBuilder().minReplicas(0)
+                    .scaleToZero(new ScaleToZero(600)).build()).build();
+            assertThat(errors(e)).anyMatch(m -> m.contains("minReplicaCount >= 1") && m.contains("v1beta1"));
+        }
+
+        @Test
+        @DisplayName("a scale-down window other than 300 s is flagged approximated; 300 s matches without a warning")
+        void stabilization() throws IOException {
+            InferenceEndpoint e600 = withImage(seed()).toBuilder().autoscaling(seed().autoscaling().toBuilder()
+                    .behavior(ScalingBehavior.of(null, ScalingRules.stabilization(600))).build()).build();
+            ValidationReport r = backend().validate(e600);
+            assertThat(r.hasErrors()).isFalse();
+            assertThat(r.warnings()).anyMatch(p -> p.path().endsWith("scaleDown.stabilizationWindowSeconds"));
+            assertThat(backend().render(e600).notes()).anyMatch(n -> n.kind() == Note.Kind.APPROXIMATED && n.message().contains("requested 600 s"));
+
+            InferenceEndpoint e300 = e600.toBuilder().autoscaling(e600.autoscaling().toBuilder()
+                    .behavior(ScalingBehavior.of(ScalingRules.stabilization(0), ScalingRules.stabilization(300))).build()).build();
+            assertThat(backend().validate(e300).warnings()).noneMatch(p -> p.path().contains("stabilizationWindowSeconds"));
+            assertThat(backend().render(e300).notes()).noneMatch(n -> n.kind() == Note.Kind.APPROXIMATED);
+        }
+
+        @Test
+        @DisplayName("rate policies are rejected")
+        void ratePolicies() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().autoscaling(seed().autoscaling().toBuilder()
+                    .behavior(ScalingBehavior.of(ScalingRules.of(null, List.of(new ScalingPolicy(ScalingPolicy.Type.PODS, 2, 60)), null), null))
+                    .build()).build();
+            assertThat(errors(e)).anyMatch(m -> m.contains("scaleUp.policies") && m.contains("no scaling rate limits"));
+        }
+
+        @Test
+        @DisplayName("no image and no existing model is an error naming both fixes; a too-small machine names one that fits")
+        void modelAndMachine() throws IOException {
+            assertThat(errors(seed())).anyMatch(m -> m.contains("spec.model.image") && m.contains("spec.backends.vertex.model"));
+            InferenceEndpoint small = withImage(seed()).toBuilder().resources(Resources.of(ResourceList.of("6", "8Gi"), ResourceList.empty()))
+                    .option("vertex", "machineType", "n1-standard-4").build();
+            assertThat(errors(small)).anyMatch(m -> m.contains("spec.backends.vertex.machineType") && m.contains("n1-standard-8 fits"));
+            InferenceEndpoint typo = withImage(seed()).toBuilder().option("vertex", "machinetype", "n1-standard-4").build();
+            assertThat(errors(typo)).anyMatch(m -> m.contains("spec.backends.vertex.machinetype") && m.contains("machineType"));
+        }
+
+        @Test
+        @DisplayName("accelerator counts Vertex does not offer are rejected with the offered counts")
+        void acceleratorCount() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder()
+                    .resources(seed().resources().withAccelerator(new Accelerator(AcceleratorType.NVIDIA_T4, 3))).build();
+            assertThat(errors(e)).anyMatch(m -> m.contains("3x nvidia-t4") && m.contains("1, 2, 4"));
+        }
+    }
+}
