@@ -14,8 +14,8 @@ import java.util.TreeSet;
 /**
  * Field-level differences between two document trees ({@code Map}s, {@code List}s and scalars), as
  * {@link FieldChange}s with dotted paths ({@code spec.maxReplicas}, {@code spec.metrics[0].resource.name}).
- * Numbers compare by value ({@code 60} equals {@code 60.0}), quantities by value ({@code 1} equals
- * {@code 1000m}).
+ * Numbers compare by value ({@code 60} equals {@code 60.0}), {@link Quantity} objects by value
+ * ({@code 1} equals {@code 1000m}); text compares as text, so put quantities in trees as {@link Quantity}.
  */
 public final class FieldChanges {
 
@@ -82,13 +82,6 @@ public final class FieldChanges {
         }
         if (v instanceof Number n) {
             return new BigDecimal(n.toString());
-        }
-        if (v instanceof String s) {
-            try {
-                return Quantity.parse(s).value();
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
         }
         return null;
     }
