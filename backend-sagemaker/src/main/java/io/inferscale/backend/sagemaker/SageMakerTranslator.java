@@ -1,0 +1,511 @@
+package io.inferscale.backend.sagemaker;
+
+import io.inferscale.api.Accelerator;
+import io.inferscale.api.AutoscalingPolicy;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.ModelSpec;
+import io.inferscale.api.Quantity;
+import io.inferscale.api.ResourceList;
+import io.inferscale.api.ScalingRules;
+import io.inferscale.api.ScalingTarget;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.backend.Note;
+import io.inferscale.api.codec.Json;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.ValidationReport;
+import io.inferscale.backend.sagemaker.internal.InstanceCatalogue;
+import io.inferscale.backend.sagemaker.internal.InstanceCatalogue.InstanceType;
+import io.inferscale.backend.sagemaker.internal.RequestTree;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.services.applicationautoscaling.model.CustomizedMetricSpecification;
+import software.amazon.awssdk.services.applicationautoscaling.model.MetricDimension;
+import software.amazon.awssdk.services.applicationautoscaling.model.MetricStatistic;
+import software.amazon.awssdk.services.applicationautoscaling.model.MetricType;
+import software.amazon.awssdk.services.applicationautoscaling.model.PolicyType;
+import software.amazon.awssdk.services.applicationautoscaling.model.PredefinedMetricSpecification;
+import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
+import software.amazon.awssdk.services.applicationautoscaling.model.RegisterScalableTargetRequest;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.applicationautoscaling.model.SuspendedState;
+import software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingScalingPolicyConfiguration;
+import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
+import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateEndpointRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstanceType;
+import software.amazon.awssdk.services.sagemaker.model.Tag;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Pure translation of an {@link InferenceEndpoint} into the SageMaker and Application Auto Scaling requests
+ * that create it in a fresh account: {@code CreateModel}, {@code CreateEndpointConfig}, {@code CreateEndpoint},
+ * {@code RegisterScalableTarget} and one target-tracking {@code PutScalingPolicy} per scaling target. No I/O.
+ *
+ * <p>Unit conversions (see the module README for the AWS documentation behind each):
+ * <ul>
+ *   <li>CPU utilization % → customized metric {@code CPUUtilization} (namespace {@code /aws/sagemaker/Endpoints}),
+ *       TargetValue = percent × vCPUs of the instance type, because SageMaker reports the sum over cores.</li>
+ *   <li>Memory utilization % → customized metric {@code MemoryUtilization} (0–100), unchanged.</li>
+ *   <li>Requests per second per replica → predefined {@code SageMakerVariantInvocationsPerInstance}, which
+ *       counts per minute: TargetValue = rps × 60.</li>
+ *   <li>Concurrent requests per replica → predefined
+ *       {@code SageMakerVariantConcurrentRequestsPerModelHighResolution}, unchanged.</li>
+ *   <li>Accelerator utilization % → customized metric {@code GPUUtilization}, TargetValue = percent × GPUs.</li>
+ * </ul>
+ * Model and endpoint-config names end in a content hash, because both resources are immutable: any change of
+ * content gives a new name.
+ */
+public final class SageMakerTranslator {
+
+    /** The backend id. */
+    public static final String ID = "sagemaker";
+    /** The production variant name used when {@code spec.backends.sagemaker.variantName} is not set. */
+    public static final String DEFAULT_VARIANT_NAME = "AllTraffic";
+    /** Application Auto Scaling's default cooldown for SageMaker variants, in seconds. */
+    public static final int AWS_DEFAULT_COOLDOWN_SECONDS = 300;
+    /** The CloudWatch namespace of SageMaker endpoint instance metrics (CPU, memory, GPU). */
+    public static final String ENDPOINT_METRICS_NAMESPACE = "/aws/sagemaker/Endpoints";
+    /** The scalable dimension of a variant's instance count. */
+    public static final String SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
+    /** The tag marking resources InferScale created. */
+    public static final String MANAGED_BY_TAG = "inferscale:managed-by";
+    /** The tag holding the neutral endpoint name. */
+    public static final String ENDPOINT_TAG = "inferscale:endpoint";
+    /** The tag holding the model reference {@code name:version}. */
+    public static final String MODEL_TAG = "inferscale:model";
+    /** The configuration key that supplies the execution role. */
+    public static final String ROLE_CONFIG_KEY = "sagemaker.executionRoleArn";
+
+    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+    static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
+    private static final Pattern MODEL_DATA_URL = Pattern.compile("(https|s3)://([^/]+)/?(.*)");
+    private static final Pattern ENV_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    private static final Pattern TAG_TEXT = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+    private static final int HASH_CHARS = 10;
+
+    /** The options read from {@code spec.backends.sagemaker}. */
+    public static final String OPTION_INSTANCE_TYPE = "instanceType";
+    /** Option: the IAM role SageMaker assumes to pull the image and model data. */
+    public static final String OPTION_EXECUTION_ROLE_ARN = "executionRoleArn";
+    /** Option: the production variant name (default {@value #DEFAULT_VARIANT_NAME}). */
+    public static final String OPTION_VARIANT_NAME = "variantName";
+    /** Option: ScaleOutCooldown in seconds (overrides the scale-up stabilization window). */
+    public static final String OPTION_SCALE_OUT_COOLDOWN = "scaleOutCooldownSeconds";
+    /** Option: ScaleInCooldown in seconds (overrides the scale-down stabilization window). */
+    public static final String OPTION_SCALE_IN_COOLDOWN = "scaleInCooldownSeconds";
+
+    /** The policy name of each target type; one policy per target on the variant's scalable target. */
+    public static String policyName(TargetType type) {
+        return switch (type) {
+            case CPU_UTILIZATION -> "inferscale-cpu-utilization";
+            case MEMORY_UTILIZATION -> "inferscale-memory-utilization";
+            case REQUESTS_PER_SECOND -> "inferscale-invocations-per-instance";
+            case CONCURRENT_REQUESTS -> "inferscale-concurrent-requests";
+            case ACCELERATOR_UTILIZATION -> "inferscale-gpu-utilization";
+        };
+    }
+
+    /**
+     * Everything needed to create the endpoint, in call order.
+     *
+     * @param endpointName           the SageMaker endpoint name (the neutral endpoint name)
+     * @param variantName            the production variant
+     * @param modelName              the content-hashed model name
+     * @param endpointConfigName     the content-hashed endpoint-config name
+     * @param instanceType           the ml.* instance type
+     * @param catalogued             the catalogue entry of the instance type, when known
+     * @param createModel            the CreateModel request
+     * @param createEndpointConfig   the CreateEndpointConfig request
+     * @param createEndpoint         the CreateEndpoint request
+     * @param registerScalableTarget the RegisterScalableTarget request
+     * @param scalingPolicies        one PutScalingPolicy request per target
+     * @param notes                  derived values and approximations
+     */
+    public record Translation(String endpointName, String variantName, String modelName, String endpointConfigName,
+                              String instanceType, Optional<InstanceType> catalogued, CreateModelRequest createModel,
+                              CreateEndpointConfigRequest createEndpointConfig, CreateEndpointRequest createEndpoint,
+                              RegisterScalableTargetRequest registerScalableTarget,
+                              List<PutScalingPolicyRequest> scalingPolicies, List<Note> notes) {
+        /** Copies the lists. */
+        public Translation {
+            scalingPolicies = List.copyOf(scalingPolicies);
+            notes = List.copyOf(notes);
+        }
+
+        /** The Application Auto Scaling resource id, {@code endpoint/<endpoint>/variant/<variant>}. */
+        public String resourceId() {
+            return resourceId(endpointName, variantName);
+        }
+
+        /** {@code endpoint/<endpoint>/variant/<variant>}. */
+        public static String resourceId(String endpoint, String variant) {
+            return "endpoint/" + endpoint + "/variant/" + variant;
+        }
+
+        /** The calls as {@code {"service", "operation", "request"}} trees, in call order for a fresh account. */
+        public List<Map<String, Object>> calls() {
+            List<Map<String, Object>> calls = new ArrayList<>();
+            calls.add(call("sagemaker", "CreateModel", createModel));
+            calls.add(call("sagemaker", "CreateEndpointConfig", createEndpointConfig));
+            calls.add(call("sagemaker", "CreateEndpoint", createEndpoint));
+            calls.add(call("application-autoscaling", "RegisterScalableTarget", registerScalableTarget));
+            scalingPolicies.forEach(p -> calls.add(call("application-autoscaling", "PutScalingPolicy", p)));
+            return calls;
+        }
+
+        /** The calls as a pretty-printed JSON array, as {@code render} prints it. */
+        public String toJson() {
+            return Json.write(calls()) + "\n";
+        }
+
+        private static Map<String, Object> call(String service, String operation, SdkPojo request) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("service", service);
+            m.put("operation", operation);
+            m.put("request", RequestTree.of(request));
+            return m;
+        }
+    }
+
+    /** A translator; stateless. */
+    public SageMakerTranslator() {
+    }
+
+    /**
+     * SageMaker's own rules for an endpoint, beyond the neutral ones and the capability check: image, model
+     * data URL, environment names, options, and the instance type choice. Pure.
+     */
+    public ValidationReport validate(InferenceEndpoint e) {
+        List<Problem> p = new ArrayList<>();
+        ModelSpec m = e.model();
+        if (m.image().isEmpty()) {
+            p.add(Problem.error("spec.model.image", "SageMaker needs the serving container image: set spec.model.image to an "
+                    + "Amazon ECR image URI, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:v1"));
+        } else if (m.image().get().length() > 255 || !m.image().get().matches("\\S+")) {
+            p.add(Problem.error("spec.model.image", "must be at most 255 characters without spaces (SageMaker ContainerImage)"));
+        }
+        m.artifactUri().ifPresent(u -> {
+            if (u.length() > 1024 || !MODEL_DATA_URL.matcher(u).matches()) {
+                p.add(Problem.error("spec.model.artifactUri", "'" + u + "' is not a SageMaker ModelDataUrl: use s3://bucket/path/model.tar.gz or an https:// URL (at most 1024 characters)"));
+            }
+        });
+        if (m.env().size() > 100) {
+            p.add(Problem.error("spec.model.env", "SageMaker accepts at most 100 environment variables, got " + m.env().size()));
+        }
+        m.env().forEach((k, v) -> {
+            if (!ENV_KEY.matcher(k).matches() || k.length() > 1024) {
+                p.add(Problem.error("spec.model.env." + k, "SageMaker environment names must match [a-zA-Z_][a-zA-Z0-9_]* (letters, digits and '_'); rename '" + k + "'"));
+            }
+            if (v.length() > 1024) {
+                p.add(Problem.error("spec.model.env." + k, "SageMaker environment values are at most 1024 characters, this one has " + v.length()));
+            }
+        });
+        m.port().filter(port -> port != 8080).ifPresent(port -> p.add(Problem.warning("spec.model.port",
+                "ignored: SageMaker always sends requests to port 8080 of the container; make the server listen on 8080")));
+        m.healthPath().filter(h -> !h.equals("/ping")).ifPresent(h -> p.add(Problem.warning("spec.model.healthPath",
+                "ignored: SageMaker always checks health with GET /ping")));
+        m.predictPath().filter(h -> !h.equals("/invocations")).ifPresent(h -> p.add(Problem.warning("spec.model.predictPath",
+                "ignored: SageMaker always sends predictions to POST /invocations")));
+        if (e.labels().size() > 47) {
+            p.add(Problem.error("metadata.labels", "SageMaker allows 50 tags per resource and InferScale uses 3; use at most 47 labels"));
+        }
+        e.labels().forEach((k, v) -> {
+            if (k.length() > 128 || !TAG_TEXT.matcher(k).matches() || v.length() > 256 || !TAG_TEXT.matcher(v).matches()) {
+                p.add(Problem.error("metadata.labels." + k, "cannot be a SageMaker tag (keys up to 128, values up to 256 characters of letters, digits, spaces and _.:/=+-@)"));
+            }
+        });
+        options(e, p);
+        if (p.stream().noneMatch(x -> x.isError() && x.path().startsWith("spec.backends"))) {
+            instance(e, p, new ArrayList<>());
+        }
+        return ValidationReport.of(p);
+    }
+
+    private static void options(InferenceEndpoint e, List<Problem> p) {
+        Map<String, Object> o = e.backends().of(ID);
+        Object type = o.get(OPTION_INSTANCE_TYPE);
+        if (type != null) {
+            if (!(type instanceof String s) || ProductionVariantInstanceType.fromValue(s) == ProductionVariantInstanceType.UNKNOWN_TO_SDK_VERSION) {
+                p.add(Problem.error(path(OPTION_INSTANCE_TYPE), "'" + type + "' is not a SageMaker real-time instance type; use one such as ml.c5.xlarge, ml.m5.large or ml.g5.xlarge"));
+            }
+        }
+        Object role = o.get(OPTION_EXECUTION_ROLE_ARN);
+        if (role != null && (!(role instanceof String s) || s.length() > 2048 || !ROLE_ARN.matcher(s).matches())) {
+            p.add(Problem.error(path(OPTION_EXECUTION_ROLE_ARN), "must be an IAM role ARN such as arn:aws:iam::123456789012:role/SageMakerExecutionRole"));
+        }
+        Object variant = o.get(OPTION_VARIANT_NAME);
+        if (variant != null && (!(variant instanceof String s) || !NAME.matcher(s).matches())) {
+            p.add(Problem.error(path(OPTION_VARIANT_NAME), "must be 1 to 63 letters, digits and '-', starting and ending with a letter or digit (SageMaker VariantName)"));
+        }
+        for (String key : List.of(OPTION_SCALE_OUT_COOLDOWN, OPTION_SCALE_IN_COOLDOWN)) {
+            Object v = o.get(key);
+            if (v != null && !(v instanceof BigDecimal d && d.signum() >= 0 && d.stripTrailingZeros().scale() <= 0 && d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0)) {
+                p.add(Problem.error(path(key), "must be a whole number of seconds, 0 or more; got '" + v + "'"));
+            }
+        }
+    }
+
+    private static String path(String option) {
+        return "spec.backends." + ID + "." + option;
+    }
+
+    /** The instance type name and its catalogue entry (empty when not catalogued); adds problems and notes. */
+    private static Optional<Map.Entry<String, Optional<InstanceType>>> instance(InferenceEndpoint e, List<Problem> p, List<Note> notes) {
+        Optional<Accelerator> acc = e.resources().accelerator();
+        ResourceList req = e.resources().requests().isEmpty() ? e.resources().limits() : e.resources().requests();
+        BigDecimal cores = req.cpu().map(Quantity::value).orElse(BigDecimal.ZERO);
+        BigDecimal memory = req.memory().map(Quantity::value).orElse(BigDecimal.ZERO);
+        String wanted = (req.cpu().map(q -> "cpu " + q.text()).orElse("no cpu request")) + ", "
+                + (req.memory().map(q -> "memory " + q.text()).orElse("no memory request"))
+                + acc.map(a -> ", " + a.count() + "x " + a.type().id()).orElse("");
+        AutoscalingPolicy policy = e.autoscaling();
+        Optional<String> explicit = e.backends().string(ID, OPTION_INSTANCE_TYPE);
+        if (explicit.isPresent()) {
+            String name = explicit.get();
+            Optional<InstanceType> cat = InstanceCatalogue.find(name);
+            if (cat.isPresent()) {
+                InstanceType t = cat.get();
+                if (t.vcpus() < cores.doubleValue() || t.memoryBytes().compareTo(memory) < 0) {
+                    p.add(Problem.error(path(OPTION_INSTANCE_TYPE), name + " (" + t.describe() + ") is smaller than the requests (" + wanted
+                            + "); choose a larger type or remove the option to let InferScale choose"));
+                }
+                acc.ifPresent(a -> {
+                    if (t.gpu() != a.type() || t.gpuCount() < a.count()) {
+                        p.add(Problem.error("spec.resources.accelerator", name + " has " + (t.gpu() == null ? "no GPUs" : t.gpuCount() + "x " + t.gpu().id())
+                                + ", but " + a.count() + "x " + a.type().id() + " are requested; use an " + InstanceCatalogue.family(a.type()) + ".* type"));
+                    }
+                });
+            } else {
+                for (TargetType tt : List.of(TargetType.CPU_UTILIZATION, TargetType.ACCELERATOR_UTILIZATION)) {
+                    if (policy.target(tt).isPresent()) {
+                        p.add(Problem.error(path(OPTION_INSTANCE_TYPE), name + " is not in InferScale's instance catalogue, so its "
+                                + (tt == TargetType.CPU_UTILIZATION ? "vCPU" : "GPU") + " count is unknown and " + tt.path()
+                                + " cannot be converted; use a catalogued type (" + catalogueFamilies() + ") or another target"));
+                    }
+                }
+                if (acc.isPresent()) {
+                    notes.add(Note.info("spec.resources.accelerator", name + " is not in InferScale's catalogue: its GPUs were not checked against " + acc.get()));
+                }
+            }
+            notes.add(Note.derived(path(OPTION_INSTANCE_TYPE), "instance type " + name + " as given" + cat.map(t -> " (" + t.describe() + ")").orElse("")));
+            return Optional.of(Map.entry(name, cat));
+        }
+        if (acc.isPresent() && acc.get().count() < 1) {
+            return Optional.empty();
+        }
+        Optional<InstanceType> fit = InstanceCatalogue.smallestFitting(cores, memory, acc.map(Accelerator::type).orElse(null),
+                acc.map(Accelerator::count).orElse(0));
+        if (fit.isEmpty()) {
+            if (acc.isPresent()) {
+                Accelerator a = acc.get();
+                int most = InstanceCatalogue.all().stream().filter(t -> t.gpu() == a.type()).mapToInt(InstanceType::gpuCount).max().orElse(0);
+                p.add(Problem.error("spec.resources.accelerator", "no SageMaker " + InstanceCatalogue.family(a.type()) + ".* instance type has "
+                        + a.count() + "x " + a.type().id() + " with " + wanted + " (at most " + most + " GPUs per instance)"
+                        + "; lower the count or the requests, or set " + path(OPTION_INSTANCE_TYPE)));
+            } else {
+                p.add(Problem.error("spec.resources.requests", "no catalogued SageMaker instance type has " + wanted
+                        + " (the largest CPU types are ml.m5.24xlarge with 96 vCPUs, 384 GiB and ml.r5.24xlarge with 96 vCPUs, 768 GiB); lower the requests or set "
+                        + path(OPTION_INSTANCE_TYPE)));
+            }
+            return Optional.empty();
+        }
+        InstanceType t = fit.get();
+        notes.add(Note.derived("spec.resources", "instance type " + t.name() + " (" + t.describe() + "): the smallest catalogued type with "
+                + wanted + (req.isEmpty() ? " (no requests given)" : "") + "; set " + path(OPTION_INSTANCE_TYPE) + " to choose another"));
+        return Optional.of(Map.entry(t.name(), Optional.of(t)));
+    }
+
+    private static String catalogueFamilies() {
+        return "ml.t2, ml.c5, ml.m5, ml.r5, ml.g4dn, ml.g5, ml.g6, ml.p4d, ml.p5";
+    }
+
+    /**
+     * Translates an endpoint that passed validation on this backend.
+     *
+     * @param e                the endpoint
+     * @param configuredRole   the execution role from the configuration ({@value #ROLE_CONFIG_KEY}), or null;
+     *                         {@code spec.backends.sagemaker.executionRoleArn} takes precedence
+     * @return the requests, in call order
+     * @throws InvalidEndpointException when the endpoint breaks a SageMaker rule (see {@link #validate})
+     */
+    public Translation translate(InferenceEndpoint e, String configuredRole) {
+        ValidationReport report = validate(e);
+        report.throwIfErrors("endpoint '" + e.name() + "' on backend '" + ID + "'");
+        List<Note> notes = new ArrayList<>();
+        List<Problem> ignored = new ArrayList<>();
+        Map.Entry<String, Optional<InstanceType>> inst = instance(e, ignored, notes).orElseThrow();
+        String instanceType = inst.getKey();
+        Optional<InstanceType> cat = inst.getValue();
+        String variant = e.backends().string(ID, OPTION_VARIANT_NAME).orElse(DEFAULT_VARIANT_NAME);
+        String role = e.backends().string(ID, OPTION_EXECUTION_ROLE_ARN).orElse(configuredRole);
+        if (role == null) {
+            notes.add(Note.info(path(OPTION_EXECUTION_ROLE_ARN), "no execution role: CreateModel needs one to pull the image and model data; "
+                    + "set --set " + ROLE_CONFIG_KEY + "=arn:aws:iam::<account>:role/<role> or " + path(OPTION_EXECUTION_ROLE_ARN)));
+        }
+        List<Tag> tags = tags(e);
+
+        ModelSpec m = e.model();
+        ContainerDefinition.Builder container = ContainerDefinition.builder().image(m.image().orElseThrow());
+        m.artifactUri().ifPresent(container::modelDataUrl);
+        if (!m.env().isEmpty()) {
+            container.environment(new LinkedHashMap<>(m.env()));
+        }
+        CreateModelRequest model = CreateModelRequest.builder().primaryContainer(container.build()).executionRoleArn(role).tags(tags).build();
+        String modelName = name(e.name(), "m", model);
+        model = model.toBuilder().modelName(modelName).build();
+
+        // The hash leaves InitialInstanceCount out: it only matters when the endpoint is created; afterwards the
+        // scalable target's MinCapacity/MaxCapacity govern the count, so a new minReplicas needs no new config.
+        ProductionVariant.Builder pv = ProductionVariant.builder().variantName(variant).modelName(modelName)
+                .instanceType(instanceType).initialVariantWeight(1.0f);
+        String configName = name(e.name(), "c", CreateEndpointConfigRequest.builder().productionVariants(pv.build()).tags(tags).build());
+        CreateEndpointConfigRequest config = CreateEndpointConfigRequest.builder().endpointConfigName(configName)
+                .productionVariants(pv.initialInstanceCount(e.autoscaling().minReplicas()).build()).tags(tags).build();
+
+        CreateEndpointRequest endpoint = CreateEndpointRequest.builder().endpointName(e.name()).endpointConfigName(configName).tags(tags).build();
+
+        AutoscalingPolicy policy = e.autoscaling();
+        String resourceId = Translation.resourceId(e.name(), variant);
+        RegisterScalableTargetRequest.Builder target = RegisterScalableTargetRequest.builder().serviceNamespace(ServiceNamespace.SAGEMAKER)
+                .resourceId(resourceId).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+                .minCapacity(policy.minReplicas()).maxCapacity(policy.maxReplicas());
+        if (policy.behavior().scaleUp().map(ScalingRules::isDisabled).orElse(false)) {
+            target.suspendedState(SuspendedState.builder().dynamicScalingOutSuspended(true).build());
+            notes.add(Note.derived("spec.autoscaling.behavior.scaleUp.selectPolicy", "scale-up disabled: the scalable target is registered with SuspendedState.DynamicScalingOutSuspended=true"));
+        }
+
+        int scaleOut = cooldown(e, OPTION_SCALE_OUT_COOLDOWN, policy.behavior().scaleUp(), "scaleUp", "ScaleOutCooldown", notes);
+        int scaleIn = cooldown(e, OPTION_SCALE_IN_COOLDOWN, policy.behavior().scaleDown(), "scaleDown", "ScaleInCooldown", notes);
+        boolean disableScaleIn = policy.behavior().scaleDown().map(ScalingRules::isDisabled).orElse(false);
+        if (disableScaleIn) {
+            notes.add(Note.derived("spec.autoscaling.behavior.scaleDown.selectPolicy", "scale-down disabled: every policy has DisableScaleIn=true"));
+        }
+        List<PutScalingPolicyRequest> policies = new ArrayList<>();
+        for (ScalingTarget st : policy.targets()) {
+            TargetTrackingScalingPolicyConfiguration.Builder c = TargetTrackingScalingPolicyConfiguration.builder();
+            BigDecimal value = st.value();
+            switch (st.type()) {
+                case CPU_UTILIZATION -> {
+                    InstanceType t = cat.orElseThrow();
+                    value = st.value().multiply(BigDecimal.valueOf(t.vcpus()));
+                    c.customizedMetricSpecification(custom("CPUUtilization", e.name(), variant));
+                    notes.add(Note.derived(st.type().path(), plain(st.value()) + "% CPU → CPUUtilization target " + plain(value)
+                            + " (SageMaker sums utilization over the " + t.vcpus() + " vCPUs of " + t.name() + ": 0–" + (100 * t.vcpus()) + "%)"));
+                    cpuAllotmentNote(e, t, notes);
+                }
+                case MEMORY_UTILIZATION -> {
+                    c.customizedMetricSpecification(custom("MemoryUtilization", e.name(), variant));
+                    notes.add(Note.derived(st.type().path(), plain(value) + "% memory → MemoryUtilization target " + plain(value)
+                            + " (percent of the instance's memory, 0–100)"));
+                }
+                case REQUESTS_PER_SECOND -> {
+                    value = st.value().multiply(BigDecimal.valueOf(60));
+                    c.predefinedMetricSpecification(PredefinedMetricSpecification.builder()
+                            .predefinedMetricType(MetricType.SAGE_MAKER_VARIANT_INVOCATIONS_PER_INSTANCE).build());
+                    notes.add(Note.derived(st.type().path(), plain(st.value()) + " requests/s per replica → SageMakerVariantInvocationsPerInstance target "
+                            + plain(value) + " (invocations per instance per minute = rps × 60)"));
+                }
+                case CONCURRENT_REQUESTS -> {
+                    c.predefinedMetricSpecification(PredefinedMetricSpecification.builder()
+                            .predefinedMetricType(MetricType.SAGE_MAKER_VARIANT_CONCURRENT_REQUESTS_PER_MODEL_HIGH_RESOLUTION).build());
+                    notes.add(Note.derived(st.type().path(), plain(value) + " concurrent requests per replica → SageMakerVariantConcurrentRequestsPerModelHighResolution target " + plain(value)));
+                }
+                case ACCELERATOR_UTILIZATION -> {
+                    InstanceType t = cat.orElseThrow();
+                    int gpus = Math.max(1, t.gpuCount());
+                    value = st.value().multiply(BigDecimal.valueOf(gpus));
+                    c.customizedMetricSpecification(custom("GPUUtilization", e.name(), variant));
+                    notes.add(Note.derived(st.type().path(), plain(st.value()) + "% GPU → GPUUtilization target " + plain(value)
+                            + " (SageMaker sums utilization over the " + gpus + " GPUs of " + t.name() + ")"));
+                }
+                default -> throw new IllegalStateException(String.valueOf(st.type()));
+            }
+            c.targetValue(value.doubleValue()).scaleOutCooldown(scaleOut).scaleInCooldown(scaleIn).disableScaleIn(disableScaleIn);
+            policies.add(PutScalingPolicyRequest.builder().policyName(policyName(st.type())).serviceNamespace(ServiceNamespace.SAGEMAKER)
+                    .resourceId(resourceId).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+                    .policyType(PolicyType.TARGET_TRACKING_SCALING).targetTrackingScalingPolicyConfiguration(c.build()).build());
+        }
+        if (policies.size() > 1) {
+            notes.add(Note.info("spec.autoscaling", policies.size() + " target-tracking policies: Application Auto Scaling scales out when any policy asks and scales in only when all allow it"));
+        }
+        return new Translation(e.name(), variant, modelName, configName, instanceType, cat, model, config, endpoint, target.build(), policies, notes);
+    }
+
+    private static void cpuAllotmentNote(InferenceEndpoint e, InstanceType t, List<Note> notes) {
+        e.resources().requests().cpu().ifPresent(q -> {
+            if (q.value().compareTo(BigDecimal.valueOf(t.vcpus())) < 0) {
+                notes.add(Note.info(TargetType.CPU_UTILIZATION.path(), "on SageMaker a replica's CPU allotment is the whole instance ("
+                        + t.vcpus() + " vCPUs), not the " + q.text() + " request, so the percentage is of " + t.vcpus() + " vCPUs"));
+            }
+        });
+    }
+
+    private static int cooldown(InferenceEndpoint e, String option, Optional<ScalingRules> rules, String dir, String field, List<Note> notes) {
+        Optional<Object> explicit = e.backends().get(ID, option);
+        if (explicit.isPresent()) {
+            int v = ((BigDecimal) explicit.get()).intValueExact();
+            notes.add(Note.derived(path(option), field + " " + v + " s as given"));
+            return v;
+        }
+        Optional<Integer> window = rules.flatMap(ScalingRules::stabilizationWindowSeconds);
+        if (window.isPresent()) {
+            notes.add(Note.approximated("spec.autoscaling.behavior." + dir + ".stabilizationWindowSeconds", "stabilization window "
+                    + window.get() + " s → " + field + " " + window.get() + " s: a cooldown waits after each scaling activity instead of "
+                    + "looking back over the window's recommendations"));
+            return window.get();
+        }
+        return AWS_DEFAULT_COOLDOWN_SECONDS;
+    }
+
+    private static CustomizedMetricSpecification custom(String metric, String endpoint, String variant) {
+        return CustomizedMetricSpecification.builder().metricName(metric).namespace(ENDPOINT_METRICS_NAMESPACE)
+                .dimensions(MetricDimension.builder().name("EndpointName").value(endpoint).build(),
+                        MetricDimension.builder().name("VariantName").value(variant).build())
+                .statistic(MetricStatistic.AVERAGE).build();
+    }
+
+    private static List<Tag> tags(InferenceEndpoint e) {
+        List<Tag> tags = new ArrayList<>();
+        tags.add(Tag.builder().key(MANAGED_BY_TAG).value("inferscale").build());
+        tags.add(Tag.builder().key(ENDPOINT_TAG).value(e.name()).build());
+        tags.add(Tag.builder().key(MODEL_TAG).value(e.model().reference()).build());
+        e.labels().forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
+        return tags;
+    }
+
+    /** {@code <endpoint prefix>-<kind>-<10 hex digits of the content hash>}, at most 63 characters. */
+    static String name(String endpoint, String kind, SdkPojo content) {
+        String hash = RequestTree.hash(Json.write(RequestTree.of(content)), HASH_CHARS);
+        return prefix(endpoint, kind) + hash;
+    }
+
+    /** The part of a model or config name before the hash. */
+    static String prefix(String endpoint, String kind) {
+        String p = endpoint.length() > 63 - HASH_CHARS - 3 ? endpoint.substring(0, 63 - HASH_CHARS - 3) : endpoint;
+        while (p.endsWith("-")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p + "-" + kind + "-";
+    }
+
+    /** True when {@code name} is a model ({@code kind} "m") or config ("c") name InferScale made for {@code endpoint}. */
+    static boolean isOwnName(String endpoint, String kind, String name) {
+        String p = prefix(endpoint, kind);
+        return name.startsWith(p) && name.length() == p.length() + HASH_CHARS && name.substring(p.length()).matches("[0-9a-f]+");
+    }
+
+    private static String plain(BigDecimal d) {
+        return d.stripTrailingZeros().scale() <= 0 ? d.toBigIntegerExact().toString() : d.stripTrailingZeros().toPlainString();
+    }
+
+}

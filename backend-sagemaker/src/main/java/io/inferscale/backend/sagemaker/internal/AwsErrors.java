@@ -1,0 +1,93 @@
+package io.inferscale.backend.sagemaker.internal;
+
+import io.inferscale.api.BackendException;
+import io.inferscale.api.BackendException.Reason;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+import java.util.Locale;
+
+/** Maps AWS SDK exceptions to {@link BackendException} reasons, keeping AWS's message and the SDK exception as cause. */
+public final class AwsErrors {
+
+    private AwsErrors() {
+    }
+
+    /** True when the error says the resource does not exist (SageMaker answers ValidationException "Could not find ..."). */
+    public static boolean isNotFound(SdkException e) {
+        if (e instanceof AwsServiceException s) {
+            String code = code(s);
+            String msg = message(s).toLowerCase(Locale.ROOT);
+            return code.equals("ResourceNotFound") || code.equals("ResourceNotFoundException") || code.equals("ObjectNotFoundException")
+                    || code.equals("ValidationException") && (msg.startsWith("could not find") || msg.contains("does not exist"));
+        }
+        return false;
+    }
+
+    /** The reason for an SDK exception. */
+    public static Reason reason(SdkException e) {
+        if (e instanceof AwsServiceException s) {
+            String code = code(s);
+            String msg = message(s).toLowerCase(Locale.ROOT);
+            if (isNotFound(e)) {
+                return Reason.NOT_FOUND;
+            }
+            switch (code) {
+                case "ValidationException":
+                    if (msg.contains("in-progress") || msg.contains("already existing") || msg.contains("must be deregistered")) {
+                        return Reason.CONFLICT;
+                    }
+                    return Reason.INVALID_REQUEST;
+                case "ResourceLimitExceeded", "LimitExceededException", "ServiceQuotaExceededException":
+                    return Reason.QUOTA_EXCEEDED;
+                case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException",
+                     "InvalidClientTokenId", "ExpiredTokenException", "IncompleteSignature", "SignatureDoesNotMatch":
+                    return code.startsWith("AccessDenied") || code.equals("UnauthorizedOperation") ? Reason.PERMISSION_DENIED : Reason.CONFIGURATION;
+                case "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded":
+                    return Reason.THROTTLED;
+                case "ConcurrentUpdateException", "ResourceInUse", "ConflictException":
+                    return Reason.CONFLICT;
+                case "FailedResourceAccessException":
+                    return Reason.PERMISSION_DENIED;
+                default:
+                    if (s.isThrottlingException()) {
+                        return Reason.THROTTLED;
+                    }
+                    return s.statusCode() >= 500 ? Reason.UNAVAILABLE : Reason.INVALID_REQUEST;
+            }
+        }
+        if (e instanceof SdkClientException c && c.getMessage() != null && c.getMessage().toLowerCase(Locale.ROOT).contains("credential")) {
+            return Reason.CONFIGURATION;
+        }
+        return Reason.UNAVAILABLE;
+    }
+
+    /** A {@link BackendException} for {@code e}, saying what InferScale was doing. */
+    public static BackendException translate(String backendId, String doing, SdkException e) {
+        String detail;
+        if (e instanceof AwsServiceException s) {
+            detail = code(s) + ": " + message(s);
+        } else {
+            detail = e.getMessage();
+        }
+        Reason reason = reason(e);
+        String hint = switch (reason) {
+            case CONFIGURATION -> " (check the AWS credentials of the default provider chain and sagemaker.region)";
+            case PERMISSION_DENIED -> " (the caller's IAM policy lacks a permission)";
+            default -> "";
+        };
+        return new BackendException(backendId, reason, doing + " failed: " + detail + hint, e);
+    }
+
+    private static String code(AwsServiceException s) {
+        return s.awsErrorDetails() == null || s.awsErrorDetails().errorCode() == null ? "" : s.awsErrorDetails().errorCode();
+    }
+
+    private static String message(AwsServiceException s) {
+        if (s.awsErrorDetails() != null && s.awsErrorDetails().errorMessage() != null) {
+            return s.awsErrorDetails().errorMessage();
+        }
+        return s.getMessage() == null ? "" : s.getMessage();
+    }
+}

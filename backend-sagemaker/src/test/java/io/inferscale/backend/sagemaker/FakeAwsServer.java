@@ -1,0 +1,609 @@
+package io.inferscale.backend.sagemaker;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.inferscale.api.codec.Json;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stateful local stand-in for SageMaker and Application Auto Scaling, speaking the AWS JSON 1.1 protocol
+ * ({@code X-Amz-Target: SageMaker.<Op>} and {@code AnyScaleFrontendService.<Op>}) on a loopback port. The real SDK
+ * clients talk to it through {@code endpointOverride}. It keeps models, endpoint configs, endpoints, scalable
+ * targets, policies and scaling activities; moves Creating/Updating to InService and Deleting to gone after a
+ * configurable delay; answers with SageMaker's and Application Auto Scaling's real error codes and messages;
+ * can inject errors (throttling, 5xx, access denied...); and counts mutating requests.
+ */
+final class FakeAwsServer implements AutoCloseable {
+
+    static final String ACCOUNT = "123456789012";
+    static final String REGION = "us-east-1";
+    private static final String DIMENSION = "sagemaker:variant:DesiredInstanceCount";
+
+    private record Injected(String operation, int status, String code, String message) {
+    }
+
+    private static final class Endpoint {
+        String name;
+        String configName;
+        String pendingConfig;
+        boolean retain;
+        String status;
+        String failureReason;
+        BigDecimal created;
+        BigDecimal modified;
+        long transitionAt;
+        final Map<String, Integer> desired = new LinkedHashMap<>();
+        List<Object> tags = new ArrayList<>();
+    }
+
+    private final HttpServer server;
+    private final AtomicLong writes = new AtomicLong();
+    private final List<String> operations = new ArrayList<>();
+    private final Deque<Injected> injected = new ArrayDeque<>();
+    private final Map<String, Map<String, Object>> models = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> configs = new LinkedHashMap<>();
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> targets = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> policies = new LinkedHashMap<>();
+    private final List<Map<String, Object>> activities = new ArrayList<>();
+    private final Map<String, List<Object>> tagsByArn = new LinkedHashMap<>();
+    private long transitionMillis = 150;
+    private String failNextEndpoint;
+    private int activitySeq;
+
+    private FakeAwsServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    static FakeAwsServer start() {
+        try {
+            return new FakeAwsServer();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Mutating requests received so far (every operation except Describe* and List*), failed ones included. */
+    long writeCount() {
+        return writes.get();
+    }
+
+    synchronized List<String> operations() {
+        return List.copyOf(operations);
+    }
+
+    synchronized void clearOperations() {
+        operations.clear();
+    }
+
+    synchronized void transitionDelay(Duration d) {
+        transitionMillis = d.toMillis();
+    }
+
+    /** The next {@code times} requests for {@code operation} (null: any) answer with this error. */
+    synchronized void inject(String operation, int status, String code, String message, int times) {
+        for (int i = 0; i < times; i++) {
+            injected.add(new Injected(operation, status, code, message));
+        }
+    }
+
+    /** The next endpoint creation ends in Failed with this reason. */
+    synchronized void failNextEndpoint(String reason) {
+        failNextEndpoint = reason;
+    }
+
+    /** Simulates the autoscaler choosing {@code count} instances. */
+    synchronized void setDesiredInstanceCount(String endpoint, String variant, int count) {
+        endpoints.get(endpoint).desired.put(variant, count);
+        activity("endpoint/" + endpoint + "/variant/" + variant, "Setting desired instance count to " + count + ".", "monitor alarm fired");
+    }
+
+    synchronized Map<String, Integer> desiredCounts(String endpoint) {
+        return Map.copyOf(endpoints.get(endpoint).desired);
+    }
+
+    synchronized List<String> modelNames() {
+        return List.copyOf(models.keySet());
+    }
+
+    synchronized List<String> configNames() {
+        return List.copyOf(configs.keySet());
+    }
+
+    synchronized Map<String, Object> config(String name) {
+        return configs.get(name);
+    }
+
+    synchronized String endpointConfigName(String endpoint) {
+        return endpoints.get(endpoint).configName;
+    }
+
+    synchronized boolean hasTarget(String resourceId) {
+        return targets.containsKey(resourceId);
+    }
+
+    synchronized List<String> policyNames() {
+        return policies.values().stream().map(p -> (String) p.get("PolicyName")).toList();
+    }
+
+    synchronized Map<String, Object> policy(String name) {
+        return policies.values().stream().filter(p -> p.get("PolicyName").equals(name)).findFirst().orElse(null);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    // ---- protocol
+
+    private static final class AwsError extends RuntimeException {
+        final int status;
+        final String code;
+
+        AwsError(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    private static AwsError validation(String message) {
+        return new AwsError(400, "ValidationException", message);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String target = Objects.toString(ex.getRequestHeaders().getFirst("X-Amz-Target"), "");
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        int status = 200;
+        Object response;
+        Map<String, String> headers = new LinkedHashMap<>();
+        synchronized (this) {
+            int dot = target.indexOf('.');
+            String service = dot < 0 ? "" : target.substring(0, dot);
+            String op = dot < 0 ? target : target.substring(dot + 1);
+            operations.add(op);
+            if (!op.startsWith("Describe") && !op.startsWith("List")) {
+                writes.incrementAndGet();
+            }
+            try {
+                Injected inj = injected.peek();
+                if (inj != null && (inj.operation == null || inj.operation.equals(op))) {
+                    injected.poll();
+                    throw new AwsError(inj.status, inj.code, inj.message);
+                }
+                tick();
+                Map<String, Object> req = body.length == 0 ? Map.of() : asMap(toJava(JsonNode.parser().parse(body)));
+                response = switch (service) {
+                    case "SageMaker" -> sageMaker(op, req);
+                    case "AnyScaleFrontendService" -> autoScaling(op, req);
+                    default -> throw new AwsError(400, "UnknownOperationException", "unknown target " + target);
+                };
+            } catch (AwsError e) {
+                status = e.status;
+                headers.put("x-amzn-ErrorType", e.code);
+                Map<String, Object> err = new LinkedHashMap<>();
+                err.put("__type", e.code);
+                err.put("message", e.getMessage());
+                response = err;
+            }
+        }
+        byte[] out = Json.write(response).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+        ex.getResponseHeaders().add("x-amzn-RequestId", "fake-" + System.nanoTime());
+        headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        ex.sendResponseHeaders(status, out.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(out);
+        }
+    }
+
+    private static Object toJava(JsonNode n) {
+        if (n.isObject()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            n.asObject().forEach((k, v) -> m.put(k, toJava(v)));
+            return m;
+        }
+        if (n.isArray()) {
+            List<Object> l = new ArrayList<>();
+            n.asArray().forEach(v -> l.add(toJava(v)));
+            return l;
+        }
+        if (n.isString()) {
+            return n.asString();
+        }
+        if (n.isNumber()) {
+            return new BigDecimal(n.asNumber());
+        }
+        if (n.isBoolean()) {
+            return n.asBoolean();
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object o) {
+        return o == null ? List.of() : (List<Object>) o;
+    }
+
+    private static String str(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (v == null) {
+            throw validation("1 validation error detected: Value null at '" + Character.toLowerCase(key.charAt(0)) + key.substring(1)
+                    + "' failed to satisfy constraint: Member must not be null");
+        }
+        return v.toString();
+    }
+
+    private static BigDecimal now() {
+        return BigDecimal.valueOf(System.currentTimeMillis()).movePointLeft(3);
+    }
+
+    private static String arn(String kind, String name) {
+        return "arn:aws:sagemaker:" + REGION + ":" + ACCOUNT + ":" + kind + "/" + name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i + 1] != null) {
+                m.put((String) kv[i], kv[i + 1]);
+            }
+        }
+        return m;
+    }
+
+    // ---- state machine
+
+    private void tick() {
+        long t = System.currentTimeMillis();
+        for (Endpoint e : new ArrayList<>(endpoints.values())) {
+            if (e.transitionAt == 0 || t < e.transitionAt) {
+                continue;
+            }
+            e.transitionAt = 0;
+            switch (e.status) {
+                case "Creating" -> {
+                    if (failNextEndpoint != null) {
+                        e.status = "Failed";
+                        e.failureReason = failNextEndpoint;
+                        failNextEndpoint = null;
+                    } else {
+                        e.status = "InService";
+                    }
+                }
+                case "Updating" -> {
+                    Map<String, Integer> old = new LinkedHashMap<>(e.desired);
+                    e.desired.clear();
+                    for (Object v : asList(configs.get(e.pendingConfig).get("ProductionVariants"))) {
+                        Map<String, Object> pv = asMap(v);
+                        String vn = (String) pv.get("VariantName");
+                        int initial = ((BigDecimal) pv.get("InitialInstanceCount")).intValue();
+                        e.desired.put(vn, e.retain && old.containsKey(vn) ? old.get(vn) : initial);
+                    }
+                    e.configName = e.pendingConfig;
+                    e.pendingConfig = null;
+                    e.status = "InService";
+                }
+                case "Deleting" -> {
+                    endpoints.remove(e.name);
+                    targets.keySet().removeIf(r -> r.startsWith("endpoint/" + e.name + "/"));
+                    policies.values().removeIf(p -> ((String) p.get("ResourceId")).startsWith("endpoint/" + e.name + "/"));
+                }
+                default -> {
+                }
+            }
+            e.modified = now();
+        }
+    }
+
+    private void activity(String resourceId, String description, String cause) {
+        activities.add(0, map("ActivityId", "act-" + (++activitySeq), "ServiceNamespace", "sagemaker", "ResourceId", resourceId,
+                "ScalableDimension", DIMENSION, "Description", description, "Cause", cause, "StartTime", now(), "EndTime", now(),
+                "StatusCode", "Successful", "StatusMessage", "Successfully set desired instance count."));
+    }
+
+    // ---- SageMaker
+
+    private Object sageMaker(String op, Map<String, Object> r) {
+        return switch (op) {
+            case "CreateModel" -> {
+                String name = str(r, "ModelName");
+                if (models.containsKey(name)) {
+                    throw validation("Cannot create already existing model \"" + arn("model", name) + "\".");
+                }
+                models.put(name, map("ModelName", name, "PrimaryContainer", r.get("PrimaryContainer"), "ExecutionRoleArn", r.get("ExecutionRoleArn"),
+                        "CreationTime", now(), "ModelArn", arn("model", name)));
+                tagsByArn.put(arn("model", name), new ArrayList<>(asList(r.get("Tags"))));
+                yield map("ModelArn", arn("model", name));
+            }
+            case "DescribeModel" -> model(str(r, "ModelName"));
+            case "DeleteModel" -> {
+                String name = str(r, "ModelName");
+                model(name);
+                models.remove(name);
+                yield map();
+            }
+            case "ListModels" -> map("Models", models.values().stream().filter(m -> contains(m.get("ModelName"), r.get("NameContains")))
+                    .map(m -> map("ModelName", m.get("ModelName"), "ModelArn", m.get("ModelArn"), "CreationTime", m.get("CreationTime"))).toList());
+            case "CreateEndpointConfig" -> {
+                String name = str(r, "EndpointConfigName");
+                if (configs.containsKey(name)) {
+                    throw validation("Cannot create already existing endpoint configuration \"" + arn("endpoint-config", name) + "\".");
+                }
+                for (Object v : asList(r.get("ProductionVariants"))) {
+                    String model = (String) asMap(v).get("ModelName");
+                    if (!models.containsKey(model)) {
+                        throw validation("Could not find model \"" + arn("model", model) + "\".");
+                    }
+                }
+                configs.put(name, map("EndpointConfigName", name, "EndpointConfigArn", arn("endpoint-config", name),
+                        "ProductionVariants", r.get("ProductionVariants"), "CreationTime", now()));
+                tagsByArn.put(arn("endpoint-config", name), new ArrayList<>(asList(r.get("Tags"))));
+                yield map("EndpointConfigArn", arn("endpoint-config", name));
+            }
+            case "DescribeEndpointConfig" -> config0(str(r, "EndpointConfigName"));
+            case "DeleteEndpointConfig" -> {
+                String name = str(r, "EndpointConfigName");
+                config0(name);
+                configs.remove(name);
+                yield map();
+            }
+            case "ListEndpointConfigs" -> map("EndpointConfigs", configs.values().stream()
+                    .filter(c -> contains(c.get("EndpointConfigName"), r.get("NameContains")))
+                    .map(c -> map("EndpointConfigName", c.get("EndpointConfigName"), "EndpointConfigArn", c.get("EndpointConfigArn"),
+                            "CreationTime", c.get("CreationTime"))).toList());
+            case "CreateEndpoint" -> {
+                String name = str(r, "EndpointName");
+                String config = str(r, "EndpointConfigName");
+                if (endpoints.containsKey(name)) {
+                    throw validation("Cannot create already existing endpoint \"" + arn("endpoint", name) + "\".");
+                }
+                config0(config);
+                Endpoint e = new Endpoint();
+                e.name = name;
+                e.configName = config;
+                e.status = "Creating";
+                e.created = now();
+                e.modified = e.created;
+                e.transitionAt = System.currentTimeMillis() + transitionMillis;
+                for (Object v : asList(configs.get(config).get("ProductionVariants"))) {
+                    Map<String, Object> pv = asMap(v);
+                    e.desired.put((String) pv.get("VariantName"), ((BigDecimal) pv.get("InitialInstanceCount")).intValue());
+                }
+                endpoints.put(name, e);
+                tagsByArn.put(arn("endpoint", name), new ArrayList<>(asList(r.get("Tags"))));
+                yield map("EndpointArn", arn("endpoint", name));
+            }
+            case "DescribeEndpoint" -> describeEndpoint(endpoint(str(r, "EndpointName")));
+            case "UpdateEndpoint" -> {
+                Endpoint e = endpoint(str(r, "EndpointName"));
+                String config = str(r, "EndpointConfigName");
+                if (!e.status.equals("InService") && !e.status.equals("Failed")) {
+                    throw validation("Cannot update in-progress endpoint \"" + arn("endpoint", e.name) + "\".");
+                }
+                Map<String, Object> next = config0(config);
+                Map<String, Object> current = configs.get(e.configName);
+                List<String> blocked = new ArrayList<>();
+                for (Object v : asList(current == null ? null : current.get("ProductionVariants"))) {
+                    Map<String, Object> old = asMap(v);
+                    String vn = (String) old.get("VariantName");
+                    if (!targets.containsKey("endpoint/" + e.name + "/variant/" + vn)) {
+                        continue;
+                    }
+                    Map<String, Object> same = asList(next.get("ProductionVariants")).stream().map(FakeAwsServer::asMap)
+                            .filter(pv -> vn.equals(pv.get("VariantName"))).findFirst().orElse(null);
+                    if (same == null || !Objects.equals(same.get("InstanceType"), old.get("InstanceType"))) {
+                        blocked.add(vn);
+                    }
+                }
+                if (!blocked.isEmpty()) {
+                    throw validation("The variant(s) \"" + blocked + "\" must be deregistered as scalable targets with AWS Application Auto Scaling "
+                            + "before they can be removed or have their instance type updated.");
+                }
+                e.pendingConfig = config;
+                e.retain = Boolean.TRUE.equals(r.get("RetainAllVariantProperties"));
+                e.status = "Updating";
+                e.failureReason = null;
+                e.modified = now();
+                e.transitionAt = System.currentTimeMillis() + transitionMillis;
+                yield map("EndpointArn", arn("endpoint", e.name));
+            }
+            case "DeleteEndpoint" -> {
+                Endpoint e = endpoint(str(r, "EndpointName"));
+                e.status = "Deleting";
+                e.transitionAt = System.currentTimeMillis() + transitionMillis;
+                yield map();
+            }
+            case "ListEndpoints" -> map("Endpoints", endpoints.values().stream().map(e -> map("EndpointName", e.name,
+                    "EndpointArn", arn("endpoint", e.name), "CreationTime", e.created, "LastModifiedTime", e.modified,
+                    "EndpointStatus", e.status)).toList());
+            case "ListTags" -> map("Tags", tagsByArn.getOrDefault(str(r, "ResourceArn"), List.of()));
+            case "AddTags" -> {
+                List<Object> tags = tagsByArn.computeIfAbsent(str(r, "ResourceArn"), k -> new ArrayList<>());
+                for (Object t : asList(r.get("Tags"))) {
+                    Object key = asMap(t).get("Key");
+                    tags.removeIf(x -> asMap(x).get("Key").equals(key));
+                    tags.add(t);
+                }
+                yield map("Tags", tags);
+            }
+            default -> throw new AwsError(400, "UnknownOperationException", "the fake does not implement SageMaker." + op);
+        };
+    }
+
+    private static boolean contains(Object name, Object part) {
+        return part == null || name.toString().contains(part.toString());
+    }
+
+    private Map<String, Object> model(String name) {
+        Map<String, Object> m = models.get(name);
+        if (m == null) {
+            throw validation("Could not find model \"" + arn("model", name) + "\".");
+        }
+        return m;
+    }
+
+    private Map<String, Object> config0(String name) {
+        Map<String, Object> c = configs.get(name);
+        if (c == null) {
+            throw validation("Could not find endpoint configuration \"" + arn("endpoint-config", name) + "\".");
+        }
+        return c;
+    }
+
+    private Endpoint endpoint(String name) {
+        Endpoint e = endpoints.get(name);
+        if (e == null) {
+            throw validation("Could not find endpoint \"" + arn("endpoint", name) + "\".");
+        }
+        return e;
+    }
+
+    private Map<String, Object> describeEndpoint(Endpoint e) {
+        List<Object> variants = new ArrayList<>();
+        if (!e.status.equals("Creating") && !e.status.equals("Failed")) {
+            e.desired.forEach((v, n) -> variants.add(map("VariantName", v, "CurrentWeight", 1.0, "DesiredWeight", 1.0,
+                    "CurrentInstanceCount", n, "DesiredInstanceCount", n)));
+        }
+        return map("EndpointName", e.name, "EndpointArn", arn("endpoint", e.name), "EndpointConfigName", e.configName,
+                "ProductionVariants", variants.isEmpty() ? null : variants, "EndpointStatus", e.status, "FailureReason", e.failureReason,
+                "CreationTime", e.created, "LastModifiedTime", e.modified);
+    }
+
+    // ---- Application Auto Scaling
+
+    private Object autoScaling(String op, Map<String, Object> r) {
+        return switch (op) {
+            case "RegisterScalableTarget" -> {
+                String id = str(r, "ResourceId");
+                str(r, "ServiceNamespace");
+                if (!DIMENSION.equals(str(r, "ScalableDimension"))) {
+                    throw validation("Unsupported scalable dimension " + r.get("ScalableDimension"));
+                }
+                String[] parts = id.split("/");
+                Endpoint e = parts.length == 4 ? endpoints.get(parts[1]) : null;
+                if (e == null || !e.desired.containsKey(parts[3]) && !e.status.equals("Creating")) {
+                    throw validation("Unable to find resource " + id + ": the endpoint or variant does not exist");
+                }
+                Map<String, Object> t = targets.get(id);
+                if (t == null) {
+                    if (r.get("MinCapacity") == null || r.get("MaxCapacity") == null) {
+                        throw validation("MinCapacity and MaxCapacity are required to register a new scalable target");
+                    }
+                    t = map("ServiceNamespace", "sagemaker", "ResourceId", id, "ScalableDimension", DIMENSION,
+                            "RoleARN", "arn:aws:iam::" + ACCOUNT + ":role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                            "CreationTime", now(), "SuspendedState", map("DynamicScalingInSuspended", false, "DynamicScalingOutSuspended", false, "ScheduledScalingSuspended", false));
+                    targets.put(id, t);
+                }
+                if (r.get("MinCapacity") != null) {
+                    t.put("MinCapacity", r.get("MinCapacity"));
+                }
+                if (r.get("MaxCapacity") != null) {
+                    t.put("MaxCapacity", r.get("MaxCapacity"));
+                }
+                if (((BigDecimal) t.get("MinCapacity")).compareTo((BigDecimal) t.get("MaxCapacity")) > 0) {
+                    throw validation("Minimum capacity cannot be greater than maximum capacity");
+                }
+                if (r.get("SuspendedState") != null) {
+                    asMap(t.get("SuspendedState")).putAll(asMap(r.get("SuspendedState")));
+                }
+                if (e.status.equals("InService")) {
+                    int min = ((BigDecimal) t.get("MinCapacity")).intValue();
+                    int max = ((BigDecimal) t.get("MaxCapacity")).intValue();
+                    int cur = e.desired.get(parts[3]);
+                    int clamped = Math.max(min, Math.min(max, cur));
+                    if (clamped != cur) {
+                        e.desired.put(parts[3], clamped);
+                        activity(id, "Setting desired instance count to " + clamped + ".", "scalable target range changed");
+                    }
+                }
+                yield map("ScalableTargetARN", "arn:aws:application-autoscaling:" + REGION + ":" + ACCOUNT + ":scalable-target/" + Integer.toHexString(id.hashCode()));
+            }
+            case "DescribeScalableTargets" -> {
+                List<Object> ids = asList(r.get("ResourceIds"));
+                yield map("ScalableTargets", targets.values().stream().filter(t -> ids.isEmpty() || ids.contains(t.get("ResourceId"))).toList());
+            }
+            case "DeregisterScalableTarget" -> {
+                String id = str(r, "ResourceId");
+                if (targets.remove(id) == null) {
+                    throw new AwsError(400, "ObjectNotFoundException", "No scalable target registered for service namespace: sagemaker, resource ID: "
+                            + id + ", scalable dimension: " + DIMENSION);
+                }
+                policies.values().removeIf(p -> p.get("ResourceId").equals(id));
+                yield map();
+            }
+            case "PutScalingPolicy" -> {
+                String id = str(r, "ResourceId");
+                String name = str(r, "PolicyName");
+                if (!targets.containsKey(id)) {
+                    throw new AwsError(400, "ObjectNotFoundException", "No scalable target registered for service namespace: sagemaker, resource ID: "
+                            + id + ", scalable dimension: " + DIMENSION);
+                }
+                if (r.get("TargetTrackingScalingPolicyConfiguration") == null) {
+                    throw validation("TargetTrackingScalingPolicyConfiguration is required for a TargetTrackingScaling policy");
+                }
+                String policyArn = "arn:aws:autoscaling:" + REGION + ":" + ACCOUNT + ":scalingPolicy:" + Integer.toHexString(id.hashCode())
+                        + ":resource/sagemaker/" + id + ":policyName/" + name;
+                policies.put(id + "|" + name, map("PolicyARN", policyArn, "PolicyName", name, "ServiceNamespace", "sagemaker", "ResourceId", id,
+                        "ScalableDimension", DIMENSION, "PolicyType", r.get("PolicyType"),
+                        "TargetTrackingScalingPolicyConfiguration", r.get("TargetTrackingScalingPolicyConfiguration"),
+                        "Alarms", List.of(), "CreationTime", now()));
+                yield map("PolicyARN", policyArn, "Alarms", List.of());
+            }
+            case "DescribeScalingPolicies" -> {
+                List<Object> names = asList(r.get("PolicyNames"));
+                yield map("ScalingPolicies", policies.values().stream()
+                        .filter(p -> r.get("ResourceId") == null || p.get("ResourceId").equals(r.get("ResourceId")))
+                        .filter(p -> names.isEmpty() || names.contains(p.get("PolicyName"))).toList());
+            }
+            case "DeleteScalingPolicy" -> {
+                String id = str(r, "ResourceId");
+                String name = str(r, "PolicyName");
+                if (policies.remove(id + "|" + name) == null) {
+                    throw new AwsError(400, "ObjectNotFoundException", "No scaling policy found for service namespace: sagemaker, resource ID: "
+                            + id + ", scalable dimension: " + DIMENSION + ", policy name: " + name);
+                }
+                yield map();
+            }
+            case "DescribeScalingActivities" -> {
+                int max = r.get("MaxResults") == null ? 50 : ((BigDecimal) r.get("MaxResults")).intValue();
+                yield map("ScalingActivities", activities.stream()
+                        .filter(a -> r.get("ResourceId") == null || a.get("ResourceId").equals(r.get("ResourceId"))).limit(max).toList());
+            }
+            default -> throw new AwsError(400, "UnknownOperationException", "the fake does not implement AnyScaleFrontendService." + op);
+        };
+    }
+}

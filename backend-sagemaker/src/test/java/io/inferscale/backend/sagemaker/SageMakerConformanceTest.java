@@ -1,0 +1,46 @@
+package io.inferscale.backend.sagemaker;
+
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.Backend;
+import io.inferscale.testkit.BackendConformanceKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.time.Duration;
+
+/** The conformance kit against the fake SageMaker / Application Auto Scaling server, through the real SDK clients. */
+class SageMakerConformanceTest extends BackendConformanceKit {
+
+    private static FakeAwsServer fake;
+
+    @BeforeAll
+    static void startFake() {
+        fake = FakeAwsServer.start();
+        fake.transitionDelay(Duration.ofMillis(100));
+    }
+
+    @AfterAll
+    static void stopFake() {
+        fake.close();
+    }
+
+    @Override
+    protected Backend createBackend() {
+        return SageMakerTestSupport.backend(fake);
+    }
+
+    @Override
+    protected long writeCount() {
+        return fake.writeCount();
+    }
+
+    @Override
+    protected InferenceEndpoint.Builder customize(InferenceEndpoint.Builder builder) {
+        return builder;
+    }
+
+    @Override
+    protected Duration readyTimeout() {
+        return Duration.ofSeconds(20);
+    }
+}

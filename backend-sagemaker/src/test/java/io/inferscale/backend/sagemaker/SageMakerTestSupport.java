@@ -1,0 +1,61 @@
+package io.inferscale.backend.sagemaker;
+
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.api.codec.EndpointCodec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Shared fixtures: the seed endpoint, a backend wired to the fake with static test credentials. */
+final class SageMakerTestSupport {
+
+    static final String ROLE = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
+    static final String IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-ml-model:v1";
+
+    private SageMakerTestSupport() {
+    }
+
+    static String resource(String name) {
+        try (InputStream in = SageMakerTestSupport.class.getResourceAsStream("/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The seed document exactly as written, plus the image SageMaker needs. */
+    static InferenceEndpoint seed() {
+        InferenceEndpoint e = EndpointCodec.read(resource("inference_endpoint.yaml"), "inference_endpoint.yaml").endpoint();
+        return e.toBuilder().model(e.model().toBuilder().image(IMAGE).build()).build();
+    }
+
+    static BackendConfig config(FakeAwsServer fake, Map<String, String> extra) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("sagemaker.region", "us-east-1");
+        m.put("sagemaker.endpointOverride", fake.uri().toString());
+        m.put("sagemaker.executionRoleArn", ROLE);
+        m.put("sagemaker.pollInterval", "25ms");
+        m.put("sagemaker.timeout", "20s");
+        m.putAll(extra);
+        return BackendConfig.of(m);
+    }
+
+    static SageMakerBackend backend(FakeAwsServer fake) {
+        return backend(fake, Map.of());
+    }
+
+    static SageMakerBackend backend(FakeAwsServer fake, Map<String, String> extra) {
+        return SageMakerBackend.create(config(fake, extra),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFAKEFAKEFAKEFAKE", "fake-secret-for-tests")));
+    }
+}
