@@ -1,0 +1,289 @@
+package io.inferscale.backend.sagemaker;
+
+import io.inferscale.api.Accelerator;
+import io.inferscale.api.AcceleratorType;
+import io.inferscale.api.AutoscalingPolicy;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.ResourceList;
+import io.inferscale.api.Resources;
+import io.inferscale.api.ScaleToZero;
+import io.inferscale.api.ScalingBehavior;
+import io.inferscale.api.ScalingPolicy;
+import io.inferscale.api.ScalingRules;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.api.backend.Note;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.backend.sagemaker.SageMakerTranslator.Translation;
+import io.inferscale.backend.sagemaker.internal.InstanceCatalogue;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstanceType;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static io.inferscale.backend.sagemaker.SageMakerTestSupport.ROLE;
+import static io.inferscale.backend.sagemaker.SageMakerTestSupport.seed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class SageMakerTranslatorTest {
+
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+    private final SageMakerTranslator translator = new SageMakerTranslator();
+    private final SageMakerBackend offline = SageMakerBackend.create(BackendConfig.of(Map.of("sagemaker.region", "us-east-1")));
+
+    /** Compares with src/test/resources/golden/{name}; -Dgolden.update=true rewrites it. Always writes target/render/{name}. */
+    private static void golden(String name, String actual) throws IOException {
+        Path out = Path.of("target", "render", name);
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, actual);
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(Path.of("src", "test", "resources", "golden", name), actual);
+        }
+        assertThat(actual).isEqualTo(SageMakerTestSupport.resource("golden/" + name));
+    }
+
+    private static double target(Translation t, TargetType type) {
+        return t.scalingPolicies().stream().filter(p -> p.policyName().equals(SageMakerTranslator.policyName(type))).findFirst()
+                .map(PutScalingPolicyRequest::targetTrackingScalingPolicyConfiguration).orElseThrow().targetValue();
+    }
+
+    private static InferenceEndpoint gpuEndpoint() {
+        return seed().toBuilder().name("gpu-endpoint")
+                .model(seed().model().toBuilder().artifactUri("s3://my-bucket/models/my-ml-model/model.tar.gz").env("MODEL_THREADS", "4").build())
+                .resources(Resources.of(ResourceList.of("2", "8Gi"), ResourceList.empty(), new Accelerator(AcceleratorType.NVIDIA_T4, 1)))
+                .autoscaling(AutoscalingPolicy.builder().minReplicas(2).maxReplicas(10)
+                        .target(TargetType.MEMORY_UTILIZATION, 75).target(TargetType.REQUESTS_PER_SECOND, 20)
+                        .target(TargetType.CONCURRENT_REQUESTS, 4).target(TargetType.ACCELERATOR_UTILIZATION, 70)
+                        .behavior(ScalingBehavior.of(ScalingRules.stabilization(60), ScalingRules.disabled())).build())
+                .build();
+    }
+
+    @Nested
+    @DisplayName("golden renderings")
+    class Golden {
+        @Test
+        @DisplayName("the seed with an image: ml.c5.large chosen, 60% CPU becomes CPUUtilization 120 (2 vCPUs)")
+        void seedGolden() throws IOException {
+            Translation t = translator.translate(seed(), ROLE);
+            assertThat(t.instanceType()).isEqualTo("ml.c5.large");
+            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(120.0);
+            golden("seed.json", t.toJson());
+        }
+
+        @Test
+        @DisplayName("60% CPU on ml.c5.xlarge (4 vCPUs) is CPUUtilization 240")
+        void cpuTimesVcpus() throws IOException {
+            InferenceEndpoint e = seed().toBuilder().option("sagemaker", "instanceType", "ml.c5.xlarge").build();
+            Translation t = translator.translate(e, ROLE);
+            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(240.0);
+            var spec = t.scalingPolicies().get(0).targetTrackingScalingPolicyConfiguration().customizedMetricSpecification();
+            assertThat(spec.metricName()).isEqualTo("CPUUtilization");
+            assertThat(spec.namespace()).isEqualTo("/aws/sagemaker/Endpoints");
+            assertThat(spec.statisticAsString()).isEqualTo("Average");
+            assertThat(spec.dimensions()).extracting(d -> d.name() + "=" + d.value())
+                    .containsExactly("EndpointName=my-model-endpoint", "VariantName=AllTraffic");
+            assertThat(t.notes()).extracting(Note::message).anyMatch(m -> m.contains("60% CPU → CPUUtilization target 240"));
+            golden("seed-c5-xlarge.json", t.toJson());
+        }
+
+        @Test
+        @DisplayName("GPU endpoint: T4 → ml.g4dn.xlarge, rps × 60, concurrency, memory, GPU, cooldown from the window, DisableScaleIn")
+        void gpuGolden() throws IOException {
+            Translation t = translator.translate(gpuEndpoint(), ROLE);
+            assertThat(t.instanceType()).isEqualTo("ml.g4dn.xlarge");
+            assertThat(target(t, TargetType.REQUESTS_PER_SECOND)).isEqualTo(1200.0);
+            assertThat(target(t, TargetType.CONCURRENT_REQUESTS)).isEqualTo(4.0);
+            assertThat(target(t, TargetType.MEMORY_UTILIZATION)).isEqualTo(75.0);
+            assertThat(target(t, TargetType.ACCELERATOR_UTILIZATION)).isEqualTo(70.0);
+            assertThat(t.scalingPolicies()).allSatisfy(p -> {
+                assertThat(p.targetTrackingScalingPolicyConfiguration().scaleOutCooldown()).isEqualTo(60);
+                assertThat(p.targetTrackingScalingPolicyConfiguration().scaleInCooldown()).isEqualTo(300);
+                assertThat(p.targetTrackingScalingPolicyConfiguration().disableScaleIn()).isTrue();
+            });
+            assertThat(t.notes()).filteredOn(n -> n.kind() == Note.Kind.APPROXIMATED).extracting(Note::path)
+                    .containsExactly("spec.autoscaling.behavior.scaleUp.stabilizationWindowSeconds");
+            golden("gpu-multi-target.json", t.toJson());
+        }
+
+        @Test
+        @DisplayName("render through the backend works offline without a role and says so in a note")
+        void renderOffline() throws IOException {
+            var r = offline.render(seed());
+            assertThat(r.format()).isEqualTo("json");
+            assertThat(r.text()).doesNotContain("ExecutionRoleArn");
+            assertThat(r.notes()).extracting(Note::message).anyMatch(m -> m.contains("--set sagemaker.executionRoleArn="));
+            golden("seed-offline.json", r.text());
+        }
+    }
+
+    @Nested
+    @DisplayName("names")
+    class Names {
+        @Test
+        @DisplayName("model and config names match SageMaker's pattern, stay within 63 characters and end in a content hash")
+        void namesAreValid() {
+            String longName = "a-very-long-endpoint-name-that-goes-on-and-on-and-on-until-63ch";
+            assertThat(longName).hasSize(63);
+            Translation t = translator.translate(seed().toBuilder().name(longName).build(), ROLE);
+            for (String n : List.of(t.modelName(), t.endpointConfigName(), t.endpointName(), t.variantName())) {
+                assertThat(n).hasSizeLessThanOrEqualTo(63).matches(NAME);
+            }
+            assertThat(t.modelName()).matches(".*-m-[0-9a-f]{10}");
+            assertThat(t.endpointConfigName()).matches(".*-c-[0-9a-f]{10}");
+        }
+
+        @Test
+        @DisplayName("a new image gives a new model and config name; a new replica range keeps both")
+        void hashFollowsContent() {
+            Translation a = translator.translate(seed(), ROLE);
+            Translation b = translator.translate(seed().toBuilder().model(seed().model().toBuilder().image(SageMakerTestSupport.IMAGE + "-2").build()).build(), ROLE);
+            Translation c = translator.translate(seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().minReplicas(2).maxReplicas(9).build()).build(), ROLE);
+            assertThat(b.modelName()).isNotEqualTo(a.modelName());
+            assertThat(b.endpointConfigName()).isNotEqualTo(a.endpointConfigName());
+            assertThat(c.modelName()).isEqualTo(a.modelName());
+            assertThat(c.endpointConfigName()).isEqualTo(a.endpointConfigName());
+            assertThat(c.createEndpointConfig().productionVariants().get(0).initialInstanceCount()).isEqualTo(2);
+        }
+    }
+
+    @Nested
+    @DisplayName("instance types")
+    class Instances {
+        private String chosen(String cpu, String memory, Accelerator acc) {
+            InferenceEndpoint e = seed().toBuilder().resources(Resources.of(ResourceList.of(cpu, memory), ResourceList.empty(), acc)).build();
+            return translator.translate(e, ROLE).instanceType();
+        }
+
+        @Test
+        @DisplayName("the smallest catalogued type that fits the requests and accelerators is chosen")
+        void smallestFit() {
+            assertThat(chosen("500m", "1Gi", null)).isEqualTo("ml.c5.large");
+            assertThat(chosen("2", "6Gi", null)).isEqualTo("ml.m5.large");
+            assertThat(chosen("3", "10Gi", null)).isEqualTo("ml.m5.xlarge");
+            assertThat(chosen("1", "1Gi", new Accelerator(AcceleratorType.NVIDIA_T4, 1))).isEqualTo("ml.g4dn.xlarge");
+            assertThat(chosen("1", "1Gi", new Accelerator(AcceleratorType.NVIDIA_T4, 2))).isEqualTo("ml.g4dn.12xlarge");
+            assertThat(chosen("1", "1Gi", new Accelerator(AcceleratorType.NVIDIA_A10G, 1))).isEqualTo("ml.g5.xlarge");
+            assertThat(chosen("1", "1Gi", new Accelerator(AcceleratorType.NVIDIA_L4, 1))).isEqualTo("ml.g6.xlarge");
+            assertThat(chosen("1", "1Gi", new Accelerator(AcceleratorType.NVIDIA_A100, 1))).isEqualTo("ml.p4d.24xlarge");
+            assertThat(chosen("1", "1Gi", new Accelerator(AcceleratorType.NVIDIA_H100, 1))).isEqualTo("ml.p5.4xlarge");
+        }
+
+        @Test
+        @DisplayName("the choice is shown as a derived note")
+        void choiceIsANote() {
+            Translation t = translator.translate(seed(), ROLE);
+            assertThat(t.notes()).filteredOn(n -> n.kind() == Note.Kind.DERIVED && n.path().equals("spec.resources"))
+                    .extracting(Note::message).singleElement().asString().contains("ml.c5.large", "2 vCPUs", "4 GiB", "cpu 500m", "memory 1Gi");
+        }
+
+        @Test
+        @DisplayName("every catalogued type is a SageMaker ProductionVariantInstanceType")
+        void catalogueMatchesSdk() {
+            assertThat(InstanceCatalogue.all()).allSatisfy(t ->
+                    assertThat(ProductionVariantInstanceType.fromValue(t.name())).isNotEqualTo(ProductionVariantInstanceType.UNKNOWN_TO_SDK_VERSION));
+        }
+
+        @Test
+        @DisplayName("too many GPUs is an error naming the accelerator and the family")
+        void tooManyGpus() {
+            InferenceEndpoint e = seed().toBuilder().resources(Resources.of(ResourceList.of("1", "1Gi"), ResourceList.empty(),
+                    new Accelerator(AcceleratorType.NVIDIA_T4, 16))).build();
+            assertThat(translator.validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.resources.accelerator");
+                assertThat(p.message()).contains("ml.g4dn", "16x nvidia-t4", "at most 4");
+            });
+        }
+
+        @Test
+        @DisplayName("an unknown instance type, and an uncatalogued one with a CPU target, are errors naming the option")
+        void badInstanceType() {
+            InferenceEndpoint unknown = seed().toBuilder().option("sagemaker", "instanceType", "ml.c5.huge").build();
+            assertThat(offline.validate(unknown).errors()).extracting(Problem::path).contains("spec.backends.sagemaker.instanceType");
+            InferenceEndpoint uncatalogued = seed().toBuilder().option("sagemaker", "instanceType", "ml.c6i.xlarge").build();
+            assertThat(offline.validate(uncatalogued).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.backends.sagemaker.instanceType");
+                assertThat(p.message()).contains("vCPU count is unknown", "targetCPUUtilizationPercentage");
+            });
+            InferenceEndpoint rps = uncatalogued.toBuilder().autoscaling(AutoscalingPolicy.builder().maxReplicas(3)
+                    .target(TargetType.REQUESTS_PER_SECOND, 5).build()).build();
+            assertThat(offline.validate(rps).errors()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("an explicit type smaller than the requests is an error")
+        void explicitTooSmall() {
+            InferenceEndpoint e = seed().toBuilder().option("sagemaker", "instanceType", "ml.c5.large")
+                    .resources(Resources.of(ResourceList.of("4", "1Gi"), ResourceList.empty())).build();
+            assertThat(offline.validate(e).errors()).extracting(Problem::path).containsExactly("spec.backends.sagemaker.instanceType");
+        }
+    }
+
+    @Nested
+    @DisplayName("validation")
+    class Validation {
+        @Test
+        @DisplayName("a missing image is an error naming spec.model.image")
+        void missingImage() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().image(null).build()).build();
+            InvalidEndpointException ex = catchThrowableOfType(InvalidEndpointException.class, () -> offline.render(e));
+            assertThat(ex.report().errors()).extracting(Problem::path).containsExactly("spec.model.image");
+        }
+
+        @Test
+        @DisplayName("scale-to-zero is rejected with the reason")
+        void scaleToZero() {
+            InferenceEndpoint e = seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().minReplicas(0).scaleToZero(new ScaleToZero(300)).build()).build();
+            assertThat(offline.validate(e).errors()).filteredOn(p -> p.path().equals("spec.autoscaling.scaleToZero")).singleElement()
+                    .satisfies(p -> assertThat(p.message()).contains("inference components"));
+        }
+
+        @Test
+        @DisplayName("rate policies are rejected and stabilization windows are warnings")
+        void ratePolicies() {
+            InferenceEndpoint e = seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().behavior(ScalingBehavior.of(
+                    ScalingRules.of(30, List.of(new ScalingPolicy(ScalingPolicy.Type.PODS, 2, 60)), null), ScalingRules.stabilization(600))).build()).build();
+            var report = offline.validate(e);
+            assertThat(report.errors()).extracting(Problem::path).containsExactly("spec.autoscaling.behavior.scaleUp.policies");
+            assertThat(report.warnings()).extracting(Problem::path).contains("spec.autoscaling.behavior.scaleUp.stabilizationWindowSeconds",
+                    "spec.autoscaling.behavior.scaleDown.stabilizationWindowSeconds");
+        }
+
+        @Test
+        @DisplayName("environment names SageMaker refuses, a bad model URL and a bad role option are errors")
+        void modelRules() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().env("my-var", "x").artifactUri("gs://bucket/model").build())
+                    .option("sagemaker", "executionRoleArn", "not-an-arn").option("sagemaker", "variantName", "bad_name").build();
+            assertThat(offline.validate(e).errors()).extracting(Problem::path).containsExactlyInAnyOrder("spec.model.env.my-var",
+                    "spec.model.artifactUri", "spec.backends.sagemaker.executionRoleArn", "spec.backends.sagemaker.variantName");
+        }
+
+        @Test
+        @DisplayName("scale-up disabled suspends dynamic scale-out on the scalable target")
+        void scaleUpDisabled() {
+            InferenceEndpoint e = seed().toBuilder().autoscaling(seed().autoscaling().toBuilder()
+                    .behavior(ScalingBehavior.of(ScalingRules.disabled(), null)).build()).build();
+            Translation t = translator.translate(e, ROLE);
+            assertThat(t.registerScalableTarget().suspendedState().dynamicScalingOutSuspended()).isTrue();
+        }
+
+        @Test
+        @DisplayName("cooldown options override the windows and AWS's 300 s default")
+        void cooldownOptions() {
+            InferenceEndpoint e = seed().toBuilder().option("sagemaker", "scaleInCooldownSeconds", new BigDecimal(900)).build();
+            var c = translator.translate(e, ROLE).scalingPolicies().get(0).targetTrackingScalingPolicyConfiguration();
+            assertThat(c.scaleInCooldown()).isEqualTo(900);
+            assertThat(c.scaleOutCooldown()).isEqualTo(300);
+        }
+    }
+}
