@@ -1,0 +1,430 @@
+package io.inferscale.backend.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.inferscale.api.BackendException;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.ApplyResult;
+import io.inferscale.api.backend.Backend;
+import io.inferscale.api.backend.Capabilities;
+import io.inferscale.api.backend.Change;
+import io.inferscale.api.backend.EndpointState;
+import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.FieldChange;
+import io.inferscale.api.backend.OptionKey;
+import io.inferscale.api.backend.Plan;
+import io.inferscale.api.backend.Rendering;
+import io.inferscale.api.validation.ValidationReport;
+import io.inferscale.backend.kubernetes.internal.ApiErrors;
+import io.inferscale.backend.kubernetes.internal.ManifestDiff;
+import io.inferscale.backend.kubernetes.internal.ManifestYaml;
+import io.inferscale.backend.kubernetes.internal.StatusReader;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The Kubernetes backend: one endpoint is a Deployment, a Service and an {@code autoscaling/v2}
+ * HorizontalPodAutoscaler with the endpoint's name, written with server-side apply.
+ *
+ * <ul>
+ *   <li>{@link #plan} reads the three objects and compares them with {@link KubernetesTranslator}'s output over
+ *       the fields InferScale sets (server-populated fields and other managers' fields are ignored).</li>
+ *   <li>{@link #apply} writes only the objects the plan lists, with server-side apply (field manager
+ *       {@code inferscale} by default, conflicts forced): an unchanged endpoint makes no write request.</li>
+ *   <li>The Deployment's {@code spec.replicas} is written on create only, and its ownership is handed to a
+ *       second field manager ({@code <fieldManager>-replicas-handover}) so later applies, which leave the
+ *       field out, never reset the count the HPA chose.</li>
+ *   <li>{@link #get}, {@link #list}, {@link #status}, {@link #awaitReady} and {@link #delete} work in the
+ *       backend's namespace ({@code kubernetes.namespace}, else the kubeconfig's); an endpoint whose document
+ *       names another namespace with {@code spec.backends.kubernetes.namespace} is planned and applied there.</li>
+ * </ul>
+ *
+ * <p>API failures become {@link BackendException}s with the server's message: 403 PERMISSION_DENIED (or
+ * QUOTA_EXCEEDED for a ResourceQuota rejection), 404 NOT_FOUND, 409 CONFLICT, 422 INVALID_REQUEST with the
+ * field causes, 429 THROTTLED, 5xx UNAVAILABLE. 429 and 5xx are retried by the fabric8 client with
+ * exponential backoff ({@code kubernetes.retryBackoffLimit}, {@code kubernetes.retryBackoffIntervalMillis}).
+ */
+public final class KubernetesBackend implements Backend {
+
+    /** The backend id. */
+    public static final String ID = KubernetesTranslator.BACKEND_ID;
+    /** Annotation with a hash of the applied object, so removing a field from the endpoint is noticed by {@link #plan}. */
+    public static final String HASH_ANNOTATION = "inferscale.io/applied-hash";
+    /** Suffix of the field manager that keeps {@code spec.replicas} after create (see the class comment). */
+    public static final String REPLICAS_HANDOVER_SUFFIX = "-replicas-handover";
+
+    private final KubernetesSettings settings;
+    private final KubernetesTranslator translator;
+    private final Supplier<KubernetesClient> clientFactory;
+    private final boolean ownsClient;
+    private volatile KubernetesClient client;
+
+    /**
+     * A backend using an existing client (its namespace is the default namespace). The client is not closed by
+     * {@link #close()}.
+     */
+    public KubernetesBackend(KubernetesClient client, KubernetesSettings settings) {
+        Objects.requireNonNull(client, "client");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.translator = new KubernetesTranslator(settings);
+        this.clientFactory = () -> client;
+        this.ownsClient = false;
+    }
+
+    /**
+     * A backend that connects on first use with the kubeconfig ({@code KUBECONFIG}, {@code ~/.kube/config}, or the
+     * in-cluster service account) and the context {@code kubernetes.context}.
+     */
+    public KubernetesBackend(KubernetesSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.translator = new KubernetesTranslator(settings);
+        this.clientFactory = () -> connect(settings);
+        this.ownsClient = true;
+    }
+
+    private static KubernetesClient connect(KubernetesSettings s) {
+        try {
+            Config config = Config.autoConfigure(s.context().orElse(null));
+            config.setRequestRetryBackoffLimit(s.retryBackoffLimit());
+            config.setRequestRetryBackoffInterval(s.retryBackoffIntervalMillis());
+            return new KubernetesClientBuilder().withConfig(config).build();
+        } catch (KubernetesClientException e) {
+            throw new BackendException(ID, BackendException.Reason.CONFIGURATION,
+                    "cannot configure the Kubernetes client from the kubeconfig" + s.context().map(c -> " (context " + c + ")").orElse("")
+                            + ": " + e.getMessage(), e);
+        }
+    }
+
+    private KubernetesClient client() {
+        KubernetesClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = clientFactory.get();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return translator.capabilities();
+    }
+
+    @Override
+    public List<OptionKey> optionKeys() {
+        return KubernetesTranslator.OPTION_KEYS;
+    }
+
+    /** The translator this backend uses. */
+    public KubernetesTranslator translator() {
+        return translator;
+    }
+
+    @Override
+    public ValidationReport validate(InferenceEndpoint endpoint) {
+        return Backend.super.validate(endpoint).and(translator.validate(endpoint));
+    }
+
+    @Override
+    public Rendering render(InferenceEndpoint endpoint) {
+        requireValid(endpoint);
+        KubernetesManifests m = translator.translate(endpoint);
+        return new Rendering(ID, "yaml", m.toYaml(), m.notes());
+    }
+
+    /** The namespace this backend reads and lists in: {@code kubernetes.namespace}, else the client's, else {@code default}. */
+    public String defaultNamespace() {
+        return settings.namespace().orElseGet(() -> Optional.ofNullable(client().getNamespace()).orElse("default"));
+    }
+
+    private String namespace(InferenceEndpoint e) {
+        return translator.namespace(e).orElseGet(this::defaultNamespace);
+    }
+
+    @Override
+    public Plan plan(InferenceEndpoint endpoint) {
+        requireValid(endpoint);
+        return plan(endpoint, desired(endpoint));
+    }
+
+    private Plan plan(InferenceEndpoint endpoint, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        for (HasMetadata object : desired.objects()) {
+            HasMetadata live = read(object.getClass(), desired.namespace(), endpoint.name());
+            String kind = object.getKind();
+            if (live == null) {
+                changes.add(new Change(Change.Action.CREATE, kind, desired.namespace() + "/" + endpoint.name(), List.of(), ""));
+                continue;
+            }
+            List<FieldChange> fields = ManifestDiff.diff(ManifestYaml.tree(forUpdate(object)), ManifestYaml.tree(live));
+            String hashPath = "metadata.annotations[" + HASH_ANNOTATION + "]";
+            String reason = "";
+            if (fields.size() > 1) {
+                fields = fields.stream().filter(f -> !f.path().equals(hashPath)).toList();
+            } else if (fields.size() == 1 && fields.get(0).path().equals(hashPath)) {
+                reason = "fields InferScale set before are no longer in the endpoint; server-side apply removes them";
+            }
+            if (!managed(live)) {
+                reason = "adopts an existing " + kind + " that InferScale did not create";
+            }
+            if (!fields.isEmpty()) {
+                changes.add(new Change(Change.Action.UPDATE, kind, desired.namespace() + "/" + endpoint.name(), fields, reason));
+            }
+        }
+        return new Plan(endpoint.name(), ID, changes, desired.manifests().notes());
+    }
+
+    @Override
+    public ApplyResult apply(InferenceEndpoint endpoint) {
+        requireValid(endpoint);
+        Desired desired = desired(endpoint);
+        Plan plan = plan(endpoint, desired);
+        for (Change change : plan.changes()) {
+            HasMetadata object = desired.objects().stream().filter(o -> o.getKind().equals(change.kind())).findFirst().orElseThrow();
+            if (change.action() == Change.Action.CREATE) {
+                serverSideApply(object, desired.namespace(), settings.fieldManager(), true);
+                if (object instanceof Deployment d) {
+                    handOverReplicas(d, desired.namespace());
+                }
+            } else {
+                serverSideApply(forUpdate(object), desired.namespace(), settings.fieldManager(), true);
+            }
+        }
+        EndpointStatus status = status(desired.namespace(), endpoint.name())
+                .orElseGet(() -> EndpointStatus.builder(endpoint.name(), ID).state(EndpointState.CREATING).build());
+        return new ApplyResult(plan, status);
+    }
+
+    /** Applies {@code spec.replicas} alone with the handover manager, so the main manager may drop the field later. */
+    private void handOverReplicas(Deployment d, String ns) {
+        Deployment replicasOnly = new DeploymentBuilder().withApiVersion("apps/v1").withKind("Deployment")
+                .withNewMetadata().withName(d.getMetadata().getName()).withNamespace(ns).endMetadata()
+                .withNewSpec().withReplicas(d.getSpec().getReplicas()).endSpec().build();
+        try {
+            serverSideApply(replicasOnly, ns, settings.fieldManager() + REPLICAS_HANDOVER_SUFFIX, false);
+        } catch (BackendException e) {
+            if (e.reason() != BackendException.Reason.CONFLICT) {
+                throw e;
+            }
+            // another manager (the HPA) already changed replicas: it owns them, which is what the handover is for
+        }
+    }
+
+    private void serverSideApply(HasMetadata object, String ns, String fieldManager, boolean force) {
+        try {
+            var op = client().resource(object).inNamespace(ns).fieldManager(fieldManager);
+            (force ? op.forceConflicts() : op).serverSideApply();
+        } catch (KubernetesClientException e) {
+            throw ApiErrors.wrap(ID, "server-side apply of " + object.getKind() + " " + ns + "/" + object.getMetadata().getName(), e);
+        }
+    }
+
+    /** The object as written on update: without the Deployment's {@code spec.replicas}, which the HPA owns. */
+    private static HasMetadata forUpdate(HasMetadata object) {
+        if (object instanceof Deployment d) {
+            Deployment copy = Serialization.clone(d);
+            copy.getSpec().setReplicas(null);
+            return copy;
+        }
+        return object;
+    }
+
+    private record Desired(String namespace, KubernetesManifests manifests, List<HasMetadata> objects) {
+    }
+
+    private Desired desired(InferenceEndpoint endpoint) {
+        KubernetesManifests m = translator.translate(endpoint);
+        String ns = namespace(endpoint);
+        List<HasMetadata> objects = new ArrayList<>();
+        for (HasMetadata o : m.objects()) {
+            HasMetadata copy = Serialization.clone(o);
+            copy.getMetadata().setNamespace(ns);
+            Map<String, String> annotations = new LinkedHashMap<>();
+            if (copy.getMetadata().getAnnotations() != null) {
+                annotations.putAll(copy.getMetadata().getAnnotations());
+            }
+            annotations.put(HASH_ANNOTATION, hash(forUpdate(copy)));
+            copy.getMetadata().setAnnotations(annotations);
+            objects.add(copy);
+        }
+        return new Desired(ns, m, objects);
+    }
+
+    /** A short SHA-256 of the object's JSON with sorted keys. */
+    static String hash(HasMetadata object) {
+        try {
+            Map<String, Object> tree = new TreeMap<>(ManifestYaml.tree(object));
+            String json = Serialization.jsonMapper().copy()
+                    .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+                    .writeValueAsString(tree);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean managed(HasMetadata o) {
+        Map<String, String> labels = o.getMetadata().getLabels();
+        return labels != null && KubernetesTranslator.MANAGED_BY.equals(labels.get(KubernetesTranslator.MANAGED_BY_LABEL));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends HasMetadata> T read(Class<T> type, String ns, String name) {
+        try {
+            return client().resources(type).inNamespace(ns).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw ApiErrors.wrap(ID, "read " + type.getSimpleName() + " " + ns + "/" + name, e);
+        }
+    }
+
+    private Optional<EndpointStatus> status(String ns, String name) {
+        Deployment d = read(Deployment.class, ns, name);
+        HorizontalPodAutoscaler hpa = read(HorizontalPodAutoscaler.class, ns, name);
+        Service svc = read(Service.class, ns, name);
+        if (!(d != null && managed(d)) && !(hpa != null && managed(hpa)) && !(svc != null && managed(svc))) {
+            return Optional.empty();
+        }
+        return Optional.of(StatusReader.read(name, ID, ns, d, hpa, svc != null));
+    }
+
+    @Override
+    public Optional<EndpointStatus> get(String name) {
+        return status(defaultNamespace(), name);
+    }
+
+    @Override
+    public List<EndpointStatus> list() {
+        String ns = defaultNamespace();
+        try {
+            Map<String, Deployment> deployments = byName(client().apps().deployments().inNamespace(ns)
+                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
+            Map<String, HorizontalPodAutoscaler> hpas = byName(client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns)
+                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
+            Map<String, Service> services = byName(client().services().inNamespace(ns)
+                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
+            TreeMap<String, EndpointStatus> out = new TreeMap<>();
+            for (String name : union(deployments, hpas, services)) {
+                out.put(name, StatusReader.read(name, ID, ns, deployments.get(name), hpas.get(name), services.containsKey(name)));
+            }
+            return List.copyOf(out.values());
+        } catch (KubernetesClientException e) {
+            throw ApiErrors.wrap(ID, "list endpoints in namespace " + ns, e);
+        }
+    }
+
+    private static <T extends HasMetadata> Map<String, T> byName(List<T> items) {
+        Map<String, T> m = new LinkedHashMap<>();
+        items.forEach(i -> m.put(i.getMetadata().getName(), i));
+        return m;
+    }
+
+    @SafeVarargs
+    private static List<String> union(Map<String, ? extends HasMetadata>... maps) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (Map<String, ? extends HasMetadata> m : maps) {
+            names.addAll(m.keySet());
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * Waits, with a watch on the Deployment (no polling), until every desired replica is ready.
+     *
+     * @throws BackendException NOT_FOUND when the endpoint does not exist (or is deleted while waiting), FAILED when the
+     *                          rollout stalls ({@code ProgressDeadlineExceeded}) or a replica cannot be created, TIMEOUT
+     *                          after {@code timeout} with the last state
+     */
+    @Override
+    public EndpointStatus awaitReady(String name, Duration timeout) {
+        String ns = defaultNamespace();
+        if (status(ns, name).isEmpty()) {
+            throw BackendException.notFound(ID, name);
+        }
+        try {
+            client().apps().deployments().inNamespace(ns).withName(name).waitUntilCondition(d -> d == null
+                    || StatusReader.state(d) == EndpointState.READY || StatusReader.state(d) == EndpointState.FAILED,
+                    Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            EndpointStatus last = status(ns, name).orElse(null);
+            throw new BackendException(ID, BackendException.Reason.TIMEOUT, "endpoint '" + name + "' not ready after " + timeout
+                    + (last == null ? "" : ": " + last.state() + ", " + last.readyReplicas() + "/" + last.desiredReplicas() + " replicas ready"
+                    + last.message().map(m -> " (" + m + ")").orElse("")), e);
+        } catch (KubernetesClientException e) {
+            throw ApiErrors.wrap(ID, "watch Deployment " + ns + "/" + name, e);
+        }
+        if (read(Deployment.class, ns, name) == null) {
+            throw new BackendException(ID, BackendException.Reason.NOT_FOUND, "endpoint '" + name + "' was deleted while waiting for it");
+        }
+        EndpointStatus s = status(ns, name).orElseThrow(() -> BackendException.notFound(ID, name));
+        if (s.state() == EndpointState.FAILED) {
+            throw new BackendException(ID, BackendException.Reason.FAILED, "endpoint '" + name + "' failed: " + s.message().orElse(""));
+        }
+        return s;
+    }
+
+    /** Deletes the HPA, the Service and the Deployment named {@code name} that carry InferScale's label; nothing else. */
+    @Override
+    public boolean delete(String name) {
+        String ns = defaultNamespace();
+        boolean deleted = false;
+        for (Class<? extends HasMetadata> type : List.of(HorizontalPodAutoscaler.class, Service.class, Deployment.class)) {
+            HasMetadata live = read(type, ns, name);
+            if (live == null || !managed(live)) {
+                continue;
+            }
+            try {
+                deleted |= !client().resources(type).inNamespace(ns).withName(name).delete().isEmpty();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw ApiErrors.wrap(ID, "delete " + type.getSimpleName() + " " + ns + "/" + name, e);
+                }
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public void close() {
+        KubernetesClient c = client;
+        if (ownsClient && c != null) {
+            c.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KubernetesBackend{" + settings + "}";
+    }
+}

@@ -1,0 +1,69 @@
+package io.inferscale.backend.kubernetes.internal;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.inferscale.api.BackendException;
+import io.inferscale.api.BackendException.Reason;
+
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Maps fabric8 / API server failures to {@link BackendException}, keeping the server's message and the cause. */
+public final class ApiErrors {
+    private ApiErrors() {
+    }
+
+    /** The reason for an HTTP status code (and message, to tell a ResourceQuota rejection from a plain 403). */
+    public static Reason reason(int code, String message) {
+        String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+        return switch (code) {
+            case 400, 415, 422 -> Reason.INVALID_REQUEST;
+            case 401 -> Reason.CONFIGURATION;
+            case 403 -> m.contains("exceeded quota") ? Reason.QUOTA_EXCEEDED : Reason.PERMISSION_DENIED;
+            case 404, 410 -> Reason.NOT_FOUND;
+            case 409 -> Reason.CONFLICT;
+            case 408, 504 -> Reason.TIMEOUT;
+            case 429 -> Reason.THROTTLED;
+            default -> code >= 500 || code == 0 ? Reason.UNAVAILABLE : Reason.FAILED;
+        };
+    }
+
+    /**
+     * Wraps a client failure.
+     *
+     * @param backendId the backend id for the exception
+     * @param doing     what was being done, e.g. {@code apply Deployment ml/my-model-endpoint}
+     */
+    public static BackendException wrap(String backendId, String doing, KubernetesClientException e) {
+        if (e instanceof KubernetesClientTimeoutException) {
+            return new BackendException(backendId, Reason.TIMEOUT, doing + ": " + e.getMessage(), e);
+        }
+        Status status = e.getStatus();
+        int code = e.getCode();
+        String message = status != null && status.getMessage() != null && !status.getMessage().isBlank() ? status.getMessage() : e.getMessage();
+        StringBuilder sb = new StringBuilder(doing).append(": ");
+        if (code > 0) {
+            sb.append("HTTP ").append(code).append(' ');
+        }
+        sb.append(message);
+        if (status != null && status.getDetails() != null && status.getDetails().getCauses() != null
+                && !status.getDetails().getCauses().isEmpty() && (message == null || !containsAll(message, status))) {
+            sb.append(" (").append(status.getDetails().getCauses().stream().map(ApiErrors::cause).collect(Collectors.joining("; "))).append(')');
+        }
+        Reason reason = reason(code, message);
+        if (code == 422) {
+            sb.append("; the API server rejected the object InferScale rendered: check the fields named above");
+        }
+        return new BackendException(backendId, reason, sb.toString(), e);
+    }
+
+    private static boolean containsAll(String message, Status status) {
+        return status.getDetails().getCauses().stream().allMatch(c -> c.getField() == null || message.contains(c.getField()));
+    }
+
+    private static String cause(StatusCause c) {
+        return (c.getField() == null ? "" : c.getField() + ": ") + (c.getMessage() == null ? String.valueOf(c.getReason()) : c.getMessage());
+    }
+}

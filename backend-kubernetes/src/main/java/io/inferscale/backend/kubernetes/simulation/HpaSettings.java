@@ -1,0 +1,78 @@
+package io.inferscale.backend.kubernetes.simulation;
+
+import io.inferscale.api.ConfigurationException;
+import io.inferscale.api.simulation.ModelSettings;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The HPA model's constants, each overridable through {@link ModelSettings} with the key shown. Defaults are
+ * upstream's kube-controller-manager defaults unless said otherwise.
+ *
+ * <table>
+ *   <caption>HPA model settings</caption>
+ *   <tr><th>key</th><th>default</th><th>source</th></tr>
+ *   <tr><td>{@code kubernetes.syncPeriod}</td><td>15s</td><td>{@code --horizontal-pod-autoscaler-sync-period}</td></tr>
+ *   <tr><td>{@code kubernetes.tolerance}</td><td>0.1</td><td>{@code --horizontal-pod-autoscaler-tolerance}</td></tr>
+ *   <tr><td>{@code kubernetes.downscaleStabilization}</td><td>5m</td><td>{@code --horizontal-pod-autoscaler-downscale-stabilization}</td></tr>
+ *   <tr><td>{@code kubernetes.cpuInitializationPeriod}</td><td>5m</td><td>{@code --horizontal-pod-autoscaler-cpu-initialization-period}</td></tr>
+ *   <tr><td>{@code kubernetes.metricWindow}</td><td>15s</td><td>metrics-server {@code --metric-resolution} (the window of a CPU sample;
+ *       a pod's CPU counts once one full window has passed since it became ready)</td></tr>
+ *   <tr><td>{@code kubernetes.scaleUpLimitFactor}</td><td>2.0</td><td>{@code scaleUpLimitFactor} in {@code horizontal.go} (legacy path)</td></tr>
+ *   <tr><td>{@code kubernetes.scaleUpLimitMinimum}</td><td>4</td><td>{@code scaleUpLimitMinimum} in {@code horizontal.go} (legacy path)</td></tr>
+ *   <tr><td>{@code kubernetes.defaultCpuUtilization}</td><td>80</td><td>autoscaling/v2 defaulting when an HPA has no metrics</td></tr>
+ * </table>
+ *
+ * @param syncPeriod             how often the controller reconciles each HPA
+ * @param tolerance              no scaling while {@code |1 - ratio| <= tolerance}
+ * @param downscaleStabilization the legacy scale-down window, and the behaviour scale-down window's default
+ * @param cpuInitializationPeriod after a pod starts, CPU samples count only once a full window was collected since readiness
+ * @param metricWindow           the CPU sample window
+ * @param scaleUpLimitFactor     legacy scale-up limit factor
+ * @param scaleUpLimitMinimum    legacy scale-up limit minimum
+ * @param defaultCpuUtilization  the CPU target used when the endpoint has no target
+ */
+public record HpaSettings(Duration syncPeriod, double tolerance, Duration downscaleStabilization, Duration cpuInitializationPeriod,
+                          Duration metricWindow, double scaleUpLimitFactor, double scaleUpLimitMinimum, int defaultCpuUtilization) {
+
+    /** The keys, for {@link io.inferscale.api.simulation.AutoscalerModelProvider#settingKeys()}. */
+    public static final Set<String> KEYS = Set.of("kubernetes.syncPeriod", "kubernetes.tolerance", "kubernetes.downscaleStabilization",
+            "kubernetes.cpuInitializationPeriod", "kubernetes.metricWindow", "kubernetes.scaleUpLimitFactor",
+            "kubernetes.scaleUpLimitMinimum", "kubernetes.defaultCpuUtilization");
+
+    /** Upstream's defaults. */
+    public static HpaSettings defaults() {
+        return from(ModelSettings.empty());
+    }
+
+    /**
+     * Defaults overridden by {@code settings}.
+     *
+     * @throws ConfigurationException naming the key of a value out of range
+     */
+    public static HpaSettings from(ModelSettings s) {
+        HpaSettings h = new HpaSettings(
+                s.getDuration("kubernetes.syncPeriod", Duration.ofSeconds(15)),
+                s.getDouble("kubernetes.tolerance", 0.1),
+                s.getDuration("kubernetes.downscaleStabilization", Duration.ofMinutes(5)),
+                s.getDuration("kubernetes.cpuInitializationPeriod", Duration.ofMinutes(5)),
+                s.getDuration("kubernetes.metricWindow", Duration.ofSeconds(15)),
+                s.getDouble("kubernetes.scaleUpLimitFactor", 2.0),
+                s.getDouble("kubernetes.scaleUpLimitMinimum", 4.0),
+                s.getInt("kubernetes.defaultCpuUtilization", 80));
+        if (h.syncPeriod.toMillis() < 1) {
+            throw new ConfigurationException("model setting kubernetes.syncPeriod was " + h.syncPeriod + " but it must be at least 1ms");
+        }
+        if (!(h.tolerance >= 0 && h.tolerance < 1)) {
+            throw new ConfigurationException("model setting kubernetes.tolerance was " + h.tolerance + " but it must be >= 0 and < 1");
+        }
+        if (h.scaleUpLimitFactor < 1 || h.scaleUpLimitMinimum < 1) {
+            throw new ConfigurationException("model settings kubernetes.scaleUpLimitFactor and kubernetes.scaleUpLimitMinimum must be >= 1");
+        }
+        if (h.defaultCpuUtilization < 1) {
+            throw new ConfigurationException("model setting kubernetes.defaultCpuUtilization must be >= 1");
+        }
+        return h;
+    }
+}

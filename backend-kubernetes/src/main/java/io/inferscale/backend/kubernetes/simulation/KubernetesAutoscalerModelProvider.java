@@ -1,0 +1,51 @@
+package io.inferscale.backend.kubernetes.simulation;
+
+import io.inferscale.api.simulation.AutoscalerModel;
+import io.inferscale.api.simulation.AutoscalerModelProvider;
+import io.inferscale.api.simulation.ModelContext;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The {@code kubernetes} autoscaler model: {@link HpaAutoscalerModel}. Registered in
+ * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}.
+ *
+ * <p>Default startup 60 s: an assumption for a model-serving pod (scheduling on an existing node, cached image,
+ * model load, readiness probe). Pods that need a new node (cluster autoscaler) take minutes: set
+ * {@link io.inferscale.api.simulation.ReplicaProfile.Builder#startup} for your cluster.
+ */
+public final class KubernetesAutoscalerModelProvider implements AutoscalerModelProvider {
+
+    /** The typical time from scale-up to a ready pod used when the profile gives none: 60 s. */
+    public static final Duration DEFAULT_STARTUP = Duration.ofSeconds(60);
+
+    /** Cheap; no state. */
+    public KubernetesAutoscalerModelProvider() {
+    }
+
+    @Override
+    public String backendId() {
+        return "kubernetes";
+    }
+
+    @Override
+    public String description() {
+        return "Kubernetes HorizontalPodAutoscaler (autoscaling/v2), ported from pkg/controller/podautoscaler";
+    }
+
+    @Override
+    public Duration defaultStartup() {
+        return DEFAULT_STARTUP;
+    }
+
+    @Override
+    public Set<String> settingKeys() {
+        return HpaSettings.KEYS;
+    }
+
+    @Override
+    public AutoscalerModel create(ModelContext context) {
+        return new HpaAutoscalerModel(context.endpoint(), HpaSettings.from(context.settings()));
+    }
+}

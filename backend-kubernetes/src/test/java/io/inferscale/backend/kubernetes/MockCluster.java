@@ -1,0 +1,209 @@
+package io.inferscale.backend.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * fabric8's kubernetes-server-mock in CRUD mode on 127.0.0.1, with two additions the CRUD dispatcher lacks:
+ * server-side apply ({@code PATCH application/apply-patch+yaml}) served as create-if-absent, else an RFC 7386
+ * merge of the applied object into the stored one (which, like SSA, keeps fields the applied object leaves out, e.g. replicas set by the HPA); and a log of
+ * every request, so tests can count writes. Requests from {@link #controllerClient()} (user agent
+ * {@value #CONTROLLER_AGENT}, standing in for kube-controller-manager) are served but not logged.
+ */
+final class MockCluster implements AutoCloseable {
+
+    /** Keeps the mock server's per-request JUL logging quiet (a strong reference, so the level sticks). */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    static final String CONTROLLER_AGENT = "fake-controller-manager";
+    private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+    private final List<RecordedRequest> requests = new ArrayList<>();
+    private final KubernetesMockServer server;
+    private final List<KubernetesClient> clients = new ArrayList<>();
+
+    MockCluster() {
+        Dispatcher dispatcher = new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (!CONTROLLER_AGENT.equals(request.getHeader("User-Agent"))) {
+                    synchronized (requests) {
+                        requests.add(request);
+                    }
+                }
+                String contentType = request.getHeader("Content-Type");
+                if ("PATCH".equals(request.getMethod()) && contentType != null && contentType.startsWith("application/apply-patch")) {
+                    return serverSideApply(request);
+                }
+                return crud.dispatch(request);
+            }
+        };
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        try {
+            server.init(InetAddress.getByName("127.0.0.1"), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private MockResponse serverSideApply(RecordedRequest request) {
+        String path = request.getPath();
+        String resourcePath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        JsonNode body;
+        try {
+            body = Serialization.yamlMapper().readTree(request.getUtf8Body());
+        } catch (IOException e) {
+            return new MockResponse().setResponseCode(400).setBody("{\"kind\":\"Status\",\"message\":\"bad apply body\"}");
+        }
+        String json = body.toString();
+        MockResponse existing = crud.handleGet(resourcePath);
+        if (existing.code() == 404) {
+            String collection = resourcePath.substring(0, resourcePath.lastIndexOf('/'));
+            return crud.handleCreate(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collection,
+                    Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(json)));
+        }
+        JsonNode merged;
+        try {
+            merged = mergePatch(Serialization.jsonMapper().readTree(existing.getBody().readUtf8()), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return crud.handleUpdate(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, resourcePath,
+                Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(merged.toString())));
+    }
+
+    /** RFC 7386 JSON merge patch: objects merge key by key, null removes, anything else (lists too) replaces. */
+    static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode out = target != null && target.isObject()
+                ? ((com.fasterxml.jackson.databind.node.ObjectNode) target).deepCopy() : Serialization.jsonMapper().createObjectNode();
+        patch.fields().forEachRemaining(e -> {
+            if (e.getValue().isNull()) {
+                out.remove(e.getKey());
+            } else {
+                out.set(e.getKey(), mergePatch(out.get(e.getKey()), e.getValue()));
+            }
+        });
+        return out;
+    }
+
+    /** A client for the code under test (logged requests, quick retries). */
+    KubernetesClient client() {
+        return client("inferscale-test");
+    }
+
+    /** A client whose requests are not logged: it plays the cluster's controllers (Deployment controller, HPA). */
+    KubernetesClient controllerClient() {
+        return client(CONTROLLER_AGENT);
+    }
+
+    private KubernetesClient client(String userAgent) {
+        Config base = server.createClient().getConfiguration();
+        Config config = new ConfigBuilder(base).withUserAgent(userAgent).withNamespace("test")
+                .withRequestRetryBackoffLimit(2).withRequestRetryBackoffInterval(10).build();
+        KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
+        synchronized (clients) {
+            clients.add(c);
+        }
+        return c;
+    }
+
+    /**
+     * Starts a stand-in for the Deployment controller: whenever a Deployment's status does not match its spec, it
+     * marks every desired replica updated, available and ready (as if pods started at once). Stop it with close().
+     */
+    AutoCloseable startDeploymentController() {
+        KubernetesClient c = controllerClient();
+        var informer = c.apps().deployments().inAnyNamespace().inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+            @Override
+            public void onAdd(io.fabric8.kubernetes.api.model.apps.Deployment d) {
+                reconcile(c, d);
+            }
+
+            @Override
+            public void onUpdate(io.fabric8.kubernetes.api.model.apps.Deployment old, io.fabric8.kubernetes.api.model.apps.Deployment d) {
+                reconcile(c, d);
+            }
+
+            @Override
+            public void onDelete(io.fabric8.kubernetes.api.model.apps.Deployment d, boolean unknown) {
+            }
+        });
+        return informer::close;
+    }
+
+    static void reconcile(KubernetesClient c, io.fabric8.kubernetes.api.model.apps.Deployment d) {
+        int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        var s = d.getStatus();
+        if (s != null && Integer.valueOf(replicas).equals(s.getReadyReplicas()) && Integer.valueOf(replicas).equals(s.getUpdatedReplicas())
+                && Integer.valueOf(replicas).equals(s.getReplicas())) {
+            return;
+        }
+        setDeploymentStatus(c, d.getMetadata().getNamespace(), d.getMetadata().getName(), replicas, replicas);
+    }
+
+    /** Sets a Deployment's status as the Deployment controller would: {@code ready} of {@code replicas} ready. */
+    static void setDeploymentStatus(KubernetesClient c, String ns, String name, int replicas, int ready) {
+        c.apps().deployments().inNamespace(ns).withName(name).editStatus(d -> new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(d)
+                .withNewStatus().withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(ready).withAvailableReplicas(ready)
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .addNewCondition().withType("Available").withStatus(ready >= replicas ? "True" : "False")
+                .withReason(ready >= replicas ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable").endCondition()
+                .endStatus().build());
+    }
+
+    /** Every logged request so far. */
+    List<RecordedRequest> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** Logged POST, PUT, PATCH and DELETE requests so far. */
+    long writeCount() {
+        return requests().stream().filter(r -> WRITES.contains(r.getMethod())).count();
+    }
+
+    /** Logged write requests after the first {@code from} requests. */
+    List<RecordedRequest> writesSince(int from) {
+        List<RecordedRequest> all = requests();
+        return all.subList(from, all.size()).stream().filter(r -> WRITES.contains(r.getMethod())).toList();
+    }
+
+    @Override
+    public void close() {
+        synchronized (clients) {
+            clients.forEach(KubernetesClient::close);
+        }
+        server.destroy();
+    }
+}
