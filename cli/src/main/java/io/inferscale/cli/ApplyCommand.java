@@ -1,0 +1,124 @@
+package io.inferscale.cli;
+
+import io.inferscale.api.BackendException;
+import io.inferscale.api.backend.ApplyResult;
+import io.inferscale.api.backend.Backend;
+import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.api.backend.EndpointState;
+import io.inferscale.api.backend.EndpointStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** {@code inferscale apply -f FILE --backend ID [--wait[=DURATION]]}. */
+@Command(name = "apply", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Create or update the endpoint (idempotent: an unchanged endpoint makes no change).",
+            "With --wait, follow it until ready: a live progress line on a terminal, timestamped lines otherwise."})
+final class ApplyCommand extends EndpointCommand {
+
+    /** How long {@code --wait} without a value waits. */
+    static final Duration DEFAULT_WAIT = Duration.ofMinutes(15);
+
+    @Option(names = "--wait", arity = "0..1", paramLabel = "DURATION", fallbackValue = "15m",
+            converter = DurationConverter.class,
+            description = "wait until ready, at most DURATION (90s, 10m, 1h, PT20M; default 15m); exit 3 on timeout or failure")
+    Duration wait;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        load();
+        try (Backend b = backend.create(context())) {
+            validateOn(b);
+            ApplyResult result = b.apply(endpoint());
+            PrintWriter out = out();
+            if (result.changed()) {
+                out.print(result.plan().describe());
+                out.println("applied: " + endpoint().name() + " on " + b.id() + " (" + describe(result.status()) + ")");
+            } else {
+                out.println("unchanged: " + endpoint().name() + " on " + b.id() + " is up to date (" + describe(result.status()) + ")");
+            }
+            out.flush();
+            if (wait != null) {
+                follow(b, endpoint().name(), wait);
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private void follow(Backend b, String name, Duration timeout) throws InterruptedException {
+        CliContext ctx = context();
+        PrintWriter out = out();
+        Instant start = ctx.clock().instant();
+        Instant deadline = start.plus(timeout);
+        String last = null;
+        int width = 0;
+        while (true) {
+            EndpointStatus s = b.status(name);
+            Instant now = ctx.clock().instant();
+            Duration elapsed = Duration.between(start, now);
+            String line = name + "  " + s.state() + "  replicas " + s.replicasDisplay() + " ready/desired  "
+                    + HumanDuration.format(elapsed) + s.message().map(m -> "  " + m).orElse("");
+            if (ctx.terminal()) {
+                out.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
+                width = line.length();
+            } else {
+                String key = s.state() + " " + s.replicasDisplay() + s.message().orElse("");
+                if (!key.equals(last)) {
+                    out.println(now.truncatedTo(ChronoUnit.SECONDS) + "  " + line);
+                }
+                last = key;
+            }
+            out.flush();
+            if (s.state() == EndpointState.READY) {
+                if (ctx.terminal()) {
+                    out.println();
+                }
+                out.println("ready: " + name + " on " + b.id() + " after " + HumanDuration.format(elapsed)
+                        + " (" + s.replicasDisplay() + " replicas ready)");
+                out.flush();
+                return;
+            }
+            if (ctx.terminal() && (s.state() == EndpointState.FAILED || !now.isBefore(deadline))) {
+                out.println();
+                out.flush();
+            }
+            if (s.state() == EndpointState.FAILED) {
+                throw new BackendException(b.id(), BackendException.Reason.FAILED, "endpoint '" + name + "' failed"
+                        + s.message().map(m -> ": " + m).orElse(""));
+            }
+            if (!now.isBefore(deadline)) {
+                throw new BackendException(b.id(), BackendException.Reason.TIMEOUT, "endpoint '" + name + "' not ready after "
+                        + HumanDuration.format(timeout) + " (state " + s.state() + ", replicas " + s.replicasDisplay()
+                        + "); it keeps converging: follow it with 'inferscale get " + name + "', or wait longer with --wait=30m");
+            }
+            Duration left = Duration.between(now, deadline);
+            ctx.sleep(left.compareTo(ctx.pollInterval()) < 0 ? left : ctx.pollInterval());
+        }
+    }
+
+    private static String describe(EndpointStatus s) {
+        return s.state() + ", replicas " + s.replicasDisplay();
+    }
+
+    /** Parses {@code 90s}, {@code 10m}, {@code 1h}, {@code 250ms}, plain seconds or ISO-8601. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                Duration d = BackendConfig.parseDuration(value);
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("must be positive");
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value
+                        + "' is not a duration; write e.g. 90s, 10m, 1h or PT20M");
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.inferscale.cli;
+
+import io.inferscale.api.BackendException;
+import io.inferscale.api.backend.Backend;
+import io.inferscale.api.backend.Condition;
+import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.MetricStatus;
+import io.inferscale.api.codec.EndpointCodec;
+import io.inferscale.api.codec.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code inferscale get [NAME] --backend ID [-o table|json|yaml]}. */
+@Command(name = "get", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Show endpoints like 'kubectl get hpa': NAME, MODEL, MIN, MAX, REPLICAS (ready/desired),",
+            "TARGETS (current/target), STATUS, AGE. Without NAME, every endpoint InferScale manages on the backend."})
+final class GetCommand extends BaseCommand {
+
+    /** Output formats. */
+    enum Format { table, json, yaml }
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "one endpoint (default: all)")
+    String name;
+
+    @Mixin
+    BackendSelection backend;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, json or yaml (default: ${DEFAULT-VALUE})")
+    Format format;
+
+    @Override
+    public Integer call() {
+        List<EndpointStatus> statuses;
+        String backendId;
+        try (Backend b = backend.create(context())) {
+            backendId = b.id();
+            if (name != null) {
+                statuses = List.of(b.get(name).orElseThrow(() -> new BackendException(b.id(), BackendException.Reason.NOT_FOUND,
+                        "endpoint '" + name + "' not found; list the endpoints with 'inferscale get --backend " + b.id() + "'")));
+            } else {
+                statuses = b.list();
+            }
+        }
+        switch (format) {
+            case json -> out().println(Json.write(name != null ? tree(statuses.get(0)) : statuses.stream().map(GetCommand::tree).toList()));
+            case yaml -> out().print(EndpointCodec.writeYaml(name != null ? tree(statuses.get(0)) : statuses.stream().map(GetCommand::tree).toList()));
+            default -> {
+                if (statuses.isEmpty()) {
+                    err().println("No endpoints found on backend '" + backendId + "'.");
+                } else {
+                    table(statuses, context().clock().instant()).print(out());
+                }
+            }
+        }
+        out().flush();
+        return ExitCode.OK;
+    }
+
+    static Table table(List<EndpointStatus> statuses, Instant now) {
+        Table t = new Table("NAME", "MODEL", "MIN", "MAX", "REPLICAS", "TARGETS", "STATUS", "AGE");
+        for (EndpointStatus s : statuses) {
+            t.row(s.name(), s.model().orElse("<none>"), String.valueOf(s.minReplicas()), String.valueOf(s.maxReplicas()),
+                    s.replicasDisplay(), targets(s.metrics()), s.state().name(),
+                    s.createdAt().map(c -> HumanDuration.format(Duration.between(c, now))).orElse("<unknown>"));
+        }
+        return t;
+    }
+
+    /** kubectl's TARGETS column: the first two metrics, then {@code + N more...}. */
+    static String targets(List<MetricStatus> metrics) {
+        if (metrics.isEmpty()) {
+            return "<none>";
+        }
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < Math.min(2, metrics.size()); i++) {
+            shown.add(metrics.get(i).display());
+        }
+        String s = String.join(", ", shown);
+        return metrics.size() > 2 ? s + " + " + (metrics.size() - 2) + " more..." : s;
+    }
+
+    static Map<String, Object> tree(EndpointStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("backend", s.backendId());
+        m.put("state", s.state().name());
+        s.model().ifPresent(v -> m.put("model", v));
+        m.put("minReplicas", s.minReplicas());
+        m.put("maxReplicas", s.maxReplicas());
+        m.put("readyReplicas", s.readyReplicas());
+        m.put("desiredReplicas", s.desiredReplicas());
+        List<Object> metrics = new ArrayList<>();
+        for (MetricStatus ms : s.metrics()) {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            mm.put("name", ms.name());
+            mm.put("current", ms.current());
+            mm.put("target", ms.target());
+            metrics.add(mm);
+        }
+        m.put("metrics", metrics);
+        List<Object> conditions = new ArrayList<>();
+        for (Condition c : s.conditions()) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("type", c.type());
+            cm.put("status", c.status());
+            cm.put("reason", c.reason());
+            cm.put("message", c.message());
+            conditions.add(cm);
+        }
+        m.put("conditions", conditions);
+        s.message().ifPresent(v -> m.put("message", v));
+        s.createdAt().ifPresent(v -> m.put("createdAt", v.toString()));
+        if (!s.details().isEmpty()) {
+            m.put("details", new LinkedHashMap<>(s.details()));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,77 @@
+package io.inferscale.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.concurrent.Callable;
+
+/** The top-level {@code inferscale} command; the work is done by its subcommands. */
+@Command(name = "inferscale",
+        mixinStandardHelpOptions = true,
+        versionProvider = InferScaleCommand.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Deploy one provider-neutral InferenceEndpoint (model + resources + autoscaling policy) to Kubernetes,",
+            "AWS SageMaker or Google Vertex AI, plan changes before making them, and simulate each cloud's autoscaler."},
+        subcommands = {
+            BackendsCommand.class,
+            ValidateCommand.class,
+            RenderCommand.class,
+            PlanCommand.class,
+            ApplyCommand.class,
+            GetCommand.class,
+            DeleteCommand.class,
+            CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success; for plan: no changes",
+            "1:invalid input (document, endpoint not found) or a capability the backend rejects",
+            "2:plan: there are changes to make",
+            "3:backend, configuration or network error; timeout",
+            "64:usage error (unknown option, missing argument, unknown backend)"},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+            "  INFERSCALE_BACKEND     default for --backend",
+            "  INFERSCALE_<KEY>       any backend configuration key, e.g. INFERSCALE_SAGEMAKER_REGION for sagemaker.region",
+            "Cloud credentials come from each cloud's default chain: kubeconfig, the AWS default credential chain,",
+            "Google application default credentials."})
+final class InferScaleCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "print stack traces and debug logging on errors")
+    boolean verbose;
+
+    InferScaleCommand(CliContext context) {
+        this.context = context;
+    }
+
+    CliContext context() {
+        return context;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+
+    /** The version from the jar's manifest, or {@code development} when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = InferScaleCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"inferscale " + (v == null ? "development" : v),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.inferscale.cli;
+
+import io.inferscale.api.BackendException;
+import io.inferscale.api.ConfigurationException;
+import io.inferscale.api.DiscoveryException;
+import io.inferscale.api.InferScaleException;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.ValidationReport;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+/**
+ * Entry point of the {@code inferscale} command ({@code java -jar inferscale.jar ...}). See
+ * {@link ExitCode} for the exit codes. Errors are printed as one or more {@code error: ...} lines naming
+ * what to fix; stack traces only with {@code --verbose}.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /** Runs the command and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        if (Arrays.asList(args).contains("--verbose")) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
+        System.exit(execute(CliContext.system(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /**
+     * Runs the command without exiting, for tests and embedding.
+     *
+     * @param context the surroundings (stdin, environment, backends, clock)
+     * @param out     standard output
+     * @param err     standard error
+     * @param args    the command line
+     * @return the exit code
+     */
+    public static int execute(CliContext context, PrintWriter out, PrintWriter err, String... args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        CommandLine cl = commandLine(context);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("error: " + ex.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+                c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            }
+            c.getErr().flush();
+            return ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, c, verbose));
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The picocli command tree, wired to {@code context}. */
+    static CommandLine commandLine(CliContext context) {
+        CommandLine cl = new CommandLine(new InferScaleCommand(context));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
+        return cl;
+    }
+
+    private static int handle(Exception ex, CommandLine c, boolean verbose) {
+        PrintWriter err = c.getErr();
+        int code;
+        if (ex instanceof UsageException u) {
+            err.println("error: " + u.getMessage());
+            err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            code = ExitCode.USAGE;
+        } else if (ex instanceof InvalidEndpointException invalid) {
+            Object cmd = c.getCommand();
+            ValidationReport report = invalid.report();
+            String source = "";
+            if (cmd instanceof EndpointCommand ec) {
+                report = ec.locate(report);
+                source = ec.source();
+            }
+            for (Problem p : report.sortedByLine().problems()) {
+                err.println(Problems.format(source, p));
+            }
+            if (report.errors().isEmpty()) {
+                err.println("error: " + ex.getMessage());
+            }
+            code = ExitCode.INVALID;
+        } else if (ex instanceof InputException) {
+            err.println("error: " + ex.getMessage());
+            code = ExitCode.INVALID;
+        } else if (ex instanceof DiscoveryException) {
+            err.println("error: " + ex.getMessage());
+            code = ExitCode.USAGE;
+        } else if (ex instanceof BackendException be) {
+            err.println("error: " + be.getMessage() + hint(be));
+            code = be.reason() == BackendException.Reason.NOT_FOUND ? ExitCode.INVALID : ExitCode.BACKEND;
+        } else if (ex instanceof ConfigurationException || ex instanceof InferScaleException) {
+            err.println("error: " + ex.getMessage());
+            code = ExitCode.BACKEND;
+        } else {
+            err.println("error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage())
+                    + (verbose ? "" : " (run with --verbose for details)"));
+            code = ExitCode.BACKEND;
+        }
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    private static String hint(BackendException be) {
+        return switch (be.reason()) {
+            case PERMISSION_DENIED -> " (check the credentials' permissions)";
+            case CONFIGURATION -> " (check the backend configuration: --set KEY=VALUE or INFERSCALE_* variables)";
+            case THROTTLED, UNAVAILABLE -> " (retrying later may help)";
+            case QUOTA_EXCEEDED -> " (raise the quota or lower maxReplicas)";
+            default -> "";
+        };
+    }
+}

@@ -1,0 +1,94 @@
+package io.inferscale.cli;
+
+import io.inferscale.api.backend.Backends;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs {@code target/inferscale.jar} in a child JVM ({@code java -jar}), as a user does. Runs in the
+ * {@code integration-test} phase (failsafe), after {@code package} has built the shaded jar.
+ */
+class ShadedJarIT {
+
+    private static Path jar;
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void locateJar() {
+        jar = Path.of(System.getProperty("inferscale.jar", "target/inferscale.jar"));
+        assumeTrue(Files.isRegularFile(jar), "the shaded jar " + jar + " is built by 'mvn package'");
+    }
+
+    static Run run(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().remove("INFERSCALE_BACKEND");
+        Path out = Files.createTempFile("inferscale-out", ".txt");
+        Path err = Files.createTempFile("inferscale-err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("inferscale " + String.join(" ", args) + " finished").isTrue();
+        Run r = new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    @Test
+    void everyBackendRegistrationSurvivesShading() throws Exception {
+        Run r = run("", "backends", "-o", "json");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        List<String> listed = new ArrayList<>();
+        Matcher m = Pattern.compile("\"id\": \"([^\"]+)\"").matcher(r.out());
+        while (m.find()) {
+            listed.add(m.group(1));
+        }
+        // the same backends as on the module's class path: no services file lost when the jars were merged
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(Backends.discover().ids());
+        assertThat(listed).contains("in-memory", "kubernetes", "sagemaker");
+        assertThat(r.err()).doesNotContain("could not be loaded");
+    }
+
+    @Test
+    void validatesTheSeedFromStandardInput() throws Exception {
+        Run r = run(CliHarness.read("inference_endpoint.yaml"), "validate", "-f", "-");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).isEqualTo("<stdin>: endpoint 'my-model-endpoint' is valid" + System.lineSeparator());
+    }
+
+    @Test
+    void rendersKubernetesManifestsOffline() throws Exception {
+        Run r = run("", "render", "-f", CliHarness.seed(), "--backend", "kubernetes");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("kind: Deployment").contains("kind: HorizontalPodAutoscaler");
+    }
+
+    @Test
+    void exitCodesReachTheShell() throws Exception {
+        assertThat(run("", "get", "--colour").code()).isEqualTo(ExitCode.USAGE);
+        Run invalid = run("apiVersion: mlops.example.com/v1\nkind: InferenceEndpoint\nmetadata: {name: x}\n", "validate", "-f", "-");
+        assertThat(invalid.code()).isEqualTo(ExitCode.INVALID);
+        assertThat(invalid.err()).startsWith("<stdin>:1: error: spec: required field is missing").doesNotContain("\tat ");
+    }
+}
