@@ -566,14 +566,18 @@ public final class VertexBackend implements Backend {
         OperationFuture<R, M> f = call(action, start);
         try {
             return f.get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            String op = "";
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.CancellationException e) {
+            // GAX cancels the polling future when OperationTimedPollAlgorithm's total timeout is spent.
+            String op;
             try {
-                op = f.isDone() ? "" : " (operation " + f.getName() + ")";
+                op = " (operation " + f.getName() + ")";
             } catch (Exception ignored) {
-                // the name is only for the message
+                op = "";
             }
-            throw VertexErrors.map(action + op, e);
+            throw new BackendException(id(), BackendException.Reason.TIMEOUT, action + " did not finish within vertex.operationTimeout ("
+                    + settings.operationTimeout() + ")" + op + "; it goes on in Vertex AI", e);
+        } catch (Exception e) {
+            throw VertexErrors.map(action, e);
         }
     }
 

@@ -1,0 +1,296 @@
+package io.inferscale.backend.vertex;
+
+import com.google.cloud.aiplatform.v1.DeployModelRequest;
+import com.google.cloud.aiplatform.v1.MutateDeployedModelRequest;
+import com.google.cloud.aiplatform.v1.UndeployModelRequest;
+import io.grpc.Status;
+import io.inferscale.api.BackendException;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.backend.ApplyResult;
+import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.api.backend.Change;
+import io.inferscale.api.backend.EndpointState;
+import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.Plan;
+import io.inferscale.backend.vertex.fake.FakeVertexServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class VertexBackendTest {
+
+    static final String ENDPOINT = "projects/test-project/locations/us-central1/endpoints/my-model-endpoint";
+
+    FakeVertexServer fake;
+    VertexBackend backend;
+
+    @BeforeEach
+    void start() {
+        fake = new FakeVertexServer();
+        backend = backend(Map.of());
+    }
+
+    VertexBackend backend(Map<String, String> extra) {
+        Map<String, String> config = new java.util.HashMap<>(Map.of("vertex.project", "test-project", "vertex.location", "us-central1",
+                "vertex.endpointOverride", "inprocess:" + fake.name(), "vertex.pollInterval", "10ms", "vertex.operationTimeout", "10s"));
+        config.putAll(extra);
+        return (VertexBackend) new VertexBackendProvider().create(BackendConfig.of(config));
+    }
+
+    @AfterEach
+    void stop() {
+        backend.close();
+        fake.close();
+    }
+
+    static InferenceEndpoint sample() throws IOException {
+        return VertexTranslatorTest.withImage(VertexTranslatorTest.seed());
+    }
+
+    static InferenceEndpoint withPolicy(InferenceEndpoint e, java.util.function.UnaryOperator<io.inferscale.api.AutoscalingPolicy.Builder> f) {
+        return e.toBuilder().autoscaling(f.apply(e.autoscaling().toBuilder()).build()).build();
+    }
+
+    List<String> writesSince(int from) {
+        return fake.calls().subList(from, fake.calls().size()).stream()
+                .filter(c -> !c.startsWith("Get") && !c.startsWith("List")).toList();
+    }
+
+    @Nested
+    @DisplayName("lifecycle")
+    class Lifecycle {
+        @Test
+        @DisplayName("apply uploads, creates and deploys in order; the endpoint is ready; re-apply writes nothing")
+        void createAndReapply() throws IOException {
+            ApplyResult r = backend.apply(sample());
+            assertThat(writesSince(0)).containsExactly("UploadModel", "CreateEndpoint", "DeployModel");
+            assertThat(r.plan().changes()).extracting(Change::kind).containsExactly("Model", "Endpoint", "DeployedModel");
+            EndpointStatus s = backend.awaitReady("my-model-endpoint", Duration.ofSeconds(5));
+            assertThat(s.state()).isEqualTo(EndpointState.READY);
+            assertThat(s.model()).contains("my-ml-model:v1");
+            assertThat(s.replicasDisplay()).isEqualTo("1/1");
+            assertThat(s.metrics()).singleElement().satisfies(m -> assertThat(m.target()).isEqualTo("15%"));
+            assertThat(s.details()).containsEntry("machineType", "n1-standard-2").containsKey("deployedModelId");
+
+            long before = fake.writeCount();
+            assertThat(backend.plan(sample()).isEmpty()).isTrue();
+            assertThat(backend.apply(sample()).changed()).isFalse();
+            assertThat(fake.writeCount()).isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("plan only reads")
+        void planReads() throws IOException {
+            Plan p = backend.plan(sample());
+            assertThat(p.changes()).extracting(Change::action).containsOnly(Change.Action.CREATE);
+            assertThat(fake.writeCount()).isZero();
+            assertThat(fake.calls()).allMatch(c -> c.startsWith("Get") || c.startsWith("List"));
+        }
+
+        @Test
+        @DisplayName("delete undeploys, deletes the endpoint and the uploaded model; a second delete returns false")
+        void delete() throws IOException {
+            backend.apply(sample());
+            assertThat(fake.modelNames()).hasSize(1);
+            assertThat(backend.delete("my-model-endpoint")).isTrue();
+            assertThat(fake.endpoint(ENDPOINT)).isEmpty();
+            assertThat(fake.modelNames()).isEmpty();
+            assertThat(backend.delete("my-model-endpoint")).isFalse();
+            assertThat(backend.list()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("status shows the operation in progress while a deploy runs")
+        void operationInProgress() throws Exception {
+            fake.deployDelay(Duration.ofMillis(800));
+            CompletableFuture<ApplyResult> applying = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return backend.apply(sample());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            EndpointStatus during = null;
+            for (int i = 0; i < 200 && during == null; i++) {
+                Thread.sleep(10);
+                during = backend.get("my-model-endpoint").filter(s -> s.details().containsKey("operation")).orElse(null);
+            }
+            assertThat(during).isNotNull();
+            assertThat(during.state()).isEqualTo(EndpointState.CREATING);
+            assertThat(during.details().get("operation")).startsWith(ENDPOINT + "/operations/");
+            applying.get();
+            assertThat(backend.status("my-model-endpoint").state()).isEqualTo(EndpointState.READY);
+        }
+    }
+
+    @Nested
+    @DisplayName("updates")
+    class Updates {
+        @Test
+        @DisplayName("replica and target changes mutate the deployed model in place, masking only the changed fields")
+        void mutateInPlace() throws IOException {
+            backend.apply(sample());
+            int mark = fake.calls().size();
+            InferenceEndpoint changed = withPolicy(sample(), p -> p.maxReplicas(8).target(TargetType.CPU_UTILIZATION, 80));
+            Plan plan = backend.plan(changed);
+            assertThat(plan.changes()).singleElement().satisfies(c -> {
+                assertThat(c.action()).isEqualTo(Change.Action.UPDATE);
+                assertThat(c.kind()).isEqualTo("DeployedModel");
+                assertThat(c.fields()).extracting(f -> f.path()).containsExactly(VertexBackend.MASK_MAX, VertexBackend.MASK_METRICS);
+            });
+            backend.apply(changed);
+            assertThat(writesSince(mark)).containsExactly("MutateDeployedModel");
+            MutateDeployedModelRequest req = fake.requests().stream().filter(MutateDeployedModelRequest.class::isInstance)
+                    .map(MutateDeployedModelRequest.class::cast).findFirst().orElseThrow();
+            assertThat(req.getUpdateMask().getPathsList()).containsExactly("dedicated_resources.max_replica_count",
+                    "dedicated_resources.autoscaling_metric_specs");
+            assertThat(req.getDeployedModel().getDedicatedResources().getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(20);
+            EndpointStatus s = backend.status("my-model-endpoint");
+            assertThat(s.maxReplicas()).isEqualTo(8);
+            assertThat(backend.plan(changed).isEmpty()).isTrue();
+        }
+
+        @Test
+        @DisplayName("a new model version is deployed next to the old one, takes the traffic, then the old one goes")
+        void zeroDowntimeRollout() throws IOException {
+            backend.apply(sample());
+            String oldModel = fake.modelNames().iterator().next();
+            int historyBefore = fake.servingHistory(ENDPOINT).size();
+            int mark = fake.calls().size();
+            InferenceEndpoint v2 = sample().toBuilder().model(sample().model().toBuilder().version("v2").build()).build();
+            Plan plan = backend.plan(v2);
+            assertThat(plan.changes()).extracting(Change::action)
+                    .containsExactly(Change.Action.CREATE, Change.Action.REPLACE, Change.Action.DELETE, Change.Action.DELETE);
+            assertThat(plan.changes().get(1).reason()).contains("model changed");
+            backend.apply(v2);
+            assertThat(writesSince(mark)).containsExactly("UploadModel", "DeployModel", "UndeployModel", "DeleteModel");
+            List<Integer> history = fake.servingHistory(ENDPOINT);
+            assertThat(history.subList(historyBefore - 1, history.size())).as("models with traffic after each change").doesNotContain(0);
+            DeployModelRequest deploy = fake.requests().stream().filter(DeployModelRequest.class::isInstance)
+                    .map(DeployModelRequest.class::cast).reduce((a, b) -> b).orElseThrow();
+            assertThat(deploy.getTrafficSplitMap()).containsExactly(Map.entry("0", 100));
+            UndeployModelRequest undeploy = fake.requests().stream().filter(UndeployModelRequest.class::isInstance)
+                    .map(UndeployModelRequest.class::cast).findFirst().orElseThrow();
+            assertThat(undeploy.getTrafficSplitMap()).isEmpty();
+            assertThat(fake.modelNames()).hasSize(1).doesNotContain(oldModel);
+            EndpointStatus s = backend.status("my-model-endpoint");
+            assertThat(s.model()).contains("my-ml-model:v2");
+            assertThat(fake.endpoint(ENDPOINT).orElseThrow().getDeployedModelsCount()).isEqualTo(1);
+            assertThat(backend.plan(v2).isEmpty()).isTrue();
+        }
+
+        @Test
+        @DisplayName("a machine type change is rolled out like a version change (machine specs are immutable)")
+        void machineChange() throws IOException {
+            backend.apply(sample());
+            int mark = fake.calls().size();
+            InferenceEndpoint bigger = sample().toBuilder().option("vertex", "machineType", "n1-standard-4").build();
+            Plan plan = backend.plan(bigger);
+            assertThat(plan.changes()).extracting(Change::action).containsExactly(Change.Action.REPLACE, Change.Action.DELETE);
+            assertThat(plan.changes().get(0).reason()).contains("immutable");
+            backend.apply(bigger);
+            assertThat(writesSince(mark)).containsExactly("DeployModel", "UndeployModel");
+            assertThat(backend.status("my-model-endpoint").details().get("machineType")).isEqualTo("n1-standard-4");
+            assertThat(fake.servingHistory(ENDPOINT)).last().isEqualTo(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("errors")
+    class Errors {
+        BackendException applyFails() {
+            return catchThrowableOfType(BackendException.class, () -> backend.apply(sample()));
+        }
+
+        @Test
+        @DisplayName("gRPC codes become BackendException reasons with Vertex's message and the SDK exception as cause")
+        void mapping() {
+            Map<Status, BackendException.Reason> cases = Map.of(
+                    Status.RESOURCE_EXHAUSTED.withDescription("Quota exceeded for custom_model_serving_cpus"), BackendException.Reason.QUOTA_EXCEEDED,
+                    Status.PERMISSION_DENIED.withDescription("Permission 'aiplatform.endpoints.create' denied"), BackendException.Reason.PERMISSION_DENIED,
+                    Status.INVALID_ARGUMENT.withDescription("bad endpoint"), BackendException.Reason.INVALID_REQUEST,
+                    Status.ALREADY_EXISTS.withDescription("exists"), BackendException.Reason.CONFLICT,
+                    Status.UNAVAILABLE.withDescription("backend down"), BackendException.Reason.UNAVAILABLE,
+                    Status.NOT_FOUND.withDescription("location not found"), BackendException.Reason.NOT_FOUND);
+            cases.forEach((status, reason) -> {
+                fake.failNext("CreateEndpoint", status);
+                BackendException e = applyFails();
+                assertThat(e).as(status.getCode().name()).isNotNull();
+                assertThat(e.reason()).isEqualTo(reason);
+                assertThat(e.getMessage()).contains("CreateEndpoint").contains(status.getDescription());
+                assertThat(e.getCause()).isInstanceOf(com.google.api.gax.rpc.ApiException.class);
+            });
+        }
+
+        @Test
+        @DisplayName("a failed deploy operation surfaces Vertex's message")
+        void failedOperation() throws IOException {
+            fake.failOperation("DeployModel", Status.RESOURCE_EXHAUSTED.withDescription("The following quota metrics exceed quota limits: custom_model_serving_nvidia_t4_gpus"));
+            BackendException e = applyFails();
+            assertThat(e.reason()).isEqualTo(BackendException.Reason.QUOTA_EXCEEDED);
+            assertThat(e.getMessage()).contains("DeployModel").contains("custom_model_serving_nvidia_t4_gpus");
+        }
+
+        @Test
+        @DisplayName("a concurrent mutate is a CONFLICT")
+        void conflict() throws IOException {
+            backend.apply(sample());
+            fake.failNext("MutateDeployedModel", Status.FAILED_PRECONDITION.withDescription("DeployedModel has an operation in progress"));
+            BackendException e = catchThrowableOfType(BackendException.class,
+                    () -> backend.apply(withPolicy(sample(), p -> p.maxReplicas(6))));
+            assertThat(e.reason()).isEqualTo(BackendException.Reason.CONFLICT);
+            assertThat(e.isRetryable()).isTrue();
+        }
+
+        @Test
+        @DisplayName("reads are retried by GAX on UNAVAILABLE")
+        void readRetried() throws IOException {
+            fake.failNext("GetEndpoint", Status.UNAVAILABLE.withDescription("try again"));
+            assertThat(backend.get("my-model-endpoint")).isEmpty();
+            assertThat(fake.calls()).containsExactly("GetEndpoint", "GetEndpoint");
+        }
+
+        @Test
+        @DisplayName("an operation that outlasts vertex.operationTimeout is a TIMEOUT naming the operation")
+        void timeout() throws IOException {
+            backend.close();
+            backend = backend(Map.of("vertex.operationTimeout", "300ms"));
+            fake.deployDelay(Duration.ofSeconds(3));
+            BackendException e = applyFails();
+            assertThat(e.reason()).as(e.getMessage()).isEqualTo(BackendException.Reason.TIMEOUT);
+            assertThat(e.getMessage()).contains("DeployModel");
+        }
+
+        @Test
+        @DisplayName("a missing existing model (spec.backends.vertex.model) is NOT_FOUND before any write")
+        void missingExistingModel() throws IOException {
+            InferenceEndpoint e = VertexTranslatorTest.seed().toBuilder()
+                    .option("vertex", "model", "projects/test-project/locations/us-central1/models/404").build();
+            BackendException ex = catchThrowableOfType(BackendException.class, () -> backend.apply(e));
+            assertThat(ex.reason()).isEqualTo(BackendException.Reason.NOT_FOUND);
+            assertThat(fake.writeCount()).isZero();
+        }
+
+        @Test
+        @DisplayName("plan without vertex.project is a configuration error naming the key; render still works")
+        void missingProject() throws IOException {
+            VertexBackend b = (VertexBackend) new VertexBackendProvider().create(BackendConfig.of(Map.of()));
+            assertThat(b.render(sample()).text()).contains("projects/PROJECT_ID/locations/us-central1");
+            io.inferscale.api.ConfigurationException e = catchThrowableOfType(io.inferscale.api.ConfigurationException.class, () -> b.plan(sample()));
+            assertThat(e.getMessage()).contains("vertex.project").contains("INFERSCALE_VERTEX_PROJECT");
+            b.close();
+        }
+    }
+}

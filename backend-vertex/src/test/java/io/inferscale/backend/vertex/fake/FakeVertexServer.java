@@ -1,0 +1,675 @@
+package io.inferscale.backend.vertex.fake;
+
+import com.google.cloud.aiplatform.v1.AutoscalingMetricSpec;
+import com.google.cloud.aiplatform.v1.CreateEndpointOperationMetadata;
+import com.google.cloud.aiplatform.v1.CreateEndpointRequest;
+import com.google.cloud.aiplatform.v1.DedicatedResources;
+import com.google.cloud.aiplatform.v1.DeleteEndpointRequest;
+import com.google.cloud.aiplatform.v1.DeleteModelRequest;
+import com.google.cloud.aiplatform.v1.DeleteOperationMetadata;
+import com.google.cloud.aiplatform.v1.DeployModelOperationMetadata;
+import com.google.cloud.aiplatform.v1.DeployModelRequest;
+import com.google.cloud.aiplatform.v1.DeployModelResponse;
+import com.google.cloud.aiplatform.v1.DeployedModel;
+import com.google.cloud.aiplatform.v1.Endpoint;
+import com.google.cloud.aiplatform.v1.GenericOperationMetadata;
+import com.google.cloud.aiplatform.v1.GetEndpointRequest;
+import com.google.cloud.aiplatform.v1.GetModelRequest;
+import com.google.cloud.aiplatform.v1.ListEndpointsRequest;
+import com.google.cloud.aiplatform.v1.ListEndpointsResponse;
+import com.google.cloud.aiplatform.v1.ListModelsRequest;
+import com.google.cloud.aiplatform.v1.ListModelsResponse;
+import com.google.cloud.aiplatform.v1.Model;
+import com.google.cloud.aiplatform.v1.MutateDeployedModelOperationMetadata;
+import com.google.cloud.aiplatform.v1.MutateDeployedModelRequest;
+import com.google.cloud.aiplatform.v1.MutateDeployedModelResponse;
+import com.google.cloud.aiplatform.v1.UndeployModelOperationMetadata;
+import com.google.cloud.aiplatform.v1.UndeployModelRequest;
+import com.google.cloud.aiplatform.v1.UndeployModelResponse;
+import com.google.cloud.aiplatform.v1.UpdateEndpointRequest;
+import com.google.cloud.aiplatform.v1.UploadModelOperationMetadata;
+import com.google.cloud.aiplatform.v1.UploadModelRequest;
+import com.google.cloud.aiplatform.v1.UploadModelResponse;
+import com.google.longrunning.GetOperationRequest;
+import com.google.longrunning.ListOperationsRequest;
+import com.google.longrunning.ListOperationsResponse;
+import com.google.longrunning.Operation;
+import com.google.protobuf.Any;
+import com.google.protobuf.Empty;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * A stateful in-process stand-in for Vertex AI's v1 {@code EndpointService}, {@code ModelService} and
+ * {@code google.longrunning.Operations}, spoken to by the real generated GAX clients over an in-process gRPC channel
+ * ({@code vertex.endpointOverride=inprocess:<name()>}).
+ *
+ * <p>Long-running calls return an unfinished operation that completes after {@link #deployDelay} (DeployModel) or
+ * {@link #operationDelay} (everything else); clients poll {@code GetOperation}. Rules enforced as Vertex documents them:
+ * one operation at a time per deployed model (FAILED_PRECONDITION), traffic splits sum to 100 or are empty
+ * (INVALID_ARGUMENT), a model that still has traffic cannot be undeployed unless it is the last one (FAILED_PRECONDITION),
+ * minReplicaCount at least 1, known autoscaling metric names. Failures can be injected per method.
+ */
+public final class FakeVertexServer implements AutoCloseable {
+
+    static final String ENDPOINT_SERVICE = "google.cloud.aiplatform.v1.EndpointService";
+    static final String MODEL_SERVICE = "google.cloud.aiplatform.v1.ModelService";
+    static final String OPERATIONS = "google.longrunning.Operations";
+    static final Set<String> WRITES = Set.of("CreateEndpoint", "UpdateEndpoint", "DeleteEndpoint", "DeployModel", "UndeployModel",
+            "MutateDeployedModel", "UploadModel", "DeleteModel");
+    static final Set<String> METRICS = Set.of("aiplatform.googleapis.com/prediction/online/cpu/utilization",
+            "aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle",
+            "aiplatform.googleapis.com/prediction/online/request_count");
+    static final Set<String> MUTABLE = Set.of("dedicated_resources.min_replica_count", "dedicated_resources.max_replica_count",
+            "dedicated_resources.required_replica_count", "dedicated_resources.autoscaling_metric_specs", "disable_container_logging");
+    private static final Pattern ENDPOINT_ID = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,8}");
+    private static final Pattern MODEL_ID = Pattern.compile("[a-z_][a-z0-9_-]{0,62}");
+
+    private final String name = "vertex-fake-" + UUID.randomUUID();
+    private final Server server;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vertex-fake-operations");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Object lock = new Object();
+    private final Map<String, Model> models = new TreeMap<>();
+    private final Map<String, Endpoint> endpoints = new TreeMap<>();
+    private final Map<String, Operation> operations = new LinkedHashMap<>();
+    private final Set<String> busy = new HashSet<>();
+    private final Map<String, List<Integer>> serving = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Status>> failNext = new ConcurrentHashMap<>();
+    private final Map<String, Status> failOperation = new ConcurrentHashMap<>();
+    private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    private final List<Message> requests = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong ids = new AtomicLong(1000);
+    private volatile Duration deployDelay = Duration.ofMillis(150);
+    private volatile Duration operationDelay = Duration.ofMillis(20);
+
+    /** Starts the server on a fresh in-process name. */
+    public FakeVertexServer() {
+        InProcessServerBuilder b = InProcessServerBuilder.forName(name).directExecutor();
+        b.addService(endpointService());
+        b.addService(modelService());
+        b.addService(operationsService());
+        try {
+            server = b.build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The in-process name; configure {@code vertex.endpointOverride=inprocess:<name>}. */
+    public String name() {
+        return name;
+    }
+
+    /** How long DeployModel operations take (default 150 ms). */
+    public FakeVertexServer deployDelay(Duration d) {
+        this.deployDelay = d;
+        return this;
+    }
+
+    /** How long other operations take (default 20 ms). */
+    public FakeVertexServer operationDelay(Duration d) {
+        this.operationDelay = d;
+        return this;
+    }
+
+    /** The next call of {@code method} (e.g. "GetEndpoint") fails with {@code status} before doing anything. */
+    public void failNext(String method, Status status) {
+        failNext.computeIfAbsent(method, k -> new ArrayDeque<>()).add(status);
+    }
+
+    /** The next operation started by {@code method} (e.g. "DeployModel") ends with {@code status} instead of its effect. */
+    public void failOperation(String method, Status status) {
+        failOperation.put(method, status);
+    }
+
+    /** Mutating requests received so far, accepted or not. */
+    public long writeCount() {
+        return writes.get();
+    }
+
+    /** Every method called, in order. */
+    public List<String> calls() {
+        synchronized (calls) {
+            return List.copyOf(calls);
+        }
+    }
+
+    /** Every request received, in order. */
+    public List<Message> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /**
+     * For one endpoint, how many deployed models had traffic after each change of its deployed models or traffic split,
+     * in order (0 also when the endpoint has just been created).
+     */
+    public List<Integer> servingHistory(String endpointName) {
+        return List.copyOf(serving.getOrDefault(endpointName, List.of()));
+    }
+
+    /** The endpoint as stored, if it exists. */
+    public java.util.Optional<Endpoint> endpoint(String endpointName) {
+        synchronized (lock) {
+            return java.util.Optional.ofNullable(endpoints.get(endpointName));
+        }
+    }
+
+    /** Names of the models stored. */
+    public Set<String> modelNames() {
+        synchronized (lock) {
+            return Set.copyOf(models.keySet());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ services
+
+    private ServerServiceDefinition endpointService() {
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(ENDPOINT_SERVICE);
+        unary(b, ENDPOINT_SERVICE, "CreateEndpoint", CreateEndpointRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::createEndpoint);
+        unary(b, ENDPOINT_SERVICE, "GetEndpoint", GetEndpointRequest.getDefaultInstance(), Endpoint.getDefaultInstance(), this::getEndpoint);
+        unary(b, ENDPOINT_SERVICE, "ListEndpoints", ListEndpointsRequest.getDefaultInstance(), ListEndpointsResponse.getDefaultInstance(), this::listEndpoints);
+        unary(b, ENDPOINT_SERVICE, "UpdateEndpoint", UpdateEndpointRequest.getDefaultInstance(), Endpoint.getDefaultInstance(), this::updateEndpoint);
+        unary(b, ENDPOINT_SERVICE, "DeleteEndpoint", DeleteEndpointRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::deleteEndpoint);
+        unary(b, ENDPOINT_SERVICE, "DeployModel", DeployModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::deployModel);
+        unary(b, ENDPOINT_SERVICE, "UndeployModel", UndeployModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::undeployModel);
+        unary(b, ENDPOINT_SERVICE, "MutateDeployedModel", MutateDeployedModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::mutate);
+        return b.build();
+    }
+
+    private ServerServiceDefinition modelService() {
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(MODEL_SERVICE);
+        unary(b, MODEL_SERVICE, "UploadModel", UploadModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::uploadModel);
+        unary(b, MODEL_SERVICE, "GetModel", GetModelRequest.getDefaultInstance(), Model.getDefaultInstance(), this::getModel);
+        unary(b, MODEL_SERVICE, "ListModels", ListModelsRequest.getDefaultInstance(), ListModelsResponse.getDefaultInstance(), this::listModels);
+        unary(b, MODEL_SERVICE, "DeleteModel", DeleteModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::deleteModel);
+        return b.build();
+    }
+
+    private ServerServiceDefinition operationsService() {
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(OPERATIONS);
+        unary(b, OPERATIONS, "GetOperation", GetOperationRequest.getDefaultInstance(), Operation.getDefaultInstance(), r -> {
+            synchronized (lock) {
+                Operation op = operations.get(r.getName());
+                if (op == null) {
+                    throw status(Status.NOT_FOUND, "Operation " + r.getName() + " not found");
+                }
+                return op;
+            }
+        });
+        unary(b, OPERATIONS, "ListOperations", ListOperationsRequest.getDefaultInstance(), ListOperationsResponse.getDefaultInstance(), r -> {
+            synchronized (lock) {
+                ListOperationsResponse.Builder out = ListOperationsResponse.newBuilder();
+                operations.values().stream().filter(op -> op.getName().startsWith(r.getName() + "/operations/")).forEach(out::addOperations);
+                return out.build();
+            }
+        });
+        return b.build();
+    }
+
+    private <Q extends Message, R extends Message> void unary(ServerServiceDefinition.Builder b, String service, String method,
+                                                              Q requestType, R responseType, Function<Q, R> handler) {
+        MethodDescriptor<Q, R> md = MethodDescriptor.<Q, R>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(MethodDescriptor.generateFullMethodName(service, method))
+                .setRequestMarshaller(ProtoUtils.marshaller(requestType)).setResponseMarshaller(ProtoUtils.marshaller(responseType)).build();
+        b.addMethod(md, ServerCalls.asyncUnaryCall((request, observer) -> {
+            calls.add(method);
+            requests.add(request);
+            if (WRITES.contains(method)) {
+                writes.incrementAndGet();
+            }
+            try {
+                Deque<Status> injected = failNext.get(method);
+                Status failure = injected == null ? null : injected.poll();
+                if (failure != null) {
+                    throw failure.asRuntimeException();
+                }
+                R response = handler.apply(request);
+                observer.onNext(response);
+                observer.onCompleted();
+            } catch (StatusRuntimeException e) {
+                observer.onError(e);
+            } catch (RuntimeException e) {
+                observer.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+            }
+        }));
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    private Operation start(String resource, String method, Message metadata, Duration delay, Supplier<Message> effect, Runnable release) {
+        String opName = resource + "/operations/" + ids.incrementAndGet();
+        Operation op = Operation.newBuilder().setName(opName).setMetadata(Any.pack(metadata)).build();
+        operations.put(opName, op);
+        Status failure = failOperation.remove(method);
+        timer.schedule(() -> {
+            synchronized (lock) {
+                Operation.Builder done = op.toBuilder().setDone(true);
+                try {
+                    if (failure != null) {
+                        throw failure.asRuntimeException();
+                    }
+                    done.setResponse(Any.pack(effect.get()));
+                } catch (StatusRuntimeException e) {
+                    done.setError(com.google.rpc.Status.newBuilder().setCode(e.getStatus().getCode().value())
+                            .setMessage(String.valueOf(e.getStatus().getDescription())));
+                } finally {
+                    release.run();
+                }
+                operations.put(opName, done.build());
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        return op;
+    }
+
+    private static GenericOperationMetadata generic() {
+        return GenericOperationMetadata.newBuilder().setCreateTime(now()).build();
+    }
+
+    private static Timestamp now() {
+        Instant n = Instant.now();
+        return Timestamp.newBuilder().setSeconds(n.getEpochSecond()).setNanos(n.getNano()).build();
+    }
+
+    private static StatusRuntimeException status(Status s, String message) {
+        return s.withDescription(message).asRuntimeException();
+    }
+
+    private void recordServing(String endpointName) {
+        Endpoint e = endpoints.get(endpointName);
+        int count = e == null ? 0 : (int) e.getDeployedModelsList().stream()
+                .filter(d -> e.getTrafficSplitMap().getOrDefault(d.getId(), 0) > 0).count();
+        serving.computeIfAbsent(endpointName, k -> Collections.synchronizedList(new ArrayList<>())).add(count);
+    }
+
+    // ------------------------------------------------------------------ endpoints
+
+    private Operation createEndpoint(CreateEndpointRequest r) {
+        synchronized (lock) {
+            if (!ENDPOINT_ID.matcher(r.getEndpointId()).matches()) {
+                throw status(Status.INVALID_ARGUMENT, "Endpoint ID '" + r.getEndpointId() + "' is invalid");
+            }
+            if (r.getEndpoint().getDisplayName().isEmpty()) {
+                throw status(Status.INVALID_ARGUMENT, "Endpoint display_name is required");
+            }
+            String endpointName = r.getParent() + "/endpoints/" + r.getEndpointId();
+            if (endpoints.containsKey(endpointName)) {
+                throw status(Status.ALREADY_EXISTS, "Endpoint " + endpointName + " already exists");
+            }
+            return start(endpointName, "CreateEndpoint", CreateEndpointOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
+                    operationDelay, () -> {
+                        Endpoint e = r.getEndpoint().toBuilder().setName(endpointName).setCreateTime(now()).setUpdateTime(now()).build();
+                        endpoints.put(endpointName, e);
+                        recordServing(endpointName);
+                        return e;
+                    }, () -> { });
+        }
+    }
+
+    private Endpoint getEndpoint(GetEndpointRequest r) {
+        synchronized (lock) {
+            Endpoint e = endpoints.get(r.getName());
+            if (e == null) {
+                throw status(Status.NOT_FOUND, "Endpoint " + r.getName() + " not found");
+            }
+            return e;
+        }
+    }
+
+    private ListEndpointsResponse listEndpoints(ListEndpointsRequest r) {
+        synchronized (lock) {
+            ListEndpointsResponse.Builder out = ListEndpointsResponse.newBuilder();
+            endpoints.values().stream().filter(e -> e.getName().startsWith(r.getParent() + "/endpoints/"))
+                    .filter(e -> matches(r.getFilter(), e.getLabelsMap())).forEach(out::addEndpoints);
+            return out.build();
+        }
+    }
+
+    private static boolean matches(String filter, Map<String, String> labels) {
+        if (filter.isBlank()) {
+            return true;
+        }
+        String f = filter.trim();
+        if (!f.startsWith("labels.") || !f.contains("=")) {
+            throw status(Status.INVALID_ARGUMENT, "unsupported filter " + filter);
+        }
+        String key = f.substring("labels.".length(), f.indexOf('=')).trim();
+        String value = f.substring(f.indexOf('=') + 1).trim().replace("\"", "");
+        return value.equals(labels.get(key));
+    }
+
+    private Endpoint updateEndpoint(UpdateEndpointRequest r) {
+        synchronized (lock) {
+            Endpoint e = endpoints.get(r.getEndpoint().getName());
+            if (e == null) {
+                throw status(Status.NOT_FOUND, "Endpoint " + r.getEndpoint().getName() + " not found");
+            }
+            Endpoint.Builder b = e.toBuilder();
+            for (String path : r.getUpdateMask().getPathsList()) {
+                switch (path) {
+                    case "display_name" -> b.setDisplayName(r.getEndpoint().getDisplayName());
+                    case "description" -> b.setDescription(r.getEndpoint().getDescription());
+                    case "labels" -> b.clearLabels().putAllLabels(r.getEndpoint().getLabelsMap());
+                    case "traffic_split" -> {
+                        Map<String, Integer> split = r.getEndpoint().getTrafficSplitMap();
+                        checkSplit(split, e, null);
+                        b.clearTrafficSplit().putAllTrafficSplit(split);
+                    }
+                    default -> throw status(Status.INVALID_ARGUMENT, "update_mask path '" + path + "' cannot be updated");
+                }
+            }
+            Endpoint updated = b.setUpdateTime(now()).build();
+            endpoints.put(updated.getName(), updated);
+            if (r.getUpdateMask().getPathsList().contains("traffic_split")) {
+                recordServing(updated.getName());
+            }
+            return updated;
+        }
+    }
+
+    private static void checkSplit(Map<String, Integer> split, Endpoint e, String newId) {
+        int sum = split.values().stream().mapToInt(Integer::intValue).sum();
+        if (!split.isEmpty() && sum != 100) {
+            throw status(Status.INVALID_ARGUMENT, "Traffic split percentages must sum to 100, got " + sum);
+        }
+        Set<String> known = new HashSet<>();
+        e.getDeployedModelsList().forEach(d -> known.add(d.getId()));
+        if (newId != null) {
+            known.add(newId);
+        }
+        for (String id : split.keySet()) {
+            if (!known.contains(id)) {
+                throw status(Status.INVALID_ARGUMENT, "Traffic split refers to DeployedModel " + id + " which is not deployed");
+            }
+        }
+    }
+
+    private Operation deleteEndpoint(DeleteEndpointRequest r) {
+        synchronized (lock) {
+            Endpoint e = endpoints.get(r.getName());
+            if (e == null) {
+                throw status(Status.NOT_FOUND, "Endpoint " + r.getName() + " not found");
+            }
+            if (e.getDeployedModelsCount() > 0) {
+                throw status(Status.FAILED_PRECONDITION, "Endpoint " + r.getName() + " still has deployed models; undeploy them first");
+            }
+            return start(r.getName(), "DeleteEndpoint", DeleteOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
+                    operationDelay, () -> {
+                        endpoints.remove(r.getName());
+                        return Empty.getDefaultInstance();
+                    }, () -> { });
+        }
+    }
+
+    private Operation deployModel(DeployModelRequest r) {
+        synchronized (lock) {
+            Endpoint e = endpoints.get(r.getEndpoint());
+            if (e == null) {
+                throw status(Status.NOT_FOUND, "Endpoint " + r.getEndpoint() + " not found");
+            }
+            DeployedModel want = r.getDeployedModel();
+            String modelName = want.getModel().contains("@") ? want.getModel().substring(0, want.getModel().indexOf('@')) : want.getModel();
+            if (!models.containsKey(modelName)) {
+                throw status(Status.NOT_FOUND, "Model " + want.getModel() + " not found");
+            }
+            if (!want.hasDedicatedResources()) {
+                throw status(Status.INVALID_ARGUMENT, "Model requires dedicated_resources for deployment");
+            }
+            checkResources(want.getDedicatedResources());
+            String id = Long.toString(ids.incrementAndGet());
+            Map<String, Integer> split = new TreeMap<>(r.getTrafficSplitMap());
+            if (split.containsKey("0")) {
+                split.put(id, split.remove("0"));
+            }
+            checkSplit(split, e, id);
+            String key = r.getEndpoint() + "/" + id;
+            busy.add(key);
+            return start(r.getEndpoint(), "DeployModel", DeployModelOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
+                    deployDelay, () -> {
+                        Endpoint current = endpoints.get(r.getEndpoint());
+                        if (current == null) {
+                            throw status(Status.NOT_FOUND, "Endpoint " + r.getEndpoint() + " was deleted");
+                        }
+                        DedicatedResources dr = want.getDedicatedResources();
+                        DeployedModel deployed = want.toBuilder().setId(id).setCreateTime(now())
+                                .setDedicatedResources(dr.getMachineSpec().getMachineType().isEmpty()
+                                        ? dr.toBuilder().setMachineSpec(dr.getMachineSpec().toBuilder().setMachineType("n1-standard-2")).build() : dr)
+                                .setStatus(DeployedModel.Status.newBuilder().setAvailableReplicaCount(dr.getMinReplicaCount())
+                                        .setLastUpdateTime(now())).build();
+                        Endpoint.Builder b = current.toBuilder().addDeployedModels(deployed);
+                        if (!split.isEmpty()) {
+                            b.clearTrafficSplit().putAllTrafficSplit(split);
+                        }
+                        endpoints.put(r.getEndpoint(), b.setUpdateTime(now()).build());
+                        recordServing(r.getEndpoint());
+                        return DeployModelResponse.newBuilder().setDeployedModel(deployed).build();
+                    }, () -> busy.remove(key));
+        }
+    }
+
+    private static void checkResources(DedicatedResources dr) {
+        if (dr.getMinReplicaCount() < 1) {
+            throw status(Status.INVALID_ARGUMENT, "dedicated_resources.min_replica_count must be greater than or equal to 1");
+        }
+        if (dr.getMaxReplicaCount() != 0 && dr.getMaxReplicaCount() < dr.getMinReplicaCount()) {
+            throw status(Status.INVALID_ARGUMENT, "dedicated_resources.max_replica_count must be greater than or equal to min_replica_count");
+        }
+        Set<String> seen = new HashSet<>();
+        for (AutoscalingMetricSpec m : dr.getAutoscalingMetricSpecsList()) {
+            if (!METRICS.contains(m.getMetricName())) {
+                throw status(Status.INVALID_ARGUMENT, "Unsupported autoscaling metric " + m.getMetricName());
+            }
+            if (!seen.add(m.getMetricName())) {
+                throw status(Status.INVALID_ARGUMENT, "At most one autoscaling_metric_spec is allowed per metric");
+            }
+            boolean percent = !m.getMetricName().endsWith("request_count");
+            if (m.getTarget() < 1 || (percent && m.getTarget() > 100)) {
+                throw status(Status.INVALID_ARGUMENT, "Autoscaling target " + m.getTarget() + " of " + m.getMetricName() + " is out of range");
+            }
+        }
+    }
+
+    private Operation undeployModel(UndeployModelRequest r) {
+        synchronized (lock) {
+            Endpoint e = endpoints.get(r.getEndpoint());
+            if (e == null) {
+                throw status(Status.NOT_FOUND, "Endpoint " + r.getEndpoint() + " not found");
+            }
+            String id = r.getDeployedModelId();
+            if (e.getDeployedModelsList().stream().noneMatch(d -> d.getId().equals(id))) {
+                throw status(Status.NOT_FOUND, "DeployedModel " + id + " not found in " + r.getEndpoint());
+            }
+            String key = r.getEndpoint() + "/" + id;
+            if (busy.contains(key)) {
+                throw status(Status.FAILED_PRECONDITION, "DeployedModel " + id + " has an operation in progress");
+            }
+            boolean last = e.getDeployedModelsCount() == 1;
+            Map<String, Integer> split = new TreeMap<>(r.getTrafficSplitMap().isEmpty() ? e.getTrafficSplitMap() : r.getTrafficSplitMap());
+            if (!last && split.getOrDefault(id, 0) > 0) {
+                throw status(Status.FAILED_PRECONDITION, "DeployedModel " + id + " still has " + split.get(id)
+                        + "% of the traffic; move the traffic to another deployed model before undeploying it");
+            }
+            split.remove(id);
+            if (!r.getTrafficSplitMap().isEmpty()) {
+                checkSplit(split, e, null);
+            }
+            busy.add(key);
+            Map<String, Integer> after = last ? Map.of() : split;
+            return start(r.getEndpoint(), "UndeployModel", UndeployModelOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
+                    operationDelay, () -> {
+                        Endpoint current = endpoints.get(r.getEndpoint());
+                        List<DeployedModel> remaining = current.getDeployedModelsList().stream().filter(d -> !d.getId().equals(id)).toList();
+                        endpoints.put(r.getEndpoint(), current.toBuilder().clearDeployedModels().addAllDeployedModels(remaining)
+                                .clearTrafficSplit().putAllTrafficSplit(after).setUpdateTime(now()).build());
+                        recordServing(r.getEndpoint());
+                        return UndeployModelResponse.getDefaultInstance();
+                    }, () -> busy.remove(key));
+        }
+    }
+
+    private Operation mutate(MutateDeployedModelRequest r) {
+        synchronized (lock) {
+            Endpoint e = endpoints.get(r.getEndpoint());
+            if (e == null) {
+                throw status(Status.NOT_FOUND, "Endpoint " + r.getEndpoint() + " not found");
+            }
+            String id = r.getDeployedModel().getId();
+            if (e.getDeployedModelsList().stream().noneMatch(d -> d.getId().equals(id))) {
+                throw status(Status.NOT_FOUND, "DeployedModel " + id + " not found in " + r.getEndpoint());
+            }
+            if (r.getUpdateMask().getPathsCount() == 0) {
+                throw status(Status.INVALID_ARGUMENT, "update_mask is required");
+            }
+            for (String path : r.getUpdateMask().getPathsList()) {
+                if (!MUTABLE.contains(path)) {
+                    throw status(Status.INVALID_ARGUMENT, "update_mask path '" + path + "' cannot be mutated; mutable fields: " + MUTABLE);
+                }
+            }
+            String key = r.getEndpoint() + "/" + id;
+            if (busy.contains(key)) {
+                throw status(Status.FAILED_PRECONDITION, "DeployedModel " + id + " has an operation in progress");
+            }
+            busy.add(key);
+            return start(r.getEndpoint(), "MutateDeployedModel", MutateDeployedModelOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
+                    operationDelay, () -> {
+                        Endpoint current = endpoints.get(r.getEndpoint());
+                        List<DeployedModel> out = new ArrayList<>();
+                        DeployedModel result = null;
+                        for (DeployedModel d : current.getDeployedModelsList()) {
+                            if (d.getId().equals(id)) {
+                                DedicatedResources.Builder dr = d.getDedicatedResources().toBuilder();
+                                DedicatedResources want = r.getDeployedModel().getDedicatedResources();
+                                for (String path : r.getUpdateMask().getPathsList()) {
+                                    switch (path) {
+                                        case "dedicated_resources.min_replica_count" -> dr.setMinReplicaCount(want.getMinReplicaCount());
+                                        case "dedicated_resources.max_replica_count" -> dr.setMaxReplicaCount(want.getMaxReplicaCount());
+                                        case "dedicated_resources.required_replica_count" -> dr.setRequiredReplicaCount(want.getRequiredReplicaCount());
+                                        case "dedicated_resources.autoscaling_metric_specs" -> dr.clearAutoscalingMetricSpecs()
+                                                .addAllAutoscalingMetricSpecs(want.getAutoscalingMetricSpecsList());
+                                        default -> { }
+                                    }
+                                }
+                                checkResources(dr.build());
+                                int max = dr.getMaxReplicaCount() == 0 ? dr.getMinReplicaCount() : dr.getMaxReplicaCount();
+                                int available = Math.max(dr.getMinReplicaCount(), Math.min(max, d.getStatus().getAvailableReplicaCount()));
+                                result = d.toBuilder().setDedicatedResources(dr)
+                                        .setStatus(d.getStatus().toBuilder().setAvailableReplicaCount(available).setLastUpdateTime(now())).build();
+                                out.add(result);
+                            } else {
+                                out.add(d);
+                            }
+                        }
+                        endpoints.put(r.getEndpoint(), current.toBuilder().clearDeployedModels().addAllDeployedModels(out).build());
+                        return MutateDeployedModelResponse.newBuilder().setDeployedModel(result).build();
+                    }, () -> busy.remove(key));
+        }
+    }
+
+    // ------------------------------------------------------------------ models
+
+    private Operation uploadModel(UploadModelRequest r) {
+        synchronized (lock) {
+            String id = r.getModelId().isEmpty() ? Long.toString(ids.incrementAndGet()) : r.getModelId();
+            if (!MODEL_ID.matcher(id).matches() && !r.getModelId().isEmpty()) {
+                throw status(Status.INVALID_ARGUMENT, "Model ID '" + id + "' is invalid");
+            }
+            if (r.getModel().getDisplayName().isEmpty()) {
+                throw status(Status.INVALID_ARGUMENT, "Model display_name is required");
+            }
+            if (r.getModel().getContainerSpec().getImageUri().isEmpty()) {
+                throw status(Status.INVALID_ARGUMENT, "Model container_spec.image_uri is required");
+            }
+            String modelName = r.getParent() + "/models/" + id;
+            if (models.containsKey(modelName)) {
+                throw status(Status.ALREADY_EXISTS, "Model " + modelName + " already exists");
+            }
+            return start(modelName, "UploadModel", UploadModelOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
+                    operationDelay, () -> {
+                        models.put(modelName, r.getModel().toBuilder().setName(modelName).setVersionId("1").setCreateTime(now()).build());
+                        return UploadModelResponse.newBuilder().setModel(modelName).setModelVersionId("1").build();
+                    }, () -> { });
+        }
+    }
+
+    private Model getModel(GetModelRequest r) {
+        synchronized (lock) {
+            String n = r.getName().contains("@") ? r.getName().substring(0, r.getName().indexOf('@')) : r.getName();
+            Model m = models.get(n);
+            if (m == null) {
+                throw status(Status.NOT_FOUND, "Model " + r.getName() + " not found");
+            }
+            return m;
+        }
+    }
+
+    private ListModelsResponse listModels(ListModelsRequest r) {
+        synchronized (lock) {
+            ListModelsResponse.Builder out = ListModelsResponse.newBuilder();
+            models.values().stream().filter(m -> m.getName().startsWith(r.getParent() + "/models/"))
+                    .filter(m -> matches(r.getFilter(), m.getLabelsMap())).forEach(out::addModels);
+            return out.build();
+        }
+    }
+
+    private Operation deleteModel(DeleteModelRequest r) {
+        synchronized (lock) {
+            if (!models.containsKey(r.getName())) {
+                throw status(Status.NOT_FOUND, "Model " + r.getName() + " not found");
+            }
+            boolean deployed = endpoints.values().stream().flatMap(e -> e.getDeployedModelsList().stream())
+                    .anyMatch(d -> d.getModel().equals(r.getName()) || d.getModel().startsWith(r.getName() + "@"));
+            if (deployed) {
+                throw status(Status.FAILED_PRECONDITION, "Model " + r.getName() + " is deployed to an endpoint; undeploy it first");
+            }
+            return start(r.getName(), "DeleteModel", DeleteOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
+                    operationDelay, () -> {
+                        models.remove(r.getName());
+                        return Empty.getDefaultInstance();
+                    }, () -> { });
+        }
+    }
+}
