@@ -372,9 +372,11 @@ public final class KubernetesBackend implements Backend {
         if (status(ns, name).isEmpty()) {
             throw BackendException.notFound(ID, name);
         }
+        HorizontalPodAutoscaler hpa = read(HorizontalPodAutoscaler.class, ns, name);
+        int min = hpa == null || hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
         try {
             client().apps().deployments().inNamespace(ns).withName(name).waitUntilCondition(d -> d == null
-                    || StatusReader.state(d) == EndpointState.READY || StatusReader.state(d) == EndpointState.FAILED,
+                    || StatusReader.state(d, min) == EndpointState.READY || StatusReader.state(d, min) == EndpointState.FAILED,
                     Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
             EndpointStatus last = status(ns, name).orElse(null);

@@ -161,6 +161,54 @@ final class MockCluster implements AutoCloseable {
         return informer::close;
     }
 
+    /**
+     * Starts a stand-in for the HorizontalPodAutoscaler controller without metrics: it keeps the target Deployment's
+     * replicas inside [minReplicas, maxReplicas] (through the Deployment, as the HPA does through the scale
+     * subresource) and reports currentReplicas/desiredReplicas in the HPA's status.
+     */
+    AutoCloseable startHpaController() {
+        KubernetesClient c = controllerClient();
+        var informer = c.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(
+                new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler h) {
+                        scale(c, h);
+                    }
+
+                    @Override
+                    public void onUpdate(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler old,
+                                         io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler h) {
+                        scale(c, h);
+                    }
+
+                    @Override
+                    public void onDelete(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler h, boolean unknown) {
+                    }
+                });
+        return informer::close;
+    }
+
+    private static void scale(KubernetesClient c, io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler h) {
+        String ns = h.getMetadata().getNamespace();
+        var target = c.apps().deployments().inNamespace(ns).withName(h.getSpec().getScaleTargetRef().getName());
+        var d = target.get();
+        if (d == null) {
+            return;
+        }
+        int current = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        int min = h.getSpec().getMinReplicas() == null ? 1 : h.getSpec().getMinReplicas();
+        int desired = Math.max(min, Math.min(h.getSpec().getMaxReplicas(), current));
+        var s = h.getStatus();
+        if (s == null || !Integer.valueOf(desired).equals(s.getDesiredReplicas()) || !Integer.valueOf(current).equals(s.getCurrentReplicas())) {
+            c.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(h.getMetadata().getName()).editStatus(x ->
+                    new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder(x).withNewStatus()
+                            .withCurrentReplicas(current).withDesiredReplicas(desired).endStatus().build());
+        }
+        if (desired != current) {
+            target.edit(x -> new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(x).editSpec().withReplicas(desired).endSpec().build());
+        }
+    }
+
     static void reconcile(KubernetesClient c, io.fabric8.kubernetes.api.model.apps.Deployment d) {
         int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         var s = d.getStatus();

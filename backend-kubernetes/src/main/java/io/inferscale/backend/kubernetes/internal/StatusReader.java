@@ -33,9 +33,9 @@ public final class StatusReader {
     /**
      * The lifecycle state of a Deployment: FAILED when its rollout exceeded the progress deadline or a
      * replica failed to be created; CREATING/UPDATING while a rollout is in progress; READY when every
-     * desired replica is ready; DEGRADED when only some are.
+     * desired replica is ready and at least {@code minReplicas} are; DEGRADED when only some are.
      */
-    public static EndpointState state(Deployment d) {
+    public static EndpointState state(Deployment d, int minReplicas) {
         if (d == null) {
             return EndpointState.UNKNOWN;
         }
@@ -56,7 +56,7 @@ public final class StatusReader {
         if (!rolledOut) {
             return available > 0 ? EndpointState.UPDATING : EndpointState.CREATING;
         }
-        if (ready >= desired) {
+        if (ready >= desired && ready >= minReplicas) {
             return EndpointState.READY;
         }
         return ready > 0 ? EndpointState.DEGRADED : EndpointState.CREATING;
@@ -81,7 +81,8 @@ public final class StatusReader {
     /** The status of an endpoint from its objects; {@code deployment} and {@code hpa} may be {@code null} when missing. */
     public static EndpointStatus read(String name, String backendId, String namespace, Deployment d, HorizontalPodAutoscaler hpa,
                                       boolean serviceExists) {
-        EndpointStatus.Builder b = EndpointStatus.builder(name, backendId).state(state(d));
+        int min = hpa == null || hpa.getSpec().getMinReplicas() == null ? (hpa == null ? 0 : 1) : hpa.getSpec().getMinReplicas();
+        EndpointStatus.Builder b = EndpointStatus.builder(name, backendId).state(state(d, min));
         b.detail("namespace", namespace);
         if (d != null) {
             Map<String, String> labels = d.getMetadata().getLabels() == null ? Map.of() : d.getMetadata().getLabels();
@@ -120,7 +121,7 @@ public final class StatusReader {
             List<MetricSpec> specs = hpa.getSpec().getMetrics() == null ? List.of() : hpa.getSpec().getMetrics();
             for (int i = 0; i < specs.size(); i++) {
                 MetricSpec spec = specs.get(i);
-                b.metric(new io.inferscale.api.backend.MetricStatus(metricName(spec), currentValue(spec, current, i), targetText(target(spec))));
+                b.metric(new io.inferscale.api.backend.MetricStatus(metricName(spec), currentValue(spec, current), targetText(target(spec))));
             }
             if (hpa.getStatus() != null) {
                 if (hpa.getStatus().getCurrentReplicas() != null) {
@@ -158,7 +159,7 @@ public final class StatusReader {
                 ? List.of() : hpa.getStatus().getCurrentMetrics();
         return java.util.stream.IntStream.range(0, specs.size()).mapToObj(i -> {
             MetricSpec s = specs.get(i);
-            String c = currentValue(s, current, i);
+            String c = currentValue(s, current);
             return metricName(s) + ": " + (c == null ? "<unknown>" : c) + "/" + targetText(target(s));
         }).collect(Collectors.joining(", "));
     }
@@ -199,7 +200,7 @@ public final class StatusReader {
     }
 
     /** The current value of spec {@code i}: the status entry of the same type and name, formatted like its target. */
-    private static String currentValue(MetricSpec spec, List<MetricStatus> current, int index) {
+    private static String currentValue(MetricSpec spec, List<MetricStatus> current) {
         String name = metricName(spec);
         for (MetricStatus m : current) {
             if (!Objects.equals(m.getType(), spec.getType())) {
