@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
             ApplyCommand.class,
             GetCommand.class,
             DeleteCommand.class,
+            SimulateCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

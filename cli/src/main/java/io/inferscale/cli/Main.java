@@ -5,6 +5,7 @@ import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.DiscoveryException;
 import io.inferscale.api.InferScaleException;
 import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.simulation.TraceFormatException;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
 import picocli.CommandLine;
@@ -82,6 +83,8 @@ public final class Main {
             if (cmd instanceof EndpointCommand ec) {
                 report = ec.locate(report);
                 source = ec.source();
+            } else if (cmd instanceof SimulateCommand sc) {
+                source = sc.source();
             }
             for (Problem p : report.sortedByLine().problems()) {
                 err.println(Problems.format(source, p));
@@ -90,7 +93,7 @@ public final class Main {
                 err.println("error: " + ex.getMessage());
             }
             code = ExitCode.INVALID;
-        } else if (ex instanceof InputException) {
+        } else if (ex instanceof InputException || ex instanceof TraceFormatException) {
             err.println("error: " + ex.getMessage());
             code = ExitCode.INVALID;
         } else if (ex instanceof DiscoveryException) {
