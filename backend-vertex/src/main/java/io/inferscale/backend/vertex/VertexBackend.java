@@ -129,6 +129,13 @@ public final class VertexBackend implements Backend {
         requireValid(endpoint);
         VertexDesiredState desired = translator(true).translate(endpoint);
         List<Step> steps = steps(endpoint, desired);
+        if (!steps.isEmpty()) {
+            List<Operation> running = operations(desired.endpointName()).running();
+            if (!running.isEmpty()) {
+                throw new BackendException(id(), BackendException.Reason.CONFLICT, "endpoint '" + endpoint.name()
+                        + "' has an operation in progress (" + running.get(0).getName() + "); wait for it (awaitReady) and apply again");
+            }
+        }
         for (Step s : steps) {
             s.run().run();
         }
@@ -423,20 +430,9 @@ public final class VertexBackend implements Backend {
         Map<String, Integer> traffic = e.getTrafficSplitMap();
         List<DeployedModel> deployed = e.getDeployedModelsList();
         Optional<DeployedModel> main = deployed.stream().max(Comparator.comparing(dm -> traffic.getOrDefault(dm.getId(), 0)));
-        List<Operation> running = new ArrayList<>();
-        Operation lastFailed = null;
-        try {
-            for (Operation op : clients().endpoints().getOperationsClient().listOperations(ListOperationsRequest.newBuilder()
-                    .setName(e.getName()).setPageSize(50).build()).getPage().getValues()) {
-                if (!op.getDone()) {
-                    running.add(op);
-                } else if (op.hasError()) {
-                    lastFailed = op;
-                }
-            }
-        } catch (ApiException ignored) {
-            // Listing operations is best effort: status still reports the endpoint itself.
-        }
+        Operations ops = operations(e.getName());
+        List<Operation> running = ops.running();
+        Operation lastFailed = ops.lastFailed();
         EndpointStatus.Builder b = EndpointStatus.builder(name, id()).detail("endpoint", e.getName());
         if (e.hasCreateTime()) {
             b.createdAt(Instant.ofEpochSecond(e.getCreateTime().getSeconds(), e.getCreateTime().getNanos()));
@@ -477,6 +473,29 @@ public final class VertexBackend implements Backend {
             b.state(serving ? EndpointState.READY : EndpointState.DEGRADED);
         }
         return b.build();
+    }
+
+    /** Operations on one endpoint: those still running and the last that failed (null when none). */
+    record Operations(List<Operation> running, Operation lastFailed) {
+    }
+
+    /** Best effort: listing operations needs an extra permission, and status must work without it. */
+    private Operations operations(String endpointName) {
+        List<Operation> running = new ArrayList<>();
+        Operation lastFailed = null;
+        try {
+            for (Operation op : clients().endpoints().getOperationsClient().listOperations(ListOperationsRequest.newBuilder()
+                    .setName(endpointName).setPageSize(50).build()).getPage().getValues()) {
+                if (!op.getDone()) {
+                    running.add(op);
+                } else if (op.hasError()) {
+                    lastFailed = op;
+                }
+            }
+        } catch (ApiException ignored) {
+            // status still reports the endpoint itself
+        }
+        return new Operations(running, lastFailed);
     }
 
     // ---------------------------------------------------------------- calls

@@ -29,6 +29,13 @@ public record VertexDesiredState(String parent, String endpointId, Endpoint endp
                                  Optional<String> modelId, Optional<Model> modelToUpload, DeployedModel deployedModel,
                                  List<Note> notes) {
 
+    /** Names only: the model's environment may hold secrets. */
+    @Override
+    public String toString() {
+        return "VertexDesiredState{endpoint=" + endpointName() + ", model=" + modelName + ", uploads=" + uploadsModel()
+                + ", machine=" + deployedModel.getDedicatedResources().getMachineSpec().getMachineType() + "}";
+    }
+
     /** Traffic split key that DeployModel replaces with the id of the model it deploys. */
     public static final String NEW_DEPLOYED_MODEL = "0";
 

@@ -241,6 +241,32 @@ class VertexBackendTest {
             BackendException e = applyFails();
             assertThat(e.reason()).isEqualTo(BackendException.Reason.QUOTA_EXCEEDED);
             assertThat(e.getMessage()).contains("DeployModel").contains("custom_model_serving_nvidia_t4_gpus");
+            BackendException failed = catchThrowableOfType(BackendException.class, () -> backend.awaitReady("my-model-endpoint", Duration.ofSeconds(5)));
+            assertThat(failed.reason()).isEqualTo(BackendException.Reason.FAILED);
+            assertThat(failed.getMessage()).contains("custom_model_serving_nvidia_t4_gpus");
+            assertThat(backend.status("my-model-endpoint").state()).isEqualTo(EndpointState.FAILED);
+        }
+
+        @Test
+        @DisplayName("apply while an operation runs on the endpoint is a CONFLICT, with no write")
+        void applyDuringOperation() throws Exception {
+            fake.deployDelay(Duration.ofMillis(800));
+            CompletableFuture<ApplyResult> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return backend.apply(sample());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (fake.calls().stream().noneMatch("DeployModel"::equals)) {
+                Thread.sleep(5);
+            }
+            long before = fake.writeCount();
+            BackendException e = catchThrowableOfType(BackendException.class, () -> backend.apply(withPolicy(sample(), p -> p.maxReplicas(7))));
+            assertThat(e.reason()).isEqualTo(BackendException.Reason.CONFLICT);
+            assertThat(e.getMessage()).contains("operation in progress");
+            assertThat(fake.writeCount()).isEqualTo(before);
+            first.get();
         }
 
         @Test

@@ -1,0 +1,140 @@
+package io.inferscale.backend.vertex.fake;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
+import com.google.cloud.aiplatform.v1.AutoscalingMetricSpec;
+import com.google.cloud.aiplatform.v1.CreateEndpointRequest;
+import com.google.cloud.aiplatform.v1.DedicatedResources;
+import com.google.cloud.aiplatform.v1.DeployModelRequest;
+import com.google.cloud.aiplatform.v1.DeployedModel;
+import com.google.cloud.aiplatform.v1.Endpoint;
+import com.google.cloud.aiplatform.v1.MachineSpec;
+import com.google.cloud.aiplatform.v1.Model;
+import com.google.cloud.aiplatform.v1.ModelContainerSpec;
+import com.google.cloud.aiplatform.v1.MutateDeployedModelRequest;
+import com.google.cloud.aiplatform.v1.UndeployModelRequest;
+import com.google.cloud.aiplatform.v1.UpdateEndpointRequest;
+import com.google.cloud.aiplatform.v1.UploadModelRequest;
+import com.google.longrunning.Operation;
+import com.google.protobuf.FieldMask;
+import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.backend.vertex.internal.VertexClients;
+import io.inferscale.backend.vertex.internal.VertexSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The fake's Vertex rules, exercised through the real generated clients. */
+class FakeVertexServerTest {
+
+    static final String PARENT = "projects/p/locations/us-central1";
+    static final String ENDPOINT = PARENT + "/endpoints/e1";
+    static final String MODEL = PARENT + "/models/m1";
+
+    FakeVertexServer fake;
+    VertexClients clients;
+
+    @BeforeEach
+    void start() throws Exception {
+        fake = new FakeVertexServer().deployDelay(Duration.ofMillis(30)).operationDelay(Duration.ofMillis(10));
+        clients = new VertexClients(VertexSettings.from(BackendConfig.of(Map.of("vertex.project", "p",
+                "vertex.endpointOverride", "inprocess:" + fake.name(), "vertex.pollInterval", "5ms"))));
+        clients.models().uploadModelAsync(UploadModelRequest.newBuilder().setParent(PARENT).setModelId("m1")
+                .setModel(Model.newBuilder().setDisplayName("m1").setContainerSpec(ModelContainerSpec.newBuilder().setImageUri("img"))).build()).get();
+        clients.endpoints().createEndpointAsync(CreateEndpointRequest.newBuilder().setParent(PARENT).setEndpointId("e1")
+                .setEndpoint(Endpoint.newBuilder().setDisplayName("e1")).build()).get();
+    }
+
+    @AfterEach
+    void stop() {
+        clients.close();
+        fake.close();
+    }
+
+    static DeployedModel deployed() {
+        return DeployedModel.newBuilder().setModel(MODEL).setDedicatedResources(DedicatedResources.newBuilder()
+                .setMachineSpec(MachineSpec.newBuilder().setMachineType("n1-standard-2")).setMinReplicaCount(1).setMaxReplicaCount(3)).build();
+    }
+
+    String deploy(Map<String, Integer> split) throws Exception {
+        return clients.endpoints().deployModelAsync(DeployModelRequest.newBuilder().setEndpoint(ENDPOINT).setDeployedModel(deployed())
+                .putAllTrafficSplit(split).build()).get().getDeployedModel().getId();
+    }
+
+    static StatusCode.Code code(Throwable t) {
+        Throwable e = t instanceof ExecutionException ? t.getCause() : t;
+        return ((ApiException) e).getStatusCode().getCode();
+    }
+
+    @Test
+    @DisplayName("operations finish later: the first GetOperation may see them running, then done")
+    void operationsCompleteLater() throws Exception {
+        fake.deployDelay(Duration.ofMillis(300));
+        var future = clients.endpoints().deployModelAsync(DeployModelRequest.newBuilder().setEndpoint(ENDPOINT).setDeployedModel(deployed())
+                .putTrafficSplit("0", 100).build());
+        Operation first = clients.endpoints().getOperationsClient().getOperation(future.getName());
+        assertThat(first.getDone()).isFalse();
+        assertThat(clients.endpoints().getEndpoint(ENDPOINT).getDeployedModelsCount()).isZero();
+        future.get();
+        assertThat(clients.endpoints().getOperationsClient().getOperation(future.getName()).getDone()).isTrue();
+        assertThat(clients.endpoints().getEndpoint(ENDPOINT).getTrafficSplitMap()).hasSize(1).containsValue(100);
+    }
+
+    @Test
+    @DisplayName("traffic splits must sum to 100 or be empty")
+    void trafficSplitSums() throws Exception {
+        String id = deploy(Map.of("0", 100));
+        ApiException e = catchThrowableOfType(ApiException.class, () -> clients.endpoints().updateEndpoint(UpdateEndpointRequest.newBuilder()
+                .setEndpoint(Endpoint.newBuilder().setName(ENDPOINT).putTrafficSplit(id, 90))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("traffic_split")).build()));
+        assertThat(e.getStatusCode().getCode()).isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
+        assertThat(e.getMessage()).contains("sum to 100");
+        ExecutionException deployError = catchThrowableOfType(ExecutionException.class, () -> deploy(Map.of("0", 50)));
+        assertThat(code(deployError)).isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    @DisplayName("a deployed model that still has traffic cannot be undeployed while another model is deployed")
+    void undeployWithTrafficFails() throws Exception {
+        String first = deploy(Map.of("0", 100));
+        String second = deploy(Map.of(first, 100, "0", 0));
+        ExecutionException e = catchThrowableOfType(ExecutionException.class, () -> clients.endpoints().undeployModelAsync(
+                UndeployModelRequest.newBuilder().setEndpoint(ENDPOINT).setDeployedModelId(first).build()).get());
+        assertThat(code(e)).isEqualTo(StatusCode.Code.FAILED_PRECONDITION);
+        assertThat(e.getCause().getMessage()).contains("traffic");
+        // Moving the traffic in the same call makes it legal.
+        clients.endpoints().undeployModelAsync(UndeployModelRequest.newBuilder().setEndpoint(ENDPOINT).setDeployedModelId(first)
+                .putTrafficSplit(second, 100).build()).get();
+        assertThat(clients.endpoints().getEndpoint(ENDPOINT).getTrafficSplitMap()).containsExactly(Map.entry(second, 100));
+    }
+
+    @Test
+    @DisplayName("one mutate at a time per deployed model; the update mask is required and limited to mutable fields")
+    void oneMutateAtATime() throws Exception {
+        String id = deploy(Map.of("0", 100));
+        fake.operationDelay(Duration.ofMillis(300));
+        MutateDeployedModelRequest req = MutateDeployedModelRequest.newBuilder().setEndpoint(ENDPOINT)
+                .setDeployedModel(deployed().toBuilder().setId(id).setDedicatedResources(deployed().getDedicatedResources().toBuilder()
+                        .setMaxReplicaCount(5).addAutoscalingMetricSpecs(AutoscalingMetricSpec.newBuilder()
+                                .setMetricName("aiplatform.googleapis.com/prediction/online/request_count").setTarget(600))))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("dedicated_resources.max_replica_count")).build();
+        var running = clients.endpoints().mutateDeployedModelAsync(req);
+        ExecutionException busy = catchThrowableOfType(ExecutionException.class, () -> clients.endpoints().mutateDeployedModelAsync(req).get());
+        assertThat(code(busy)).isEqualTo(StatusCode.Code.FAILED_PRECONDITION);
+        assertThat(running.get().getDeployedModel().getDedicatedResources().getMaxReplicaCount()).isEqualTo(5);
+        assertThat(running.get().getDeployedModel().getDedicatedResources().getAutoscalingMetricSpecsList()).as("not in the mask").isEmpty();
+
+        ExecutionException machine = catchThrowableOfType(ExecutionException.class, () -> clients.endpoints().mutateDeployedModelAsync(
+                req.toBuilder().setUpdateMask(FieldMask.newBuilder().addPaths("dedicated_resources.machine_spec")).build()).get());
+        assertThat(code(machine)).isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
+        assertThat(fake.writeCount()).isEqualTo(6); // upload, create, deploy, 3 mutates
+    }
+}
