@@ -26,6 +26,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.core.waiters.WaiterResponse;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -83,6 +84,7 @@ public final class SageMakerBackend implements Backend {
 
     private final BackendConfig config;
     private final AwsCredentialsProvider credentials;
+    private final List<ExecutionInterceptor> interceptors;
     private final SageMakerTranslator translator = new SageMakerTranslator();
     private final Duration pollInterval;
     private final Duration timeout;
@@ -91,8 +93,9 @@ public final class SageMakerBackend implements Backend {
     private volatile SageMakerClient sageMaker;
     private volatile ApplicationAutoScalingClient autoScaling;
 
-    private SageMakerBackend(BackendConfig config, AwsCredentialsProvider credentials) {
+    private SageMakerBackend(BackendConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         this.config = Objects.requireNonNull(config, "config");
+        this.interceptors = List.copyOf(interceptors);
         config.requireKnownKeys(ID + ".", SageMakerBackendProvider.CONFIG_KEYS);
         this.credentials = credentials;
         this.pollInterval = config.getDuration(SageMakerBackendProvider.POLL_INTERVAL, Duration.ofSeconds(30));
@@ -127,7 +130,7 @@ public final class SageMakerBackend implements Backend {
 
     /** A backend reading {@code config}, with credentials from the SDK's default provider chain. */
     public static SageMakerBackend create(BackendConfig config) {
-        return new SageMakerBackend(config, null);
+        return new SageMakerBackend(config, null, List.of());
     }
 
     /**
@@ -137,7 +140,12 @@ public final class SageMakerBackend implements Backend {
      * @param credentials the credentials provider; never printed
      */
     public static SageMakerBackend create(BackendConfig config, AwsCredentialsProvider credentials) {
-        return new SageMakerBackend(config, Objects.requireNonNull(credentials, "credentials"));
+        return new SageMakerBackend(config, Objects.requireNonNull(credentials, "credentials"), List.of());
+    }
+
+    /** For tests: explicit credentials (null: the default chain) and SDK interceptors (e.g. counting write calls). */
+    static SageMakerBackend create(BackendConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        return new SageMakerBackend(config, credentials, interceptors);
     }
 
     @Override
@@ -751,7 +759,10 @@ public final class SageMakerBackend implements Backend {
                 if (sageMaker == null) {
                     var b = SageMakerClient.builder().region(region()).credentialsProvider(credentials())
                             .httpClientBuilder(UrlConnectionHttpClient.builder())
-                            .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(maxAttempts)));
+                            .overrideConfiguration(o -> {
+                                o.retryStrategy(r -> r.maxAttempts(maxAttempts));
+                                interceptors.forEach(o::addExecutionInterceptor);
+                            });
                     config.get(SageMakerBackendProvider.ENDPOINT_OVERRIDE).ifPresent(u -> b.endpointOverride(URI.create(u)));
                     sageMaker = b.build();
                 }
@@ -768,7 +779,10 @@ public final class SageMakerBackend implements Backend {
                 if (autoScaling == null) {
                     var b = ApplicationAutoScalingClient.builder().region(region()).credentialsProvider(credentials())
                             .httpClientBuilder(UrlConnectionHttpClient.builder())
-                            .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(maxAttempts)));
+                            .overrideConfiguration(o -> {
+                                o.retryStrategy(r -> r.maxAttempts(maxAttempts));
+                                interceptors.forEach(o::addExecutionInterceptor);
+                            });
                     config.get(SageMakerBackendProvider.AUTOSCALING_ENDPOINT_OVERRIDE).or(() -> config.get(SageMakerBackendProvider.ENDPOINT_OVERRIDE))
                             .ifPresent(u -> b.endpointOverride(URI.create(u)));
                     autoScaling = b.build();
