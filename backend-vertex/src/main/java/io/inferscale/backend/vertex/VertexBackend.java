@@ -75,6 +75,7 @@ public final class VertexBackend implements Backend {
 
     private final VertexSettings settings;
     private volatile VertexClients clients;
+    private final java.util.concurrent.atomic.AtomicLong mutatingCalls = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * A backend reading the {@code vertex.*} keys of {@code config} (see {@link VertexBackendProvider#CONFIG_KEYS}).
@@ -551,6 +552,7 @@ public final class VertexBackend implements Backend {
     private void updateEndpoint(Endpoint patch, String... mask) {
         UpdateEndpointRequest req = UpdateEndpointRequest.newBuilder().setEndpoint(patch)
                 .setUpdateMask(FieldMask.newBuilder().addAllPaths(List.of(mask))).build();
+        mutatingCalls.incrementAndGet();
         call("UpdateEndpoint " + patch.getName(), () -> clients().endpoints().updateEndpoint(req));
     }
 
@@ -582,6 +584,7 @@ public final class VertexBackend implements Backend {
     }
 
     private <R, M> R await(String action, Supplier<OperationFuture<R, M>> start) {
+        mutatingCalls.incrementAndGet();
         OperationFuture<R, M> f = call(action, start);
         try {
             return f.get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -598,6 +601,11 @@ public final class VertexBackend implements Backend {
         } catch (Exception e) {
             throw VertexErrors.map(action, e);
         }
+    }
+
+    /** Mutating calls this backend has sent (creates, updates, deploys, undeploys, mutates, deletes); for live tests. */
+    long mutatingCalls() {
+        return mutatingCalls.get();
     }
 
     @Override
