@@ -310,6 +310,20 @@ class VertexBackendTest {
         }
 
         @Test
+        @DisplayName("configuration: unknown keys and malformed values are errors naming the key")
+        void configuration() {
+            var unknown = catchThrowableOfType(io.inferscale.api.ConfigurationException.class, () -> new VertexBackendProvider()
+                    .create(BackendConfig.of(Map.of("vertex.projcet", "p"))));
+            assertThat(unknown.getMessage()).contains("vertex.projcet").contains("vertex.project");
+            var duration = catchThrowableOfType(io.inferscale.api.ConfigurationException.class, () -> new VertexBackendProvider()
+                    .create(BackendConfig.of(Map.of("vertex.operationTimeout", "soon"))));
+            assertThat(duration.getMessage()).contains("vertex.operationTimeout");
+            var location = catchThrowableOfType(io.inferscale.api.ConfigurationException.class, () -> new VertexBackendProvider()
+                    .create(BackendConfig.of(Map.of("vertex.location", "US Central"))));
+            assertThat(location.getMessage()).contains("vertex.location");
+        }
+
+        @Test
         @DisplayName("plan without vertex.project is a configuration error naming the key; render still works")
         void missingProject() throws IOException {
             VertexBackend b = (VertexBackend) new VertexBackendProvider().create(BackendConfig.of(Map.of()));

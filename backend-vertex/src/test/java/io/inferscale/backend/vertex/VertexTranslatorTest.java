@@ -265,6 +265,14 @@ class VertexTranslatorTest {
         }
 
         @Test
+        @DisplayName("labels that collide after Vertex's rules, or use InferScale's reserved keys, are errors")
+        void labels() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().label("Team", "a").label("team", "b").label("managed-by", "me").build();
+            assertThat(errors(e)).anyMatch(m -> m.contains("metadata.labels.team") && m.contains("'Team' and 'team'"))
+                    .anyMatch(m -> m.contains("metadata.labels.managed-by") && m.contains("reserved"));
+        }
+
+        @Test
         @DisplayName("accelerator counts Vertex does not offer are rejected with the offered counts")
         void acceleratorCount() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder()
