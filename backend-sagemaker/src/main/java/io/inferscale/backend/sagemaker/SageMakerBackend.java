@@ -442,6 +442,10 @@ public final class SageMakerBackend implements Backend {
         s.live = live;
         s.notes.addAll(t.notes());
         DescribeEndpointResponse ep = live.endpoint;
+        if (ep != null && ep.endpointStatus() == EndpointStatus.DELETING) {
+            s.notes.add(Note.info("metadata.name", "endpoint '" + t.endpointName() + "' is being deleted: apply waits until it is gone, then creates it"));
+            ep = null;
+        }
         boolean exists = ep != null;
         String liveConfig = exists ? ep.endpointConfigName() : null;
         boolean configChanges = !exists || !t.endpointConfigName().equals(liveConfig);
@@ -577,7 +581,17 @@ public final class SageMakerBackend implements Backend {
 
     private static boolean samePolicy(ScalingPolicy live, PutScalingPolicyRequest want) {
         return live.policyType() == want.policyType() && live.targetTrackingScalingPolicyConfiguration() != null
-                && RequestTree.of(live.targetTrackingScalingPolicyConfiguration()).equals(RequestTree.of(want.targetTrackingScalingPolicyConfiguration()));
+                && withDefaults(RequestTree.of(live.targetTrackingScalingPolicyConfiguration()))
+                .equals(withDefaults(RequestTree.of(want.targetTrackingScalingPolicyConfiguration())));
+    }
+
+    /** AWS's defaults filled in, so a live policy that omits a default value still equals the desired one. */
+    private static java.util.Map<String, Object> withDefaults(java.util.Map<String, Object> config) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(config);
+        m.putIfAbsent("DisableScaleIn", false);
+        m.putIfAbsent("ScaleOutCooldown", SageMakerTranslator.AWS_DEFAULT_COOLDOWN_SECONDS);
+        m.putIfAbsent("ScaleInCooldown", SageMakerTranslator.AWS_DEFAULT_COOLDOWN_SECONDS);
+        return m;
     }
 
     private static List<FieldChange> policyFields(ScalingPolicy live, PutScalingPolicyRequest want) {

@@ -353,6 +353,12 @@ public final class SageMakerTranslator {
                     + "set --set " + ROLE_CONFIG_KEY + "=arn:aws:iam::<account>:role/<role> or " + path(OPTION_EXECUTION_ROLE_ARN)));
         }
         List<Tag> tags = tags(e);
+        if (!e.resources().limits().isEmpty()) {
+            notes.add(Note.info("spec.resources.limits", "SageMaker does not cap a container below its instance: the limits ("
+                    + e.resources().limits().cpu().map(q -> "cpu " + q.text()).orElse("") + (e.resources().limits().cpu().isPresent()
+                    && e.resources().limits().memory().isPresent() ? ", " : "") + e.resources().limits().memory().map(q -> "memory " + q.text()).orElse("")
+                    + ") are not enforced; the container may use all of " + instanceType));
+        }
 
         ModelSpec m = e.model();
         ContainerDefinition.Builder container = ContainerDefinition.builder().image(m.image().orElseThrow());

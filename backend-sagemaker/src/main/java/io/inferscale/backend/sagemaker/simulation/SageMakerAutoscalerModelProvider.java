@@ -1,0 +1,51 @@
+package io.inferscale.backend.sagemaker.simulation;
+
+import io.inferscale.api.simulation.AutoscalerModel;
+import io.inferscale.api.simulation.AutoscalerModelProvider;
+import io.inferscale.api.simulation.ModelContext;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The {@code sagemaker} autoscaler model: {@link TargetTrackingAutoscalerModel}. Registered in
+ * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. Depends on the api only.
+ *
+ * <p>Default startup 5 minutes: an assumption. AWS publishes no figure; launching an ML instance, pulling the
+ * container and loading the model typically takes several minutes. Set
+ * {@link io.inferscale.api.simulation.ReplicaProfile.Builder#startup} from your endpoint's history.
+ */
+public final class SageMakerAutoscalerModelProvider implements AutoscalerModelProvider {
+
+    /** The typical time from scale-out to an in-service instance used when the profile gives none: 5 minutes. */
+    public static final Duration DEFAULT_STARTUP = Duration.ofMinutes(5);
+
+    /** Cheap; no state. */
+    public SageMakerAutoscalerModelProvider() {
+    }
+
+    @Override
+    public String backendId() {
+        return "sagemaker";
+    }
+
+    @Override
+    public String description() {
+        return "SageMaker variant autoscaling: Application Auto Scaling target tracking with CloudWatch alarms and cooldowns";
+    }
+
+    @Override
+    public Duration defaultStartup() {
+        return DEFAULT_STARTUP;
+    }
+
+    @Override
+    public Set<String> settingKeys() {
+        return TargetTrackingSettings.KEYS;
+    }
+
+    @Override
+    public AutoscalerModel create(ModelContext context) {
+        return new TargetTrackingAutoscalerModel(context.endpoint(), TargetTrackingSettings.from(context.settings()));
+    }
+}
