@@ -1,0 +1,102 @@
+package io.inferscale.backend.vertex.simulation;
+
+import io.inferscale.api.AutoscalingPolicy;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.ScalingTarget;
+import io.inferscale.api.TargetType;
+import io.inferscale.api.simulation.AutoscalerModel;
+import io.inferscale.api.simulation.Observation;
+
+import java.util.List;
+
+/**
+ * Vertex AI online prediction autoscaling of a DeployedModel's replicas, as Vertex documents it:
+ * <ol>
+ *   <li>every {@code evaluationPeriod} (15 s), each metric recommends {@code ceil(current replicas × current
+ *       utilization / target)}, where the current replicas are the ones serving (ready) and the utilization is
+ *       their per-replica value in the target's unit (CPU %, accelerator duty cycle %, requests per second...);</li>
+ *   <li>the recommendation is the highest over metrics;</li>
+ *   <li>the replica count is set to the highest recommendation of the previous {@code stabilizationWindow}
+ *       (5 minutes), so it scales up at the first evaluation after a rise and down only once five minutes of
+ *       lower recommendations have passed;</li>
+ *   <li>clamped to {@code minReplicaCount}/{@code maxReplicaCount} ({@code minReplicas}/{@code maxReplicas}).</li>
+ * </ol>
+ * With no serving replica a metric has no value and recommends the current count. The {@code behavior} section is
+ * not used: Vertex has no such knobs (the Vertex backend reports that). Constants: {@link VertexAutoscalingSettings}.
+ */
+public final class VertexAutoscalerModel implements AutoscalerModel {
+
+    private final int minReplicas;
+    private final int maxReplicas;
+    private final TargetType[] types;
+    private final double[] targets;
+    private final long periodMillis;
+    private final long windowMillis;
+    private final long[] recTime;
+    private final int[] recValue;
+    private int head;
+    private int size;
+    private long next;
+
+    /** A model for the endpoint's {@code spec.autoscaling}; with no target, CPU at the default utilization. */
+    public VertexAutoscalerModel(InferenceEndpoint endpoint, VertexAutoscalingSettings settings) {
+        AutoscalingPolicy policy = endpoint.autoscaling();
+        this.minReplicas = Math.max(1, policy.minReplicas());
+        this.maxReplicas = policy.maxReplicas();
+        List<ScalingTarget> given = policy.targets();
+        if (given.isEmpty()) {
+            given = List.of(ScalingTarget.of(TargetType.CPU_UTILIZATION, settings.defaultCpuUtilization()));
+        }
+        types = new TargetType[given.size()];
+        targets = new double[given.size()];
+        for (int i = 0; i < given.size(); i++) {
+            types[i] = given.get(i).type();
+            targets[i] = given.get(i).doubleValue();
+        }
+        periodMillis = settings.evaluationPeriod().toMillis();
+        windowMillis = settings.stabilizationWindow().toMillis();
+        int capacity = (int) (windowMillis / periodMillis) + 2;
+        recTime = new long[capacity];
+        recValue = new int[capacity];
+    }
+
+    @Override
+    public String backendId() {
+        return "vertex";
+    }
+
+    @Override
+    public long nextDecisionMillis() {
+        return next;
+    }
+
+    @Override
+    public int decide(Observation o) {
+        long now = o.nowMillis();
+        next = now + periodMillis;
+        int current = o.readyReplicas();
+        int recommendation = 0;
+        for (int i = 0; i < types.length; i++) {
+            int r = current == 0 ? o.desiredReplicas() : (int) Math.ceil(current * o.value(types[i]) / targets[i] - 1e-9);
+            recommendation = Math.max(recommendation, r);
+        }
+        // drop recommendations older than the window, then record this one
+        while (size > 0 && recTime[head] <= now - windowMillis) {
+            head = (head + 1) % recTime.length;
+            size--;
+        }
+        int slot = (head + size) % recTime.length;
+        if (size == recTime.length) {
+            head = (head + 1) % recTime.length;
+            size--;
+        }
+        recTime[slot] = now;
+        recValue[slot] = recommendation;
+        size++;
+        int highest = 0;
+        for (int k = 0, i = head; k < size; k++, i = (i + 1) % recTime.length) {
+            highest = Math.max(highest, recValue[i]);
+        }
+        return Math.max(minReplicas, Math.min(maxReplicas, highest));
+    }
+}

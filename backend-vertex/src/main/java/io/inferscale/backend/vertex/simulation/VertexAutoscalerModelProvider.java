@@ -1,0 +1,51 @@
+package io.inferscale.backend.vertex.simulation;
+
+import io.inferscale.api.simulation.AutoscalerModel;
+import io.inferscale.api.simulation.AutoscalerModelProvider;
+import io.inferscale.api.simulation.ModelContext;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The {@code vertex} autoscaler model: {@link VertexAutoscalerModel}. Registered in
+ * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. Depends on the api only.
+ *
+ * <p>Default startup 3 minutes: an assumption. Google publishes no figure; a new prediction node has to be
+ * provisioned and the model container pulled and started. Set
+ * {@link io.inferscale.api.simulation.ReplicaProfile.Builder#startup} from your endpoint's history.
+ */
+public final class VertexAutoscalerModelProvider implements AutoscalerModelProvider {
+
+    /** The typical time from scale-up to a serving replica used when the profile gives none: 3 minutes. */
+    public static final Duration DEFAULT_STARTUP = Duration.ofMinutes(3);
+
+    /** Cheap; no state. */
+    public VertexAutoscalerModelProvider() {
+    }
+
+    @Override
+    public String backendId() {
+        return "vertex";
+    }
+
+    @Override
+    public String description() {
+        return "Vertex AI online prediction autoscaling: per-metric recommendations every 15 s, highest of the last 5 minutes";
+    }
+
+    @Override
+    public Duration defaultStartup() {
+        return DEFAULT_STARTUP;
+    }
+
+    @Override
+    public Set<String> settingKeys() {
+        return VertexAutoscalingSettings.KEYS;
+    }
+
+    @Override
+    public AutoscalerModel create(ModelContext context) {
+        return new VertexAutoscalerModel(context.endpoint(), VertexAutoscalingSettings.from(context.settings()));
+    }
+}
