@@ -146,6 +146,10 @@ final class FakeAwsServer implements AutoCloseable {
         return targets.containsKey(resourceId);
     }
 
+    synchronized boolean suspendedOut(String resourceId) {
+        return Boolean.TRUE.equals(asMap(targets.get(resourceId).get("SuspendedState")).get("DynamicScalingOutSuspended"));
+    }
+
     synchronized List<String> policyNames() {
         return policies.values().stream().map(p -> (String) p.get("PolicyName")).toList();
     }

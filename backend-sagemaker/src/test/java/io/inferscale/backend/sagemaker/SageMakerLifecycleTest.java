@@ -190,6 +190,20 @@ class SageMakerLifecycleTest {
         }
 
         @Test
+        @DisplayName("re-enabling scale-up sends DynamicScalingOutSuspended=false explicitly (AAS keeps omitted values)")
+        void scaleUpReenabled() {
+            InferenceEndpoint disabled = seed().toBuilder().autoscaling(seed().autoscaling().toBuilder()
+                    .behavior(io.inferscale.api.ScalingBehavior.of(io.inferscale.api.ScalingRules.disabled(), null)).build()).build();
+            backend.apply(disabled);
+            assertThat(fake.suspendedOut(RESOURCE)).isTrue();
+            Plan plan = backend.plan(seed());
+            assertThat(plan.changes()).extracting(c -> c.action() + " " + c.kind()).containsExactly("UPDATE ScalableTarget");
+            backend.apply(seed());
+            assertThat(fake.suspendedOut(RESOURCE)).isFalse();
+            assertThat(backend.plan(seed()).isEmpty()).isTrue();
+        }
+
+        @Test
         @DisplayName("switching from a CPU to a requests-per-second target deletes the old policy and puts rps × 60")
         void targetTypeChange() {
             backend.apply(seed());
@@ -220,6 +234,16 @@ class SageMakerLifecycleTest {
             });
             assertThat(s.details()).containsEntry("instanceType", "ml.c5.large").containsEntry("variantName", "AllTraffic");
             assertThat(s.conditions()).first().satisfies(c -> assertThat(c.message()).contains("Setting desired instance count to 3"));
+        }
+
+        @Test
+        @DisplayName("list shows only endpoints InferScale created (tagged inferscale:managed-by)")
+        void listManagedOnly() {
+            backend.apply(seed());
+            try (SageMakerClient raw = rawClient()) {
+                raw.createEndpoint(b -> b.endpointName("someone-elses").endpointConfigName(fake.endpointConfigName(NAME)));
+            }
+            assertThat(backend.list()).extracting(EndpointStatus::name).containsExactly(NAME);
         }
 
         @Test

@@ -117,6 +117,25 @@ class SageMakerTranslatorTest {
         }
 
         @Test
+        @DisplayName("options, labels and a disabled scale-up: variant name, explicit type, cooldowns, tags, SuspendedState")
+        void optionsGolden() throws IOException {
+            InferenceEndpoint e = seed().toBuilder().name("options-endpoint").label("team", "ml-platform").label("app.kubernetes.io/name", "scorer")
+                    .option("sagemaker", "instanceType", "ml.m5.xlarge").option("sagemaker", "variantName", "Blue")
+                    .option("sagemaker", "scaleOutCooldownSeconds", new BigDecimal(120)).option("sagemaker", "scaleInCooldownSeconds", new BigDecimal(600))
+                    .option("sagemaker", "executionRoleArn", "arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole")
+                    .autoscaling(AutoscalingPolicy.builder().minReplicas(2).maxReplicas(4).target(TargetType.CPU_UTILIZATION, 50)
+                            .target(TargetType.REQUESTS_PER_SECOND, new BigDecimal("2.5"))
+                            .behavior(ScalingBehavior.of(ScalingRules.disabled(), null)).build())
+                    .build();
+            Translation t = translator.translate(e, ROLE);
+            assertThat(t.createModel().executionRoleArn()).endsWith("AmazonSageMaker-ExecutionRole");
+            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(200.0);
+            assertThat(target(t, TargetType.REQUESTS_PER_SECOND)).isEqualTo(150.0);
+            assertThat(t.resourceId()).isEqualTo("endpoint/options-endpoint/variant/Blue");
+            golden("options.json", t.toJson());
+        }
+
+        @Test
         @DisplayName("render through the backend works offline without a role and says so in a note")
         void renderOffline() throws IOException {
             var r = offline.render(seed());
