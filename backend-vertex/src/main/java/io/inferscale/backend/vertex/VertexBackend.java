@@ -160,7 +160,7 @@ public final class VertexBackend implements Backend {
     public List<EndpointStatus> list() {
         String parent = translator(true).parent();
         ListEndpointsRequest req = ListEndpointsRequest.newBuilder().setParent(parent)
-                .setFilter("labels." + VertexTranslator.MANAGED_BY_LABEL + "=" + VertexTranslator.MANAGED_BY_VALUE).build();
+                .setFilter("labels." + VertexTranslator.MANAGED_BY_LABEL + "=\"" + VertexTranslator.MANAGED_BY_VALUE + "\"").build();
         List<EndpointStatus> out = new ArrayList<>();
         call("ListEndpoints " + parent, () -> {
             for (Endpoint e : clients().endpoints().listEndpoints(req).iterateAll()) {
@@ -412,7 +412,7 @@ public final class VertexBackend implements Backend {
 
     private List<Model> uploadedModels(String parent, String endpoint) {
         ListModelsRequest req = ListModelsRequest.newBuilder().setParent(parent)
-                .setFilter("labels." + VertexTranslator.ENDPOINT_LABEL + "=" + endpoint).build();
+                .setFilter("labels." + VertexTranslator.ENDPOINT_LABEL + "=\"" + endpoint + "\"").build();
         List<Model> out = new ArrayList<>();
         call("ListModels " + parent, () -> {
             for (Model m : clients().models().listModels(req).iterateAll()) {

@@ -64,11 +64,11 @@ public final class VertexTranslator {
     /** Vertex's request count autoscaling metric (requests per minute per replica). */
     public static final String REQUEST_COUNT_METRIC = "aiplatform.googleapis.com/prediction/online/request_count";
     /** Label put on every resource InferScale creates, with value {@value #MANAGED_BY_VALUE}. */
-    public static final String MANAGED_BY_LABEL = "managed-by";
+    public static final String MANAGED_BY_LABEL = "managed_by";
     /** Value of {@link #MANAGED_BY_LABEL}. */
     public static final String MANAGED_BY_VALUE = "inferscale";
     /** Label holding the neutral endpoint name on every resource InferScale creates. */
-    public static final String ENDPOINT_LABEL = "inferscale-endpoint";
+    public static final String ENDPOINT_LABEL = "inferscale_endpoint";
     /** Port the serving container listens on when {@code spec.model.port} is absent (Vertex's default, 8080). */
     public static final int DEFAULT_PORT = 8080;
     /** Vertex's fixed scale-down look-back: the highest recommendation of the last 5 minutes. */

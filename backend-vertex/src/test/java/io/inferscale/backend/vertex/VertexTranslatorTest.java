@@ -180,7 +180,7 @@ class VertexTranslatorTest {
             VertexDesiredState s = translate(e);
             assertThat(s.endpointId()).isEqualTo("ep-9lives");
             assertThat(s.endpoint().getLabelsMap()).containsEntry("app_kubernetes_io_name", "fraud")
-                    .containsEntry("managed-by", "inferscale").containsEntry("inferscale-endpoint", "9lives");
+                    .containsEntry("managed_by", "inferscale").containsEntry("inferscale_endpoint", "9lives");
             assertThat(s.modelId().orElseThrow()).matches("ep-9lives-[0-9a-f]{10}");
         }
 
@@ -267,9 +267,9 @@ class VertexTranslatorTest {
         @Test
         @DisplayName("labels that collide after Vertex's rules, or use InferScale's reserved keys, are errors")
         void labels() throws IOException {
-            InferenceEndpoint e = withImage(seed()).toBuilder().label("Team", "a").label("team", "b").label("managed-by", "me").build();
+            InferenceEndpoint e = withImage(seed()).toBuilder().label("Team", "a").label("team", "b").label("managed_by", "me").build();
             assertThat(errors(e)).anyMatch(m -> m.contains("metadata.labels.team") && m.contains("'Team' and 'team'"))
-                    .anyMatch(m -> m.contains("metadata.labels.managed-by") && m.contains("reserved"));
+                    .anyMatch(m -> m.contains("metadata.labels.managed_by") && m.contains("reserved"));
         }
 
         @Test

@@ -13,7 +13,6 @@ import com.google.cloud.aiplatform.v1.EndpointServiceSettings;
 import com.google.cloud.aiplatform.v1.ModelServiceClient;
 import com.google.cloud.aiplatform.v1.ModelServiceSettings;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.inprocess.InProcessChannelBuilder;
 
 import java.io.IOException;
@@ -48,7 +47,7 @@ public final class VertexClients implements AutoCloseable {
                 mb.setEndpoint(target);
                 if (s.plaintext()) {
                     var provider = InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(target)
-                            .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build();
+                            .setChannelConfigurator(builder -> builder.usePlaintext()).build();
                     eb.setTransportChannelProvider(provider).setCredentialsProvider(NoCredentialsProvider.create());
                     mb.setTransportChannelProvider(provider).setCredentialsProvider(NoCredentialsProvider.create());
                 }
