@@ -91,6 +91,22 @@ class VertexBackendTest {
         }
 
         @Test
+        @DisplayName("vertex.endpointOverride host:port with vertex.plaintext reaches a loopback server through InstantiatingGrpcChannelProvider")
+        void loopbackEndpoint() throws IOException {
+            try (FakeVertexServer tcp = new FakeVertexServer(true)) {
+                VertexBackend b = backend(Map.of("vertex.endpointOverride", tcp.loopbackAddress(), "vertex.plaintext", "true"));
+                try {
+                    b.apply(sample());
+                    assertThat(b.awaitReady("my-model-endpoint", Duration.ofSeconds(5)).isReady()).isTrue();
+                    assertThat(tcp.calls()).contains("UploadModel", "CreateEndpoint", "DeployModel", "GetOperation");
+                    assertThat(fake.calls()).isEmpty();
+                } finally {
+                    b.close();
+                }
+            }
+        }
+
+        @Test
         @DisplayName("plan only reads")
         void planReads() throws IOException {
             Plan p = backend.plan(sample());
@@ -189,6 +205,22 @@ class VertexBackendTest {
             assertThat(s.model()).contains("my-ml-model:v2");
             assertThat(fake.endpoint(ENDPOINT).orElseThrow().getDeployedModelsCount()).isEqualTo(1);
             assertThat(backend.plan(v2).isEmpty()).isTrue();
+        }
+
+        @Test
+        @DisplayName("an existing model (spec.backends.vertex.model) is deployed as is and never deleted")
+        void existingModelKept() throws IOException {
+            InferenceEndpoint other = sample().toBuilder().name("other-endpoint").build();
+            backend.apply(other);
+            String existing = fake.modelNames().iterator().next();
+            InferenceEndpoint reuse = sample().toBuilder().option("vertex", "model", existing).build();
+            int mark = fake.calls().size();
+            backend.apply(reuse);
+            assertThat(writesSince(mark)).containsExactly("CreateEndpoint", "DeployModel");
+            backend.apply(sample());
+            assertThat(fake.modelNames()).as("rollout away from the existing model keeps it").contains(existing).hasSize(2);
+            backend.delete("my-model-endpoint");
+            assertThat(fake.modelNames()).containsExactly(existing);
         }
 
         @Test

@@ -99,6 +99,7 @@ public final class FakeVertexServer implements AutoCloseable {
 
     private final String name = "vertex-fake-" + UUID.randomUUID();
     private final Server server;
+    private final Server tcp;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vertex-fake-operations");
         t.setDaemon(true);
@@ -121,15 +122,31 @@ public final class FakeVertexServer implements AutoCloseable {
 
     /** Starts the server on a fresh in-process name. */
     public FakeVertexServer() {
+        this(false);
+    }
+
+    /** Starts the server on a fresh in-process name and, when {@code loopback}, also on a free 127.0.0.1 port (plaintext). */
+    public FakeVertexServer(boolean loopback) {
         InProcessServerBuilder b = InProcessServerBuilder.forName(name).directExecutor();
         b.addService(endpointService());
         b.addService(modelService());
         b.addService(operationsService());
         try {
             server = b.build().start();
+            tcp = loopback ? io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+                    .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+                    .addService(endpointService()).addService(modelService()).addService(operationsService()).build().start() : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code 127.0.0.1:<port>} of the loopback listener. */
+    public String loopbackAddress() {
+        if (tcp == null) {
+            throw new IllegalStateException("started without loopback");
+        }
+        return "127.0.0.1:" + tcp.getPort();
     }
 
     /** The in-process name; configure {@code vertex.endpointOverride=inprocess:<name>}. */
@@ -203,6 +220,9 @@ public final class FakeVertexServer implements AutoCloseable {
     @Override
     public void close() {
         server.shutdownNow();
+        if (tcp != null) {
+            tcp.shutdownNow();
+        }
         timer.shutdownNow();
     }
 
