@@ -86,10 +86,10 @@ public final class PlatformService implements AutoCloseable {
         return URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort());
     }
 
-    /** Stops serving (requests in flight get up to a second). */
+    /** Stops serving at once. */
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(0);
         executor.shutdownNow();
     }
 
