@@ -302,6 +302,37 @@ class SageMakerLifecycleTest {
         }
 
         @Test
+        @DisplayName("an interrupted apply resumes without re-creating the model and config (no duplicate-name errors)")
+        void resumeAfterInterruption() {
+            SageMakerBackend oneAttempt = SageMakerTestSupport.backend(fake, Map.of("sagemaker.maxAttempts", "1"));
+            fake.inject("CreateEndpoint", 500, "InternalFailure", "We encountered an internal error. Please try again.", 1);
+            assertThat(catchThrowableOfType(BackendException.class, () -> oneAttempt.apply(seed())).reason()).isEqualTo(Reason.UNAVAILABLE);
+            oneAttempt.close();
+            assertThat(fake.modelNames()).hasSize(1);
+            assertThat(fake.configNames()).hasSize(1);
+            fake.clearOperations();
+            Plan plan = backend.plan(seed());
+            assertThat(plan.changes()).extracting(c -> c.action() + " " + c.kind())
+                    .containsExactly("CREATE Endpoint", "CREATE ScalableTarget", "CREATE ScalingPolicy");
+            backend.apply(seed());
+            assertThat(fake.operations()).doesNotContain("CreateModel", "CreateEndpointConfig");
+            assertThat(backend.status(NAME).isReady()).isTrue();
+        }
+
+        @Test
+        @DisplayName("a duplicate name answers SageMaker's 'Cannot create already existing' and maps to CONFLICT")
+        void duplicate() {
+            backend.apply(seed());
+            SageMakerTranslator.Translation t = new SageMakerTranslator().translate(seed(), SageMakerTestSupport.ROLE);
+            try (SageMakerClient raw = rawClient()) {
+                software.amazon.awssdk.core.exception.SdkException e = catchThrowableOfType(
+                        software.amazon.awssdk.core.exception.SdkException.class, () -> raw.createModel(t.createModel()));
+                assertThat(e).hasMessageContaining("Cannot create already existing model");
+                assertThat(io.inferscale.backend.sagemaker.internal.AwsErrors.reason(e)).isEqualTo(Reason.CONFLICT);
+            }
+        }
+
+        @Test
         @DisplayName("ResourceNotFound → NOT_FOUND")
         void notFound() {
             assertThat(applyFailing("CreateEndpoint", 400, "ResourceNotFound", "Resource not found", 1).reason()).isEqualTo(Reason.NOT_FOUND);
