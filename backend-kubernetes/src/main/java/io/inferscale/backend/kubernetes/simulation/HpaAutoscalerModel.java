@@ -47,6 +47,8 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
     private final HpaScaleNormalizer normalizer;
     private final HpaPods pods = new HpaPods();
     private final long syncMillis;
+    private final long cpuInitializationMillis;
+    private final long metricWindowMillis;
     private long next;
 
     /**
@@ -92,6 +94,8 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
         this.normalizer = new HpaScaleNormalizer(settings.downscaleStabilization().toMillis(), settings.scaleUpLimitFactor(),
                 settings.scaleUpLimitMinimum());
         this.syncMillis = settings.syncPeriod().toMillis();
+        this.cpuInitializationMillis = settings.cpuInitializationPeriod().toMillis();
+        this.metricWindowMillis = settings.metricWindow().toMillis();
     }
 
     @Override
@@ -155,8 +159,7 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
         switch (type) {
             case CPU_UTILIZATION: {
                 long now = o.nowMillis();
-                long threshold = Math.max(now - settings.cpuInitializationPeriod().toMillis() + o.startupMillis(),
-                        now - settings.metricWindow().toMillis());
+                long threshold = Math.max(now - cpuInitializationMillis + o.startupMillis(), now - metricWindowMillis);
                 int unfresh = 0;
                 for (int k = ready - 1; k >= 0 && o.podReadyAtMillis(k) > threshold; k--) {
                     unfresh++;
