@@ -166,6 +166,18 @@ class SageMakerLifecycleTest {
         }
 
         @Test
+        @DisplayName("an instance count chosen by autoscaling is not drift: plan stays empty and re-apply writes nothing")
+        void autoscalerCountIsNotDrift() {
+            backend.apply(seed());
+            fake.setDesiredInstanceCount(NAME, "AllTraffic", 5);
+            long writes = fake.writeCount();
+            assertThat(backend.plan(seed()).isEmpty()).isTrue();
+            assertThat(backend.apply(seed()).changed()).isFalse();
+            assertThat(fake.writeCount()).isEqualTo(writes);
+            assertThat(fake.desiredCounts(NAME)).containsEntry("AllTraffic", 5);
+        }
+
+        @Test
         @DisplayName("a new replica range only updates the scalable target; AAS moves the count into the range")
         void rangeOnly() {
             backend.apply(seed());
