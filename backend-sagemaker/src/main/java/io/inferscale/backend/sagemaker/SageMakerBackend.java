@@ -12,6 +12,7 @@ import io.inferscale.api.backend.Change;
 import io.inferscale.api.backend.Condition;
 import io.inferscale.api.backend.EndpointState;
 import io.inferscale.api.backend.FieldChange;
+import io.inferscale.api.backend.FieldChanges;
 import io.inferscale.api.backend.MetricStatus;
 import io.inferscale.api.backend.Note;
 import io.inferscale.api.backend.OptionKey;
@@ -581,8 +582,7 @@ public final class SageMakerBackend implements Backend {
 
     private static boolean samePolicy(ScalingPolicy live, PutScalingPolicyRequest want) {
         return live.policyType() == want.policyType() && live.targetTrackingScalingPolicyConfiguration() != null
-                && withDefaults(RequestTree.of(live.targetTrackingScalingPolicyConfiguration()))
-                .equals(withDefaults(RequestTree.of(want.targetTrackingScalingPolicyConfiguration())));
+                && policyFields(live, want).isEmpty();
     }
 
     /** AWS's defaults filled in, so a live policy that omits a default value still equals the desired one. */
@@ -596,17 +596,10 @@ public final class SageMakerBackend implements Backend {
 
     private static List<FieldChange> policyFields(ScalingPolicy live, PutScalingPolicyRequest want) {
         var l = live.targetTrackingScalingPolicyConfiguration() == null ? java.util.Map.<String, Object>of()
-                : RequestTree.of(live.targetTrackingScalingPolicyConfiguration());
-        var w = RequestTree.of(want.targetTrackingScalingPolicyConfiguration());
-        List<FieldChange> f = new ArrayList<>();
-        java.util.Set<String> keys = new java.util.LinkedHashSet<>(w.keySet());
-        keys.addAll(l.keySet());
-        for (String k : keys) {
-            if (!Objects.equals(l.get(k), w.get(k))) {
-                f.add(new FieldChange("TargetTrackingScalingPolicyConfiguration." + k, str(l.get(k)), str(w.get(k))));
-            }
-        }
-        return f;
+                : withDefaults(RequestTree.of(live.targetTrackingScalingPolicyConfiguration()));
+        var w = withDefaults(RequestTree.of(want.targetTrackingScalingPolicyConfiguration()));
+        return FieldChanges.diff(java.util.Map.of("TargetTrackingScalingPolicyConfiguration", l),
+                java.util.Map.of("TargetTrackingScalingPolicyConfiguration", w));
     }
 
     private static String str(Object o) {

@@ -166,6 +166,22 @@ class SageMakerLifecycleTest {
         }
 
         @Test
+        @DisplayName("a new CPU target is one policy update whose field change shows the converted values")
+        void targetChangeFields() {
+            backend.apply(seed());
+            Plan plan = backend.plan(seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().target(TargetType.CPU_UTILIZATION, 70).build()).build());
+            assertThat(plan.changes()).singleElement().satisfies(c -> {
+                assertThat(c.action()).isEqualTo(Change.Action.UPDATE);
+                assertThat(c.name()).isEqualTo("inferscale-cpu-utilization");
+                assertThat(c.fields()).singleElement().satisfies(f -> {
+                    assertThat(f.path()).isEqualTo("TargetTrackingScalingPolicyConfiguration.TargetValue");
+                    assertThat(new BigDecimal(f.before())).isEqualByComparingTo("120");
+                    assertThat(new BigDecimal(f.after())).isEqualByComparingTo("140");
+                });
+            });
+        }
+
+        @Test
         @DisplayName("an instance count chosen by autoscaling is not drift: plan stays empty and re-apply writes nothing")
         void autoscalerCountIsNotDrift() {
             backend.apply(seed());
