@@ -131,4 +131,22 @@ class HpaAutoscalerModelTest {
         assertThatThrownBy(() -> HpaSettings.from(ModelSettings.of(Map.of("kubernetes.tolerance", "2"))))
                 .hasMessage("model setting kubernetes.tolerance was 2.0 but it must be >= 0 and < 1");
     }
+
+    @Test
+    @DisplayName("a 30-day run allocates only its output: about 48 bytes per tick (6 output arrays and the percentile copy)")
+    void allocatesNothingPerTickBeyondOutput() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
+        LoadTrace month = LoadTrace.diurnal(30, 22, Duration.ofDays(1), Duration.ofHours(15), Duration.ofMinutes(5), Duration.ofDays(30));
+        Simulation sim = Simulation.of(seed(ScalingBehavior.none())).trace(month)
+                .profile(ReplicaProfile.builder(10).startup(Duration.ofSeconds(45)).build());
+        KubernetesAutoscalerModelProvider provider = new KubernetesAutoscalerModelProvider();
+        sim.run(provider);
+        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        SimulationResult r = sim.run(provider);
+        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        assertThat(r.tickCount()).isEqualTo(172_800);
+        assertThat(r.summary().scaleUps()).isGreaterThan(30);
+        assertThat((double) allocated / r.tickCount()).as("bytes allocated per tick").isLessThan(60);
+    }
 }
