@@ -222,11 +222,18 @@ public final class SageMakerBackend implements Backend {
             if (steps.deregisterTarget != null) {
                 deregister(steps.deregisterTarget);
             }
-            call("UpdateEndpoint " + name, () -> sm().updateEndpoint(b -> b.endpointName(name).endpointConfigName(t.endpointConfigName())
-                    .retainAllVariantProperties(steps.retainVariantProperties)));
-            call("AddTags " + name, () -> sm().addTags(b -> b.resourceArn(live0(steps).endpointArn())
-                    .tags(t.createEndpoint().tags().stream().filter(tag -> tag.key().equals(SageMakerTranslator.MODEL_TAG)).toList())));
-            waitInService(name, timeout);
+            try {
+                call("UpdateEndpoint " + name, () -> sm().updateEndpoint(b -> b.endpointName(name).endpointConfigName(t.endpointConfigName())
+                        .retainAllVariantProperties(steps.retainVariantProperties)));
+                call("AddTags " + name, () -> sm().addTags(b -> b.resourceArn(live0(steps).endpointArn())
+                        .tags(t.createEndpoint().tags().stream().filter(tag -> tag.key().equals(SageMakerTranslator.MODEL_TAG)).toList())));
+                waitInService(name, timeout);
+            } catch (BackendException e) {
+                if (steps.deregisterTarget != null) {
+                    restoreAutoscaling(steps.live, e);
+                }
+                throw e;
+            }
         }
         if (steps.registerTarget != null) {
             RegisterScalableTargetRequest r = steps.registerTarget;
@@ -246,6 +253,27 @@ public final class SageMakerBackend implements Backend {
             ignoreNotFound("DeleteModel " + m, () -> sm().deleteModel(b -> b.modelName(m)));
         }
         return new ApplyResult(steps.plan(), statusOf(name).orElseThrow(() -> BackendException.notFound(ID, name)));
+    }
+
+    /**
+     * Best effort after a failed update that followed a deregistration: SageMaker keeps (or rolls back to) the old
+     * config, so register the old target and put its old policies again rather than leave the endpoint unscaled.
+     */
+    private void restoreAutoscaling(Live live, BackendException failure) {
+        ScalableTarget old = live.target;
+        try {
+            aas().registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(old.resourceId())
+                    .scalableDimension(old.scalableDimension()).minCapacity(old.minCapacity()).maxCapacity(old.maxCapacity())
+                    .suspendedState(old.suspendedState()));
+            for (ScalingPolicy p : live.policies) {
+                aas().putScalingPolicy(b -> b.policyName(p.policyName()).serviceNamespace(ServiceNamespace.SAGEMAKER)
+                        .resourceId(p.resourceId()).scalableDimension(p.scalableDimension()).policyType(p.policyType())
+                        .targetTrackingScalingPolicyConfiguration(p.targetTrackingScalingPolicyConfiguration())
+                        .stepScalingPolicyConfiguration(p.stepScalingPolicyConfiguration()));
+            }
+        } catch (SdkException e) {
+            failure.addSuppressed(AwsErrors.translate(ID, "restoring the scalable target " + old.resourceId() + " after the failed update", e));
+        }
     }
 
     private static DescribeEndpointResponse live0(Steps s) {

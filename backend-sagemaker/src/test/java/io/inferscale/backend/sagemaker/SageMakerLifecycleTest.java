@@ -137,6 +137,18 @@ class SageMakerLifecycleTest {
         }
 
         @Test
+        @DisplayName("when the update fails after deregistration, the old target and policies are registered again")
+        void restoreAfterFailedUpdate() {
+            backend.apply(seed());
+            fake.inject("UpdateEndpoint", 400, "ResourceLimitExceeded", "The account-level service limit 'ml.c5.xlarge for endpoint usage' is 0 Instances", 1);
+            BackendException e = catchThrowableOfType(BackendException.class, () -> backend.apply(withInstanceType(seed(), "ml.c5.xlarge")));
+            assertThat(e.reason()).isEqualTo(Reason.QUOTA_EXCEEDED);
+            assertThat(fake.hasTarget(RESOURCE)).isTrue();
+            assertThat(targetValue(fake.policy("inferscale-cpu-utilization"))).isEqualByComparingTo("120");
+            assertThat(backend.plan(seed()).changes()).extracting(c -> c.action() + " " + c.kind()).containsExactly("DELETE EndpointConfig");
+        }
+
+        @Test
         @DisplayName("without deregistration SageMaker refuses the instance-type change (the fake enforces AWS's rule)")
         void fakeEnforcesDeregistration() {
             backend.apply(seed());
