@@ -379,26 +379,15 @@ public final class VertexTranslator {
         String path = t.type().path();
         switch (t.type()) {
             case CPU_UTILIZATION -> {
-                Optional<Quantity> request = e.resources().requests().cpu();
-                if (machine == null || request.isEmpty()) {
-                    r.notes.add(Note.approximated(path, "Vertex measures CPU utilization against all vCPUs of the machine; the "
-                            + "machine's size is unknown here, so the target is passed unchanged (" + t.value().toPlainString() + "%)"));
-                    return Optional.of(spec(CPU_METRIC, t.value().intValue()));
+                // The neutral target is a percentage of the replica's CPU allotment. A Vertex replica is a whole
+                // machine: the serving container is not capped at requests.cpu, and Vertex measures utilization
+                // against all of the machine's vCPUs, so the percentage carries over unchanged.
+                if (machine != null) {
+                    r.notes.add(Note.info(path, CPU_METRIC + " target " + t.value().toPlainString() + "%: Vertex measures CPU "
+                            + "utilization against all " + machine.vcpus() + " vCPUs of " + machine.name()
+                            + ", the replica's whole allotment (requests.cpu only selects the machine)"));
                 }
-                BigDecimal exact = t.value().multiply(request.get().value()).divide(BigDecimal.valueOf(machine.vcpus()), 6, RoundingMode.HALF_UP);
-                int target = clamp(exact.setScale(0, RoundingMode.HALF_UP).intValue(), 1, 100);
-                String why = t.value().toPlainString() + "% of the " + request.get().text() + " CPU request is "
-                        + exact.stripTrailingZeros().toPlainString() + "% of " + machine.name() + "'s " + machine.vcpus()
-                        + " vCPUs, which Vertex measures against";
-                if (exact.compareTo(BigDecimal.valueOf(target)) == 0) {
-                    if (target != t.value().intValue()) {
-                        r.notes.add(Note.derived(path, CPU_METRIC + " target " + target + ": " + why));
-                    }
-                } else {
-                    r.notes.add(Note.approximated(path, CPU_METRIC + " target " + target + ": " + why + " (Vertex targets are whole "
-                            + "percentages from 1 to 100)"));
-                }
-                return Optional.of(spec(CPU_METRIC, target));
+                return Optional.of(spec(CPU_METRIC, t.value().intValue()));
             }
             case ACCELERATOR_UTILIZATION -> {
                 return Optional.of(spec(ACCELERATOR_METRIC, t.value().intValue()));
@@ -426,10 +415,6 @@ public final class VertexTranslator {
 
     private static AutoscalingMetricSpec spec(String metric, int target) {
         return AutoscalingMetricSpec.newBuilder().setMetricName(metric).setTarget(target).build();
-    }
-
-    private static int clamp(int v, int lo, int hi) {
-        return Math.max(lo, Math.min(hi, v));
     }
 
     private static void behaviour(InferenceEndpoint e, Resolution r) {

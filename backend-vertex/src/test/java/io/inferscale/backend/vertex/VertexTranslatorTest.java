@@ -91,8 +91,9 @@ class VertexTranslatorTest {
             assertThat(calls.get(2).getAsJsonObject().get("method").getAsString()).isEqualTo("DeployModel");
             JsonObject dr = deployRequest(r).getAsJsonObject("deployedModel").getAsJsonObject("dedicatedResources");
             assertThat(dr.getAsJsonObject("machineSpec").get("machineType").getAsString()).isEqualTo("n1-standard-2");
-            // 60% of a 500m request = 0.3 cores = 15% of 2 vCPUs
-            assertThat(dr.getAsJsonArray("autoscalingMetricSpecs").get(0).getAsJsonObject().get("target").getAsInt()).isEqualTo(15);
+            // the percentage of the replica's allotment carries over: a Vertex replica is the whole machine
+            assertThat(dr.getAsJsonArray("autoscalingMetricSpecs").get(0).getAsJsonObject().get("target").getAsInt()).isEqualTo(60);
+            assertThat(r.notes()).anyMatch(n -> n.kind() == Note.Kind.INFO && n.message().contains("all 2 vCPUs of n1-standard-2"));
             assertThat(deployRequest(r).getAsJsonObject("trafficSplit").get("0").getAsInt()).isEqualTo(100);
             assertThat(r.notes()).anyMatch(n -> n.kind() == Note.Kind.DERIVED && n.message().contains("n1-standard-2"));
         }
@@ -164,13 +165,13 @@ class VertexTranslatorTest {
         }
 
         @Test
-        @DisplayName("an explicit machineType is used as given, and CPU targets are converted to its vCPUs")
+        @DisplayName("an explicit machineType is used as given, and the CPU target carries over unchanged")
         void explicitMachine() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder().option("vertex", "machineType", "n1-standard-4").build();
             var dr = translate(e).deployedModel().getDedicatedResources();
             assertThat(dr.getMachineSpec().getMachineType()).isEqualTo("n1-standard-4");
             assertThat(dr.getAutoscalingMetricSpecs(0).getMetricName()).isEqualTo(VertexTranslator.CPU_METRIC);
-            assertThat(dr.getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(8); // 60 x 0.5 / 4 = 7.5 -> 8
+            assertThat(dr.getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(60);
         }
 
         @Test
