@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
             GetCommand.class,
             DeleteCommand.class,
             SimulateCommand.class,
+            OperatorCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

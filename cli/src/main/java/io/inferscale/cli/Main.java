@@ -12,6 +12,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Entry point of the {@code inferscale} command ({@code java -jar inferscale.jar ...}). See
@@ -25,8 +26,12 @@ public final class Main {
 
     /** Runs the command and exits the JVM with its exit code. */
     public static void main(String[] args) {
-        if (Arrays.asList(args).contains("--verbose")) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        // Libraries log with stack traces; the command reports errors itself. Logging stays off unless --verbose,
+        // except for the long-running operator, which logs warnings like any controller.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            List<String> list = Arrays.asList(args);
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    list.contains("--verbose") ? "debug" : list.contains("operator") ? "warn" : "off");
         }
         System.exit(execute(CliContext.system(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }

@@ -3,6 +3,7 @@ package io.inferscale.cli;
 import io.inferscale.api.backend.Backends;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +37,10 @@ class ShadedJarIT {
     }
 
     static Run run(String stdin, String... args) throws IOException, InterruptedException {
+        return run(stdin, Map.of(), args);
+    }
+
+    static Run run(String stdin, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
@@ -42,6 +48,7 @@ class ShadedJarIT {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("INFERSCALE_BACKEND");
+        pb.environment().putAll(env);
         Path out = Files.createTempFile("inferscale-out", ".txt");
         Path err = Files.createTempFile("inferscale-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -90,5 +97,42 @@ class ShadedJarIT {
         Run invalid = run("apiVersion: mlops.example.com/v1\nkind: InferenceEndpoint\nmetadata: {name: x}\n", "validate", "-f", "-");
         assertThat(invalid.code()).isEqualTo(ExitCode.INVALID);
         assertThat(invalid.err()).startsWith("<stdin>:1: error: spec: required field is missing").doesNotContain("\tat ");
+    }
+
+    @Test
+    void applyAndGetShareTheInMemoryStateFile(@TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of("INFERSCALE_BACKEND", "in-memory",
+                "INFERSCALE_IN_MEMORY_STATE_FILE", dir.resolve("state.yaml").toString());
+        Run apply = run("", env, "apply", "-f", CliHarness.seed(), "--wait=30s");
+        assertThat(apply.code()).as(apply.err()).isEqualTo(ExitCode.OK);
+        Run get = run("", env, "get");
+        assertThat(get.code()).as(get.err()).isEqualTo(ExitCode.OK);
+        assertThat(get.out()).startsWith("NAME                MODEL            MIN   MAX   REPLICAS   TARGETS         STATUS   AGE")
+                .contains("my-model-endpoint   my-ml-model:v1   1     5     1/1        <unknown>/60%   READY");
+    }
+
+    @Test
+    void theOperatorReportsAnUnreachableClusterAndExitsThree(@TempDir Path dir) throws Exception {
+        Path kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}
+                  name: nowhere
+                contexts:
+                - context: {cluster: nowhere, user: nobody, namespace: default}
+                  name: nowhere
+                current-context: nowhere
+                users:
+                - name: nobody
+                  user: {token: not-a-real-token}
+                """);
+        Run r = run("", Map.of("KUBECONFIG", kubeconfig.toString()), "operator", "--set", "kubernetes.retryBackoffLimit=0");
+        assertThat(r.code()).isEqualTo(ExitCode.BACKEND);
+        // the operator logs like any controller (library warnings included); the last line is the command's own
+        List<String> lines = r.err().lines().toList();
+        assertThat(lines.get(lines.size() - 1)).startsWith("error: kubernetes: the operator could not start against https://127.0.0.1:1/")
+                .contains("Connection refused");
     }
 }

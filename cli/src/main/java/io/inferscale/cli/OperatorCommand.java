@@ -1,0 +1,93 @@
+package io.inferscale.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.inferscale.api.BackendException;
+import io.inferscale.backend.kubernetes.InferenceEndpointOperator;
+import io.inferscale.backend.kubernetes.KubernetesSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code inferscale operator [--namespace NS,...] [--set kubernetes.KEY=VALUE...]}. */
+@Command(name = "operator", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Run the Kubernetes operator: reconcile InferenceEndpoint resources (inferenceendpoints.mlops.example.com)",
+            "into a Deployment, Service and HorizontalPodAutoscaler each, and keep their status current, until stopped",
+            "(SIGTERM or Ctrl-C). Install the CRD and RBAC first: see backend-kubernetes/README.md."})
+final class OperatorCommand extends BaseCommand {
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", split = ",",
+            description = "namespaces to watch, comma-separated or repeated (default: all, which needs the ClusterRole)")
+    List<String> namespaces = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "kubernetes backend configuration, repeatable, e.g. --set kubernetes.imageTemplate=registry/{name}:{version}")
+    Map<String, String> values = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (!e.getKey().startsWith("kubernetes.")) {
+                throw new UsageException("--set " + e.getKey() + ": the operator reads only kubernetes.* keys; see 'inferscale backends kubernetes'");
+            }
+            if (e.getValue().isEmpty()) {
+                throw new UsageException("--set " + e.getKey() + ": no value; write --set " + e.getKey() + "=VALUE");
+            }
+        }
+        KubernetesSettings settings = KubernetesSettings.from(context().config(values));
+        KubernetesClient client;
+        try {
+            Config config = Config.autoConfigure(settings.context().orElse(null));
+            client = new KubernetesClientBuilder().withConfig(config).build();
+        } catch (KubernetesClientException e) {
+            throw new BackendException("kubernetes", BackendException.Reason.CONFIGURATION,
+                    "cannot configure the Kubernetes client from the kubeconfig or service account: " + e.getMessage(), e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // on SIGTERM: wake the main thread and give it time to stop the operator cleanly before the JVM halts
+        Thread hook = new Thread(() -> {
+            stopped.countDown();
+            try {
+                closed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "inferscale-operator-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (client; InferenceEndpointOperator operator = InferenceEndpointOperator.create(client, settings, Set.copyOf(namespaces))) {
+            try {
+                operator.start();
+            } catch (RuntimeException e) {
+                throw new BackendException("kubernetes", BackendException.Reason.UNAVAILABLE,
+                        "the operator could not start against " + client.getMasterUrl() + ": " + e.getMessage() + rootCause(e)
+                                + "; check the kubeconfig (or the pod's service account), the CRD and the RBAC", e);
+            }
+            out().println("operator: reconciling InferenceEndpoint resources in "
+                    + (namespaces.isEmpty() ? "all namespaces" : String.join(", ", namespaces)) + " on " + client.getMasterUrl()
+                    + "; stop with SIGTERM or Ctrl-C");
+            out().flush();
+            stopped.await();
+        } finally {
+            closed.countDown();
+        }
+        return ExitCode.OK;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
+    }
+}
