@@ -1,6 +1,7 @@
 package io.inferscale.backend.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -175,7 +176,7 @@ public final class KubernetesBackend implements Backend {
     @Override
     public Plan plan(InferenceEndpoint endpoint) {
         requireValid(endpoint);
-        return plan(endpoint, desired(endpoint));
+        return plan(endpoint, desired(endpoint, namespace(endpoint), null));
     }
 
     private Plan plan(InferenceEndpoint endpoint, Desired desired) {
@@ -208,7 +209,18 @@ public final class KubernetesBackend implements Backend {
     @Override
     public ApplyResult apply(InferenceEndpoint endpoint) {
         requireValid(endpoint);
-        Desired desired = desired(endpoint);
+        return apply(endpoint, desired(endpoint, namespace(endpoint), null));
+    }
+
+    /**
+     * Applies a valid endpoint into {@code namespace} with every object owned by {@code owner} (the operator's
+     * path: the children of an InferenceEndpoint resource). Writes nothing when the objects are up to date.
+     */
+    ApplyResult applyOwned(InferenceEndpoint endpoint, String namespace, OwnerReference owner) {
+        return apply(endpoint, desired(endpoint, namespace, owner));
+    }
+
+    private ApplyResult apply(InferenceEndpoint endpoint, Desired desired) {
         Plan plan = plan(endpoint, desired);
         for (Change change : plan.changes()) {
             HasMetadata object = desired.objects().stream().filter(o -> o.getKind().equals(change.kind())).findFirst().orElseThrow();
@@ -263,13 +275,15 @@ public final class KubernetesBackend implements Backend {
     private record Desired(String namespace, KubernetesManifests manifests, List<HasMetadata> objects) {
     }
 
-    private Desired desired(InferenceEndpoint endpoint) {
+    private Desired desired(InferenceEndpoint endpoint, String ns, OwnerReference owner) {
         KubernetesManifests m = translator.translate(endpoint);
-        String ns = namespace(endpoint);
         List<HasMetadata> objects = new ArrayList<>();
         for (HasMetadata o : m.objects()) {
             HasMetadata copy = Serialization.clone(o);
             copy.getMetadata().setNamespace(ns);
+            if (owner != null) {
+                copy.getMetadata().setOwnerReferences(List.of(owner));
+            }
             Map<String, String> annotations = new LinkedHashMap<>();
             if (copy.getMetadata().getAnnotations() != null) {
                 annotations.putAll(copy.getMetadata().getAnnotations());
@@ -309,7 +323,8 @@ public final class KubernetesBackend implements Backend {
         }
     }
 
-    private Optional<EndpointStatus> status(String ns, String name) {
+    /** The status of endpoint {@code name} in namespace {@code ns}; empty when none of its objects exists. */
+    Optional<EndpointStatus> status(String ns, String name) {
         Deployment d = read(Deployment.class, ns, name);
         HorizontalPodAutoscaler hpa = read(HorizontalPodAutoscaler.class, ns, name);
         Service svc = read(Service.class, ns, name);

@@ -209,6 +209,63 @@ final class MockCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a stand-in for the garbage collector (the mock server has none): a Deployment, Service or HPA whose
+     * InferenceEndpoint owner (by uid) no longer exists is deleted, checked whenever a child or an owner changes.
+     */
+    AutoCloseable startGarbageCollector() {
+        KubernetesClient c = controllerClient();
+        List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> informers = new ArrayList<>();
+        Runnable collect = () -> {
+            List<io.fabric8.kubernetes.api.model.HasMetadata> children = new ArrayList<>();
+            children.addAll(c.apps().deployments().inAnyNamespace().list().getItems());
+            children.addAll(c.services().inAnyNamespace().list().getItems());
+            children.addAll(c.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().list().getItems());
+            for (var child : children) {
+                var refs = child.getMetadata().getOwnerReferences();
+                if (refs == null) {
+                    continue;
+                }
+                for (var ref : refs) {
+                    if ("InferenceEndpoint".equals(ref.getKind())) {
+                        InferenceEndpointResource owner = c.resources(InferenceEndpointResource.class)
+                                .inNamespace(child.getMetadata().getNamespace()).withName(ref.getName()).get();
+                        if (owner == null || !ref.getUid().equals(owner.getMetadata().getUid())) {
+                            c.resource(child).delete();
+                        }
+                    }
+                }
+            }
+        };
+        var handler = new io.fabric8.kubernetes.client.informers.ResourceEventHandler<io.fabric8.kubernetes.api.model.HasMetadata>() {
+            @Override
+            public void onAdd(io.fabric8.kubernetes.api.model.HasMetadata o) {
+                collect.run();
+            }
+
+            @Override
+            public void onUpdate(io.fabric8.kubernetes.api.model.HasMetadata old, io.fabric8.kubernetes.api.model.HasMetadata o) {
+                collect.run();
+            }
+
+            @Override
+            public void onDelete(io.fabric8.kubernetes.api.model.HasMetadata o, boolean unknown) {
+                collect.run();
+            }
+        };
+        informers.add(c.resources(InferenceEndpointResource.class).inAnyNamespace().inform(cast(handler)));
+        informers.add(c.apps().deployments().inAnyNamespace().inform(cast(handler)));
+        informers.add(c.services().inAnyNamespace().inform(cast(handler)));
+        informers.add(c.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(cast(handler)));
+        return () -> informers.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::close);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> io.fabric8.kubernetes.client.informers.ResourceEventHandler<T> cast(
+            io.fabric8.kubernetes.client.informers.ResourceEventHandler<io.fabric8.kubernetes.api.model.HasMetadata> h) {
+        return (io.fabric8.kubernetes.client.informers.ResourceEventHandler<T>) (Object) h;
+    }
+
     static void reconcile(KubernetesClient c, io.fabric8.kubernetes.api.model.apps.Deployment d) {
         int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         var s = d.getStatus();

@@ -1,0 +1,89 @@
+package io.inferscale.backend.kubernetes;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.inferscale.api.backend.BackendConfig;
+import io.javaoperatorsdk.operator.Operator;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The operator for {@code InferenceEndpoint} resources ({@code inferenceendpoints.mlops.example.com}), built on the
+ * Java Operator SDK: for each resource it applies the same Deployment, Service and HorizontalPodAutoscaler as
+ * {@link KubernetesBackend}, owned by the resource, and keeps the resource's status current.
+ *
+ * <pre>{@code
+ * try (InferenceEndpointOperator operator = InferenceEndpointOperator.create(client, KubernetesSettings.defaults(), Set.of())) {
+ *     operator.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * The CLI's {@code inferscale operator} command calls {@link #run(KubernetesClient, KubernetesSettings)}. The CRD and RBAC must
+ * be installed first ({@code manifests/} in this jar; see the module README).
+ */
+public final class InferenceEndpointOperator implements AutoCloseable {
+
+    private final Operator operator;
+    private final KubernetesBackend backend;
+
+    private InferenceEndpointOperator(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces) {
+        this.backend = new KubernetesBackend(client, settings);
+        this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
+                .checkingCRDAndValidateLocalModel(false).withStopOnInformerErrorDuringStartup(true));
+        InferenceEndpointReconciler reconciler = new InferenceEndpointReconciler(backend);
+        if (namespaces.isEmpty()) {
+            operator.register(reconciler);
+        } else {
+            operator.register(reconciler, c -> c.settingNamespaces(namespaces));
+        }
+    }
+
+    /**
+     * An operator (not started) using {@code client}, which the caller closes.
+     *
+     * @param namespaces the namespaces to watch; empty for all (needs the ClusterRole in {@code manifests/rbac.yaml})
+     */
+    public static InferenceEndpointOperator create(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces) {
+        return new InferenceEndpointOperator(Objects.requireNonNull(client, "client"), Objects.requireNonNull(settings, "settings"),
+                Set.copyOf(namespaces));
+    }
+
+    /** Starts the informers and the reconciler; returns once they are running. */
+    public void start() {
+        operator.start();
+    }
+
+    /** Stops the operator (the client stays open). */
+    @Override
+    public void close() {
+        operator.stop();
+        backend.close();
+    }
+
+    /**
+     * Runs the operator on all namespaces until the JVM is stopped (SIGTERM): what {@code inferscale operator} does.
+     *
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public static void run(KubernetesClient client, KubernetesSettings settings) throws InterruptedException {
+        InferenceEndpointOperator operator = create(client, settings, Set.of());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            operator.close();
+            stopped.countDown();
+        }, "inferscale-operator-shutdown"));
+        operator.start();
+        stopped.await();
+    }
+
+    /** Runs the operator with the kubeconfig (or in-cluster service account) and {@code INFERSCALE_KUBERNETES_*} configuration. */
+    public static void main(String[] args) throws InterruptedException {
+        KubernetesSettings settings = KubernetesSettings.from(BackendConfig.fromEnvironment());
+        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            run(client, settings);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.inferscale.backend.kubernetes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.inferscale.api.BackendException;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.backend.Condition;
+import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.codec.EndpointCodec;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.ValidationReport;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reconciles one {@code InferenceEndpoint} resource: reads its spec with the library's codec, validates it with
+ * the Kubernetes backend's rules, server-side-applies the same Deployment, Service and HPA as
+ * {@link KubernetesBackend#apply} with an owner reference to the resource (so deleting it deletes them), and
+ * writes the status (replicas, TARGETS, conditions). An invalid spec gets {@code Ready=False/InvalidSpec} with
+ * every validation message and no children; nothing is thrown, so there is no crash or retry loop.
+ * Re-runs when the resource's spec changes or when one of its Deployments or HPAs changes.
+ */
+@ControllerConfiguration(name = InferenceEndpointReconciler.NAME)
+final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointResource> {
+
+    static final String NAME = "inferenceendpoint";
+    static final String READY = "Ready";
+
+    private final KubernetesBackend backend;
+
+    InferenceEndpointReconciler(KubernetesBackend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public List<EventSource<?, InferenceEndpointResource>> prepareEventSources(EventSourceContext<InferenceEndpointResource> context) {
+        return List.of(
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, InferenceEndpointResource.class)
+                        .withName("deployments").withLabelSelector(KubernetesTranslator.MANAGED_BY_LABEL + "=" + KubernetesTranslator.MANAGED_BY).build(), context),
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(HorizontalPodAutoscaler.class, InferenceEndpointResource.class)
+                        .withName("hpas").withLabelSelector(KubernetesTranslator.MANAGED_BY_LABEL + "=" + KubernetesTranslator.MANAGED_BY).build(), context));
+    }
+
+    @Override
+    public UpdateControl<InferenceEndpointResource> reconcile(InferenceEndpointResource resource, Context<InferenceEndpointResource> context) {
+        String ns = resource.getMetadata().getNamespace();
+        String name = resource.getMetadata().getName();
+        InferenceEndpointResourceStatus status = new InferenceEndpointResourceStatus();
+        status.observedGeneration = resource.getMetadata().getGeneration();
+        InferenceEndpoint endpoint;
+        try {
+            endpoint = toEndpoint(resource);
+            ValidationReport report = backend.validate(endpoint).and(namespaceRule(endpoint, ns));
+            report.throwIfErrors("InferenceEndpoint " + ns + "/" + name);
+        } catch (InvalidEndpointException e) {
+            status.state = "INVALID";
+            status.message = e.report().errors().stream().map(Problem::format).reduce((a, b) -> a + "; " + b).orElse(e.getMessage());
+            status.conditions.add(condition(resource, READY, "False", "InvalidSpec", status.message));
+            return patchIfChanged(resource, status);
+        }
+        backend.applyOwned(endpoint, ns, owner(resource));
+        EndpointStatus s = backend.status(ns, name).orElse(null);
+        if (s != null) {
+            status.state = s.state().name();
+            status.replicas = s.details().containsKey("deployment.replicas") ? Integer.valueOf(s.details().get("deployment.replicas")) : null;
+            status.readyReplicas = s.readyReplicas();
+            status.desiredReplicas = s.desiredReplicas();
+            status.targets = s.details().get("targets");
+            status.message = s.message().orElse(null);
+            status.conditions.add(condition(resource, READY, s.isReady() ? "True" : "False", s.isReady() ? "Ready" : s.state().name(),
+                    s.isReady() ? s.readyReplicas() + " of " + s.desiredReplicas() + " replicas ready"
+                            : s.message().orElse(s.readyReplicas() + " of " + s.desiredReplicas() + " replicas ready")));
+            for (Condition c : s.conditions()) {
+                if (List.of("AbleToScale", "ScalingActive", "ScalingLimited").contains(c.type())) {
+                    status.conditions.add(condition(resource, c.type(), c.status(), c.reason(), c.message()));
+                }
+            }
+        }
+        return patchIfChanged(resource, status);
+    }
+
+    /** On an API failure (after JOSDK's retries are scheduled), records it as {@code Ready=False} with the reason. */
+    @Override
+    public ErrorStatusUpdateControl<InferenceEndpointResource> updateErrorStatus(InferenceEndpointResource resource,
+                                                                                 Context<InferenceEndpointResource> context, Exception e) {
+        InferenceEndpointResourceStatus status = new InferenceEndpointResourceStatus();
+        status.observedGeneration = resource.getMetadata().getGeneration();
+        status.state = "FAILED";
+        status.message = e.getMessage();
+        String reason = e instanceof BackendException b ? camel(b.reason().name()) : "ReconcileError";
+        status.conditions.add(condition(resource, READY, "False", reason, e.getMessage()));
+        resource.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(resource);
+    }
+
+    private static String camel(String enumName) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : enumName.toLowerCase(java.util.Locale.ROOT).split("_")) {
+            sb.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return sb.toString();
+    }
+
+    private static UpdateControl<InferenceEndpointResource> patchIfChanged(InferenceEndpointResource resource, InferenceEndpointResourceStatus status) {
+        if (status.equals(resource.getStatus())) {
+            return UpdateControl.noUpdate();
+        }
+        resource.setStatus(status);
+        return UpdateControl.patchStatus(resource);
+    }
+
+    /** A condition whose transition time is kept when its status did not change. */
+    private static InferenceEndpointResourceStatus.Condition condition(InferenceEndpointResource r, String type, String status, String reason, String message) {
+        InferenceEndpointResourceStatus.Condition c = new InferenceEndpointResourceStatus.Condition();
+        c.type = type;
+        c.status = status;
+        c.reason = reason == null || reason.isEmpty() ? null : reason;
+        c.message = message == null || message.isEmpty() ? null : message;
+        InferenceEndpointResourceStatus.Condition old = r.getStatus() == null ? null : r.getStatus().condition(type);
+        c.lastTransitionTime = old != null && status.equals(old.status) && old.lastTransitionTime != null
+                ? old.lastTransitionTime : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        return c;
+    }
+
+    /** The resource as the library's endpoint: the same reader as {@code inferscale apply -f}, so the same rules and messages. */
+    static InferenceEndpoint toEndpoint(InferenceEndpointResource r) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", EndpointCodec.API_VERSION);
+        doc.put("kind", EndpointCodec.KIND);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", r.getMetadata().getName());
+        if (r.getMetadata().getLabels() != null && !r.getMetadata().getLabels().isEmpty()) {
+            metadata.put("labels", r.getMetadata().getLabels());
+        }
+        doc.put("metadata", metadata);
+        doc.put("spec", r.getSpec() == null ? Map.of() : r.getSpec().fields());
+        try {
+            return EndpointCodec.readEndpoint(Serialization.jsonMapper().writeValueAsString(doc),
+                    "InferenceEndpoint " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ValidationReport namespaceRule(InferenceEndpoint e, String ns) {
+        List<Problem> p = new ArrayList<>();
+        e.backends().string(KubernetesTranslator.BACKEND_ID, "namespace").filter(n -> !n.equals(ns)).ifPresent(n -> p.add(Problem.error(
+                "spec.backends.kubernetes.namespace", "'" + n + "' differs from the resource's namespace '" + ns
+                        + "': the operator creates the children next to the resource (owner references cannot cross namespaces); remove the option")));
+        return ValidationReport.of(p);
+    }
+
+    private static OwnerReference owner(InferenceEndpointResource r) {
+        return new OwnerReferenceBuilder().withApiVersion(InferenceEndpointResource.GROUP + "/" + InferenceEndpointResource.VERSION)
+                .withKind("InferenceEndpoint").withName(r.getMetadata().getName()).withUid(r.getMetadata().getUid())
+                .withController(true).withBlockOwnerDeletion(true).build();
+    }
+}

@@ -1,0 +1,227 @@
+package io.inferscale.backend.kubernetes;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static io.inferscale.backend.kubernetes.KubernetesTranslatorTest.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shipped CRD: names, status subresource, printer columns, and an OpenAPI v3 structural check of documents
+ * against its schema (types, required, enum, minimum/maximum, pattern, int-or-string, unknown fields), the part
+ * of the API server's validation that does not need a cluster. CEL rules are only checked for presence.
+ */
+class InferenceEndpointCrdTest {
+
+    static CustomResourceDefinition crd() throws IOException {
+        try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
+            return Serialization.unmarshal(in, CustomResourceDefinition.class);
+        }
+    }
+
+    static JSONSchemaProps schema() throws IOException {
+        return crd().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+    }
+
+    @Test
+    @DisplayName("the CRD is inferenceendpoints.mlops.example.com, v1, namespaced, with a status subresource and the printer columns")
+    void names() throws IOException {
+        CustomResourceDefinition crd = crd();
+        assertThat(crd.getMetadata().getName()).isEqualTo(InferenceEndpointResource.CRD_NAME);
+        assertThat(crd.getSpec().getGroup()).isEqualTo("mlops.example.com");
+        assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+        assertThat(crd.getSpec().getNames().getKind()).isEqualTo("InferenceEndpoint");
+        assertThat(crd.getSpec().getNames().getPlural()).isEqualTo("inferenceendpoints");
+        CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
+        assertThat(v.getName()).isEqualTo("v1");
+        assertThat(v.getServed()).isTrue();
+        assertThat(v.getStorage()).isTrue();
+        assertThat(v.getSubresources().getStatus()).isNotNull();
+        assertThat(v.getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName)
+                .containsExactly("MIN", "MAX", "REPLICAS", "TARGET", "READY", "AGE");
+        assertThat(v.getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getJsonPath)
+                .contains(".spec.autoscaling.minReplicas", ".spec.autoscaling.maxReplicas", ".status.replicas", ".status.targets");
+        // the resource class agrees with the CRD
+        assertThat(HasMetadata.getGroup(InferenceEndpointResource.class)).isEqualTo(crd.getSpec().getGroup());
+        assertThat(HasMetadata.getPlural(InferenceEndpointResource.class)).isEqualTo(crd.getSpec().getNames().getPlural());
+    }
+
+    @Test
+    @DisplayName("the seed document is accepted unchanged; so is the rich one")
+    void seedAccepted() throws IOException {
+        assertThat(validate(resource("inference_endpoint.yaml"))).isEmpty();
+        assertThat(validate(resource("rich_endpoint.yaml"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the seed's fields exist in the schema with the right types and bounds")
+    void seedFieldsTyped() throws IOException {
+        JSONSchemaProps spec = schema().getProperties().get("spec");
+        JSONSchemaProps autoscaling = spec.getProperties().get("autoscaling");
+        assertThat(spec.getProperties().get("model").getProperties().get("name").getType()).isEqualTo("string");
+        assertThat(spec.getProperties().get("model").getProperties().get("version").getType()).isEqualTo("string");
+        assertThat(autoscaling.getProperties().get("minReplicas").getType()).isEqualTo("integer");
+        assertThat(autoscaling.getProperties().get("minReplicas").getMinimum()).isEqualTo(0.0);
+        assertThat(autoscaling.getProperties().get("maxReplicas").getMinimum()).isEqualTo(1.0);
+        JSONSchemaProps cpu = autoscaling.getProperties().get("targetCPUUtilizationPercentage");
+        assertThat(cpu.getType()).isEqualTo("integer");
+        assertThat(cpu.getMinimum()).isEqualTo(1.0);
+        assertThat(cpu.getMaximum()).isEqualTo(100.0);
+        assertThat(autoscaling.getRequired()).containsExactly("maxReplicas");
+        assertThat(autoscaling.getXKubernetesValidations()).extracting(v -> v.getRule()).contains("!has(self.minReplicas) || self.minReplicas <= self.maxReplicas");
+        JSONSchemaProps limitsCpu = spec.getProperties().get("resources").getProperties().get("limits").getProperties().get("cpu");
+        assertThat(limitsCpu.getXKubernetesIntOrString()).as("cpu: 1 (integer) and cpu: 500m (string) are both quantities").isTrue();
+    }
+
+    @Test
+    @DisplayName("invalid values are rejected with their path")
+    void invalidRejected() throws IOException {
+        String seed = resource("inference_endpoint.yaml");
+        assertThat(validate(seed.replace("targetCPUUtilizationPercentage: 60", "targetCPUUtilizationPercentage: 150")))
+                .containsExactly("spec.autoscaling.targetCPUUtilizationPercentage: 150 is above the maximum 100");
+        assertThat(validate(seed.replace("maxReplicas: 5", "maxReplicas: 0"))).containsExactly("spec.autoscaling.maxReplicas: 0 is below the minimum 1");
+        assertThat(validate(seed.replace("cpu: 500m", "cpu: lots"))).containsExactly("spec.resources.requests.cpu: 'lots' does not match the pattern");
+        assertThat(validate(seed.replace("minReplicas: 1", "minReplicas: one"))).containsExactly("spec.autoscaling.minReplicas: expected integer");
+        assertThat(validate(seed.replace("  model:\n    name: my-ml-model\n", "  model:\n"))).containsExactly("spec.model.name: required");
+        assertThat(validate(seed.replace("targetCPUUtilizationPercentage", "targetCpu"))).containsExactly("spec.autoscaling.targetCpu: unknown field");
+    }
+
+    @Test
+    @DisplayName("RBAC grants no delete and writes only the status of InferenceEndpoints")
+    void leastPrivilege() throws IOException {
+        List<HasMetadata> objects;
+        try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/rbac.yaml")) {
+            objects = Serialization.unmarshal(in);
+        }
+        ClusterRole role = objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast).findFirst().orElseThrow();
+        assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("delete", "deletecollection", "*"));
+        assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("inferenceendpoints"))
+                .allSatisfy(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch"));
+        try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/operator.yaml")) {
+            assertThat(Serialization.<HasMetadata>unmarshal(in).getKind()).isEqualTo("Deployment");
+        }
+    }
+
+    // ---------------------------------------------------------------- a small OpenAPI v3 structural validator
+
+    @SuppressWarnings("unchecked")
+    static List<String> validate(String yaml) throws IOException {
+        Map<String, Object> doc = Serialization.yamlMapper().readValue(yaml, Map.class);
+        List<String> errors = new ArrayList<>();
+        JSONSchemaProps root = schema();
+        for (Map.Entry<String, Object> e : doc.entrySet()) {
+            if (e.getKey().equals("metadata")) {
+                continue;
+            }
+            check(e.getKey(), e.getValue(), root.getProperties().get(e.getKey()), errors);
+        }
+        for (String req : root.getRequired()) {
+            if (!doc.containsKey(req)) {
+                errors.add(req + ": required");
+            }
+        }
+        return errors;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void check(String path, Object value, JSONSchemaProps s, List<String> errors) {
+        if (s == null) {
+            errors.add(path + ": unknown field");
+            return;
+        }
+        if (Boolean.TRUE.equals(s.getXKubernetesIntOrString())) {
+            if (!(value instanceof Integer || value instanceof Long || value instanceof String)) {
+                errors.add(path + ": expected integer or string");
+            } else if (s.getPattern() != null && value instanceof String str && !Pattern.compile(s.getPattern()).matcher(str).find()) {
+                errors.add(path + ": '" + str + "' does not match the pattern");
+            }
+            return;
+        }
+        if (Boolean.TRUE.equals(s.getXKubernetesPreserveUnknownFields())) {
+            return;
+        }
+        String type = s.getType();
+        switch (type) {
+            case "object" -> {
+                if (!(value instanceof Map<?, ?> m)) {
+                    errors.add(path + ": expected object");
+                    return;
+                }
+                for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+                    JSONSchemaProps child = s.getProperties() != null && !s.getProperties().isEmpty() ? s.getProperties().get(e.getKey())
+                            : s.getAdditionalProperties() != null ? s.getAdditionalProperties().getSchema() : null;
+                    check(path + "." + e.getKey(), e.getValue(), child, errors);
+                }
+                if (s.getRequired() != null) {
+                    for (String req : s.getRequired()) {
+                        if (!m.containsKey(req)) {
+                            errors.add(path + "." + req + ": required");
+                        }
+                    }
+                }
+            }
+            case "array" -> {
+                if (!(value instanceof List<?> l)) {
+                    errors.add(path + ": expected array");
+                    return;
+                }
+                for (int i = 0; i < l.size(); i++) {
+                    check(path + "[" + i + "]", l.get(i), s.getItems().getSchema(), errors);
+                }
+            }
+            case "integer", "number" -> {
+                boolean ok = type.equals("integer") ? value instanceof Integer || value instanceof Long : value instanceof Number;
+                if (!ok) {
+                    errors.add(path + ": expected " + type);
+                    return;
+                }
+                BigDecimal v = new BigDecimal(value.toString());
+                if (s.getMinimum() != null) {
+                    int c = v.compareTo(BigDecimal.valueOf(s.getMinimum()));
+                    if (c < 0 || (c == 0 && Boolean.TRUE.equals(s.getExclusiveMinimum()))) {
+                        errors.add(path + ": " + value + " is below the minimum " + s.getMinimum().intValue());
+                    }
+                }
+                if (s.getMaximum() != null && v.compareTo(BigDecimal.valueOf(s.getMaximum())) > 0) {
+                    errors.add(path + ": " + value + " is above the maximum " + s.getMaximum().intValue());
+                }
+            }
+            case "string" -> {
+                if (!(value instanceof String str)) {
+                    errors.add(path + ": expected string");
+                    return;
+                }
+                if (s.getEnum() != null && !s.getEnum().isEmpty() && s.getEnum().stream().noneMatch(e -> e.asText().equals(str))) {
+                    errors.add(path + ": '" + str + "' is not one of " + s.getEnum());
+                }
+                if (s.getPattern() != null && !Pattern.compile(s.getPattern()).matcher(str).find()) {
+                    errors.add(path + ": '" + str + "' does not match the pattern");
+                }
+                if (s.getMinLength() != null && str.length() < s.getMinLength()) {
+                    errors.add(path + ": shorter than " + s.getMinLength());
+                }
+            }
+            case "boolean" -> {
+                if (!(value instanceof Boolean)) {
+                    errors.add(path + ": expected boolean");
+                }
+            }
+            default -> errors.add(path + ": schema type " + type + " not handled");
+        }
+    }
+}

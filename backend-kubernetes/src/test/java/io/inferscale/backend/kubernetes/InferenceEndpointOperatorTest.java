@@ -1,0 +1,169 @@
+package io.inferscale.backend.kubernetes;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static io.inferscale.backend.kubernetes.KubernetesTranslatorTest.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The operator (JOSDK) against the CRUD mock: children with owner references, status, spec changes, invalid specs. */
+class InferenceEndpointOperatorTest {
+
+    private MockCluster cluster;
+    private KubernetesClient client;
+    private InferenceEndpointOperator operator;
+    private AutoCloseable deploymentController;
+    private AutoCloseable hpaController;
+
+    @BeforeEach
+    void start() throws IOException {
+        cluster = new MockCluster();
+        client = cluster.client();
+        try (InputStream crd = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
+            client.resource(Serialization.unmarshal(crd, CustomResourceDefinition.class)).create();
+        }
+        deploymentController = cluster.startDeploymentController();
+        hpaController = cluster.startHpaController();
+        operator = InferenceEndpointOperator.create(client, KubernetesSettings.defaults(), Set.of("test"));
+        operator.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        operator.close();
+        hpaController.close();
+        deploymentController.close();
+        cluster.close();
+    }
+
+    private InferenceEndpointResource create(String yaml) {
+        InferenceEndpointResource r = Serialization.unmarshal(yaml, InferenceEndpointResource.class);
+        return client.resource(r).inNamespace("test").create();
+    }
+
+    private InferenceEndpointResource awaitStatus(String name, java.util.function.Predicate<InferenceEndpointResourceStatus> p) {
+        return await(() -> client.resources(InferenceEndpointResource.class).inNamespace("test").withName(name).get(),
+                r -> r != null && r.getStatus() != null && p.test(r.getStatus()));
+    }
+
+    @Test
+    @DisplayName("kubectl apply -f inference_endpoint.yaml: Deployment, Service and HPA appear, owned by the resource, and it becomes Ready")
+    void createsOwnedChildren() throws IOException {
+        InferenceEndpointResource r = create(resource("inference_endpoint.yaml"));
+        Deployment d = await(() -> client.apps().deployments().inNamespace("test").withName("my-model-endpoint").get(), Objects::nonNull);
+        HorizontalPodAutoscaler hpa = await(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("my-model-endpoint").get(), Objects::nonNull);
+        var svc = await(() -> client.services().inNamespace("test").withName("my-model-endpoint").get(), Objects::nonNull);
+        for (var child : List.of(d, hpa, svc)) {
+            assertThat(child.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+                assertThat(o.getApiVersion()).isEqualTo("mlops.example.com/v1");
+                assertThat(o.getKind()).isEqualTo("InferenceEndpoint");
+                assertThat(o.getName()).isEqualTo("my-model-endpoint");
+                assertThat(o.getUid()).isEqualTo(r.getMetadata().getUid());
+                assertThat(o.getController()).isTrue();
+            });
+        }
+        assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("my-ml-model:v1");
+
+        InferenceEndpointResource ready = awaitStatus("my-model-endpoint", s -> s.condition("Ready") != null && "True".equals(s.condition("Ready").status));
+        assertThat(ready.getStatus().state).isEqualTo("READY");
+        assertThat(ready.getStatus().readyReplicas).isEqualTo(1);
+        assertThat(ready.getStatus().targets).isEqualTo("cpu: <unknown>/60%");
+    }
+
+    @Test
+    @DisplayName("a spec change updates the HPA; replicas the HPA chose are kept")
+    void specChangeUpdatesHpa() throws IOException {
+        create(resource("inference_endpoint.yaml"));
+        await(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("my-model-endpoint").get(), Objects::nonNull);
+        client.resources(InferenceEndpointResource.class).inNamespace("test").withName("my-model-endpoint").edit(r -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> autoscaling = (Map<String, Object>) r.getSpec().fields().get("autoscaling");
+            autoscaling.put("minReplicas", 2);
+            autoscaling.put("maxReplicas", 8);
+            return r;
+        });
+        HorizontalPodAutoscaler hpa = await(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("my-model-endpoint").get(), h -> h != null && h.getSpec().getMaxReplicas() == 8);
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+        InferenceEndpointResource r = awaitStatus("my-model-endpoint", s -> Integer.valueOf(2).equals(s.readyReplicas) && "READY".equals(s.state));
+        assertThat(r.getStatus().replicas).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("deleting the resource deletes its children (owner references, with a stand-in garbage collector)")
+    void deleteRemovesChildren() throws Exception {
+        InferenceEndpointResource r = create(resource("inference_endpoint.yaml"));
+        await(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("my-model-endpoint").get(), Objects::nonNull);
+        try (AutoCloseable gc = cluster.startGarbageCollector()) {
+            client.resource(r).inNamespace("test").delete();
+            awaitGone(() -> client.apps().deployments().inNamespace("test").withName("my-model-endpoint").get());
+            awaitGone(() -> client.services().inNamespace("test").withName("my-model-endpoint").get());
+            awaitGone(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("my-model-endpoint").get());
+        }
+    }
+
+    @Test
+    @DisplayName("an invalid spec gets Ready=False/InvalidSpec with the validation message and no children")
+    void invalidSpecCondition() throws IOException {
+        String yaml = resource("inference_endpoint.yaml").replace("name: my-model-endpoint", "name: zero-endpoint")
+                .replace("minReplicas: 1", "minReplicas: 0\n    scaleToZero:\n      idleSeconds: 600");
+        create(yaml);
+        InferenceEndpointResource r = awaitStatus("zero-endpoint", s -> s.condition("Ready") != null);
+        InferenceEndpointResourceStatus.Condition ready = r.getStatus().condition("Ready");
+        assertThat(ready.status).isEqualTo("False");
+        assertThat(ready.reason).isEqualTo("InvalidSpec");
+        assertThat(ready.message).contains("spec.autoscaling.scaleToZero").contains("HPAScaleToZero");
+        assertThat(r.getStatus().state).isEqualTo("INVALID");
+        assertThat(client.apps().deployments().inNamespace("test").withName("zero-endpoint").get()).isNull();
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("zero-endpoint").get()).isNull();
+    }
+
+    @Test
+    @DisplayName("an unknown field in the spec is reported with the codec's did-you-mean message")
+    void unknownField() throws IOException {
+        String yaml = resource("inference_endpoint.yaml").replace("name: my-model-endpoint", "name: typo-endpoint")
+                .replace("targetCPUUtilizationPercentage", "targetCPUUtilisationPercentage");
+        create(yaml);
+        InferenceEndpointResource r = awaitStatus("typo-endpoint", s -> s.condition("Ready") != null);
+        assertThat(r.getStatus().condition("Ready").message).contains("targetCPUUtilisationPercentage").contains("targetCPUUtilizationPercentage");
+    }
+
+    private static void awaitGone(java.util.function.Supplier<Object> get) {
+        await(get, Objects::isNull);
+    }
+
+    /**
+     * Polls {@code get} every 100 ms until {@code done} holds (at most 20 s). Polling, not a watch: the mock server's
+     * watches do not replay events that happen between an informer's list and its watch.
+     */
+    private static <T> T await(java.util.function.Supplier<T> get, java.util.function.Predicate<T> done) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        T value = get.get();
+        while (!done.test(value)) {
+            assertThat(System.nanoTime()).as("condition reached within 20 s; last value: %s", value).isLessThan(deadline);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            value = get.get();
+        }
+        return value;
+    }
+}
