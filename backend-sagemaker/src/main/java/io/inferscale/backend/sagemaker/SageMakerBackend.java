@@ -22,6 +22,7 @@ import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
 import io.inferscale.backend.sagemaker.SageMakerTranslator.Translation;
 import io.inferscale.backend.sagemaker.internal.AwsErrors;
+import io.inferscale.backend.sagemaker.internal.InstanceCatalogue;
 import io.inferscale.backend.sagemaker.internal.RequestTree;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -652,9 +653,10 @@ public final class SageMakerBackend implements Backend {
                 .detail("endpointConfigName", ep.endpointConfigName());
         String variantName = v == null ? SageMakerTranslator.DEFAULT_VARIANT_NAME : v.variantName();
         b.detail("variantName", variantName);
-        describeConfig(ep.endpointConfigName()).filter(DescribeEndpointConfigResponse::hasProductionVariants)
-                .flatMap(c -> c.productionVariants().stream().filter(pv -> pv.variantName().equals(variantName)).findFirst())
-                .ifPresent(pv -> b.detail("instanceType", pv.instanceTypeAsString()).detail("modelName", pv.modelName()));
+        Optional<ProductionVariant> liveVariant = describeConfig(ep.endpointConfigName()).filter(DescribeEndpointConfigResponse::hasProductionVariants)
+                .flatMap(c -> c.productionVariants().stream().filter(pv -> pv.variantName().equals(variantName)).findFirst());
+        liveVariant.ifPresent(pv -> b.detail("instanceType", pv.instanceTypeAsString()).detail("modelName", pv.modelName()));
+        Optional<InstanceCatalogue.InstanceType> instance = liveVariant.flatMap(pv -> InstanceCatalogue.find(pv.instanceTypeAsString()));
         call("ListTags " + name, () -> sm().listTags(r -> r.resourceArn(ep.endpointArn())).tags()).stream()
                 .filter(t -> t.key().equals(SageMakerTranslator.MODEL_TAG)).findFirst().ifPresent(t -> b.model(t.value()));
         String resourceId = Translation.resourceId(name, variantName);
@@ -668,7 +670,8 @@ public final class SageMakerBackend implements Backend {
             }
             String metric = c.predefinedMetricSpecification() != null ? c.predefinedMetricSpecification().predefinedMetricTypeAsString()
                     : c.customizedMetricSpecification() != null ? c.customizedMetricSpecification().metricName() : p.policyName();
-            b.metric(new MetricStatus(metric, null, plain(c.targetValue())));
+            b.metric(new MetricStatus(metric, null, neutralTarget(metric, c.targetValue(), instance)));
+            b.detail("policy." + p.policyName() + ".TargetValue", plain(c.targetValue()));
         }
         List<ScalingActivity> activities = call("DescribeScalingActivities " + resourceId, () -> aas().describeScalingActivities(r -> r
                 .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
@@ -685,6 +688,24 @@ public final class SageMakerBackend implements Backend {
             b.detail("lastScalingActivity", Objects.toString(activities.get(0).description(), ""));
         }
         return Optional.of(b.build());
+    }
+
+    /** The target in neutral units where the conversion is known (60% for CPUUtilization 240 on 4 vCPUs), else the native value. */
+    static String neutralTarget(String metric, Double value, Optional<InstanceCatalogue.InstanceType> instance) {
+        if (value == null) {
+            return "";
+        }
+        java.math.BigDecimal v = java.math.BigDecimal.valueOf(value);
+        java.math.MathContext mc = java.math.MathContext.DECIMAL64;
+        return switch (metric) {
+            case "CPUUtilization" -> instance.map(t -> plain(v.divide(java.math.BigDecimal.valueOf(t.vcpus()), mc).doubleValue()) + "%").orElse(plain(value));
+            case "GPUUtilization" -> instance.filter(t -> t.gpuCount() > 0)
+                    .map(t -> plain(v.divide(java.math.BigDecimal.valueOf(t.gpuCount()), mc).doubleValue()) + "%").orElse(plain(value));
+            case "MemoryUtilization" -> plain(value) + "%";
+            case "SageMakerVariantInvocationsPerInstance" -> plain(v.divide(java.math.BigDecimal.valueOf(60), mc).doubleValue()) + " rps";
+            case "SageMakerVariantConcurrentRequestsPerModelHighResolution" -> plain(value) + " concurrent";
+            default -> plain(value);
+        };
     }
 
     private static String plain(Double d) {

@@ -250,6 +250,7 @@ class SageMakerLifecycleTest {
             backend.apply(seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().removeTarget(TargetType.CPU_UTILIZATION)
                     .target(TargetType.REQUESTS_PER_SECOND, 15).build()).build());
             assertThat(fake.policyNames()).containsExactly("inferscale-invocations-per-instance");
+            assertThat(backend.status(NAME).metrics()).singleElement().satisfies(m -> assertThat(m.target()).isEqualTo("15 rps"));
             assertThat(targetValue(fake.policy("inferscale-invocations-per-instance"))).isEqualByComparingTo("900");
         }
     }
@@ -270,8 +271,9 @@ class SageMakerLifecycleTest {
             assertThat(s.model()).contains("my-ml-model:v1");
             assertThat(s.metrics()).singleElement().satisfies(m -> {
                 assertThat(m.name()).isEqualTo("CPUUtilization");
-                assertThat(m.target()).isEqualTo("120");
+                assertThat(m.target()).isEqualTo("60%");
             });
+            assertThat(s.details()).containsEntry("policy.inferscale-cpu-utilization.TargetValue", "120");
             assertThat(s.details()).containsEntry("instanceType", "ml.c5.large").containsEntry("variantName", "AllTraffic");
             assertThat(s.conditions()).first().satisfies(c -> assertThat(c.message()).contains("Setting desired instance count to 3"));
         }
