@@ -89,6 +89,9 @@ public abstract class BackendConformanceKit {
 
     @AfterEach
     void closeBackend() {
+        if (backend == null) {
+            return;
+        }
         try {
             for (String name : created) {
                 try {
