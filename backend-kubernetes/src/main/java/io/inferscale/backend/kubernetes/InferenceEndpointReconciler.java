@@ -1,11 +1,10 @@
 package io.inferscale.backend.kubernetes;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.inferscale.backend.kubernetes.internal.ManifestYaml;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.InvalidEndpointException;
@@ -153,12 +152,8 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
         }
         doc.put("metadata", metadata);
         doc.put("spec", r.getSpec() == null ? Map.of() : r.getSpec().fields());
-        try {
-            return EndpointCodec.readEndpoint(Serialization.jsonMapper().writeValueAsString(doc),
-                    "InferenceEndpoint " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return EndpointCodec.readEndpoint(ManifestYaml.SERIALIZATION.asJson(doc),
+                "InferenceEndpoint " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
     }
 
     private static ValidationReport namespaceRule(InferenceEndpoint e, String ns) {

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.ApplyResult;
@@ -265,7 +264,7 @@ public final class KubernetesBackend implements Backend {
     /** The object as written on update: without the Deployment's {@code spec.replicas}, which the HPA owns. */
     private static HasMetadata forUpdate(HasMetadata object) {
         if (object instanceof Deployment d) {
-            Deployment copy = Serialization.clone(d);
+            Deployment copy = ManifestYaml.SERIALIZATION.clone(d);
             copy.getSpec().setReplicas(null);
             return copy;
         }
@@ -279,7 +278,7 @@ public final class KubernetesBackend implements Backend {
         KubernetesManifests m = translator.translate(endpoint);
         List<HasMetadata> objects = new ArrayList<>();
         for (HasMetadata o : m.objects()) {
-            HasMetadata copy = Serialization.clone(o);
+            HasMetadata copy = ManifestYaml.SERIALIZATION.clone(o);
             copy.getMetadata().setNamespace(ns);
             if (owner != null) {
                 copy.getMetadata().setOwnerReferences(List.of(owner));
@@ -295,18 +294,27 @@ public final class KubernetesBackend implements Backend {
         return new Desired(ns, m, objects);
     }
 
-    /** A short SHA-256 of the object's JSON with sorted keys. */
+    /** A short SHA-256 (16 hex digits) of the object's JSON with map keys sorted. */
     static String hash(HasMetadata object) {
         try {
-            Map<String, Object> tree = new TreeMap<>(ManifestYaml.tree(object));
-            String json = Serialization.jsonMapper().copy()
-                    .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-                    .writeValueAsString(tree);
+            String json = ManifestYaml.SERIALIZATION.asJson(sorted(ManifestYaml.tree(object)));
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Object sorted(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            TreeMap<String, Object> t = new TreeMap<>();
+            m.forEach((k, x) -> t.put(k.toString(), sorted(x)));
+            return t;
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(KubernetesBackend::sorted).toList();
+        }
+        return v;
     }
 
     private static boolean managed(HasMetadata o) {
@@ -314,7 +322,6 @@ public final class KubernetesBackend implements Backend {
         return labels != null && KubernetesTranslator.MANAGED_BY.equals(labels.get(KubernetesTranslator.MANAGED_BY_LABEL));
     }
 
-    @SuppressWarnings("unchecked")
     private <T extends HasMetadata> T read(Class<T> type, String ns, String name) {
         try {
             return client().resources(type).inNamespace(ns).withName(name).get();

@@ -1,14 +1,11 @@
 package io.inferscale.backend.kubernetes.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.inferscale.api.Quantity;
 import io.inferscale.api.backend.FieldChange;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -100,11 +97,7 @@ public final class ManifestDiff {
             return null;
         }
         if (v instanceof Map<?, ?> || v instanceof List<?>) {
-            try {
-                return Serialization.jsonMapper().writeValueAsString(redact(v, false));
-            } catch (JsonProcessingException e) {
-                return Objects.toString(v);
-            }
+            return ManifestYaml.SERIALIZATION.asJson(redact(v, false));
         }
         return v.toString();
     }

@@ -1,7 +1,7 @@
 package io.inferscale.backend.kubernetes.internal;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.inferscale.api.codec.EndpointCodec;
 
 import java.util.LinkedHashMap;
@@ -13,6 +13,9 @@ import java.util.Map;
  * kind, metadata, spec first, then fields in the API types' order, strings quoted only where YAML needs it.
  */
 public final class ManifestYaml {
+    /** fabric8's serialization of the model types (thread-safe). */
+    public static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
     private ManifestYaml() {
     }
 
@@ -28,6 +31,6 @@ public final class ManifestYaml {
     /** The object as an ordered tree of maps, lists and scalars, without null fields. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> tree(Object o) {
-        return Serialization.jsonMapper().convertValue(o, LinkedHashMap.class);
+        return SERIALIZATION.convertValue(o, LinkedHashMap.class);
     }
 }
