@@ -17,8 +17,8 @@ import java.time.temporal.ChronoUnit;
 
 /** {@code inferscale apply -f FILE --backend ID [--wait[=DURATION]]}. */
 @Command(name = "apply", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Create or update the endpoint (idempotent: an unchanged endpoint makes no change).",
-            "With --wait, follow it until ready: a live progress line on a terminal, timestamped lines otherwise."})
+        header = "Create or update the endpoint; --wait follows it until ready.",
+        description = "Create or update the endpoint (idempotent: an unchanged endpoint makes no change). With --wait, follow it until ready: a live progress line on a terminal, timestamped lines otherwise.")
 final class ApplyCommand extends EndpointCommand {
 
     /** How long {@code --wait} without a value waits. */

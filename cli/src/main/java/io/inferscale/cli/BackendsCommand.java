@@ -22,8 +22,8 @@ import java.util.Map;
 
 /** {@code inferscale backends [ID] [-o table|markdown|json]}. */
 @Command(name = "backends", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"List the backends found on the class path and what each honours (native, approximated, no).",
-            "With an ID: its configuration keys, per-endpoint options and the notes behind each capability."})
+        header = "List the backends and what each honours.",
+        description = "List the backends found on the class path and what each honours (native, approximated, no). With an ID: its configuration keys, per-endpoint options and the notes behind each capability.")
 final class BackendsCommand extends BaseCommand {
 
     /** Output formats. */

@@ -7,8 +7,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code inferscale delete NAME --backend ID}. */
 @Command(name = "delete", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Delete the endpoint and every resource InferScale created for it.",
-            "Idempotent: deleting an endpoint that does not exist succeeds and says so."})
+        header = "Delete the endpoint (idempotent).",
+        description = "Delete the endpoint and every resource InferScale created for it. Idempotent: deleting an endpoint that does not exist succeeds and says so.")
 final class DeleteCommand extends BaseCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "the endpoint (metadata.name)")

@@ -21,8 +21,8 @@ import java.util.Map;
 
 /** {@code inferscale get [NAME] --backend ID [-o table|json|yaml]}. */
 @Command(name = "get", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Show endpoints like 'kubectl get hpa': NAME, MODEL, MIN, MAX, REPLICAS (ready/desired),",
-            "TARGETS (current/target), STATUS, AGE. Without NAME, every endpoint InferScale manages on the backend."})
+        header = "Show endpoints like kubectl get hpa.",
+        description = "Show endpoints like 'kubectl get hpa': NAME, MODEL, MIN, MAX, REPLICAS (ready/desired), TARGETS (current/target), STATUS, AGE. Without NAME, every endpoint InferScale manages on the backend.")
 final class GetCommand extends BaseCommand {
 
     /** Output formats. */

@@ -15,9 +15,7 @@ import java.util.concurrent.Callable;
         versionProvider = InferScaleCommand.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = {
-            "Deploy one provider-neutral InferenceEndpoint (model + resources + autoscaling policy) to Kubernetes,",
-            "AWS SageMaker or Google Vertex AI, plan changes before making them, and simulate each cloud's autoscaler."},
+        description = "Deploy one provider-neutral InferenceEndpoint (model + resources + autoscaling policy) to Kubernetes, AWS SageMaker or Google Vertex AI, plan changes before making them, and simulate each cloud's autoscaler.",
         subcommands = {
             BackendsCommand.class,
             ValidateCommand.class,

@@ -20,9 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code inferscale operator [--namespace NS,...] [--set kubernetes.KEY=VALUE...]}. */
 @Command(name = "operator", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Run the Kubernetes operator: reconcile InferenceEndpoint resources (inferenceendpoints.mlops.example.com)",
-            "into a Deployment, Service and HorizontalPodAutoscaler each, and keep their status current, until stopped",
-            "(SIGTERM or Ctrl-C). Install the CRD and RBAC first: see backend-kubernetes/README.md."})
+        header = "Run the Kubernetes operator for InferenceEndpoint resources.",
+        description = "Run the Kubernetes operator: reconcile InferenceEndpoint resources (inferenceendpoints.mlops.example.com) into a Deployment, Service and HorizontalPodAutoscaler each, and keep their status current, until stopped (SIGTERM or Ctrl-C). Install the CRD and RBAC first: see backend-kubernetes/README.md.")
 final class OperatorCommand extends BaseCommand {
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", split = ",",

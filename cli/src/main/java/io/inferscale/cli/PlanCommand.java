@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 
 /** {@code inferscale plan -f FILE --backend ID}. */
 @Command(name = "plan", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Show the changes apply would make against the live backend (reads only).",
-            "Exit 0 when there is nothing to do, 2 when there are changes (like terraform plan -detailed-exitcode)."})
+        header = "Show what apply would change (exit 2 when something would).",
+        description = "Show the changes apply would make against the live backend (reads only). Exit 0 when there is nothing to do, 2 when there are changes (like terraform plan -detailed-exitcode).")
 final class PlanCommand extends EndpointCommand {
 
     @Override

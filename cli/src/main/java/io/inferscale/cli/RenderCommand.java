@@ -7,9 +7,8 @@ import picocli.CommandLine.Command;
 
 /** {@code inferscale render -f FILE --backend ID}. */
 @Command(name = "render", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Print the native desired state, offline (no credentials, no network): Kubernetes manifests",
-            "as multi-document YAML; SageMaker and Vertex AI requests as a JSON array in call order.",
-            "Warnings and notes (derived or approximated values) go to standard error."})
+        header = "Print the native desired state, offline.",
+        description = "Print the native desired state, offline (no credentials, no network): Kubernetes manifests as multi-document YAML; SageMaker and Vertex AI requests as a JSON array in call order. Warnings and notes (derived or approximated values) go to standard error.")
 final class RenderCommand extends EndpointCommand {
 
     @Override

@@ -37,9 +37,8 @@ import java.util.Map;
 
 /** {@code inferscale simulate -f FILE --backend ID[,ID...] --trace TRACE.csv --replica-capacity RPS ...}. */
 @Command(name = "simulate", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Simulate how each backend's autoscaler would size the endpoint under a load trace, offline.",
-            "The trace is CSV with the header time_s,rps (piecewise constant, ending at the last row's time).",
-            "Output: a summary table per backend, or every tick as CSV or JSON; --report writes an HTML chart."})
+        header = "Simulate each cloud's autoscaler on a load trace.",
+        description = "Simulate how each backend's autoscaler would size the endpoint under a load trace, offline. The trace is CSV with the header time_s,rps (piecewise constant, ending at the last row's time). Output: a summary table per backend, or every tick as CSV or JSON; --report writes an HTML chart.")
 final class SimulateCommand extends BaseCommand {
 
     /** Output formats. */

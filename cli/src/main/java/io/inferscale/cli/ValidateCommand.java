@@ -8,9 +8,8 @@ import picocli.CommandLine.Command;
 
 /** {@code inferscale validate -f FILE [--backend ID]}. */
 @Command(name = "validate", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Check an endpoint document: every problem at once, one line each on standard error,",
-            "as 'FILE:LINE: error: field.path: message' (warnings likewise). With --backend (or $INFERSCALE_BACKEND),",
-            "also that backend's capabilities and options. Exit 0 when valid (warnings allowed), 1 when not."})
+        header = "Check an endpoint document (exit 1 when invalid).",
+        description = "Check an endpoint document: every problem at once, one line each on standard error, as 'FILE:LINE: error: field.path: message' (warnings likewise). With --backend (or $INFERSCALE_BACKEND), also that backend's capabilities and options. Exit 0 when valid (warnings allowed), 1 when not.")
 final class ValidateCommand extends EndpointCommand {
 
     @Override
