@@ -21,8 +21,6 @@ import java.time.temporal.ChronoUnit;
         description = "Create or update the endpoint (idempotent: an unchanged endpoint makes no change). With --wait, follow it until ready: a live progress line on a terminal, timestamped lines otherwise.")
 final class ApplyCommand extends EndpointCommand {
 
-    /** How long {@code --wait} without a value waits. */
-    static final Duration DEFAULT_WAIT = Duration.ofMinutes(15);
 
     @Option(names = "--wait", arity = "0..1", paramLabel = "DURATION", fallbackValue = "15m",
             converter = DurationConverter.class,
