@@ -143,6 +143,29 @@ class InferenceEndpointOperatorTest {
         assertThat(r.getStatus().condition("Ready").message).contains("targetCPUUtilisationPercentage").contains("targetCPUUtilizationPercentage");
     }
 
+    @Test
+    @DisplayName("once ready, the operator makes no further writes (no reconcile hot loop)")
+    void steadyStateWritesNothing() throws Exception {
+        create(resource("inference_endpoint.yaml"));
+        awaitStatus("my-model-endpoint", s -> s.condition("Ready") != null && "True".equals(s.condition("Ready").status));
+        long before = cluster.writeCount();
+        Thread.sleep(1500);
+        assertThat(cluster.writeCount()).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("an API failure sets Ready=False with the reason and the server's message")
+    void apiFailureCondition() throws IOException {
+        cluster.fail(r -> "PATCH".equals(r.getMethod()) && r.getPath().contains("/deployments/forbidden-endpoint")
+                && !MockCluster.CONTROLLER_AGENT.equals(r.getHeader("User-Agent")), 403,
+                "deployments.apps \"forbidden-endpoint\" is forbidden: User \"system:serviceaccount:inferscale-system:inferscale-operator\" cannot patch");
+        create(resource("inference_endpoint.yaml").replace("name: my-model-endpoint", "name: forbidden-endpoint"));
+        InferenceEndpointResource r = awaitStatus("forbidden-endpoint", s -> s.condition("Ready") != null);
+        assertThat(r.getStatus().condition("Ready").status).isEqualTo("False");
+        assertThat(r.getStatus().condition("Ready").reason).isEqualTo("PermissionDenied");
+        assertThat(r.getStatus().condition("Ready").message).contains("is forbidden").contains("HTTP 403");
+    }
+
     private static void awaitGone(java.util.function.Supplier<Object> get) {
         await(get, Objects::isNull);
     }

@@ -48,6 +48,15 @@ final class MockCluster implements AutoCloseable {
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final KubernetesMockServer server;
     private final List<KubernetesClient> clients = new ArrayList<>();
+    private final List<Failure> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private record Failure(java.util.function.Predicate<RecordedRequest> matches, int code, String message) {
+    }
+
+    /** From now on, answers requests matching {@code matches} with HTTP {@code code} and a Status carrying {@code message}. */
+    void fail(java.util.function.Predicate<RecordedRequest> matches, int code, String message) {
+        failures.add(new Failure(matches, code, message));
+    }
 
     MockCluster() {
         Dispatcher dispatcher = new Dispatcher() {
@@ -56,6 +65,12 @@ final class MockCluster implements AutoCloseable {
                 if (!CONTROLLER_AGENT.equals(request.getHeader("User-Agent"))) {
                     synchronized (requests) {
                         requests.add(request);
+                    }
+                }
+                for (Failure f : failures) {
+                    if (f.matches().test(request)) {
+                        return new MockResponse().setResponseCode(f.code()).setBody(Serialization.asJson(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                                .withKind("Status").withApiVersion("v1").withStatus("Failure").withCode(f.code()).withMessage(f.message()).build()));
                     }
                 }
                 String contentType = request.getHeader("Content-Type");
