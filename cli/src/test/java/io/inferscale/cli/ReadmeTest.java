@@ -60,4 +60,20 @@ class ReadmeTest {
         List<String> ci = Files.readAllLines(CI).stream().map(String::strip).toList();
         assertThat(ci).contains("mvn -B verify", "mvn -B -q -DskipTests install && mvn -B -q -pl examples exec:java");
     }
+
+    @Test
+    void everyRelativeLinkPointsToAFile() throws IOException {
+        String readme = Files.readString(README);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\]\\(([^)#]+)(#[^)]*)?\\)").matcher(readme);
+        int links = 0;
+        while (m.find()) {
+            String target = m.group(1);
+            if (target.startsWith("http")) {
+                continue;
+            }
+            links++;
+            assertThat(Path.of("..").resolve(target)).as("README link " + target).exists();
+        }
+        assertThat(links).isGreaterThanOrEqualTo(5);
+    }
 }

@@ -73,7 +73,7 @@ class ShadedJarIT {
         }
         // the same backends as on the module's class path: no services file lost when the jars were merged
         assertThat(listed).containsExactlyInAnyOrderElementsOf(Backends.discover().ids());
-        assertThat(listed).contains("in-memory", "kubernetes", "sagemaker");
+        assertThat(listed).contains("in-memory", "kubernetes", "sagemaker", "vertex");
         assertThat(r.err()).doesNotContain("could not be loaded");
     }
 
