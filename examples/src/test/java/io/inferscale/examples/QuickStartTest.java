@@ -40,7 +40,14 @@ class QuickStartTest {
         assertThat(dir.resolve("render-sagemaker.json")).exists();
         assertThat(dir.resolve("render-vertex.json")).exists();
         Path report = dir.resolve("simulation-report.html");
-        assertThat(Files.readString(report)).contains("data-backend=\"kubernetes\"");
+        String html = Files.readString(report);
+        // one replica curve per cloud whose autoscaler model is on the class path (all three in this module)
+        for (String id : io.inferscale.api.simulation.Simulations.discover().ids()) {
+            if (QuickStart.CLOUDS.contains(id)) {
+                assertThat(html).contains("data-series=\"replicas\" data-backend=\"" + id + "\"");
+            }
+        }
+        assertThat(html).contains("data-backend=\"kubernetes\"");
     }
 
     @Test
