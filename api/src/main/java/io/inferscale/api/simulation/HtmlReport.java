@@ -17,7 +17,8 @@ import java.util.Objects;
  * <p>The page is well-formed XHTML, so tools can read it as XML. Each backend's ready-replica line is an SVG
  * {@code <polyline data-series="replicas" data-backend="ID">}; its capacity line has {@code data-series="capacity"}
  * and the demand line {@code data-series="demand"}. Long runs are reduced to at most {@value #MAX_POINTS} buckets
- * per line, each drawn at its highest value, so peaks stay visible.
+ * per line, each drawn at its highest value, so peaks stay visible. Where backends agree their lines overlap; earlier
+ * backends are drawn wider so every line stays visible.
  */
 public final class HtmlReport {
 
@@ -93,14 +94,14 @@ public final class HtmlReport {
             }
         }
         double yMaxRps = niceCeiling(Math.max(1, Math.max(maxDemand, maxCapacity)));
-        double yMaxReplicas = Math.max(2, maxReplicas + 1);
+        double yMaxReplicas = 4 * Math.ceil((maxReplicas + 1) / 4.0);
 
         sb.append("<h2>Demand and ready capacity</h2>\n");
         startChart(sb, "demand-capacity", "requests per second", duration, yMaxRps);
         polyline(sb, first, Series.DEMAND, duration, yMaxRps, "#202124", "demand", null, "2");
         for (int k = 0; k < results.size(); k++) {
             SimulationResult r = results.get(k);
-            polyline(sb, r, Series.CAPACITY, duration, yMaxRps, color(k), "capacity", r.backendId(), "1.5");
+            polyline(sb, r, Series.CAPACITY, duration, yMaxRps, color(k), "capacity", r.backendId(), width(k, results.size()));
         }
         legend(sb, results, true);
         sb.append("</svg>\n");
@@ -110,7 +111,7 @@ public final class HtmlReport {
         for (int k = 0; k < results.size(); k++) {
             SimulationResult r = results.get(k);
             polyline(sb, r, Series.DESIRED, duration, yMaxReplicas, color(k), "desired", r.backendId(), "1\" stroke-dasharray=\"4 3");
-            polyline(sb, r, Series.READY, duration, yMaxReplicas, color(k), "replicas", r.backendId(), "2");
+            polyline(sb, r, Series.READY, duration, yMaxReplicas, color(k), "replicas", r.backendId(), width(k, results.size()));
         }
         legend(sb, results, false);
         sb.append("</svg>\n");
@@ -224,6 +225,11 @@ public final class HtmlReport {
             x += 40 + 8 * results.get(k).backendId().length() + 40;
         }
         sb.append("</g>\n");
+    }
+
+    /** Earlier lines are drawn wider, so a later line on top of one leaves it visible as a border. */
+    private static String width(int k, int n) {
+        return fmt(2 + 2.0 * (n - 1 - k));
     }
 
     private static String color(int k) {

@@ -245,6 +245,7 @@ public final class Simulation {
             o.podCount = initial;
 
             final double rpsFull = profile.rpsAtFullCpu();
+            final double inverseRpsFull = 1.0 / rpsFull;
             final double overhead = profile.overheadPercent();
             final double ceiling = Math.max(cpuCeilingPercent(sim.endpoint), overhead + 1e-9);
             final double capacityPerReplica = rpsFull * (ceiling - overhead) / (100.0 - overhead);
@@ -284,7 +285,7 @@ public final class Simulation {
                 }
                 o.nowMillis = t;
                 o.demandRps = trace.rps(traceIndex);
-                derive(o, capacityPerReplica, rpsFull, overhead, latencySeconds, memIdle, memFull);
+                derive(o, capacityPerReplica, inverseRpsFull, overhead, latencySeconds, memIdle, memFull);
 
                 // 2. the autoscaler decides
                 if (model.nextDecisionMillis() <= t) {
@@ -312,7 +313,7 @@ public final class Simulation {
                             ready++;
                         }
                         o.readyReplicas = ready;
-                        derive(o, capacityPerReplica, rpsFull, overhead, latencySeconds, memIdle, memFull);
+                        derive(o, capacityPerReplica, inverseRpsFull, overhead, latencySeconds, memIdle, memFull);
                     }
                 }
 
@@ -387,23 +388,62 @@ public final class Simulation {
                     sorted[n++] = tUtil[i];
                 }
             }
-            java.util.Arrays.sort(sorted, 0, n);
+            // select the 95th first: selection leaves every smaller value before it, where the 50th is then selected
+            double p95 = n == 0 ? 0 : select(sorted, n, rankIndex(n, 95));
+            double p50 = n == 0 ? 0 : select(sorted, rankIndex(n, 95) + 1, rankIndex(n, 50));
             SimulationSummary summary = new SimulationSummary(model.backendId(), end / 1000.0, replicaMillis / 3_600_000.0,
-                    readyReplicaMillis / 3_600_000.0, percentile(sorted, n, 50), percentile(sorted, n, 95), overMillis / 1000.0,
+                    readyReplicaMillis / 3_600_000.0, p50, p95, overMillis / 1000.0,
                     unservedRequests, totalRequests, scaleUps, scaleDowns, peak, steps);
             return new SimulationResult(model.backendId(), sim.endpoint.name(), stepMillis, tick, tDemand, tReady, tDesired, tUtil,
                     tServed, tUnserved, capacityPerReplica, summary);
         }
 
-        private static double percentile(double[] sorted, int n, double p) {
-            if (n == 0) {
-                return 0;
-            }
-            int rank = (int) Math.ceil(p / 100.0 * n);
-            return sorted[Math.max(0, Math.min(n - 1, rank - 1))];
+        /** Nearest-rank percentile of {@code values[0..n)}, by selection (reorders the array; O(n)). */
+        static double percentile(double[] values, int n, double p) {
+            return n == 0 ? 0 : select(values, n, rankIndex(n, p));
         }
 
-        private static void derive(Observation o, double capacityPerReplica, double rpsFull, double overhead, double latencySeconds,
+        /** The index of the nearest-rank {@code p}-th percentile among {@code n} sorted values. */
+        static int rankIndex(int n, double p) {
+            int rank = (int) Math.ceil(p / 100.0 * n);
+            return Math.max(0, Math.min(n - 1, rank - 1));
+        }
+
+        /** The k-th smallest of {@code a[0..n)}: quickselect with three-way partitioning (runs of equal values are common). */
+        static double select(double[] a, int n, int k) {
+            int lo = 0;
+            int hi = n - 1;
+            long seed = 0x9E3779B97F4A7C15L;
+            while (lo < hi) {
+                seed = seed * 6364136223846793005L + 1442695040888963407L;
+                double pivot = a[lo + (int) ((seed >>> 33) % (hi - lo + 1))];
+                int lt = lo;
+                int i = lo;
+                int gt = hi;
+                while (i <= gt) {
+                    double v = a[i];
+                    if (v < pivot) {
+                        a[i++] = a[lt];
+                        a[lt++] = v;
+                    } else if (v > pivot) {
+                        a[i] = a[gt];
+                        a[gt--] = v;
+                    } else {
+                        i++;
+                    }
+                }
+                if (k < lt) {
+                    hi = lt - 1;
+                } else if (k > gt) {
+                    lo = gt + 1;
+                } else {
+                    return pivot;
+                }
+            }
+            return a[k];
+        }
+
+        private static void derive(Observation o, double capacityPerReplica, double inverseRpsFull, double overhead, double latencySeconds,
                                    double memIdle, double memFull) {
             int r = o.readyReplicas;
             if (r == 0) {
@@ -415,14 +455,15 @@ public final class Simulation {
                 o.acceleratorPercent = 0;
                 return;
             }
+            double inverse = 1.0 / r;
             double served = Math.min(o.demandRps, r * capacityPerReplica);
-            double perReplica = served / r;
-            double load = perReplica / rpsFull;
+            double perReplica = served * inverse;
+            double load = perReplica * inverseRpsFull;
             o.servedRps = served;
             o.rpsPerReplica = perReplica;
             o.cpuPercent = overhead + (100.0 - overhead) * load;
             o.memoryPercent = memIdle + (memFull - memIdle) * Math.min(1.0, load);
-            o.concurrencyPerReplica = o.demandRps / r * latencySeconds;
+            o.concurrencyPerReplica = o.demandRps * inverse * latencySeconds;
             o.acceleratorPercent = Math.min(100.0, 100.0 * load);
         }
     }

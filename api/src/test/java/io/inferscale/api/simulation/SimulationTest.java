@@ -187,4 +187,29 @@ class SimulationTest {
                 .profile(ReplicaProfile.of(1)).run(stuck, Duration.ZERO))
                 .hasMessageContaining("autoscaler model stuck asked to decide again at 0 ms");
     }
+
+    @Test
+    @DisplayName("percentiles by selection equal nearest-rank percentiles of the sorted values")
+    void percentileSelection() {
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 200; round++) {
+            int n = 1 + random.nextInt(300);
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = random.nextInt(round % 2 == 0 ? 5 : 1000) * 1.5;
+            }
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            for (double p : new double[] {1, 50, 95, 100}) {
+                int rank = (int) Math.ceil(p / 100.0 * n);
+                assertThat(Simulation.Engine.percentile(values.clone(), n, p)).isEqualTo(sorted[Math.max(0, rank - 1)]);
+            }
+            // the engine's order: the 95th over all values, then the 50th among those before it
+            double[] work = values.clone();
+            int i95 = Simulation.Engine.rankIndex(n, 95);
+            assertThat(Simulation.Engine.select(work, n, i95)).isEqualTo(sorted[i95]);
+            assertThat(Simulation.Engine.select(work, i95 + 1, Simulation.Engine.rankIndex(n, 50)))
+                    .isEqualTo(sorted[Simulation.Engine.rankIndex(n, 50)]);
+        }
+    }
 }

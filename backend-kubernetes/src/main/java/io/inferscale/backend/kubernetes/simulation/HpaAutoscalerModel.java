@@ -29,7 +29,9 @@ import java.util.List;
  * </ol>
  * Pods being started count as {@code Pending} (ignored, and treated as using nothing on a scale-up). For CPU, a
  * ready pod still inside the CPU initialization period is ignored until one metric window has passed since it
- * became ready. Constants: {@link HpaSettings}.
+ * became ready. All of a run's pods report the same value, so the model uses the calculator's allocation-free
+ * {@code uniform*Replicas} paths, which give the general calculation's results exactly (checked on random inputs).
+ * Constants: {@link HpaSettings}.
  */
 public final class HpaAutoscalerModel implements AutoscalerModel {
 
@@ -45,10 +47,16 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
     private final HpaScalingRules scaleDown;
     private final HpaReplicaCalculator calculator;
     private final HpaScaleNormalizer normalizer;
-    private final HpaPods pods = new HpaPods();
     private final long syncMillis;
     private final long cpuInitializationMillis;
     private final long metricWindowMillis;
+    private final double cpuMilliPerPercent;
+    private final double memoryMilliPerPercent;
+    private final int[] lastCurrent;
+    private final int[] lastCounted;
+    private final int[] lastIgnored;
+    private final long[] lastValue;
+    private final int[] lastProposal;
     private long next;
 
     /**
@@ -96,6 +104,14 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
         this.syncMillis = settings.syncPeriod().toMillis();
         this.cpuInitializationMillis = settings.cpuInitializationPeriod().toMillis();
         this.metricWindowMillis = settings.metricWindow().toMillis();
+        this.cpuMilliPerPercent = cpuRequestMilli / 100.0;
+        this.memoryMilliPerPercent = memoryRequestMilli / 100.0;
+        this.lastCurrent = new int[targets.length];
+        java.util.Arrays.fill(lastCurrent, -1);
+        this.lastCounted = new int[targets.length];
+        this.lastIgnored = new int[targets.length];
+        this.lastValue = new long[targets.length];
+        this.lastProposal = new int[targets.length];
     }
 
     @Override
@@ -154,9 +170,10 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
     private int propose(Observation o, int current, int i) {
         int ready = o.readyReplicas();
         int starting = o.podCount() - ready;
-        TargetType type = targets[i];
-        pods.clear();
-        switch (type) {
+        int counted;
+        int ignored;
+        long value;
+        switch (targets[i]) {
             case CPU_UTILIZATION: {
                 long now = o.nowMillis();
                 long threshold = Math.max(now - cpuInitializationMillis + o.startupMillis(), now - metricWindowMillis);
@@ -164,41 +181,42 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
                 for (int k = ready - 1; k >= 0 && o.podReadyAtMillis(k) > threshold; k--) {
                     unfresh++;
                 }
-                if (ready - unfresh == 0) {
-                    return -1;
-                }
-                long value = Math.round(o.cpuPercent() / 100.0 * cpuRequestMilli);
-                pods.addPods(ready - unfresh, HpaPods.Phase.RUNNING, true, false, true, cpuRequestMilli, true, value);
-                if (unfresh > 0) {
-                    pods.addPods(unfresh, HpaPods.Phase.RUNNING, true, true, false, cpuRequestMilli, true, value);
-                }
-                if (starting > 0) {
-                    pods.addPods(starting, HpaPods.Phase.PENDING, false, true, false, cpuRequestMilli, false, 0);
-                }
-                return calculator.resourceReplicas(current, (int) targetValues[i], true, pods);
+                counted = ready - unfresh;
+                ignored = unfresh + starting;
+                value = milli(o.cpuPercent() * cpuMilliPerPercent);
+                break;
             }
-            case MEMORY_UTILIZATION: {
-                if (ready == 0) {
-                    return -1;
-                }
-                long value = Math.round(o.memoryPercent() / 100.0 * memoryRequestMilli);
-                pods.addPods(ready, HpaPods.Phase.RUNNING, true, false, true, memoryRequestMilli, true, value);
-                if (starting > 0) {
-                    pods.addPods(starting, HpaPods.Phase.PENDING, false, false, false, memoryRequestMilli, false, 0);
-                }
-                return calculator.resourceReplicas(current, (int) targetValues[i], false, pods);
-            }
-            default: {
-                if (ready == 0) {
-                    return -1;
-                }
-                long value = Math.round(o.value(type) * 1000);
-                pods.addPods(ready, HpaPods.Phase.RUNNING, true, false, true, 0, true, value);
-                if (starting > 0) {
-                    pods.addPods(starting, HpaPods.Phase.PENDING, false, false, false, 0, false, 0);
-                }
-                return calculator.metricReplicas(current, targetValues[i], pods);
-            }
+            case MEMORY_UTILIZATION:
+                counted = ready;
+                ignored = starting;
+                value = milli(o.memoryPercent() * memoryMilliPerPercent);
+                break;
+            default:
+                counted = ready;
+                ignored = starting;
+                value = milli(o.value(targets[i]) * 1000);
+                break;
         }
+        // the calculation is a pure function of these inputs: reuse the last answer while they repeat
+        if (lastCurrent[i] == current && lastCounted[i] == counted && lastIgnored[i] == ignored && lastValue[i] == value) {
+            return lastProposal[i];
+        }
+        int proposal = switch (targets[i]) {
+            case CPU_UTILIZATION -> calculator.uniformResourceReplicas(current, (int) targetValues[i], counted, ignored, cpuRequestMilli, value);
+            case MEMORY_UTILIZATION -> calculator.uniformResourceReplicas(current, (int) targetValues[i], counted, ignored, memoryRequestMilli,
+                    value);
+            default -> calculator.uniformMetricReplicas(current, targetValues[i], counted, ignored, value);
+        };
+        lastCurrent[i] = current;
+        lastCounted[i] = counted;
+        lastIgnored[i] = ignored;
+        lastValue[i] = value;
+        lastProposal[i] = proposal;
+        return proposal;
+    }
+
+    /** Rounds a non-negative value to the nearest whole milli-unit. */
+    private static long milli(double v) {
+        return (long) (v + 0.5);
     }
 }

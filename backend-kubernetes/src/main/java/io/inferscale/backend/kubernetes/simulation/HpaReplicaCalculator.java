@@ -229,6 +229,67 @@ public final class HpaReplicaCalculator {
         return (int) Math.ceil(newUsageRatio * newLen);
     }
 
+    /**
+     * {@link #resourceReplicas} for the simulator's pods, without building {@link HpaPods}: {@code counted} running,
+     * ready pods with fresh metrics all at {@code valueMilli}, and {@code ignored} pods (pending, or CPU samples not
+     * yet usable), every pod requesting {@code requestMilli}. No pod is missing a metric. Same arithmetic as the
+     * general method (a test compares both on random inputs); -1 where the general method throws.
+     */
+    public int uniformResourceReplicas(int currentReplicas, int targetUtilization, int counted, int ignored, long requestMilli,
+                                       long valueMilli) {
+        if (counted <= 0 || requestMilli <= 0) {
+            return -1;
+        }
+        long metricsTotal = counted * valueMilli;
+        long requestsTotal = counted * requestMilli;
+        long current = (metricsTotal * 100) / requestsTotal;
+        double usageRatio = (double) current / targetUtilization;
+        utilization = current;
+        rawAverageValue = valueMilli;
+        if (!(ignored > 0 && usageRatio > 1.0)) {
+            if (Math.abs(1.0 - usageRatio) <= tolerance) {
+                return currentReplicas;
+            }
+            return (int) Math.ceil(usageRatio * counted);
+        }
+        long newRequests = requestsTotal + ignored * requestMilli;
+        long newLen = (long) counted + ignored;
+        double newUsageRatio = (double) ((metricsTotal * 100) / newRequests) / targetUtilization;
+        if (Math.abs(1.0 - newUsageRatio) <= tolerance || newUsageRatio < 1.0) {
+            return currentReplicas;
+        }
+        int newReplicas = (int) Math.ceil(newUsageRatio * newLen);
+        if (newUsageRatio > 1.0 && newReplicas < currentReplicas) {
+            return currentReplicas;
+        }
+        return newReplicas;
+    }
+
+    /**
+     * {@link #metricReplicas} for the simulator's pods: {@code counted} running pods reporting {@code valueMilli} and
+     * {@code ignored} pending pods; -1 where the general method throws.
+     */
+    public int uniformMetricReplicas(int currentReplicas, long targetMilli, int counted, int ignored, long valueMilli) {
+        if (counted <= 0) {
+            return -1;
+        }
+        long current = valueMilli;
+        double usageRatio = (double) current / targetMilli;
+        utilization = current;
+        if (!(ignored > 0 && usageRatio > 1.0)) {
+            if (Math.abs(1.0 - usageRatio) <= tolerance) {
+                return currentReplicas;
+            }
+            return (int) Math.ceil(usageRatio * counted);
+        }
+        long newLen = (long) counted + ignored;
+        double newUsageRatio = (double) ((counted * valueMilli) / newLen) / targetMilli;
+        if (Math.abs(1.0 - newUsageRatio) <= tolerance || newUsageRatio < 1.0) {
+            return currentReplicas;
+        }
+        return (int) Math.ceil(newUsageRatio * newLen);
+    }
+
     private static final int SKIP = 0;
     private static final int IGNORED = 1;
     private static final int MISSING = 2;
