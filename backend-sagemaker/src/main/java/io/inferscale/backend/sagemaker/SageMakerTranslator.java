@@ -142,6 +142,14 @@ public final class SageMakerTranslator {
             notes = List.copyOf(notes);
         }
 
+        /** Names only: CreateModel carries the model's environment, whose values may be secrets. */
+        @Override
+        public String toString() {
+            return "Translation{endpoint=" + endpointName + ", variant=" + variantName + ", model=" + modelName
+                    + ", endpointConfig=" + endpointConfigName + ", instanceType=" + instanceType + ", policies="
+                    + scalingPolicies.stream().map(PutScalingPolicyRequest::policyName).toList() + "}";
+        }
+
         /** The Application Auto Scaling resource id, {@code endpoint/<endpoint>/variant/<variant>}. */
         public String resourceId() {
             return resourceId(endpointName, variantName);

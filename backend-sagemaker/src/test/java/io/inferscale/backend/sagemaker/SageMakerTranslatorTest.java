@@ -297,6 +297,16 @@ class SageMakerTranslatorTest {
         }
 
         @Test
+        @DisplayName("a translation's toString names the resources but never the model's environment values")
+        void toStringHidesEnvironmentValues() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().env("API_TOKEN", "tok-s3cr3t-value").build()).build();
+            Translation t = translator.translate(e, ROLE);
+            assertThat(t.createModel().primaryContainer().environment()).containsEntry("API_TOKEN", "tok-s3cr3t-value");
+            assertThat(t.toString()).contains(t.modelName()).contains(t.endpointConfigName()).contains("ml.c5.large")
+                    .doesNotContain("tok-s3cr3t-value");
+        }
+
+        @Test
         @DisplayName("cooldown options override the windows and AWS's 300 s default")
         void cooldownOptions() {
             InferenceEndpoint e = seed().toBuilder().option("sagemaker", "scaleInCooldownSeconds", new BigDecimal(900)).build();
