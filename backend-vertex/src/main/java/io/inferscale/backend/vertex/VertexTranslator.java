@@ -47,8 +47,8 @@ import java.util.stream.Collectors;
  *
  * <p>Mapping (units in brackets; the module README has the full table with sources):
  * <ul>
- *   <li>{@code targetCPUUtilizationPercentage} [% of the CPU request] → {@value #CPU_METRIC} [% of the machine's
- *       vCPUs]: target = percent × requests.cpu / vCPUs, rounded half up;</li>
+ *   <li>{@code targetCPUUtilizationPercentage} [% of the replica's CPU allotment] → {@value #CPU_METRIC} [% of the
+ *       machine's vCPUs]: target = percent, unchanged, because a replica's allotment is its whole machine;</li>
  *   <li>{@code targetAcceleratorUtilizationPercentage} [%] → {@value #ACCELERATOR_METRIC} [%];</li>
  *   <li>{@code targetRequestsPerSecondPerReplica} [requests/s per replica] → {@value #REQUEST_COUNT_METRIC}
  *       [requests/min per replica]: target = rps × 60, rounded half up;</li>
