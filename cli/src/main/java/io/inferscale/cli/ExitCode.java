@@ -4,11 +4,14 @@ package io.inferscale.cli;
 public final class ExitCode {
     /** Success; for {@code plan}, nothing to change. */
     public static final int OK = 0;
-    /** Invalid input (a malformed or invalid document, a missing endpoint) or a capability the backend rejects. */
+    /**
+     * Invalid input (a malformed or invalid document or trace, a missing endpoint, a missing or malformed configuration
+     * value such as {@code vertex.project}) or a capability the backend rejects.
+     */
     public static final int INVALID = 1;
     /** {@code plan} found changes to make (like {@code terraform plan -detailed-exitcode}). */
     public static final int CHANGES = 2;
-    /** The backend failed: network, cloud API, credentials or backend configuration, timeout. */
+    /** The backend failed: network, cloud API (credentials it refuses included), timeout. */
     public static final int BACKEND = 3;
     /** The command line itself is wrong (unknown option, missing argument, unknown backend id); {@code EX_USAGE}. */
     public static final int USAGE = 64;

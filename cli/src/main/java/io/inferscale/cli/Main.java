@@ -98,7 +98,8 @@ public final class Main {
                 err.println("error: " + ex.getMessage());
             }
             code = ExitCode.INVALID;
-        } else if (ex instanceof InputException || ex instanceof TraceFormatException) {
+        } else if (ex instanceof InputException || ex instanceof TraceFormatException || ex instanceof ConfigurationException) {
+            // A configuration value (--set, INFERSCALE_*, a simulation setting) is input the user fixes; the message names it.
             err.println("error: " + ex.getMessage());
             code = ExitCode.INVALID;
         } else if (ex instanceof DiscoveryException) {
@@ -107,7 +108,7 @@ public final class Main {
         } else if (ex instanceof BackendException be) {
             err.println("error: " + be.getMessage() + hint(be));
             code = be.reason() == BackendException.Reason.NOT_FOUND ? ExitCode.INVALID : ExitCode.BACKEND;
-        } else if (ex instanceof ConfigurationException || ex instanceof InferScaleException) {
+        } else if (ex instanceof InferScaleException) {
             err.println("error: " + ex.getMessage());
             code = ExitCode.BACKEND;
         } else {

@@ -127,9 +127,9 @@ class ExitCodesTest {
     }
 
     @Test
-    void aConfigurationErrorIsExitThree() {
+    void aConfigurationErrorIsInvalidInputExitOne() {
         CliHarness.Result r = down.run("get", "-b", "unreachable", "--set", "unreachable.broken=yes");
-        assertThat(r.code()).isEqualTo(ExitCode.BACKEND);
+        assertThat(r.code()).isEqualTo(ExitCode.INVALID);
         assertThat(r.err()).isEqualTo("error: configuration 'unreachable.broken' must not be set" + System.lineSeparator());
     }
 
@@ -159,8 +159,23 @@ class ExitCodesTest {
     void anUnknownConfigurationKeyOfTheBackendIsReported() {
         CliHarness c = new CliHarness().backends(Backends.of(new io.inferscale.testkit.InMemoryBackendProvider()));
         CliHarness.Result r = c.run("get", "-b", "in-memory", "--set", "in-memory.readyDelai=5s");
-        assertThat(r.code()).isEqualTo(ExitCode.BACKEND);
+        assertThat(r.code()).isEqualTo(ExitCode.INVALID);
         assertThat(r.err()).contains("unknown configuration 'in-memory.readyDelai'").contains("readyDelay");
+    }
+
+    @Test
+    void anUnknownBackendIdIsAUsageErrorNamingTheIdsFound() {
+        CliHarness.Result r = down.run("get", "-b", "unreachabel");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).startsWith("error: ").contains("unreachabel").contains("unreachable");
+    }
+
+    @Test
+    void aMissingRequiredConfigurationValueIsInvalidInputNamingTheKey() {
+        CliHarness c = new CliHarness().backends(Backends.of(new io.inferscale.backend.vertex.VertexBackendProvider()));
+        CliHarness.Result r = c.run("get", "-b", "vertex");
+        assertThat(r.code()).isEqualTo(ExitCode.INVALID);
+        assertThat(r.err()).startsWith("error: missing configuration 'vertex.project'");
     }
 
     @Test
