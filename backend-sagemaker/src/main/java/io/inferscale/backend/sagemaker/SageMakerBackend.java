@@ -211,7 +211,12 @@ public final class SageMakerBackend implements Backend {
         }
         String name = t.endpointName();
         if (steps.createModel) {
-            call("CreateModel " + t.modelName(), () -> sm().createModel(t.createModel()));
+            // AWS echoes invalid values in its messages: keep the environment's values (possible secrets) out of them.
+            try {
+                sm().createModel(t.createModel());
+            } catch (SdkException e) {
+                throw AwsErrors.translate(ID, "CreateModel " + t.modelName(), e, t.createModel().primaryContainer().environment().values());
+            }
         }
         if (steps.createConfig) {
             call("CreateEndpointConfig " + t.endpointConfigName(), () -> sm().createEndpointConfig(t.createEndpointConfig()));

@@ -333,6 +333,24 @@ class SageMakerLifecycleTest {
         }
 
         @Test
+        @DisplayName("a CreateModel error that echoes an environment value hides it, in the message and in the SDK cause")
+        void createModelErrorHidesEnvironmentValues() {
+            String secret = "tok-9f8e7d6c5b4a";
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().env("API_TOKEN", secret).build()).build();
+            fake.inject("CreateModel", 400, "ValidationException", "1 validation error detected: Value '{API_TOKEN=" + secret
+                    + "}' at 'primaryContainer.environment' failed to satisfy constraint", 1);
+            BackendException ex = catchThrowableOfType(BackendException.class, () -> backend.apply(e));
+            assertThat(ex.reason()).isEqualTo(Reason.INVALID_REQUEST);
+            assertThat(ex.getMessage()).contains("Value '{API_TOKEN=****}' at 'primaryContainer.environment'").doesNotContain(secret);
+            assertThat(ex.getCause()).isInstanceOf(software.amazon.awssdk.awscore.exception.AwsServiceException.class);
+            assertThat(ex.getCause().getMessage()).contains("API_TOKEN=****").doesNotContain(secret)
+                    .containsOnlyOnce("(Service: SageMaker");
+            assertThat(((software.amazon.awssdk.awscore.exception.AwsServiceException) ex.getCause()).awsErrorDetails().errorMessage())
+                    .doesNotContain(secret);
+            assertThat(ex.getCause().getStackTrace()).isNotEmpty();
+        }
+
+        @Test
         @DisplayName("ValidationException → INVALID_REQUEST; 'Cannot update in-progress endpoint' → CONFLICT")
         void validation() {
             assertThat(applyFailing("CreateModel", 400, "ValidationException", "Role arn is not valid", 1).reason()).isEqualTo(Reason.INVALID_REQUEST);

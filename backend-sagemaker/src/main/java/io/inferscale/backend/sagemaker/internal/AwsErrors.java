@@ -6,6 +6,9 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 /** Maps AWS SDK exceptions to {@link BackendException} reasons, keeping AWS's message and the SDK exception as cause. */
@@ -65,6 +68,56 @@ public final class AwsErrors {
 
     /** A {@link BackendException} for {@code e}, saying what InferScale was doing. */
     public static BackendException translate(String backendId, String doing, SdkException e) {
+        return translate(backendId, doing, e, List.of());
+    }
+
+    /**
+     * As {@link #translate(String, String, SdkException)}, with every occurrence of a secret (e.g. the model's environment
+     * values, which AWS echoes in "Value '...' at 'primaryContainer.environment' failed to satisfy constraint")
+     * replaced by {@value #HIDDEN} in the message and in the SDK exception kept as the cause.
+     */
+    public static BackendException translate(String backendId, String doing, SdkException e, Collection<String> secrets) {
+        return translated(backendId, doing, redact(e, secrets));
+    }
+
+    /** What replaces a secret in messages. */
+    public static final String HIDDEN = "****";
+
+    /** {@code e}, or a copy with the secrets hidden in its message (same type, error details and stack trace). */
+    static SdkException redact(SdkException e, Collection<String> secrets) {
+        List<String> present = secrets.stream().filter(v -> v != null && !v.isEmpty() && e.getMessage() != null
+                && e.getMessage().contains(v)).sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        if (present.isEmpty()) {
+            return e;
+        }
+        SdkException copy;
+        if (e instanceof AwsServiceException s) {
+            AwsServiceException.Builder b = s.toBuilder();
+            b.message(hide(b.message(), present)); // the raw message: getMessage() appends the service details
+            if (s.awsErrorDetails() != null) {
+                b.awsErrorDetails(s.awsErrorDetails().toBuilder().errorMessage(hide(s.awsErrorDetails().errorMessage(), present)).build());
+            }
+            copy = b.build();
+        } else {
+            SdkException.Builder b = e.toBuilder();
+            copy = b.message(hide(b.message(), present)).build();
+        }
+        copy.setStackTrace(e.getStackTrace());
+        return copy;
+    }
+
+    private static String hide(String text, List<String> secrets) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String v : secrets) {
+            out = out.replace(v, HIDDEN);
+        }
+        return out;
+    }
+
+    private static BackendException translated(String backendId, String doing, SdkException e) {
         String detail;
         if (e instanceof AwsServiceException s) {
             detail = code(s) + ": " + message(s);
