@@ -99,6 +99,10 @@ final class MockCluster implements AutoCloseable {
         }
         String json = body.toString();
         MockResponse existing = crud.handleGet(resourcePath);
+        if (existing.code() == 404 && resourcePath.endsWith("/status")) {
+            // like the API server: applying the status of a missing object is 404, never a create
+            return existing;
+        }
         if (existing.code() == 404) {
             String collection = resourcePath.substring(0, resourcePath.lastIndexOf('/'));
             return crud.handleCreate(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collection,
@@ -225,12 +229,11 @@ final class MockCluster implements AutoCloseable {
     }
 
     /**
-     * Starts a stand-in for the garbage collector (the mock server has none): a Deployment, Service or HPA whose
-     * InferenceEndpoint owner (by uid) no longer exists is deleted, checked whenever a child or an owner changes.
+     * Starts a stand-in for the garbage collector (the mock server has none): every 200 ms, a Deployment, Service or
+     * HPA whose InferenceEndpoint owner (by uid) no longer exists is deleted.
      */
     AutoCloseable startGarbageCollector() {
         KubernetesClient c = controllerClient();
-        List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> informers = new ArrayList<>();
         Runnable collect = () -> {
             List<io.fabric8.kubernetes.api.model.HasMetadata> children = new ArrayList<>();
             children.addAll(c.apps().deployments().inAnyNamespace().list().getItems());
@@ -252,34 +255,17 @@ final class MockCluster implements AutoCloseable {
                 }
             }
         };
-        var handler = new io.fabric8.kubernetes.client.informers.ResourceEventHandler<io.fabric8.kubernetes.api.model.HasMetadata>() {
-            @Override
-            public void onAdd(io.fabric8.kubernetes.api.model.HasMetadata o) {
+        var sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
                 collect.run();
+            } catch (RuntimeException e) {
+                // the next sweep retries (e.g. an object deleted between list and delete)
             }
-
-            @Override
-            public void onUpdate(io.fabric8.kubernetes.api.model.HasMetadata old, io.fabric8.kubernetes.api.model.HasMetadata o) {
-                collect.run();
-            }
-
-            @Override
-            public void onDelete(io.fabric8.kubernetes.api.model.HasMetadata o, boolean unknown) {
-                collect.run();
-            }
-        };
-        informers.add(c.resources(InferenceEndpointResource.class).inAnyNamespace().inform(cast(handler)));
-        informers.add(c.apps().deployments().inAnyNamespace().inform(cast(handler)));
-        informers.add(c.services().inAnyNamespace().inform(cast(handler)));
-        informers.add(c.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(cast(handler)));
-        return () -> informers.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::close);
+        }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return sweeper::shutdownNow;
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> io.fabric8.kubernetes.client.informers.ResourceEventHandler<T> cast(
-            io.fabric8.kubernetes.client.informers.ResourceEventHandler<io.fabric8.kubernetes.api.model.HasMetadata> h) {
-        return (io.fabric8.kubernetes.client.informers.ResourceEventHandler<T>) (Object) h;
-    }
 
     static void reconcile(KubernetesClient c, io.fabric8.kubernetes.api.model.apps.Deployment d) {
         int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
