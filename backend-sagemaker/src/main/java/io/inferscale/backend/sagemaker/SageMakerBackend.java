@@ -25,6 +25,8 @@ import io.inferscale.backend.sagemaker.internal.AwsErrors;
 import io.inferscale.backend.sagemaker.internal.InstanceCatalogue;
 import io.inferscale.backend.sagemaker.internal.RequestTree;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -818,14 +820,7 @@ public final class SageMakerBackend implements Backend {
         if (c == null) {
             synchronized (lock) {
                 if (sageMaker == null) {
-                    var b = SageMakerClient.builder().region(region()).credentialsProvider(credentials())
-                            .httpClientBuilder(UrlConnectionHttpClient.builder())
-                            .overrideConfiguration(o -> {
-                                o.retryStrategy(r -> r.maxAttempts(maxAttempts));
-                                interceptors.forEach(o::addExecutionInterceptor);
-                            });
-                    config.get(SageMakerBackendProvider.ENDPOINT_OVERRIDE).ifPresent(u -> b.endpointOverride(URI.create(u)));
-                    sageMaker = b.build();
+                    sageMaker = configured(SageMakerClient.builder(), config.get(SageMakerBackendProvider.ENDPOINT_OVERRIDE)).build();
                 }
                 c = sageMaker;
             }
@@ -838,20 +833,24 @@ public final class SageMakerBackend implements Backend {
         if (c == null) {
             synchronized (lock) {
                 if (autoScaling == null) {
-                    var b = ApplicationAutoScalingClient.builder().region(region()).credentialsProvider(credentials())
-                            .httpClientBuilder(UrlConnectionHttpClient.builder())
-                            .overrideConfiguration(o -> {
-                                o.retryStrategy(r -> r.maxAttempts(maxAttempts));
-                                interceptors.forEach(o::addExecutionInterceptor);
-                            });
-                    config.get(SageMakerBackendProvider.AUTOSCALING_ENDPOINT_OVERRIDE).or(() -> config.get(SageMakerBackendProvider.ENDPOINT_OVERRIDE))
-                            .ifPresent(u -> b.endpointOverride(URI.create(u)));
-                    autoScaling = b.build();
+                    autoScaling = configured(ApplicationAutoScalingClient.builder(), config.get(SageMakerBackendProvider.AUTOSCALING_ENDPOINT_OVERRIDE)
+                            .or(() -> config.get(SageMakerBackendProvider.ENDPOINT_OVERRIDE))).build();
                 }
                 c = autoScaling;
             }
         }
         return c;
+    }
+
+    /** Region, credentials, HTTP client, retries, interceptors and endpoint override: the same for both clients. */
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B b, Optional<String> endpointOverride) {
+        b.region(region()).credentialsProvider(credentials()).httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> {
+                    o.retryStrategy(r -> r.maxAttempts(maxAttempts));
+                    interceptors.forEach(o::addExecutionInterceptor);
+                });
+        endpointOverride.ifPresent(u -> b.endpointOverride(URI.create(u)));
+        return b;
     }
 
     private AwsCredentialsProvider credentials() {
