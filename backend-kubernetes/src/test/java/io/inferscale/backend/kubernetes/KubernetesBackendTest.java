@@ -196,6 +196,50 @@ class KubernetesBackendTest {
     }
 
     @Test
+    @DisplayName("an HPA that cannot read its metric (no custom metrics adapter) is reported in the status message")
+    void metricsUnavailable() {
+        backend.apply(seed);
+        controller.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("my-model-endpoint").editStatus(h ->
+                new HorizontalPodAutoscalerBuilder(h).withNewStatus().withCurrentReplicas(1).withDesiredReplicas(1)
+                        .addNewCondition().withType("AbleToScale").withStatus("True").withReason("SucceededGetScale").endCondition()
+                        .addNewCondition().withType("ScalingActive").withStatus("False").withReason("FailedGetPodsMetric")
+                        .withMessage("the HPA was unable to compute the replica count: unable to get metric http_requests_per_second: "
+                                + "no custom metrics API (custom.metrics.k8s.io) registered").endCondition()
+                        .endStatus().build());
+        EndpointStatus s = backend.status("my-model-endpoint");
+        assertThat(s.message()).hasValueSatisfying(m -> assertThat(m).contains("ScalingActive=False").contains("FailedGetPodsMetric")
+                .contains("custom.metrics.k8s.io"));
+        assertThat(s.conditions()).anySatisfy(c -> {
+            assertThat(c.type()).isEqualTo("ScalingActive");
+            assertThat(c.isTrue()).isFalse();
+        });
+    }
+
+    @Test
+    @DisplayName("with kubernetes.allowScaleToZero=true scale-to-zero is a warning, needs an External metric, and renders minReplicas 0")
+    void scaleToZeroAllowed() {
+        KubernetesBackend allowing = new KubernetesBackend(client, KubernetesSettings.from(io.inferscale.api.backend.BackendConfig.of(
+                java.util.Map.of("kubernetes.allowScaleToZero", "true", "kubernetes.requestsPerSecondMetricType", "External"))));
+        InferenceEndpoint toZero = seed.toBuilder().autoscaling(seed.autoscaling().toBuilder().minReplicas(0)
+                .scaleToZero(new ScaleToZero(900)).build()).build();
+        assertThat(allowing.validate(toZero).warnings()).extracting(io.inferscale.api.validation.Problem::path)
+                .contains("spec.autoscaling.scaleToZero");
+        assertThat(allowing.validate(toZero).errors()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("spec.autoscaling.minReplicas");
+            assertThat(p.message()).contains("External");
+        });
+        InferenceEndpoint withExternal = toZero.toBuilder().autoscaling(toZero.autoscaling().toBuilder()
+                .target(io.inferscale.api.TargetType.REQUESTS_PER_SECOND, 5).build()).build();
+        assertThat(allowing.validate(withExternal).errors()).isEmpty();
+        KubernetesManifests m = allowing.translator().translate(withExternal);
+        assertThat(m.hpa().getSpec().getMinReplicas()).isZero();
+        assertThat(m.hpa().getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds()).isEqualTo(900);
+        assertThat(m.hpa().getSpec().getMetrics()).anySatisfy(x -> assertThat(x.getType()).isEqualTo("External"));
+        assertThat(m.deployment().getSpec().getReplicas()).isEqualTo(1);
+        assertThat(m.notes()).anySatisfy(n -> assertThat(n.kind()).isEqualTo(io.inferscale.api.backend.Note.Kind.APPROXIMATED));
+    }
+
+    @Test
     @DisplayName("a fresh HPA shows <unknown>/60% and a Deployment without ready pods is not ready")
     void statusBeforeMetrics() {
         backend.apply(seed);

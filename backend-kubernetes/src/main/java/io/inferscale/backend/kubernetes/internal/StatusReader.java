@@ -134,6 +134,12 @@ public final class StatusReader {
                     for (HorizontalPodAutoscalerCondition c : hpa.getStatus().getConditions()) {
                         b.condition(new Condition(c.getType(), Objects.toString(c.getStatus(), "Unknown"), Objects.toString(c.getReason(), ""),
                                 Objects.toString(c.getMessage(), "")));
+                        if (("ScalingActive".equals(c.getType()) || "AbleToScale".equals(c.getType())) && "False".equals(c.getStatus())
+                                && (d == null || failure(d) == null)) {
+                            // e.g. FailedGetPodsMetric when no custom metrics adapter serves the metric
+                            b.message("autoscaling is not working (" + c.getType() + "=False, " + c.getReason() + "): "
+                                    + Objects.toString(c.getMessage(), ""));
+                        }
                     }
                 }
             }
