@@ -105,6 +105,10 @@ public final class KubernetesBackend implements Backend {
     }
 
     private static KubernetesClient connect(KubernetesSettings s) {
+        if (!hasClusterConfiguration(System::getenv, System::getProperty)) {
+            throw new BackendException(ID, BackendException.Reason.CONFIGURATION, "no Kubernetes configuration found: set KUBECONFIG, create "
+                    + "~/.kube/config (e.g. with your cloud's 'get-credentials' command), or run inside a cluster with a service account");
+        }
         try {
             Config config = Config.autoConfigure(s.context().orElse(null));
             config.setRequestRetryBackoffLimit(s.retryBackoffLimit());
@@ -115,6 +119,18 @@ public final class KubernetesBackend implements Backend {
                     "cannot configure the Kubernetes client from the kubeconfig" + s.context().map(c -> " (context " + c + ")").orElse("")
                             + ": " + e.getMessage(), e);
         }
+    }
+
+    /** True when fabric8 will find a cluster: a kubeconfig (KUBECONFIG, ~/.kube/config), a master URL, or the in-cluster environment. */
+    static boolean hasClusterConfiguration(java.util.function.UnaryOperator<String> env, java.util.function.UnaryOperator<String> properties) {
+        String kubeconfig = properties.apply("kubeconfig") != null ? properties.apply("kubeconfig") : env.apply("KUBECONFIG");
+        if (kubeconfig != null && !kubeconfig.isBlank()) {
+            return java.util.Arrays.stream(kubeconfig.split(java.io.File.pathSeparator)).anyMatch(f -> java.nio.file.Files.exists(java.nio.file.Path.of(f)));
+        }
+        String home = properties.apply("user.home");
+        return (home != null && java.nio.file.Files.exists(java.nio.file.Path.of(home, ".kube", "config")))
+                || env.apply("KUBERNETES_SERVICE_HOST") != null
+                || properties.apply("kubernetes.master") != null || env.apply("KUBERNETES_MASTER") != null;
     }
 
     private KubernetesClient client() {
