@@ -528,19 +528,17 @@ public final class VertexBackend implements Backend {
     }
 
     private Optional<Endpoint> readEndpoint(String endpointName) {
-        try {
-            return Optional.of(call("GetEndpoint " + endpointName, () -> clients().endpoints().getEndpoint(endpointName)));
-        } catch (BackendException ex) {
-            if (ex.reason() == BackendException.Reason.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw ex;
-        }
+        return find("GetEndpoint " + endpointName, () -> clients().endpoints().getEndpoint(endpointName));
     }
 
     private Optional<Model> readModel(String modelName) {
+        return find("GetModel " + modelName, () -> clients().models().getModel(modelName));
+    }
+
+    /** The result of a read, or empty when Vertex answers NOT_FOUND. */
+    private <T> Optional<T> find(String action, Supplier<T> read) {
         try {
-            return Optional.of(call("GetModel " + modelName, () -> clients().models().getModel(modelName)));
+            return Optional.of(call(action, read));
         } catch (BackendException ex) {
             if (ex.reason() == BackendException.Reason.NOT_FOUND) {
                 return Optional.empty();

@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -61,6 +63,17 @@ class VertexBackendTest {
 
     static InferenceEndpoint withPolicy(InferenceEndpoint e, java.util.function.UnaryOperator<io.inferscale.api.AutoscalingPolicy.Builder> f) {
         return e.toBuilder().autoscaling(f.apply(e.autoscaling().toBuilder()).build()).build();
+    }
+
+    /** Applies {@link #sample()} on another thread. */
+    CompletableFuture<ApplyResult> applyInBackground() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return backend.apply(sample());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     List<String> writesSince(int from) {
@@ -130,23 +143,19 @@ class VertexBackendTest {
         @Test
         @DisplayName("status shows the operation in progress while a deploy runs")
         void operationInProgress() throws Exception {
-            fake.deployDelay(Duration.ofMillis(800));
-            CompletableFuture<ApplyResult> applying = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return backend.apply(sample());
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            fake.hold("DeployModel");
+            CompletableFuture<ApplyResult> applying = applyInBackground();
             EndpointStatus during = null;
-            for (int i = 0; i < 200 && during == null; i++) {
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); during == null && !applying.isDone()
+                    && System.nanoTime() < deadline; ) {
                 Thread.sleep(10);
                 during = backend.get("my-model-endpoint").filter(s -> s.details().containsKey("operation")).orElse(null);
             }
-            assertThat(during).isNotNull();
+            assertThat(during).as("status while DeployModel is held").isNotNull();
             assertThat(during.state()).isEqualTo(EndpointState.CREATING);
             assertThat(during.details().get("operation")).startsWith(ENDPOINT + "/operations/");
-            applying.get();
+            fake.release("DeployModel");
+            applying.get(20, TimeUnit.SECONDS);
             assertThat(backend.status("my-model-endpoint").state()).isEqualTo(EndpointState.READY);
         }
     }
@@ -282,23 +291,20 @@ class VertexBackendTest {
         @Test
         @DisplayName("apply while an operation runs on the endpoint is a CONFLICT, with no write")
         void applyDuringOperation() throws Exception {
-            fake.deployDelay(Duration.ofMillis(800));
-            CompletableFuture<ApplyResult> first = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return backend.apply(sample());
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            while (fake.calls().stream().noneMatch("DeployModel"::equals)) {
+            fake.hold("DeployModel");
+            CompletableFuture<ApplyResult> first = applyInBackground();
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); fake.calls().stream().noneMatch("DeployModel"::equals)
+                    && !first.isDone() && System.nanoTime() < deadline; ) {
                 Thread.sleep(5);
             }
+            assertThat(fake.calls()).as("the first apply reached DeployModel").contains("DeployModel");
             long before = fake.writeCount();
             BackendException e = catchThrowableOfType(BackendException.class, () -> backend.apply(withPolicy(sample(), p -> p.maxReplicas(7))));
             assertThat(e.reason()).isEqualTo(BackendException.Reason.CONFLICT);
             assertThat(e.getMessage()).contains("operation in progress");
             assertThat(fake.writeCount()).isEqualTo(before);
-            first.get();
+            fake.release("DeployModel");
+            first.get(20, TimeUnit.SECONDS);
         }
 
         @Test

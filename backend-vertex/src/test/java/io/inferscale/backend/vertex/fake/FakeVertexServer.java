@@ -119,6 +119,7 @@ public final class FakeVertexServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(1000);
     private volatile Duration deployDelay = Duration.ofMillis(150);
     private volatile Duration operationDelay = Duration.ofMillis(20);
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
 
     /** Starts the server on a fresh in-process name. */
     public FakeVertexServer() {
@@ -164,6 +165,20 @@ public final class FakeVertexServer implements AutoCloseable {
     public FakeVertexServer operationDelay(Duration d) {
         this.operationDelay = d;
         return this;
+    }
+
+    /**
+     * Operations of {@code method} (e.g. "DeployModel") stay unfinished, however long their delay, until
+     * {@link #release}: tests that look at an operation in progress need not race a timer.
+     */
+    public FakeVertexServer hold(String method) {
+        held.add(method);
+        return this;
+    }
+
+    /** Lets held operations of {@code method} finish (after their delay, counted from their start). */
+    public void release(String method) {
+        held.remove(method);
     }
 
     /** The next call of {@code method} (e.g. "GetEndpoint") fails with {@code status} before doing anything. */
@@ -306,24 +321,35 @@ public final class FakeVertexServer implements AutoCloseable {
         Operation op = Operation.newBuilder().setName(opName).setMetadata(Any.pack(metadata)).build();
         operations.put(opName, op);
         Status failure = failOperation.remove(method);
-        timer.schedule(() -> {
-            synchronized (lock) {
-                Operation.Builder done = op.toBuilder().setDone(true);
-                try {
-                    if (failure != null) {
-                        throw failure.asRuntimeException();
-                    }
-                    done.setResponse(Any.pack(effect.get()));
-                } catch (StatusRuntimeException e) {
-                    done.setError(com.google.rpc.Status.newBuilder().setCode(e.getStatus().getCode().value())
-                            .setMessage(String.valueOf(e.getStatus().getDescription())));
-                } finally {
-                    release.run();
+        timer.schedule(new Runnable() {
+            @Override
+            public void run() {
+                if (held.contains(method)) {
+                    timer.schedule(this, 5, TimeUnit.MILLISECONDS);
+                    return;
                 }
-                operations.put(opName, done.build());
+                finish(op, opName, failure, effect, release);
             }
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
         return op;
+    }
+
+    private void finish(Operation op, String opName, Status failure, Supplier<Message> effect, Runnable release) {
+        synchronized (lock) {
+            Operation.Builder done = op.toBuilder().setDone(true);
+            try {
+                if (failure != null) {
+                    throw failure.asRuntimeException();
+                }
+                done.setResponse(Any.pack(effect.get()));
+            } catch (StatusRuntimeException e) {
+                done.setError(com.google.rpc.Status.newBuilder().setCode(e.getStatus().getCode().value())
+                        .setMessage(String.valueOf(e.getStatus().getDescription())));
+            } finally {
+                release.run();
+            }
+            operations.put(opName, done.build());
+        }
     }
 
     private static GenericOperationMetadata generic() {

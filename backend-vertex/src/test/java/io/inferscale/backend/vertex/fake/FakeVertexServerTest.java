@@ -77,12 +77,13 @@ class FakeVertexServerTest {
     @Test
     @DisplayName("operations finish later: the first GetOperation may see them running, then done")
     void operationsCompleteLater() throws Exception {
-        fake.deployDelay(Duration.ofMillis(300));
+        fake.hold("DeployModel");
         var future = clients.endpoints().deployModelAsync(DeployModelRequest.newBuilder().setEndpoint(ENDPOINT).setDeployedModel(deployed())
                 .putTrafficSplit("0", 100).build());
         Operation first = clients.endpoints().getOperationsClient().getOperation(future.getName());
         assertThat(first.getDone()).isFalse();
         assertThat(clients.endpoints().getEndpoint(ENDPOINT).getDeployedModelsCount()).isZero();
+        fake.release("DeployModel");
         future.get();
         assertThat(clients.endpoints().getOperationsClient().getOperation(future.getName()).getDone()).isTrue();
         assertThat(clients.endpoints().getEndpoint(ENDPOINT).getTrafficSplitMap()).hasSize(1).containsValue(100);
@@ -120,7 +121,7 @@ class FakeVertexServerTest {
     @DisplayName("one mutate at a time per deployed model; the update mask is required and limited to mutable fields")
     void oneMutateAtATime() throws Exception {
         String id = deploy(Map.of("0", 100));
-        fake.operationDelay(Duration.ofMillis(300));
+        fake.hold("MutateDeployedModel");
         MutateDeployedModelRequest req = MutateDeployedModelRequest.newBuilder().setEndpoint(ENDPOINT)
                 .setDeployedModel(deployed().toBuilder().setId(id).setDedicatedResources(deployed().getDedicatedResources().toBuilder()
                         .setMaxReplicaCount(5).addAutoscalingMetricSpecs(AutoscalingMetricSpec.newBuilder()
@@ -129,6 +130,7 @@ class FakeVertexServerTest {
         var running = clients.endpoints().mutateDeployedModelAsync(req);
         ExecutionException busy = catchThrowableOfType(ExecutionException.class, () -> clients.endpoints().mutateDeployedModelAsync(req).get());
         assertThat(code(busy)).isEqualTo(StatusCode.Code.FAILED_PRECONDITION);
+        fake.release("MutateDeployedModel");
         assertThat(running.get().getDeployedModel().getDedicatedResources().getMaxReplicaCount()).isEqualTo(5);
         assertThat(running.get().getDeployedModel().getDedicatedResources().getAutoscalingMetricSpecsList()).as("not in the mask").isEmpty();
 
