@@ -224,6 +224,12 @@ public final class SageMakerTranslator {
                 "ignored: SageMaker always checks health with GET /ping")));
         m.predictPath().filter(h -> !h.equals("/invocations")).ifPresent(h -> p.add(Problem.warning("spec.model.predictPath",
                 "ignored: SageMaker always sends predictions to POST /invocations")));
+        String reference = m.reference();
+        if (reference.length() > 256 || !TAG_TEXT.matcher(reference).matches()) {
+            p.add(Problem.error(m.version().isPresent() ? "spec.model.version" : "spec.model.name", "'" + reference
+                    + "' cannot be the value of SageMaker tag " + MODEL_TAG + " (up to 256 letters, digits, spaces and _.:/=+-@); "
+                    + "rename the model or version without other characters"));
+        }
         if (e.labels().size() > 47) {
             p.add(Problem.error("metadata.labels", "SageMaker allows 50 tags per resource and InferScale uses 3; use at most 47 labels"));
         }

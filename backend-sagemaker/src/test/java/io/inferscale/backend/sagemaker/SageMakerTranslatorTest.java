@@ -288,6 +288,18 @@ class SageMakerTranslatorTest {
         }
 
         @Test
+        @DisplayName("a model name or version that cannot be a tag value is an error before any call")
+        void modelReferenceMustBeATagValue() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().name("fraud scorer (prod)").version("v1#2").build()).build();
+            assertThat(offline.validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.version");
+                assertThat(p.message()).contains("inferscale:model").contains("fraud scorer (prod):v1#2");
+            });
+            InferenceEndpoint spaced = seed().toBuilder().model(seed().model().toBuilder().name("fraud scorer").version("v1.2").build()).build();
+            assertThat(offline.validate(spaced).errors()).isEmpty();
+        }
+
+        @Test
         @DisplayName("scale-up disabled suspends dynamic scale-out on the scalable target")
         void scaleUpDisabled() {
             InferenceEndpoint e = seed().toBuilder().autoscaling(seed().autoscaling().toBuilder()
