@@ -1,7 +1,6 @@
 package io.inferscale.backend.kubernetes;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.inferscale.api.backend.BackendConfig;
 import io.javaoperatorsdk.operator.Operator;
 
@@ -21,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
  * }
  * }</pre>
  *
- * The CLI's {@code inferscale operator} command calls {@link #run(KubernetesClient, KubernetesSettings)}. The CRD and RBAC must
+ * The CLI's {@code inferscale operator} command calls {@link #run(BackendConfig)}. The CRD and RBAC must
  * be installed first ({@code manifests/} in this jar; see the module README).
  */
 public final class InferenceEndpointOperator implements AutoCloseable {
@@ -79,11 +78,24 @@ public final class InferenceEndpointOperator implements AutoCloseable {
         stopped.await();
     }
 
-    /** Runs the operator with the kubeconfig (or in-cluster service account) and {@code INFERSCALE_KUBERNETES_*} configuration. */
-    public static void main(String[] args) throws InterruptedException {
-        KubernetesSettings settings = KubernetesSettings.from(BackendConfig.fromEnvironment());
-        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+    /**
+     * Runs the operator on all namespaces until the JVM is stopped, connecting with the kubeconfig (or the in-cluster
+     * service account) and the {@code kubernetes.*} configuration ({@code kubernetes.context}, retries, image template,
+     * metric names...). What the CLI's {@code inferscale operator --set key=value} calls.
+     *
+     * @throws io.inferscale.api.ConfigurationException when a configuration value is malformed
+     * @throws io.inferscale.api.BackendException       CONFIGURATION when no Kubernetes configuration is found
+     * @throws InterruptedException                     when the waiting thread is interrupted
+     */
+    public static void run(BackendConfig config) throws InterruptedException {
+        KubernetesSettings settings = KubernetesSettings.from(config);
+        try (KubernetesClient client = KubernetesBackend.connect(settings)) {
             run(client, settings);
         }
+    }
+
+    /** Runs the operator with the kubeconfig (or in-cluster service account) and {@code INFERSCALE_KUBERNETES_*} configuration. */
+    public static void main(String[] args) throws InterruptedException {
+        run(BackendConfig.fromEnvironment());
     }
 }

@@ -104,7 +104,12 @@ public final class KubernetesBackend implements Backend {
         this.ownsClient = true;
     }
 
-    private static KubernetesClient connect(KubernetesSettings s) {
+    /**
+     * A client for the kubeconfig (or in-cluster service account) with the settings' context and retries.
+     *
+     * @throws BackendException CONFIGURATION when no Kubernetes configuration exists or it cannot be read
+     */
+    static KubernetesClient connect(KubernetesSettings s) {
         if (!hasClusterConfiguration(System::getenv, System::getProperty)) {
             throw new BackendException(ID, BackendException.Reason.CONFIGURATION, "no Kubernetes configuration found: set KUBECONFIG, create "
                     + "~/.kube/config (e.g. with your cloud's 'get-credentials' command), or run inside a cluster with a service account");
