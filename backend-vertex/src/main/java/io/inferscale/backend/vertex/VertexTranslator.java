@@ -85,6 +85,8 @@ public final class VertexTranslator {
     static final String BACKEND = "vertex";
     private static final Pattern MODEL_RESOURCE = Pattern.compile("projects/[^/]+/locations/[^/]+/models/[^/@]+(@[A-Za-z0-9_-]+)?");
     private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
+    /** EnvVar.name: "Must be a valid C identifier" (v1 {@code env_var.proto}). */
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final String project;
     private final String location;
@@ -196,7 +198,13 @@ public final class VertexTranslator {
             modelName = parent() + "/models/" + id;
             ModelContainerSpec.Builder c = ModelContainerSpec.newBuilder().setImageUri(m.image().orElse(""))
                     .addPorts(Port.newBuilder().setContainerPort(m.port().orElse(DEFAULT_PORT)));
-            m.env().forEach((k, v) -> c.addEnv(EnvVar.newBuilder().setName(k).setValue(v)));
+            m.env().forEach((k, v) -> {
+                if (!ENV_NAME.matcher(k).matches()) {
+                    r.problems.add(Problem.error("spec.model.env." + k, "Vertex AI environment names must be C identifiers "
+                            + "([A-Za-z_][A-Za-z0-9_]*); rename '" + k + "', e.g. to " + k.replaceAll("[^A-Za-z0-9_]", "_")));
+                }
+                c.addEnv(EnvVar.newBuilder().setName(k).setValue(v));
+            });
             m.predictPath().ifPresent(c::setPredictRoute);
             m.healthPath().ifPresent(c::setHealthRoute);
             Model.Builder model = Model.newBuilder().setDisplayName(VertexNames.displayName(m.reference()))

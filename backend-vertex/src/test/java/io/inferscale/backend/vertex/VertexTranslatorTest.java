@@ -266,6 +266,15 @@ class VertexTranslatorTest {
         }
 
         @Test
+        @DisplayName("environment names that are not C identifiers are errors naming the variable, before any call")
+        void environmentNames() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder()
+                    .env("log.level", "info").env("MODEL_THREADS", "4").build()).build();
+            assertThat(errors(e)).singleElement().satisfies(m -> assertThat(m).contains("spec.model.env.log.level")
+                    .contains("C identifier").contains("log_level"));
+        }
+
+        @Test
         @DisplayName("labels that collide after Vertex's rules, or use InferScale's reserved keys, are errors")
         void labels() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder().label("Team", "a").label("team", "b").label("managed_by", "me").build();
