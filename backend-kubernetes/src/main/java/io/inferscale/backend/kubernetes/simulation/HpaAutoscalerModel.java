@@ -134,6 +134,30 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
         long now = o.nowMillis();
         next = now + syncMillis;
         int current = o.desiredReplicas();
+        int proposal = -1;
+        int invalid = 0;
+        if (!(current == 0 && minReplicas != 0) && current <= maxReplicas && current >= minReplicas) {
+            for (int i = 0; i < targets.length; i++) {
+                int p = propose(o, current, i);
+                if (p < 0) {
+                    invalid++;
+                } else if (p > proposal) {
+                    proposal = p;
+                }
+            }
+        }
+        return reconcile(now, current, proposal, invalid);
+    }
+
+    /**
+     * Upstream {@code reconcileAutoscaler} from the metrics' proposals on: bounds, the rule for failed metrics,
+     * normalization, and the scale event.
+     *
+     * @param proposal the highest proposal over the metrics that could be computed, -1 when none could
+     * @param invalid  how many metrics could not be computed
+     * @return the replica count the HPA sets
+     */
+    int reconcile(long now, int current, int proposal, int invalid) {
         normalizer.recordInitialRecommendation(now, current);
         int desired;
         if (current == 0 && minReplicas != 0) {
@@ -143,16 +167,6 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
         } else if (current < minReplicas) {
             desired = minReplicas;
         } else {
-            int proposal = -1;
-            int invalid = 0;
-            for (int i = 0; i < targets.length; i++) {
-                int p = propose(o, current, i);
-                if (p < 0) {
-                    invalid++;
-                } else if (p > proposal) {
-                    proposal = p;
-                }
-            }
             if (invalid >= targets.length || (invalid > 0 && proposal < current)) {
                 return current;
             }

@@ -29,6 +29,7 @@ public final class HpaScaleNormalizer {
     long[] recTime = new long[32];
     int[] recValue = new int[32];
     int recSize;
+    private boolean historyStarted;
 
     final Events up = new Events();
     final Events down = new Events();
@@ -93,6 +94,7 @@ public final class HpaScaleNormalizer {
 
     /** Adds a stored recommendation (for tests that start from upstream's recorded history). */
     public void addRecommendation(long timeMillis, int replicas) {
+        historyStarted = true;
         if (recSize == recTime.length) {
             recTime = Arrays.copyOf(recTime, recSize * 2);
             recValue = Arrays.copyOf(recValue, recSize * 2);
@@ -117,11 +119,19 @@ public final class HpaScaleNormalizer {
         down.add(timeMillis, replicaChange, false);
     }
 
-    /** {@code recordInitialRecommendation}: the current count becomes the first recommendation when there is none. */
+    /**
+     * {@code recordInitialRecommendation}: the current count becomes the first recommendation when the HPA has no
+     * recommendation history yet (upstream tests that start from an empty, non-nil history use {@link #startHistory()}).
+     */
     public void recordInitialRecommendation(long now, int currentReplicas) {
-        if (recSize == 0) {
+        if (!historyStarted) {
             addRecommendation(now, currentReplicas);
         }
+    }
+
+    /** Starts an empty recommendation history, as an upstream test's {@code recommendations: []timestampedRecommendation{}}. */
+    public void startHistory() {
+        historyStarted = true;
     }
 
     /** {@code stabilizeRecommendation}: the legacy downscale stabilization. */
