@@ -262,8 +262,7 @@ public final class VertexBackend implements Backend {
         if (current.isEmpty() && d.uploadsModel() && readModel(d.modelName()).isEmpty()) {
             steps.add(new Step(new Change(Change.Action.CREATE, KIND_MODEL, d.modelName(), List.of(
                     new FieldChange("containerSpec.imageUri", null, d.modelToUpload().get().getContainerSpec().getImageUri())),
-                    "UploadModel"), () -> await("UploadModel " + d.modelName(),
-                    () -> clients().models().uploadModelAsync(d.uploadModelRequest().orElseThrow()))));
+                    "UploadModel"), () -> upload(d)));
         } else if (!d.uploadsModel() && current.isEmpty() && readModel(d.modelName()).isEmpty()) {
             throw new BackendException(id(), BackendException.Reason.NOT_FOUND, "model " + d.modelName()
                     + " (spec.backends.vertex.model) does not exist");
@@ -306,6 +305,16 @@ public final class VertexBackend implements Backend {
             }
         }
         return steps;
+    }
+
+    /** UploadModel; Vertex may echo rejected values, so the environment's values (possible secrets) are hidden in errors. */
+    private void upload(VertexDesiredState d) {
+        try {
+            await("UploadModel " + d.modelName(), () -> clients().models().uploadModelAsync(d.uploadModelRequest().orElseThrow()));
+        } catch (BackendException e) {
+            throw VertexErrors.hide(e, d.modelToUpload().orElseThrow().getContainerSpec().getEnvList().stream()
+                    .map(com.google.cloud.aiplatform.v1.EnvVar::getValue).toList());
+        }
     }
 
     private Optional<Step> endpointUpdate(Endpoint live, VertexDesiredState d) {

@@ -276,6 +276,24 @@ class VertexBackendTest {
         }
 
         @Test
+        @DisplayName("an UploadModel error that echoes an environment value hides it, in the message and in the cause")
+        void uploadErrorHidesEnvironmentValues() throws IOException {
+            String secret = "tok-9f8e7d6c5b4a";
+            InferenceEndpoint e = sample().toBuilder().model(sample().model().toBuilder().env("API_TOKEN", secret).build()).build();
+            fake.failNext("UploadModel", Status.INVALID_ARGUMENT.withDescription("Invalid value '" + secret
+                    + "' at 'model.container_spec.env[0].value'"));
+            BackendException ex = catchThrowableOfType(BackendException.class, () -> backend.apply(e));
+            assertThat(ex.reason()).isEqualTo(BackendException.Reason.INVALID_REQUEST);
+            assertThat(ex.getMessage()).startsWith("vertex: UploadModel").contains("Invalid value '****' at 'model.container_spec.env[0].value'")
+                    .doesNotContain(secret);
+            assertThat(ex.getCause()).isInstanceOf(com.google.api.gax.rpc.ApiException.class);
+            for (Throwable c = ex.getCause(); c != null; c = c.getCause()) {
+                assertThat(c.getMessage()).doesNotContain(secret);
+            }
+            assertThat(((com.google.api.gax.rpc.ApiException) ex.getCause()).getStatusCode().getCode().name()).isEqualTo("INVALID_ARGUMENT");
+        }
+
+        @Test
         @DisplayName("a failed deploy operation surfaces Vertex's message")
         void failedOperation() throws IOException {
             fake.failOperation("DeployModel", Status.RESOURCE_EXHAUSTED.withDescription("The following quota metrics exceed quota limits: custom_model_serving_nvidia_t4_gpus"));

@@ -1,10 +1,14 @@
 package io.inferscale.backend.vertex.internal;
 
 import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.ApiExceptionFactory;
 import io.grpc.StatusRuntimeException;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.BackendException.Reason;
 
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -65,6 +69,56 @@ public final class VertexErrors {
             return new BackendException(BACKEND, Reason.FAILED, action + " was interrupted", e);
         }
         return new BackendException(BACKEND, Reason.FAILED, action + " failed: " + e, e);
+    }
+
+    /** What replaces a secret in messages. */
+    public static final String HIDDEN = "****";
+
+    /**
+     * {@code e} with every secret (e.g. the model's environment values) replaced by {@value #HIDDEN}: in its message and,
+     * when the cause chain mentions one, in a copy of the cause (an {@link ApiException} keeps its status code; the
+     * stack trace is kept). {@code e} itself when no secret appears.
+     */
+    public static BackendException hide(BackendException e, Collection<String> secrets) {
+        List<String> present = secrets.stream().filter(v -> v != null && !v.isEmpty() && mentions(e, v))
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        if (present.isEmpty()) {
+            return e;
+        }
+        Throwable cause = e.getCause();
+        Throwable hiddenCause = cause;
+        if (cause != null && mentionsAny(cause, present)) {
+            hiddenCause = cause instanceof ApiException api
+                    ? ApiExceptionFactory.createException(hide(message(api), present), null, api.getStatusCode(), api.isRetryable())
+                    : new IllegalStateException(cause.getClass().getName() + ": " + hide(String.valueOf(cause.getMessage()), present));
+            hiddenCause.setStackTrace(cause.getStackTrace());
+        }
+        String prefix = e.backendId() + ": ";
+        String message = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+        BackendException out = new BackendException(e.backendId(), e.reason(), hide(message, present), hiddenCause);
+        out.setStackTrace(e.getStackTrace());
+        return out;
+    }
+
+    private static boolean mentions(Throwable t, String secret) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains(secret)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mentionsAny(Throwable t, List<String> secrets) {
+        return secrets.stream().anyMatch(v -> mentions(t, v));
+    }
+
+    private static String hide(String text, List<String> secrets) {
+        String out = text;
+        for (String v : secrets) {
+            out = out.replace(v, HIDDEN);
+        }
+        return out;
     }
 
     /** Vertex's own message: the gRPC status description when there is one. */
