@@ -11,7 +11,7 @@ public final class ExitCode {
     public static final int INVALID = 1;
     /** {@code plan} found changes to make (like {@code terraform plan -detailed-exitcode}). */
     public static final int CHANGES = 2;
-    /** The backend failed: network, cloud API (credentials it refuses included), timeout. */
+    /** The backend failed: network, cloud API, cloud credentials (missing from the default chain or refused), timeout. */
     public static final int BACKEND = 3;
     /** The command line itself is wrong (unknown option, missing argument, unknown backend id); {@code EX_USAGE}. */
     public static final int USAGE = 64;

@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
             "0:success; for plan: no changes",
             "1:invalid input (document, configuration value, endpoint not found) or a capability the backend rejects",
             "2:plan: there are changes to make",
-            "3:backend or network error (credentials refused included); timeout",
+            "3:backend or network error (cloud credentials included); timeout",
             "64:usage error (unknown option, missing argument, unknown backend)"},
         footerHeading = "%nEnvironment:%n",
         footer = {
