@@ -66,6 +66,7 @@ final class FakeAwsServer implements AutoCloseable {
     private final List<Map<String, Object>> activities = new ArrayList<>();
     private final Map<String, List<Object>> tagsByArn = new LinkedHashMap<>();
     private long transitionMillis = 150;
+    private boolean transitionsHeld;
     private String failNextEndpoint;
     private int activitySeq;
 
@@ -104,6 +105,11 @@ final class FakeAwsServer implements AutoCloseable {
 
     synchronized void transitionDelay(Duration d) {
         transitionMillis = d.toMillis();
+    }
+
+    /** While held, endpoints stay Creating/Updating/Deleting whatever the delay (tests need not race a timer). */
+    synchronized void holdTransitions(boolean held) {
+        transitionsHeld = held;
     }
 
     /** The next {@code times} requests for {@code operation} (null: any) answer with this error. */
@@ -294,6 +300,9 @@ final class FakeAwsServer implements AutoCloseable {
     // ---- state machine
 
     private void tick() {
+        if (transitionsHeld) {
+            return;
+        }
         long t = System.currentTimeMillis();
         for (Endpoint e : new ArrayList<>(endpoints.values())) {
             if (e.transitionAt == 0 || t < e.transitionAt) {

@@ -27,6 +27,8 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.inferscale.backend.sagemaker.SageMakerTestSupport.IMAGE;
 import static io.inferscale.backend.sagemaker.SageMakerTestSupport.seed;
@@ -217,16 +219,26 @@ class SageMakerLifecycleTest {
 
         @Test
         @DisplayName("an update never goes out while the endpoint is Updating: apply waits for InService first")
-        void waitsWhileUpdating() {
+        void waitsWhileUpdating() throws Exception {
             backend.apply(seed());
-            fake.transitionDelay(Duration.ofMillis(400));
+            fake.holdTransitions(true);
             try (SageMakerClient raw = rawClient()) {
                 raw.updateEndpoint(b -> b.endpointName(NAME).endpointConfigName(fake.endpointConfigName(NAME)));
             }
             assertThat(backend.status(NAME).state()).isEqualTo(EndpointState.UPDATING);
-            backend.apply(withImage(seed(), IMAGE + "-2"));
+            fake.clearOperations();
+            CompletableFuture<?> applying = CompletableFuture.runAsync(() -> backend.apply(withImage(seed(), IMAGE + "-2")));
+            // apply is polling DescribeEndpoint while the endpoint stays Updating: no update may go out meanwhile
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); fake.operations().stream()
+                    .filter("DescribeEndpoint"::equals).count() < 4 && !applying.isDone() && System.nanoTime() < deadline; ) {
+                Thread.sleep(5);
+            }
+            assertThat(applying).as("apply waits while the endpoint is Updating").isNotDone();
+            assertThat(fake.operations()).doesNotContain("UpdateEndpoint", "CreateModel", "CreateEndpointConfig");
+            fake.holdTransitions(false);
+            applying.get(20, TimeUnit.SECONDS);
             assertThat(backend.status(NAME).state()).isEqualTo(EndpointState.READY);
-            assertThat(fake.operations()).filteredOn("UpdateEndpoint"::equals).hasSize(2);
+            assertThat(fake.operations()).filteredOn("UpdateEndpoint"::equals).hasSize(1);
         }
 
         @Test
