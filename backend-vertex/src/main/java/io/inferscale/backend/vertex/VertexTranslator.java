@@ -235,6 +235,12 @@ public final class VertexTranslator {
         for (ScalingTarget t : a.targets()) {
             metric(e, t, machine, r).ifPresent(dr::addAutoscalingMetricSpecs);
         }
+        // DedicatedResources.autoscaling_metric_specs: CPU utilization (and, with accelerators, duty cycle) are always
+        // autoscaling metrics, at a default target of 60 unless a spec overrides it.
+        if (a.target(TargetType.CPU_UTILIZATION).isEmpty() && a.maxReplicas() > a.minReplicas()) {
+            r.notes.add(Note.approximated("spec.autoscaling", "Vertex AI also scales on " + CPU_METRIC + " at its default target "
+                    + "of 60%; add targetCPUUtilizationPercentage to choose it"));
+        }
         if (e.resources().accelerator().isPresent() && a.target(TargetType.ACCELERATOR_UTILIZATION).isEmpty()
                 && a.maxReplicas() > a.minReplicas()) {
             r.notes.add(Note.approximated("spec.autoscaling", "with accelerators attached Vertex AI also scales on "

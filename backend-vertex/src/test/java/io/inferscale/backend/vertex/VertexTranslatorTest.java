@@ -147,6 +147,16 @@ class VertexTranslatorTest {
         }
 
         @Test
+        @DisplayName("without a CPU target, Vertex's implicit CPU metric at 60% is flagged approximated, never hidden")
+        void implicitCpuMetric() throws IOException {
+            InferenceEndpoint rpsOnly = withImage(seed()).toBuilder().autoscaling(seed().autoscaling().toBuilder()
+                    .removeTarget(TargetType.CPU_UTILIZATION).target(TargetType.REQUESTS_PER_SECOND, 20).build()).build();
+            assertThat(translate(rpsOnly).notes()).anyMatch(n -> n.kind() == Note.Kind.APPROXIMATED
+                    && n.message().contains(VertexTranslator.CPU_METRIC) && n.message().contains("60%"));
+            assertThat(translate(withImage(seed())).notes()).noneMatch(n -> n.kind() == Note.Kind.APPROXIMATED);
+        }
+
+        @Test
         @DisplayName("accelerators map to Vertex types and the smallest machine family that carries them")
         void accelerators() throws IOException {
             record Case(AcceleratorType type, int count, String machine, String vertexType) {

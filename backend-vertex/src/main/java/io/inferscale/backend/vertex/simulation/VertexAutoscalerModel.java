@@ -29,7 +29,7 @@ public final class VertexAutoscalerModel implements AutoscalerModel {
     private final int minReplicas;
     private final int maxReplicas;
     private final TargetType[] types;
-    private final double[] targets;
+    private final double[] inverseTargets;
     private final long periodMillis;
     private final long windowMillis;
     private final long[] recTime;
@@ -48,10 +48,10 @@ public final class VertexAutoscalerModel implements AutoscalerModel {
             given = List.of(ScalingTarget.of(TargetType.CPU_UTILIZATION, settings.defaultCpuUtilization()));
         }
         types = new TargetType[given.size()];
-        targets = new double[given.size()];
+        inverseTargets = new double[given.size()];
         for (int i = 0; i < given.size(); i++) {
             types[i] = given.get(i).type();
-            targets[i] = given.get(i).doubleValue();
+            inverseTargets[i] = 1.0 / given.get(i).doubleValue();
         }
         periodMillis = settings.evaluationPeriod().toMillis();
         windowMillis = settings.stabilizationWindow().toMillis();
@@ -77,25 +77,30 @@ public final class VertexAutoscalerModel implements AutoscalerModel {
         int current = o.readyReplicas();
         int recommendation = 0;
         for (int i = 0; i < types.length; i++) {
-            int r = current == 0 ? o.desiredReplicas() : (int) Math.ceil(current * o.value(types[i]) / targets[i] - 1e-9);
+            int r = current == 0 ? o.desiredReplicas() : (int) Math.ceil(current * o.value(types[i]) * inverseTargets[i] - 1e-9);
             recommendation = Math.max(recommendation, r);
         }
-        // drop recommendations older than the window, then record this one
+        // drop recommendations older than the window, then record this one (a ring buffer, wrapped without division)
+        int length = recTime.length;
         while (size > 0 && recTime[head] <= now - windowMillis) {
-            head = (head + 1) % recTime.length;
+            head = head + 1 == length ? 0 : head + 1;
             size--;
         }
-        int slot = (head + size) % recTime.length;
-        if (size == recTime.length) {
-            head = (head + 1) % recTime.length;
+        if (size == length) {
+            head = head + 1 == length ? 0 : head + 1;
             size--;
+        }
+        int slot = head + size;
+        if (slot >= length) {
+            slot -= length;
         }
         recTime[slot] = now;
         recValue[slot] = recommendation;
         size++;
         int highest = 0;
-        for (int k = 0, i = head; k < size; k++, i = (i + 1) % recTime.length) {
+        for (int k = 0, i = head; k < size; k++) {
             highest = Math.max(highest, recValue[i]);
+            i = i + 1 == length ? 0 : i + 1;
         }
         return Math.max(minReplicas, Math.min(maxReplicas, highest));
     }
