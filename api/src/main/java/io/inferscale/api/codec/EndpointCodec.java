@@ -28,6 +28,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
@@ -55,9 +56,12 @@ import java.util.Map;
  * <p>Reading is strict and safe: unknown fields are errors naming the field, its line and the closest
  * known name; wrong types name the field and the expected type; duplicate keys, empty documents and
  * syntax errors report line and column. Only plain YAML values are accepted (no type tags, so no object
- * construction); documents over {@link #MAX_DOCUMENT_CHARS} characters, nesting deeper than
- * {@link #MAX_NESTING_DEPTH} and more than {@link #MAX_ALIASES} aliases fail fast. Every problem is
- * reported at once in an {@link InvalidEndpointException}.
+ * construction, and no merge keys {@code <<}); documents over {@link #MAX_DOCUMENT_CHARS} characters,
+ * nesting deeper than {@link #MAX_NESTING_DEPTH} (also through an alias used inside the value it names)
+ * and more than {@link #MAX_ALIASES} aliases fail fast, and backend options may hold at most 10,000
+ * values however aliases repeat them. Numbers must be below 10^18 with at most 18 decimal places (and at
+ * most 64 characters), so no later arithmetic or printing can blow up. JSON is read as YAML; tabs between
+ * its tokens are accepted. Every problem is reported at once in an {@link InvalidEndpointException}.
  *
  * <p>Writing produces the canonical field order (the seed's), quantities exactly as they were written,
  * so a loaded document writes back unchanged.
@@ -115,7 +119,7 @@ public final class EndpointCodec {
         }
         Node root;
         try {
-            Iterator<Node> docs = yaml().composeAll(new StringReader(text)).iterator();
+            Iterator<Node> docs = yaml().composeAll(new StringReader(jsonTabsToSpaces(text))).iterator();
             if (!docs.hasNext()) {
                 throw invalid(source, new Problem(Severity.ERROR, "", "empty document: expected an InferenceEndpoint (apiVersion, kind, metadata, spec)", 1, 1));
             }
@@ -134,8 +138,9 @@ public final class EndpointCodec {
         } catch (YAMLException e) {
             throw invalid(source, new Problem(Severity.ERROR, "", "YAML error: " + e.getMessage(), 0, 0));
         }
-        if (root == null) {
-            throw invalid(source, new Problem(Severity.ERROR, "", "empty document: expected an InferenceEndpoint (apiVersion, kind, metadata, spec)", 1, 1));
+        if (root == null || root instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+            throw invalid(source, new Problem(Severity.ERROR, "", "empty document: expected an InferenceEndpoint (apiVersion, kind, metadata, spec)",
+                    root == null ? 1 : NodeReader.line(root), root == null ? 1 : NodeReader.column(root)));
         }
         NodeReader r = new NodeReader();
         InferenceEndpoint endpoint = endpoint(root, r);
@@ -168,6 +173,37 @@ public final class EndpointCodec {
         return new InvalidEndpointException(source, ValidationReport.of(p));
     }
 
+    /**
+     * JSON allows tabs between tokens, YAML does not: in a document that starts with '{' or '[' (JSON, or
+     * YAML in flow style), tabs outside quoted strings become spaces, which keeps every line and column.
+     */
+    static String jsonTabsToSpaces(String text) {
+        int first = 0;
+        while (first < text.length() && (Character.isWhitespace(text.charAt(first)) || text.charAt(first) == '\uFEFF')) {
+            first++;
+        }
+        if (first == text.length() || text.charAt(first) != '{' && text.charAt(first) != '[' || text.indexOf('\t') < 0) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text);
+        char quote = 0;
+        for (int i = first; i < sb.length(); i++) {
+            char c = sb.charAt(i);
+            if (quote == 0) {
+                if (c == '"' || c == '\'') {
+                    quote = c;
+                } else if (c == '\t') {
+                    sb.setCharAt(i, ' ');
+                }
+            } else if (c == '\\' && quote == '"') {
+                i++;
+            } else if (c == quote) {
+                quote = 0;
+            }
+        }
+        return sb.toString();
+    }
+
     private static Yaml yaml() {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
@@ -182,10 +218,10 @@ public final class EndpointCodec {
     // ---------------------------------------------------------------- reading
 
     private static InferenceEndpoint endpoint(Node root, NodeReader r) {
-        Map<String, Node> top = r.fields(root, "", TOP);
-        if (top.isEmpty() && r.mapping(root, "") == null) {
+        if (r.mapping(root, "") == null) {
             return null;
         }
+        Map<String, Node> top = r.fields(root, "", TOP);
         constant(top, "apiVersion", API_VERSION, root, r);
         constant(top, "kind", KIND, root, r);
         Node metadataNode = top.get("metadata");
@@ -247,7 +283,7 @@ public final class EndpointCodec {
         }
         String v = r.text(n, key);
         if (v != null && !v.equals(expected)) {
-            r.error(key, n, "'" + v + "' is not supported; use " + expected);
+            r.error(key, n, NodeReader.shown(v) + " is not supported; use " + expected);
         }
     }
 

@@ -30,6 +30,12 @@ final class NodeReader {
     private static final Pattern DECIMAL_INT = Pattern.compile("[-+]?[0-9]+");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
     private static final List<Tag> STANDARD_TAGS = List.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ);
+    /** Longest number accepted, in characters: parsing a long digit string costs quadratic time. */
+    static final int MAX_NUMBER_CHARS = 64;
+    /** Numbers must be below 10^this in magnitude and have at most this many decimal places. */
+    static final int MAX_NUMBER_DIGITS = 18;
+    /** Most free-form values (backend options) read, counting each use of an alias again. */
+    static final int MAX_FREE_FORM_VALUES = 10_000;
 
     /** Fields in known wrong places, with where they belong. */
     private static final Map<String, String> MISPLACED = Map.of(
@@ -43,6 +49,7 @@ final class NodeReader {
     /** Paths an unknown field was suggested as ("did you mean"), so a "missing" error for them is not repeated. */
     final java.util.Set<String> suggested = new java.util.HashSet<>();
     final Map<String, int[]> locations = new HashMap<>();
+    private int freeFormValues;
 
     /** Reports a missing required field, unless an unknown field nearby was already suggested as it. */
     void missing(String path, Node at, String message) {
@@ -89,8 +96,15 @@ final class NodeReader {
         Map<String, Node> firstKeys = new HashMap<>();
         for (NodeTuple t : m.getValue()) {
             Node k = t.getKeyNode();
-            if (!(k instanceof ScalarNode ks) || !plainTag(k, path)) {
-                error(path, k, "keys must be plain text");
+            if (k instanceof ScalarNode && Tag.MERGE.equals(k.getTag())) {
+                error(path, k, "merge keys ('<<') are not supported; write the fields out");
+                continue;
+            }
+            if (!(k instanceof ScalarNode ks)) {
+                error(path, k, "keys must be plain text, found " + describe(k));
+                continue;
+            }
+            if (!plainTag(k, path)) {
                 continue;
             }
             String key = ks.getValue();
@@ -104,7 +118,7 @@ final class NodeReader {
                 String hint = MISPLACED.get(child);
                 Optional<String> closest = Suggestions.closest(key, known);
                 closest.ifPresent(s -> suggested.add(path.isEmpty() ? s : path + "." + s));
-                error(child, k, "unknown field '" + key + "'" + (hint != null ? "; " + hint
+                error(child, k, "unknown field " + shown(key) + (hint != null ? "; " + hint
                         : closest.map(s -> "; did you mean '" + s + "'?")
                         .orElse("; known fields here: " + String.join(", ", known))));
                 continue;
@@ -156,7 +170,7 @@ final class NodeReader {
                 try {
                     return Integer.parseInt(s.getValue().startsWith("+") ? s.getValue().substring(1) : s.getValue());
                 } catch (NumberFormatException e) {
-                    error(path, n, "'" + s.getValue() + "' is too large; expected a whole number");
+                    error(path, n, shown(s.getValue()) + " is too large; expected a whole number");
                     return null;
                 }
             }
@@ -171,8 +185,8 @@ final class NodeReader {
 
     BigDecimal number(Node n, String path) {
         if (n instanceof ScalarNode s && plainTag(n, path)) {
-            if ((s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT)) && DECIMAL.matcher(s.getValue()).matches()) {
-                return new BigDecimal(s.getValue().startsWith("+") ? s.getValue().substring(1) : s.getValue());
+            if (isNumber(s)) {
+                return boundedNumber(s, path);
             }
             error(path, n, "expected a number, found " + describe(n));
             return null;
@@ -181,6 +195,37 @@ final class NodeReader {
             error(path, n, "expected a number, found " + describe(n));
         }
         return null;
+    }
+
+    private static boolean isNumber(ScalarNode s) {
+        return (s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT)) && DECIMAL.matcher(s.getValue()).matches();
+    }
+
+    /**
+     * A number scalar as an exact decimal, or null after reporting it: at most {@link #MAX_NUMBER_CHARS}
+     * characters, below 10^{@link #MAX_NUMBER_DIGITS} and with at most as many decimal places, so that
+     * no later arithmetic or printing (which expands the exponent) can exhaust time or memory.
+     */
+    private BigDecimal boundedNumber(ScalarNode s, String path) {
+        String v = s.getValue();
+        String range = "numbers must be below 10^" + MAX_NUMBER_DIGITS + " with at most " + MAX_NUMBER_DIGITS + " decimal places";
+        if (v.length() > MAX_NUMBER_CHARS) {
+            error(path, s, "a number of " + v.length() + " characters is too long; " + range);
+            return null;
+        }
+        BigDecimal d;
+        try {
+            d = new BigDecimal(v.startsWith("+") ? v.substring(1) : v);
+        } catch (NumberFormatException e) {
+            error(path, s, "'" + v + "' is out of range; " + range);
+            return null;
+        }
+        BigDecimal stripped = d.stripTrailingZeros();
+        if (d.signum() != 0 && ((long) stripped.precision() - stripped.scale() > MAX_NUMBER_DIGITS || stripped.scale() > MAX_NUMBER_DIGITS)) {
+            error(path, s, "'" + v + "' is out of range; " + range);
+            return null;
+        }
+        return d;
     }
 
     <E extends Enum<E>> E choice(Node n, String path, E[] values, Function<E, String> id) {
@@ -194,7 +239,7 @@ final class NodeReader {
             }
         }
         List<String> ids = Arrays.stream(values).map(id).toList();
-        error(path, n, "'" + v + "' is not one of " + String.join(", ", ids) + Suggestions.didYouMean(v, ids));
+        error(path, n, shown(v) + " is not one of " + String.join(", ", ids) + Suggestions.didYouMean(v, ids));
         return null;
     }
 
@@ -210,8 +255,26 @@ final class NodeReader {
         return out;
     }
 
-    /** Free-form values (backend options): text, numbers, booleans, lists and mappings. */
+    /**
+     * Free-form values (backend options): text, numbers, booleans, lists and mappings. Nesting (also through
+     * an alias that refers to itself) is limited to {@link EndpointCodec#MAX_NESTING_DEPTH} levels and the
+     * values read to {@link #MAX_FREE_FORM_VALUES}, so aliases cannot multiply the work.
+     */
     Object any(Node n, String path) {
+        return any(n, path, 0);
+    }
+
+    private Object any(Node n, String path, int depth) {
+        if (depth > EndpointCodec.MAX_NESTING_DEPTH) {
+            error(path, n, "nested deeper than " + EndpointCodec.MAX_NESTING_DEPTH + " levels (is an alias used inside the value it names?); flatten it");
+            return null;
+        }
+        if (++freeFormValues > MAX_FREE_FORM_VALUES) {
+            if (freeFormValues == MAX_FREE_FORM_VALUES + 1) {
+                error(path, n, "more than " + MAX_FREE_FORM_VALUES + " values (each use of an alias counts again); backend options are a few settings");
+            }
+            return null;
+        }
         if (!plainTag(n, path)) {
             return null;
         }
@@ -227,15 +290,15 @@ final class NodeReader {
                     default -> Boolean.FALSE;
                 };
             }
-            if ((t.equals(Tag.INT) || t.equals(Tag.FLOAT)) && DECIMAL.matcher(s.getValue()).matches()) {
-                return new BigDecimal(s.getValue().startsWith("+") ? s.getValue().substring(1) : s.getValue());
+            if (isNumber(s)) {
+                return boundedNumber(s, path);
             }
             return s.getValue();
         }
         if (n instanceof SequenceNode seq) {
             List<Object> out = new ArrayList<>();
             for (int i = 0; i < seq.getValue().size(); i++) {
-                Object v = any(seq.getValue().get(i), path + "[" + i + "]");
+                Object v = any(seq.getValue().get(i), path + "[" + i + "]", depth + 1);
                 if (v != null) {
                     out.add(v);
                 }
@@ -244,7 +307,7 @@ final class NodeReader {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         fields(n, path, null).forEach((k, v) -> {
-            Object value = any(v, path + "." + k);
+            Object value = any(v, path + "." + k, depth + 1);
             if (value != null) {
                 out.put(k, value);
             }
@@ -266,7 +329,12 @@ final class NodeReader {
         Tag t = s.getTag();
         String kind = t.equals(Tag.INT) ? "the number " : t.equals(Tag.FLOAT) ? "the number " : t.equals(Tag.BOOL) ? "the boolean "
                 : t.equals(Tag.NULL) ? "nothing" : "the text ";
-        return t.equals(Tag.NULL) ? kind : kind + "'" + s.getValue() + "'";
+        return t.equals(Tag.NULL) ? kind : kind + shown(s.getValue());
+    }
+
+    /** A value quoted for a message, cut after 40 characters so a huge value cannot flood the report. */
+    static String shown(String value) {
+        return value.length() <= 40 ? "'" + value + "'" : "'" + value.substring(0, 40) + "...' (" + value.length() + " characters)";
     }
 
     Optional<Node> get(Map<String, Node> fields, String key) {

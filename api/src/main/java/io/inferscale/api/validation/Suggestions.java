@@ -18,14 +18,18 @@ public final class Suggestions {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         String lower = input.toLowerCase(Locale.ROOT);
+        int allowed = Math.max(1, Math.min(3, input.length() / 3));
         for (String c : candidates) {
-            int d = distance(lower, c.toLowerCase(Locale.ROOT));
+            String candidate = c.toLowerCase(Locale.ROOT);
+            if (Math.abs(candidate.length() - lower.length()) > allowed) {
+                continue; // the distance is at least the difference in length: too far, and no table to fill
+            }
+            int d = distance(lower, candidate);
             if (d < bestDistance) {
                 best = c;
                 bestDistance = d;
             }
         }
-        int allowed = Math.max(1, Math.min(3, input.length() / 3));
         return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 

@@ -320,6 +320,121 @@ class EndpointCodecTest {
         }
     }
 
+    @Nested
+    @DisplayName("holds against hostile or unusual input")
+    class Hostile {
+        @Test
+        @DisplayName("a merge key (<<) is one error naming the mapping, not a tag error")
+        void mergeKey() {
+            Problem p = only(seedWith("  name: my-model-endpoint\n", "  name: my-model-endpoint\n  <<: {labels: {a: b}}\n"));
+            assertThat(p.path()).isEqualTo("metadata");
+            assertThat(p.message()).isEqualTo("merge keys ('<<') are not supported; write the fields out");
+            assertThat(p.line()).isEqualTo(5);
+        }
+
+        @Test
+        @DisplayName("an alias used inside the value it names fails by depth instead of overflowing the stack")
+        void selfReferencingAlias() {
+            Problem map = only(seedWith("      memory: 2Gi\n", "      memory: 2Gi\n  backends:\n    kubernetes: &r\n      self: *r\n"));
+            assertThat(map.path()).startsWith("spec.backends.kubernetes.self.self");
+            assertThat(map.message()).startsWith("nested deeper than " + EndpointCodec.MAX_NESTING_DEPTH + " levels");
+            Problem list = only(seedWith("      memory: 2Gi\n", "      memory: 2Gi\n  backends:\n    kubernetes:\n      l: &r [*r]\n"));
+            assertThat(list.path()).startsWith("spec.backends.kubernetes.l[0][0]");
+        }
+
+        @Test
+        @DisplayName("aliases that multiply a list in backend options stop at the value limit, fast")
+        void aliasFanOutInOptions() {
+            StringBuilder sb = new StringBuilder("      memory: 2Gi\n  backends:\n    kubernetes:\n      a0: &a0 [" + "1,".repeat(5000) + "1]\n");
+            for (int i = 1; i <= 6; i++) {
+                sb.append("      a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1)
+                        .append(", *a").append(i - 1).append("]\n");
+            }
+            long start = System.nanoTime();
+            Problem p = only(seedWith("      memory: 2Gi\n", sb.toString()));
+            assertThat(p.message()).startsWith("more than 10000 values (each use of an alias counts again)");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+        }
+
+        @Test
+        @DisplayName("numbers with huge exponents or too many digits are errors naming the field, not crashes")
+        void hugeNumbers() {
+            Problem exponent = only(seedWith("targetCPUUtilizationPercentage: 60", "targetRequestsPerSecondPerReplica: 1e99999999999"));
+            assertThat(exponent.path()).isEqualTo("spec.autoscaling.targetRequestsPerSecondPerReplica");
+            assertThat(exponent.message()).isEqualTo("'1e99999999999' is out of range; numbers must be below 10^18 with at most 18 decimal places");
+            assertThat(only(seedWith("targetCPUUtilizationPercentage: 60", "targetRequestsPerSecondPerReplica: 1e999999999")).message())
+                    .startsWith("'1e999999999' is out of range");
+            assertThat(only(seedWith("targetCPUUtilizationPercentage: 60", "targetRequestsPerSecondPerReplica: 1e-19")).message())
+                    .startsWith("'1e-19' is out of range");
+            Problem digits = only(seedWith("      memory: 2Gi\n", "      memory: 2Gi\n  backends:\n    kubernetes: {x: " + "7".repeat(1000) + "}\n"));
+            assertThat(digits.path()).isEqualTo("spec.backends.kubernetes.x");
+            assertThat(digits.message()).startsWith("a number of 1000 characters is too long");
+            Problem text = only(seedWith("maxReplicas: 5", "maxReplicas: " + "7".repeat(100_000)));
+            assertThat(text.message()).isEqualTo("expected a whole number, found the text '" + "7".repeat(40) + "...' (100000 characters)");
+            InferenceEndpoint e = EndpointCodec.read(seedWith("targetCPUUtilizationPercentage: 60",
+                    "targetRequestsPerSecondPerReplica: 999999999999999999.000000000000000001"), "x").endpoint();
+            assertThat(e.autoscaling().target(TargetType.REQUESTS_PER_SECOND).orElseThrow().value())
+                    .isEqualByComparingTo("999999999999999999.000000000000000001");
+        }
+
+        @Test
+        @DisplayName("a huge unknown key is reported shortened, without a did-you-mean search over its length")
+        void hugeUnknownKey() {
+            long start = System.nanoTime();
+            Problem p = only(seedWith("  name: my-model-endpoint\n", "  name: my-model-endpoint\n  ? " + "k".repeat(200_000) + "\n  : x\n"));
+            assertThat(p.message()).startsWith("unknown field '" + "k".repeat(40) + "...' (200000 characters); known fields here: ");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+        }
+
+        @Test
+        @DisplayName("a key that is a list or mapping is one error naming the mapping")
+        void nonTextKey() {
+            Problem p = only(seedWith("  name: my-model-endpoint\n", "  name: my-model-endpoint\n  ? [a, b]\n  : c\n"));
+            assertThat(p.path()).isEqualTo("metadata");
+            assertThat(p.message()).isEqualTo("keys must be plain text, found a list");
+        }
+
+        @Test
+        @DisplayName("'---' alone or a null root is an empty document, reported once")
+        void emptyMarkers() {
+            assertThat(only("---\n").message()).startsWith("empty document");
+            assertThat(only("~\n").message()).startsWith("empty document");
+            assertThat(only("[]\n").message()).isEqualTo("expected a mapping (key: value lines), found a list");
+        }
+
+        @Test
+        @DisplayName("JSON indented with tabs, and a byte-order mark, read like any document")
+        void jsonWithTabsAndBom() {
+            String json = "\uFEFF{\n\t\"apiVersion\": \"mlops.example.com/v1\",\n\t\"kind\": \"InferenceEndpoint\",\n"
+                    + "\t\"metadata\": {\"name\": \"a\", \"labels\": {\"note\": \"tab\\there\"}},\n\t\"spec\": {\n"
+                    + "\t\t\"model\": {\"name\": \"m\"},\n\t\t\"autoscaling\": {\"maxReplicas\": 5,\t\"targetCPUUtilizationPercentage\": 60}\n\t}\n}\n";
+            InferenceEndpoint e = EndpointCodec.read(json, "x.json").endpoint();
+            assertThat(e.name()).isEqualTo("a");
+            assertThat(e.labels()).containsEntry("note", "tab\there");
+            assertThat(e.autoscaling().maxReplicas()).isEqualTo(5);
+            Problem p = only(json.replace("\"maxReplicas\": 5", "\"maxReplica\": 5"));
+            assertThat(p.line()).isEqualTo(7);
+            assertThat(p.column()).isEqualTo(19);
+            assertThat(EndpointCodec.read("\uFEFF" + seedWith("", ""), "x").endpoint().name()).isEqualTo("my-model-endpoint");
+        }
+
+        @Test
+        @DisplayName("tabs used for YAML indentation stay a syntax error with line and column")
+        void yamlTabIndentation() {
+            Problem p = only(seedWith("  name: my-model-endpoint", "\tname: my-model-endpoint"));
+            assertThat(p.message()).startsWith("YAML syntax error: ").contains("TAB");
+            assertThat(p.line()).isEqualTo(4);
+        }
+
+        @Test
+        @DisplayName("anchors on scalars and aliases to them are plain values")
+        void scalarAnchors() {
+            InferenceEndpoint e = EndpointCodec.read(seedWith("minReplicas: 1\n    maxReplicas: 5", "minReplicas: &n 2\n    maxReplicas: *n"), "x").endpoint();
+            assertThat(e.autoscaling().minReplicas()).isEqualTo(2);
+            assertThat(e.autoscaling().maxReplicas()).isEqualTo(2);
+        }
+    }
+
     @Test
     @DisplayName("keeps numbers in options as exact decimals")
     void optionNumbers() {
