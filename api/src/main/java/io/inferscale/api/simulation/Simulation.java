@@ -256,8 +256,8 @@ public final class Simulation {
             double replicaMillis = 0;
             double readyReplicaMillis = 0;
             double overMillis = 0;
-            double unservedRequests = 0;
-            double totalRequests = 0;
+            double unservedRequestMillis = 0;
+            double requestMillis = 0;
             int scaleUps = 0;
             int scaleDowns = 0;
             int peak = initial;
@@ -370,10 +370,10 @@ public final class Simulation {
                 long dt = next - t;
                 replicaMillis += (double) o.podCount * dt;
                 readyReplicaMillis += (double) o.readyReplicas * dt;
-                totalRequests += o.demandRps * dt / 1000.0;
+                requestMillis += o.demandRps * dt;
                 if (short_) {
                     overMillis += dt;
-                    unservedRequests += unserved * dt / 1000.0;
+                    unservedRequestMillis += unserved * dt;
                 }
                 model.observe(t, next, o);
                 t = next;
@@ -393,7 +393,7 @@ public final class Simulation {
             double p50 = n == 0 ? 0 : select(sorted, rankIndex(n, 95) + 1, rankIndex(n, 50));
             SimulationSummary summary = new SimulationSummary(model.backendId(), end / 1000.0, replicaMillis / 3_600_000.0,
                     readyReplicaMillis / 3_600_000.0, p50, p95, overMillis / 1000.0,
-                    unservedRequests, totalRequests, scaleUps, scaleDowns, peak, steps);
+                    unservedRequestMillis / 1000.0, requestMillis / 1000.0, scaleUps, scaleDowns, peak, steps);
             return new SimulationResult(model.backendId(), sim.endpoint.name(), stepMillis, tick, tDemand, tReady, tDesired, tUtil,
                     tServed, tUnserved, capacityPerReplica, summary);
         }
