@@ -1,6 +1,7 @@
 package io.inferscale.backend.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -53,9 +54,10 @@ import java.util.function.Supplier;
  *       the fields InferScale sets (server-populated fields and other managers' fields are ignored).</li>
  *   <li>{@link #apply} writes only the objects the plan lists, with server-side apply (field manager
  *       {@code inferscale} by default, conflicts forced): an unchanged endpoint makes no write request.</li>
- *   <li>The Deployment's {@code spec.replicas} is written on create only, and its ownership is handed to a
- *       second field manager ({@code <fieldManager>-replicas-handover}) so later applies, which leave the
- *       field out, never reset the count the HPA chose.</li>
+ *   <li>The Deployment's {@code spec.replicas} is written on create only ({@code minReplicas}), and its ownership is
+ *       handed to a second field manager ({@code <fieldManager>-replicas-handover}) so later applies, which leave the
+ *       field out, never reset the count the HPA chose. Should that handover fail, the next update of the Deployment
+ *       repeats it (with the live count) before applying.</li>
  *   <li>{@link #get}, {@link #list}, {@link #status}, {@link #awaitReady} and {@link #delete} work in the
  *       backend's namespace ({@code kubernetes.namespace}, else the kubeconfig's); an endpoint whose document
  *       names another namespace with {@code spec.backends.kubernetes.namespace} is planned and applied there.</li>
@@ -200,30 +202,42 @@ public final class KubernetesBackend implements Backend {
     }
 
     private Plan plan(InferenceEndpoint endpoint, Desired desired) {
+        return plan(endpoint, desired, new LinkedHashMap<>());
+    }
+
+    /** The plan; {@code live} receives the objects read, by kind. */
+    private Plan plan(InferenceEndpoint endpoint, Desired desired, Map<String, HasMetadata> live) {
         List<Change> changes = new ArrayList<>();
         for (HasMetadata object : desired.objects()) {
-            HasMetadata live = read(object.getClass(), desired.namespace(), endpoint.name());
             String kind = object.getKind();
-            if (live == null) {
-                changes.add(new Change(Change.Action.CREATE, kind, desired.namespace() + "/" + endpoint.name(), List.of(), ""));
-                continue;
+            HasMetadata current = read(object.getClass(), desired.namespace(), endpoint.name());
+            if (current != null) {
+                live.put(kind, current);
             }
-            List<FieldChange> fields = ManifestDiff.diff(ManifestYaml.tree(forUpdate(object)), ManifestYaml.tree(live));
-            String hashPath = "metadata.annotations[" + HASH_ANNOTATION + "]";
-            String reason = "";
-            if (fields.size() > 1) {
-                fields = fields.stream().filter(f -> !f.path().equals(hashPath)).toList();
-            } else if (fields.size() == 1 && fields.get(0).path().equals(hashPath)) {
-                reason = "fields InferScale set before are no longer in the endpoint; server-side apply removes them";
-            }
-            if (!managed(live)) {
-                reason = "adopts an existing " + kind + " that InferScale did not create";
-            }
-            if (!fields.isEmpty()) {
-                changes.add(new Change(Change.Action.UPDATE, kind, desired.namespace() + "/" + endpoint.name(), fields, reason));
-            }
+            change(endpoint, desired, object, current).ifPresent(changes::add);
         }
         return new Plan(endpoint.name(), ID, changes, desired.manifests().notes());
+    }
+
+    /** The change that makes {@code live} (null: absent) match {@code object}; empty when they already match. */
+    private static Optional<Change> change(InferenceEndpoint endpoint, Desired desired, HasMetadata object, HasMetadata live) {
+        String kind = object.getKind();
+        String name = desired.namespace() + "/" + endpoint.name();
+        if (live == null) {
+            return Optional.of(new Change(Change.Action.CREATE, kind, name, List.of(), ""));
+        }
+        List<FieldChange> fields = ManifestDiff.diff(ManifestYaml.tree(forUpdate(object)), ManifestYaml.tree(live));
+        String hashPath = "metadata.annotations[" + HASH_ANNOTATION + "]";
+        String reason = "";
+        if (fields.size() > 1) {
+            fields = fields.stream().filter(f -> !f.path().equals(hashPath)).toList();
+        } else if (fields.size() == 1 && fields.get(0).path().equals(hashPath)) {
+            reason = "fields InferScale set before are no longer in the endpoint; server-side apply removes them";
+        }
+        if (!managed(live)) {
+            reason = "adopts an existing " + kind + " that InferScale did not create";
+        }
+        return fields.isEmpty() ? Optional.empty() : Optional.of(new Change(Change.Action.UPDATE, kind, name, fields, reason));
     }
 
     @Override
@@ -241,15 +255,21 @@ public final class KubernetesBackend implements Backend {
     }
 
     private ApplyResult apply(InferenceEndpoint endpoint, Desired desired) {
-        Plan plan = plan(endpoint, desired);
+        Map<String, HasMetadata> live = new LinkedHashMap<>();
+        Plan plan = plan(endpoint, desired, live);
         for (Change change : plan.changes()) {
             HasMetadata object = desired.objects().stream().filter(o -> o.getKind().equals(change.kind())).findFirst().orElseThrow();
             if (change.action() == Change.Action.CREATE) {
                 serverSideApply(object, desired.namespace(), settings.fieldManager(), true);
                 if (object instanceof Deployment d) {
-                    handOverReplicas(d, desired.namespace());
+                    handOverReplicas(d.getMetadata().getName(), d.getSpec().getReplicas(), desired.namespace());
                 }
             } else {
+                if (live.get(change.kind()) instanceof Deployment d && ownsReplicasAlone(d, settings.fieldManager())) {
+                    // the handover after create did not happen (e.g. it failed): do it now, with the live count, so the
+                    // update below, which leaves replicas out, cannot reset them to the default of 1
+                    handOverReplicas(d.getMetadata().getName(), d.getSpec().getReplicas(), desired.namespace());
+                }
                 serverSideApply(forUpdate(object), desired.namespace(), settings.fieldManager(), true);
             }
         }
@@ -258,11 +278,33 @@ public final class KubernetesBackend implements Backend {
         return new ApplyResult(plan, status);
     }
 
-    /** Applies {@code spec.replicas} alone with the handover manager, so the main manager may drop the field later. */
-    private void handOverReplicas(Deployment d, String ns) {
+    /**
+     * True when {@code manager}'s apply is the only owner of the Deployment's {@code spec.replicas} in its
+     * {@code metadata.managedFields}: then leaving the field out of an apply would reset it to the default of 1.
+     */
+    static boolean ownsReplicasAlone(Deployment d, String manager) {
+        List<ManagedFieldsEntry> entries = d.getMetadata().getManagedFields() == null ? List.of() : d.getMetadata().getManagedFields();
+        List<ManagedFieldsEntry> owners = entries.stream().filter(KubernetesBackend::ownsReplicas).toList();
+        return owners.size() == 1 && manager.equals(owners.get(0).getManager()) && "Apply".equals(owners.get(0).getOperation())
+                && owners.get(0).getSubresource() == null;
+    }
+
+    private static boolean ownsReplicas(ManagedFieldsEntry e) {
+        return e.getFieldsV1() != null && e.getFieldsV1().getAdditionalProperties().get("f:spec") instanceof Map<?, ?> spec
+                && spec.containsKey("f:replicas");
+    }
+
+    /**
+     * Applies {@code spec.replicas} alone with the handover manager (not forced), so the main manager may drop the
+     * field: the "Transferring ownership" steps of the Server-Side Apply docs. A conflict means the HPA already owns it.
+     */
+    private void handOverReplicas(String name, Integer replicas, String ns) {
+        if (replicas == null) {
+            return;
+        }
         Deployment replicasOnly = new DeploymentBuilder().withApiVersion("apps/v1").withKind("Deployment")
-                .withNewMetadata().withName(d.getMetadata().getName()).withNamespace(ns).endMetadata()
-                .withNewSpec().withReplicas(d.getSpec().getReplicas()).endSpec().build();
+                .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                .withNewSpec().withReplicas(replicas).endSpec().build();
         try {
             serverSideApply(replicasOnly, ns, settings.fieldManager() + REPLICAS_HANDOVER_SUFFIX, false);
         } catch (BackendException e) {

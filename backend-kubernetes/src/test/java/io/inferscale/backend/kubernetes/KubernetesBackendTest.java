@@ -143,6 +143,50 @@ class KubernetesBackendTest {
         List<RecordedRequest> writes = cluster.writesSince(before);
         assertThat(writes).hasSize(1);
         assertThat(writes.get(0).getUtf8Body()).doesNotContain("replicas");
+        assertThat(cluster.ownersOf(DEPLOYMENT_PATH, "/spec/replicas")).containsExactly(MockCluster.CONTROLLER_AGENT);
+    }
+
+    private static final String DEPLOYMENT_PATH = "/apis/apps/v1/namespaces/test/deployments/my-model-endpoint";
+
+    private InferenceEndpoint minReplicas(InferenceEndpoint e, int min) {
+        return e.toBuilder().autoscaling(e.autoscaling().toBuilder().minReplicas(min).build()).build();
+    }
+
+    private InferenceEndpoint image(InferenceEndpoint e, String image) {
+        return e.toBuilder().model(e.model().toBuilder().image(image).build()).build();
+    }
+
+    @Test
+    @DisplayName("the first apply sets replicas = minReplicas and hands them over: an update before the HPA acts keeps them")
+    void replicasKeptBeforeTheHpaActs() {
+        InferenceEndpoint three = minReplicas(seed, 3);
+        backend.apply(three);
+        assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(cluster.ownersOf(DEPLOYMENT_PATH, "/spec/replicas")).containsExactly("inferscale", "inferscale-replicas-handover");
+
+        backend.apply(image(three, "registry.example.com/my-ml-model:v2"));
+        // without the handover the API server would reset replicas to 1 here: inferscale no longer applies the field
+        assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(cluster.ownersOf(DEPLOYMENT_PATH, "/spec/replicas")).containsExactly("inferscale-replicas-handover");
+    }
+
+    @Test
+    @DisplayName("when the handover after create failed, the next update hands over first, so replicas are not reset")
+    void failedHandoverIsRepaired() {
+        InferenceEndpoint three = minReplicas(seed, 3);
+        cluster.fail(r -> r.getPath().contains("fieldManager=inferscale-replicas-handover"), 500, "etcdserver: request timed out");
+        assertThatThrownBy(() -> backend.apply(three)).isInstanceOfSatisfying(BackendException.class,
+                e -> assertThat(e.reason()).isEqualTo(BackendException.Reason.UNAVAILABLE));
+        assertThat(cluster.ownersOf(DEPLOYMENT_PATH, "/spec/replicas")).containsExactly("inferscale");
+        cluster.clearFailures();
+
+        int before = cluster.requests().size();
+        backend.apply(image(three, "registry.example.com/my-ml-model:v2"));
+        assertThat(cluster.writesSince(before)).extracting(RecordedRequest::getPath).startsWith(
+                DEPLOYMENT_PATH + "?fieldManager=inferscale-replicas-handover",
+                DEPLOYMENT_PATH + "?fieldManager=inferscale&force=true");
+        assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example.com/my-ml-model:v2");
     }
 
     @Test

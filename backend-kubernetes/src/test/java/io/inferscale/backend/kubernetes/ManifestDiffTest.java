@@ -47,6 +47,20 @@ class ManifestDiffTest {
     }
 
     @Test
+    @DisplayName("replicas the HPA scaled (manager kube-controller-manager, subresource scale) need no handover; "
+            + "replicas only InferScale's apply owns do")
+    void replicasOwnership() throws IOException {
+        Deployment scaled = live("deployment.yaml", Deployment.class);
+        assertThat(KubernetesBackend.ownsReplicasAlone(scaled, "inferscale")).isFalse();
+        Deployment created = ManifestYaml.SERIALIZATION.clone(scaled);
+        created.getMetadata().setManagedFields(new java.util.ArrayList<>(created.getMetadata().getManagedFields()));
+        created.getMetadata().getManagedFields().remove(1);
+        created.getMetadata().getManagedFields().get(0).getFieldsV1().setAdditionalProperty("f:spec", Map.of("f:replicas", Map.of(), "f:template", Map.of()));
+        assertThat(KubernetesBackend.ownsReplicasAlone(created, "inferscale")).isTrue();
+        assertThat(KubernetesBackend.ownsReplicasAlone(created, "someone-else")).isFalse();
+    }
+
+    @Test
     @DisplayName("a live HPA with defaulted behaviour and canonical quantities shows no change")
     void hpaDefaultsIgnored() throws IOException {
         InferenceEndpoint seed = endpoint("inference_endpoint.yaml");

@@ -28,8 +28,10 @@ import java.util.Set;
 /**
  * fabric8's kubernetes-server-mock in CRUD mode on 127.0.0.1, with two additions the CRUD dispatcher lacks:
  * server-side apply ({@code PATCH application/apply-patch+yaml}) served as create-if-absent, else an RFC 7386
- * merge of the applied object into the stored one (which, like SSA, keeps fields the applied object leaves out, e.g. replicas set by the HPA); and a log of
- * every request, so tests can count writes. Requests from {@link #controllerClient()} (user agent
+ * merge of the applied object into the stored one, with the API server's field ownership ({@link FieldOwnership}):
+ * conflicts unless forced, a field the manager stops applying is removed (or reset to its default) unless another
+ * manager owns it, a non-apply write makes the writer the owner of what it changed, and single-object GETs show
+ * {@code metadata.managedFields}; and a log of every request, so tests can count writes. Requests from {@link #controllerClient()} (user agent
  * {@value #CONTROLLER_AGENT}, standing in for kube-controller-manager) are served but not logged.
  */
 final class MockCluster implements AutoCloseable {
@@ -49,6 +51,7 @@ final class MockCluster implements AutoCloseable {
     private final KubernetesMockServer server;
     private final List<KubernetesClient> clients = new ArrayList<>();
     private final List<Failure> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final FieldOwnership ownership = new FieldOwnership();
 
     private record Failure(java.util.function.Predicate<RecordedRequest> matches, int code, String message) {
     }
@@ -56,6 +59,11 @@ final class MockCluster implements AutoCloseable {
     /** From now on, answers requests matching {@code matches} with HTTP {@code code} and a Status carrying {@code message}. */
     void fail(java.util.function.Predicate<RecordedRequest> matches, int code, String message) {
         failures.add(new Failure(matches, code, message));
+    }
+
+    /** Stops answering with the failures set by {@link #fail}. */
+    void clearFailures() {
+        failures.clear();
     }
 
     MockCluster() {
@@ -77,7 +85,7 @@ final class MockCluster implements AutoCloseable {
                 if ("PATCH".equals(request.getMethod()) && contentType != null && contentType.startsWith("application/apply-patch")) {
                     return serverSideApply(request);
                 }
-                return crud.dispatch(request);
+                return trackingOwnership(request);
             }
         };
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -89,33 +97,110 @@ final class MockCluster implements AutoCloseable {
     }
 
     private MockResponse serverSideApply(RecordedRequest request) {
-        String path = request.getPath();
-        String resourcePath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        String resourcePath = resourcePath(request);
         JsonNode body;
         try {
             body = Serialization.yamlMapper().readTree(request.getUtf8Body());
         } catch (IOException e) {
             return new MockResponse().setResponseCode(400).setBody("{\"kind\":\"Status\",\"message\":\"bad apply body\"}");
         }
-        String json = body.toString();
-        MockResponse existing = crud.handleGet(resourcePath);
-        if (existing.code() == 404 && resourcePath.endsWith("/status")) {
-            // like the API server: applying the status of a missing object is 404, never a create
-            return existing;
+        synchronized (ownership) {
+            MockResponse existing = crud.handleGet(resourcePath);
+            if (existing.code() == 404 && resourcePath.endsWith("/status")) {
+                // like the API server: applying the status of a missing object is 404, never a create
+                return existing;
+            }
+            JsonNode live = existing.code() == 404 ? null : json(existing);
+            JsonNode result;
+            if (resourcePath.endsWith("/status")) {
+                result = mergePatch(live, body);
+            } else {
+                String manager = queryParameter(request, "fieldManager");
+                Object applied = ownership.apply(resourcePath, live, body, manager == null ? "unknown" : manager,
+                        "true".equals(queryParameter(request, "force")));
+                if (applied instanceof FieldOwnership.Conflict conflict) {
+                    return new MockResponse().setResponseCode(409).setBody(Serialization.asJson(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                            .withKind("Status").withApiVersion("v1").withStatus("Failure").withCode(409).withReason("Conflict")
+                            .withMessage(conflict.message()).build()));
+                }
+                result = (JsonNode) applied;
+            }
+            if (live == null) {
+                String collection = resourcePath.substring(0, resourcePath.lastIndexOf('/'));
+                return crud.handleCreate(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collection,
+                        Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(result.toString())));
+            }
+            return crud.handleUpdate(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, resourcePath,
+                    Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(result.toString())));
         }
-        if (existing.code() == 404) {
-            String collection = resourcePath.substring(0, resourcePath.lastIndexOf('/'));
-            return crud.handleCreate(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collection,
-                    Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(json)));
+    }
+
+    /**
+     * Any other request, through the CRUD dispatcher: non-apply writes update the field ownership (the writer owns what
+     * it changed), deletes forget it, and a GET of one object shows it as {@code metadata.managedFields}.
+     */
+    private MockResponse trackingOwnership(RecordedRequest request) {
+        String path = resourcePath(request);
+        String method = request.getMethod();
+        if (path.endsWith("/status") || !Set.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)
+                || (request.getPath().contains("watch=") && "GET".equals(method))) {
+            return crud.dispatch(request);
         }
-        JsonNode merged;
+        String manager = queryParameter(request, "fieldManager") != null ? queryParameter(request, "fieldManager") : request.getHeader("User-Agent");
+        synchronized (ownership) {
+            if ("GET".equals(method)) {
+                MockResponse response = crud.dispatch(request);
+                return response.code() == 200 && ownership.tracks(path) ? response.setBody(ownership.withManagedFields(path, json(response)).toString()) : response;
+            }
+            MockResponse before = "POST".equals(method) ? null : crud.handleGet(path);
+            JsonNode old = before == null || before.code() != 200 ? null : json(before);
+            MockResponse response = crud.dispatch(request);
+            if (response.code() / 100 != 2) {
+                return response;
+            }
+            if ("DELETE".equals(method)) {
+                ownership.delete(path);
+                return response;
+            }
+            JsonNode written = json(response);
+            response.setBody(written.toString());
+            String objectPath = "POST".equals(method) ? path + "/" + written.path("metadata").path("name").asText() : path;
+            ownership.update(objectPath, old, written, manager);
+            return response;
+        }
+    }
+
+    private static String resourcePath(RecordedRequest request) {
+        String path = request.getPath();
+        return path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    }
+
+    private static String queryParameter(RecordedRequest request, String name) {
+        String path = request.getPath();
+        if (!path.contains("?")) {
+            return null;
+        }
+        for (String pair : path.substring(path.indexOf('?') + 1).split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return java.net.URLDecoder.decode(pair.substring(name.length() + 1), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode json(MockResponse response) {
         try {
-            merged = mergePatch(Serialization.jsonMapper().readTree(existing.getBody().readUtf8()), body);
+            return Serialization.jsonMapper().readTree(response.getBody().readUtf8());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return crud.handleUpdate(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, resourcePath,
-                Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(merged.toString())));
+    }
+
+    /** The managers that own field {@code pointer} (e.g. {@code /spec/replicas}) of the object at {@code path}. */
+    Set<String> ownersOf(String path, String pointer) {
+        synchronized (ownership) {
+            return ownership.ownersOf(path, pointer);
+        }
     }
 
     /** RFC 7386 JSON merge patch: objects merge key by key, null removes, anything else (lists too) replaces. */
