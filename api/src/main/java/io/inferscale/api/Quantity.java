@@ -15,6 +15,20 @@ import java.util.Objects;
  * round-trips unchanged. Two quantities are equal when their values are equal ({@code 1} equals
  * {@code 1000m}).
  *
+ * <p>Deliberate differences from Kubernetes' parser, each pinned by a test in {@code QuantityTest}:
+ * <ul>
+ *   <li>values are kept exactly: Kubernetes rounds anything finer than {@code 1n} up ({@code 3.001n}
+ *       becomes {@code 4n}) and silently caps binary-suffixed values at 2^63-1 ({@code 9Ei}); here
+ *       they keep their value, and {@link io.inferscale.api.validation.EndpointValidator} rejects CPU
+ *       finer than {@code 1m} and CPU or memory too large for a 64-bit count of millicores or bytes;</li>
+ *   <li>a decimal exponent is limited to {@code |e| <= 18} ({@code 1e19} is rejected; write
+ *       {@code 10E});</li>
+ *   <li>the text is at most {@link #MAX_LENGTH} characters, so a hostile document cannot make the
+ *       (quadratic) decimal parsing slow;</li>
+ *   <li>a number needs a digit: Kubernetes reads {@code .}, {@code +} and {@code -} alone as zero,
+ *       here they are errors.</li>
+ * </ul>
+ *
  * @param text  the quantity as written, e.g. {@code "500m"}
  * @param value the exact value in base units, e.g. {@code 0.5}
  * @see <a href="https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/">Kubernetes Quantity</a>
@@ -22,6 +36,9 @@ import java.util.Objects;
 public record Quantity(String text, BigDecimal value) implements Comparable<Quantity> {
 
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+
+    /** Longest quantity text accepted, in characters (Kubernetes sets no limit; real quantities are short). */
+    public static final int MAX_LENGTH = 64;
 
     /** Checks that {@code text} parses to {@code value}; use {@link #parse(String)} to build one. */
     public Quantity {
@@ -38,7 +55,8 @@ public record Quantity(String text, BigDecimal value) implements Comparable<Quan
      *
      * @param text the quantity, e.g. {@code "500m"} or {@code "1Gi"}
      * @return the exact quantity
-     * @throws IllegalArgumentException when the text is not a quantity; the message says what is wrong
+     * @throws IllegalArgumentException when the text is not a quantity, is longer than {@link #MAX_LENGTH}
+     *                                  or has an exponent beyond 18; the message says what is wrong
      */
     public static Quantity parse(String text) {
         Objects.requireNonNull(text, "text");
@@ -107,6 +125,10 @@ public record Quantity(String text, BigDecimal value) implements Comparable<Quan
     }
 
     private static BigDecimal parseValue(String text) {
+        if (text.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("'" + text.substring(0, 20) + "...' is not a quantity: it is " + text.length()
+                    + " characters long; the limit is " + MAX_LENGTH);
+        }
         String s = text.trim();
         if (s.isEmpty() || !s.equals(text)) {
             throw new IllegalArgumentException("'" + text + "' is not a quantity: expected a number with an optional unit such as 500m, 1, 0.5, 1Gi, 512Mi, 2G or 1e3");
