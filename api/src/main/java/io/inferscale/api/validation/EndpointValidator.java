@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
  * own rules on top ({@link io.inferscale.api.backend.Backend#validate}).
  *
  * <p>Ranges follow Kubernetes where the neutral model borrows its shape: behaviour windows 0..3600 s
- * and policy periods 1..1800 s as the autoscaling/v2 API validates them.
+ * and policy periods 1..1800 s as the autoscaling/v2 API validates them. Where Kubernetes would round
+ * or cap a quantity silently, the validator rejects it instead: CPU finer than {@code 1m}, memory that
+ * is not a whole number of bytes, and CPU or memory beyond a 64-bit count of millicores or bytes.
+ * Targets must be below 10^18 with at most 18 decimal places, as the codec reads numbers.
  */
 public final class EndpointValidator {
 
@@ -42,6 +45,10 @@ public final class EndpointValidator {
     public static final int MAX_STABILIZATION_WINDOW_SECONDS = 3600;
     /** Longest scaling-policy period Kubernetes accepts, in seconds. */
     public static final int MAX_POLICY_PERIOD_SECONDS = 1800;
+
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+    /** Targets must be below 10^this and have at most this many decimal places (as the codec reads numbers). */
+    private static final int MAX_TARGET_DIGITS = 18;
 
     private EndpointValidator() {
     }
@@ -127,6 +134,9 @@ public final class EndpointValidator {
         list.cpu().ifPresent(q -> {
             if (q.value().signum() <= 0) {
                 p.add(Problem.error(path + ".cpu", "'" + q.text() + "' must be greater than 0, e.g. 500m"));
+            } else if (q.value().movePointRight(3).compareTo(LONG_MAX) > 0) {
+                p.add(Problem.error(path + ".cpu", "'" + q.text() + "' is too large: Kubernetes and every backend count CPU in 64-bit"
+                        + " millicores, at most " + Long.MAX_VALUE + "m; give the CPU of one replica, e.g. 2"));
             } else if (q.value().movePointRight(3).stripTrailingZeros().scale() > 0) {
                 p.add(Problem.error(path + ".cpu", "'" + q.text() + "' is finer than 1m (a thousandth of a core), the smallest CPU amount; round it, e.g. "
                         + Quantity.ofMillicores(Math.max(1, q.value().movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValue()))));
@@ -135,6 +145,9 @@ public final class EndpointValidator {
         list.memory().ifPresent(q -> {
             if (q.value().signum() <= 0) {
                 p.add(Problem.error(path + ".memory", "'" + q.text() + "' must be greater than 0, e.g. 1Gi"));
+            } else if (q.value().compareTo(LONG_MAX) > 0) {
+                p.add(Problem.error(path + ".memory", "'" + q.text() + "' is too large: Kubernetes and every backend count memory in"
+                        + " 64-bit bytes, at most " + Long.MAX_VALUE + " (just under 8Ei); give the memory of one replica, e.g. 4Gi"));
             } else if (q.value().stripTrailingZeros().scale() > 0) {
                 p.add(Problem.error(path + ".memory", "'" + q.text() + "' is not a whole number of bytes; use a unit such as Mi or Gi, e.g. 512Mi"));
             }
@@ -187,6 +200,13 @@ public final class EndpointValidator {
         TargetType type = t.type();
         BigDecimal v = t.value();
         String path = type.path();
+        BigDecimal stripped = v.stripTrailingZeros();
+        if (v.signum() != 0 && ((long) stripped.precision() - stripped.scale() > MAX_TARGET_DIGITS || stripped.scale() > MAX_TARGET_DIGITS)) {
+            // not printed in full: the plain form of 1e999999999 has a billion digits
+            p.add(Problem.error(path, v + " is out of range: targets must be below 10^" + MAX_TARGET_DIGITS + " with at most "
+                    + MAX_TARGET_DIGITS + " decimal places"));
+            return;
+        }
         if (type.isPercentage()) {
             if (v.stripTrailingZeros().scale() > 0 || v.compareTo(BigDecimal.ONE) < 0 || v.compareTo(BigDecimal.valueOf(100)) > 0) {
                 p.add(Problem.error(path, v.toPlainString() + " must be a whole percentage from 1 to 100, e.g. 60"));

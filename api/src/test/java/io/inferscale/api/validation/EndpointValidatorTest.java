@@ -221,6 +221,25 @@ class EndpointValidatorTest {
         }
 
         @Test
+        @DisplayName("a target beyond 10^18 or finer than 10^-18 is out of range, reported without expanding it")
+        void targetOutOfRange() {
+            assertThat(onlyError(policy(p -> p.target(TargetType.REQUESTS_PER_SECOND, new BigDecimal("1e999999999"))),
+                    "spec.autoscaling.targetRequestsPerSecondPerReplica"))
+                    .isEqualTo("1E+999999999 is out of range: targets must be below 10^18 with at most 18 decimal places");
+            assertThat(onlyError(policy(p -> p.target(TargetType.CONCURRENT_REQUESTS, new BigDecimal("1e-19"))),
+                    "spec.autoscaling.targetConcurrentRequestsPerReplica")).startsWith("1E-19 is out of range");
+            assertThat(errors(policy(p -> p.target(TargetType.CONCURRENT_REQUESTS, new BigDecimal("0.000000000000000001"))))).isEmpty();
+        }
+
+        @ParameterizedTest(name = "the seed's third mistake for memory: {0}% warns")
+        @ValueSource(ints = {29, 91})
+        void memoryFarFromBalanced(int percent) {
+            InferenceEndpoint e = policy(p -> p.removeTarget(TargetType.CPU_UTILIZATION).target(TargetType.MEMORY_UTILIZATION, percent));
+            assertThat(errors(e)).isEmpty();
+            assertThat(warnings(e)).extracting(Problem::path).containsExactly("spec.autoscaling.targetMemoryUtilizationPercentage");
+        }
+
+        @Test
         @DisplayName("a CPU target needs a CPU request")
         void cpuNeedsRequest() {
             assertThat(onlyError(resources(Resources.of(ResourceList.of(null, "1Gi"), ResourceList.of("1", "2Gi"))), "spec.resources.requests.cpu"))
@@ -287,6 +306,17 @@ class EndpointValidatorTest {
             assertThat(errors(e)).extracting(Problem::path).containsExactly("spec.resources.requests.cpu", "spec.resources.requests.memory",
                     "spec.resources.limits.cpu", "spec.resources.limits.memory");
             assertThat(errors(e).get(0).message()).contains("finer than 1m").endsWith("e.g. 1m");
+        }
+
+        @Test
+        @DisplayName("CPU beyond 64-bit millicores and memory beyond 64-bit bytes are errors (Kubernetes caps them silently)")
+        void quantitiesBeyondInt64() {
+            InferenceEndpoint e = resources(Resources.of(ResourceList.of("9223372036854775807m", "9223372036854775807"),
+                    ResourceList.of("9223372036854775808m", "9Ei")));
+            assertThat(errors(e)).extracting(Problem::path).containsExactly("spec.resources.limits.cpu", "spec.resources.limits.memory");
+            assertThat(errors(e).get(0).message()).isEqualTo("'9223372036854775808m' is too large: Kubernetes and every backend count CPU in"
+                    + " 64-bit millicores, at most 9223372036854775807m; give the CPU of one replica, e.g. 2");
+            assertThat(errors(e).get(1).message()).startsWith("'9Ei' is too large: Kubernetes and every backend count memory in 64-bit bytes");
         }
 
         @Test
