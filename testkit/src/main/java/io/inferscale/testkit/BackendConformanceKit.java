@@ -56,6 +56,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <p>The name of the subclass must end in {@code Test} so Surefire runs it. A backend that lacks a
  * capability is tested for rejecting it; nothing is skipped by deleting tests.
+ *
+ * <p>Lifecycle of each test: {@link #createBackend} before it; after it, the kit deletes every endpoint
+ * the test named with {@link #newName} (best effort), closes the backend, and finally calls
+ * {@link #afterDeletes}, where a subclass stops a fake it started per test.
  */
 public abstract class BackendConformanceKit {
 
@@ -78,6 +82,16 @@ public abstract class BackendConformanceKit {
         return Duration.ofSeconds(30);
     }
 
+    /**
+     * Runs at the very end of each test, after the kit has deleted the test's endpoints and closed the
+     * backend: the place to stop or reset the fake. A subclass's own {@code @AfterEach} methods run
+     * <em>before</em> the kit's, while the kit still needs the fake for those deletes, so stop it here
+     * instead. Also called when {@link #createBackend} was aborted (e.g. by an assumption), so a fake
+     * started there is still stopped. The default does nothing.
+     */
+    protected void afterDeletes() {
+    }
+
     /** The backend under test in the current test. */
     protected Backend backend;
     private final List<String> created = new ArrayList<>();
@@ -89,9 +103,16 @@ public abstract class BackendConformanceKit {
 
     @AfterEach
     void closeBackend() {
-        if (backend == null) {
-            return;
+        try {
+            if (backend != null) {
+                deleteCreatedAndClose();
+            }
+        } finally {
+            afterDeletes();
         }
+    }
+
+    private void deleteCreatedAndClose() {
         try {
             for (String name : created) {
                 try {
