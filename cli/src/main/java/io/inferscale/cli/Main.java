@@ -28,10 +28,15 @@ public final class Main {
     public static void main(String[] args) {
         // Libraries log with stack traces; the command reports errors itself. Logging stays off unless --verbose,
         // except for the long-running operator, which logs warnings like any controller.
+        List<String> list = Arrays.asList(args);
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            List<String> list = Arrays.asList(args);
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                     list.contains("--verbose") ? "debug" : list.contains("operator") ? "warn" : "off");
+        }
+        // gRPC (Vertex AI) logs through java.util.logging, e.g. an INFO line about epoll on the first connection.
+        if (!list.contains("--verbose")) {
+            java.util.logging.Logger.getLogger("").setLevel(list.contains("operator") ? java.util.logging.Level.WARNING
+                    : java.util.logging.Level.OFF);
         }
         System.exit(execute(CliContext.system(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }

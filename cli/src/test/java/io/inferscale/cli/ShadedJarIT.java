@@ -100,6 +100,15 @@ class ShadedJarIT {
     }
 
     @Test
+    void aCloudErrorIsOneLineWithoutLibraryLogging() throws Exception {
+        // Vertex AI over gRPC to a closed loopback port: grpc-netty logs through java.util.logging on first use
+        Run r = run("", "get", "my-model-endpoint", "-b", "vertex", "--set", "vertex.project=p", "--set",
+                "vertex.endpointOverride=127.0.0.1:1", "--set", "vertex.plaintext=true", "--set", "vertex.maxAttempts=1");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.BACKEND);
+        assertThat(r.err().lines().toList()).singleElement().satisfies(l -> assertThat(l).startsWith("error: vertex: GetEndpoint "));
+    }
+
+    @Test
     void applyAndGetShareTheInMemoryStateFile(@TempDir Path dir) throws Exception {
         Map<String, String> env = Map.of("INFERSCALE_BACKEND", "in-memory",
                 "INFERSCALE_IN_MEMORY_STATE_FILE", dir.resolve("state.yaml").toString());
