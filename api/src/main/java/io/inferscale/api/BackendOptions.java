@@ -1,5 +1,7 @@
 package io.inferscale.api;
 
+import io.inferscale.api.backend.BackendConfig;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -127,8 +129,24 @@ public final class BackendOptions {
         return options.hashCode();
     }
 
+    /**
+     * The options, with the value of every option whose name looks secret ({@link BackendConfig#isSecret},
+     * e.g. {@code apiToken}) shown as {@code ****}, at any depth.
+     */
     @Override
     public String toString() {
-        return options.toString();
+        return masked(options).toString();
+    }
+
+    private static Object masked(Object v) {
+        if (v instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, val) -> out.put(k, BackendConfig.isSecret(String.valueOf(k)) ? "****" : masked(val)));
+            return out;
+        }
+        if (v instanceof List<?> list) {
+            return list.stream().map(BackendOptions::masked).toList();
+        }
+        return v;
     }
 }

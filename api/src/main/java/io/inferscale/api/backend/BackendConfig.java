@@ -199,7 +199,12 @@ public final class BackendConfig {
         }
     }
 
-    /** True when the key's value must never be printed. */
+    /**
+     * True when the key's value must never be printed: its name contains (ignoring case) {@code secret},
+     * {@code password}, {@code token}, {@code credential} or {@code privateKey}, or ends in {@code key}
+     * (but not {@code publicKey}), e.g. {@code sagemaker.secretAccessKey}, {@code vertex.apiKey}.
+     * {@link io.inferscale.api.BackendOptions#toString} uses the same rule for option names.
+     */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.contains("secret") || k.contains("password") || k.contains("token") || k.contains("credential")
