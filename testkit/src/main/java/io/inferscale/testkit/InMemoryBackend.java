@@ -11,6 +11,7 @@ import io.inferscale.api.backend.Change;
 import io.inferscale.api.backend.Condition;
 import io.inferscale.api.backend.EndpointState;
 import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.FieldChange;
 import io.inferscale.api.backend.FieldChanges;
 import io.inferscale.api.backend.MetricStatus;
 import io.inferscale.api.backend.Note;
@@ -56,6 +57,10 @@ public final class InMemoryBackend implements Backend {
 
     /** The provider id. */
     public static final String ID = "in-memory";
+
+    /** Shown instead of an environment value in a plan. */
+    static final String HIDDEN = "(hidden)";
+    private static final String ENV_PATH = "spec.model.env.";
 
     /** What an operation did. */
     public enum OperationType {
@@ -144,9 +149,18 @@ public final class InMemoryBackend implements Backend {
             changes.add(Change.create("InferenceEndpoint", endpoint.name()));
         } else if (!s.endpoint.equals(endpoint)) {
             changes.add(Change.update("InferenceEndpoint", endpoint.name(),
-                    FieldChanges.diff(EndpointCodec.toTree(s.endpoint), EndpointCodec.toTree(endpoint))));
+                    FieldChanges.diff(EndpointCodec.toTree(s.endpoint), EndpointCodec.toTree(endpoint)).stream()
+                            .map(InMemoryBackend::hideEnvironmentValue).toList()));
         }
         return new Plan(endpoint.name(), ID, changes, notes(report));
+    }
+
+    /** Environment values may be secrets: a plan names the variable that changes, never its values. */
+    private static FieldChange hideEnvironmentValue(FieldChange c) {
+        if (!c.path().startsWith(ENV_PATH)) {
+            return c;
+        }
+        return new FieldChange(c.path(), c.before() == null ? null : HIDDEN, c.after() == null ? null : HIDDEN);
     }
 
     private static List<Note> notes(ValidationReport report) {

@@ -11,6 +11,8 @@ import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.Backends;
 import io.inferscale.api.backend.EndpointState;
 import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.FieldChange;
+import io.inferscale.api.backend.Plan;
 import io.inferscale.api.ConfigurationException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,19 @@ class InMemoryBackendTest {
                 .autoscaling(AutoscalingPolicy.builder().minReplicas(1).maxReplicas(5).target(TargetType.CPU_UTILIZATION, 60).build())
                 .resources(Resources.of(ResourceList.of("500m", "1Gi"), ResourceList.of("1", "2Gi")))
                 .build();
+    }
+
+    @Test
+    @DisplayName("a plan names a changed environment variable but never shows its values")
+    void planHidesEnvironmentValues() {
+        InMemoryBackend backend = InMemoryBackend.create();
+        InferenceEndpoint before = seed().toBuilder().model(seed().model().toBuilder().env("API_TOKEN", "old-secret").build()).build();
+        backend.apply(before);
+        InferenceEndpoint after = before.toBuilder().model(before.model().toBuilder().env("API_TOKEN", "new-secret").env("LOG", "x").build()).build();
+        Plan plan = backend.plan(after);
+        assertThat(plan.changes()).singleElement().satisfies(c -> assertThat(c.fields()).containsExactly(
+                new FieldChange("spec.model.env.API_TOKEN", "(hidden)", "(hidden)"), new FieldChange("spec.model.env.LOG", null, "(hidden)")));
+        assertThat(plan.toString()).doesNotContain("old-secret", "new-secret");
     }
 
     @Test
