@@ -348,8 +348,9 @@ class VertexBackendTest {
         @DisplayName("an operation that outlasts vertex.operationTimeout is a TIMEOUT naming the operation")
         void timeout() throws IOException {
             backend.close();
-            backend = backend(Map.of("vertex.operationTimeout", "300ms"));
-            fake.deployDelay(Duration.ofSeconds(3));
+            // UploadModel and CreateEndpoint take 20 ms: a 1 s budget leaves them room on a loaded machine; DeployModel never ends
+            backend = backend(Map.of("vertex.operationTimeout", "1s"));
+            fake.hold("DeployModel");
             BackendException e = applyFails();
             assertThat(e.reason()).as(e.getMessage()).isEqualTo(BackendException.Reason.TIMEOUT);
             assertThat(e.getMessage()).contains("DeployModel");
