@@ -2,6 +2,7 @@ package io.inferscale.testkit;
 
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
 import io.inferscale.api.ScalingTarget;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.ApplyResult;
@@ -23,6 +24,8 @@ import io.inferscale.api.validation.ValidationReport;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -32,6 +35,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -361,32 +365,70 @@ public final class InMemoryBackend implements Backend {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void load() {
+        String text;
+        try {
+            text = Files.readString(stateFile);
+        } catch (IOException e) {
+            throw corruptStateFile("it cannot be read: " + e.getMessage(), e);
+        }
+        Object root;
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
-            Object root = new Yaml(new SafeConstructor(options)).load(Files.readString(stateFile));
-            if (root == null) {
-                return;
-            }
-            for (Object o : (List<Object>) ((Map<String, Object>) root).get("endpoints")) {
-                Map<String, Object> m = (Map<String, Object>) o;
-                Stored st = new Stored();
-                st.endpoint = EndpointCodec.read((String) m.get("document"), stateFile.toString()).endpoint();
-                st.createdAt = Instant.parse((String) m.get("createdAt"));
-                st.readyAt = Instant.parse((String) m.get("readyAt"));
-                st.updating = (Boolean) m.get("updating");
-                st.desired = ((Number) m.get("desired")).intValue();
-                st.previouslyReady = ((Number) m.get("previouslyReady")).intValue();
-                ((Map<String, Object>) m.getOrDefault("metrics", Map.of()))
-                        .forEach((k, v) -> st.metrics.put(TargetType.valueOf(k), new BigDecimal(String.valueOf(v))));
-                endpoints.put(st.endpoint.name(), st);
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new BackendException(ID, BackendException.Reason.CONFIGURATION, "cannot read state file " + stateFile
-                    + " (" + e.getMessage() + "); delete it to start empty", e);
+            root = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (MarkedYAMLException e) {
+            // problem and line only: the snippet SnakeYAML quotes could hold a model's environment values
+            throw corruptStateFile("it is not valid YAML: " + e.getProblem()
+                    + (e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)), e);
+        } catch (YAMLException e) {
+            throw corruptStateFile("it is not valid YAML: " + e.getMessage(), e);
         }
+        if (root == null) {
+            return;
+        }
+        if (!(root instanceof Map<?, ?> top) || !(top.get("endpoints") instanceof List<?> entries)) {
+            throw corruptStateFile("expected a mapping with an 'endpoints' list", null);
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            String where = "endpoints[" + i + "]";
+            if (!(entries.get(i) instanceof Map<?, ?> m)) {
+                throw corruptStateFile(where + " is not a mapping", null);
+            }
+            Stored st = new Stored();
+            try {
+                st.endpoint = EndpointCodec.read(field(m, "document", String.class), stateFile + " " + where + ".document").endpoint();
+                st.createdAt = Instant.parse(field(m, "createdAt", String.class));
+                st.readyAt = Instant.parse(field(m, "readyAt", String.class));
+                st.updating = field(m, "updating", Boolean.class);
+                st.desired = field(m, "desired", Number.class).intValue();
+                st.previouslyReady = field(m, "previouslyReady", Number.class).intValue();
+                Object metrics = m.get("metrics");
+                if (metrics != null && !(metrics instanceof Map<?, ?>)) {
+                    throw new IllegalArgumentException("metrics must be a mapping");
+                }
+                if (metrics instanceof Map<?, ?> mm) {
+                    mm.forEach((k, v) -> st.metrics.put(TargetType.valueOf(String.valueOf(k)), new BigDecimal(String.valueOf(v))));
+                }
+            } catch (InvalidEndpointException | DateTimeParseException | IllegalArgumentException e) {
+                throw corruptStateFile(e instanceof InvalidEndpointException ? e.getMessage() : where + ": " + e.getMessage(), e);
+            }
+            endpoints.put(st.endpoint.name(), st);
+        }
+    }
+
+    private static <T> T field(Map<?, ?> m, String key, Class<T> type) {
+        Object v = m.get(key);
+        if (!type.isInstance(v)) {
+            throw new IllegalArgumentException(key + " must be " + (type == String.class ? "text"
+                    : type == Boolean.class ? "true or false" : "a number") + (v == null ? ", but it is missing" : ""));
+        }
+        return type.cast(v);
+    }
+
+    private BackendException corruptStateFile(String why, Throwable cause) {
+        return new BackendException(ID, BackendException.Reason.CONFIGURATION, "cannot read state file " + stateFile
+                + " (" + why + "); fix it or delete it to start empty", cause);
     }
 
     @Override

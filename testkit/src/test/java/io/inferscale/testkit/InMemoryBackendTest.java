@@ -17,6 +17,8 @@ import io.inferscale.api.ConfigurationException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -36,6 +38,36 @@ class InMemoryBackendTest {
                 .autoscaling(AutoscalingPolicy.builder().minReplicas(1).maxReplicas(5).target(TargetType.CPU_UTILIZATION, 60).build())
                 .resources(Resources.of(ResourceList.of("500m", "1Gi"), ResourceList.of("1", "2Gi")))
                 .build();
+    }
+
+    @ParameterizedTest(name = "a corrupt state file: {0}")
+    @CsvSource(delimiter = '|', value = {
+            "garbage: [ \\n  API_TOKEN: s3cr3t| it is not valid YAML: expected ',' or ']', but got <stream end> at line 2",
+            "endpoints: 5| expected a mapping with an 'endpoints' list",
+            "endpoints: [7]| endpoints[0] is not a mapping",
+            "endpoints: [{createdAt: x}]| endpoints[0]: document must be text, but it is missing",
+    })
+    void corruptStateFile(String content, String why, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("state.yaml");
+        Files.writeString(file, content.replace("\\n", "\n"));
+        assertThatThrownBy(() -> InMemoryBackend.builder().stateFile(file).build())
+                .isInstanceOf(BackendException.class)
+                .hasMessage("in-memory: cannot read state file " + file + " (" + why.strip() + "); fix it or delete it to start empty")
+                .hasMessageNotContaining("s3cr3t");
+    }
+
+    @Test
+    @DisplayName("a state file with a broken endpoint document names the file, the entry and the problem")
+    void corruptStateDocument(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("state.yaml");
+        try (InMemoryBackend b = InMemoryBackend.builder().stateFile(file).build()) {
+            b.apply(seed());
+        }
+        Files.writeString(file, Files.readString(file).replace("maxReplicas: 5", "maxReplica: 5"));
+        assertThatThrownBy(() -> InMemoryBackend.builder().stateFile(file).build())
+                .isInstanceOf(BackendException.class)
+                .hasMessageStartingWith("in-memory: cannot read state file " + file + " (" + file + " endpoints[0].document is invalid")
+                .hasMessageContaining("did you mean 'maxReplicas'?");
     }
 
     @Test
