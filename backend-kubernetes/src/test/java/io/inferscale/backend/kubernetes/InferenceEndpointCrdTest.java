@@ -24,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The shipped CRD: names, status subresource, printer columns, and an OpenAPI v3 structural check of documents
  * against its schema (types, required, enum, minimum/maximum, pattern, int-or-string, unknown fields), the part
- * of the API server's validation that does not need a cluster. CEL rules are only checked for presence.
+ * of the API server's validation that does not need a cluster, plus the {@code x-kubernetes-validations} CEL rules,
+ * compiled and evaluated with cel-java ({@code self} as an untyped map, so type errors the API server's typed check
+ * would find at install time are not caught).
  */
 class InferenceEndpointCrdTest {
 
@@ -83,7 +85,9 @@ class InferenceEndpointCrdTest {
         assertThat(cpu.getMinimum()).isEqualTo(1.0);
         assertThat(cpu.getMaximum()).isEqualTo(100.0);
         assertThat(autoscaling.getRequired()).containsExactly("maxReplicas");
-        assertThat(autoscaling.getXKubernetesValidations()).extracting(v -> v.getRule()).contains("!has(self.minReplicas) || self.minReplicas <= self.maxReplicas");
+        assertThat(autoscaling.getXKubernetesValidations()).extracting(v -> v.getRule()).contains(
+                "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",
+                "!has(self.minReplicas) || self.minReplicas != 0 || has(self.scaleToZero)");
         JSONSchemaProps limitsCpu = spec.getProperties().get("resources").getProperties().get("limits").getProperties().get("cpu");
         assertThat(limitsCpu.getXKubernetesIntOrString()).as("cpu: 1 (integer) and cpu: 500m (string) are both quantities").isTrue();
     }
@@ -94,11 +98,13 @@ class InferenceEndpointCrdTest {
         String seed = resource("inference_endpoint.yaml");
         assertThat(validate(seed.replace("targetCPUUtilizationPercentage: 60", "targetCPUUtilizationPercentage: 150")))
                 .containsExactly("spec.autoscaling.targetCPUUtilizationPercentage: 150 is above the maximum 100");
-        assertThat(validate(seed.replace("maxReplicas: 5", "maxReplicas: 0"))).containsExactly("spec.autoscaling.maxReplicas: 0 is below the minimum 1");
+        assertThat(validate(seed.replace("maxReplicas: 5", "maxReplicas: 0"))).containsExactly("spec.autoscaling.maxReplicas: 0 is below the minimum 1",
+                "spec.autoscaling: maxReplicas must be at least minReplicas");
         assertThat(validate(seed.replace("cpu: 500m", "cpu: lots"))).containsExactly("spec.resources.requests.cpu: 'lots' does not match the pattern");
         assertThat(validate(seed.replace("minReplicas: 1", "minReplicas: one"))).containsExactly("spec.autoscaling.minReplicas: expected integer");
         assertThat(validate(seed.replace("  model:\n    name: my-ml-model\n", "  model:\n"))).containsExactly("spec.model.name: required");
-        assertThat(validate(seed.replace("targetCPUUtilizationPercentage", "targetCpu"))).containsExactly("spec.autoscaling.targetCpu: unknown field");
+        assertThat(validate(seed.replace("targetCPUUtilizationPercentage", "targetCpu"))).containsExactly("spec.autoscaling.targetCpu: unknown field",
+                "spec.autoscaling: no scaling target: add one, e.g. targetCPUUtilizationPercentage: 60");
     }
 
     @Test
@@ -112,12 +118,73 @@ class InferenceEndpointCrdTest {
         assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("delete", "deletecollection", "*"));
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("inferenceendpoints"))
                 .allSatisfy(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch"));
+        assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("inferenceendpoints/status"))
+                .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("patch"));
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/operator.yaml")) {
             assertThat(Serialization.<HasMetadata>unmarshal(in).getKind()).isEqualTo("Deployment");
         }
     }
 
+    @Test
+    @DisplayName("the CEL rules compile and reject what the library rejects, with their messages")
+    void celRules() throws IOException {
+        String seed = resource("inference_endpoint.yaml");
+        assertThat(validate(seed.replace("minReplicas: 1", "minReplicas: 6")))
+                .containsExactly("spec.autoscaling: maxReplicas must be at least minReplicas");
+        assertThat(validate(seed.replace("minReplicas: 1", "minReplicas: 0"))).singleElement()
+                .satisfies(e -> assertThat(e).startsWith("spec.autoscaling: minReplicas 0 needs scaleToZero"));
+        assertThat(validate(seed.replace("minReplicas: 1", "minReplicas: 1\n    scaleToZero: {idleSeconds: 600}")))
+                .containsExactly("spec.autoscaling: scaleToZero needs minReplicas 0");
+        assertThat(validate(seed.replace("minReplicas: 1", "minReplicas: 0\n    scaleToZero: {idleSeconds: 600}"))).isEmpty();
+        assertThat(validate(seed.replace("    targetCPUUtilizationPercentage: 60\n", "")))
+                .containsExactly("spec.autoscaling: no scaling target: add one, e.g. targetCPUUtilizationPercentage: 60");
+        assertThat(validate(seed.replace("    targetCPUUtilizationPercentage: 60\n", "").replace("maxReplicas: 5", "maxReplicas: 1"))).isEmpty();
+    }
+
     // ---------------------------------------------------------------- a small OpenAPI v3 structural validator
+
+    /**
+     * Evaluates an x-kubernetes-validations rule with {@code self} bound to {@code value}, as the API server does. A rule
+     * that does not compile fails the test; one that cannot evaluate on ill-typed data (e.g. {@code minReplicas: one},
+     * already reported by the type check) counts as passed.
+     */
+    private static boolean cel(String rule, Object value) {
+        dev.cel.runtime.CelRuntime.Program program = CEL_PROGRAMS.computeIfAbsent(rule, InferenceEndpointCrdTest::celProgram);
+        try {
+            return Boolean.TRUE.equals(program.eval(Map.of("self", celValue(value))));
+        } catch (dev.cel.runtime.CelEvaluationException e) {
+            return true;
+        }
+    }
+
+    private static final Map<String, dev.cel.runtime.CelRuntime.Program> CEL_PROGRAMS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static dev.cel.runtime.CelRuntime.Program celProgram(String rule) {
+        try {
+            dev.cel.compiler.CelCompiler compiler = dev.cel.compiler.CelCompilerFactory.standardCelCompilerBuilder()
+                    .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+                    .addVar("self", dev.cel.common.types.SimpleType.DYN).build();
+            return dev.cel.runtime.CelRuntimeFactory.standardCelRuntimeBuilder().build().createProgram(compiler.compile(rule).getAst());
+        } catch (dev.cel.common.CelValidationException | dev.cel.runtime.CelEvaluationException e) {
+            throw new AssertionError("CEL rule '" + rule + "' does not compile: " + e.getMessage(), e);
+        }
+    }
+
+    /** YAML values as CEL sees them: integers are int64. */
+    private static Object celValue(Object v) {
+        if (v instanceof Integer i) {
+            return i.longValue();
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(k.toString(), celValue(x)));
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(InferenceEndpointCrdTest::celValue).toList();
+        }
+        return v;
+    }
 
     @SuppressWarnings("unchecked")
     static List<String> validate(String yaml) throws IOException {
@@ -171,6 +238,13 @@ class InferenceEndpointCrdTest {
                     for (String req : s.getRequired()) {
                         if (!m.containsKey(req)) {
                             errors.add(path + "." + req + ": required");
+                        }
+                    }
+                }
+                if (s.getXKubernetesValidations() != null) {
+                    for (var rule : s.getXKubernetesValidations()) {
+                        if (!cel(rule.getRule(), value)) {
+                            errors.add(path + ": " + rule.getMessage());
                         }
                     }
                 }
