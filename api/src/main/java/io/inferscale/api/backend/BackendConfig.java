@@ -139,20 +139,34 @@ public final class BackendConfig {
     /**
      * A duration or a default. Accepts {@code 90s}, {@code 5m}, {@code 2h}, {@code 250ms}, a plain number of
      * seconds, or ISO-8601 ({@code PT5M}).
+     *
+     * @throws ConfigurationException naming the key when the value is not a duration or is negative
      */
     public Duration getDuration(String key, Duration defaultValue) {
         return get(key).map(v -> {
+            Duration d;
             try {
-                return parseDuration(v);
+                d = parseDuration(v);
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException("configuration '" + key + "' must be a duration such as 90s, 5m or PT5M, got '" + display(key, v) + "'");
             }
+            if (d.isNegative()) {
+                throw new ConfigurationException("configuration '" + key + "' must not be negative, got '" + display(key, v) + "'");
+            }
+            return d;
         }).orElse(defaultValue);
     }
 
-    /** Parses {@code 90s}, {@code 5m}, {@code 2h}, {@code 250ms}, a plain number of seconds, or ISO-8601. */
+    /**
+     * Parses {@code 90s}, {@code 5m}, {@code 2h}, {@code 250ms}, a plain number of seconds, or ISO-8601.
+     *
+     * @throws IllegalArgumentException when the text is none of these (including empty text)
+     */
     public static Duration parseDuration(String text) {
         String v = text.trim();
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("not a duration: empty");
+        }
         try {
             if (v.startsWith("P") || v.startsWith("p")) {
                 return Duration.parse(v);

@@ -66,6 +66,15 @@ class BackendConfigTest {
     }
 
     @Test
+    @DisplayName("negative durations are rejected by key; empty text is not a duration")
+    void negativeAndEmptyDurations() {
+        BackendConfig c = BackendConfig.of(Map.of("a.neg", "-5s", "a.iso", "PT-1M"));
+        assertThatThrownBy(() -> c.getDuration("a.neg", Duration.ZERO)).hasMessage("configuration 'a.neg' must not be negative, got '-5s'");
+        assertThatThrownBy(() -> c.getDuration("a.iso", Duration.ZERO)).hasMessage("configuration 'a.iso' must not be negative, got 'PT-1M'");
+        assertThatThrownBy(() -> BackendConfig.parseDuration(" ")).isInstanceOf(IllegalArgumentException.class).hasMessage("not a duration: empty");
+    }
+
+    @Test
     @DisplayName("never prints secret values")
     void secretsRedacted() {
         BackendConfig c = BackendConfig.of(Map.of("vertex.accessToken", "ya29.secret-token", "aws.secretAccessKey", "abc/SECRET",
