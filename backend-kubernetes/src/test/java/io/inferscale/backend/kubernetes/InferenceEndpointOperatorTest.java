@@ -38,16 +38,63 @@ class InferenceEndpointOperatorTest {
         }
         deploymentController = cluster.startDeploymentController();
         hpaController = cluster.startHpaController();
-        operator = InferenceEndpointOperator.create(client, KubernetesSettings.defaults(), Set.of("test"));
+        operator = InferenceEndpointOperator.create(cluster.client(OPERATOR_AGENT), KubernetesSettings.defaults(), Set.of("test"));
         operator.start();
     }
+
+    private static final String OPERATOR_AGENT = "inferscale-operator";
 
     @AfterEach
     void stop() throws Exception {
         operator.close();
         hpaController.close();
         deploymentController.close();
-        cluster.close();
+        try {
+            assertOperatorRequestsAllowedByRbac();
+        } finally {
+            cluster.close();
+        }
+    }
+
+    /** Every request the operator made is one manifests/rbac.yaml's ClusterRole allows (least privilege is also enough privilege). */
+    private void assertOperatorRequestsAllowedByRbac() throws IOException {
+        io.fabric8.kubernetes.api.model.rbac.ClusterRole role;
+        try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/rbac.yaml")) {
+            role = Serialization.<List<io.fabric8.kubernetes.api.model.HasMetadata>>unmarshal(in).stream()
+                    .filter(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::isInstance)
+                    .map(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::cast).findFirst().orElseThrow();
+        }
+        List<String> used = cluster.requests().stream().filter(r -> OPERATOR_AGENT.equals(r.getHeader("User-Agent")))
+                .map(InferenceEndpointOperatorTest::permission).distinct().toList();
+        assertThat(used).isNotEmpty();
+        assertThat(used).allSatisfy(p -> assertThat(role.getRules()).as("a ClusterRole rule allowing %s", p).anySatisfy(rule -> {
+            String[] gvr = p.split(" ");
+            assertThat(rule.getApiGroups()).contains(gvr[0]);
+            assertThat(rule.getResources()).contains(gvr[1]);
+            assertThat(rule.getVerbs()).contains(gvr[2]);
+        }));
+    }
+
+    /** "group resource[/subresource] verb" of a request, as RBAC sees it. */
+    private static String permission(io.fabric8.mockwebserver.http.RecordedRequest r) {
+        String path = r.getPath().contains("?") ? r.getPath().substring(0, r.getPath().indexOf('?')) : r.getPath();
+        List<String> parts = List.of(path.substring(1).split("/"));
+        String group = parts.get(0).equals("api") ? "" : parts.get(1);
+        List<String> rest = parts.subList(parts.get(0).equals("api") ? 2 : 3, parts.size());
+        if (!rest.isEmpty() && rest.get(0).equals("namespaces") && rest.size() > 2) {
+            rest = rest.subList(2, rest.size());
+        }
+        String resource = rest.get(0) + (rest.size() > 2 ? "/" + rest.get(2) : "");
+        boolean named = rest.size() > 1;
+        String verb = switch (r.getMethod()) {
+            case "GET" -> r.getPath().contains("watch=true") ? "watch" : named ? "get" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> named ? "delete" : "deletecollection";
+            default -> r.getMethod();
+        };
+        return group + " " + resource + " " + verb;
     }
 
     private InferenceEndpointResource create(String yaml) {

@@ -230,7 +230,8 @@ final class MockCluster implements AutoCloseable {
         return client(CONTROLLER_AGENT);
     }
 
-    private KubernetesClient client(String userAgent) {
+    /** A client whose requests are logged with {@code userAgent} (e.g. to tell the operator's requests from the test's). */
+    KubernetesClient client(String userAgent) {
         Config base = server.createClient().getConfiguration();
         Config config = new ConfigBuilder(base).withUserAgent(userAgent).withNamespace("test")
                 .withRequestRetryBackoffLimit(2).withRequestRetryBackoffInterval(10).build();
