@@ -85,6 +85,8 @@ import java.util.function.Supplier;
 public final class SageMakerBackend implements Backend {
 
     private static final String ID = SageMakerTranslator.ID;
+    /** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1: letters, dash-separated, a number last. */
+    private static final java.util.regex.Pattern AWS_REGION = java.util.regex.Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
     private final BackendConfig config;
     private final AwsCredentialsProvider credentials;
@@ -116,6 +118,12 @@ public final class SageMakerBackend implements Backend {
             if (!SageMakerTranslator.ROLE_ARN.matcher(r).matches()) {
                 throw new ConfigurationException("configuration '" + SageMakerTranslator.ROLE_CONFIG_KEY
                         + "' must be an IAM role ARN such as arn:aws:iam::123456789012:role/SageMakerExecutionRole");
+            }
+        });
+        config.get(SageMakerBackendProvider.REGION).ifPresent(r -> {
+            if (!AWS_REGION.matcher(r).matches()) {
+                throw new ConfigurationException("configuration '" + SageMakerBackendProvider.REGION
+                        + "' must be an AWS region such as us-east-1 or eu-west-2, got '" + r + "'");
             }
         });
         for (String key : List.of(SageMakerBackendProvider.ENDPOINT_OVERRIDE, SageMakerBackendProvider.AUTOSCALING_ENDPOINT_OVERRIDE)) {

@@ -443,6 +443,13 @@ class SageMakerLifecycleTest {
             assertThatThrownBy(() -> new SageMakerBackendProvider().create(BackendConfig.of(Map.of("sagemaker.executionRoleArn", "role"))))
                     .isInstanceOf(ConfigurationException.class).hasMessageContaining("sagemaker.executionRoleArn");
             assertThat(backend.toString()).doesNotContain("fake-secret-for-tests");
+            for (String typo : List.of("us-east1", "US-EAST-1", "useast-1", "us-east-1 ")) {
+                assertThatThrownBy(() -> new SageMakerBackendProvider().create(BackendConfig.of(Map.of("sagemaker.region", typo))))
+                        .isInstanceOf(ConfigurationException.class).hasMessageContaining("'sagemaker.region' must be an AWS region");
+            }
+            for (String region : List.of("us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-5", "il-central-1")) {
+                new SageMakerBackendProvider().create(BackendConfig.of(Map.of("sagemaker.region", region))).close();
+            }
         }
 
         @Test
