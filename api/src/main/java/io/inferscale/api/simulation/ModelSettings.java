@@ -168,7 +168,8 @@ public final class ModelSettings {
             }
         }
         if (sb.length() > 0) {
-            throw new ConfigurationException(sb + ". Known settings for " + backendId + ": " + String.join(", ", new java.util.TreeSet<>(known)) + ".");
+            sb.append(sb.charAt(sb.length() - 1) == '?' ? " " : ". ");
+            throw new ConfigurationException(sb + "Known settings for " + backendId + ": " + String.join(", ", new java.util.TreeSet<>(known)) + ".");
         }
     }
 
