@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -326,12 +327,7 @@ public abstract class BackendConformanceKit {
         @Test
         @DisplayName("every unsupported feature is rejected by its field path before any write")
         void unsupportedFeaturesRejected() {
-            List<Feature> unsupported = new ArrayList<>();
-            for (Feature f : Feature.values()) {
-                if (backend.capabilities().support(f) == Support.UNSUPPORTED) {
-                    unsupported.add(f);
-                }
-            }
+            List<Feature> unsupported = featuresWith(Support.UNSUPPORTED);
             assumeTrue(!unsupported.isEmpty(), "backend " + backend.id() + " supports every feature");
             for (Feature f : unsupported) {
                 String name = newName();
@@ -350,12 +346,7 @@ public abstract class BackendConformanceKit {
         @Test
         @DisplayName("every approximated feature is a warning naming the field, not an error")
         void approximatedFeaturesWarn() {
-            List<Feature> approximated = new ArrayList<>();
-            for (Feature f : Feature.values()) {
-                if (backend.capabilities().support(f) == Support.APPROXIMATED) {
-                    approximated.add(f);
-                }
-            }
+            List<Feature> approximated = featuresWith(Support.APPROXIMATED);
             assumeTrue(!approximated.isEmpty(), "backend " + backend.id() + " approximates nothing");
             for (Feature f : approximated) {
                 InferenceEndpoint e = using(f, sample(newName()));
@@ -373,6 +364,10 @@ public abstract class BackendConformanceKit {
             assertThat(r.backendId()).isEqualTo(backend.id());
             assertThat(r.text()).isNotBlank().contains(name);
         }
+    }
+
+    private List<Feature> featuresWith(Support support) {
+        return Arrays.stream(Feature.values()).filter(f -> backend.capabilities().support(f) == support).toList();
     }
 
     /** The sample changed to use one feature (and whatever it needs to be otherwise valid). */

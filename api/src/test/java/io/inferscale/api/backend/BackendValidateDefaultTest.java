@@ -11,9 +11,7 @@ import io.inferscale.api.validation.Problem;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,59 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @DisplayName("Backend.validate (the default every backend keeps)")
 class BackendValidateDefaultTest {
 
-    /** A backend with the given options and capabilities; everything but validation is unused here. */
     static Backend backend(List<OptionKey> options, Capabilities capabilities) {
-        return new Backend() {
-            @Override
-            public String id() {
-                return "demo";
-            }
-
-            @Override
-            public Capabilities capabilities() {
-                return capabilities;
-            }
-
-            @Override
-            public List<OptionKey> optionKeys() {
-                return options;
-            }
-
-            @Override
-            public Rendering render(InferenceEndpoint endpoint) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Plan plan(InferenceEndpoint endpoint) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ApplyResult apply(InferenceEndpoint endpoint) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<EndpointStatus> get(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public List<EndpointStatus> list() {
-                return List.of();
-            }
-
-            @Override
-            public EndpointStatus awaitReady(String name, Duration timeout) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean delete(String name) {
-                return false;
-            }
-        };
+        return new TestProviders.NoOpBackend("demo", options, capabilities);
     }
 
     static InferenceEndpoint.Builder seed() {

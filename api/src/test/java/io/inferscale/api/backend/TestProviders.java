@@ -62,11 +62,20 @@ final class TestProviders {
         }
     }
 
+    /** A backend for what needs no cloud (validation, discovery): reads answer empty, writes are unsupported. */
     static final class NoOpBackend implements Backend {
         private final String id;
+        private final List<OptionKey> options;
+        private final Capabilities capabilities;
 
         NoOpBackend(String id) {
+            this(id, List.of(), Capabilities.builder().supports(Feature.CPU_UTILIZATION_TARGET).build());
+        }
+
+        NoOpBackend(String id, List<OptionKey> options, Capabilities capabilities) {
             this.id = id;
+            this.options = options;
+            this.capabilities = capabilities;
         }
 
         @Override
@@ -76,7 +85,12 @@ final class TestProviders {
 
         @Override
         public Capabilities capabilities() {
-            return Capabilities.builder().supports(Feature.CPU_UTILIZATION_TARGET).build();
+            return capabilities;
+        }
+
+        @Override
+        public List<OptionKey> optionKeys() {
+            return options;
         }
 
         @Override
