@@ -115,4 +115,32 @@ class TargetTrackingAutoscalerModelTest {
         assertThatThrownBy(() -> new SageMakerAutoscalerModelProvider().create(ModelContext.of(seed(none))))
                 .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("spec.autoscaling needs a target");
     }
+
+    @Test
+    @DisplayName("a scale-out ends the scale-in cooldown (AWS's rule): the next scale-in need not wait for the old cooldown")
+    void scaleOutEndsScaleInCooldown() {
+        LoadTrace trace = LoadTrace.of(new double[] {0, 600, 660, 720, 1800}, new double[] {30, 4, 30, 4, 4});
+        SimulationResult r = Simulation.of(seed(CPU60)).trace(trace).profile(ReplicaProfile.builder(10).startup(Duration.ZERO).build())
+                .initialReplicas(5)
+                .settings(ModelSettings.of(Map.of("sagemaker.scaleInDatapoints", "1", "sagemaker.scaleOutDatapoints", "1")))
+                .run(new SageMakerAutoscalerModelProvider());
+        assertThat(r.desiredReplicas(600 / 15)).isEqualTo(5);
+        assertThat(r.desiredReplicas(660 / 15)).as("scale-in at 660 s, cooldown until 960 s").isEqualTo(4);
+        assertThat(r.desiredReplicas(720 / 15)).as("scale-out at 720 s ends that cooldown").isEqualTo(5);
+        assertThat(r.desiredReplicas(780 / 15)).as("so the next scale-in comes at 780 s").isEqualTo(4);
+        assertThat(r.desiredReplicas(840 / 15)).as("and the one after waits for its own cooldown").isEqualTo(4);
+        assertThat(r.desiredReplicas(1080 / 15)).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("with several policies, any one scales out but scale-in needs every policy below its threshold")
+    void severalPolicies() {
+        AutoscalingPolicy both = CPU60.toBuilder().target(TargetType.REQUESTS_PER_SECOND, 1).maxReplicas(10).build();
+        SimulationResult r = Simulation.of(seed(both)).trace(LoadTrace.constant(4, Duration.ofHours(1)))
+                .profile(ReplicaProfile.builder(10).startup(Duration.ZERO).build()).initialReplicas(4)
+                .run(new SageMakerAutoscalerModelProvider());
+        // CPU 10 % alone would scale in, but 1 rps per instance is exactly the rps target: never below 90 % of it
+        assertThat(r.summary().scaleDowns()).isZero();
+        assertThat(r.desiredReplicas(r.tickCount() - 1)).isEqualTo(4);
+    }
 }
