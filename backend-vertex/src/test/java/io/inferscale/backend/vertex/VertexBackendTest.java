@@ -378,6 +378,10 @@ class VertexBackendTest {
             var location = catchThrowableOfType(io.inferscale.api.ConfigurationException.class, () -> new VertexBackendProvider()
                     .create(BackendConfig.of(Map.of("vertex.location", "US Central"))));
             assertThat(location.getMessage()).contains("vertex.location");
+            var global = catchThrowableOfType(io.inferscale.api.ConfigurationException.class, () -> new VertexBackendProvider()
+                    .create(BackendConfig.of(Map.of("vertex.location", "global"))));
+            assertThat(global.getMessage()).contains("vertex.location").contains("regional");
+            new VertexBackendProvider().create(BackendConfig.of(Map.of("vertex.location", "europe-west4"))).close();
         }
 
         @Test

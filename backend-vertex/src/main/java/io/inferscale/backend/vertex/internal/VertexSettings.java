@@ -24,9 +24,11 @@ public record VertexSettings(Optional<String> project, String location, String e
     /** Reads and checks the keys. */
     public static VertexSettings from(BackendConfig c) {
         String location = c.get("vertex.location", "us-central1");
-        if (!location.matches("[a-z]+-[a-z]+[0-9]+|global")) {
-            throw new ConfigurationException("configuration 'vertex.location' must be a Google Cloud region such as us-central1, got '"
-                    + location + "'");
+        if (!location.matches("[a-z]+-[a-z]+[0-9]+")) {
+            // 'global' too: endpoints with dedicated resources are regional, and <location>-aiplatform.googleapis.com
+            // would name a host that does not exist
+            throw new ConfigurationException("configuration 'vertex.location' must be a Google Cloud region such as us-central1"
+                    + " (Vertex AI endpoints are regional), got '" + location + "'");
         }
         int attempts = c.getInt("vertex.maxAttempts", 3);
         if (attempts < 1) {
