@@ -1,6 +1,9 @@
 package io.inferscale.backend.kubernetes;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.inferscale.api.BackendException;
+import io.inferscale.backend.kubernetes.internal.ApiErrors;
 import io.inferscale.api.backend.BackendConfig;
 import io.javaoperatorsdk.operator.Operator;
 
@@ -50,9 +53,27 @@ public final class InferenceEndpointOperator implements AutoCloseable {
                 Set.copyOf(namespaces));
     }
 
-    /** Starts the informers and the reconciler; returns once they are running. */
+    /**
+     * Starts the informers and the reconciler; returns once they are running.
+     *
+     * @throws BackendException when the informers cannot start: the API server's failure mapped as for the backend
+     *                          (PERMISSION_DENIED without the RBAC, NOT_FOUND without the CRD, UNAVAILABLE...), with the
+     *                          fabric8 exception as the cause
+     */
     public void start() {
-        operator.start();
+        try {
+            operator.start();
+        } catch (RuntimeException e) {
+            String hint = "; install manifests/crd.yaml and manifests/rbac.yaml (see the backend-kubernetes README)";
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof KubernetesClientException k) {
+                    BackendException mapped = ApiErrors.wrap(KubernetesBackend.ID, "start the InferenceEndpoint operator", k);
+                    throw new BackendException(KubernetesBackend.ID, mapped.reason(), mapped.getMessage() + hint, k);
+                }
+            }
+            throw new BackendException(KubernetesBackend.ID, BackendException.Reason.UNAVAILABLE,
+                    "cannot start the InferenceEndpoint operator: " + e.getMessage() + hint, e);
+        }
     }
 
     /** Stops the operator (the client stays open). */

@@ -209,6 +209,23 @@ class InferenceEndpointOperatorTest {
         assertThat(r.getStatus().condition("Ready").message).contains("is forbidden").contains("HTTP 403");
     }
 
+    @Test
+    @DisplayName("an operator without permission to list InferenceEndpoints fails to start with PERMISSION_DENIED, not a JOSDK exception")
+    void startWithoutRbac() {
+        String message = "inferenceendpoints.mlops.example.com is forbidden: User \"system:serviceaccount:default:default\" cannot list resource";
+        try (MockCluster forbidding = new MockCluster()) {
+            forbidding.fail(r -> true, 403, message);
+            try (InferenceEndpointOperator o = InferenceEndpointOperator.create(forbidding.client(), KubernetesSettings.defaults(), Set.of("test"))) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(o::start)
+                        .isInstanceOfSatisfying(io.inferscale.api.BackendException.class, e -> {
+                            assertThat(e.reason()).isEqualTo(io.inferscale.api.BackendException.Reason.PERMISSION_DENIED);
+                            assertThat(e.getCause()).isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class);
+                        })
+                        .hasMessageContaining(message).hasMessageContaining("rbac.yaml");
+            }
+        }
+    }
+
     private static void awaitGone(java.util.function.Supplier<Object> get) {
         await(get, Objects::isNull);
     }
