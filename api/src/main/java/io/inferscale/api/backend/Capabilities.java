@@ -5,6 +5,7 @@ import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -105,6 +106,11 @@ public final class Capabilities {
                 }
                 if (f.targetType().isPresent()) {
                     msg.append("; supported targets: ").append(supportedTargets());
+                } else {
+                    if (isBehaviour(f)) {
+                        msg.append("; behaviour it honours: ").append(supportedBehaviour());
+                    }
+                    msg.append("; ").append(fix(f));
                 }
                 problems.add(Problem.error(f.path(), msg.toString()));
             } else if (s == Support.APPROXIMATED) {
@@ -113,6 +119,27 @@ public final class Capabilities {
             }
         }
         return ValidationReport.of(problems);
+    }
+
+    private static boolean isBehaviour(Feature f) {
+        return f.path().startsWith("spec.autoscaling.behavior.");
+    }
+
+    private String supportedBehaviour() {
+        String s = Arrays.stream(Feature.values()).filter(f -> isBehaviour(f) && supports(f))
+                .map(f -> f.description() + (support(f) == Support.APPROXIMATED ? " (approximated)" : ""))
+                .collect(Collectors.joining(", "));
+        return s.isEmpty() ? "none" : s;
+    }
+
+    /** How to make an endpoint that uses an unsupported non-target feature deployable. */
+    private static String fix(Feature f) {
+        return switch (f) {
+            case MULTIPLE_TARGETS -> "keep one target";
+            case SCALE_TO_ZERO -> "remove scaleToZero and set minReplicas to 1 or more";
+            case SCALE_UP_DISABLED, SCALE_DOWN_DISABLED -> "remove selectPolicy: Disabled";
+            default -> "remove " + f.path();
+        };
     }
 
     private String supportedTargets() {

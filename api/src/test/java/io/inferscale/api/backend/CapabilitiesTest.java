@@ -1,10 +1,13 @@
 package io.inferscale.api.backend;
 
+import io.inferscale.api.Accelerator;
+import io.inferscale.api.AcceleratorType;
 import io.inferscale.api.AutoscalingPolicy;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.ModelSpec;
 import io.inferscale.api.ResourceList;
 import io.inferscale.api.Resources;
+import io.inferscale.api.ScaleToZero;
 import io.inferscale.api.ScalingBehavior;
 import io.inferscale.api.ScalingRules;
 import io.inferscale.api.TargetType;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 @DisplayName("Capabilities")
 class CapabilitiesTest {
@@ -52,7 +56,25 @@ class CapabilitiesTest {
         assertThat(r.warnings()).extracting(Problem::path).containsExactly("spec.autoscaling.behavior.scaleDown.stabilizationWindowSeconds");
         assertThat(r.warnings().get(0).message()).isEqualTo("backend 'vertex' approximates a scale-down stabilization window: Vertex always looks back 5 minutes");
         assertThat(r.errors()).extracting(Problem::path).containsExactly("spec.autoscaling.behavior.scaleUp.selectPolicy");
-        assertThat(r.errors().get(0).message()).isEqualTo("backend 'vertex' does not support disabling scale-up");
+        assertThat(r.errors().get(0).message()).isEqualTo("backend 'vertex' does not support disabling scale-up; behaviour it honours: "
+                + "a scale-down stabilization window (approximated); remove selectPolicy: Disabled");
+    }
+
+    @Test
+    @DisplayName("an unsupported feature that is not a target says how to do without it")
+    void fixesForOtherFeatures() {
+        Capabilities none = Capabilities.builder().supports(Feature.CPU_UTILIZATION_TARGET).supports(Feature.MEMORY_UTILIZATION_TARGET).build();
+        InferenceEndpoint e = endpoint(AutoscalingPolicy.builder().minReplicas(0).maxReplicas(3).scaleToZero(new ScaleToZero(600))
+                .target(TargetType.CPU_UTILIZATION, 60).target(TargetType.MEMORY_UTILIZATION, 70)
+                .behavior(ScalingBehavior.of(null, ScalingRules.stabilization(600))).build());
+        e = e.toBuilder().resources(e.resources().withAccelerator(new Accelerator(AcceleratorType.NVIDIA_T4, 1))).build();
+        assertThat(none.check(e, "demo").errors()).extracting(Problem::path, Problem::message).containsExactly(
+                tuple("spec.autoscaling", "backend 'demo' does not support several scaling targets at once; keep one target"),
+                tuple("spec.autoscaling.behavior.scaleDown.stabilizationWindowSeconds", "backend 'demo' does not support a scale-down "
+                        + "stabilization window; behaviour it honours: none; remove spec.autoscaling.behavior.scaleDown.stabilizationWindowSeconds"),
+                tuple("spec.autoscaling.scaleToZero", "backend 'demo' does not support scaling to zero replicas; remove scaleToZero and set"
+                        + " minReplicas to 1 or more"),
+                tuple("spec.resources.accelerator", "backend 'demo' does not support accelerators (GPUs); remove spec.resources.accelerator"));
     }
 
     @Test
