@@ -55,6 +55,12 @@ class KubernetesApiErrorTest {
                 .withMessage(message).build();
     }
 
+    /** The exception of an apply whose Deployment write the server answers with {@code status} every time. */
+    private BackendException applyAnswered(Status status) {
+        server.expect().patch().withPath(APPLY).andReturn(status.getCode(), status).always();
+        return applyFails();
+    }
+
     private BackendException applyFails() {
         try {
             backend.apply(seed);
@@ -68,8 +74,7 @@ class KubernetesApiErrorTest {
     @DisplayName("403 Forbidden -> PERMISSION_DENIED with the server's message")
     void forbidden() {
         String msg = "deployments.apps \"my-model-endpoint\" is forbidden: User \"ci\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"test\"";
-        server.expect().patch().withPath(APPLY).andReturn(403, status(403, "Forbidden", msg)).always();
-        BackendException e = applyFails();
+        BackendException e = applyAnswered(status(403, "Forbidden", msg));
         assertThat(e.reason()).isEqualTo(Reason.PERMISSION_DENIED);
         assertThat(e.getMessage()).contains("HTTP 403").contains(msg).contains("Deployment test/my-model-endpoint");
         assertThat(e.getCause()).isNotNull();
@@ -79,16 +84,14 @@ class KubernetesApiErrorTest {
     @DisplayName("403 exceeded quota -> QUOTA_EXCEEDED")
     void quota() {
         String msg = "deployments.apps \"my-model-endpoint\" is forbidden: exceeded quota: compute, requested: limits.cpu=1, used: limits.cpu=8, limited: limits.cpu=8";
-        server.expect().patch().withPath(APPLY).andReturn(403, status(403, "Forbidden", msg)).always();
-        assertThat(applyFails().reason()).isEqualTo(Reason.QUOTA_EXCEEDED);
+        assertThat(applyAnswered(status(403, "Forbidden", msg)).reason()).isEqualTo(Reason.QUOTA_EXCEEDED);
     }
 
     @Test
     @DisplayName("404 on a read of a missing object is 'absent'; 404 on a write (namespace missing) -> NOT_FOUND")
     void notFound() {
         String msg = "namespaces \"test\" not found";
-        server.expect().patch().withPath(APPLY).andReturn(404, status(404, "NotFound", msg)).always();
-        BackendException e = applyFails();
+        BackendException e = applyAnswered(status(404, "NotFound", msg));
         assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND);
         assertThat(e.getMessage()).contains(msg);
     }
@@ -97,8 +100,7 @@ class KubernetesApiErrorTest {
     @DisplayName("409 Conflict -> CONFLICT")
     void conflict() {
         String msg = "Apply failed with 1 conflict: conflict with \"kubectl\": .spec.template.spec.containers[name=\"model\"].image";
-        server.expect().patch().withPath(APPLY).andReturn(409, status(409, "Conflict", msg)).always();
-        BackendException e = applyFails();
+        BackendException e = applyAnswered(status(409, "Conflict", msg));
         assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
         assertThat(e.getMessage()).contains(msg);
     }
@@ -110,8 +112,7 @@ class KubernetesApiErrorTest {
                 .withNewDetails().withName("my-model-endpoint").withKind("Deployment")
                 .addNewCause().withField("spec.template.spec.containers[0].image").withReason("FieldValueRequired").withMessage("Required value").endCause()
                 .endDetails().build();
-        server.expect().patch().withPath(APPLY).andReturn(422, s).always();
-        BackendException e = applyFails();
+        BackendException e = applyAnswered(s);
         assertThat(e.reason()).isEqualTo(Reason.INVALID_REQUEST);
         assertThat(e.getMessage()).contains("is invalid").contains("spec.template.spec.containers[0].image: Required value");
     }
@@ -119,8 +120,7 @@ class KubernetesApiErrorTest {
     @Test
     @DisplayName("429 Too Many Requests is retried with backoff, then THROTTLED")
     void throttled() {
-        server.expect().patch().withPath(APPLY).andReturn(429, status(429, "TooManyRequests", "too many requests, please try again later")).always();
-        BackendException e = applyFails();
+        BackendException e = applyAnswered(status(429, "TooManyRequests", "too many requests, please try again later"));
         assertThat(e.reason()).isEqualTo(Reason.THROTTLED);
         assertThat(e.isRetryable()).isTrue();
         assertThat(server.getRequestCount()).as("3 GETs + 1 PATCH + 2 retries").isEqualTo(6);
