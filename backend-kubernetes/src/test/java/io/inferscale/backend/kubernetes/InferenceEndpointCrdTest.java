@@ -139,6 +139,9 @@ class InferenceEndpointCrdTest {
         assertThat(validate(seed.replace("    targetCPUUtilizationPercentage: 60\n", "")))
                 .containsExactly("spec.autoscaling: no scaling target: add one, e.g. targetCPUUtilizationPercentage: 60");
         assertThat(validate(seed.replace("    targetCPUUtilizationPercentage: 60\n", "").replace("maxReplicas: 5", "maxReplicas: 1"))).isEmpty();
+        // the HPA rejects an empty policy list ("must specify at least one Policy"); so does the CRD
+        assertThat(validate(seed.replace("maxReplicas: 5", "maxReplicas: 5\n    behavior:\n      scaleDown:\n        policies: []")))
+                .containsExactly("spec.autoscaling.behavior.scaleDown.policies: fewer than 1 items");
     }
 
     // ---------------------------------------------------------------- a small OpenAPI v3 structural validator
@@ -253,6 +256,9 @@ class InferenceEndpointCrdTest {
                 if (!(value instanceof List<?> l)) {
                     errors.add(path + ": expected array");
                     return;
+                }
+                if (s.getMinItems() != null && l.size() < s.getMinItems()) {
+                    errors.add(path + ": fewer than " + s.getMinItems() + " items");
                 }
                 for (int i = 0; i < l.size(); i++) {
                     check(path + "[" + i + "]", l.get(i), s.getItems().getSchema(), errors);
