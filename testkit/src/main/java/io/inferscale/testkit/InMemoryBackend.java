@@ -213,39 +213,60 @@ public final class InMemoryBackend implements Backend {
         return endpoints.values().stream().map(s -> status(s, now)).toList();
     }
 
+    /**
+     * Waits until the endpoint is ready on this backend's clock. With a {@link ManualClock} the clock is
+     * advanced instead of sleeping. An apply or delete during the wait is taken into account: a re-apply
+     * moves the ready time (waited for when still within the timeout), a delete ends the wait with
+     * NOT_FOUND.
+     *
+     * @throws BackendException NOT_FOUND when the endpoint does not exist (or is deleted while waiting),
+     *                          TIMEOUT when it is not ready within {@code timeout}
+     */
     @Override
     public synchronized EndpointStatus awaitReady(String name, Duration timeout) {
-        Stored s = endpoints.get(name);
-        if (s == null) {
-            throw BackendException.notFound(ID, name);
+        Instant deadline;
+        try {
+            deadline = clock.instant().plus(timeout);
+        } catch (java.time.DateTimeException | ArithmeticException tooLong) {
+            deadline = Instant.MAX;
         }
-        Instant now = clock.instant();
-        Duration remaining = Duration.between(now, s.readyAt);
-        if (remaining.isNegative() || remaining.isZero()) {
-            return status(s, now);
-        }
-        if (remaining.compareTo(timeout) > 0) {
-            throw new BackendException(ID, BackendException.Reason.TIMEOUT, "endpoint '" + name + "' not ready after "
-                    + timeout + " (ready in " + remaining + ")");
-        }
-        if (clock instanceof ManualClock manual) {
-            manual.advance(remaining);
-        } else {
-            long deadline = System.nanoTime() + remaining.toNanos();
+        long startNanos = System.nanoTime();
+        long timeoutNanos = saturatedNanos(timeout);
+        while (true) {
+            Stored s = endpoints.get(name);
+            if (s == null) {
+                throw BackendException.notFound(ID, name);
+            }
+            Instant now = clock.instant();
+            if (!now.isBefore(s.readyAt)) {
+                return status(s, now);
+            }
+            Duration remaining = Duration.between(now, s.readyAt);
+            long waitedNanos = System.nanoTime() - startNanos;
+            if (s.readyAt.isAfter(deadline) || waitedNanos >= timeoutNanos) {
+                throw new BackendException(ID, BackendException.Reason.TIMEOUT, "endpoint '" + name + "' not ready after "
+                        + timeout + " (ready in " + remaining + ")");
+            }
+            if (clock instanceof ManualClock manual) {
+                manual.advance(remaining);
+                continue;
+            }
             try {
-                for (long left = remaining.toMillis(); left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
-                    wait(left);
-                }
+                // woken early by apply/delete (notifyAll); a clock that does not move is bounded by the real-time timeout
+                wait(Math.max(1, Math.min(remaining.toMillis(), (timeoutNanos - waitedNanos) / 1_000_000)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new BackendException(ID, BackendException.Reason.TIMEOUT, "interrupted while waiting for '" + name + "'", e);
             }
         }
-        Stored after = endpoints.get(name);
-        if (after == null) {
-            throw BackendException.notFound(ID, name);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
-        return status(after, clock.instant());
     }
 
     @Override
@@ -432,7 +453,7 @@ public final class InMemoryBackend implements Backend {
     }
 
     @Override
-    public String toString() {
+    public synchronized String toString() {
         return "InMemoryBackend{endpoints=" + endpoints.keySet() + ", readyDelay=" + readyDelay + "}";
     }
 

@@ -40,6 +40,65 @@ class InMemoryBackendTest {
                 .build();
     }
 
+    @Test
+    @DisplayName("awaitReady on the system clock follows a re-apply during the wait and returns only when ready")
+    void awaitReadyFollowsReapply() throws Exception {
+        InMemoryBackend b = InMemoryBackend.builder().readyDelay(Duration.ofMillis(300)).build();
+        b.apply(seed());
+        Thread reapply = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            b.apply(seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().maxReplicas(6).build()).build());
+        });
+        reapply.start();
+        EndpointStatus status = b.awaitReady("my-model-endpoint", Duration.ofSeconds(10));
+        reapply.join();
+        assertThat(status.isReady()).isTrue();
+        assertThat(status.maxReplicas()).isEqualTo(6);
+    }
+
+    @Test
+    @DisplayName("awaitReady ends with NOT_FOUND when the endpoint is deleted during the wait")
+    void awaitReadyEndsOnDelete() throws Exception {
+        InMemoryBackend b = InMemoryBackend.builder().readyDelay(Duration.ofSeconds(20)).build();
+        b.apply(seed());
+        Thread delete = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            b.delete("my-model-endpoint");
+        });
+        delete.start();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> b.awaitReady("my-model-endpoint", Duration.ofSeconds(30)))
+                .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.reason()).isEqualTo(BackendException.Reason.NOT_FOUND));
+        delete.join();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    @DisplayName("awaitReady on a clock that never moves times out after the timeout in real time")
+    void awaitReadyOnFixedClock() {
+        InMemoryBackend b = InMemoryBackend.builder().clock(java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC))
+                .readyDelay(Duration.ofSeconds(1)).build();
+        b.apply(seed());
+        assertThatThrownBy(() -> b.awaitReady("my-model-endpoint", Duration.ofMillis(200)))
+                .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.reason()).isEqualTo(BackendException.Reason.TIMEOUT));
+    }
+
+    @Test
+    @DisplayName("awaitReady with the longest Duration does not overflow")
+    void awaitReadyWithHugeTimeout() {
+        InMemoryBackend b = InMemoryBackend.builder().clock(ManualClock.atEpochOf2026()).readyDelay(Duration.ofMinutes(1)).build();
+        b.apply(seed());
+        assertThat(b.awaitReady("my-model-endpoint", Duration.ofSeconds(Long.MAX_VALUE)).isReady()).isTrue();
+    }
+
     @ParameterizedTest(name = "a corrupt state file: {0}")
     @CsvSource(delimiter = '|', value = {
             "garbage: [ \\n  API_TOKEN: s3cr3t| it is not valid YAML: expected ',' or ']', but got <stream end> at line 2",
