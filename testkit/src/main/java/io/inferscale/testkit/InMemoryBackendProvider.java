@@ -8,6 +8,8 @@ import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.ConfigKey;
 import io.inferscale.api.backend.Feature;
 
+import io.inferscale.api.validation.Suggestions;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -51,10 +53,7 @@ public final class InMemoryBackendProvider implements BackendProvider {
     @Override
     public Backend create(BackendConfig config) {
         config.requireKnownKeys("in-memory.", KEYS);
-        Duration delay = config.getDuration("in-memory.readyDelay", Duration.ZERO);
-        if (delay.isNegative()) {
-            throw new ConfigurationException("configuration 'in-memory.readyDelay' must not be negative");
-        }
+        Duration delay = config.getDuration("in-memory.readyDelay", Duration.ZERO); // rejects negative durations by key
         Capabilities.Builder caps = Capabilities.all().toBuilder();
         for (String name : config.get("in-memory.unsupportedFeatures", "").split(",")) {
             String n = name.trim();
@@ -64,8 +63,10 @@ public final class InMemoryBackendProvider implements BackendProvider {
             try {
                 caps.rejects(Feature.valueOf(n.toUpperCase(Locale.ROOT)), "disabled by in-memory.unsupportedFeatures");
             } catch (IllegalArgumentException e) {
+                List<String> known = Arrays.stream(Feature.values()).map(Enum::name).toList();
+                String didYouMean = Suggestions.didYouMean(n.toUpperCase(Locale.ROOT), known);
                 throw new ConfigurationException("configuration 'in-memory.unsupportedFeatures' names unknown feature '" + n
-                        + "'; known: " + String.join(",", Arrays.stream(Feature.values()).map(Enum::name).toList()));
+                        + "'" + didYouMean + (didYouMean.isEmpty() ? "; known: " : " Known: ") + String.join(",", known));
             }
         }
         InMemoryBackend.Builder b = InMemoryBackend.builder().readyDelay(delay).capabilities(caps.build());

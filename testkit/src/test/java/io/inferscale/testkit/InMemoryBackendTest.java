@@ -235,5 +235,9 @@ class InMemoryBackendTest {
         assertThat(b.capabilities().supports(io.inferscale.api.backend.Feature.ACCELERATORS)).isFalse();
         assertThatThrownBy(() -> Backends.discover().create("in-memory", BackendConfig.of(Map.of("in-memory.unsupportedFeatures", "WARP_DRIVE"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("unknown feature 'WARP_DRIVE'");
+        assertThatThrownBy(() -> Backends.discover().create("in-memory", BackendConfig.of(Map.of("in-memory.unsupportedFeatures", "accelerator"))))
+                .hasMessageStartingWith("configuration 'in-memory.unsupportedFeatures' names unknown feature 'accelerator'; did you mean 'ACCELERATORS'? Known: ");
+        assertThatThrownBy(() -> Backends.discover().create("in-memory", BackendConfig.of(Map.of("in-memory.readyDelay", "-1s"))))
+                .isInstanceOf(ConfigurationException.class).hasMessage("configuration 'in-memory.readyDelay' must not be negative, got '-1s'");
     }
 }
