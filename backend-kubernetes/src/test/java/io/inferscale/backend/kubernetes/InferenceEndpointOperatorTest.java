@@ -145,6 +145,17 @@ class InferenceEndpointOperatorTest {
         assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
         InferenceEndpointResource r = awaitStatus("my-model-endpoint", s -> Integer.valueOf(2).equals(s.readyReplicas) && "READY".equals(s.state));
         assertThat(r.getStatus().replicas).isEqualTo(2);
+
+        // the HPA scales to 6; then the model image changes: the operator's update must not reset the 6
+        cluster.controllerClient().apps().deployments().inNamespace("test").withName("my-model-endpoint")
+                .edit(x -> new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(x).editSpec().withReplicas(6).endSpec().build());
+        client.resources(InferenceEndpointResource.class).inNamespace("test").withName("my-model-endpoint").patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"spec\":{\"model\":{\"image\":\"registry.example.com/my-ml-model:v2\"}}}");
+        Deployment d = await(() -> client.apps().deployments().inNamespace("test").withName("my-model-endpoint").get(),
+                x -> "registry.example.com/my-ml-model:v2".equals(x.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()));
+        assertThat(d.getSpec().getReplicas()).isEqualTo(6);
+        assertThat(awaitStatus("my-model-endpoint", s -> Integer.valueOf(6).equals(s.readyReplicas)).getStatus().replicas).isEqualTo(6);
     }
 
     @Test
