@@ -167,6 +167,9 @@ final class NodeReader {
     Integer integer(Node n, String path) {
         if (n instanceof ScalarNode s && plainTag(n, path)) {
             if (s.getTag().equals(Tag.INT) && DECIMAL_INT.matcher(s.getValue()).matches()) {
+                if (leadingZero(s, path)) {
+                    return null;
+                }
                 try {
                     return Integer.parseInt(s.getValue().startsWith("+") ? s.getValue().substring(1) : s.getValue());
                 } catch (NumberFormatException e) {
@@ -195,6 +198,21 @@ final class NodeReader {
             error(path, n, "expected a number, found " + describe(n));
         }
         return null;
+    }
+
+    /**
+     * Reports a whole number written with a leading zero ({@code 010}): YAML 1.1 readers such as kubectl
+     * and PyYAML take it as octal (8), JSON and YAML 1.2 as decimal (10), so it is refused rather than guessed.
+     */
+    private boolean leadingZero(ScalarNode s, String path) {
+        String v = s.getValue();
+        String digits = v.startsWith("+") || v.startsWith("-") ? v.substring(1) : v;
+        if (digits.length() > 1 && digits.charAt(0) == '0') {
+            error(path, s, shown(v) + " is ambiguous: YAML 1.1 readers such as kubectl take a leading 0 as octal, others as decimal;"
+                    + " write the number without leading zeros");
+            return true;
+        }
+        return false;
     }
 
     private static boolean isNumber(ScalarNode s) {
@@ -291,7 +309,7 @@ final class NodeReader {
                 };
             }
             if (isNumber(s)) {
-                return boundedNumber(s, path);
+                return t.equals(Tag.INT) && leadingZero(s, path) ? null : boundedNumber(s, path);
             }
             return s.getValue();
         }

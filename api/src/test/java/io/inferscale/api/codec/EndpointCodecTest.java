@@ -387,6 +387,21 @@ class EndpointCodecTest {
         }
 
         @Test
+        @DisplayName("a whole number with a leading zero is refused: YAML 1.1 (kubectl) reads 010 as octal 8")
+        void leadingZeroIntegers() {
+            Problem p = only(seedWith("maxReplicas: 5", "maxReplicas: 010"));
+            assertThat(p.path()).isEqualTo("spec.autoscaling.maxReplicas");
+            assertThat(p.message()).isEqualTo("'010' is ambiguous: YAML 1.1 readers such as kubectl take a leading 0 as octal, others as decimal;"
+                    + " write the number without leading zeros");
+            assertThat(only(seedWith("      memory: 2Gi\n", "      memory: 2Gi\n  backends:\n    kubernetes: {weight: 07}\n")).path())
+                    .isEqualTo("spec.backends.kubernetes.weight");
+            InferenceEndpoint e = EndpointCodec.read(seedWith("maxReplicas: 5", "maxReplicas: 0").replace("minReplicas: 1", "minReplicas: +0"), "x").endpoint();
+            assertThat(e.autoscaling().maxReplicas()).isZero();
+            assertThat(EndpointCodec.read(seedWith("      memory: 2Gi\n", "      memory: 2Gi\n  backends:\n    kubernetes: {weight: 0.5, ratio: 010.5}\n"), "x")
+                    .endpoint().backends().get("kubernetes", "ratio")).contains(new BigDecimal("10.5"));
+        }
+
+        @Test
         @DisplayName("a key that is a list or mapping is one error naming the mapping")
         void nonTextKey() {
             Problem p = only(seedWith("  name: my-model-endpoint\n", "  name: my-model-endpoint\n  ? [a, b]\n  : c\n"));
