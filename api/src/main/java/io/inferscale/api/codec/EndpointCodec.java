@@ -600,11 +600,7 @@ public final class EndpointCodec {
         PlainRepresenter(DumperOptions options) {
             super(options);
             this.representers.put(Quantity.class, data -> plain(((Quantity) data).text()));
-            this.representers.put(BigDecimal.class, data -> {
-                BigDecimal d = (BigDecimal) data;
-                return d.stripTrailingZeros().scale() <= 0
-                        ? plain(d.toBigIntegerExact().toString()) : plain(d.stripTrailingZeros().toPlainString());
-            });
+            this.representers.put(BigDecimal.class, data -> plain(Json.number((BigDecimal) data)));
             this.representers.put(BigInteger.class, data -> plain(data.toString()));
         }
 

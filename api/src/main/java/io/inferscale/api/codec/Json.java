@@ -49,6 +49,19 @@ public final class Json {
         return sb.append('"').toString();
     }
 
+    /**
+     * A decimal as a JSON number: plain digits ({@code 12.5}, {@code 1000}), or exponent notation
+     * ({@code 1E+40}) when plain digits would run past 40 characters, so a hostile value such as
+     * {@code 1e999999999} cannot expand to a billion digits.
+     */
+    static String number(BigDecimal d) {
+        BigDecimal s = d.stripTrailingZeros();
+        if ((long) s.precision() - s.scale() > 40 || s.scale() > 40) {
+            return s.toString();
+        }
+        return s.scale() <= 0 ? s.toBigIntegerExact().toString() : s.toPlainString();
+    }
+
     private static void write(Object v, StringBuilder sb, int indent) {
         if (v == null) {
             sb.append("null");
@@ -57,7 +70,7 @@ public final class Json {
         } else if (v instanceof Quantity q) {
             sb.append(quote(q.text()));
         } else if (v instanceof BigDecimal d) {
-            sb.append(d.stripTrailingZeros().scale() <= 0 ? d.toBigIntegerExact().toString() : d.stripTrailingZeros().toPlainString());
+            sb.append(number(d));
         } else if (v instanceof Double d) {
             if (d.isNaN() || d.isInfinite()) {
                 sb.append("null");

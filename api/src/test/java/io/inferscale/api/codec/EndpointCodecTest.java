@@ -402,6 +402,17 @@ class EndpointCodecTest {
         }
 
         @Test
+        @DisplayName("writing a built endpoint with a huge number uses exponent notation instead of a billion digits")
+        void writeHugeNumber() {
+            InferenceEndpoint e = EndpointCodec.read(RICH, "x").endpoint();
+            InferenceEndpoint huge = e.toBuilder().autoscaling(e.autoscaling().toBuilder()
+                    .target(new io.inferscale.api.ScalingTarget(TargetType.REQUESTS_PER_SECOND, new BigDecimal("1e999999999"))).build()).build();
+            assertThat(EndpointCodec.toYaml(huge)).contains("targetRequestsPerSecondPerReplica: 1E+999999999\n");
+            assertThat(EndpointCodec.toJson(huge)).contains("\"targetRequestsPerSecondPerReplica\": 1E+999999999");
+            assertThat(problems(EndpointCodec.toYaml(huge))).extracting(Problem::path).containsExactly("spec.autoscaling.targetRequestsPerSecondPerReplica");
+        }
+
+        @Test
         @DisplayName("a key that is a list or mapping is one error naming the mapping")
         void nonTextKey() {
             Problem p = only(seedWith("  name: my-model-endpoint\n", "  name: my-model-endpoint\n  ? [a, b]\n  : c\n"));
