@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  *
- * <p>A provider that fails to load is recorded in {@link #failures()} and does not hide the others;
+ * <p>A provider that fails to load is recorded in {@link #failures()} by its class name (also when a class
+ * it needs, such as its cloud SDK, is missing) and does not hide the others;
  * two providers claiming one id make {@link #discover} fail naming both classes; asking for an id that
  * is not there names the ids found and the Maven artifact to add.
  */
@@ -82,6 +83,7 @@ public final class Backends {
         ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class, classLoader);
         List<BackendProvider> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
+        List<LinkageError> linkageErrors = new ArrayList<>();
         Iterator<BackendProvider> it = loader.iterator();
         while (true) {
             try {
@@ -89,11 +91,59 @@ public final class Backends {
                     break;
                 }
                 found.add(it.next());
-            } catch (ServiceConfigurationError | LinkageError e) {
+            } catch (ServiceConfigurationError e) {
                 failures.add(new Failure(providerName(e), rootMessage(e), e));
+            } catch (LinkageError e) {
+                linkageErrors.add(e); // thrown raw while loading the class: it names the missing class, not the provider
             }
         }
+        if (!linkageErrors.isEmpty()) {
+            failures.addAll(unlinkedProviders(classLoader, found, failures, linkageErrors));
+        }
         return fromList(found, failures, "on the class path");
+    }
+
+    /**
+     * Names the providers that failed with a raw {@link LinkageError} (typically a missing SDK jar): the
+     * classes listed in the services files that neither loaded nor failed otherwise, matched in order.
+     */
+    private static List<Failure> unlinkedProviders(ClassLoader classLoader, List<BackendProvider> found, List<Failure> failures,
+                                                   List<LinkageError> errors) {
+        List<String> unaccounted = new ArrayList<>(listedProviders(classLoader));
+        found.forEach(p -> unaccounted.remove(p.getClass().getName()));
+        failures.forEach(f -> unaccounted.remove(f.provider()));
+        List<Failure> out = new ArrayList<>();
+        for (int i = 0; i < errors.size(); i++) {
+            LinkageError e = errors.get(i);
+            String provider = unaccounted.size() == errors.size() ? unaccounted.get(i)
+                    : unaccounted.isEmpty() ? "(unknown)" : "(one of " + String.join(", ", unaccounted) + ")";
+            String missing = String.valueOf(e.getMessage()).replace('/', '.');
+            out.add(new Failure(provider, e instanceof NoClassDefFoundError
+                    ? "a class it needs is missing: " + missing + " (NoClassDefFoundError); add the artifact that provides it"
+                    : e.getClass().getSimpleName() + ": " + missing, e));
+        }
+        return out;
+    }
+
+    /** The provider class names in every services file the loader sees, in order, without comments or repeats. */
+    private static List<String> listedProviders(ClassLoader classLoader) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        try {
+            var files = classLoader.getResources("META-INF/services/" + BackendProvider.class.getName());
+            while (files.hasMoreElements()) {
+                try (var in = files.nextElement().openStream()) {
+                    for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+                        String name = line.replaceFirst("#.*", "").strip();
+                        if (!name.isEmpty()) {
+                            names.add(name);
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            return List.of(); // the failures are still reported, as "(unknown)"
+        }
+        return List.copyOf(names);
     }
 
     /**
@@ -205,9 +255,6 @@ public final class Backends {
         java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("Provider ([\\w.$]+)").matcher(m);
         if (matcher.find()) {
             return matcher.group(1);
-        }
-        if (e instanceof LinkageError) {
-            return m;
         }
         return "(unknown)";
     }

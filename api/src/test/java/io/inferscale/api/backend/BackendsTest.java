@@ -101,6 +101,50 @@ class BackendsTest {
                 .hasMessageContaining("com.example.Missing: ");
     }
 
+    /**
+     * Like {@link #loaderListing}, but defines {@code NeedsSdk} itself and cannot find {@code SdkBase}, as
+     * when a backend's cloud SDK jar is missing from the class path.
+     */
+    private ClassLoader loaderWithoutSdk(String... classes) throws IOException {
+        ClassLoader listing = loaderListing(classes);
+        return new ClassLoader(listing) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                synchronized (getClassLoadingLock(name)) {
+                    if (name.equals(PREFIX + "SdkBase")) {
+                        throw new ClassNotFoundException(name);
+                    }
+                    if (name.equals(PREFIX + "NeedsSdk")) {
+                        Class<?> c = findLoadedClass(name);
+                        if (c == null) {
+                            try (var in = BackendsTest.class.getResourceAsStream("TestProviders$NeedsSdk.class")) {
+                                byte[] bytes = in.readAllBytes();
+                                c = defineClass(name, bytes, 0, bytes.length);
+                            } catch (IOException e) {
+                                throw new ClassNotFoundException(name, e);
+                            }
+                        }
+                        return c;
+                    }
+                    return super.loadClass(name, resolve);
+                }
+            }
+        };
+    }
+
+    @Test
+    @DisplayName("a provider whose SDK is missing (NoClassDefFoundError) is named, with the missing class, and hides no other")
+    void providerWithMissingSdk() throws IOException {
+        Backends backends = Backends.discover(loaderWithoutSdk(PREFIX + "Kubernetes", PREFIX + "NeedsSdk", PREFIX + "InMemory"));
+        assertThat(backends.ids()).containsExactly("in-memory", "kubernetes");
+        assertThat(backends.failures()).singleElement().satisfies(f -> {
+            assertThat(f.provider()).isEqualTo(PREFIX + "NeedsSdk");
+            assertThat(f.message()).isEqualTo("a class it needs is missing: " + PREFIX + "SdkBase (NoClassDefFoundError);"
+                    + " add the artifact that provides it");
+            assertThat(f.cause()).isInstanceOf(NoClassDefFoundError.class);
+        });
+    }
+
     @Test
     @DisplayName("explicit construction works without discovery")
     void explicit() {

@@ -54,6 +54,19 @@ final class TestProviders {
         }
     }
 
+    /** Stands for a cloud SDK class; {@link BackendsTest} hides it so that {@link NeedsSdk} cannot link. */
+    abstract static class SdkBase extends Named {
+        SdkBase() {
+            super("needs-sdk");
+        }
+    }
+
+    /** A provider whose SDK jar is missing: loading it throws NoClassDefFoundError, not ServiceConfigurationError. */
+    public static final class NeedsSdk extends SdkBase {
+        public NeedsSdk() {
+        }
+    }
+
     /** Fails in its constructor. */
     public static final class Broken extends Named {
         public Broken() {
