@@ -240,6 +240,26 @@ class KubernetesBackendTest {
     }
 
     @Test
+    @DisplayName("TARGETS with several metrics reads as kubectl prints it: names on Resource metrics only, (avg) on External, two then '+ N more...'")
+    void targetsLikeKubectl() {
+        KubernetesSettings external = KubernetesSettings.from(io.inferscale.api.backend.BackendConfig.of(
+                java.util.Map.of("kubernetes.concurrencyMetricType", "External")));
+        InferenceEndpoint three = seed.toBuilder().autoscaling(seed.autoscaling().toBuilder()
+                .target(io.inferscale.api.TargetType.REQUESTS_PER_SECOND, new java.math.BigDecimal("2.5"))
+                .target(io.inferscale.api.TargetType.CONCURRENT_REQUESTS, 4).build()).build();
+        HorizontalPodAutoscaler hpa = new KubernetesTranslator(external).translate(three).hpa();
+        assertThat(io.inferscale.backend.kubernetes.internal.StatusReader.targets(hpa))
+                .isEqualTo("cpu: <unknown>/60%, <unknown>/2500m + 1 more...");
+        hpa.setStatus(new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatusBuilder()
+                .addNewCurrentMetric().withType("Pods").withNewPods().withNewMetric().withName("http_requests_per_second").endMetric()
+                .withNewCurrent().withAverageValue(new Quantity("1200m")).endCurrent().endPods().endCurrentMetric()
+                .addNewCurrentMetric().withType("External").withNewExternal().withNewMetric().withName("http_requests_in_flight").endMetric()
+                .withNewCurrent().withAverageValue(new Quantity("3")).endCurrent().endExternal().endCurrentMetric().build());
+        hpa.getSpec().setMetrics(hpa.getSpec().getMetrics().subList(1, 3));
+        assertThat(io.inferscale.backend.kubernetes.internal.StatusReader.targets(hpa)).isEqualTo("1200m/2500m, 3/4 (avg)");
+    }
+
+    @Test
     @DisplayName("an HPA that cannot read its metric (no custom metrics adapter) is reported in the status message")
     void metricsUnavailable() {
         backend.apply(seed);

@@ -19,7 +19,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Reads an endpoint's status from its Deployment and HorizontalPodAutoscaler, the way {@code kubectl get
@@ -158,16 +157,29 @@ public final class StatusReader {
         return b.build();
     }
 
-    /** The HPA's TARGETS column as kubectl prints it, e.g. {@code cpu: 45%/60%}, metrics separated by {@code , }. */
+    /**
+     * The HPA's TARGETS column as kubectl prints it (kubectl's {@code formatHPAMetrics}): {@code cpu: 45%/60%} for
+     * Resource metrics, {@code 2500m/2500m} for Pods metrics, {@code 3/5 (avg)} for External or Object metrics with an
+     * AverageValue target, {@code <unknown>} before the HPA has read a value; the first two metrics separated by
+     * {@code , }, then {@code  + N more...}; {@code <none>} without metrics.
+     */
     public static String targets(HorizontalPodAutoscaler hpa) {
         List<MetricSpec> specs = hpa.getSpec().getMetrics() == null ? List.of() : hpa.getSpec().getMetrics();
+        if (specs.isEmpty()) {
+            return "<none>";
+        }
         List<MetricStatus> current = hpa.getStatus() == null || hpa.getStatus().getCurrentMetrics() == null
                 ? List.of() : hpa.getStatus().getCurrentMetrics();
-        return java.util.stream.IntStream.range(0, specs.size()).mapToObj(i -> {
-            MetricSpec s = specs.get(i);
+        List<String> shown = specs.stream().limit(2).map(s -> {
             String c = currentValue(s, current);
-            return metricName(s) + ": " + (c == null ? "<unknown>" : c) + "/" + targetText(target(s));
-        }).collect(Collectors.joining(", "));
+            String pair = (c == null ? "<unknown>" : c) + "/" + targetText(target(s));
+            return switch (Objects.toString(s.getType(), "")) {
+                case "Resource", "ContainerResource" -> metricName(s) + ": " + pair;
+                case "External", "Object" -> target(s) != null && target(s).getAverageValue() != null ? pair + " (avg)" : pair;
+                default -> pair;
+            };
+        }).toList();
+        return String.join(", ", shown) + (specs.size() > 2 ? " + " + (specs.size() - 2) + " more..." : "");
     }
 
     private static String metricName(MetricSpec s) {
