@@ -59,6 +59,8 @@ public final class Backends {
         }
     }
 
+    private static final java.util.regex.Pattern PROVIDER_ID = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
     private final Map<String, BackendProvider> providers;
     private final List<Failure> failures;
     private final String source;
@@ -165,6 +167,12 @@ public final class Backends {
                 id = Objects.requireNonNull(p.id(), "id() returned null");
             } catch (RuntimeException e) {
                 allFailures.add(new Failure(p.getClass().getName(), "id() failed: " + e.getMessage(), e));
+                continue;
+            }
+            if (!PROVIDER_ID.matcher(id).matches()) {
+                // the id names spec.backends.<id> and the INFERSCALE_<ID>_... environment variables
+                allFailures.add(new Failure(p.getClass().getName(), "id() returned '" + id
+                        + "', which is not a backend id: use lower-case letters, digits and '-', e.g. my-cloud", null));
                 continue;
             }
             BackendProvider earlier = byId.putIfAbsent(id, p);

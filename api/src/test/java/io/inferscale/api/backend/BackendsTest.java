@@ -146,6 +146,15 @@ class BackendsTest {
     }
 
     @Test
+    @DisplayName("a provider with an id that is not lower-case letters, digits and '-' is a failure naming its class")
+    void invalidId() {
+        Backends backends = Backends.of(new TestProviders.BadId(), new TestProviders.Kubernetes());
+        assertThat(backends.ids()).containsExactly("kubernetes");
+        assertThat(backends.failures()).singleElement().hasToString(PREFIX + "BadId: id() returned 'My Cloud', which is not a backend id:"
+                + " use lower-case letters, digits and '-', e.g. my-cloud");
+    }
+
+    @Test
     @DisplayName("explicit construction works without discovery")
     void explicit() {
         Backends backends = Backends.of(new TestProviders.InMemory());

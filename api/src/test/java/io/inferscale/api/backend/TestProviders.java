@@ -67,6 +67,13 @@ final class TestProviders {
         }
     }
 
+    /** Claims an id that cannot name spec.backends.&lt;id&gt; or an environment variable. */
+    public static final class BadId extends Named {
+        public BadId() {
+            super("My Cloud");
+        }
+    }
+
     /** Fails in its constructor. */
     public static final class Broken extends Named {
         public Broken() {
