@@ -121,7 +121,19 @@ class InferenceEndpointCrdTest {
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("inferenceendpoints/status"))
                 .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("patch"));
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/operator.yaml")) {
-            assertThat(Serialization.<HasMetadata>unmarshal(in).getKind()).isEqualTo("Deployment");
+            var operator = Serialization.unmarshal(in, io.fabric8.kubernetes.api.model.apps.Deployment.class);
+            var pod = operator.getSpec().getTemplate().getSpec();
+            var binding = objects.stream().filter(io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class::isInstance)
+                    .map(io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class::cast).findFirst().orElseThrow();
+            assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+                assertThat(subject.getName()).isEqualTo(pod.getServiceAccountName());
+                assertThat(subject.getNamespace()).isEqualTo(operator.getMetadata().getNamespace());
+            });
+            assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+            var container = pod.getContainers().get(0);
+            assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+            assertThat(container.getVolumeMounts()).as("a writable java.io.tmpdir on a read-only root file system")
+                    .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
         }
     }
 
