@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -87,5 +88,37 @@ class KubernetesLiveIT extends BackendConformanceKit {
     @Override
     protected Duration readyTimeout() {
         return Duration.ofMinutes(3);
+    }
+
+    /**
+     * What the test cluster's field-ownership model stands in for, on the real API server: the first apply sets
+     * replicas to minReplicas and hands them to {@code inferscale-replicas-handover}; an update before the HPA acts
+     * keeps them; after a scale through the scale subresource (as the HPA does) an update keeps that count.
+     */
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.DisplayName("live: replicas start at minReplicas and no update resets them, before or after a scale")
+    void replicasHandover() throws java.io.IOException {
+        KubernetesBackend backend = (KubernetesBackend) createBackend();
+        InferenceEndpoint seed = KubernetesTranslatorTest.endpoint("inference_endpoint.yaml");
+        InferenceEndpoint e = customize(seed.toBuilder().name("inferscale-live-replicas")
+                .autoscaling(seed.autoscaling().toBuilder().minReplicas(2).build())).build();
+        String ns = backend.defaultNamespace();
+        var deployment = client.apps().deployments().inNamespace(ns).withName(e.name());
+        try {
+            backend.apply(e);
+            assertThat(deployment.get().getSpec().getReplicas()).isEqualTo(2);
+            assertThat(deployment.get().getMetadata().getManagedFields())
+                    .filteredOn(m -> m.getFieldsV1() != null && String.valueOf(m.getFieldsV1().getAdditionalProperties().get("f:spec")).contains("f:replicas"))
+                    .extracting(io.fabric8.kubernetes.api.model.ManagedFieldsEntry::getManager).contains("inferscale-replicas-handover");
+
+            backend.apply(e.toBuilder().model(e.model().toBuilder().env("REVISION", "2").build()).build());
+            assertThat(deployment.get().getSpec().getReplicas()).as("replicas after an update before the HPA acted").isEqualTo(2);
+
+            deployment.scale(4);
+            backend.apply(e.toBuilder().model(e.model().toBuilder().env("REVISION", "3").build()).build());
+            assertThat(deployment.get().getSpec().getReplicas()).as("replicas after a scale and an update").isEqualTo(4);
+        } finally {
+            backend.delete(e.name());
+        }
     }
 }
