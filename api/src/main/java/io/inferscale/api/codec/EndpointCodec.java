@@ -150,23 +150,47 @@ public final class EndpointCodec {
         return new EndpointDocument(endpoint, source, r.locations);
     }
 
-    /** Reads a document from a file (UTF-8); the file name is the source in messages. */
+    /**
+     * Reads a document from a file (UTF-8, an optional byte-order mark is skipped); the file name is the
+     * source in messages.
+     *
+     * @throws InvalidEndpointException with every problem, also when the file is over the size limit or not UTF-8
+     * @throws IOException              when the file cannot be read
+     */
     public static EndpointDocument read(Path file) throws IOException {
         long size = Files.size(file);
         if (size > MAX_DOCUMENT_CHARS * 4L) {
             throw invalid(file.toString(), new Problem(Severity.ERROR, "", "file is " + size + " bytes; the limit is "
                     + MAX_DOCUMENT_CHARS + " characters", 1, 1));
         }
-        return read(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        return read(Files.readAllBytes(file), file.toString());
     }
 
-    /** Reads a document from a stream (UTF-8), reading at most {@link #MAX_DOCUMENT_CHARS} characters' worth. */
+    /**
+     * Reads a document from a stream (UTF-8), reading at most {@link #MAX_DOCUMENT_CHARS} characters' worth.
+     *
+     * @throws InvalidEndpointException with every problem, also when the stream is over the size limit or not UTF-8
+     * @throws IOException              when the stream cannot be read
+     */
     public static EndpointDocument read(InputStream in, String source) throws IOException {
         byte[] bytes = in.readNBytes(MAX_DOCUMENT_CHARS * 4 + 1);
         if (bytes.length > MAX_DOCUMENT_CHARS * 4) {
             throw invalid(source, new Problem(Severity.ERROR, "", "document exceeds " + MAX_DOCUMENT_CHARS + " characters", 1, 1));
         }
-        return read(new String(bytes, StandardCharsets.UTF_8), source);
+        return read(bytes, source);
+    }
+
+    /** Decodes strictly: a UTF-16 file or a Latin-1 byte would otherwise become garbage or an opaque IOException. */
+    private static EndpointDocument read(byte[] bytes, String source) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            boolean utf16 = bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF) || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE));
+            throw invalid(source, new Problem(Severity.ERROR, "", "the document is not UTF-8 text" + (utf16 ? " (it looks like UTF-16)" : "")
+                    + "; save it as UTF-8", 1, 1));
+        }
+        return read(text, source);
     }
 
     private static InvalidEndpointException invalid(String source, Problem p) {

@@ -413,6 +413,24 @@ class EndpointCodecTest {
         }
 
         @Test
+        @DisplayName("a file or stream that is not UTF-8 is one error saying so, not garbage or an opaque IOException")
+        void notUtf8(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+            java.nio.file.Path utf16 = dir.resolve("utf16.yaml");
+            java.nio.file.Files.write(utf16, ("\uFEFF" + seedWith("", "")).getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+            InvalidEndpointException e = catchThrowableOfType(InvalidEndpointException.class, () -> EndpointCodec.read(utf16));
+            assertThat(e.report().problems()).singleElement().satisfies(p ->
+                    assertThat(p.message()).isEqualTo("the document is not UTF-8 text (it looks like UTF-16); save it as UTF-8"));
+            byte[] latin1 = seedWith("name: my-ml-model", "name: mod\u00e8le").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            InvalidEndpointException s = catchThrowableOfType(InvalidEndpointException.class,
+                    () -> EndpointCodec.read(new java.io.ByteArrayInputStream(latin1), "stdin"));
+            assertThat(s.report().problems()).singleElement().satisfies(p ->
+                    assertThat(p.message()).isEqualTo("the document is not UTF-8 text; save it as UTF-8"));
+            java.nio.file.Path utf8 = dir.resolve("ok.yaml");
+            java.nio.file.Files.writeString(utf8, seedWith("name: my-ml-model", "name: mod\u00e8le"));
+            assertThat(EndpointCodec.read(utf8).endpoint().model().name()).isEqualTo("mod\u00e8le");
+        }
+
+        @Test
         @DisplayName("a key that is a list or mapping is one error naming the mapping")
         void nonTextKey() {
             Problem p = only(seedWith("  name: my-model-endpoint\n", "  name: my-model-endpoint\n  ? [a, b]\n  : c\n"));
