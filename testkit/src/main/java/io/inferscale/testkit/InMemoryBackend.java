@@ -55,7 +55,13 @@ import java.util.TreeMap;
  * clock instead of sleeping. The autoscaler is not simulated: the desired replica count starts at
  * {@code minReplicas}, stays where it is across updates (clamped to the new range) and changes only
  * through {@link #scale}. Every write InferScale makes is recorded in {@link #operations()}. With a
- * {@link Builder#stateFile state file}, endpoints survive the process (the CLI uses this).
+ * {@link Builder#stateFile state file}, endpoints survive the process (the CLI uses this): the file is
+ * read once when the backend is built and rewritten atomically after every write, so processes that run
+ * one after another share endpoints, but two backends writing the same file at once keep only the last
+ * writer's view.
+ *
+ * <p>Thread-safe: every operation holds the backend's lock; {@link #awaitReady} releases it while
+ * waiting, so applies and deletes from other threads are seen.
  */
 public final class InMemoryBackend implements Backend {
 
@@ -298,7 +304,12 @@ public final class InMemoryBackend implements Backend {
         save();
     }
 
-    /** Emulates a metric observation, shown as the current value in {@link EndpointStatus#metrics()}. */
+    /**
+     * Emulates a metric observation, shown as the current value in {@link EndpointStatus#metrics()} in the
+     * target's unit ({@code 45} for a percentage target shows as {@code 45%}). Saved to the state file.
+     *
+     * @throws BackendException NOT_FOUND when the endpoint does not exist
+     */
     public synchronized void observe(String name, TargetType type, BigDecimal current) {
         stored(name).metrics.put(type, current);
         save();
@@ -482,7 +493,11 @@ public final class InMemoryBackend implements Backend {
             return this;
         }
 
-        /** How long after an apply the endpoint becomes ready (default zero). */
+        /**
+         * How long after an apply the endpoint becomes ready (default zero), on the backend's clock.
+         *
+         * @throws IllegalArgumentException when negative
+         */
         public Builder readyDelay(Duration readyDelay) {
             if (readyDelay.isNegative()) {
                 throw new IllegalArgumentException("readyDelay must not be negative: " + readyDelay);
@@ -497,7 +512,11 @@ public final class InMemoryBackend implements Backend {
             return this;
         }
 
-        /** The backend. */
+        /**
+         * The backend, with the endpoints of the state file when one is set and exists.
+         *
+         * @throws BackendException CONFIGURATION when the state file cannot be read, naming the file and what is wrong
+         */
         public InMemoryBackend build() {
             return new InMemoryBackend(this);
         }
