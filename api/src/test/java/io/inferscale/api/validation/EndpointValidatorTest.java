@@ -203,6 +203,17 @@ class EndpointValidatorTest {
                     .isEqualTo(percent + " must be a whole percentage from 1 to 100, e.g. 60");
         }
 
+        @ParameterizedTest(name = "memory and accelerator {0}% are outside 1..100 too")
+        @ValueSource(ints = {0, 101})
+        void percentRangeOfOtherUtilizations(int percent) {
+            assertThat(onlyError(policy(p -> p.target(TargetType.MEMORY_UTILIZATION, percent)), "spec.autoscaling.targetMemoryUtilizationPercentage"))
+                    .isEqualTo(percent + " must be a whole percentage from 1 to 100, e.g. 60");
+            InferenceEndpoint gpu = policy(p -> p.target(TargetType.ACCELERATOR_UTILIZATION, percent));
+            gpu = gpu.toBuilder().resources(gpu.resources().withAccelerator(new Accelerator(AcceleratorType.NVIDIA_A100, 1))).build();
+            assertThat(onlyError(gpu, "spec.autoscaling.targetAcceleratorUtilizationPercentage"))
+                    .isEqualTo(percent + " must be a whole percentage from 1 to 100, e.g. 60");
+        }
+
         @Test
         @DisplayName("percentages are whole numbers")
         void wholePercent() {
