@@ -102,6 +102,8 @@ class InferenceEndpointCrdTest {
                 "spec.autoscaling: maxReplicas must be at least minReplicas");
         assertThat(validate(seed.replace("cpu: 500m", "cpu: lots"))).containsExactly("spec.resources.requests.cpu: 'lots' does not match the pattern");
         assertThat(validate(seed.replace("minReplicas: 1", "minReplicas: one"))).containsExactly("spec.autoscaling.minReplicas: expected integer");
+        // an unquoted number would be stored as a JSON number (2.10 -> 2.1): the resource needs version: "2.10"
+        assertThat(validate(seed.replace("version: v1", "version: 2.10"))).containsExactly("spec.model.version: expected string");
         assertThat(validate(seed.replace("  model:\n    name: my-ml-model\n", "  model:\n"))).containsExactly("spec.model.name: required");
         assertThat(validate(seed.replace("targetCPUUtilizationPercentage", "targetCpu"))).containsExactly("spec.autoscaling.targetCpu: unknown field",
                 "spec.autoscaling: no scaling target: add one, e.g. targetCPUUtilizationPercentage: 60");
