@@ -60,7 +60,22 @@ public final class EndpointValidator {
         model(endpoint.model(), p);
         resources(endpoint.resources(), p);
         autoscaling(endpoint.autoscaling(), endpoint.resources(), p);
+        backendIds(endpoint, p);
         return ValidationReport.of(p);
+    }
+
+    /**
+     * Options under an id that no backend has are ignored by every backend; when the id is a likely typo
+     * of a published one ({@code kubernets}), that silent loss gets a warning.
+     */
+    private static void backendIds(InferenceEndpoint e, List<Problem> p) {
+        var known = io.inferscale.api.backend.Backends.KNOWN_ARTIFACTS.keySet();
+        for (String id : e.backends().backendIds()) {
+            if (!known.contains(id)) {
+                Suggestions.closest(id, known).ifPresent(s -> p.add(Problem.warning("spec.backends." + id, "no InferScale backend has the id '"
+                        + id + "', so every backend ignores these options; did you mean '" + s + "'?")));
+            }
+        }
     }
 
     private static void name(InferenceEndpoint e, List<Problem> p) {

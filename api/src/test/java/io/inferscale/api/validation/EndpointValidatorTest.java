@@ -338,6 +338,19 @@ class EndpointValidatorTest {
         }
     }
 
+    @Test
+    @DisplayName("options under a misspelt backend id warn instead of being ignored silently; other ids are left alone")
+    void misspeltBackendId() {
+        InferenceEndpoint e = seed().toBuilder().option("kubernets", "namespace", "ml").option("sagemaker", "instanceType", "ml.c5.xlarge")
+                .option("acme-cloud", "zone", "z1").build();
+        assertThat(errors(e)).isEmpty();
+        assertThat(warnings(e)).singleElement().satisfies(w -> {
+            assertThat(w.path()).isEqualTo("spec.backends.kubernets");
+            assertThat(w.message()).isEqualTo("no InferScale backend has the id 'kubernets', so every backend ignores these options;"
+                    + " did you mean 'kubernetes'?");
+        });
+    }
+
     @Nested
     @DisplayName("behaviour")
     class Behaviour {
