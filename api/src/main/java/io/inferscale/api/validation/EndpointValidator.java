@@ -83,9 +83,9 @@ public final class EndpointValidator {
         if (name.isEmpty()) {
             p.add(Problem.error("metadata.name", "must not be empty; use lower-case letters, digits and '-', e.g. my-model-endpoint"));
         } else if (name.length() > 63) {
-            p.add(Problem.error("metadata.name", "'" + name + "' is " + name.length() + " characters; use at most 63"));
+            p.add(Problem.error("metadata.name", quoted(name) + " is " + name.length() + " characters; use at most 63"));
         } else if (!DNS_1123_LABEL.matcher(name).matches()) {
-            p.add(Problem.error("metadata.name", "'" + name + "' is not a DNS-1123 label; use lower-case letters, digits and '-', starting and ending with a letter or digit (e.g. "
+            p.add(Problem.error("metadata.name", quoted(name) + " is not a DNS-1123 label; use lower-case letters, digits and '-', starting and ending with a letter or digit (e.g. "
                     + suggestName(name) + ")"));
         }
         e.labels().forEach((k, v) -> {
@@ -96,16 +96,21 @@ public final class EndpointValidator {
                 String prefix = k.substring(0, slash);
                 key = k.substring(slash + 1);
                 if (prefix.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(prefix).matches()) {
-                    p.add(Problem.error(path, "label key prefix '" + prefix + "' must be a DNS subdomain (lower-case, digits, '-' and '.')"));
+                    p.add(Problem.error(path, "label key prefix " + quoted(prefix) + " must be a DNS subdomain (lower-case, digits, '-' and '.')"));
                 }
             }
             if (key.isEmpty() || key.length() > 63 || !LABEL_NAME.matcher(key).matches()) {
-                p.add(Problem.error(path, "label key '" + k + "' must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit"));
+                p.add(Problem.error(path, "label key " + quoted(k) + " must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit"));
             }
             if (!v.isEmpty() && (v.length() > 63 || !LABEL_NAME.matcher(v).matches())) {
-                p.add(Problem.error(path, "label value '" + v + "' must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit"));
+                p.add(Problem.error(path, "label value " + quoted(v) + " must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit"));
             }
         });
+    }
+
+    /** A user's value quoted for a message, cut after 60 characters so a huge value cannot flood the report. */
+    private static String quoted(String value) {
+        return value.length() <= 80 ? "'" + value + "'" : "'" + value.substring(0, 60) + "...' (" + value.length() + " characters)";
     }
 
     private static String suggestName(String name) {
@@ -121,13 +126,14 @@ public final class EndpointValidator {
         m.image().filter(String::isBlank).ifPresent(v -> p.add(Problem.error("spec.model.image", "must not be empty; remove it or give an image such as registry.example.com/my-ml-model:v1")));
         m.port().filter(port -> port < 1 || port > 65535).ifPresent(port -> p.add(Problem.error("spec.model.port", port + " is not a port; use 1..65535 (most servers use 8080)")));
         m.env().keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).forEach(k -> p.add(Problem.error("spec.model.env." + k,
-                "'" + k + "' is not a valid environment variable name; use letters, digits, '_', '-' and '.', not starting with a digit")));
+                quoted(k) + " is not a valid environment variable name; use letters, digits, '_', '-' and '.', not starting with a digit")));
         path(m.healthPath(), "spec.model.healthPath", p);
         path(m.predictPath(), "spec.model.predictPath", p);
     }
 
     private static void path(Optional<String> value, String field, List<Problem> p) {
-        value.filter(v -> !v.startsWith("/")).ifPresent(v -> p.add(Problem.error(field, "'" + v + "' must be an absolute HTTP path starting with '/', e.g. /" + v)));
+        value.filter(v -> !v.startsWith("/")).ifPresent(v -> p.add(Problem.error(field, quoted(v) + " must be an absolute HTTP path starting with '/', e.g. /"
+                + (v.length() <= 60 ? v : "predict"))));
     }
 
     private static void resources(Resources r, List<Problem> p) {

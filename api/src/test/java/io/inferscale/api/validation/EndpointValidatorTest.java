@@ -339,6 +339,17 @@ class EndpointValidatorTest {
     }
 
     @Test
+    @DisplayName("huge values are quoted shortened, so one field cannot flood the report")
+    void hugeValuesShortened() {
+        String huge = "x".repeat(100_000);
+        InferenceEndpoint e = seed().toBuilder().name(huge).label("team", huge)
+                .model(seed().model().toBuilder().healthPath(huge).build()).build();
+        List<Problem> errors = errors(e);
+        assertThat(errors).extracting(Problem::path).containsExactly("metadata.name", "metadata.labels.team", "spec.model.healthPath");
+        assertThat(errors).allSatisfy(p -> assertThat(p.message()).hasSizeLessThan(400).contains("...' (100000 characters)"));
+    }
+
+    @Test
     @DisplayName("options under a misspelt backend id warn instead of being ignored silently; other ids are left alone")
     void misspeltBackendId() {
         InferenceEndpoint e = seed().toBuilder().option("kubernets", "namespace", "ml").option("sagemaker", "instanceType", "ml.c5.xlarge")
