@@ -252,6 +252,25 @@ public abstract class BackendConformanceKit {
     }
 
     @Nested
+    @DisplayName("target update")
+    class TargetUpdate {
+        @Test
+        @DisplayName("a change of the target value alone is planned, applied, and then up to date")
+        void updateTargetOnly() {
+            String name = newName();
+            InferenceEndpoint e = applied(name);
+            InferenceEndpoint changed = withPolicy(e, p -> p.target(TargetType.CPU_UTILIZATION, 75));
+            long before = writeCount();
+            assertThat(backend.plan(changed).isEmpty()).as("a new target value is a change").isFalse();
+            assertThat(writeCount()).as("plan writes nothing").isEqualTo(before);
+            backend.apply(changed);
+            backend.awaitReady(name, readyTimeout());
+            assertThat(backend.plan(changed).isEmpty()).as("plan after the update").isTrue();
+            assertThat(backend.plan(e).isEmpty()).as("going back to the old target is a change again").isFalse();
+        }
+    }
+
+    @Nested
     @DisplayName("delete")
     class Delete {
         @Test
