@@ -10,7 +10,12 @@ import java.util.List;
  */
 public interface BackendProvider {
 
-    /** The unique backend id, e.g. {@code kubernetes}, {@code sagemaker}, {@code vertex}, {@code in-memory}. */
+    /**
+     * The unique backend id, e.g. {@code kubernetes}, {@code sagemaker}, {@code vertex}, {@code in-memory}:
+     * lower-case letters, digits and {@code -}, as it names {@code spec.backends.<id>} and the
+     * {@code INFERSCALE_<ID>_...} environment variables. {@link Backends} reports a provider with another
+     * id as a failure instead of offering it.
+     */
     String id();
 
     /** A one-line description for listings. */

@@ -61,7 +61,9 @@ import java.util.Map;
  * and more than {@link #MAX_ALIASES} aliases fail fast, and backend options may hold at most 10,000
  * values however aliases repeat them. Numbers must be below 10^18 with at most 18 decimal places (and at
  * most 64 characters), so no later arithmetic or printing can blow up. JSON is read as YAML; tabs between
- * its tokens are accepted. Every problem is reported at once in an {@link InvalidEndpointException}.
+ * its tokens are accepted. Whole numbers with a leading zero ({@code 010}) are refused, since YAML 1.1
+ * readers such as kubectl take them as octal. Files and streams must be UTF-8 (a byte-order mark is
+ * skipped). Every problem is reported at once in an {@link InvalidEndpointException}.
  *
  * <p>Writing produces the canonical field order (the seed's), quantities exactly as they were written,
  * so a loaded document writes back unchanged.
