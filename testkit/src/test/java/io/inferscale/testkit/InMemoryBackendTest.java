@@ -40,20 +40,27 @@ class InMemoryBackendTest {
                 .build();
     }
 
+    /** Runs {@code action} on another thread 100 ms from now, while the test thread waits in awaitReady. */
+    private static Thread after100ms(Runnable action) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            action.run();
+        });
+        t.start();
+        return t;
+    }
+
     @Test
     @DisplayName("awaitReady on the system clock follows a re-apply during the wait and returns only when ready")
     void awaitReadyFollowsReapply() throws Exception {
         InMemoryBackend b = InMemoryBackend.builder().readyDelay(Duration.ofMillis(300)).build();
         b.apply(seed());
-        Thread reapply = new Thread(() -> {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            b.apply(seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().maxReplicas(6).build()).build());
-        });
-        reapply.start();
+        Thread reapply = after100ms(() -> b.apply(seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().maxReplicas(6).build()).build()));
         EndpointStatus status = b.awaitReady("my-model-endpoint", Duration.ofSeconds(10));
         reapply.join();
         assertThat(status.isReady()).isTrue();
@@ -65,15 +72,7 @@ class InMemoryBackendTest {
     void awaitReadyEndsOnDelete() throws Exception {
         InMemoryBackend b = InMemoryBackend.builder().readyDelay(Duration.ofSeconds(20)).build();
         b.apply(seed());
-        Thread delete = new Thread(() -> {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            b.delete("my-model-endpoint");
-        });
-        delete.start();
+        Thread delete = after100ms(() -> b.delete("my-model-endpoint"));
         long start = System.nanoTime();
         assertThatThrownBy(() -> b.awaitReady("my-model-endpoint", Duration.ofSeconds(30)))
                 .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.reason()).isEqualTo(BackendException.Reason.NOT_FOUND));
