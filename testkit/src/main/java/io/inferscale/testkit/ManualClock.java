@@ -6,20 +6,24 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that moves only when told to: for tests of time-dependent behaviour without sleeping. Thread-safe. */
+/**
+ * A clock that moves only when told to: for tests of time-dependent behaviour without sleeping.
+ * Thread-safe. Copies made by {@link #withZone} share the time: advancing one advances all.
+ */
 public final class ManualClock extends Clock {
 
-    private volatile Instant now;
+    private final AtomicReference<Instant> now;
     private final ZoneId zone;
 
     /** A clock at the given instant, in UTC. */
     public ManualClock(Instant start) {
-        this(start, ZoneOffset.UTC);
+        this(new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
     }
 
-    private ManualClock(Instant start, ZoneId zone) {
-        this.now = Objects.requireNonNull(start, "start");
+    private ManualClock(AtomicReference<Instant> now, ZoneId zone) {
+        this.now = now;
         this.zone = Objects.requireNonNull(zone, "zone");
     }
 
@@ -28,12 +32,16 @@ public final class ManualClock extends Clock {
         return new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
-    /** Moves the clock forward. */
-    public synchronized void advance(Duration d) {
+    /**
+     * Moves the clock (and every copy from {@link #withZone}) forward.
+     *
+     * @throws IllegalArgumentException when {@code d} is negative
+     */
+    public void advance(Duration d) {
         if (d.isNegative()) {
             throw new IllegalArgumentException("a clock cannot go back: " + d);
         }
-        now = now.plus(d);
+        now.updateAndGet(t -> t.plus(d));
     }
 
     @Override
@@ -41,6 +49,7 @@ public final class ManualClock extends Clock {
         return zone;
     }
 
+    /** This clock in another zone, sharing its time. */
     @Override
     public Clock withZone(ZoneId zone) {
         return new ManualClock(now, zone);
@@ -48,6 +57,6 @@ public final class ManualClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now;
+        return now.get();
     }
 }
