@@ -99,6 +99,7 @@ public final class KubernetesTranslator {
 
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+    private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final List<String> SERVICE_TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer");
 
     private final KubernetesSettings settings;
@@ -173,6 +174,10 @@ public final class KubernetesTranslator {
                 p.add(Problem.error(base + "nodeSelector", "must be a map of label: value, e.g. {cloud.google.com/gke-nodepool: gpu-pool}"));
             } else {
                 m.forEach((k, v) -> {
+                    if (!isLabelKey(k.toString())) {
+                        p.add(Problem.error(base + "nodeSelector." + k, "'" + k + "' is not a label key; use an optional DNS subdomain "
+                                + "prefix and '/', then at most 63 letters, digits, '-', '_' and '.', e.g. cloud.google.com/gke-nodepool"));
+                    }
                     if (!(v instanceof String s) || !LABEL_VALUE.matcher(s).matches() || s.length() > 63) {
                         p.add(Problem.error(base + "nodeSelector." + k, "'" + v + "' is not a label value; use at most 63 letters, digits, '-', '_' and '.'"));
                     }
@@ -201,6 +206,15 @@ public final class KubernetesTranslator {
                     + "kubernetes.requestsPerSecondMetricType=External (or concurrencyMetricType/acceleratorMetricType) and use that target"));
         }
         return ValidationReport.of(p);
+    }
+
+    /** A Kubernetes label key: {@code [prefix/]name}, prefix a DNS subdomain (at most 253), name at most 63 characters. */
+    static boolean isLabelKey(String key) {
+        int slash = key.lastIndexOf('/');
+        String prefix = slash < 0 ? null : key.substring(0, slash);
+        String name = key.substring(slash + 1);
+        return !name.isEmpty() && name.length() <= 63 && LABEL_VALUE.matcher(name).matches()
+                && (prefix == null || (!prefix.isEmpty() && prefix.length() <= 253 && DNS_1123_SUBDOMAIN.matcher(prefix).matches()));
     }
 
     private boolean hasExternalMetric(InferenceEndpoint e) {

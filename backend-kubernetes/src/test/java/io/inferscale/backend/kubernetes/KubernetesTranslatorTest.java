@@ -156,6 +156,21 @@ class KubernetesTranslatorTest {
     }
 
     @Test
+    @DisplayName("nodeSelector keys must be label keys, as the API server checks them")
+    void nodeSelectorKeys() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml").toBuilder()
+                .option("kubernetes", "nodeSelector", Map.of("cloud.google.com/gke-nodepool", "gpu-pool", "bad key", "x", "Upper.Case/pool", "y"))
+                .build();
+        assertThat(new KubernetesTranslator().validate(e).errors()).extracting(Problem::path)
+                .containsExactlyInAnyOrder("spec.backends.kubernetes.nodeSelector.bad key", "spec.backends.kubernetes.nodeSelector.Upper.Case/pool");
+        assertThat(KubernetesTranslator.isLabelKey("nvidia.com/gpu.product")).isTrue();
+        assertThat(KubernetesTranslator.isLabelKey("kubernetes.io/arch")).isTrue();
+        assertThat(KubernetesTranslator.isLabelKey("pool")).isTrue();
+        assertThat(KubernetesTranslator.isLabelKey("/pool")).isFalse();
+        assertThat(KubernetesTranslator.isLabelKey("a".repeat(64))).isFalse();
+    }
+
+    @Test
     @DisplayName("unknown or malformed configuration keys fail with the key's name")
     void configErrors() {
         assertThatThrownBy(() -> KubernetesSettings.from(BackendConfig.of(Map.of("kubernetes.namespce", "x"))))
