@@ -194,8 +194,9 @@ public final class KubernetesTranslator {
             p.add(Problem.error(base + "servicePort", "'" + port + "' is not a port; use 1..65535, e.g. 80"));
         }
         Object sa = o.get("serviceAccountName");
-        if (sa != null && !(sa instanceof String s && !s.isBlank())) {
-            p.add(Problem.error(base + "serviceAccountName", "must be a service account name, e.g. model-server"));
+        if (sa != null && !(sa instanceof String s && s.length() <= 253 && DNS_1123_SUBDOMAIN.matcher(s).matches())) {
+            p.add(Problem.error(base + "serviceAccountName", "'" + sa + "' is not a service account name; use lower-case letters, digits, "
+                    + "'-' and '.' (a DNS subdomain), e.g. model-server"));
         }
         if (e.model().image().isEmpty() && settings.imageTemplate().contains("{version}") && e.model().version().isEmpty()) {
             p.add(Problem.error("spec.model.image", "no image and no version: the image template '" + settings.imageTemplate()

@@ -149,10 +149,12 @@ class KubernetesTranslatorTest {
                 .option("kubernetes", "serviceType", "Ingress")
                 .option("kubernetes", "servicePort", 70000)
                 .option("kubernetes", "nodeSelector", "gpu")
+                .option("kubernetes", "serviceAccountName", "Model_Server")
                 .build();
         assertThat(new KubernetesTranslator().validate(e).errors()).extracting(Problem::path).containsExactly(
                 "spec.backends.kubernetes.namespace", "spec.backends.kubernetes.nodeSelector",
-                "spec.backends.kubernetes.serviceType", "spec.backends.kubernetes.servicePort");
+                "spec.backends.kubernetes.serviceType", "spec.backends.kubernetes.servicePort",
+                "spec.backends.kubernetes.serviceAccountName");
     }
 
     @Test
