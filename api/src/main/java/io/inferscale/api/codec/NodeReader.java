@@ -37,13 +37,20 @@ final class NodeReader {
     /** Most free-form values (backend options) read, counting each use of an alias again. */
     static final int MAX_FREE_FORM_VALUES = 10_000;
 
+    private static final String GPU_HINT = "accelerators are neutral: set spec.resources.accelerator: {type: nvidia-t4, count: 1}"
+            + " (types nvidia-t4, nvidia-l4, nvidia-a10g, nvidia-a100, nvidia-h100)";
+
     /** Fields in known wrong places, with where they belong. */
     private static final Map<String, String> MISPLACED = Map.of(
             "metadata.namespace", "namespaces are backend options: set spec.backends.kubernetes.namespace",
             "spec.replicas", "set spec.autoscaling.minReplicas and maxReplicas instead",
             "spec.image", "the image belongs to the model: set spec.model.image",
             "spec.model.resources", "resources belong to the endpoint: move them to spec.resources",
-            "spec.autoscaling.targetCPUUtilization", "the field is targetCPUUtilizationPercentage");
+            "spec.autoscaling.targetCPUUtilization", "the field is targetCPUUtilizationPercentage",
+            "spec.resources.limits.nvidia.com/gpu", GPU_HINT,
+            "spec.resources.requests.nvidia.com/gpu", GPU_HINT,
+            "spec.resources.limits.gpu", GPU_HINT,
+            "spec.resources.requests.gpu", GPU_HINT);
 
     final List<Problem> problems = new ArrayList<>();
     /** Paths an unknown field was suggested as ("did you mean"), so a "missing" error for them is not repeated. */

@@ -431,6 +431,15 @@ class EndpointCodecTest {
         }
 
         @Test
+        @DisplayName("a Kubernetes-style GPU limit points to the neutral accelerator field")
+        void kubernetesGpuLimit() {
+            Problem p = only(seedWith("      memory: 2Gi\n", "      memory: 2Gi\n      nvidia.com/gpu: 1\n"));
+            assertThat(p.path()).isEqualTo("spec.resources.limits.nvidia.com/gpu");
+            assertThat(p.message()).startsWith("unknown field 'nvidia.com/gpu'; accelerators are neutral: set spec.resources.accelerator:");
+            assertThat(p.line()).isEqualTo(20);
+        }
+
+        @Test
         @DisplayName("a key that is a list or mapping is one error naming the mapping")
         void nonTextKey() {
             Problem p = only(seedWith("  name: my-model-endpoint\n", "  name: my-model-endpoint\n  ? [a, b]\n  : c\n"));
