@@ -89,6 +89,10 @@ public final class KubernetesSettings {
     private KubernetesSettings(BackendConfig c) {
         c.requireKnownKeys("kubernetes.", KEYS);
         this.namespace = c.get("kubernetes.namespace").map(String::trim).orElse(null);
+        if (namespace != null && !(namespace.length() <= 63 && namespace.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"))) {
+            throw new ConfigurationException("configuration 'kubernetes.namespace' must be a namespace name (a DNS-1123 label: "
+                    + "lower-case letters, digits and '-', at most 63), e.g. ml-serving; got '" + namespace + "'");
+        }
         this.context = c.get("kubernetes.context").map(String::trim).orElse(null);
         this.imageTemplate = c.get("kubernetes.imageTemplate", DEFAULT_IMAGE_TEMPLATE);
         if (!imageTemplate.contains("{name}")) {

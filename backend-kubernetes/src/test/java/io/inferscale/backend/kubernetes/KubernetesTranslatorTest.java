@@ -181,5 +181,7 @@ class KubernetesTranslatorTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("Pods or External");
         assertThatThrownBy(() -> KubernetesSettings.from(BackendConfig.of(Map.of("kubernetes.gpuNodeSelector.nvidia-l4", "nope"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("label=value");
+        assertThatThrownBy(() -> KubernetesSettings.from(BackendConfig.of(Map.of("kubernetes.namespace", "ML_Serving"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("kubernetes.namespace").hasMessageContaining("DNS-1123");
     }
 }
