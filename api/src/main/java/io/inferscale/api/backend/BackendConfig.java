@@ -23,7 +23,8 @@ import java.util.function.UnaryOperator;
  * system property {@code inferscale.<key>}, and the environment variable {@code INFERSCALE_<KEY>} where
  * dots, dashes and camel-case humps become underscores ({@code sagemaker.executionRoleArn} →
  * {@code INFERSCALE_SAGEMAKER_EXECUTION_ROLE_ARN}). Values of keys that look secret (containing
- * {@code secret}, {@code password}, {@code token}, {@code credential} or {@code privateKey}) are never printed.
+ * {@code secret}, {@code password}, {@code token}, {@code credential}, {@code privateKey} and the others
+ * {@link #isSecret} lists) are never printed.
  */
 public final class BackendConfig {
 
@@ -215,13 +216,15 @@ public final class BackendConfig {
 
     /**
      * True when the key's value must never be printed: its name contains (ignoring case) {@code secret},
-     * {@code password}, {@code token}, {@code credential} or {@code privateKey}, or ends in {@code key}
+     * {@code password}, {@code passwd}, {@code token}, {@code credential}, {@code bearer},
+     * {@code authorization} or {@code privateKey}, or ends in {@code key}
      * (but not {@code publicKey}), e.g. {@code sagemaker.secretAccessKey}, {@code vertex.apiKey}.
      * {@link io.inferscale.api.BackendOptions#toString} uses the same rule for option names.
      */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("secret") || k.contains("password") || k.contains("token") || k.contains("credential")
+        return k.contains("secret") || k.contains("password") || k.contains("passwd") || k.contains("token") || k.contains("credential")
+                || k.contains("bearer") || k.contains("authorization")
                 || k.contains("privatekey") || k.contains("private-key") || k.endsWith("key") && !k.endsWith("publickey");
     }
 

@@ -75,6 +75,15 @@ class BackendConfigTest {
     }
 
     @Test
+    @DisplayName("secret-looking names include passwd, bearer and authorization; ids and public keys are not secret")
+    void secretNames() {
+        assertThat(List.of("db.passwd", "kubernetes.bearerToken", "proxy.bearer", "http.authorization", "vertex.apiKey", "aws.secretAccessKey"))
+                .allMatch(BackendConfig::isSecret);
+        assertThat(List.of("sagemaker.region", "sagemaker.kmsKeyId", "ssh.publicKey", "kubernetes.namespace"))
+                .noneMatch(BackendConfig::isSecret);
+    }
+
+    @Test
     @DisplayName("never prints secret values")
     void secretsRedacted() {
         BackendConfig c = BackendConfig.of(Map.of("vertex.accessToken", "ya29.secret-token", "aws.secretAccessKey", "abc/SECRET",
