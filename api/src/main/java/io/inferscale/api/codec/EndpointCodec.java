@@ -138,7 +138,7 @@ public final class EndpointCodec {
             throw invalid(source, new Problem(Severity.ERROR, "", "YAML syntax error: " + what + context,
                     m == null ? 0 : m.getLine() + 1, m == null ? 0 : m.getColumn() + 1));
         } catch (YAMLException e) {
-            throw invalid(source, new Problem(Severity.ERROR, "", "YAML error: " + e.getMessage(), 0, 0));
+            throw invalid(source, new Problem(Severity.ERROR, "", limitMessage(String.valueOf(e.getMessage())), 0, 0));
         }
         if (root == null || root instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
             throw invalid(source, new Problem(Severity.ERROR, "", "empty document: expected an InferenceEndpoint (apiVersion, kind, metadata, spec)",
@@ -197,6 +197,18 @@ public final class EndpointCodec {
 
     private static InvalidEndpointException invalid(String source, Problem p) {
         return new InvalidEndpointException(source, ValidationReport.of(p));
+    }
+
+    /** SnakeYAML's limit errors (they carry no position) in the reader's words, with what to do. */
+    private static String limitMessage(String snakeYaml) {
+        if (snakeYaml.startsWith("Number of aliases")) {
+            return "more than " + MAX_ALIASES + " aliases (*name) to lists or mappings; write the repeated values out"
+                    + " (the limit stops alias bombs)";
+        }
+        if (snakeYaml.startsWith("Nesting Depth")) {
+            return "nesting depth over " + MAX_NESTING_DEPTH + " levels of lists and mappings; an endpoint needs far fewer, flatten the document";
+        }
+        return "YAML error: " + snakeYaml;
     }
 
     /**
