@@ -111,12 +111,19 @@ public final class ModelSpec {
         return Objects.hash(name, version, image, artifactUri, port, env, healthPath, predictPath);
     }
 
-    /** Prints environment variable names only, never their values. */
+    /**
+     * Prints environment variable names only, never their values, and the artifact URI without the parts
+     * that can carry credentials (user info, query string such as a pre-signed URL's signature).
+     */
     @Override
     public String toString() {
-        return "ModelSpec{name=" + name + ", version=" + version + ", image=" + image + ", artifactUri=" + artifactUri
+        return "ModelSpec{name=" + name + ", version=" + version + ", image=" + image + ", artifactUri=" + withoutCredentials(artifactUri)
                 + ", port=" + port + ", env=" + env.keySet() + ", healthPath=" + healthPath
                 + ", predictPath=" + predictPath + "}";
+    }
+
+    private static String withoutCredentials(String uri) {
+        return uri == null ? null : uri.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", "$1****@").replaceFirst("\\?.*", "?****");
     }
 
     /** Builds a {@link ModelSpec}. */

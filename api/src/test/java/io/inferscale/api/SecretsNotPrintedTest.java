@@ -22,6 +22,17 @@ class SecretsNotPrintedTest {
     }
 
     @Test
+    @DisplayName("artifact URI: user info and query string (e.g. a pre-signed URL's signature) hidden, the location kept")
+    void artifactUriCredentials() {
+        assertThat(ModelSpec.builder("m").artifactUri("https://bob:pa55@models.example.com/m.tar.gz").build().toString())
+                .contains("artifactUri=https://****@models.example.com/m.tar.gz").doesNotContain("pa55");
+        assertThat(ModelSpec.builder("m").artifactUri("https://b.s3.amazonaws.com/m.tar.gz?X-Amz-Signature=abc123&X-Amz-Credential=AKIA").build().toString())
+                .contains("artifactUri=https://b.s3.amazonaws.com/m.tar.gz?****").doesNotContain("abc123", "AKIA");
+        assertThat(ModelSpec.builder("m").artifactUri("s3://bucket/model.tar.gz").build().toString()).contains("artifactUri=s3://bucket/model.tar.gz");
+        assertThat(ModelSpec.builder("m").artifactUri("https://x@y.example.com/m").build().artifactUri()).contains("https://x@y.example.com/m");
+    }
+
+    @Test
     @DisplayName("backend options whose name looks secret, at any depth, as ****")
     void backendOptions() {
         BackendOptions options = BackendOptions.of(Map.of("kubernetes", Map.of(
