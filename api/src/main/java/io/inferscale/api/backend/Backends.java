@@ -225,9 +225,20 @@ public final class Backends {
      *
      * @throws DiscoveryException                         when there is no such provider
      * @throws io.inferscale.api.ConfigurationException when the configuration is incomplete
+     * @throws io.inferscale.api.BackendException       with reason CONFIGURATION when the provider fails in
+     *                                                    another way (its exception is the cause), so no SDK
+     *                                                    exception reaches the caller unwrapped
      */
     public Backend create(String id, BackendConfig config) {
-        return provider(id).create(config);
+        BackendProvider provider = provider(id);
+        try {
+            return provider.create(config);
+        } catch (io.inferscale.api.InferScaleException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new io.inferscale.api.BackendException(id, io.inferscale.api.BackendException.Reason.CONFIGURATION,
+                    "the backend could not be created by " + provider.getClass().getName() + ": " + e, e);
+        }
     }
 
     private String missing(String id) {

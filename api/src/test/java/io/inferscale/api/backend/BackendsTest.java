@@ -155,6 +155,18 @@ class BackendsTest {
     }
 
     @Test
+    @DisplayName("a provider whose create throws a foreign exception is wrapped in a CONFIGURATION BackendException keeping the cause")
+    void createFailureWrapped() {
+        Backends backends = Backends.of(new TestProviders.FailsOnCreate());
+        assertThatThrownBy(() -> backends.create("fails-on-create", BackendConfig.empty()))
+                .isInstanceOfSatisfying(io.inferscale.api.BackendException.class,
+                        e -> assertThat(e.reason()).isEqualTo(io.inferscale.api.BackendException.Reason.CONFIGURATION))
+                .hasMessage("fails-on-create: the backend could not be created by " + PREFIX + "FailsOnCreate: "
+                        + "java.lang.IllegalStateException: region not resolvable")
+                .hasCauseInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     @DisplayName("explicit construction works without discovery")
     void explicit() {
         Backends backends = Backends.of(new TestProviders.InMemory());

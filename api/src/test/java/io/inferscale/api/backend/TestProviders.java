@@ -74,6 +74,18 @@ final class TestProviders {
         }
     }
 
+    /** Cheap to construct, but its create fails the way an SDK client builder might. */
+    public static final class FailsOnCreate extends Named {
+        public FailsOnCreate() {
+            super("fails-on-create");
+        }
+
+        @Override
+        public Backend create(BackendConfig config) {
+            throw new IllegalStateException("region not resolvable");
+        }
+    }
+
     /** Fails in its constructor. */
     public static final class Broken extends Named {
         public Broken() {
