@@ -420,6 +420,11 @@ public final class EndpointCodec {
         List<ScalingPolicy> policies = new ArrayList<>();
         if (f.containsKey("policies")) {
             SequenceNode seq = r.sequence(f.get("policies"), path + ".policies");
+            if (seq != null && seq.getValue().isEmpty()) {
+                // Kubernetes rejects an empty list ("must specify at least one Policy"); the model cannot tell it from none
+                r.error(path + ".policies", seq, "is empty; give at least one policy (type, value, periodSeconds) "
+                        + "or leave policies out for the autoscaler's defaults");
+            }
             if (seq != null) {
                 for (int i = 0; i < seq.getValue().size(); i++) {
                     String pp = path + ".policies[" + i + "]";

@@ -251,6 +251,17 @@ class EndpointCodecTest {
         }
 
         @Test
+        @DisplayName("an empty policy list, which Kubernetes rejects and the model cannot tell from none")
+        void emptyPolicies() {
+            String yaml = RICH.replace("        policies:\n        - type: Percent\n          value: 10\n          periodSeconds: 60\n",
+                    "        policies: []\n");
+            assertThat(yaml).isNotEqualTo(RICH);
+            Problem p = only(yaml);
+            assertThat(p.path()).isEqualTo("spec.autoscaling.behavior.scaleDown.policies");
+            assertThat(p.message()).startsWith("is empty; give at least one policy");
+        }
+
+        @Test
         @DisplayName("an empty document, with line and column")
         void empty() {
             Problem p = only("   \n# nothing here\n");
