@@ -1,23 +1,15 @@
 package io.inferscale.api.backend;
 
 import io.inferscale.api.DiscoveryException;
-import io.inferscale.api.validation.Suggestions;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
- * The backends available to a program: found on the class path with {@link ServiceLoader}, or given
+ * The backends available to a program: found on the class path with {@link java.util.ServiceLoader}, or given
  * explicitly.
  *
  * <pre>{@code
@@ -59,16 +51,13 @@ public final class Backends {
         }
     }
 
-    private static final java.util.regex.Pattern PROVIDER_ID = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final ProviderRegistry.Vocabulary WORDS =
+            new ProviderRegistry.Vocabulary("backend", "Unknown backend", "use", "the same id");
 
-    private final Map<String, BackendProvider> providers;
-    private final List<Failure> failures;
-    private final String source;
+    private final ProviderRegistry<BackendProvider> registry;
 
-    private Backends(Map<String, BackendProvider> providers, List<Failure> failures, String source) {
-        this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
-        this.failures = List.copyOf(failures);
-        this.source = source;
+    private Backends(ProviderRegistry<BackendProvider> registry) {
+        this.registry = registry;
     }
 
     /** Discovers providers with the class loader that loaded the api. */
@@ -82,70 +71,7 @@ public final class Backends {
      * @throws DiscoveryException when two providers claim the same id
      */
     public static Backends discover(ClassLoader classLoader) {
-        ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class, classLoader);
-        List<BackendProvider> found = new ArrayList<>();
-        List<Failure> failures = new ArrayList<>();
-        List<LinkageError> linkageErrors = new ArrayList<>();
-        Iterator<BackendProvider> it = loader.iterator();
-        while (true) {
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                found.add(it.next());
-            } catch (ServiceConfigurationError e) {
-                failures.add(new Failure(providerName(e), rootMessage(e), e));
-            } catch (LinkageError e) {
-                linkageErrors.add(e); // thrown raw while loading the class: it names the missing class, not the provider
-            }
-        }
-        if (!linkageErrors.isEmpty()) {
-            failures.addAll(unlinkedProviders(classLoader, found, failures, linkageErrors));
-        }
-        return fromList(found, failures, "on the class path");
-    }
-
-    /**
-     * Names the providers that failed with a raw {@link LinkageError} (typically a missing SDK jar): the
-     * classes listed in the services files that neither loaded nor failed otherwise, matched in order.
-     */
-    private static List<Failure> unlinkedProviders(ClassLoader classLoader, List<BackendProvider> found, List<Failure> failures,
-                                                   List<LinkageError> errors) {
-        List<String> unaccounted = new ArrayList<>(listedProviders(classLoader));
-        found.forEach(p -> unaccounted.remove(p.getClass().getName()));
-        failures.forEach(f -> unaccounted.remove(f.provider()));
-        List<Failure> out = new ArrayList<>();
-        for (int i = 0; i < errors.size(); i++) {
-            LinkageError e = errors.get(i);
-            String provider = unaccounted.size() == errors.size() ? unaccounted.get(i)
-                    : unaccounted.isEmpty() ? "(unknown)" : "(one of " + String.join(", ", unaccounted) + ")";
-            String missing = String.valueOf(e.getMessage()).replace('/', '.');
-            out.add(new Failure(provider, e instanceof NoClassDefFoundError
-                    ? "a class it needs is missing: " + missing + " (NoClassDefFoundError); add the artifact that provides it"
-                    : e.getClass().getSimpleName() + ": " + missing, e));
-        }
-        return out;
-    }
-
-    /** The provider class names in every services file the loader sees, in order, without comments or repeats. */
-    private static List<String> listedProviders(ClassLoader classLoader) {
-        Set<String> names = new java.util.LinkedHashSet<>();
-        try {
-            var files = classLoader.getResources("META-INF/services/" + BackendProvider.class.getName());
-            while (files.hasMoreElements()) {
-                try (var in = files.nextElement().openStream()) {
-                    for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
-                        String name = line.replaceFirst("#.*", "").strip();
-                        if (!name.isEmpty()) {
-                            names.add(name);
-                        }
-                    }
-                }
-            }
-        } catch (java.io.IOException e) {
-            return List.of(); // the failures are still reported, as "(unknown)"
-        }
-        return List.copyOf(names);
+        return new Backends(ProviderRegistry.discover(BackendProvider.class, classLoader, BackendProvider::id, "id()", WORDS));
     }
 
     /**
@@ -154,56 +80,22 @@ public final class Backends {
      * @throws DiscoveryException when two providers claim the same id
      */
     public static Backends of(BackendProvider... providers) {
-        return fromList(List.of(providers), List.of(), "among the providers given");
-    }
-
-    private static Backends fromList(List<BackendProvider> found, List<Failure> failures, String source) {
-        Map<String, BackendProvider> byId = new LinkedHashMap<>();
-        Map<String, List<String>> duplicates = new LinkedHashMap<>();
-        List<Failure> allFailures = new ArrayList<>(failures);
-        for (BackendProvider p : found) {
-            String id;
-            try {
-                id = Objects.requireNonNull(p.id(), "id() returned null");
-            } catch (RuntimeException e) {
-                allFailures.add(new Failure(p.getClass().getName(), "id() failed: " + e.getMessage(), e));
-                continue;
-            }
-            if (!PROVIDER_ID.matcher(id).matches()) {
-                // the id names spec.backends.<id> and the INFERSCALE_<ID>_... environment variables
-                allFailures.add(new Failure(p.getClass().getName(), "id() returned '" + id
-                        + "', which is not a backend id: use lower-case letters, digits and '-', e.g. my-cloud", null));
-                continue;
-            }
-            BackendProvider earlier = byId.putIfAbsent(id, p);
-            if (earlier != null) {
-                duplicates.computeIfAbsent(id, k -> new ArrayList<>(List.of(earlier.getClass().getName())))
-                        .add(p.getClass().getName());
-            }
-        }
-        if (!duplicates.isEmpty()) {
-            String detail = duplicates.entrySet().stream()
-                    .map(e -> "'" + e.getKey() + "' by " + String.join(" and ", e.getValue()))
-                    .collect(Collectors.joining("; "));
-            throw new DiscoveryException("More than one InferScale backend provider claims the same id: " + detail
-                    + ". Keep one artifact per backend on the class path.");
-        }
-        return new Backends(byId, allFailures, source);
+        return new Backends(ProviderRegistry.of(List.of(providers), BackendProvider::id, "id()", WORDS));
     }
 
     /** The providers found, in discovery order. */
     public List<BackendProvider> providers() {
-        return List.copyOf(providers.values());
+        return registry.providers();
     }
 
     /** The ids found, sorted. */
     public Set<String> ids() {
-        return Collections.unmodifiableSet(new TreeSet<>(providers.keySet()));
+        return registry.ids();
     }
 
     /** Providers that failed to load. */
     public List<Failure> failures() {
-        return failures;
+        return registry.failures();
     }
 
     /**
@@ -212,12 +104,7 @@ public final class Backends {
      * @throws DiscoveryException when there is none, naming the ids found, failed providers and the artifact to add
      */
     public BackendProvider provider(String id) {
-        Objects.requireNonNull(id, "id");
-        BackendProvider p = providers.get(id);
-        if (p != null) {
-            return p;
-        }
-        throw new DiscoveryException(missing(id));
+        return registry.get(id);
     }
 
     /**
@@ -241,54 +128,8 @@ public final class Backends {
         }
     }
 
-    private String missing(String id) {
-        StringBuilder sb = new StringBuilder();
-        if (providers.isEmpty()) {
-            sb.append("No InferScale backend found ").append(source).append(". Add one of: ")
-                    .append(knownArtifacts()).append('.');
-        } else {
-            String didYouMean = Suggestions.didYouMean(id, providers.keySet());
-            sb.append("Unknown backend '").append(id).append("'").append(didYouMean.isEmpty() ? "." : didYouMean)
-                    .append(" Found: ").append(String.join(", ", ids())).append('.');
-            String artifact = KNOWN_ARTIFACTS.get(id);
-            if (artifact != null) {
-                sb.append(" To use '").append(id).append("', add the dependency ").append(artifact).append('.');
-            } else if (didYouMean.isEmpty()) {
-                sb.append(" InferScale backends: ").append(knownArtifacts()).append('.');
-            }
-        }
-        if (!failures.isEmpty()) {
-            sb.append(" Providers that failed to load: ")
-                    .append(failures.stream().map(Failure::toString).collect(Collectors.joining("; "))).append('.');
-        }
-        return sb.toString();
-    }
-
-    private static String knownArtifacts() {
-        return KNOWN_ARTIFACTS.entrySet().stream().map(e -> e.getValue() + " (" + e.getKey() + ")")
-                .collect(Collectors.joining(", "));
-    }
-
-    private static String providerName(Throwable e) {
-        String m = String.valueOf(e.getMessage());
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("Provider ([\\w.$]+)").matcher(m);
-        if (matcher.find()) {
-            return matcher.group(1);
-        }
-        return "(unknown)";
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? String.valueOf(e.getMessage())
-                : e.getMessage() + ": " + root.getClass().getSimpleName() + ": " + root.getMessage();
-    }
-
     @Override
     public String toString() {
-        return "Backends" + ids() + (failures.isEmpty() ? "" : " failures=" + failures);
+        return "Backends" + registry;
     }
 }

@@ -17,7 +17,7 @@ class SimulationsTest {
     void noProviderOnClassPathNamesArtifacts() {
         assertThatThrownBy(() -> Simulations.discover().model("sagemaker"))
                 .isInstanceOf(DiscoveryException.class)
-                .hasMessageStartingWith("No InferScale autoscaler model found (class loader")
+                .hasMessageStartingWith("No InferScale autoscaler model found on the class path.")
                 .hasMessageContaining("io.inferscale:inferscale-backend-sagemaker (sagemaker)");
     }
 
