@@ -50,8 +50,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <pre>{@code
  * class KubernetesConformanceTest extends BackendConformanceKit {
- *     protected Backend createBackend() { return new KubernetesBackend(mockServerClient, config); }
- *     protected long writeCount() { return mockServer.writeRequests(); }
+ *     protected Backend createBackend() { return new KubernetesBackend(cluster.client(), KubernetesSettings.from(config)); }
+ *     protected long writeCount() { return cluster.writeCount(); }
  * }
  * }</pre>
  *
