@@ -2,7 +2,6 @@ package io.inferscale.cli;
 
 import io.inferscale.api.BackendException;
 import io.inferscale.api.backend.Backend;
-import io.inferscale.api.backend.Condition;
 import io.inferscale.api.backend.EndpointStatus;
 import io.inferscale.api.backend.MetricStatus;
 import io.inferscale.api.codec.EndpointCodec;
@@ -15,9 +14,7 @@ import picocli.CommandLine.Parameters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** {@code inferscale get [NAME] --backend ID [-o table|json|yaml]}. */
 @Command(name = "get", sortOptions = false, mixinStandardHelpOptions = true,
@@ -52,8 +49,8 @@ final class GetCommand extends BaseCommand {
             }
         }
         switch (format) {
-            case json -> out().println(Json.write(name != null ? tree(statuses.get(0)) : statuses.stream().map(GetCommand::tree).toList()));
-            case yaml -> out().print(EndpointCodec.writeYaml(name != null ? tree(statuses.get(0)) : statuses.stream().map(GetCommand::tree).toList()));
+            case json -> out().println(Json.write(name != null ? statuses.get(0).toTree() : statuses.stream().map(EndpointStatus::toTree).toList()));
+            case yaml -> out().print(EndpointCodec.writeYaml(name != null ? statuses.get(0).toTree() : statuses.stream().map(EndpointStatus::toTree).toList()));
             default -> {
                 if (statuses.isEmpty()) {
                     err().println("No endpoints found on backend '" + backendId + "'.");
@@ -87,42 +84,5 @@ final class GetCommand extends BaseCommand {
         }
         String s = String.join(", ", shown);
         return metrics.size() > 2 ? s + " + " + (metrics.size() - 2) + " more..." : s;
-    }
-
-    static Map<String, Object> tree(EndpointStatus s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", s.name());
-        m.put("backend", s.backendId());
-        m.put("state", s.state().name());
-        s.model().ifPresent(v -> m.put("model", v));
-        m.put("minReplicas", s.minReplicas());
-        m.put("maxReplicas", s.maxReplicas());
-        m.put("readyReplicas", s.readyReplicas());
-        m.put("desiredReplicas", s.desiredReplicas());
-        List<Object> metrics = new ArrayList<>();
-        for (MetricStatus ms : s.metrics()) {
-            Map<String, Object> mm = new LinkedHashMap<>();
-            mm.put("name", ms.name());
-            mm.put("current", ms.current());
-            mm.put("target", ms.target());
-            metrics.add(mm);
-        }
-        m.put("metrics", metrics);
-        List<Object> conditions = new ArrayList<>();
-        for (Condition c : s.conditions()) {
-            Map<String, Object> cm = new LinkedHashMap<>();
-            cm.put("type", c.type());
-            cm.put("status", c.status());
-            cm.put("reason", c.reason());
-            cm.put("message", c.message());
-            conditions.add(cm);
-        }
-        m.put("conditions", conditions);
-        s.message().ifPresent(v -> m.put("message", v));
-        s.createdAt().ifPresent(v -> m.put("createdAt", v.toString()));
-        if (!s.details().isEmpty()) {
-            m.put("details", new LinkedHashMap<>(s.details()));
-        }
-        return m;
     }
 }

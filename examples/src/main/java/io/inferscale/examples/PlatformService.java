@@ -11,7 +11,6 @@ import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.Backends;
 import io.inferscale.api.backend.Change;
 import io.inferscale.api.backend.EndpointStatus;
-import io.inferscale.api.backend.MetricStatus;
 import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.codec.EndpointDocument;
 import io.inferscale.api.codec.Json;
@@ -127,7 +126,7 @@ public final class PlatformService implements AutoCloseable {
                 if (name == null) {
                     switch (method) {
                         case "POST" -> post(exchange);
-                        case "GET" -> send(exchange, 200, Map.of("items", backend.list().stream().map(PlatformService::status).toList()));
+                        case "GET" -> send(exchange, 200, Map.of("items", backend.list().stream().map(EndpointStatus::toTree).toList()));
                         default -> notAllowed(exchange, "GET, POST");
                     }
                 } else {
@@ -135,7 +134,7 @@ public final class PlatformService implements AutoCloseable {
                         case "GET" -> {
                             Optional<EndpointStatus> s = backend.get(name);
                             if (s.isPresent()) {
-                                send(exchange, 200, status(s.get()));
+                                send(exchange, 200, s.get().toTree());
                             } else {
                                 send(exchange, 404, error("endpoint '" + name + "' not found"));
                             }
@@ -193,7 +192,7 @@ public final class PlatformService implements AutoCloseable {
         boolean existed = backend.get(doc.endpoint().name()).isPresent();
         ApplyResult result = backend.apply(doc.endpoint());
         Map<String, Object> response = new LinkedHashMap<>();
-        response.put("endpoint", status(result.status()));
+        response.put("endpoint", result.status().toTree());
         List<Object> changes = new ArrayList<>();
         for (Change c : result.plan().changes()) {
             changes.add(c.toString());
@@ -232,30 +231,6 @@ public final class PlatformService implements AutoCloseable {
             list.add(m);
         }
         return list;
-    }
-
-    private static Map<String, Object> status(EndpointStatus s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", s.name());
-        m.put("backend", s.backendId());
-        m.put("state", s.state().name());
-        s.model().ifPresent(v -> m.put("model", v));
-        m.put("minReplicas", s.minReplicas());
-        m.put("maxReplicas", s.maxReplicas());
-        m.put("readyReplicas", s.readyReplicas());
-        m.put("desiredReplicas", s.desiredReplicas());
-        List<Object> metrics = new ArrayList<>();
-        for (MetricStatus ms : s.metrics()) {
-            Map<String, Object> mm = new LinkedHashMap<>();
-            mm.put("name", ms.name());
-            mm.put("current", ms.current());
-            mm.put("target", ms.target());
-            metrics.add(mm);
-        }
-        m.put("metrics", metrics);
-        s.message().ifPresent(v -> m.put("message", v));
-        s.createdAt().ifPresent(v -> m.put("createdAt", v.toString()));
-        return m;
     }
 
     private static void send(HttpExchange exchange, int code, Object body) throws IOException {

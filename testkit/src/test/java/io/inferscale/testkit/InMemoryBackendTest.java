@@ -189,6 +189,21 @@ class InMemoryBackendTest {
     }
 
     @Test
+    @DisplayName("a status becomes a document tree for JSON and YAML output")
+    void statusTree() {
+        InMemoryBackend b = InMemoryBackend.builder().clock(ManualClock.atEpochOf2026()).build();
+        b.apply(seed());
+        b.observe("my-model-endpoint", TargetType.CPU_UTILIZATION, new BigDecimal("45"));
+        Map<String, Object> tree = b.status("my-model-endpoint").toTree();
+        assertThat(tree).containsEntry("name", "my-model-endpoint").containsEntry("backend", "in-memory")
+                .containsEntry("state", "READY").containsEntry("model", "my-ml-model:v1").containsEntry("minReplicas", 1)
+                .containsEntry("maxReplicas", 5).containsEntry("readyReplicas", 1).containsEntry("desiredReplicas", 1)
+                .containsEntry("createdAt", "2026-01-01T00:00:00Z");
+        assertThat(tree.get("metrics")).isEqualTo(java.util.List.of(Map.of("name", "targetCPUUtilizationPercentage", "current", "45%", "target", "60%")));
+        assertThat(io.inferscale.api.codec.Json.write(tree)).contains("\"conditions\": [").contains("\"type\": \"Ready\"");
+    }
+
+    @Test
     @DisplayName("shows observed metrics as current/target, like kubectl get hpa")
     void metricsDisplay() {
         InMemoryBackend b = InMemoryBackend.create();

@@ -142,6 +142,54 @@ public final class EndpointStatus {
         return details;
     }
 
+    /**
+     * The status as a document tree for JSON or YAML output ({@code inferscale get -o json}, HTTP APIs):
+     * name, backend, state, model, replica range and counts, metrics, conditions, message, creation time
+     * (ISO-8601) and details; absent values are left out.
+     */
+    public Map<String, Object> toTree() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("backend", backendId);
+        m.put("state", state.name());
+        if (model != null) {
+            m.put("model", model);
+        }
+        m.put("minReplicas", minReplicas);
+        m.put("maxReplicas", maxReplicas);
+        m.put("readyReplicas", readyReplicas);
+        m.put("desiredReplicas", desiredReplicas);
+        List<Object> metricList = new ArrayList<>();
+        for (MetricStatus ms : metrics) {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            mm.put("name", ms.name());
+            mm.put("current", ms.current());
+            mm.put("target", ms.target());
+            metricList.add(mm);
+        }
+        m.put("metrics", metricList);
+        List<Object> conditionList = new ArrayList<>();
+        for (Condition c : conditions) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("type", c.type());
+            cm.put("status", c.status());
+            cm.put("reason", c.reason());
+            cm.put("message", c.message());
+            conditionList.add(cm);
+        }
+        m.put("conditions", conditionList);
+        if (message != null) {
+            m.put("message", message);
+        }
+        if (createdAt != null) {
+            m.put("createdAt", createdAt.toString());
+        }
+        if (!details.isEmpty()) {
+            m.put("details", new LinkedHashMap<>(details));
+        }
+        return m;
+    }
+
     /** {@code ready/desired}, as in the CLI's REPLICAS column. */
     public String replicasDisplay() {
         return readyReplicas + "/" + desiredReplicas;
