@@ -38,14 +38,21 @@ public final class VertexAutoscalerModel implements AutoscalerModel {
     private int size;
     private long next;
 
-    /** A model for the endpoint's {@code spec.autoscaling}; with no target, CPU at the default utilization. */
+    /**
+     * A model for the endpoint's {@code spec.autoscaling}. Vertex always scales on CPU utilization (and, with
+     * accelerators, on their duty cycle), at the default target when the spec sets none, next to any request-count
+     * target ({@code DedicatedResources.autoscaling_metric_specs} in {@code machine_resources.proto}).
+     */
     public VertexAutoscalerModel(InferenceEndpoint endpoint, VertexAutoscalingSettings settings) {
         AutoscalingPolicy policy = endpoint.autoscaling();
         this.minReplicas = Math.max(1, policy.minReplicas());
         this.maxReplicas = policy.maxReplicas();
-        List<ScalingTarget> given = policy.targets();
-        if (given.isEmpty()) {
-            given = List.of(ScalingTarget.of(TargetType.CPU_UTILIZATION, settings.defaultCpuUtilization()));
+        List<ScalingTarget> given = new java.util.ArrayList<>(policy.targets());
+        if (policy.target(TargetType.CPU_UTILIZATION).isEmpty()) {
+            given.add(ScalingTarget.of(TargetType.CPU_UTILIZATION, settings.defaultCpuUtilization()));
+        }
+        if (endpoint.resources().accelerator().isPresent() && policy.target(TargetType.ACCELERATOR_UTILIZATION).isEmpty()) {
+            given.add(ScalingTarget.of(TargetType.ACCELERATOR_UTILIZATION, settings.defaultCpuUtilization()));
         }
         types = new TargetType[given.size()];
         inverseTargets = new double[given.size()];

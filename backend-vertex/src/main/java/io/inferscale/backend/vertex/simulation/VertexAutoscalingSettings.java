@@ -17,12 +17,12 @@ import java.util.Set;
  *   <tr><th>key</th><th>default</th><th>source</th></tr>
  *   <tr><td>{@code vertex.evaluationPeriod}</td><td>15s</td><td>documented: "every 15 seconds"</td></tr>
  *   <tr><td>{@code vertex.stabilizationWindow}</td><td>5m</td><td>documented: the highest recommendation "from the previous five minutes"</td></tr>
- *   <tr><td>{@code vertex.defaultCpuUtilization}</td><td>60</td><td>documented default CPU target when no metric is given</td></tr>
+ *   <tr><td>{@code vertex.defaultCpuUtilization}</td><td>60</td><td>documented default target of the CPU (and, with accelerators, duty-cycle) metric when the spec sets none; Vertex always scales on it</td></tr>
  * </table>
  *
  * @param evaluationPeriod      how often recommendations are computed
  * @param stabilizationWindow   how far back the highest recommendation is taken
- * @param defaultCpuUtilization the CPU target used when the endpoint has none
+ * @param defaultCpuUtilization the CPU (and accelerator duty-cycle) target used when the endpoint sets none
  */
 public record VertexAutoscalingSettings(Duration evaluationPeriod, Duration stabilizationWindow, int defaultCpuUtilization) {
 

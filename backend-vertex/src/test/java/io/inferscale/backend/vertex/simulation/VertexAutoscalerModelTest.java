@@ -72,6 +72,19 @@ class VertexAutoscalerModelTest {
     }
 
     @Test
+    @DisplayName("without a CPU target, Vertex still scales on CPU at its default 60 %")
+    void implicitCpuTarget() {
+        AutoscalingPolicy rpsOnly = AutoscalingPolicy.builder().minReplicas(1).maxReplicas(20)
+                .target(TargetType.REQUESTS_PER_SECOND, 100).build();
+        SimulationResult r = run(rpsOnly, ModelSettings.empty());
+        // 30 rps on 1 replica: request count 30 / 100 -> 1, but CPU saturates at the 1-core limit (200 % of the
+        // 500m request) and the implicit 60 % CPU target asks for ceil(1 x 200 / 60) = 4
+        assertThat(r.desiredReplicas(41)).isEqualTo(4);
+        SimulationResult lower = run(rpsOnly, ModelSettings.of(Map.of("vertex.defaultCpuUtilization", "100")));
+        assertThat(lower.desiredReplicas(41)).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("the window is a setting")
     void windowSetting() {
         SimulationResult r = run(CPU60, ModelSettings.of(Map.of("vertex.stabilizationWindow", "1m")));
