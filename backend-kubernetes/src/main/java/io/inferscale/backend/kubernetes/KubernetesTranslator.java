@@ -237,7 +237,8 @@ public final class KubernetesTranslator {
     public Map<String, String> labels(InferenceEndpoint e) {
         Map<String, String> l = new LinkedHashMap<>(e.labels());
         l.put(APP_LABEL, e.name());
-        l.put("app.kubernetes.io/name", e.name());
+        // recommended labels: the application is the model (name and version), this endpoint its instance
+        labelValue(Optional.of(e.model().name())).ifPresent(v -> l.put("app.kubernetes.io/name", v));
         l.put("app.kubernetes.io/instance", e.name());
         labelValue(e.model().version()).ifPresent(v -> l.put("app.kubernetes.io/version", v));
         l.put("app.kubernetes.io/component", "inference-endpoint");
