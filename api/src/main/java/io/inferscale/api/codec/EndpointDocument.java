@@ -21,7 +21,17 @@ public record EndpointDocument(InferenceEndpoint endpoint, String source, Map<St
     public EndpointDocument {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(source, "source");
-        locations = Map.copyOf(locations);
+        Map<String, int[]> copy = new java.util.HashMap<>();
+        locations.forEach((k, v) -> copy.put(k, v.clone()));
+        locations = Map.copyOf(copy);
+    }
+
+    /** Field path → {line, column}; the arrays are copies, so changing them changes nothing here. */
+    @Override
+    public Map<String, int[]> locations() {
+        Map<String, int[]> copy = new java.util.HashMap<>();
+        locations.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
     }
 
     /**
