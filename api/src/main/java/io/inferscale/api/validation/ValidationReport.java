@@ -111,14 +111,7 @@ public final class ValidationReport {
 
     /** One problem a line, as the CLI prints them. */
     public String format() {
-        StringBuilder sb = new StringBuilder();
-        for (Problem p : problems) {
-            if (!sb.isEmpty()) {
-                sb.append('\n');
-            }
-            sb.append(p.hasLocation() ? "line " + p.line() + ": " : "").append(p.format());
-        }
-        return sb.toString();
+        return String.join("\n", problems.stream().map(Problem::toString).toList());
     }
 
     @Override
