@@ -1,6 +1,7 @@
 package io.inferscale.api;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A backend (cloud API, cluster or local fake) refused or failed an operation. {@link #reason()} says
@@ -47,6 +48,7 @@ public class BackendException extends InferScaleException {
 
     private final String backendId;
     private final Reason reason;
+    private final String step;
 
     /** An exception without a cause. */
     public BackendException(String backendId, Reason reason, String message) {
@@ -55,9 +57,52 @@ public class BackendException extends InferScaleException {
 
     /** An exception wrapping the SDK's exception. */
     public BackendException(String backendId, Reason reason, String message, Throwable cause) {
+        this(backendId, reason, message, cause, null);
+    }
+
+    private BackendException(String backendId, Reason reason, String message, Throwable cause, String step) {
         super(backendId + ": " + message, cause);
         this.backendId = Objects.requireNonNull(backendId, "backendId");
         this.reason = Objects.requireNonNull(reason, "reason");
+        this.step = step;
+    }
+
+    /**
+     * Marks {@code failure} as having stopped a multi-step operation at {@code step}, and tells the caller
+     * that running the same operation again is safe. Backends throw this from {@code apply} and
+     * {@code delete} only where it is true: every step before {@code step} left a complete native object
+     * that the next run recognises, and the next run of {@code operation} converges from whatever state the
+     * failure left (apply reaches exactly the desired state; delete removes whatever is left).
+     *
+     * <p>The message reads {@code "<backend>: <operation> of endpoint '<name>' stopped at step <step>
+     * (<REASON>): <failure's message>. Re-running <operation> is safe: <what it does>."}; the reason and
+     * retryability are the failure's, and the failure is the cause.
+     *
+     * @param operation {@code "apply"} or {@code "delete"}
+     * @param endpoint  the endpoint's name
+     * @param step      the remote call that failed, as the backend names it (e.g. {@code "CreateEndpointConfig
+     *                  my-endpoint-1a2b3c"}, {@code "apply HorizontalPodAutoscaler my-endpoint"})
+     * @param failure   the mapped failure of that call
+     */
+    public static BackendException atStep(String operation, String endpoint, String step, BackendException failure) {
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(step, "step");
+        Objects.requireNonNull(failure, "failure");
+        String rerun = "delete".equals(operation)
+                ? "it removes whatever is left"
+                : "it continues from the state this run left and converges to the spec";
+        String message = operation + " of endpoint '" + endpoint + "' stopped at step " + step
+                + " (" + failure.reason() + "): " + failure.detail()
+                + ". Re-running " + operation + " is safe: " + rerun + ".";
+        return new BackendException(failure.backendId(), failure.reason(), message, failure, step);
+    }
+
+    /** The message without the {@code "<backend>: "} prefix. */
+    private String detail() {
+        String message = getMessage();
+        String prefix = backendId + ": ";
+        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
     /** The endpoint {@code name} does not exist on backend {@code backendId}. */
@@ -73,6 +118,14 @@ public class BackendException extends InferScaleException {
     /** What kind of failure this is. */
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * The step of a multi-step {@code apply} or {@code delete} at which this failure stopped it, when the
+     * backend says so (see {@link #atStep}); when present, running the same operation again is safe.
+     */
+    public Optional<String> step() {
+        return Optional.ofNullable(step);
     }
 
     /** True when trying again later may succeed. */

@@ -78,8 +78,28 @@ public final class EndpointValidator {
         }
     }
 
+    /**
+     * Checks an endpoint name given to {@code get}, {@code status}, {@code awaitReady} or {@code delete}
+     * before a backend puts it into a resource path, a label selector or a filter: the same DNS-1123 rule
+     * ({@code metadata.name}, at most 63 characters) that {@link #validate} applies to a document.
+     *
+     * @throws io.inferscale.api.InvalidEndpointException naming the field and the fix when {@code name} breaks it
+     */
+    public static String requireValidName(String name) {
+        List<Problem> p = new ArrayList<>();
+        checkName(name == null ? "" : name, p);
+        if (!p.isEmpty()) {
+            throw new io.inferscale.api.InvalidEndpointException("endpoint name", ValidationReport.of(p));
+        }
+        return name;
+    }
+
     private static void name(InferenceEndpoint e, List<Problem> p) {
-        String name = e.name();
+        checkName(e.name(), p);
+        labels(e, p);
+    }
+
+    private static void checkName(String name, List<Problem> p) {
         if (name.isEmpty()) {
             p.add(Problem.error("metadata.name", "must not be empty; use lower-case letters, digits and '-', e.g. my-model-endpoint"));
         } else if (name.length() > 63) {
@@ -88,6 +108,9 @@ public final class EndpointValidator {
             p.add(Problem.error("metadata.name", quoted(name) + " is not a DNS-1123 label; use lower-case letters, digits and '-', starting and ending with a letter or digit (e.g. "
                     + suggestName(name) + ")"));
         }
+    }
+
+    private static void labels(InferenceEndpoint e, List<Problem> p) {
         e.labels().forEach((k, v) -> {
             String path = "metadata.labels." + k;
             String key = k;
