@@ -406,7 +406,7 @@ public abstract class FaultInjectionHarness {
                 .append(" (FaultInjectionHarness); do not edit. Rewrite with -Dinferscale.updateDocs=true. -->\n\n");
         out.append("Every distinct remote call of a clean `apply` (create), `apply` (update) and `delete` was failed with each fault,")
                 .append(" once (a transient fault) and persistently (until the operation gave up). Each cell reads")
-                .append(" `once / persistent`. See [the reliability overview](../reliability.md) for what each outcome guarantees.\n\n");
+                .append(" `once / persistent`: *retried* = the client retried and the operation completed; *handled* = the backend absorbed the fault without resending; *failed safely* = it stopped with an error naming the step, a re-run converged to the clean run's state, and a delete right after the failure left nothing. See [the reliability overview](../reliability.md).\n\n");
         out.append("**Totals:** ").append(sorted.size()).append(" cases");
         for (Outcome outcome : Outcome.values()) {
             out.append(", ").append(totals.getOrDefault(outcome, 0)).append(" ").append(outcome.label());

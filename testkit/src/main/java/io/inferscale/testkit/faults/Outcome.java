@@ -11,7 +11,7 @@ public enum Outcome {
      * re-running is safe; re-running converged to the desired state, and (for apply) a delete straight after
      * the failure left nothing behind.
      */
-    FAILED_SAFELY("failed, re-run converged");
+    FAILED_SAFELY("failed safely");
 
     private final String label;
 
