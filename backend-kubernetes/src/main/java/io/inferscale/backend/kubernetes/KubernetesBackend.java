@@ -24,6 +24,7 @@ import io.inferscale.api.backend.FieldChange;
 import io.inferscale.api.backend.OptionKey;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.api.backend.Rendering;
+import io.inferscale.api.validation.EndpointValidator;
 import io.inferscale.api.validation.ValidationReport;
 import io.inferscale.backend.kubernetes.internal.ApiErrors;
 import io.inferscale.backend.kubernetes.internal.ManifestDiff;
@@ -202,15 +203,15 @@ public final class KubernetesBackend implements Backend {
     }
 
     private Plan plan(InferenceEndpoint endpoint, Desired desired) {
-        return plan(endpoint, desired, new LinkedHashMap<>());
+        return plan(endpoint, desired, new LinkedHashMap<>(), null);
     }
 
-    /** The plan; {@code live} receives the objects read, by kind. */
-    private Plan plan(InferenceEndpoint endpoint, Desired desired, Map<String, HasMetadata> live) {
+    /** The plan; {@code live} receives the objects read, by kind; a read failure names its step when {@code operation} is set. */
+    private Plan plan(InferenceEndpoint endpoint, Desired desired, Map<String, HasMetadata> live, String operation) {
         List<Change> changes = new ArrayList<>();
         for (HasMetadata object : desired.objects()) {
             String kind = object.getKind();
-            HasMetadata current = read(object.getClass(), desired.namespace(), endpoint.name());
+            HasMetadata current = read(object.getClass(), desired.namespace(), endpoint.name(), operation);
             if (current != null) {
                 live.put(kind, current);
             }
@@ -254,28 +255,113 @@ public final class KubernetesBackend implements Backend {
         return apply(endpoint, desired(endpoint, namespace, owner));
     }
 
+    /** Passes of read, write, verify before a concurrent change makes apply give up with CONFLICT. */
+    static final int MAX_PASSES = 10;
+
+    /**
+     * Read every object, write the changed ones (updates with a {@code resourceVersion} precondition), then verify
+     * that nobody changed the endpoint's other objects meanwhile; a precondition failure or a failed verification
+     * starts another pass (see the class comment, "Concurrency").
+     */
     private ApplyResult apply(InferenceEndpoint endpoint, Desired desired) {
-        Map<String, HasMetadata> live = new LinkedHashMap<>();
-        Plan plan = plan(endpoint, desired, live);
-        for (Change change : plan.changes()) {
-            HasMetadata object = desired.objects().stream().filter(o -> o.getKind().equals(change.kind())).findFirst().orElseThrow();
-            if (change.action() == Change.Action.CREATE) {
-                serverSideApply(object, desired.namespace(), settings.fieldManager(), true);
-                if (object instanceof Deployment d) {
-                    handOverReplicas(d.getMetadata().getName(), d.getSpec().getReplicas(), desired.namespace());
+        Plan first = null;
+        String lastStep = null;
+        BackendException lastConflict = null;
+        for (int pass = 1; pass <= MAX_PASSES; pass++) {
+            if (pass > 1) {
+                pause(pass);
+            }
+            Map<String, HasMetadata> live = new LinkedHashMap<>();
+            Plan plan = plan(endpoint, desired, live, "apply");
+            if (first == null) {
+                first = plan;
+            }
+            if (plan.isEmpty()) {
+                return new ApplyResult(first, statusOf(endpoint.name(), desired.namespace(), live));
+            }
+            String lastWritten = null;
+            try {
+                for (Change change : plan.changes()) {
+                    HasMetadata object = desired.objects().stream().filter(o -> o.getKind().equals(change.kind())).findFirst().orElseThrow();
+                    HasMetadata current = live.get(change.kind());
+                    lastStep = "apply " + change.kind() + " " + desired.namespace() + "/" + endpoint.name();
+                    HasMetadata written;
+                    if (change.action() == Change.Action.CREATE) {
+                        written = serverSideApply(object, desired.namespace(), settings.fieldManager(), true, null);
+                    } else {
+                        if (current instanceof Deployment d && ownsReplicasAlone(d, settings.fieldManager())) {
+                            // inferscale still owns replicas alone (no HPA scale yet): hand them over with the live count, so
+                            // the update below, which leaves replicas out, cannot reset them to the default of 1
+                            lastStep = "hand over spec.replicas of Deployment " + desired.namespace() + "/" + endpoint.name();
+                            current = handOverReplicas(d, desired.namespace());
+                            lastStep = "apply " + change.kind() + " " + desired.namespace() + "/" + endpoint.name();
+                        }
+                        written = serverSideApply(forUpdate(object), desired.namespace(), settings.fieldManager(), true,
+                                current.getMetadata().getResourceVersion());
+                    }
+                    live.put(change.kind(), written);
+                    lastWritten = change.kind();
                 }
+            } catch (BackendException e) {
+                if (!staleWrite(e)) {
+                    throw BackendException.atStep("apply", endpoint.name(), lastStep, e);
+                }
+                lastConflict = e;
+                continue;
+            }
+            if (verify(endpoint, desired, lastWritten, live)) {
+                return new ApplyResult(first, statusOf(endpoint.name(), desired.namespace(), live));
+            }
+            lastStep = "verify " + desired.namespace() + "/" + endpoint.name();
+            lastConflict = new BackendException(ID, BackendException.Reason.CONFLICT, "another writer changed the objects of endpoint '"
+                    + endpoint.name() + "' while this apply wrote them");
+        }
+        throw BackendException.atStep("apply", endpoint.name(), lastStep, new BackendException(ID, BackendException.Reason.CONFLICT,
+                "endpoint '" + endpoint.name() + "' was changed concurrently in each of " + MAX_PASSES + " passes (last: "
+                        + lastConflict.getMessage() + ")", lastConflict));
+    }
+
+    /** A write that failed because the object changed since it was read (409 precondition, or deleted meanwhile). */
+    private static boolean staleWrite(BackendException e) {
+        return e.reason() == BackendException.Reason.CONFLICT || e.reason() == BackendException.Reason.NOT_FOUND;
+    }
+
+    /** A short random pause before pass {@code pass}, so racing writers fall out of step (5 ms .. 160 ms, jittered). */
+    private static void pause(int pass) {
+        long bound = 5L << Math.min(pass - 1, 5);
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException(ID, BackendException.Reason.TIMEOUT, "interrupted while applying", e);
+        }
+    }
+
+    /**
+     * After a pass's writes: re-reads every object except the one written last and checks that each still matches the
+     * spec. {@code live} receives what was read. True when the endpoint is entirely this spec.
+     */
+    private boolean verify(InferenceEndpoint endpoint, Desired desired, String lastWritten, Map<String, HasMetadata> live) {
+        boolean consistent = true;
+        for (HasMetadata object : desired.objects()) {
+            if (object.getKind().equals(lastWritten)) {
+                continue;
+            }
+            HasMetadata current = read(object.getClass(), desired.namespace(), endpoint.name(), "apply");
+            if (current == null) {
+                live.remove(object.getKind());
+                consistent = false;
             } else {
-                if (live.get(change.kind()) instanceof Deployment d && ownsReplicasAlone(d, settings.fieldManager())) {
-                    // the handover after create did not happen (e.g. it failed): do it now, with the live count, so the
-                    // update below, which leaves replicas out, cannot reset them to the default of 1
-                    handOverReplicas(d.getMetadata().getName(), d.getSpec().getReplicas(), desired.namespace());
-                }
-                serverSideApply(forUpdate(object), desired.namespace(), settings.fieldManager(), true);
+                live.put(object.getKind(), current);
+                consistent &= change(endpoint, desired, object, current).isEmpty();
             }
         }
-        EndpointStatus status = status(desired.namespace(), endpoint.name())
-                .orElseGet(() -> EndpointStatus.builder(endpoint.name(), ID).state(EndpointState.CREATING).build());
-        return new ApplyResult(plan, status);
+        return consistent;
+    }
+
+    private static EndpointStatus statusOf(String name, String ns, Map<String, HasMetadata> live) {
+        return StatusReader.read(name, ID, ns, (Deployment) live.get("Deployment"), (HorizontalPodAutoscaler) live.get("HorizontalPodAutoscaler"),
+                live.containsKey("Service"));
     }
 
     /**
@@ -295,30 +381,38 @@ public final class KubernetesBackend implements Backend {
     }
 
     /**
-     * Applies {@code spec.replicas} alone with the handover manager (not forced), so the main manager may drop the
-     * field: the "Transferring ownership" steps of the Server-Side Apply docs. A conflict means the HPA already owns it.
+     * Applies {@code spec.replicas} alone (the live count) with the handover manager, not forced, so the main manager may
+     * drop the field: the "Transferring ownership" steps of the Server-Side Apply docs. A conflict means another manager
+     * (the HPA) changed replicas meanwhile and owns them, which is what the handover is for.
+     *
+     * @return the Deployment after the handover (its new {@code resourceVersion} is the next write's precondition)
      */
-    private void handOverReplicas(String name, Integer replicas, String ns) {
-        if (replicas == null) {
-            return;
-        }
+    private HasMetadata handOverReplicas(Deployment live, String ns) {
         Deployment replicasOnly = new DeploymentBuilder().withApiVersion("apps/v1").withKind("Deployment")
-                .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .withNewSpec().withReplicas(replicas).endSpec().build();
+                .withNewMetadata().withName(live.getMetadata().getName()).withNamespace(ns).endMetadata()
+                .withNewSpec().withReplicas(live.getSpec().getReplicas()).endSpec().build();
         try {
-            serverSideApply(replicasOnly, ns, settings.fieldManager() + REPLICAS_HANDOVER_SUFFIX, false);
+            return serverSideApply(replicasOnly, ns, settings.fieldManager() + REPLICAS_HANDOVER_SUFFIX, false, null);
         } catch (BackendException e) {
             if (e.reason() != BackendException.Reason.CONFLICT) {
                 throw e;
             }
-            // another manager (the HPA) already changed replicas: it owns them, which is what the handover is for
+            // the HPA took replicas over meanwhile; the Deployment changed, so the main apply's precondition fails and the
+            // next pass re-reads it
+            return live;
         }
     }
 
-    private void serverSideApply(HasMetadata object, String ns, String fieldManager, boolean force) {
+    /** Server-side apply; {@code resourceVersion} (may be null) makes it conditional on the object being unchanged. */
+    private HasMetadata serverSideApply(HasMetadata object, String ns, String fieldManager, boolean force, String resourceVersion) {
+        HasMetadata body = object;
+        if (resourceVersion != null) {
+            body = ManifestYaml.SERIALIZATION.clone(object);
+            body.getMetadata().setResourceVersion(resourceVersion);
+        }
         try {
-            var op = client().resource(object).inNamespace(ns).fieldManager(fieldManager);
-            (force ? op.forceConflicts() : op).serverSideApply();
+            var op = client().resource(body).inNamespace(ns).fieldManager(fieldManager);
+            return (force ? op.forceConflicts() : op).serverSideApply();
         } catch (KubernetesClientException e) {
             throw ApiErrors.wrap(ID, "server-side apply of " + object.getKind() + " " + ns + "/" + object.getMetadata().getName(), e);
         }
@@ -386,10 +480,17 @@ public final class KubernetesBackend implements Backend {
     }
 
     private <T extends HasMetadata> T read(Class<T> type, String ns, String name) {
+        return read(type, ns, name, null);
+    }
+
+    /** One GET; null when absent. A failure names its step (for {@link BackendException#step()}) when {@code operation} is set. */
+    private <T extends HasMetadata> T read(Class<T> type, String ns, String name, String operation) {
         try {
             return client().resources(type).inNamespace(ns).withName(name).get();
         } catch (KubernetesClientException e) {
-            throw ApiErrors.wrap(ID, "read " + type.getSimpleName() + " " + ns + "/" + name, e);
+            String step = "read " + type.getSimpleName() + " " + ns + "/" + name;
+            BackendException failure = ApiErrors.wrap(ID, step, e);
+            throw operation == null ? failure : BackendException.atStep(operation, name, step, failure);
         }
     }
 
@@ -404,8 +505,12 @@ public final class KubernetesBackend implements Backend {
         return Optional.of(StatusReader.read(name, ID, ns, d, hpa, svc != null));
     }
 
+    /**
+     * @throws io.inferscale.api.InvalidEndpointException when {@code name} is not a DNS-1123 label (before any request)
+     */
     @Override
     public Optional<EndpointStatus> get(String name) {
+        EndpointValidator.requireValidName(name);
         return status(defaultNamespace(), name);
     }
 
@@ -453,6 +558,7 @@ public final class KubernetesBackend implements Backend {
      */
     @Override
     public EndpointStatus awaitReady(String name, Duration timeout) {
+        EndpointValidator.requireValidName(name);
         String ns = defaultNamespace();
         if (status(ns, name).isEmpty()) {
             throw BackendException.notFound(ID, name);
@@ -481,21 +587,30 @@ public final class KubernetesBackend implements Backend {
         return s;
     }
 
-    /** Deletes the HPA, the Service and the Deployment named {@code name} that carry InferScale's label; nothing else. */
+    /**
+     * Deletes the HPA, the Service and the Deployment named {@code name} that carry InferScale's label; nothing else.
+     * Six requests when all three exist: a GET per object (the label check: Kubernetes has no label precondition on
+     * DELETE) and a DELETE per managed object; a DELETE answered 404 (already gone) counts as done.
+     *
+     * @throws io.inferscale.api.InvalidEndpointException when {@code name} is not a DNS-1123 label (before any request)
+     * @throws BackendException with {@link BackendException#step()} when a request fails; re-running delete removes what is left
+     */
     @Override
     public boolean delete(String name) {
+        EndpointValidator.requireValidName(name);
         String ns = defaultNamespace();
         boolean deleted = false;
         for (Class<? extends HasMetadata> type : List.of(HorizontalPodAutoscaler.class, Service.class, Deployment.class)) {
-            HasMetadata live = read(type, ns, name);
+            HasMetadata live = read(type, ns, name, "delete");
             if (live == null || !managed(live)) {
                 continue;
             }
+            String step = "delete " + type.getSimpleName() + " " + ns + "/" + name;
             try {
                 deleted |= !client().resources(type).inNamespace(ns).withName(name).delete().isEmpty();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
-                    throw ApiErrors.wrap(ID, "delete " + type.getSimpleName() + " " + ns + "/" + name, e);
+                    throw BackendException.atStep("delete", name, step, ApiErrors.wrap(ID, step, e));
                 }
             }
         }

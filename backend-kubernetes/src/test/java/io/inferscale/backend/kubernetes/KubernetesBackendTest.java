@@ -87,7 +87,6 @@ class KubernetesBackendTest {
         });
         assertThat(writes).extracting(RecordedRequest::getPath).containsExactly(
                 "/apis/apps/v1/namespaces/test/deployments/my-model-endpoint?fieldManager=inferscale&force=true",
-                "/apis/apps/v1/namespaces/test/deployments/my-model-endpoint?fieldManager=inferscale-replicas-handover",
                 "/api/v1/namespaces/test/services/my-model-endpoint?fieldManager=inferscale&force=true",
                 "/apis/autoscaling/v2/namespaces/test/horizontalpodautoscalers/my-model-endpoint?fieldManager=inferscale&force=true");
     }
@@ -157,32 +156,48 @@ class KubernetesBackendTest {
     }
 
     @Test
-    @DisplayName("the first apply sets replicas = minReplicas and hands them over: an update before the HPA acts keeps them")
+    @DisplayName("the first apply sets replicas = minReplicas; the first Deployment update hands them over first, so they are kept")
     void replicasKeptBeforeTheHpaActs() {
         InferenceEndpoint three = minReplicas(seed, 3);
         backend.apply(three);
         assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
-        assertThat(cluster.ownersOf(DEPLOYMENT_PATH, "/spec/replicas")).containsExactly("inferscale", "inferscale-replicas-handover");
+        assertThat(cluster.ownersOf(DEPLOYMENT_PATH, "/spec/replicas")).containsExactly("inferscale");
 
+        int before = cluster.requests().size();
         backend.apply(image(three, "registry.example.com/my-ml-model:v2"));
         // without the handover the API server would reset replicas to 1 here: inferscale no longer applies the field
         assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
         assertThat(cluster.ownersOf(DEPLOYMENT_PATH, "/spec/replicas")).containsExactly("inferscale-replicas-handover");
+        assertThat(cluster.writesSince(before)).extracting(RecordedRequest::getPath).containsExactly(
+                DEPLOYMENT_PATH + "?fieldManager=inferscale-replicas-handover",
+                DEPLOYMENT_PATH + "?fieldManager=inferscale&force=true");
+
+        before = cluster.requests().size();
+        backend.apply(image(three, "registry.example.com/my-ml-model:v3"));
+        assertThat(cluster.writesSince(before)).as("handed over once: later updates are one write")
+                .extracting(RecordedRequest::getPath).containsExactly(DEPLOYMENT_PATH + "?fieldManager=inferscale&force=true");
+        assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
     }
 
     @Test
-    @DisplayName("when the handover after create failed, the next update hands over first, so replicas are not reset")
+    @DisplayName("when the handover fails, apply names the step and changes nothing; re-running hands over, then updates, replicas kept")
     void failedHandoverIsRepaired() {
         InferenceEndpoint three = minReplicas(seed, 3);
+        backend.apply(three);
+        InferenceEndpoint v2 = image(three, "registry.example.com/my-ml-model:v2");
         cluster.fail(r -> r.getPath().contains("fieldManager=inferscale-replicas-handover"), 500, "etcdserver: request timed out");
-        assertThatThrownBy(() -> backend.apply(three)).isInstanceOfSatisfying(BackendException.class,
-                e -> assertThat(e.reason()).isEqualTo(BackendException.Reason.UNAVAILABLE));
+        assertThatThrownBy(() -> backend.apply(v2)).isInstanceOfSatisfying(BackendException.class, e -> {
+            assertThat(e.reason()).isEqualTo(BackendException.Reason.UNAVAILABLE);
+            assertThat(e.step()).contains("hand over spec.replicas of Deployment test/my-model-endpoint");
+            assertThat(e.getMessage()).contains("Re-running apply is safe");
+        });
         assertThat(cluster.ownersOf(DEPLOYMENT_PATH, "/spec/replicas")).containsExactly("inferscale");
+        assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("my-ml-model:v1");
         cluster.clearFailures();
 
         int before = cluster.requests().size();
-        backend.apply(image(three, "registry.example.com/my-ml-model:v2"));
-        assertThat(cluster.writesSince(before)).extracting(RecordedRequest::getPath).startsWith(
+        backend.apply(v2);
+        assertThat(cluster.writesSince(before)).extracting(RecordedRequest::getPath).containsExactly(
                 DEPLOYMENT_PATH + "?fieldManager=inferscale-replicas-handover",
                 DEPLOYMENT_PATH + "?fieldManager=inferscale&force=true");
         assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);

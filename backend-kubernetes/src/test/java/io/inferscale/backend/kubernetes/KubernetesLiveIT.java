@@ -92,8 +92,8 @@ class KubernetesLiveIT extends BackendConformanceKit {
 
     /**
      * What the test cluster's field-ownership model stands in for, on the real API server: the first apply sets
-     * replicas to minReplicas and hands them to {@code inferscale-replicas-handover}; an update before the HPA acts
-     * keeps them; after a scale through the scale subresource (as the HPA does) an update keeps that count.
+     * replicas to minReplicas; the first update before the HPA acts hands them to {@code inferscale-replicas-handover}
+     * and keeps them; after a scale through the scale subresource (as the HPA does) an update keeps that count.
      */
     @org.junit.jupiter.api.Test
     @org.junit.jupiter.api.DisplayName("live: replicas start at minReplicas and no update resets them, before or after a scale")
@@ -107,12 +107,12 @@ class KubernetesLiveIT extends BackendConformanceKit {
         try {
             backend.apply(e);
             assertThat(deployment.get().getSpec().getReplicas()).isEqualTo(2);
-            assertThat(deployment.get().getMetadata().getManagedFields())
-                    .filteredOn(m -> m.getFieldsV1() != null && String.valueOf(m.getFieldsV1().getAdditionalProperties().get("f:spec")).contains("f:replicas"))
-                    .extracting(io.fabric8.kubernetes.api.model.ManagedFieldsEntry::getManager).contains("inferscale-replicas-handover");
 
             backend.apply(e.toBuilder().model(e.model().toBuilder().env("REVISION", "2").build()).build());
             assertThat(deployment.get().getSpec().getReplicas()).as("replicas after an update before the HPA acted").isEqualTo(2);
+            assertThat(deployment.get().getMetadata().getManagedFields())
+                    .filteredOn(m -> m.getFieldsV1() != null && String.valueOf(m.getFieldsV1().getAdditionalProperties().get("f:spec")).contains("f:replicas"))
+                    .extracting(io.fabric8.kubernetes.api.model.ManagedFieldsEntry::getManager).containsExactly("inferscale-replicas-handover");
 
             deployment.scale(4);
             backend.apply(e.toBuilder().model(e.model().toBuilder().env("REVISION", "3").build()).build());

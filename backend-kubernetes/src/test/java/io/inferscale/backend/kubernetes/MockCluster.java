@@ -61,9 +61,34 @@ final class MockCluster implements AutoCloseable {
         failures.add(new Failure(matches, code, message));
     }
 
-    /** Stops answering with the failures set by {@link #fail}. */
+    /** Stops answering with the failures set by {@link #fail} and removes the interceptors set by {@link #intercept}. */
     void clearFailures() {
         failures.clear();
+        interceptors.clear();
+    }
+
+    /**
+     * Decides the answer to one logged request: {@code proceed} serves it as usual (so an interceptor can let the write
+     * happen and still answer late or drop the connection); null lets the next interceptor, or the cluster, answer.
+     */
+    interface Interceptor {
+        MockResponse intercept(RecordedRequest request, java.util.function.Supplier<MockResponse> proceed);
+    }
+
+    private final List<Interceptor> interceptors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds an interceptor for logged requests (see {@link Interceptor}); {@link #clearFailures} removes it. */
+    void intercept(Interceptor interceptor) {
+        interceptors.add(interceptor);
+    }
+
+    /**
+     * A response that drops the connection: the head announces a body far longer than the one sent, and
+     * {@code Connection: close} makes the server close the socket after the short body, so the client reads a
+     * truncated response (an IOException, "connection closed"), as when a load balancer or the API server drops it.
+     */
+    static MockResponse droppedConnection() {
+        return new MockResponse().setResponseCode(200).setHeader("Content-Length", "1048576").setHeader("Connection", "close").setBody("{");
     }
 
     MockCluster() {
@@ -75,17 +100,19 @@ final class MockCluster implements AutoCloseable {
                         requests.add(request);
                     }
                 }
+                for (Interceptor i : interceptors) {
+                    MockResponse r = i.intercept(request, () -> serve(request));
+                    if (r != null) {
+                        return r;
+                    }
+                }
                 for (Failure f : failures) {
                     if (f.matches().test(request)) {
                         return new MockResponse().setResponseCode(f.code()).setBody(Serialization.asJson(new io.fabric8.kubernetes.api.model.StatusBuilder()
                                 .withKind("Status").withApiVersion("v1").withStatus("Failure").withCode(f.code()).withMessage(f.message()).build()));
                     }
                 }
-                String contentType = request.getHeader("Content-Type");
-                if ("PATCH".equals(request.getMethod()) && contentType != null && contentType.startsWith("application/apply-patch")) {
-                    return serverSideApply(request);
-                }
-                return trackingOwnership(request);
+                return serve(request);
             }
         };
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -94,6 +121,21 @@ final class MockCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private MockResponse serve(RecordedRequest request) {
+        String contentType = request.getHeader("Content-Type");
+        if ("PATCH".equals(request.getMethod()) && contentType != null && contentType.startsWith("application/apply-patch")) {
+            return serverSideApply(request);
+        }
+        return trackingOwnership(request);
+    }
+
+    /** A 409 Status as the API server answers a write whose preconditions (resourceVersion) fail. */
+    static MockResponse conflict(String message) {
+        return new MockResponse().setResponseCode(409).setBody(Serialization.asJson(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withKind("Status").withApiVersion("v1").withStatus("Failure").withCode(409).withReason("Conflict")
+                .withMessage(message).build()));
     }
 
     private MockResponse serverSideApply(RecordedRequest request) {
@@ -111,6 +153,16 @@ final class MockCluster implements AutoCloseable {
                 return existing;
             }
             JsonNode live = existing.code() == 404 ? null : json(existing);
+            // like the API server: metadata.resourceVersion in an apply is a precondition (optimistic concurrency)
+            String precondition = body.path("metadata").path("resourceVersion").asText("");
+            if (!precondition.isEmpty()) {
+                String name = resourcePath.substring(resourcePath.lastIndexOf('/') + 1);
+                if (live == null || !precondition.equals(live.path("metadata").path("resourceVersion").asText())) {
+                    return conflict("Operation cannot be fulfilled on \"" + name + "\": the object has been modified; please apply your"
+                            + " changes to the latest version and try again");
+                }
+                ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("metadata")).remove("resourceVersion");
+            }
             JsonNode result;
             if (resourcePath.endsWith("/status")) {
                 result = mergePatch(live, body);
@@ -232,9 +284,15 @@ final class MockCluster implements AutoCloseable {
 
     /** A client whose requests are logged with {@code userAgent} (e.g. to tell the operator's requests from the test's). */
     KubernetesClient client(String userAgent) {
+        return client(userAgent, b -> b.withRequestRetryBackoffLimit(2).withRequestRetryBackoffInterval(10));
+    }
+
+    /** A client whose requests are logged with {@code userAgent}, configured further by {@code configure} (timeouts, retries). */
+    KubernetesClient client(String userAgent, java.util.function.Consumer<ConfigBuilder> configure) {
         Config base = server.createClient().getConfiguration();
-        Config config = new ConfigBuilder(base).withUserAgent(userAgent).withNamespace("test")
-                .withRequestRetryBackoffLimit(2).withRequestRetryBackoffInterval(10).build();
+        ConfigBuilder builder = new ConfigBuilder(base).withUserAgent(userAgent).withNamespace("test");
+        configure.accept(builder);
+        Config config = builder.build();
         KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
         synchronized (clients) {
             clients.add(c);
