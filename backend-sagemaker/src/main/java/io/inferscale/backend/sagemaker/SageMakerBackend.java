@@ -18,6 +18,7 @@ import io.inferscale.api.backend.Note;
 import io.inferscale.api.backend.OptionKey;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.api.backend.Rendering;
+import io.inferscale.api.validation.EndpointValidator;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
 import io.inferscale.backend.sagemaker.SageMakerTranslator.Translation;
@@ -77,14 +78,45 @@ import java.util.function.Supplier;
  * target first (AWS rejects the update otherwise) and registers it again afterwards; updates use
  * {@code RetainAllVariantProperties=true} so the instance count autoscaling chose is kept; endpoint configs and
  * models no longer in use are deleted after a successful update. {@link #plan} only calls Describe* and List*.
- * Throttling and 5xx answers are retried by the SDK's retry strategy ({@code sagemaker.maxAttempts}).
+ * Throttling, 5xx, timed-out attempts ({@code sagemaker.attemptTimeout}) and dropped connections are retried by the
+ * SDK's standard retry strategy ({@code sagemaker.maxAttempts}).
  *
- * <p>Clients are created on first use, with credentials from the SDK's default provider chain (or the
- * {@code sagemaker.profile} profile); credentials are never logged or put in messages.
+ * <p>Calls (with a spec of one target; see the module README for the tests that pin them): a fresh apply makes one
+ * DescribeEndpoint, CreateModel, CreateEndpointConfig, CreateEndpoint, the waiter's DescribeEndpoint polls,
+ * RegisterScalableTarget and one PutScalingPolicy per target, then one verification round of five reads; a no-op
+ * apply makes those five reads (DescribeEndpoint, DescribeScalableTargets, DescribeScalingPolicies,
+ * ListEndpointConfigs, ListModels) and no write; a change of maxReplicas alone writes one RegisterScalableTarget.
+ *
+ * <p>Failures: every failed remote call of {@code apply} and {@code delete} ends in
+ * {@link BackendException#atStep} naming the step; running the same operation again converges (creates accept an
+ * existing model or config of the same content-hashed name; delete removes whatever is left). A Failed endpoint is
+ * the exception: apply reports its FailureReason (delete it and apply again).
+ *
+ * <p>Thread safety: an instance is safe for use by any number of threads and is meant to be shared: it builds one
+ * {@link SageMakerClient} and one {@link ApplicationAutoScalingClient} on first use (one HTTP client each, so one
+ * connection pool per service for all endpoints and calls) and keeps no per-call state. {@link #close} closes them;
+ * a call after {@code close} builds new ones.
+ *
+ * <p>Concurrent applies of the same endpoint (threads or processes): every apply ends with a verification round that
+ * reads the endpoint, its config and model names, the scalable target and the policies back, and repeats its writes
+ * (after a random pause, at most {@value #MAX_ROUNDS} rounds) while they differ from its spec. So an apply that returns
+ * normally saw its own spec complete after its last write, and when concurrent applies all return normally the final
+ * state is entirely the spec of the one that wrote last (model, config, endpoint, target and policies, no leftover
+ * configs or models), never a mixture. Where SageMaker itself refuses a concurrent change (CreateEndpoint of an
+ * endpoint another apply created, UpdateEndpoint while another apply's update is in progress) or Application Auto
+ * Scaling answers ConcurrentUpdateException, apply stops before any further write with a {@code CONFLICT}
+ * {@link BackendException} from {@link BackendException#atStep}: the apply whose change is in progress verifies after
+ * it, and re-running the refused apply is safe (it then wins as the last writer).
+ *
+ * <p>Credentials come from the SDK's default provider chain (or the {@code sagemaker.profile} profile, or the
+ * provider given to {@link #create(BackendConfig, AwsCredentialsProvider)}); they are never logged, printed by
+ * {@link #toString} or put in messages.
  */
 public final class SageMakerBackend implements Backend {
 
     private static final String ID = SageMakerTranslator.ID;
+    /** Rounds of write-then-verify an apply makes at most before it reports a conflict with concurrent applies. */
+    static final int MAX_ROUNDS = 8;
     /** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1: letters, dash-separated, a number last. */
     private static final java.util.regex.Pattern AWS_REGION = java.util.regex.Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
@@ -95,18 +127,27 @@ public final class SageMakerBackend implements Backend {
     private final Duration pollInterval;
     private final Duration timeout;
     private final int maxAttempts;
+    private final Duration attemptTimeout;
+    private final BackoffStrategy retryBackoff;
+    private final java.util.concurrent.atomic.AtomicInteger clientsBuilt = new java.util.concurrent.atomic.AtomicInteger();
     private final Object lock = new Object();
     private volatile SageMakerClient sageMaker;
     private volatile ApplicationAutoScalingClient autoScaling;
 
-    private SageMakerBackend(BackendConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+    private SageMakerBackend(BackendConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
+                             BackoffStrategy retryBackoff) {
         this.config = Objects.requireNonNull(config, "config");
         this.interceptors = List.copyOf(interceptors);
+        this.retryBackoff = retryBackoff;
         config.requireKnownKeys(ID + ".", SageMakerBackendProvider.CONFIG_KEYS);
         this.credentials = credentials;
         this.pollInterval = config.getDuration(SageMakerBackendProvider.POLL_INTERVAL, Duration.ofSeconds(30));
         this.timeout = config.getDuration(SageMakerBackendProvider.TIMEOUT, Duration.ofMinutes(60));
         this.maxAttempts = config.getInt(SageMakerBackendProvider.MAX_ATTEMPTS, 3);
+        this.attemptTimeout = config.getDuration(SageMakerBackendProvider.ATTEMPT_TIMEOUT, null);
+        if (attemptTimeout != null && (attemptTimeout.isNegative() || attemptTimeout.isZero())) {
+            throw new ConfigurationException("configuration '" + SageMakerBackendProvider.ATTEMPT_TIMEOUT + "' must be a positive duration such as 10s");
+        }
         if (pollInterval.isNegative() || pollInterval.isZero() || timeout.isNegative() || timeout.isZero()) {
             throw new ConfigurationException("configuration '" + SageMakerBackendProvider.POLL_INTERVAL + "' and '"
                     + SageMakerBackendProvider.TIMEOUT + "' must be positive durations");
@@ -142,7 +183,7 @@ public final class SageMakerBackend implements Backend {
 
     /** A backend reading {@code config}, with credentials from the SDK's default provider chain. */
     public static SageMakerBackend create(BackendConfig config) {
-        return new SageMakerBackend(config, null, List.of());
+        return new SageMakerBackend(config, null, List.of(), null);
     }
 
     /**
@@ -152,12 +193,22 @@ public final class SageMakerBackend implements Backend {
      * @param credentials the credentials provider; never printed
      */
     public static SageMakerBackend create(BackendConfig config, AwsCredentialsProvider credentials) {
-        return new SageMakerBackend(config, Objects.requireNonNull(credentials, "credentials"), List.of());
+        return new SageMakerBackend(config, Objects.requireNonNull(credentials, "credentials"), List.of(), null);
     }
 
-    /** For tests: explicit credentials (null: the default chain) and SDK interceptors (e.g. counting write calls). */
-    static SageMakerBackend create(BackendConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
-        return new SageMakerBackend(config, credentials, interceptors);
+    /**
+     * For tests: explicit credentials (null: the default chain), SDK interceptors (e.g. counting write calls) and the
+     * delay between retries of the SDK's standard retry strategy (null: the SDK's; tests make it short, the retry
+     * conditions and attempts stay the SDK's).
+     */
+    static SageMakerBackend create(BackendConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
+                                   BackoffStrategy retryBackoff) {
+        return new SageMakerBackend(config, credentials, interceptors, retryBackoff);
+    }
+
+    /** For tests: how many SDK clients this instance has built (2 once both services were used, whatever the load). */
+    int clientsBuilt() {
+        return clientsBuilt.get();
     }
 
     @Override
@@ -192,58 +243,108 @@ public final class SageMakerBackend implements Backend {
     @Override
     public Plan plan(InferenceEndpoint endpoint) {
         Translation t = translateOnline(endpoint);
-        Live live = observe(t.endpointName(), t.variantName());
+        Live live = observe(t, false, true);
         return steps(t, live).plan();
     }
 
+    /**
+     * Creates or updates the endpoint, then reads it back (one verification round: the reads of a no-op apply) and
+     * repeats while the read-back differs from the spec because another apply changed it meanwhile, at most
+     * {@value #MAX_ROUNDS} rounds. Every failed remote call ends in {@link BackendException#atStep}: re-running is safe.
+     */
     @Override
     public ApplyResult apply(InferenceEndpoint endpoint) {
         Translation t = translateOnline(endpoint);
-        Live live = observe(t.endpointName(), t.variantName());
-        if (live.endpoint != null) {
-            EndpointStatus s = live.endpoint.endpointStatus();
-            if (s == EndpointStatus.CREATING || s == EndpointStatus.UPDATING || s == EndpointStatus.SYSTEM_UPDATING
-                    || s == EndpointStatus.ROLLING_BACK) {
-                waitInService(t.endpointName(), timeout);
-                live = observe(t.endpointName(), t.variantName());
-            } else if (s == EndpointStatus.DELETING) {
-                waitDeleted(t.endpointName());
-                live = observe(t.endpointName(), t.variantName());
-            } else if (s == EndpointStatus.FAILED || s == EndpointStatus.UPDATE_ROLLBACK_FAILED) {
-                throw new BackendException(ID, Reason.FAILED, "endpoint '" + t.endpointName() + "' is " + s + ": "
-                        + Optional.ofNullable(live.endpoint.failureReason()).orElse("no reason given")
-                        + "; delete it and apply again");
+        List<Change> applied = new ArrayList<>();
+        List<Note> notes = new ArrayList<>();
+        for (int round = 1; round <= MAX_ROUNDS; round++) {
+            Live live = atStep("apply", t.endpointName(), () -> "observe endpoint " + t.endpointName(), () -> observe(t, true, false));
+            Steps steps = steps(t, live);
+            if (round == 1) {
+                notes.addAll(steps.plan().notes());
             }
+            if (steps.plan().isEmpty()) {
+                return new ApplyResult(new Plan(t.endpointName(), ID, applied, notes), statusOf(t, live));
+            }
+            if (round > 1) {
+                pauseBeforeRound();
+            }
+            applied.addAll(steps.plan().changes());
+            execute(t, steps);
         }
-        Steps steps = steps(t, live);
-        if (steps.plan().isEmpty()) {
-            return new ApplyResult(steps.plan(), statusOf(t.endpointName()).orElseThrow(() -> BackendException.notFound(ID, t.endpointName())));
+        throw BackendException.atStep("apply", t.endpointName(), "verify endpoint " + t.endpointName(), new BackendException(ID, Reason.CONFLICT,
+                "another apply kept changing endpoint '" + t.endpointName() + "' for " + MAX_ROUNDS + " rounds"));
+    }
+
+    /** Jitter between verification rounds, so that concurrent applies of different specs do not keep overwriting each other in step. */
+    private void pauseBeforeRound() {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.max(2, pollInterval.toMillis() * 4)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException(ID, Reason.UNAVAILABLE, "interrupted while applying", e);
         }
+    }
+
+    /** The writes of one round, in dependency order; each failure names its step. */
+    private void execute(Translation t, Steps steps) {
         String name = t.endpointName();
         if (steps.createModel) {
-            // AWS echoes invalid values in its messages: keep the environment's values (possible secrets) out of them.
-            try {
-                sm().createModel(t.createModel());
-            } catch (SdkException e) {
-                throw AwsErrors.translate(ID, "CreateModel " + t.modelName(), e, t.createModel().primaryContainer().environment().values());
-            }
+            String step = "CreateModel " + t.modelName();
+            applyStep(name, step, () -> {
+                try {
+                    sm().createModel(t.createModel());
+                } catch (SdkException e) {
+                    // the name is a content hash: an existing model of that name is this model (a retried call, a concurrent apply)
+                    if (!AwsErrors.isAlreadyExisting(e)) {
+                        // AWS echoes invalid values in its messages: keep the environment's values (possible secrets) out of them.
+                        throw AwsErrors.translate(ID, step, e, t.createModel().primaryContainer().environment().values());
+                    }
+                }
+                return null;
+            });
         }
         if (steps.createConfig) {
-            call("CreateEndpointConfig " + t.endpointConfigName(), () -> sm().createEndpointConfig(t.createEndpointConfig()));
+            String step = "CreateEndpointConfig " + t.endpointConfigName();
+            applyStep(name, step, () -> tolerateExisting(step, () -> sm().createEndpointConfig(t.createEndpointConfig())));
         }
         if (steps.createEndpoint) {
-            call("CreateEndpoint " + name, () -> sm().createEndpoint(t.createEndpoint()));
-            waitInService(name, timeout);
+            String step = "CreateEndpoint " + name;
+            applyStep(name, step, () -> {
+                try {
+                    sm().createEndpoint(t.createEndpoint());
+                } catch (SdkException e) {
+                    // ours when an earlier attempt of this call went through (its answer was lost); else another apply's
+                    if (!AwsErrors.isAlreadyExisting(e) || !describeEndpoint(name).map(d -> t.endpointConfigName().equals(d.endpointConfigName())).orElse(false)) {
+                        throw AwsErrors.translate(ID, step, e);
+                    }
+                }
+                return null;
+            });
+            applyStep(name, "wait for endpoint " + name + " to be InService", () -> waitInService(name, timeout));
         } else if (steps.updateEndpoint) {
             if (steps.deregisterTarget != null) {
-                deregister(steps.deregisterTarget);
+                applyStep(name, "DeregisterScalableTarget " + steps.deregisterTarget, () -> {
+                    deregister(steps.deregisterTarget);
+                    return null;
+                });
             }
             try {
-                call("UpdateEndpoint " + name, () -> sm().updateEndpoint(b -> b.endpointName(name).endpointConfigName(t.endpointConfigName())
-                        .retainAllVariantProperties(steps.retainVariantProperties)));
-                call("AddTags " + name, () -> sm().addTags(b -> b.resourceArn(live0(steps).endpointArn())
-                        .tags(t.createEndpoint().tags().stream().filter(tag -> tag.key().equals(SageMakerTranslator.MODEL_TAG)).toList())));
-                waitInService(name, timeout);
+                String step = "UpdateEndpoint " + name;
+                applyStep(name, step, () -> {
+                    try {
+                        sm().updateEndpoint(b -> b.endpointName(name).endpointConfigName(t.endpointConfigName())
+                                .retainAllVariantProperties(steps.retainVariantProperties));
+                    } catch (SdkException e) {
+                        // ours when an earlier attempt went through and the endpoint is now updating to this config
+                        if (!AwsErrors.isInProgress(e) || !describeEndpoint(name).map(d -> d.pendingDeploymentSummary() != null
+                                && t.endpointConfigName().equals(d.pendingDeploymentSummary().endpointConfigName())).orElse(false)) {
+                            throw AwsErrors.translate(ID, step, e);
+                        }
+                    }
+                    return null;
+                });
+                applyStep(name, "wait for endpoint " + name + " to be InService", () -> waitInService(name, timeout));
             } catch (BackendException e) {
                 if (steps.deregisterTarget != null) {
                     restoreAutoscaling(steps.live, e);
@@ -253,22 +354,63 @@ public final class SageMakerBackend implements Backend {
         }
         if (steps.registerTarget != null) {
             RegisterScalableTargetRequest r = steps.registerTarget;
-            call("RegisterScalableTarget " + r.resourceId(), () -> aas().registerScalableTarget(r));
+            applyStep(name, "RegisterScalableTarget " + r.resourceId(), () -> call("RegisterScalableTarget " + r.resourceId(), () -> aas().registerScalableTarget(r)));
         }
         for (PutScalingPolicyRequest p : steps.putPolicies) {
-            call("PutScalingPolicy " + p.policyName(), () -> aas().putScalingPolicy(p));
+            applyStep(name, "PutScalingPolicy " + p.policyName(), () -> call("PutScalingPolicy " + p.policyName(), () -> aas().putScalingPolicy(p)));
         }
         for (String policy : steps.deletePolicies) {
-            call("DeleteScalingPolicy " + policy, () -> aas().deleteScalingPolicy(b -> b.policyName(policy).serviceNamespace(ServiceNamespace.SAGEMAKER)
-                    .resourceId(t.resourceId()).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)));
+            String step = "DeleteScalingPolicy " + policy;
+            applyStep(name, step, () -> {
+                ignoreNotFound(step, () -> aas().deleteScalingPolicy(b -> b.policyName(policy).serviceNamespace(ServiceNamespace.SAGEMAKER)
+                        .resourceId(t.resourceId()).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)));
+                return null;
+            });
         }
         for (String c : steps.deleteConfigs) {
-            ignoreNotFound("DeleteEndpointConfig " + c, () -> sm().deleteEndpointConfig(b -> b.endpointConfigName(c)));
+            String step = "DeleteEndpointConfig " + c;
+            applyStep(name, step, () -> {
+                ignoreNotFound(step, () -> sm().deleteEndpointConfig(b -> b.endpointConfigName(c)));
+                return null;
+            });
         }
         for (String m : steps.deleteModels) {
-            ignoreNotFound("DeleteModel " + m, () -> sm().deleteModel(b -> b.modelName(m)));
+            String step = "DeleteModel " + m;
+            applyStep(name, step, () -> {
+                ignoreNotFound(step, () -> sm().deleteModel(b -> b.modelName(m)));
+                return null;
+            });
         }
-        return new ApplyResult(steps.plan(), statusOf(name).orElseThrow(() -> BackendException.notFound(ID, name)));
+    }
+
+    private static <T> T applyStep(String endpoint, String step, Supplier<T> call) {
+        return atStep("apply", endpoint, () -> step, call);
+    }
+
+    /**
+     * Runs {@code call}; a failure becomes {@link BackendException#atStep} naming {@code step}, except a Failed endpoint
+     * (re-running does not repair it: delete it and apply again) and a failure that already names its step.
+     */
+    private static <T> T atStep(String operation, String endpoint, Supplier<String> step, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (BackendException e) {
+            if (e.step().isPresent() || e.reason() == Reason.FAILED) {
+                throw e;
+            }
+            throw BackendException.atStep(operation, endpoint, step.get(), e);
+        }
+    }
+
+    private Object tolerateExisting(String doing, Supplier<?> call) {
+        try {
+            return call.get();
+        } catch (SdkException e) {
+            if (AwsErrors.isAlreadyExisting(e)) {
+                return null; // content-hashed name: the existing one has this content
+            }
+            throw AwsErrors.translate(ID, doing, e);
+        }
     }
 
     /**
@@ -292,12 +434,9 @@ public final class SageMakerBackend implements Backend {
         }
     }
 
-    private static DescribeEndpointResponse live0(Steps s) {
-        return s.live.endpoint;
-    }
-
     @Override
     public Optional<io.inferscale.api.backend.EndpointStatus> get(String name) {
+        EndpointValidator.requireValidName(name);
         return statusOf(name);
     }
 
@@ -317,6 +456,7 @@ public final class SageMakerBackend implements Backend {
 
     @Override
     public io.inferscale.api.backend.EndpointStatus awaitReady(String name, Duration timeout) {
+        EndpointValidator.requireValidName(name);
         if (describeEndpoint(name).isEmpty()) {
             throw BackendException.notFound(ID, name);
         }
@@ -324,28 +464,23 @@ public final class SageMakerBackend implements Backend {
         return statusOf(name).orElseThrow(() -> BackendException.notFound(ID, name));
     }
 
+    /**
+     * Deletes the endpoint, then every endpoint config and model InferScale made for it (also those an interrupted
+     * apply left). Calls: DescribeEndpoint; when it exists, DeleteEndpoint and the waiter's DescribeEndpoint polls
+     * (SageMaker deregisters the variant's scalable target, and with it the scaling policies, when it deletes the
+     * endpoint); ListEndpointConfigs and ListModels; one DeleteEndpointConfig / DeleteModel per name found. A failed
+     * call ends in {@link BackendException#atStep}; re-running delete removes whatever is left.
+     */
     @Override
     public boolean delete(String name) {
+        EndpointValidator.requireValidName(name);
         boolean deleted = false;
-        String prefix = "endpoint/" + name + "/variant/";
-        List<ScalableTarget> targets = call("DescribeScalableTargets", () -> aas().describeScalableTargetsPaginator(b -> b
-                .serviceNamespace(ServiceNamespace.SAGEMAKER)).scalableTargets().stream()
-                .filter(t -> t.resourceId().startsWith(prefix) && t.scalableDimension() == ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
-                .toList());
-        for (ScalableTarget target : targets) {
-            for (ScalingPolicy p : policies(target.resourceId())) {
-                ignoreNotFound("DeleteScalingPolicy " + p.policyName(), () -> aas().deleteScalingPolicy(b -> b.policyName(p.policyName())
-                        .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(p.resourceId()).scalableDimension(p.scalableDimension())));
-            }
-            deregister(target.resourceId());
-            deleted = true;
-        }
-        Optional<DescribeEndpointResponse> ep = describeEndpoint(name);
+        Optional<DescribeEndpointResponse> ep = atStep("delete", name, () -> "DescribeEndpoint " + name, () -> describeEndpoint(name));
         if (ep.isPresent()) {
             EndpointStatus s = ep.get().endpointStatus();
             if (s == EndpointStatus.CREATING || s == EndpointStatus.UPDATING || s == EndpointStatus.SYSTEM_UPDATING || s == EndpointStatus.ROLLING_BACK) {
                 try {
-                    waitInService(name, timeout);
+                    atStep("delete", name, () -> "wait for endpoint " + name + " to be InService before deleting it", () -> waitInService(name, timeout));
                 } catch (BackendException e) {
                     if (e.reason() != Reason.FAILED) {
                         throw e;
@@ -353,17 +488,34 @@ public final class SageMakerBackend implements Backend {
                 }
             }
             if (s != EndpointStatus.DELETING) {
-                ignoreNotFound("DeleteEndpoint " + name, () -> sm().deleteEndpoint(b -> b.endpointName(name)));
+                String step = "DeleteEndpoint " + name;
+                atStep("delete", name, () -> step, () -> {
+                    try {
+                        sm().deleteEndpoint(b -> b.endpointName(name));
+                    } catch (SdkException e) {
+                        // an earlier attempt of this call went through (its answer was lost): the endpoint is deleting or gone
+                        if (!AwsErrors.isNotFound(e) && !(AwsErrors.isInProgress(e) && describeEndpoint(name)
+                                .map(d -> d.endpointStatus() == EndpointStatus.DELETING).orElse(true))) {
+                            throw AwsErrors.translate(ID, step, e);
+                        }
+                    }
+                    return null;
+                });
             }
-            waitDeleted(name);
+            atStep("delete", name, () -> "wait for endpoint " + name + " to be deleted", () -> {
+                waitDeleted(name);
+                return null;
+            });
             deleted = true;
         }
-        for (String c : ownConfigs(name)) {
-            ignoreNotFound("DeleteEndpointConfig " + c, () -> sm().deleteEndpointConfig(b -> b.endpointConfigName(c)));
+        for (String c : atStep("delete", name, () -> "ListEndpointConfigs " + SageMakerTranslator.prefix(name, "c"), () -> ownConfigs(name))) {
+            String step = "DeleteEndpointConfig " + c;
+            atStep("delete", name, () -> step, () -> findOrEmpty(step, () -> sm().deleteEndpointConfig(b -> b.endpointConfigName(c))));
             deleted = true;
         }
-        for (String m : ownModels(name)) {
-            ignoreNotFound("DeleteModel " + m, () -> sm().deleteModel(b -> b.modelName(m)));
+        for (String m : atStep("delete", name, () -> "ListModels " + SageMakerTranslator.prefix(name, "m"), () -> ownModels(name))) {
+            String step = "DeleteModel " + m;
+            atStep("delete", name, () -> step, () -> findOrEmpty(step, () -> sm().deleteModel(b -> b.modelName(m))));
             deleted = true;
         }
         return deleted;
@@ -402,20 +554,55 @@ public final class SageMakerBackend implements Backend {
 
     // ---- observation (reads only)
 
+    /**
+     * What exists of the endpoint. {@code configs}/{@code models} are this endpoint's own config and model names
+     * (null when not listed: a fresh apply does not list, its creates accept an existing name of the same content).
+     */
     private record Live(DescribeEndpointResponse endpoint, DescribeEndpointConfigResponse config, String variantName,
-                        ProductionVariant variant, ScalableTarget target, List<ScalingPolicy> policies) {
+                        ProductionVariant variant, ScalableTarget target, List<ScalingPolicy> policies,
+                        List<String> configs, List<String> models) {
     }
 
-    private Live observe(String name, String desiredVariant) {
+    /**
+     * Reads the endpoint: DescribeEndpoint; when it exists, DescribeScalableTargets, DescribeScalingPolicies,
+     * ListEndpointConfigs and ListModels, plus DescribeEndpointConfig only when the endpoint runs another config than the
+     * spec's (its content hash says everything otherwise). {@code forApply}: wait while the endpoint is changing (never
+     * write to a Creating/Updating endpoint) and refuse a Failed one. {@code listWhenMissing}: list configs and models
+     * also when the endpoint does not exist (plan shows what a resumed apply will not create again).
+     */
+    private Live observe(Translation t, boolean forApply, boolean listWhenMissing) {
+        String name = t.endpointName();
         DescribeEndpointResponse ep = describeEndpoint(name).orElse(null);
-        DescribeEndpointConfigResponse cfg = ep == null ? null : describeConfig(ep.endpointConfigName()).orElse(null);
-        String variantName = desiredVariant;
+        if (forApply && ep != null) {
+            EndpointStatus s = ep.endpointStatus();
+            if (s == EndpointStatus.CREATING || s == EndpointStatus.UPDATING || s == EndpointStatus.SYSTEM_UPDATING
+                    || s == EndpointStatus.ROLLING_BACK) {
+                ep = waitInService(name, timeout);
+            } else if (s == EndpointStatus.DELETING) {
+                waitDeleted(name);
+                ep = null;
+            } else if (s == EndpointStatus.FAILED || s == EndpointStatus.UPDATE_ROLLBACK_FAILED) {
+                throw new BackendException(ID, Reason.FAILED, "endpoint '" + name + "' is " + s + ": "
+                        + Optional.ofNullable(ep.failureReason()).orElse("no reason given") + "; delete it and apply again");
+            }
+        }
+        boolean exists = ep != null && ep.endpointStatus() != EndpointStatus.DELETING;
+        if (!exists) {
+            List<String> configs = listWhenMissing ? ownConfigs(name) : null;
+            List<String> models = listWhenMissing ? ownModels(name) : null;
+            return new Live(ep, null, t.variantName(), null, null, List.of(), configs, models);
+        }
+        DescribeEndpointConfigResponse cfg = null;
+        String variantName = t.variantName();
         ProductionVariant variant = null;
-        if (cfg != null && cfg.hasProductionVariants() && !cfg.productionVariants().isEmpty()) {
-            variant = cfg.productionVariants().get(0);
-            variantName = variant.variantName();
-        } else if (ep != null && ep.hasProductionVariants() && !ep.productionVariants().isEmpty()) {
-            variantName = ep.productionVariants().get(0).variantName();
+        if (!t.endpointConfigName().equals(ep.endpointConfigName())) {
+            cfg = describeConfig(ep.endpointConfigName()).orElse(null);
+            if (cfg != null && cfg.hasProductionVariants() && !cfg.productionVariants().isEmpty()) {
+                variant = cfg.productionVariants().get(0);
+                variantName = variant.variantName();
+            } else if (ep.hasProductionVariants() && !ep.productionVariants().isEmpty()) {
+                variantName = ep.productionVariants().get(0).variantName();
+            }
         }
         String resourceId = Translation.resourceId(name, variantName);
         ScalableTarget target = call("DescribeScalableTargets " + resourceId, () -> aas().describeScalableTargets(b -> b
@@ -423,7 +610,7 @@ public final class SageMakerBackend implements Backend {
                 .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)).scalableTargets())
                 .stream().findFirst().orElse(null);
         List<ScalingPolicy> policies = target == null ? List.of() : policies(resourceId);
-        return new Live(ep, cfg, variantName, variant, target, policies);
+        return new Live(ep, cfg, variantName, variant, target, policies, ownConfigs(name), ownModels(name));
     }
 
     private List<ScalingPolicy> policies(String resourceId) {
@@ -440,20 +627,16 @@ public final class SageMakerBackend implements Backend {
         return findOrEmpty("DescribeEndpointConfig " + name, () -> sm().describeEndpointConfig(b -> b.endpointConfigName(name)));
     }
 
-    private boolean modelExists(String name) {
-        return findOrEmpty("DescribeModel " + name, () -> sm().describeModel(b -> b.modelName(name))).isPresent();
-    }
-
     private List<String> ownConfigs(String endpoint) {
         String prefix = SageMakerTranslator.prefix(endpoint, "c");
-        return call("ListEndpointConfigs", () -> sm().listEndpointConfigsPaginator(b -> b.nameContains(prefix).maxResults(100))
+        return call("ListEndpointConfigs " + prefix, () -> sm().listEndpointConfigsPaginator(b -> b.nameContains(prefix).maxResults(100))
                 .endpointConfigs().stream().map(EndpointConfigSummary::endpointConfigName)
                 .filter(n -> SageMakerTranslator.isOwnName(endpoint, "c", n)).sorted().toList());
     }
 
     private List<String> ownModels(String endpoint) {
         String prefix = SageMakerTranslator.prefix(endpoint, "m");
-        return call("ListModels", () -> sm().listModelsPaginator(b -> b.nameContains(prefix).maxResults(100))
+        return call("ListModels " + prefix, () -> sm().listModelsPaginator(b -> b.nameContains(prefix).maxResults(100))
                 .models().stream().map(ModelSummary::modelName)
                 .filter(n -> SageMakerTranslator.isOwnName(endpoint, "m", n)).sorted().toList());
     }
@@ -502,22 +685,26 @@ public final class SageMakerBackend implements Backend {
             s.notes.add(Note.info("metadata.name", "endpoint '" + t.endpointName() + "' is " + ep.endpointStatusAsString()
                     + ": apply waits until it is InService before changing anything"));
         }
+        // models and configs are immutable and content-named: create the spec's when they are missing (also when the
+        // endpoint already runs the config: another apply's cleanup may have deleted it)
+        boolean modelMissing = live.models == null ? !t.modelName().equals(liveModel) : !live.models.contains(t.modelName());
+        boolean configMissing = live.configs == null || !live.configs.contains(t.endpointConfigName());
+        if (modelMissing) {
+            s.createModel = true;
+            s.changes.add(new Change(Change.Action.CREATE, "Model", t.modelName(), List.of(
+                    new FieldChange("PrimaryContainer.Image", null, t.createModel().primaryContainer().image())),
+                    exists && configChanges ? "models are immutable: the content changed, so a new model with a new content hash" : ""));
+        }
+        if (configMissing) {
+            s.createConfig = true;
+            ProductionVariant v = t.createEndpointConfig().productionVariants().get(0);
+            s.changes.add(new Change(Change.Action.CREATE, "EndpointConfig", t.endpointConfigName(), List.of(
+                    new FieldChange("ProductionVariants[0].InstanceType", null, v.instanceTypeAsString()),
+                    new FieldChange("ProductionVariants[0].InitialInstanceCount", null, String.valueOf(v.initialInstanceCount())),
+                    new FieldChange("ProductionVariants[0].ModelName", null, v.modelName())),
+                    exists && configChanges ? "endpoint configs are immutable: a new config replaces " + liveConfig : ""));
+        }
         if (configChanges) {
-            if (!t.modelName().equals(liveModel) && !modelExists(t.modelName())) {
-                s.createModel = true;
-                s.changes.add(new Change(Change.Action.CREATE, "Model", t.modelName(), List.of(
-                        new FieldChange("PrimaryContainer.Image", null, t.createModel().primaryContainer().image())),
-                        exists ? "models are immutable: the content changed, so a new model with a new content hash" : ""));
-            }
-            if (describeConfig(t.endpointConfigName()).isEmpty()) {
-                s.createConfig = true;
-                ProductionVariant v = t.createEndpointConfig().productionVariants().get(0);
-                s.changes.add(new Change(Change.Action.CREATE, "EndpointConfig", t.endpointConfigName(), List.of(
-                        new FieldChange("ProductionVariants[0].InstanceType", null, v.instanceTypeAsString()),
-                        new FieldChange("ProductionVariants[0].InitialInstanceCount", null, String.valueOf(v.initialInstanceCount())),
-                        new FieldChange("ProductionVariants[0].ModelName", null, v.modelName())),
-                        exists ? "endpoint configs are immutable: a new config replaces " + liveConfig : ""));
-            }
             if (!exists) {
                 s.createEndpoint = true;
                 s.changes.add(Change.create("Endpoint", t.endpointName()));
@@ -587,16 +774,18 @@ public final class SageMakerBackend implements Backend {
                 s.changes.add(Change.delete("ScalingPolicy", lp.policyName()));
             }
         }
-        // cleanup of configs and models no longer in use (after the update)
-        if (exists) {
-            for (String c : ownConfigs(t.endpointName())) {
-                if (!c.equals(t.endpointConfigName()) && (configChanges || !c.equals(liveConfig))) {
+        // cleanup of configs and models no longer in use (after the update), also those an interrupted apply left
+        if (exists && live.configs != null) {
+            for (String c : live.configs) {
+                if (!c.equals(t.endpointConfigName())) {
                     s.deleteConfigs.add(c);
                     s.changes.add(new Change(Change.Action.DELETE, "EndpointConfig", c, List.of(), "no longer used by the endpoint"));
                 }
             }
-            for (String m : ownModels(t.endpointName())) {
-                if (!m.equals(t.modelName()) && (configChanges || !m.equals(liveModel))) {
+        }
+        if (exists && live.models != null) {
+            for (String m : live.models) {
+                if (!m.equals(t.modelName())) {
                     s.deleteModels.add(m);
                     s.changes.add(new Change(Change.Action.DELETE, "Model", m, List.of(), "no longer used by the endpoint"));
                 }
@@ -652,13 +841,47 @@ public final class SageMakerBackend implements Backend {
 
     // ---- status
 
+    /** The full status (get, status, list, awaitReady): six reads, scaling activities included. */
     private Optional<io.inferscale.api.backend.EndpointStatus> statusOf(String name) {
         Optional<DescribeEndpointResponse> found = describeEndpoint(name);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         DescribeEndpointResponse ep = found.get();
-        io.inferscale.api.backend.EndpointStatus.Builder b = io.inferscale.api.backend.EndpointStatus.builder(name, ID);
+        ProductionVariantSummary v = ep.hasProductionVariants() && !ep.productionVariants().isEmpty() ? ep.productionVariants().get(0) : null;
+        String variantName = v == null ? SageMakerTranslator.DEFAULT_VARIANT_NAME : v.variantName();
+        Optional<DescribeEndpointConfigResponse> cfg = describeConfig(ep.endpointConfigName());
+        Optional<ProductionVariant> liveVariant = cfg.filter(DescribeEndpointConfigResponse::hasProductionVariants)
+                .flatMap(c -> c.productionVariants().stream().filter(pv -> pv.variantName().equals(variantName)).findFirst());
+        // the model reference is a tag of the (immutable) endpoint config, so it always names the model the config runs
+        String modelRef = cfg.map(c -> call("ListTags " + c.endpointConfigName(), () -> sm().listTags(r -> r.resourceArn(c.endpointConfigArn())).tags())
+                .stream().filter(t -> t.key().equals(SageMakerTranslator.MODEL_TAG)).map(Tag::value).findFirst().orElse(null)).orElse(null);
+        String resourceId = Translation.resourceId(name, variantName);
+        ScalableTarget target = call("DescribeScalableTargets " + resourceId, () -> aas().describeScalableTargets(r -> r.serviceNamespace(ServiceNamespace.SAGEMAKER)
+                .resourceIds(resourceId).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)).scalableTargets())
+                .stream().findFirst().orElse(null);
+        List<ScalingPolicy> policies = policies(resourceId);
+        List<ScalingActivity> activities = call("DescribeScalingActivities " + resourceId, () -> aas().describeScalingActivities(r -> r
+                .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
+                .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).maxResults(5)).scalingActivities());
+        return Optional.of(status(ep, variantName, liveVariant.map(ProductionVariant::instanceTypeAsString).orElse(null),
+                liveVariant.map(ProductionVariant::modelName).orElse(null), modelRef, target, policies, activities));
+    }
+
+    /**
+     * The status apply returns, from the reads of its last (verification) round and the spec they matched: no further
+     * call. It carries no scaling activities; {@link #status} reads them.
+     */
+    private static io.inferscale.api.backend.EndpointStatus statusOf(Translation t, Live live) {
+        String modelRef = t.createModel().tags().stream().filter(tag -> tag.key().equals(SageMakerTranslator.MODEL_TAG))
+                .map(Tag::value).findFirst().orElse(null);
+        return status(live.endpoint, t.variantName(), t.instanceType(), t.modelName(), modelRef, live.target, live.policies, List.of());
+    }
+
+    private static io.inferscale.api.backend.EndpointStatus status(DescribeEndpointResponse ep, String variantName, String instanceType,
+                                                                   String modelName, String modelRef, ScalableTarget target,
+                                                                   List<ScalingPolicy> policies, List<ScalingActivity> activities) {
+        io.inferscale.api.backend.EndpointStatus.Builder b = io.inferscale.api.backend.EndpointStatus.builder(ep.endpointName(), ID);
         ProductionVariantSummary v = ep.hasProductionVariants() && !ep.productionVariants().isEmpty() ? ep.productionVariants().get(0) : null;
         int current = v == null || v.currentInstanceCount() == null ? 0 : v.currentInstanceCount();
         int desired = v == null || v.desiredInstanceCount() == null ? 0 : v.desiredInstanceCount();
@@ -666,19 +889,21 @@ public final class SageMakerBackend implements Backend {
                 .message(ep.failureReason());
         b.detail("endpointArn", ep.endpointArn()).detail("endpointStatus", ep.endpointStatusAsString())
                 .detail("endpointConfigName", ep.endpointConfigName());
-        String variantName = v == null ? SageMakerTranslator.DEFAULT_VARIANT_NAME : v.variantName();
         b.detail("variantName", variantName);
-        Optional<ProductionVariant> liveVariant = describeConfig(ep.endpointConfigName()).filter(DescribeEndpointConfigResponse::hasProductionVariants)
-                .flatMap(c -> c.productionVariants().stream().filter(pv -> pv.variantName().equals(variantName)).findFirst());
-        liveVariant.ifPresent(pv -> b.detail("instanceType", pv.instanceTypeAsString()).detail("modelName", pv.modelName()));
-        Optional<InstanceCatalogue.InstanceType> instance = liveVariant.flatMap(pv -> InstanceCatalogue.find(pv.instanceTypeAsString()));
-        call("ListTags " + name, () -> sm().listTags(r -> r.resourceArn(ep.endpointArn())).tags()).stream()
-                .filter(t -> t.key().equals(SageMakerTranslator.MODEL_TAG)).findFirst().ifPresent(t -> b.model(t.value()));
-        String resourceId = Translation.resourceId(name, variantName);
-        call("DescribeScalableTargets " + resourceId, () -> aas().describeScalableTargets(r -> r.serviceNamespace(ServiceNamespace.SAGEMAKER)
-                .resourceIds(resourceId).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)).scalableTargets())
-                .stream().findFirst().ifPresent(t -> b.replicaRange(t.minCapacity(), t.maxCapacity()));
-        for (ScalingPolicy p : policies(resourceId)) {
+        if (instanceType != null) {
+            b.detail("instanceType", instanceType);
+        }
+        if (modelName != null) {
+            b.detail("modelName", modelName);
+        }
+        if (modelRef != null) {
+            b.model(modelRef);
+        }
+        Optional<InstanceCatalogue.InstanceType> instance = Optional.ofNullable(instanceType).flatMap(InstanceCatalogue::find);
+        if (target != null) {
+            b.replicaRange(target.minCapacity(), target.maxCapacity());
+        }
+        for (ScalingPolicy p : policies) {
             var c = p.targetTrackingScalingPolicyConfiguration();
             if (c == null) {
                 continue;
@@ -688,9 +913,6 @@ public final class SageMakerBackend implements Backend {
             b.metric(new MetricStatus(metric, null, neutralTarget(metric, c.targetValue(), instance)));
             b.detail("policy." + p.policyName() + ".TargetValue", plain(c.targetValue()));
         }
-        List<ScalingActivity> activities = call("DescribeScalingActivities " + resourceId, () -> aas().describeScalingActivities(r -> r
-                .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
-                .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).maxResults(5)).scalingActivities());
         for (ScalingActivity a : activities) {
             String status = switch (a.statusCodeAsString() == null ? "" : a.statusCodeAsString()) {
                 case "Successful" -> "True";
@@ -702,7 +924,7 @@ public final class SageMakerBackend implements Backend {
         if (!activities.isEmpty()) {
             b.detail("lastScalingActivity", Objects.toString(activities.get(0).description(), ""));
         }
-        return Optional.of(b.build());
+        return b.build();
     }
 
     /** The target in neutral units where the conversion is known (60% for CPUUtilization 240 on 4 vCPUs), else the native value. */
@@ -753,42 +975,65 @@ public final class SageMakerBackend implements Backend {
                 .maxAttempts((int) Math.min(Integer.MAX_VALUE, attempts)).waitTimeout(limit).build();
     }
 
+    /**
+     * Waits with the SDK waiter (fixed delay {@code sagemaker.pollInterval}); returns the InService description the
+     * waiter saw last, so no further DescribeEndpoint is needed. A poll that fails after the SDK's retries (the waiter
+     * stops at an error it has no acceptor for) is followed by one DescribeEndpoint: still changing and time left → wait on.
+     */
     private DescribeEndpointResponse waitInService(String name, Duration limit) {
-        try (SageMakerWaiter waiter = SageMakerWaiter.builder().client(sm()).overrideConfiguration(waiterConfig(limit)).build()) {
-            WaiterResponse<DescribeEndpointResponse> r = waiter.waitUntilEndpointInService(b -> b.endpointName(name));
-            Optional<DescribeEndpointResponse> ok = r.matched().response();
-            if (ok.isPresent() && ok.get().endpointStatus() == EndpointStatus.IN_SERVICE) {
-                return ok.get();
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+            try (SageMakerWaiter waiter = SageMakerWaiter.builder().client(sm()).overrideConfiguration(waiterConfig(left)).build()) {
+                WaiterResponse<DescribeEndpointResponse> r = waiter.waitUntilEndpointInService(b -> b.endpointName(name));
+                Optional<DescribeEndpointResponse> ok = r.matched().response();
+                if (ok.isPresent() && ok.get().endpointStatus() == EndpointStatus.IN_SERVICE) {
+                    return ok.get();
+                }
+            } catch (SdkException e) {
+                // a failure state, the time limit or a failed poll: find out which below
             }
-        } catch (SdkException e) {
-            // the waiter reached a failure state, timed out or the call failed: find out which below
+            DescribeEndpointResponse now = describeEndpoint(name).orElseThrow(() -> BackendException.notFound(ID, name));
+            EndpointStatus s = now.endpointStatus();
+            if (s == EndpointStatus.IN_SERVICE) {
+                return now;
+            }
+            if (s == EndpointStatus.FAILED || s == EndpointStatus.UPDATE_ROLLBACK_FAILED) {
+                throw new BackendException(ID, Reason.FAILED, "endpoint '" + name + "' is " + now.endpointStatusAsString() + ": "
+                        + Optional.ofNullable(now.failureReason()).orElse("no reason given"));
+            }
+            if (System.nanoTime() >= deadline || s == EndpointStatus.DELETING || s == EndpointStatus.OUT_OF_SERVICE) {
+                throw new BackendException(ID, Reason.TIMEOUT, "endpoint '" + name + "' is still " + now.endpointStatusAsString()
+                        + " after " + limit + " (set " + SageMakerBackendProvider.TIMEOUT + " to wait longer)");
+            }
         }
-        DescribeEndpointResponse now = describeEndpoint(name).orElseThrow(() -> BackendException.notFound(ID, name));
-        if (now.endpointStatus() == EndpointStatus.IN_SERVICE) {
-            return now;
-        }
-        if (now.endpointStatus() == EndpointStatus.FAILED || now.endpointStatus() == EndpointStatus.UPDATE_ROLLBACK_FAILED) {
-            throw new BackendException(ID, Reason.FAILED, "endpoint '" + name + "' is " + now.endpointStatusAsString() + ": "
-                    + Optional.ofNullable(now.failureReason()).orElse("no reason given"));
-        }
-        throw new BackendException(ID, Reason.TIMEOUT, "endpoint '" + name + "' is still " + now.endpointStatusAsString()
-                + " after " + limit + " (set " + SageMakerBackendProvider.TIMEOUT + " to wait longer)");
     }
 
+    /** Waits until DescribeEndpoint says the endpoint does not exist (the waiter's success); as {@link #waitInService} on errors. */
     private void waitDeleted(String name) {
-        try (SageMakerWaiter waiter = SageMakerWaiter.builder().client(sm()).overrideConfiguration(waiterConfig(timeout)).build()) {
-            waiter.waitUntilEndpointDeleted(b -> b.endpointName(name));
-        } catch (SdkException e) {
-            // checked below
-        }
-        Optional<DescribeEndpointResponse> now = describeEndpoint(name);
-        if (now.isPresent()) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+            try (SageMakerWaiter waiter = SageMakerWaiter.builder().client(sm()).overrideConfiguration(waiterConfig(left)).build()) {
+                WaiterResponse<DescribeEndpointResponse> r = waiter.waitUntilEndpointDeleted(b -> b.endpointName(name));
+                if (r.matched().exception().isPresent()) {
+                    return; // the ValidationException "Could not find endpoint" the waiter waits for
+                }
+            } catch (SdkException e) {
+                // checked below
+            }
+            Optional<DescribeEndpointResponse> now = describeEndpoint(name);
+            if (now.isEmpty()) {
+                return;
+            }
             if (now.get().endpointStatus() == EndpointStatus.FAILED) {
                 throw new BackendException(ID, Reason.FAILED, "deleting endpoint '" + name + "' failed: "
                         + Optional.ofNullable(now.get().failureReason()).orElse("no reason given"));
             }
-            throw new BackendException(ID, Reason.TIMEOUT, "endpoint '" + name + "' is still " + now.get().endpointStatusAsString()
-                    + " after " + timeout);
+            if (System.nanoTime() >= deadline || now.get().endpointStatus() != EndpointStatus.DELETING) {
+                throw new BackendException(ID, Reason.TIMEOUT, "endpoint '" + name + "' is still " + now.get().endpointStatusAsString()
+                        + " after " + timeout);
+            }
         }
     }
 
@@ -829,6 +1074,7 @@ public final class SageMakerBackend implements Backend {
             synchronized (lock) {
                 if (sageMaker == null) {
                     sageMaker = configured(SageMakerClient.builder(), config.get(SageMakerBackendProvider.ENDPOINT_OVERRIDE)).build();
+                    clientsBuilt.incrementAndGet();
                 }
                 c = sageMaker;
             }
@@ -843,6 +1089,7 @@ public final class SageMakerBackend implements Backend {
                 if (autoScaling == null) {
                     autoScaling = configured(ApplicationAutoScalingClient.builder(), config.get(SageMakerBackendProvider.AUTOSCALING_ENDPOINT_OVERRIDE)
                             .or(() -> config.get(SageMakerBackendProvider.ENDPOINT_OVERRIDE))).build();
+                    clientsBuilt.incrementAndGet();
                 }
                 c = autoScaling;
             }
@@ -854,7 +1101,15 @@ public final class SageMakerBackend implements Backend {
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B b, Optional<String> endpointOverride) {
         b.region(region()).credentialsProvider(credentials()).httpClientBuilder(UrlConnectionHttpClient.builder())
                 .overrideConfiguration(o -> {
-                    o.retryStrategy(r -> r.maxAttempts(maxAttempts));
+                    o.retryStrategy(r -> {
+                        r.maxAttempts(maxAttempts);
+                        if (retryBackoff != null) {
+                            r.backoffStrategy(retryBackoff).throttlingBackoffStrategy(retryBackoff);
+                        }
+                    });
+                    if (attemptTimeout != null) {
+                        o.apiCallAttemptTimeout(attemptTimeout);
+                    }
                     interceptors.forEach(o::addExecutionInterceptor);
                 });
         endpointOverride.ifPresent(u -> b.endpointOverride(URI.create(u)));

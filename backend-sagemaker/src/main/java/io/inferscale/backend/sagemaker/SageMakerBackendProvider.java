@@ -31,6 +31,12 @@ public final class SageMakerBackendProvider implements BackendProvider {
     public static final String TIMEOUT = "sagemaker.timeout";
     /** {@code sagemaker.maxAttempts}: attempts per call of the SDK's standard retry strategy (throttling, 5xx); default 3. */
     public static final String MAX_ATTEMPTS = "sagemaker.maxAttempts";
+    /**
+     * {@code sagemaker.attemptTimeout}: the longest wait for the answer to one attempt of an AWS call (the SDK's
+     * {@code apiCallAttemptTimeout}); a timed-out attempt is retried like a 5xx. Default: none (the HTTP client's
+     * 30 s socket read timeout applies).
+     */
+    public static final String ATTEMPT_TIMEOUT = "sagemaker.attemptTimeout";
 
     static final List<ConfigKey> CONFIG_KEYS = List.of(
             ConfigKey.of(REGION, "", "AWS region, e.g. us-east-1; default: the SDK's region provider chain (AWS_REGION, ~/.aws/config)"),
@@ -41,7 +47,9 @@ public final class SageMakerBackendProvider implements BackendProvider {
             ConfigKey.of(PROFILE, "", "AWS profile whose credentials to use; default: the SDK's default credentials provider chain"),
             ConfigKey.of(POLL_INTERVAL, "30s", "time between DescribeEndpoint calls while waiting for InService or deletion"),
             ConfigKey.of(TIMEOUT, "60m", "the longest wait for InService or deletion"),
-            ConfigKey.of(MAX_ATTEMPTS, "3", "attempts per AWS call in the SDK's standard retry strategy (throttling and 5xx are retried)"));
+            ConfigKey.of(MAX_ATTEMPTS, "3", "attempts per AWS call in the SDK's standard retry strategy (throttling and 5xx are retried)"),
+            ConfigKey.of(ATTEMPT_TIMEOUT, "", "the longest wait for one attempt of an AWS call, e.g. 10s; a timed-out attempt is retried; "
+                    + "default: the HTTP client's 30 s read timeout"));
 
     static final List<OptionKey> OPTION_KEYS = List.of(
             new OptionKey(SageMakerTranslator.OPTION_INSTANCE_TYPE, "ml.* instance type, e.g. ml.c5.xlarge; default: the smallest catalogued type that fits the requests and accelerators"),

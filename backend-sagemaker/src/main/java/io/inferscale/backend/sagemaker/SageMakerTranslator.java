@@ -392,7 +392,10 @@ public final class SageMakerTranslator {
         CreateEndpointConfigRequest config = CreateEndpointConfigRequest.builder().endpointConfigName(configName)
                 .productionVariants(pv.initialInstanceCount(e.autoscaling().minReplicas()).build()).tags(tags).build();
 
-        CreateEndpointRequest endpoint = CreateEndpointRequest.builder().endpointName(e.name()).endpointConfigName(configName).tags(tags).build();
+        // The endpoint outlives configs (an update keeps it) and its tags are set at creation: the model reference lives
+        // on the immutable model and config only, where it is always right.
+        CreateEndpointRequest endpoint = CreateEndpointRequest.builder().endpointName(e.name()).endpointConfigName(configName)
+                .tags(tags.stream().filter(tag -> !tag.key().equals(MODEL_TAG)).toList()).build();
 
         AutoscalingPolicy policy = e.autoscaling();
         String resourceId = Translation.resourceId(e.name(), variant);

@@ -40,6 +40,24 @@ final class FakeAwsServer implements AutoCloseable {
     private record Injected(String operation, int status, String code, String message) {
     }
 
+    /** A fault armed by {@link #arm}: an AWS error answer (before the request takes effect), or a lost answer (after). */
+    record Armed(String operation, boolean persistent, int status, String code, String message, long holdMillis, boolean drop) {
+        /** An error answer, as AWS sends it: HTTP status, {@code __type} and message; the request has no effect. */
+        static Armed error(String operation, boolean persistent, int status, String code, String message) {
+            return new Armed(operation, persistent, status, code, message, 0, false);
+        }
+
+        /** The request takes effect, then the answer is held {@code holdMillis} (beyond the client's attempt timeout). */
+        static Armed slow(String operation, boolean persistent, long holdMillis) {
+            return new Armed(operation, persistent, 0, null, null, holdMillis, false);
+        }
+
+        /** The request takes effect, then the connection closes without an answer. */
+        static Armed dropped(String operation, boolean persistent) {
+            return new Armed(operation, persistent, 0, null, null, 0, true);
+        }
+    }
+
     private static final class Endpoint {
         String name;
         String configName;
@@ -50,11 +68,22 @@ final class FakeAwsServer implements AutoCloseable {
         BigDecimal created;
         BigDecimal modified;
         long transitionAt;
+        int pollsLeft;
+        List<Object> pendingVariants;
         final Map<String, Integer> desired = new LinkedHashMap<>();
         List<Object> tags = new ArrayList<>();
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-aws");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.Set<Integer> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private Armed armed;
+    private int transitionPolls;
+    private long waitPolls;
     private final AtomicLong writes = new AtomicLong();
     private final List<String> operations = new ArrayList<>();
     private final Deque<Injected> injected = new ArrayDeque<>();
@@ -75,6 +104,7 @@ final class FakeAwsServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -117,6 +147,62 @@ final class FakeAwsServer implements AutoCloseable {
         for (int i = 0; i < times; i++) {
             injected.add(new Injected(operation, status, code, message));
         }
+    }
+
+    /** Arms one fault (replacing any other); a {@link Armed#persistent} one lasts until {@link #disarm}. */
+    synchronized void arm(Armed fault) {
+        armed = fault;
+    }
+
+    synchronized void disarm() {
+        armed = null;
+    }
+
+    /**
+     * From now on, an endpoint that is Creating/Updating/Deleting changes state on the {@code polls}-th DescribeEndpoint
+     * after the write that started the change (0: after {@link #transitionDelay} as before). Makes the waiter's poll
+     * count deterministic.
+     */
+    synchronized void transitionAfterPolls(int polls) {
+        transitionPolls = polls;
+    }
+
+    /** DescribeEndpoint calls that found the endpoint changing (the waiter's polls, including the one that saw it finish). */
+    synchronized long waitPolls() {
+        return waitPolls;
+    }
+
+    /** Distinct client TCP connections (source ports) seen so far. */
+    int connections() {
+        return clientPorts.size();
+    }
+
+    /**
+     * A canonical dump of every model, endpoint config, endpoint, scalable target and scaling policy, without times,
+     * request ids or scaling activities: equal strings mean equal resources.
+     */
+    synchronized String state() {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        Map<String, Object> ms = new java.util.TreeMap<>();
+        models.forEach((n, m) -> ms.put(n, map("PrimaryContainer", m.get("PrimaryContainer"), "ExecutionRoleArn", m.get("ExecutionRoleArn"),
+                "Tags", tagsByArn.get(arn("model", n)))));
+        Map<String, Object> cs = new java.util.TreeMap<>();
+        configs.forEach((n, c) -> cs.put(n, map("ProductionVariants", c.get("ProductionVariants"), "Tags", tagsByArn.get(arn("endpoint-config", n)))));
+        Map<String, Object> es = new java.util.TreeMap<>();
+        endpoints.forEach((n, e) -> es.put(n, map("EndpointConfigName", e.configName, "PendingConfig", e.pendingConfig, "Status", e.status,
+                "FailureReason", e.failureReason, "DesiredInstanceCount", new java.util.TreeMap<>(e.desired), "Tags", tagsByArn.get(arn("endpoint", n)))));
+        Map<String, Object> ts = new java.util.TreeMap<>();
+        targets.forEach((id, t) -> ts.put(id, map("MinCapacity", t.get("MinCapacity"), "MaxCapacity", t.get("MaxCapacity"),
+                "SuspendedState", t.get("SuspendedState"))));
+        Map<String, Object> ps = new java.util.TreeMap<>();
+        policies.forEach((k, p) -> ps.put(k, map("PolicyType", p.get("PolicyType"), "TargetTrackingScalingPolicyConfiguration",
+                p.get("TargetTrackingScalingPolicyConfiguration"))));
+        out.put("1 models", ms);
+        out.put("2 endpointConfigs", cs);
+        out.put("3 endpoints", es);
+        out.put("4 scalableTargets", ts);
+        out.put("5 scalingPolicies", ps);
+        return Json.write(out);
     }
 
     /** The next endpoint creation ends in Failed with this reason. */
@@ -169,6 +255,7 @@ final class FakeAwsServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 
     // ---- protocol
@@ -189,6 +276,7 @@ final class FakeAwsServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        clientPorts.add(ex.getRemoteAddress().getPort());
         String target = Objects.toString(ex.getRequestHeaders().getFirst("X-Amz-Target"), "");
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
@@ -197,6 +285,7 @@ final class FakeAwsServer implements AutoCloseable {
         int status = 200;
         Object response;
         Map<String, String> headers = new LinkedHashMap<>();
+        Armed lost = null;
         synchronized (this) {
             int dot = target.indexOf('.');
             String service = dot < 0 ? "" : target.substring(0, dot);
@@ -205,12 +294,20 @@ final class FakeAwsServer implements AutoCloseable {
             if (!op.startsWith("Describe") && !op.startsWith("List")) {
                 writes.incrementAndGet();
             }
+            Armed fault = armed != null && armed.operation().equals(op) ? armed : null;
+            if (fault != null && !fault.persistent()) {
+                armed = null;
+            }
             try {
                 Injected inj = injected.peek();
                 if (inj != null && (inj.operation == null || inj.operation.equals(op))) {
                     injected.poll();
                     throw new AwsError(inj.status, inj.code, inj.message);
                 }
+                if (fault != null && fault.code() != null) {
+                    throw new AwsError(fault.status(), fault.code(), fault.message());
+                }
+                lost = fault;
                 tick();
                 Map<String, Object> req = body.length == 0 ? Map.of() : asMap(toJava(JsonNode.parser().parse(body)));
                 response = switch (service) {
@@ -227,13 +324,30 @@ final class FakeAwsServer implements AutoCloseable {
                 response = err;
             }
         }
+        if (lost != null && lost.drop()) {
+            ex.close(); // no response headers sent: the JDK server closes the connection
+            return;
+        }
+        if (lost != null) {
+            try {
+                Thread.sleep(lost.holdMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ex.close();
+                return;
+            }
+        }
         byte[] out = Json.write(response).getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-        ex.getResponseHeaders().add("x-amzn-RequestId", "fake-" + System.nanoTime());
-        headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
-        ex.sendResponseHeaders(status, out.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(out);
+        try {
+            ex.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+            ex.getResponseHeaders().add("x-amzn-RequestId", "fake-" + System.nanoTime());
+            headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+            ex.sendResponseHeaders(status, out.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(out);
+            }
+        } catch (IOException e) {
+            ex.close(); // the client gave up (a held answer)
         }
     }
 
@@ -305,43 +419,54 @@ final class FakeAwsServer implements AutoCloseable {
         }
         long t = System.currentTimeMillis();
         for (Endpoint e : new ArrayList<>(endpoints.values())) {
-            if (e.transitionAt == 0 || t < e.transitionAt) {
-                continue;
+            if (transitionPolls == 0 && e.transitionAt != 0 && t >= e.transitionAt) {
+                transition(e);
             }
-            e.transitionAt = 0;
-            switch (e.status) {
-                case "Creating" -> {
-                    if (failNextEndpoint != null) {
-                        e.status = "Failed";
-                        e.failureReason = failNextEndpoint;
-                        failNextEndpoint = null;
-                    } else {
-                        e.status = "InService";
-                    }
-                }
-                case "Updating" -> {
-                    Map<String, Integer> old = new LinkedHashMap<>(e.desired);
-                    e.desired.clear();
-                    for (Object v : asList(configs.get(e.pendingConfig).get("ProductionVariants"))) {
-                        Map<String, Object> pv = asMap(v);
-                        String vn = (String) pv.get("VariantName");
-                        int initial = ((BigDecimal) pv.get("InitialInstanceCount")).intValue();
-                        e.desired.put(vn, e.retain && old.containsKey(vn) ? old.get(vn) : initial);
-                    }
-                    e.configName = e.pendingConfig;
-                    e.pendingConfig = null;
+        }
+    }
+
+    /** Starts a state change: done after the configured delay or number of DescribeEndpoint polls. */
+    private void startTransition(Endpoint e) {
+        e.transitionAt = System.currentTimeMillis() + transitionMillis;
+        e.pollsLeft = transitionPolls;
+    }
+
+    private void transition(Endpoint e) {
+        e.transitionAt = 0;
+        switch (e.status) {
+            case "Creating" -> {
+                if (failNextEndpoint != null) {
+                    e.status = "Failed";
+                    e.failureReason = failNextEndpoint;
+                    failNextEndpoint = null;
+                } else {
                     e.status = "InService";
                 }
-                case "Deleting" -> {
-                    endpoints.remove(e.name);
-                    targets.keySet().removeIf(r -> r.startsWith("endpoint/" + e.name + "/"));
-                    policies.values().removeIf(p -> ((String) p.get("ResourceId")).startsWith("endpoint/" + e.name + "/"));
-                }
-                default -> {
-                }
             }
-            e.modified = now();
+            case "Updating" -> {
+                Map<String, Integer> old = new LinkedHashMap<>(e.desired);
+                e.desired.clear();
+                for (Object v : e.pendingVariants) {
+                    Map<String, Object> pv = asMap(v);
+                    String vn = (String) pv.get("VariantName");
+                    int initial = ((BigDecimal) pv.get("InitialInstanceCount")).intValue();
+                    e.desired.put(vn, e.retain && old.containsKey(vn) ? old.get(vn) : initial);
+                }
+                e.configName = e.pendingConfig;
+                e.pendingConfig = null;
+                e.pendingVariants = null;
+                e.status = "InService";
+            }
+            case "Deleting" -> {
+                endpoints.remove(e.name);
+                // SageMaker deregisters the variants' scalable targets (and so their policies) when it deletes an endpoint
+                targets.keySet().removeIf(r -> r.startsWith("endpoint/" + e.name + "/"));
+                policies.values().removeIf(p -> ((String) p.get("ResourceId")).startsWith("endpoint/" + e.name + "/"));
+            }
+            default -> {
+            }
         }
+        e.modified = now();
     }
 
     private void activity(String resourceId, String description, String cause) {
@@ -413,7 +538,7 @@ final class FakeAwsServer implements AutoCloseable {
                 e.status = "Creating";
                 e.created = now();
                 e.modified = e.created;
-                e.transitionAt = System.currentTimeMillis() + transitionMillis;
+                startTransition(e);
                 for (Object v : asList(configs.get(config).get("ProductionVariants"))) {
                     Map<String, Object> pv = asMap(v);
                     e.desired.put((String) pv.get("VariantName"), ((BigDecimal) pv.get("InitialInstanceCount")).intValue());
@@ -422,7 +547,16 @@ final class FakeAwsServer implements AutoCloseable {
                 tagsByArn.put(arn("endpoint", name), new ArrayList<>(asList(r.get("Tags"))));
                 yield map("EndpointArn", arn("endpoint", name));
             }
-            case "DescribeEndpoint" -> describeEndpoint(endpoint(str(r, "EndpointName")));
+            case "DescribeEndpoint" -> {
+                Endpoint changing = endpoints.get(str(r, "EndpointName"));
+                if (changing != null && changing.transitionAt != 0) {
+                    waitPolls++;
+                    if (transitionPolls > 0 && !transitionsHeld && --changing.pollsLeft <= 0) {
+                        transition(changing);
+                    }
+                }
+                yield describeEndpoint(endpoint(str(r, "EndpointName")));
+            }
             case "UpdateEndpoint" -> {
                 Endpoint e = endpoint(str(r, "EndpointName"));
                 String config = str(r, "EndpointConfigName");
@@ -449,17 +583,18 @@ final class FakeAwsServer implements AutoCloseable {
                             + "before they can be removed or have their instance type updated.");
                 }
                 e.pendingConfig = config;
+                e.pendingVariants = asList(next.get("ProductionVariants"));
                 e.retain = Boolean.TRUE.equals(r.get("RetainAllVariantProperties"));
                 e.status = "Updating";
                 e.failureReason = null;
                 e.modified = now();
-                e.transitionAt = System.currentTimeMillis() + transitionMillis;
+                startTransition(e);
                 yield map("EndpointArn", arn("endpoint", e.name));
             }
             case "DeleteEndpoint" -> {
                 Endpoint e = endpoint(str(r, "EndpointName"));
                 e.status = "Deleting";
-                e.transitionAt = System.currentTimeMillis() + transitionMillis;
+                startTransition(e);
                 yield map();
             }
             case "ListEndpoints" -> map("Endpoints", endpoints.values().stream().map(e -> map("EndpointName", e.name,
@@ -515,6 +650,7 @@ final class FakeAwsServer implements AutoCloseable {
         }
         return map("EndpointName", e.name, "EndpointArn", arn("endpoint", e.name), "EndpointConfigName", e.configName,
                 "ProductionVariants", variants.isEmpty() ? null : variants, "EndpointStatus", e.status, "FailureReason", e.failureReason,
+                "PendingDeploymentSummary", e.pendingConfig == null ? null : map("EndpointConfigName", e.pendingConfig, "StartTime", e.modified),
                 "CreationTime", e.created, "LastModifiedTime", e.modified);
     }
 

@@ -57,7 +57,7 @@ class SageMakerLiveIT extends BackendConformanceKit {
 
     @Override
     protected Backend createBackend() {
-        return SageMakerBackend.create(BackendConfig.fromEnvironment(), null, List.of(COUNT_WRITES));
+        return SageMakerBackend.create(BackendConfig.fromEnvironment(), null, List.of(COUNT_WRITES), null);
     }
 
     @Override

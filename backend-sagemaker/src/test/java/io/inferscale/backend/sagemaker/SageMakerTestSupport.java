@@ -5,12 +5,15 @@ import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.codec.EndpointCodec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Shared fixtures: the seed endpoint, a backend wired to the fake with static test credentials. */
@@ -56,6 +59,10 @@ final class SageMakerTestSupport {
 
     static SageMakerBackend backend(FakeAwsServer fake, Map<String, String> extra) {
         return SageMakerBackend.create(config(fake, extra),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFAKEFAKEFAKEFAKE", "fake-secret-for-tests")));
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFAKEFAKEFAKEFAKE", "fake-secret-for-tests")),
+                List.of(), SHORT_BACKOFF);
     }
+
+    /** The SDK's retry conditions and attempts, with millisecond delays between attempts (tests only). */
+    static final BackoffStrategy SHORT_BACKOFF = BackoffStrategy.exponentialDelay(Duration.ofMillis(2), Duration.ofMillis(20));
 }

@@ -28,6 +28,21 @@ public final class AwsErrors {
         return false;
     }
 
+    /** True when a create found the name taken (SageMaker: ValidationException "Cannot create already existing ..."; ResourceInUse). */
+    public static boolean isAlreadyExisting(SdkException e) {
+        if (e instanceof AwsServiceException s) {
+            String code = code(s);
+            return code.equals("ResourceInUse") || code.equals("ValidationException") && message(s).toLowerCase(Locale.ROOT).contains("already exist");
+        }
+        return false;
+    }
+
+    /** True when SageMaker refused a change because another is in progress ("Cannot update in-progress endpoint"). */
+    public static boolean isInProgress(SdkException e) {
+        return e instanceof AwsServiceException s && code(s).equals("ValidationException")
+                && message(s).toLowerCase(Locale.ROOT).contains("in-progress");
+    }
+
     /** The reason for an SDK exception. */
     public static Reason reason(SdkException e) {
         if (e instanceof AwsServiceException s) {
