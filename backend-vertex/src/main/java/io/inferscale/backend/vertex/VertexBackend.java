@@ -1,6 +1,5 @@
 package io.inferscale.backend.vertex;
 
-import com.google.api.gax.longrunning.OperationFuture;
 import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.aiplatform.v1.AutoscalingMetricSpec;
 import com.google.cloud.aiplatform.v1.DedicatedResources;
@@ -13,6 +12,7 @@ import com.google.cloud.aiplatform.v1.Model;
 import com.google.cloud.aiplatform.v1.MutateDeployedModelRequest;
 import com.google.cloud.aiplatform.v1.UndeployModelRequest;
 import com.google.cloud.aiplatform.v1.UpdateEndpointRequest;
+import com.google.longrunning.GetOperationRequest;
 import com.google.longrunning.ListOperationsRequest;
 import com.google.longrunning.Operation;
 import com.google.protobuf.FieldMask;
@@ -27,10 +27,10 @@ import io.inferscale.api.backend.EndpointState;
 import io.inferscale.api.backend.EndpointStatus;
 import io.inferscale.api.backend.FieldChange;
 import io.inferscale.api.backend.MetricStatus;
-import io.inferscale.api.backend.Note;
 import io.inferscale.api.backend.OptionKey;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.api.backend.Rendering;
+import io.inferscale.api.validation.EndpointValidator;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
 import io.inferscale.backend.vertex.internal.VertexClients;
@@ -42,11 +42,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -59,10 +62,31 @@ import java.util.stream.Collectors;
  *   <li>Model, machine type or accelerator changes (immutable on Vertex): deploy a new DeployedModel with 100% of the
  *       traffic, then undeploy the old one and delete the model InferScale had uploaded for it; a serving model always
  *       has the traffic.</li>
- *   <li>Long-running operations are awaited through GAX {@code OperationFuture}s, polled as {@code vertex.pollInterval}
- *       says, for at most {@code vertex.operationTimeout}; their failures carry Vertex's message.</li>
+ *   <li>Long-running operations are polled with {@code GetOperation}: first after {@code vertex.pollInterval}, then
+ *       1.5 times longer each time up to 1 minute, for at most {@code vertex.operationTimeout}; their failures carry
+ *       Vertex's message.</li>
  * </ul>
- * Thread-safe; clients are created on first use and released by {@link #close()}.
+ *
+ * <h2>Reconciling, failures and re-runs</h2>
+ * {@code apply} reads the live state, plans, and runs the steps; then it reads again and plans again, and returns only
+ * when that plan is empty (the read that proves it doubles as the returned status). A step that fails because of a
+ * concurrent change (ALREADY_EXISTS, ABORTED, FAILED_PRECONDITION, NOT_FOUND on a write) or with an unknown outcome
+ * (UNAVAILABLE, DEADLINE_EXCEEDED, a lost operation poll, an operation that ended UNAVAILABLE) is never blindly sent
+ * again: the next round waits for the operations running on that resource, reads, and plans from what it finds, so a
+ * write whose effect is visible is not repeated. Rounds after an unknown outcome are bounded by {@code vertex.maxAttempts},
+ * rounds after conflicts by {@value #MAX_CONFLICT_ROUNDS}. Any other failure, or a bound reached, ends {@code apply} or
+ * {@code delete} with {@link BackendException#atStep} naming the call: re-running is safe, it converges from whatever
+ * state the failed run left, and {@code delete} after any failure removes everything InferScale made for the endpoint.
+ *
+ * <h2>Thread safety and concurrent applies</h2>
+ * An instance is safe for concurrent use by any number of threads, for the same or different endpoints: it holds only
+ * immutable settings and ONE {@link VertexClients} (one gRPC channel for EndpointService, ModelService and Operations),
+ * built on first use and released by {@link #close()}. Several threads or processes applying the same endpoint at once:
+ * when every such {@code apply} returns normally, the endpoint is left equal to one of their specs entirely (endpoint,
+ * one deployed model with its replicas and autoscaling targets, 100% of the traffic), because each returns only after a
+ * read in which nothing differs from its own spec, and the last write is followed by such a read. An {@code apply}
+ * that gives up after {@value #MAX_CONFLICT_ROUNDS} conflicting rounds throws a {@code CONFLICT} {@link BackendException}
+ * ("re-running is safe"); until something re-runs, the endpoint may then hold a mixture of the racing specs.
  */
 public final class VertexBackend implements Backend {
 
@@ -72,10 +96,12 @@ public final class VertexBackend implements Backend {
     static final String MASK_MIN = "dedicated_resources.min_replica_count";
     static final String MASK_MAX = "dedicated_resources.max_replica_count";
     static final String MASK_METRICS = "dedicated_resources.autoscaling_metric_specs";
+    /** Most rounds of one apply or delete that end in a conflict with a concurrent change before it gives up. */
+    static final int MAX_CONFLICT_ROUNDS = 12;
 
     private final VertexSettings settings;
     private volatile VertexClients clients;
-    private final java.util.concurrent.atomic.AtomicLong mutatingCalls = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong mutatingCalls = new AtomicLong();
 
     /**
      * A backend reading the {@code vertex.*} keys of {@code config} (see {@link VertexBackendProvider#CONFIG_KEYS}).
@@ -118,42 +144,115 @@ public final class VertexBackend implements Backend {
         return new Rendering(id(), "json", VertexTranslator.render(s), s.notes());
     }
 
+    /** Reads only: {@code GetEndpoint}, and {@code GetModel} when the model is not deployed yet. */
     @Override
     public Plan plan(InferenceEndpoint endpoint) {
         requireValid(endpoint);
         VertexDesiredState desired = translator(true).translate(endpoint);
-        return new Plan(endpoint.name(), id(), steps(endpoint, desired).stream().map(Step::change).toList(), desired.notes());
+        try {
+            Optional<Endpoint> live = readEndpoint(desired.endpointName());
+            return new Plan(endpoint.name(), id(), steps(endpoint, desired, live).stream().map(Step::change).toList(), desired.notes());
+        } catch (StepFailure f) {
+            throw f.failure;
+        }
     }
 
+    /**
+     * Brings the endpoint to {@code endpoint}'s spec (see the class comment for rounds, re-runs and concurrency). Calls on
+     * a fresh project: GetEndpoint, GetModel, UploadModel, CreateEndpoint, DeployModel, one GetOperation poll or more per
+     * operation, and the closing GetEndpoint; on an unchanged endpoint: one GetEndpoint and nothing else.
+     *
+     * @throws BackendException with {@link BackendException#step()} when a remote call failed; re-running is then safe
+     */
     @Override
     public ApplyResult apply(InferenceEndpoint endpoint) {
         requireValid(endpoint);
         VertexDesiredState desired = translator(true).translate(endpoint);
-        List<Step> steps = steps(endpoint, desired);
-        if (!steps.isEmpty()) {
-            List<Operation> running = operations(desired.endpointName()).running();
-            if (!running.isEmpty()) {
-                throw new BackendException(id(), BackendException.Reason.CONFLICT, "endpoint '" + endpoint.name()
-                        + "' has an operation in progress (" + running.get(0).getName() + "); wait for it (awaitReady) and apply again");
+        String name = endpoint.name();
+        String endpointName = desired.endpointName();
+        List<Change> done = new ArrayList<>();
+        Set<String> waitFor = new LinkedHashSet<>();
+        int unknownRounds = 0;
+        int conflictRounds = 0;
+        boolean wrote = false;
+        while (true) {
+            try {
+                for (String resource : waitFor) {
+                    waitForOperations(resource);
+                }
+                waitFor.clear();
+                Optional<Endpoint> live = readEndpoint(endpointName);
+                List<Step> steps = steps(endpoint, desired, live);
+                if (steps.isEmpty()) {
+                    Plan plan = new Plan(name, id(), List.copyOf(done), desired.notes());
+                    return new ApplyResult(plan, status(name, live.orElseThrow(), Operations.NONE));
+                }
+                if (wrote) {
+                    // every step succeeded, yet the state differs: a concurrent apply wrote in between; apply again after a pause
+                    wrote = false;
+                    if (++conflictRounds > MAX_CONFLICT_ROUNDS) {
+                        throw new StepFailure("GetEndpoint " + endpointName, new BackendException(id(), BackendException.Reason.CONFLICT,
+                                "endpoint '" + name + "' was changed by another apply while this one ran (" + steps.get(0).change().kind()
+                                + " " + steps.get(0).change().action() + " still needed)"), Outcome.DEFINITE);
+                    }
+                    backOff(conflictRounds);
+                    continue;
+                }
+                if (live.isPresent() && !running(endpointName).isEmpty()) {
+                    // someone else's operation (another process, or one a failed run left): wait, then plan again
+                    if (++conflictRounds > MAX_CONFLICT_ROUNDS) {
+                        throw new StepFailure("ListOperations " + endpointName, new BackendException(id(), BackendException.Reason.CONFLICT,
+                                "endpoint '" + name + "' keeps having operations in progress"), Outcome.DEFINITE);
+                    }
+                    waitFor.add(endpointName);
+                    continue;
+                }
+                for (Step s : steps) {
+                    s.run().run();
+                    done.add(s.change());
+                }
+                wrote = true;
+            } catch (StepFailure f) {
+                boolean again = switch (f.outcome) {
+                    case CONFLICT -> ++conflictRounds <= MAX_CONFLICT_ROUNDS;
+                    case UNKNOWN -> ++unknownRounds < settings.maxAttempts();
+                    case DEFINITE -> false;
+                };
+                if (!again) {
+                    if (f.outcome != Outcome.DEFINITE && f.resource != null) {
+                        quietlyWaitForOperations(f.resource);
+                    }
+                    throw BackendException.atStep("apply", name, f.step, f.failure);
+                }
+                if (f.resource != null) {
+                    waitFor.add(f.resource);
+                }
+                if (f.outcome == Outcome.CONFLICT) {
+                    backOff(conflictRounds);
+                }
             }
         }
-        for (Step s : steps) {
-            s.run().run();
-        }
-        Plan plan = new Plan(endpoint.name(), id(), steps.stream().map(Step::change).toList(), desired.notes());
-        EndpointStatus status = get(endpoint.name()).orElseGet(() -> EndpointStatus.builder(endpoint.name(), id())
-                .state(EndpointState.CREATING).build());
-        return new ApplyResult(plan, status);
     }
 
     @Override
     public Optional<EndpointStatus> get(String name) {
+        EndpointValidator.requireValidName(name);
         String endpointId = VertexNames.endpointId(name);
         if (endpointId == null) {
             return Optional.empty();
         }
         String endpointName = translator(true).parent() + "/endpoints/" + endpointId;
-        return readEndpoint(endpointName).map(e -> status(name, e));
+        try {
+            return readEndpoint(endpointName).map(e -> status(name, e, operations(e.getName())));
+        } catch (StepFailure f) {
+            throw f.failure;
+        }
+    }
+
+    @Override
+    public EndpointStatus status(String name) {
+        EndpointValidator.requireValidName(name);
+        return Backend.super.status(name);
     }
 
     @Override
@@ -162,21 +261,26 @@ public final class VertexBackend implements Backend {
         ListEndpointsRequest req = ListEndpointsRequest.newBuilder().setParent(parent)
                 .setFilter("labels." + VertexTranslator.MANAGED_BY_LABEL + "=\"" + VertexTranslator.MANAGED_BY_VALUE + "\"").build();
         List<EndpointStatus> out = new ArrayList<>();
-        call("ListEndpoints " + parent, () -> {
-            for (Endpoint e : clients().endpoints().listEndpoints(req).iterateAll()) {
-                String name = e.getLabelsMap().get(VertexTranslator.ENDPOINT_LABEL);
-                if (VertexTranslator.MANAGED_BY_VALUE.equals(e.getLabelsMap().get(VertexTranslator.MANAGED_BY_LABEL)) && name != null) {
-                    out.add(status(name, e));
+        try {
+            call("ListEndpoints " + parent, null, () -> {
+                for (Endpoint e : clients().endpoints().listEndpoints(req).iterateAll()) {
+                    String name = e.getLabelsMap().get(VertexTranslator.ENDPOINT_LABEL);
+                    if (VertexTranslator.MANAGED_BY_VALUE.equals(e.getLabelsMap().get(VertexTranslator.MANAGED_BY_LABEL)) && name != null) {
+                        out.add(status(name, e, operations(e.getName())));
+                    }
                 }
-            }
-            return null;
-        });
+                return null;
+            });
+        } catch (StepFailure f) {
+            throw f.failure;
+        }
         out.sort(Comparator.comparing(EndpointStatus::name));
         return out;
     }
 
     @Override
     public EndpointStatus awaitReady(String name, Duration timeout) {
+        EndpointValidator.requireValidName(name);
         Instant deadline = Instant.now().plus(timeout);
         long sleep = Math.min(settings.pollInterval().toMillis(), Math.max(10, timeout.toMillis() / 10));
         while (true) {
@@ -192,16 +296,22 @@ public final class VertexBackend implements Backend {
                 throw new BackendException(id(), BackendException.Reason.TIMEOUT, "endpoint '" + name + "' not ready after " + timeout
                         + " (state " + s.state() + ", replicas " + s.replicasDisplay() + ")");
             }
-            try {
-                Thread.sleep(sleep);
-            } catch (InterruptedException e) {
-                throw VertexErrors.map("awaitReady " + name, e);
-            }
+            sleep(sleep, "awaitReady " + name);
         }
     }
 
+    /**
+     * Undeploys every deployed model (least traffic first), deletes the endpoint, then every model InferScale uploaded
+     * for it (labels {@code managed_by=inferscale, inferscale_endpoint=<name>}); never a model it did not upload. Calls for
+     * an endpoint with one deployed model: GetEndpoint, UndeployModel, DeleteEndpoint, ListModels, DeleteModel, and the
+     * GetOperation polls of the four operations (Vertex refuses to delete an endpoint that still has deployed models).
+     *
+     * @return false when nothing existed
+     * @throws BackendException with {@link BackendException#step()} when a remote call failed; re-running is then safe
+     */
     @Override
     public boolean delete(String name) {
+        EndpointValidator.requireValidName(name);
         String endpointId = VertexNames.endpointId(name);
         if (endpointId == null) {
             return false;
@@ -209,31 +319,68 @@ public final class VertexBackend implements Backend {
         String parent = translator(true).parent();
         String endpointName = parent + "/endpoints/" + endpointId;
         boolean deleted = false;
-        Optional<Endpoint> live = readEndpoint(endpointName);
-        if (live.isPresent()) {
-            List<DeployedModel> deployed = new ArrayList<>(live.get().getDeployedModelsList());
-            Map<String, Integer> traffic = new TreeMap<>(live.get().getTrafficSplitMap());
-            deployed.sort(Comparator.comparing(d -> traffic.getOrDefault(d.getId(), 0)));
-            for (DeployedModel d : deployed) {
-                traffic.remove(d.getId());
-                undeploy(endpointName, d.getId(), rebalance(traffic));
-            }
-            await("DeleteEndpoint " + endpointName, () -> clients().endpoints().deleteEndpointAsync(endpointName));
-            deleted = true;
-        }
-        for (Model m : uploadedModels(parent, name)) {
+        Set<String> waitFor = new LinkedHashSet<>();
+        int unknownRounds = 0;
+        int conflictRounds = 0;
+        while (true) {
             try {
-                await("DeleteModel " + m.getName(), () -> clients().models().deleteModelAsync(m.getName()));
-                deleted = true;
-            } catch (BackendException e) {
-                if (e.reason() != BackendException.Reason.NOT_FOUND) {
-                    throw e;
+                for (String resource : waitFor) {
+                    waitForOperations(resource);
+                }
+                waitFor.clear();
+                Optional<Endpoint> live = readEndpoint(endpointName);
+                if (live.isPresent()) {
+                    List<DeployedModel> deployed = new ArrayList<>(live.get().getDeployedModelsList());
+                    Map<String, Integer> traffic = new TreeMap<>(live.get().getTrafficSplitMap());
+                    deployed.sort(Comparator.comparing(d -> traffic.getOrDefault(d.getId(), 0)));
+                    for (DeployedModel d : deployed) {
+                        traffic.remove(d.getId());
+                        undeploy(endpointName, d.getId(), rebalance(traffic));
+                    }
+                    gone(() -> runOperation("DeleteEndpoint", endpointName, () -> clients().endpoints().deleteEndpointCallable().call(
+                            com.google.cloud.aiplatform.v1.DeleteEndpointRequest.newBuilder().setName(endpointName).build())));
+                    deleted = true;
+                }
+                for (Model m : uploadedModels(parent, name)) {
+                    gone(() -> runOperation("DeleteModel", m.getName(), () -> clients().models().deleteModelCallable().call(
+                            com.google.cloud.aiplatform.v1.DeleteModelRequest.newBuilder().setName(m.getName()).build())));
+                    deleted = true;
+                }
+                return deleted;
+            } catch (StepFailure f) {
+                boolean again = switch (f.outcome) {
+                    case CONFLICT -> ++conflictRounds <= MAX_CONFLICT_ROUNDS;
+                    case UNKNOWN -> ++unknownRounds < settings.maxAttempts();
+                    case DEFINITE -> false;
+                };
+                if (!again) {
+                    if (f.outcome != Outcome.DEFINITE && f.resource != null) {
+                        quietlyWaitForOperations(f.resource);
+                    }
+                    throw BackendException.atStep("delete", name, f.step, f.failure);
+                }
+                if (f.resource != null) {
+                    waitFor.add(f.resource);
+                }
+                if (f.outcome == Outcome.CONFLICT) {
+                    backOff(conflictRounds);
                 }
             }
         }
-        return deleted;
     }
 
+    /** Runs a delete-like call; NOT_FOUND means someone (a concurrent delete, an earlier run) already did it. */
+    private static void gone(Runnable call) {
+        try {
+            call.run();
+        } catch (StepFailure f) {
+            if (f.failure.reason() != BackendException.Reason.NOT_FOUND) {
+                throw f;
+            }
+        }
+    }
+
+    /** Releases the shared clients (channel, executor); the instance must not be used afterwards. */
     @Override
     public void close() {
         VertexClients c = clients;
@@ -244,14 +391,15 @@ public final class VertexBackend implements Backend {
 
     // ---------------------------------------------------------------- planning
 
-    /** One step of a plan: what it changes and how. */
-    record Step(Change change, Runnable run) {
+    /**
+     * One step of a plan: what it changes, the RPC it sends, the resource whose operations it starts, and how.
+     */
+    record Step(Change change, String call, String resource, Runnable run) {
     }
 
-    private List<Step> steps(InferenceEndpoint e, VertexDesiredState d) {
+    private List<Step> steps(InferenceEndpoint e, VertexDesiredState d, Optional<Endpoint> live) {
         List<Step> steps = new ArrayList<>();
         String endpointName = d.endpointName();
-        Optional<Endpoint> live = readEndpoint(endpointName);
         String wantedModelId = modelId(d.modelName());
         List<DeployedModel> deployed = live.map(Endpoint::getDeployedModelsList).orElse(List.of());
         Map<String, Integer> traffic = live.map(Endpoint::getTrafficSplitMap).orElse(Map.of());
@@ -262,14 +410,15 @@ public final class VertexBackend implements Backend {
         if (current.isEmpty() && d.uploadsModel() && readModel(d.modelName()).isEmpty()) {
             steps.add(new Step(new Change(Change.Action.CREATE, KIND_MODEL, d.modelName(), List.of(
                     new FieldChange("containerSpec.imageUri", null, d.modelToUpload().get().getContainerSpec().getImageUri())),
-                    "UploadModel"), () -> upload(d)));
+                    "UploadModel"), "UploadModel", d.modelName(), () -> upload(d)));
         } else if (!d.uploadsModel() && current.isEmpty() && readModel(d.modelName()).isEmpty()) {
             throw new BackendException(id(), BackendException.Reason.NOT_FOUND, "model " + d.modelName()
                     + " (spec.backends.vertex.model) does not exist");
         }
         if (live.isEmpty()) {
             steps.add(new Step(new Change(Change.Action.CREATE, KIND_ENDPOINT, endpointName, List.of(), "CreateEndpoint"),
-                    () -> await("CreateEndpoint " + endpointName, () -> clients().endpoints().createEndpointAsync(d.createEndpointRequest()))));
+                    "CreateEndpoint", endpointName,
+                    () -> runOperation("CreateEndpoint", endpointName, () -> clients().endpoints().createEndpointCallable().call(d.createEndpointRequest()))));
         } else {
             endpointUpdate(live.get(), d).ifPresent(steps::add);
         }
@@ -279,7 +428,7 @@ public final class VertexBackend implements Backend {
             if (traffic.getOrDefault(cur.getId(), 0) != 100 || traffic.size() != 1) {
                 steps.add(new Step(new Change(Change.Action.UPDATE, KIND_ENDPOINT, endpointName,
                         List.of(new FieldChange("trafficSplit", traffic.toString(), "{" + cur.getId() + "=100}")),
-                        "send all traffic to the deployed model that matches the spec"),
+                        "send all traffic to the deployed model that matches the spec"), "UpdateEndpoint", endpointName,
                         () -> updateEndpoint(Endpoint.newBuilder().setName(endpointName).putTrafficSplit(cur.getId(), 100).build(),
                                 "traffic_split")));
             }
@@ -288,32 +437,39 @@ public final class VertexBackend implements Backend {
                     : replaceReason(deployed, traffic, d) + ": deploy the new model with 100% of the traffic, then undeploy the old";
             Change.Action action = deployed.isEmpty() ? Change.Action.CREATE : Change.Action.REPLACE;
             steps.add(new Step(new Change(action, KIND_DEPLOYED_MODEL, endpointName + "/deployedModels/(new)", deployedFields(deployed, traffic, d),
-                    reason), () -> await("DeployModel " + endpointName, () -> clients().endpoints().deployModelAsync(d.deployModelRequest()))));
+                    reason), "DeployModel", endpointName,
+                    () -> runOperation("DeployModel", endpointName, () -> clients().endpoints().deployModelCallable().call(d.deployModelRequest()))));
         }
         for (DeployedModel old : deployed) {
             if (current.isPresent() && current.get().getId().equals(old.getId())) {
                 continue;
             }
             steps.add(new Step(new Change(Change.Action.DELETE, KIND_DEPLOYED_MODEL, endpointName + "/deployedModels/" + old.getId(),
-                    List.of(), "undeploy " + old.getDisplayName() + " once the traffic has moved"),
+                    List.of(), "undeploy " + old.getDisplayName() + " once the traffic has moved"), "UndeployModel", endpointName,
                     () -> undeploy(endpointName, old.getId(), Map.of())));
             String oldModel = old.getModel();
             if (!modelId(oldModel).equals(wantedModelId)) {
                 readModel(oldModel).filter(m -> uploadedBy(m, e.name())).ifPresent(m -> steps.add(new Step(
                         new Change(Change.Action.DELETE, KIND_MODEL, m.getName(), List.of(), "model InferScale uploaded for the old deployment"),
-                        () -> await("DeleteModel " + m.getName(), () -> clients().models().deleteModelAsync(m.getName())))));
+                        "DeleteModel", m.getName(),
+                        () -> gone(() -> runOperation("DeleteModel", m.getName(), () -> clients().models().deleteModelCallable().call(
+                                com.google.cloud.aiplatform.v1.DeleteModelRequest.newBuilder().setName(m.getName()).build()))))));
             }
         }
         return steps;
     }
 
-    /** UploadModel; Vertex may echo rejected values, so the environment's values (possible secrets) are hidden in errors. */
+    /**
+     * UploadModel; Vertex may echo rejected values, so the environment's values (possible secrets) are hidden in errors.
+     * ALREADY_EXISTS (the model id is a hash of the content, so an equal model) is a conflict: the next round waits for
+     * the upload in progress and finds the model.
+     */
     private void upload(VertexDesiredState d) {
         try {
-            await("UploadModel " + d.modelName(), () -> clients().models().uploadModelAsync(d.uploadModelRequest().orElseThrow()));
-        } catch (BackendException e) {
-            throw VertexErrors.hide(e, d.modelToUpload().orElseThrow().getContainerSpec().getEnvList().stream()
-                    .map(com.google.cloud.aiplatform.v1.EnvVar::getValue).toList());
+            runOperation("UploadModel", d.modelName(), () -> clients().models().uploadModelCallable().call(d.uploadModelRequest().orElseThrow()));
+        } catch (StepFailure f) {
+            throw new StepFailure(f.step, VertexErrors.hide(f.failure, d.modelToUpload().orElseThrow().getContainerSpec().getEnvList().stream()
+                    .map(com.google.cloud.aiplatform.v1.EnvVar::getValue).toList()), f.outcome, f.resource);
         }
     }
 
@@ -332,7 +488,7 @@ public final class VertexBackend implements Backend {
             return Optional.empty();
         }
         Endpoint patch = d.endpoint().toBuilder().setName(d.endpointName()).build();
-        return Optional.of(new Step(Change.update(KIND_ENDPOINT, d.endpointName(), fields),
+        return Optional.of(new Step(Change.update(KIND_ENDPOINT, d.endpointName(), fields), "UpdateEndpoint", d.endpointName(),
                 () -> updateEndpoint(patch, mask.toArray(String[]::new))));
     }
 
@@ -361,7 +517,8 @@ public final class VertexBackend implements Backend {
                 .setUpdateMask(mask).build();
         return Optional.of(new Step(new Change(Change.Action.UPDATE, KIND_DEPLOYED_MODEL, endpointName + "/deployedModels/" + live.getId(),
                 fields, "MutateDeployedModel in place, update mask " + String.join(",", mask.getPathsList())),
-                () -> await("MutateDeployedModel " + live.getId(), () -> clients().endpoints().mutateDeployedModelAsync(req))));
+                "MutateDeployedModel", endpointName,
+                () -> runOperation("MutateDeployedModel", endpointName, () -> clients().endpoints().mutateDeployedModelCallable().call(req))));
     }
 
     private static int effectiveMax(DedicatedResources r) {
@@ -423,7 +580,7 @@ public final class VertexBackend implements Backend {
         ListModelsRequest req = ListModelsRequest.newBuilder().setParent(parent)
                 .setFilter("labels." + VertexTranslator.ENDPOINT_LABEL + "=\"" + endpoint + "\"").build();
         List<Model> out = new ArrayList<>();
-        call("ListModels " + parent, () -> {
+        call("ListModels " + parent, null, () -> {
             for (Model m : clients().models().listModels(req).iterateAll()) {
                 if (uploadedBy(m, endpoint)) {
                     out.add(m);
@@ -436,11 +593,10 @@ public final class VertexBackend implements Backend {
 
     // ---------------------------------------------------------------- status
 
-    private EndpointStatus status(String name, Endpoint e) {
+    private EndpointStatus status(String name, Endpoint e, Operations ops) {
         Map<String, Integer> traffic = e.getTrafficSplitMap();
         List<DeployedModel> deployed = e.getDeployedModelsList();
         Optional<DeployedModel> main = deployed.stream().max(Comparator.comparing(dm -> traffic.getOrDefault(dm.getId(), 0)));
-        Operations ops = operations(e.getName());
         List<Operation> running = ops.running();
         Operation lastFailed = ops.lastFailed();
         EndpointStatus.Builder b = EndpointStatus.builder(name, id()).detail("endpoint", e.getName());
@@ -487,6 +643,7 @@ public final class VertexBackend implements Backend {
 
     /** Operations on one endpoint: those still running and the last that failed (null when none). */
     record Operations(List<Operation> running, Operation lastFailed) {
+        static final Operations NONE = new Operations(List.of(), null);
     }
 
     /** Best effort: listing operations needs an extra permission, and status must work without it. */
@@ -494,8 +651,7 @@ public final class VertexBackend implements Backend {
         List<Operation> running = new ArrayList<>();
         Operation lastFailed = null;
         try {
-            for (Operation op : clients().endpoints().getOperationsClient().listOperations(ListOperationsRequest.newBuilder()
-                    .setName(endpointName).setPageSize(50).build()).getPage().getValues()) {
+            for (Operation op : listOperations(endpointName)) {
                 if (!op.getDone()) {
                     running.add(op);
                 } else if (op.hasError()) {
@@ -508,13 +664,50 @@ public final class VertexBackend implements Backend {
         return new Operations(running, lastFailed);
     }
 
+    private List<Operation> listOperations(String resource) {
+        return clients().endpoints().getOperationsClient().listOperationsCallable().call(ListOperationsRequest.newBuilder()
+                .setName(resource).setPageSize(50).build(), clients().readContext()).getOperationsList();
+    }
+
     // ---------------------------------------------------------------- calls
+
+    /** What a failed call says about the state it left. */
+    enum Outcome {
+        /** A concurrent change refused it (ALREADY_EXISTS, ABORTED, FAILED_PRECONDITION, NOT_FOUND on a write): plan again. */
+        CONFLICT,
+        /** It may or may not have taken effect (UNAVAILABLE, DEADLINE_EXCEEDED, lost polls): read, then plan again. */
+        UNKNOWN,
+        /** It did not take effect and trying again now would not help. */
+        DEFINITE
+    }
+
+    /** A remote call failed: which, how, and whose operations to wait for before planning again (null: none). */
+    static final class StepFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String step;
+        final transient BackendException failure;
+        final Outcome outcome;
+        final String resource;
+
+        StepFailure(String step, BackendException failure, Outcome outcome) {
+            this(step, failure, outcome, null);
+        }
+
+        StepFailure(String step, BackendException failure, Outcome outcome, String resource) {
+            super(failure.getMessage(), failure, false, false);
+            this.step = step;
+            this.failure = failure;
+            this.outcome = outcome;
+            this.resource = resource;
+        }
+    }
 
     private VertexTranslator translator(boolean online) {
         String project = online ? settings.requireProject() : settings.project().orElse(VertexTranslator.PLACEHOLDER_PROJECT);
         return new VertexTranslator(project, settings.location());
     }
 
+    /** The one set of clients of this backend, built on first use (double-checked; {@link #clients} is volatile). */
     private VertexClients clients() {
         VertexClients c = clients;
         if (c == null) {
@@ -527,7 +720,8 @@ public final class VertexBackend implements Backend {
                     } catch (java.io.UncheckedIOException e) {
                         throw new BackendException(id(), BackendException.Reason.CONFIGURATION, "cannot create Vertex AI clients "
                                 + "(Google application default credentials: run `gcloud auth application-default login` or set "
-                                + "GOOGLE_APPLICATION_CREDENTIALS): " + e.getCause().getClass().getSimpleName(), e.getCause());
+                                + "GOOGLE_APPLICATION_CREDENTIALS, or set vertex.credentialsFile): "
+                                + e.getCause().getClass().getSimpleName(), e.getCause());
                     }
                     clients = c;
                 }
@@ -547,12 +741,12 @@ public final class VertexBackend implements Backend {
     /** The result of a read, or empty when Vertex answers NOT_FOUND. */
     private <T> Optional<T> find(String action, Supplier<T> read) {
         try {
-            return Optional.of(call(action, read));
-        } catch (BackendException ex) {
-            if (ex.reason() == BackendException.Reason.NOT_FOUND) {
+            return Optional.of(call(action, null, read));
+        } catch (StepFailure f) {
+            if (f.failure.reason() == BackendException.Reason.NOT_FOUND) {
                 return Optional.empty();
             }
-            throw ex;
+            throw f;
         }
     }
 
@@ -560,13 +754,13 @@ public final class VertexBackend implements Backend {
         UpdateEndpointRequest req = UpdateEndpointRequest.newBuilder().setEndpoint(patch)
                 .setUpdateMask(FieldMask.newBuilder().addAllPaths(List.of(mask))).build();
         mutatingCalls.incrementAndGet();
-        call("UpdateEndpoint " + patch.getName(), () -> clients().endpoints().updateEndpoint(req));
+        call("UpdateEndpoint " + patch.getName(), patch.getName(), () -> clients().endpoints().updateEndpoint(req));
     }
 
     private void undeploy(String endpointName, String deployedModelId, Map<String, Integer> trafficSplit) {
         UndeployModelRequest req = UndeployModelRequest.newBuilder().setEndpoint(endpointName).setDeployedModelId(deployedModelId)
                 .putAllTrafficSplit(trafficSplit).build();
-        await("UndeployModel " + deployedModelId + " from " + endpointName, () -> clients().endpoints().undeployModelAsync(req));
+        runOperation("UndeployModel", endpointName, () -> clients().endpoints().undeployModelCallable().call(req));
     }
 
     /** The remaining traffic, all of it on the remaining model with the most (empty when none remain). */
@@ -580,33 +774,127 @@ public final class VertexBackend implements Backend {
         return out;
     }
 
-    private <T> T call(String action, Supplier<T> call) {
+    /**
+     * One unary call. {@code writeResource} is null for reads (GAX has retried them; a failure is final) and names the
+     * resource a write acts on (its failure is a conflict, an unknown outcome, or final; see {@link Outcome}).
+     */
+    private <T> T call(String action, String writeResource, Supplier<T> call) {
         try {
             return call.get();
-        } catch (BackendException e) {
+        } catch (StepFailure | BackendException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw VertexErrors.map(action, e);
+            BackendException failure = VertexErrors.hide(VertexErrors.map(action, e), settings.secrets());
+            Outcome outcome = writeResource == null ? Outcome.DEFINITE : switch (failure.reason()) {
+                case CONFLICT, NOT_FOUND -> Outcome.CONFLICT;
+                case UNAVAILABLE, TIMEOUT -> Outcome.UNKNOWN;
+                case FAILED -> unknownStatus(e) ? Outcome.UNKNOWN : Outcome.DEFINITE;
+                default -> Outcome.DEFINITE;
+            };
+            throw new StepFailure(action, failure, outcome, writeResource);
         }
     }
 
-    private <R, M> R await(String action, Supplier<OperationFuture<R, M>> start) {
+    /** INTERNAL, UNKNOWN and CANCELLED leave a write's outcome unknown too. */
+    private static boolean unknownStatus(Throwable e) {
+        return e instanceof ApiException api && Set.of("INTERNAL", "UNKNOWN", "CANCELLED").contains(api.getStatusCode().getCode().name());
+    }
+
+    /**
+     * Starts a long-running operation on {@code resource} with {@code method} and polls it with {@code GetOperation}
+     * until it is done: first after {@code vertex.pollInterval}, then 1.5 times longer each time, at most a minute apart,
+     * for at most {@code vertex.operationTimeout}. A poll that fails (after GAX's retries of GetOperation) is tolerated
+     * {@code vertex.maxAttempts - 1} times in a row; the operation goes on in Vertex regardless.
+     */
+    private Operation runOperation(String method, String resource, Supplier<Operation> start) {
+        String action = method + " " + resource;
         mutatingCalls.incrementAndGet();
-        OperationFuture<R, M> f = call(action, start);
-        try {
-            return f.get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.CancellationException e) {
-            // GAX cancels the polling future when OperationTimedPollAlgorithm's total timeout is spent.
-            String op;
-            try {
-                op = " (operation " + f.getName() + ")";
-            } catch (Exception ignored) {
-                op = "";
+        Operation op = call(action, resource, start);
+        long deadline = System.nanoTime() + settings.operationTimeout().toNanos();
+        long delay = settings.pollInterval().toMillis();
+        long maxDelay = Math.max(delay, 60_000);
+        int failedPolls = 0;
+        while (!op.getDone()) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new StepFailure(action, new BackendException(id(), BackendException.Reason.TIMEOUT, action
+                        + " did not finish within vertex.operationTimeout (" + settings.operationTimeout() + ") (operation "
+                        + op.getName() + "); it goes on in Vertex AI"), Outcome.DEFINITE, resource);
             }
-            throw new BackendException(id(), BackendException.Reason.TIMEOUT, action + " did not finish within vertex.operationTimeout ("
-                    + settings.operationTimeout() + ")" + op + "; it goes on in Vertex AI", e);
-        } catch (Exception e) {
-            throw VertexErrors.map(action, e);
+            sleep(Math.min(delay, left), action);
+            delay = Math.min(maxDelay, Math.round(delay * 1.5));
+            try {
+                op = clients().endpoints().getOperationsClient().getOperationCallable()
+                        .call(GetOperationRequest.newBuilder().setName(op.getName()).build(), clients().readContext());
+                failedPolls = 0;
+            } catch (ApiException e) {
+                if (++failedPolls >= settings.maxAttempts() || !transientPollFailure(e)) {
+                    BackendException failure = VertexErrors.hide(VertexErrors.map("GetOperation " + op.getName() + " (waiting for "
+                            + method + "; the operation goes on in Vertex AI)", e), settings.secrets());
+                    throw new StepFailure(action, failure, Outcome.UNKNOWN, resource);
+                }
+            }
+        }
+        if (op.hasError()) {
+            String code = io.grpc.Status.fromCodeValue(op.getError().getCode()).getCode().name();
+            BackendException failure = new BackendException(id(), VertexErrors.reason(code), action + " failed: operation "
+                    + op.getName() + " ended with " + code + ": " + op.getError().getMessage());
+            Outcome outcome = switch (failure.reason()) {
+                case CONFLICT -> Outcome.CONFLICT;
+                case UNAVAILABLE, TIMEOUT -> Outcome.UNKNOWN;
+                default -> Outcome.DEFINITE;
+            };
+            throw new StepFailure(action, VertexErrors.hide(failure, settings.secrets()), outcome, resource);
+        }
+        return op;
+    }
+
+    private static boolean transientPollFailure(ApiException e) {
+        return Set.of("UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED", "ABORTED", "INTERNAL", "UNKNOWN", "CANCELLED")
+                .contains(e.getStatusCode().getCode().name());
+    }
+
+    /** The operations still running on {@code resource} (one ListOperations). */
+    private List<Operation> running(String resource) {
+        return call("ListOperations " + resource, null, () -> listOperations(resource)).stream().filter(op -> !op.getDone()).toList();
+    }
+
+    /** Waits (ListOperations, on the poll schedule) until no operation runs on {@code resource}, for at most vertex.operationTimeout. */
+    private void waitForOperations(String resource) {
+        long deadline = System.nanoTime() + settings.operationTimeout().toNanos();
+        long delay = settings.pollInterval().toMillis();
+        while (!running(resource).isEmpty()) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new StepFailure("ListOperations " + resource, new BackendException(id(), BackendException.Reason.TIMEOUT,
+                        "operations on " + resource + " still run after vertex.operationTimeout (" + settings.operationTimeout() + ")"),
+                        Outcome.DEFINITE);
+            }
+            sleep(Math.min(delay, left), "waiting for the operations on " + resource);
+            delay = Math.min(Math.max(delay, 60_000), Math.round(delay * 1.5));
+        }
+    }
+
+    /** Before giving up: let operations that may have started finish, so that what is left is visible to a re-run or delete. */
+    private void quietlyWaitForOperations(String resource) {
+        try {
+            waitForOperations(resource);
+        } catch (RuntimeException ignored) {
+            // the failure being reported matters more; a re-run waits again
+        }
+    }
+
+    /** A short random pause between conflicting rounds, so that racing processes fall out of step. */
+    private void backOff(int round) {
+        long base = Math.min(settings.pollInterval().toMillis() * Math.min(round, 8), 30_000);
+        sleep(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1), "backing off");
+    }
+
+    private void sleep(long millis, String what) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw VertexErrors.map(what, e);
         }
     }
 
@@ -615,6 +903,7 @@ public final class VertexBackend implements Backend {
         return mutatingCalls.get();
     }
 
+    /** Project, location and API endpoint; never credentials. */
     @Override
     public String toString() {
         return "VertexBackend{project=" + settings.project().orElse("(none)") + ", location=" + settings.location()

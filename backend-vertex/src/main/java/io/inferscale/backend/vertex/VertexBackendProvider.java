@@ -55,8 +55,14 @@ public final class VertexBackendProvider implements BackendProvider {
             ConfigKey.of("vertex.operationTimeout", "45m", "longest wait for one long-running operation (deploys take 10-30 minutes)"),
             ConfigKey.of("vertex.pollInterval", "10s", "first delay between polls of a long-running operation and of awaitReady; "
                     + "grows 1.5x up to 1 minute"),
-            ConfigKey.of("vertex.requestTimeout", "60s", "total timeout of one unary call, retries included"),
-            ConfigKey.of("vertex.maxAttempts", "3", "attempts of read calls (Get/List) on UNAVAILABLE or DEADLINE_EXCEEDED, by GAX"));
+            ConfigKey.of("vertex.requestTimeout", "60s", "timeout of one attempt of a unary call (GAX per-RPC timeout); a read "
+                    + "retried by GAX has vertex.maxAttempts of them"),
+            ConfigKey.of("vertex.maxAttempts", "3", "attempts of read calls (Get/List/GetOperation/ListOperations) on UNAVAILABLE "
+                    + "or DEADLINE_EXCEEDED, by GAX; also the rounds apply and delete make after a write with an unknown outcome"),
+            ConfigKey.secret(io.inferscale.backend.vertex.internal.VertexSettings.CREDENTIALS_FILE, "path of a Google service-account "
+                    + "JSON key file to authenticate with; default: Google application default credentials. Never printed"),
+            ConfigKey.secret(io.inferscale.backend.vertex.internal.VertexSettings.ACCESS_TOKEN, "an OAuth2 access token to "
+                    + "authenticate with (it expires; for short jobs); default: application default credentials. Never printed"));
 
     /** Per-endpoint options under {@code spec.backends.vertex}. */
     public static final List<OptionKey> OPTION_KEYS = List.of(

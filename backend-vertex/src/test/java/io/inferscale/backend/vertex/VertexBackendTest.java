@@ -266,12 +266,15 @@ class VertexBackendTest {
                     Status.UNAVAILABLE.withDescription("backend down"), BackendException.Reason.UNAVAILABLE,
                     Status.NOT_FOUND.withDescription("location not found"), BackendException.Reason.NOT_FOUND);
             cases.forEach((status, reason) -> {
-                fake.failNext("CreateEndpoint", status);
+                fake.inject("CreateEndpoint", status, FakeVertexServer.FaultKind.BEFORE, true);
                 BackendException e = applyFails();
+                fake.clearFaults();
                 assertThat(e).as(status.getCode().name()).isNotNull();
                 assertThat(e.reason()).isEqualTo(reason);
-                assertThat(e.getMessage()).contains("CreateEndpoint").contains(status.getDescription());
-                assertThat(e.getCause()).isInstanceOf(com.google.api.gax.rpc.ApiException.class);
+                assertThat(e.step()).hasValueSatisfying(step -> assertThat(step).startsWith("CreateEndpoint projects/test-project/"));
+                assertThat(e.getMessage()).contains("CreateEndpoint").contains(status.getDescription()).contains("Re-running apply is safe");
+                assertThat(e.getCause()).isInstanceOf(BackendException.class);
+                assertThat(e.getCause().getCause()).isInstanceOf(com.google.api.gax.rpc.ApiException.class);
             });
         }
 
@@ -284,13 +287,13 @@ class VertexBackendTest {
                     + "' at 'model.container_spec.env[0].value'"));
             BackendException ex = catchThrowableOfType(BackendException.class, () -> backend.apply(e));
             assertThat(ex.reason()).isEqualTo(BackendException.Reason.INVALID_REQUEST);
-            assertThat(ex.getMessage()).startsWith("vertex: UploadModel").contains("Invalid value '****' at 'model.container_spec.env[0].value'")
+            assertThat(ex.getMessage()).contains("stopped at step UploadModel").contains("Invalid value '****' at 'model.container_spec.env[0].value'")
                     .doesNotContain(secret);
-            assertThat(ex.getCause()).isInstanceOf(com.google.api.gax.rpc.ApiException.class);
+            assertThat(ex.getCause().getCause()).isInstanceOf(com.google.api.gax.rpc.ApiException.class);
             for (Throwable c = ex.getCause(); c != null; c = c.getCause()) {
                 assertThat(c.getMessage()).doesNotContain(secret);
             }
-            assertThat(((com.google.api.gax.rpc.ApiException) ex.getCause()).getStatusCode().getCode().name()).isEqualTo("INVALID_ARGUMENT");
+            assertThat(((com.google.api.gax.rpc.ApiException) ex.getCause().getCause()).getStatusCode().getCode().name()).isEqualTo("INVALID_ARGUMENT");
         }
 
         @Test
@@ -307,7 +310,7 @@ class VertexBackendTest {
         }
 
         @Test
-        @DisplayName("apply while an operation runs on the endpoint is a CONFLICT, with no write")
+        @DisplayName("apply while another operation runs on the endpoint waits for it without writing, then converges")
         void applyDuringOperation() throws Exception {
             fake.hold("DeployModel");
             CompletableFuture<ApplyResult> first = applyInBackground();
@@ -317,23 +320,41 @@ class VertexBackendTest {
             }
             assertThat(fake.calls()).as("the first apply reached DeployModel").contains("DeployModel");
             long before = fake.writeCount();
-            BackendException e = catchThrowableOfType(BackendException.class, () -> backend.apply(withPolicy(sample(), p -> p.maxReplicas(7))));
-            assertThat(e.reason()).isEqualTo(BackendException.Reason.CONFLICT);
-            assertThat(e.getMessage()).contains("operation in progress");
-            assertThat(fake.writeCount()).isEqualTo(before);
+            int mark = fake.calls().size();
+            InferenceEndpoint seven = withPolicy(sample(), p -> p.maxReplicas(7));
+            CompletableFuture<ApplyResult> second = CompletableFuture.supplyAsync(() -> backend.apply(seven));
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                 fake.calls().subList(mark, fake.calls().size()).stream().filter("ListOperations"::equals).count() < 2
+                         && System.nanoTime() < deadline; ) {
+                Thread.sleep(5);
+            }
+            assertThat(fake.calls().subList(mark, fake.calls().size())).as("the second apply polls the running operation")
+                    .contains("GetEndpoint", "ListOperations");
+            assertThat(second).isNotDone();
+            assertThat(fake.writeCount()).as("no write while the other operation runs").isEqualTo(before);
             fake.release("DeployModel");
             first.get(20, TimeUnit.SECONDS);
+            second.get(20, TimeUnit.SECONDS);
+            assertThat(backend.status("my-model-endpoint").maxReplicas()).as("one of the two specs (sample has 5)").isIn(5, 7);
+            assertThat(fake.endpoint(ENDPOINT).orElseThrow().getDeployedModelsCount()).isEqualTo(1);
         }
 
         @Test
-        @DisplayName("a concurrent mutate is a CONFLICT")
+        @DisplayName("a mutate refused once (operation in progress) is planned again; refused every time, a CONFLICT naming the step")
         void conflict() throws IOException {
             backend.apply(sample());
             fake.failNext("MutateDeployedModel", Status.FAILED_PRECONDITION.withDescription("DeployedModel has an operation in progress"));
+            backend.apply(withPolicy(sample(), p -> p.maxReplicas(6)));
+            assertThat(backend.status("my-model-endpoint").maxReplicas()).isEqualTo(6);
+            fake.inject("MutateDeployedModel", Status.FAILED_PRECONDITION.withDescription("DeployedModel has an operation in progress"),
+                    FakeVertexServer.FaultKind.BEFORE, true);
             BackendException e = catchThrowableOfType(BackendException.class,
-                    () -> backend.apply(withPolicy(sample(), p -> p.maxReplicas(6))));
+                    () -> backend.apply(withPolicy(sample(), p -> p.maxReplicas(5))));
             assertThat(e.reason()).isEqualTo(BackendException.Reason.CONFLICT);
             assertThat(e.isRetryable()).isTrue();
+            assertThat(e.step()).hasValueSatisfying(s -> assertThat(s).startsWith("MutateDeployedModel "));
+            assertThat(fake.calls().stream().filter("MutateDeployedModel"::equals).count())
+                    .as("1 + 1 in the first applies, then 1 + MAX_CONFLICT_ROUNDS").isEqualTo(2 + 1 + VertexBackend.MAX_CONFLICT_ROUNDS);
         }
 
         @Test

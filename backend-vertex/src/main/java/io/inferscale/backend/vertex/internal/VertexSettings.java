@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The {@code vertex.*} configuration, read once.
+ * The {@code vertex.*} configuration, read once. {@link #toString()} never shows the credentials.
  *
  * @param project          project id, empty when not configured (render only)
  * @param location         region, e.g. us-central1
@@ -15,11 +15,19 @@ import java.util.Optional;
  * @param plaintext        no TLS, no credentials
  * @param operationTimeout longest wait for one long-running operation
  * @param pollInterval     first delay between polls
- * @param requestTimeout   total timeout of one unary call
- * @param maxAttempts      attempts of read calls
+ * @param requestTimeout   total timeout of one unary call, retries included
+ * @param maxAttempts      attempts of read calls (Get/List/GetOperation)
+ * @param credentialsFile  path of a service-account or authorized-user JSON file ({@code vertex.credentialsFile}); secret
+ * @param accessToken      an OAuth2 access token ({@code vertex.accessToken}); secret
  */
 public record VertexSettings(Optional<String> project, String location, String endpoint, boolean plaintext,
-                             Duration operationTimeout, Duration pollInterval, Duration requestTimeout, int maxAttempts) {
+                             Duration operationTimeout, Duration pollInterval, Duration requestTimeout, int maxAttempts,
+                             Optional<String> credentialsFile, Optional<String> accessToken) {
+
+    /** The credentials file key. */
+    public static final String CREDENTIALS_FILE = "vertex.credentialsFile";
+    /** The access token key. */
+    public static final String ACCESS_TOKEN = "vertex.accessToken";
 
     /** Reads and checks the keys. */
     public static VertexSettings from(BackendConfig c) {
@@ -34,12 +42,18 @@ public record VertexSettings(Optional<String> project, String location, String e
         if (attempts < 1) {
             throw new ConfigurationException("configuration 'vertex.maxAttempts' must be at least 1, got " + attempts);
         }
+        Optional<String> file = c.get(CREDENTIALS_FILE).filter(s -> !s.isBlank());
+        Optional<String> token = c.get(ACCESS_TOKEN).filter(s -> !s.isBlank());
+        if (file.isPresent() && token.isPresent()) {
+            throw new ConfigurationException("configuration '" + CREDENTIALS_FILE + "' and '" + ACCESS_TOKEN
+                    + "' are both set; set one of them (or neither, for Google application default credentials)");
+        }
         return new VertexSettings(c.get("vertex.project"), location,
                 c.get("vertex.endpointOverride", location + "-aiplatform.googleapis.com:443"),
                 c.getBoolean("vertex.plaintext", false),
                 positive(c, "vertex.operationTimeout", Duration.ofMinutes(45)),
                 positive(c, "vertex.pollInterval", Duration.ofSeconds(10)),
-                positive(c, "vertex.requestTimeout", Duration.ofSeconds(60)), attempts);
+                positive(c, "vertex.requestTimeout", Duration.ofSeconds(60)), attempts, file, token);
     }
 
     private static Duration positive(BackendConfig c, String key, Duration d) {
@@ -55,5 +69,23 @@ public record VertexSettings(Optional<String> project, String location, String e
         return project.orElseThrow(() -> new ConfigurationException("missing configuration 'vertex.project' (the Google Cloud "
                 + "project to deploy to); set it with --set vertex.project=..., the system property inferscale.vertex.project "
                 + "or the environment variable " + BackendConfig.environmentVariable("vertex.project")));
+    }
+
+    /** The configured secrets (credentials file path, access token), to hide from messages. */
+    public java.util.List<String> secrets() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        credentialsFile.ifPresent(out::add);
+        accessToken.ifPresent(out::add);
+        return out;
+    }
+
+    /** The settings without the credentials: their presence only. */
+    @Override
+    public String toString() {
+        return "VertexSettings{project=" + project.orElse("(none)") + ", location=" + location + ", endpoint=" + endpoint
+                + ", plaintext=" + plaintext + ", operationTimeout=" + operationTimeout + ", pollInterval=" + pollInterval
+                + ", requestTimeout=" + requestTimeout + ", maxAttempts=" + maxAttempts
+                + ", credentials=" + (credentialsFile.isPresent() ? CREDENTIALS_FILE + "=****"
+                : accessToken.isPresent() ? ACCESS_TOKEN + "=****" : "application default") + "}";
     }
 }

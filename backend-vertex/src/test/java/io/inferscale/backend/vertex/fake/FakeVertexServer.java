@@ -120,6 +120,30 @@ public final class FakeVertexServer implements AutoCloseable {
     private volatile Duration deployDelay = Duration.ofMillis(150);
     private volatile Duration operationDelay = Duration.ofMillis(20);
     private final Set<String> held = ConcurrentHashMap.newKeySet();
+    private final Map<String, Injection> injections = new ConcurrentHashMap<>();
+    private final Map<String, Status> failOperations = new ConcurrentHashMap<>();
+    private final Set<String> pendingCreates = new HashSet<>();
+    private final Map<String, Runnable> finishOnPoll = new ConcurrentHashMap<>();
+    private volatile boolean completeOnPoll;
+    private final AtomicLong connections = new AtomicLong();
+    private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+    private volatile Status authFailure;
+
+    /** How an injected fault reaches the client. */
+    public enum FaultKind {
+        /** The call fails with the status before the fake does anything. */
+        BEFORE,
+        /** The fake never answers and does nothing; the client's per-RPC deadline expires (DEADLINE_EXCEEDED). */
+        HOLD,
+        /** The fake does what the request asks, then the answer is lost: the call fails with the status. */
+        AFTER
+    }
+
+    private record Injection(Status status, FaultKind kind, boolean persistent) {
+    }
+
+    private static final io.grpc.Metadata.Key<String> AUTHORIZATION = io.grpc.Metadata.Key.of("authorization",
+            io.grpc.Metadata.ASCII_STRING_MARSHALLER);
 
     /** Starts the server on a fresh in-process name. */
     public FakeVertexServer() {
@@ -129,16 +153,124 @@ public final class FakeVertexServer implements AutoCloseable {
     /** Starts the server on a fresh in-process name and, when {@code loopback}, also on a free 127.0.0.1 port (plaintext). */
     public FakeVertexServer(boolean loopback) {
         InProcessServerBuilder b = InProcessServerBuilder.forName(name).directExecutor();
-        b.addService(endpointService());
-        b.addService(modelService());
-        b.addService(operationsService());
+        b.addService(io.grpc.ServerInterceptors.intercept(endpointService(), auth()));
+        b.addService(io.grpc.ServerInterceptors.intercept(modelService(), auth()));
+        b.addService(io.grpc.ServerInterceptors.intercept(operationsService(), auth()));
         try {
             server = b.build().start();
             tcp = loopback ? io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
                     .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+                    .addTransportFilter(new io.grpc.ServerTransportFilter() {
+                        @Override
+                        public io.grpc.Attributes transportReady(io.grpc.Attributes attributes) {
+                            connections.incrementAndGet();
+                            return attributes;
+                        }
+                    })
                     .addService(endpointService()).addService(modelService()).addService(operationsService()).build().start() : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Records the authorization header of every call and, when {@link #rejectAuthorization} is set, fails the call with it. */
+    private io.grpc.ServerInterceptor auth() {
+        return new io.grpc.ServerInterceptor() {
+            @Override
+            public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers,
+                                                                       io.grpc.ServerCallHandler<Q, R> next) {
+                String value = headers.get(AUTHORIZATION);
+                authorizations.add(value == null ? "" : value);
+                Status reject = authFailure;
+                if (reject != null) {
+                    call.close(reject.withDescription(reject.getDescription() + " (credentials sent: " + value + ")"), new io.grpc.Metadata());
+                    return new io.grpc.ServerCall.Listener<>() { };
+                }
+                return next.startCall(call, headers);
+            }
+        };
+    }
+
+    /** Every call from now on fails with {@code status}; its message echoes the authorization header sent (null: stop). */
+    public void rejectAuthorization(Status status) {
+        authFailure = status;
+    }
+
+    /** The authorization header of every call received, in order ("" when none). */
+    public List<String> authorizations() {
+        synchronized (authorizations) {
+            return List.copyOf(authorizations);
+        }
+    }
+
+    /** TCP connections the loopback listener has accepted. */
+    public long connections() {
+        return connections.get();
+    }
+
+    /**
+     * Operations no longer finish on a timer: each stays running until its first {@code GetOperation}, which finishes it
+     * and returns it done. Makes the number of polls exact (one per operation) for call-count tests.
+     */
+    public FakeVertexServer completeOnPoll() {
+        completeOnPoll = true;
+        return this;
+    }
+
+    /** Calls of {@code method} fail as {@code kind} says with {@code status}: the next one only, or all until {@link #clearFaults}. */
+    public void inject(String method, Status status, FaultKind kind, boolean persistent) {
+        injections.put(method, new Injection(status, kind, persistent));
+    }
+
+    /** Operations started by {@code method} end with {@code status} instead of their effect, until {@link #clearFaults}. */
+    public void failOperations(String method, Status status) {
+        failOperations.put(method, status);
+    }
+
+    /** Removes every injected fault (also {@link #failNext} and {@link #failOperation} ones). */
+    public void clearFaults() {
+        injections.clear();
+        failOperations.clear();
+        failNext.clear();
+        failOperation.clear();
+    }
+
+    /**
+     * A canonical dump of the endpoints and models, free of generated values: deployed models are listed by what they
+     * serve (model, machine, replicas, metrics) with their traffic share, not by their generated ids; running operations
+     * are counted.
+     */
+    public String state() {
+        synchronized (lock) {
+            StringBuilder out = new StringBuilder();
+            for (Endpoint e : endpoints.values()) {
+                out.append("endpoint ").append(e.getName()).append(" displayName=").append(e.getDisplayName())
+                        .append(" labels=").append(new TreeMap<>(e.getLabelsMap())).append('\n');
+                List<String> deployed = new ArrayList<>();
+                for (DeployedModel d : e.getDeployedModelsList()) {
+                    DedicatedResources r = d.getDedicatedResources();
+                    deployed.add("  deployed " + d.getDisplayName() + " model=" + d.getModel() + " machine=" + r.getMachineSpec().getMachineType()
+                            + "/" + r.getMachineSpec().getAcceleratorType() + "x" + r.getMachineSpec().getAcceleratorCount()
+                            + " replicas=" + r.getMinReplicaCount() + ".." + r.getMaxReplicaCount() + " metrics="
+                            + r.getAutoscalingMetricSpecsList().stream().map(m -> m.getMetricName() + "=" + m.getTarget()).sorted().toList()
+                            + " traffic=" + e.getTrafficSplitMap().getOrDefault(d.getId(), 0));
+                }
+                deployed.stream().sorted().forEach(d -> out.append(d).append('\n'));
+                long unknown = e.getTrafficSplitMap().keySet().stream()
+                        .filter(id -> e.getDeployedModelsList().stream().noneMatch(d -> d.getId().equals(id))).count();
+                if (unknown > 0) {
+                    out.append("  traffic to undeployed ids: ").append(unknown).append('\n');
+                }
+            }
+            for (Model m : models.values()) {
+                out.append("model ").append(m.getName()).append(" displayName=").append(m.getDisplayName()).append(" labels=")
+                        .append(new TreeMap<>(m.getLabelsMap())).append(" image=").append(m.getContainerSpec().getImageUri()).append('\n');
+            }
+            long running = operations.values().stream().filter(op -> !op.getDone()).count();
+            if (running > 0) {
+                out.append("running operations: ").append(running).append('\n');
+            }
+            return out.toString();
         }
     }
 
@@ -268,6 +400,10 @@ public final class FakeVertexServer implements AutoCloseable {
     private ServerServiceDefinition operationsService() {
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(OPERATIONS);
         unary(b, OPERATIONS, "GetOperation", GetOperationRequest.getDefaultInstance(), Operation.getDefaultInstance(), r -> {
+            Runnable finisher = finishOnPoll.remove(r.getName());
+            if (finisher != null) {
+                finisher.run();
+            }
             synchronized (lock) {
                 Operation op = operations.get(r.getName());
                 if (op == null) {
@@ -303,6 +439,26 @@ public final class FakeVertexServer implements AutoCloseable {
                 if (failure != null) {
                     throw failure.asRuntimeException();
                 }
+                Injection fault = injections.get(method);
+                if (fault != null && !fault.persistent()) {
+                    injections.remove(method, fault);
+                }
+                if (fault != null) {
+                    switch (fault.kind()) {
+                        case BEFORE -> throw fault.status().asRuntimeException();
+                        case HOLD -> {
+                            return; // never answered: the client's deadline expires
+                        }
+                        case AFTER -> {
+                            try {
+                                handler.apply(request);
+                            } catch (RuntimeException ignored) {
+                                // the answer is lost either way
+                            }
+                            throw fault.status().asRuntimeException();
+                        }
+                    }
+                }
                 R response = handler.apply(request);
                 observer.onNext(response);
                 observer.onCompleted();
@@ -320,7 +476,12 @@ public final class FakeVertexServer implements AutoCloseable {
         String opName = resource + "/operations/" + ids.incrementAndGet();
         Operation op = Operation.newBuilder().setName(opName).setMetadata(Any.pack(metadata)).build();
         operations.put(opName, op);
-        Status failure = failOperation.remove(method);
+        Status once = failOperation.remove(method);
+        Status failure = once != null ? once : failOperations.get(method);
+        if (completeOnPoll) {
+            finishOnPoll.put(opName, () -> finish(op, opName, failure, effect, release));
+            return op;
+        }
         timer.schedule(new Runnable() {
             @Override
             public void run() {
@@ -383,16 +544,17 @@ public final class FakeVertexServer implements AutoCloseable {
                 throw status(Status.INVALID_ARGUMENT, "Endpoint display_name is required");
             }
             String endpointName = r.getParent() + "/endpoints/" + r.getEndpointId();
-            if (endpoints.containsKey(endpointName)) {
+            if (endpoints.containsKey(endpointName) || pendingCreates.contains(endpointName)) {
                 throw status(Status.ALREADY_EXISTS, "Endpoint " + endpointName + " already exists");
             }
+            pendingCreates.add(endpointName);
             return start(endpointName, "CreateEndpoint", CreateEndpointOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
                     operationDelay, () -> {
                         Endpoint e = r.getEndpoint().toBuilder().setName(endpointName).setCreateTime(now()).setUpdateTime(now()).build();
                         endpoints.put(endpointName, e);
                         recordServing(endpointName);
                         return e;
-                    }, () -> { });
+                    }, () -> pendingCreates.remove(endpointName));
         }
     }
 
@@ -482,6 +644,9 @@ public final class FakeVertexServer implements AutoCloseable {
             }
             if (e.getDeployedModelsCount() > 0) {
                 throw status(Status.FAILED_PRECONDITION, "Endpoint " + r.getName() + " still has deployed models; undeploy them first");
+            }
+            if (busy.stream().anyMatch(k -> k.startsWith(r.getName() + "/"))) {
+                throw status(Status.FAILED_PRECONDITION, "Endpoint " + r.getName() + " has an operation in progress");
             }
             return start(r.getName(), "DeleteEndpoint", DeleteOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
                     operationDelay, () -> {
@@ -670,14 +835,15 @@ public final class FakeVertexServer implements AutoCloseable {
                 throw status(Status.INVALID_ARGUMENT, "Model container_spec.image_uri is required");
             }
             String modelName = r.getParent() + "/models/" + id;
-            if (models.containsKey(modelName)) {
+            if (models.containsKey(modelName) || pendingCreates.contains(modelName)) {
                 throw status(Status.ALREADY_EXISTS, "Model " + modelName + " already exists");
             }
+            pendingCreates.add(modelName);
             return start(modelName, "UploadModel", UploadModelOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
                     operationDelay, () -> {
                         models.put(modelName, r.getModel().toBuilder().setName(modelName).setVersionId("1").setCreateTime(now()).build());
                         return UploadModelResponse.newBuilder().setModel(modelName).setModelVersionId("1").build();
-                    }, () -> { });
+                    }, () -> pendingCreates.remove(modelName));
         }
     }
 
