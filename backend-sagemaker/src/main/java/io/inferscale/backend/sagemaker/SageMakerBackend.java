@@ -346,7 +346,8 @@ public final class SageMakerBackend implements Backend {
                 });
                 applyStep(name, "wait for endpoint " + name + " to be InService", () -> waitInService(name, timeout));
             } catch (BackendException e) {
-                if (steps.deregisterTarget != null) {
+                // a refusal because another apply's update is in progress: that apply registers its own target afterwards
+                if (steps.deregisterTarget != null && e.reason() != Reason.CONFLICT) {
                     restoreAutoscaling(steps.live, e);
                 }
                 throw e;

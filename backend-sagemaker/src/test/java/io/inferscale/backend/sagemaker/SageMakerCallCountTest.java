@@ -1,0 +1,199 @@
+package io.inferscale.backend.sagemaker;
+
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.TargetType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.inferscale.backend.sagemaker.SageMakerTestSupport.seed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 9's call economy, asserted exactly: the requests a fresh apply, a no-op re-apply, a maxReplicas-only change
+ * and a delete send to the fake, split into writes, the operation's own reads and the waiter's DescribeEndpoint polls.
+ * The fake finishes every Creating/Updating/Deleting on the {@value #POLLS}rd DescribeEndpoint after the write, so the
+ * waiter makes exactly {@value #POLLS} polls (on AWS their number is the change's duration / {@code sagemaker.pollInterval}).
+ * The table of the counts is written to {@code target/call-counts-sagemaker.md}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SageMakerCallCountTest {
+
+    private static final int POLLS = 3;
+    private static final String NAME = "my-model-endpoint";
+
+    private final Map<String, String> table = new java.util.LinkedHashMap<>();
+    private FakeAwsServer fake;
+    private SageMakerBackend backend;
+
+    @BeforeEach
+    void start() {
+        fake = FakeAwsServer.start();
+        fake.transitionAfterPolls(POLLS);
+        backend = SageMakerTestSupport.backend(fake);
+    }
+
+    @AfterEach
+    void stop() {
+        backend.close();
+        fake.close();
+    }
+
+    /** The requests since {@code from}: writes in order, own reads counted by operation, the waiter's polls. */
+    private record Calls(List<String> writes, Map<String, Integer> reads, long waitPolls) {
+        int readCount() {
+            return reads.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        String row() {
+            return "writes " + writes.size() + " (" + String.join(", ", writes) + "); own reads " + readCount() + " " + reads
+                    + "; waiter polls " + waitPolls;
+        }
+    }
+
+    private Calls measure(Runnable operation) {
+        int from = fake.operations().size();
+        long polls = fake.waitPolls();
+        operation.run();
+        List<String> ops = fake.operations().subList(from, fake.operations().size());
+        long waited = fake.waitPolls() - polls;
+        List<String> writes = ops.stream().filter(op -> !op.startsWith("Describe") && !op.startsWith("List")).toList();
+        Map<String, Integer> reads = new TreeMap<>();
+        ops.stream().filter(op -> op.startsWith("Describe") || op.startsWith("List")).forEach(op -> reads.merge(op, 1, Integer::sum));
+        // the waiter's polls are DescribeEndpoint calls that found the endpoint changing: not the operation's own reads
+        reads.computeIfPresent("DescribeEndpoint", (k, n) -> n - (int) waited == 0 ? null : n - (int) waited);
+        return new Calls(writes, reads, waited);
+    }
+
+    private static InferenceEndpoint withTwoTargets() {
+        return seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().target(TargetType.REQUESTS_PER_SECOND, 20).build()).build();
+    }
+
+    /** The five reads of a verification round or a no-op apply: one per native object (the policies in one call). */
+    private static final Map<String, Integer> ROUND = Map.of("DescribeEndpoint", 1, "DescribeScalableTargets", 1,
+            "DescribeScalingPolicies", 1, "ListEndpointConfigs", 1, "ListModels", 1);
+
+    private static Map<String, Integer> times(Map<String, Integer> reads, int n, Map<String, Integer> plus) {
+        Map<String, Integer> m = new TreeMap<>();
+        reads.forEach((k, v) -> m.put(k, v * n));
+        plus.forEach((k, v) -> m.merge(k, v, Integer::sum));
+        return m;
+    }
+
+    @Test
+    @DisplayName("fresh apply: one write per native object, one DescribeEndpoint before, the waiter's polls, one verification round")
+    void freshApply() {
+        Calls c = measure(() -> backend.apply(seed()));
+        assertThat(c.writes()).containsExactly("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "RegisterScalableTarget", "PutScalingPolicy");
+        assertThat(c.waitPolls()).isEqualTo(POLLS);
+        assertThat(c.reads()).isEqualTo(times(ROUND, 1, Map.of("DescribeEndpoint", 1)));
+        table.put("fresh apply (seed: 1 target)", c.row());
+
+        Calls two = measure(() -> backend.apply(withTwoTargets().toBuilder().name("two-targets").build()));
+        assertThat(two.writes()).containsExactly("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "RegisterScalableTarget",
+                "PutScalingPolicy", "PutScalingPolicy");
+        assertThat(two.waitPolls()).isEqualTo(POLLS);
+        assertThat(two.reads()).isEqualTo(times(ROUND, 1, Map.of("DescribeEndpoint", 1)));
+        table.put("fresh apply (2 targets)", two.row());
+    }
+
+    @Test
+    @DisplayName("no-op re-apply: zero writes and one read per native object (5 reads for 5 objects, policies in one read)")
+    void noOp() {
+        backend.apply(seed());
+        Calls c = measure(() -> assertThat(backend.apply(seed()).changed()).isFalse());
+        assertThat(c.writes()).isEmpty();
+        assertThat(c.waitPolls()).isZero();
+        assertThat(c.reads()).isEqualTo(ROUND);
+        assertThat(c.readCount()).as("at most one read per native object: model, config, endpoint, target, 1 policy").isLessThanOrEqualTo(5);
+        table.put("no-op re-apply", c.row());
+    }
+
+    @Test
+    @DisplayName("maxReplicas alone: exactly one RegisterScalableTarget, nothing else written")
+    void maxReplicasOnly() {
+        backend.apply(seed());
+        InferenceEndpoint more = seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().maxReplicas(9).build()).build();
+        Calls c = measure(() -> backend.apply(more));
+        assertThat(c.writes()).containsExactly("RegisterScalableTarget");
+        assertThat(c.waitPolls()).isZero();
+        assertThat(c.reads()).as("observation + verification round").isEqualTo(times(ROUND, 2, Map.of()));
+        assertThat(backend.status(NAME).maxReplicas()).isEqualTo(9);
+        table.put("maxReplicas change", c.row());
+    }
+
+    @Test
+    @DisplayName("delete: DescribeEndpoint, DeleteEndpoint, the waiter's polls, one list and one delete each for configs and models")
+    void delete() {
+        backend.apply(seed());
+        Calls c = measure(() -> assertThat(backend.delete(NAME)).isTrue());
+        assertThat(c.writes()).containsExactly("DeleteEndpoint", "DeleteEndpointConfig", "DeleteModel");
+        assertThat(c.waitPolls()).isEqualTo(POLLS);
+        assertThat(c.reads()).isEqualTo(Map.of("DescribeEndpoint", 1, "ListEndpointConfigs", 1, "ListModels", 1));
+        assertThat(fake.state()).isEqualTo(emptyState());
+        table.put("delete", c.row());
+
+        Calls again = measure(() -> assertThat(backend.delete(NAME)).isFalse());
+        assertThat(again.writes()).isEmpty();
+        assertThat(again.reads()).isEqualTo(Map.of("DescribeEndpoint", 1, "ListEndpointConfigs", 1, "ListModels", 1));
+        table.put("delete of a missing endpoint", again.row());
+    }
+
+    private static String emptyState() {
+        try (FakeAwsServer empty = FakeAwsServer.start()) {
+            return empty.state();
+        }
+    }
+
+    @Test
+    @DisplayName("one backend shared by 8 threads applying 40 endpoints builds 2 SDK clients in all, and reuses connections")
+    void sharedClients() throws Exception {
+        int endpoints = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < endpoints; i++) {
+                String name = "shared-" + i;
+                futures.add(pool.submit(() -> backend.apply(seed().toBuilder().name(name).build())));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(backend.clientsBuilt()).as("one SageMakerClient and one ApplicationAutoScalingClient").isEqualTo(2);
+        assertThat(backend.list()).hasSize(endpoints);
+        assertThat(backend.clientsBuilt()).isEqualTo(2);
+        int requests = fake.operations().size();
+        assertThat(requests).isGreaterThan(endpoints * 10);
+        assertThat(fake.connections()).as("keep-alive connections reused across endpoints and calls (%d requests)", requests)
+                .isLessThan(requests / 10);
+        table.put("40 endpoints, 8 threads, one backend", "SDK clients built: " + backend.clientsBuilt() + "; requests " + requests
+                + "; TCP connections " + fake.connections());
+    }
+
+    @AfterAll
+    void writeTable() throws IOException {
+        StringBuilder out = new StringBuilder("| operation | requests |\n|---|---|\n");
+        table.forEach((k, v) -> out.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        Path file = Path.of("target", "call-counts-sagemaker.md");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, out.toString(), StandardCharsets.UTF_8);
+    }
+}
