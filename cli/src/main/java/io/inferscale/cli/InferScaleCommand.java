@@ -7,6 +7,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** The top-level {@code inferscale} command; the work is done by its subcommands. */
@@ -16,17 +17,6 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Deploy one provider-neutral InferenceEndpoint (model + resources + autoscaling policy) to Kubernetes, AWS SageMaker or Google Vertex AI, plan changes before making them, and simulate each cloud's autoscaler.",
-        subcommands = {
-            BackendsCommand.class,
-            ValidateCommand.class,
-            RenderCommand.class,
-            PlanCommand.class,
-            ApplyCommand.class,
-            GetCommand.class,
-            DeleteCommand.class,
-            SimulateCommand.class,
-            OperatorCommand.class,
-            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success; for plan: no changes",
@@ -41,6 +31,32 @@ import java.util.concurrent.Callable;
             "Cloud credentials come from each cloud's default chain: kubeconfig, the AWS default credential chain,",
             "Google application default credentials."})
 final class InferScaleCommand implements Callable<Integer> {
+
+    /**
+     * The subcommands, in the order the usage help lists them. They are registered by {@link Main#commandLine}
+     * rather than by {@code @Command(subcommands = ...)} so that a run builds the picocli model of the one
+     * subcommand it executes: reflecting over all nine costs about a third of {@code validate}'s start-up, and
+     * {@code operator}'s class links the Kubernetes client.
+     */
+    static final List<String> SUBCOMMANDS = List.of("backends", "validate", "render", "plan", "apply", "get", "delete",
+            "simulate", "operator", "help");
+
+    /** A new instance of the subcommand {@code name}, one of {@link #SUBCOMMANDS}. */
+    static Object newSubcommand(String name) {
+        return switch (name) {
+            case "backends" -> new BackendsCommand();
+            case "validate" -> new ValidateCommand();
+            case "render" -> new RenderCommand();
+            case "plan" -> new PlanCommand();
+            case "apply" -> new ApplyCommand();
+            case "get" -> new GetCommand();
+            case "delete" -> new DeleteCommand();
+            case "simulate" -> new SimulateCommand();
+            case "operator" -> new OperatorCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
+    }
 
     private final CliContext context;
 

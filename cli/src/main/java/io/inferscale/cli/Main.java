@@ -26,19 +26,31 @@ public final class Main {
 
     /** Runs the command and exits the JVM with its exit code. */
     public static void main(String[] args) {
-        // Libraries log with stack traces; the command reports errors itself. Logging stays off unless --verbose,
-        // except for the long-running operator, which logs warnings like any controller.
+        configureLogging(args);
+        System.exit(execute(CliContext.system(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /**
+     * Libraries log with stack traces; the command reports errors itself. Logging stays off unless --verbose,
+     * except for the long-running operator, which logs warnings like any controller.
+     */
+    static void configureLogging(String... args) {
         List<String> list = Arrays.asList(args);
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                     list.contains("--verbose") ? "debug" : list.contains("operator") ? "warn" : "off");
         }
         // gRPC (Vertex AI) logs through java.util.logging, e.g. an INFO line about epoll on the first connection.
+        // JavaLoggingLevel sets the root level if and when java.util.logging starts, which most commands never do.
         if (!list.contains("--verbose")) {
-            java.util.logging.Logger.getLogger("").setLevel(list.contains("operator") ? java.util.logging.Level.WARNING
-                    : java.util.logging.Level.OFF);
+            String level = list.contains("operator") ? "WARNING" : "OFF";
+            if (System.getProperty("java.util.logging.config.class") == null) {
+                System.setProperty(JavaLoggingLevel.LEVEL_PROPERTY, level);
+                System.setProperty("java.util.logging.config.class", JavaLoggingLevel.class.getName());
+            } else {
+                java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.parse(level));
+            }
         }
-        System.exit(execute(CliContext.system(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /**
@@ -52,7 +64,7 @@ public final class Main {
      */
     public static int execute(CliContext context, PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
-        CommandLine cl = commandLine(context);
+        CommandLine cl = commandLine(context, args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -71,12 +83,37 @@ public final class Main {
         return code;
     }
 
-    /** The picocli command tree, wired to {@code context}. */
+    /** The picocli command tree with every subcommand, wired to {@code context}. */
     static CommandLine commandLine(CliContext context) {
+        return commandLine(context, new String[0]);
+    }
+
+    /**
+     * The picocli command tree for {@code args}: when they name a subcommand (after nothing but {@code --verbose}),
+     * the root and that subcommand only, so start-up builds one subcommand's model instead of all of them;
+     * otherwise (no subcommand, {@code help}, {@code --help}, {@code --version}, an unknown word) every
+     * subcommand, so usage help and "did you mean" see them all. The parse result is the same either way.
+     */
+    static CommandLine commandLine(CliContext context, String... args) {
         CommandLine cl = new CommandLine(new InferScaleCommand(context));
+        String requested = requestedSubcommand(args);
+        for (String name : requested == null ? InferScaleCommand.SUBCOMMANDS : List.of(requested)) {
+            cl.addSubcommand(name, InferScaleCommand.newSubcommand(name));
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(true);
         return cl;
+    }
+
+    /** The subcommand {@code args} run, or {@code null} when every subcommand is needed (see {@link #commandLine}). */
+    static String requestedSubcommand(String... args) {
+        for (String arg : args) {
+            if ("--verbose".equals(arg)) {
+                continue; // the root's only option that may precede a subcommand without asking for help
+            }
+            return !"help".equals(arg) && InferScaleCommand.SUBCOMMANDS.contains(arg) ? arg : null;
+        }
+        return null;
     }
 
     private static int handle(Exception ex, CommandLine c, boolean verbose) {
