@@ -383,7 +383,8 @@ public final class KubernetesBackend implements Backend {
     /**
      * Applies {@code spec.replicas} alone (the live count) with the handover manager, not forced, so the main manager may
      * drop the field: the "Transferring ownership" steps of the Server-Side Apply docs. A conflict means another manager
-     * (the HPA) changed replicas meanwhile and owns them, which is what the handover is for.
+     * (the HPA) changed replicas since the read and now owns them: the caller starts another pass, which re-reads the
+     * Deployment and, the HPA owning replicas, needs no handover.
      *
      * @return the Deployment after the handover (its new {@code resourceVersion} is the next write's precondition)
      */
@@ -391,16 +392,7 @@ public final class KubernetesBackend implements Backend {
         Deployment replicasOnly = new DeploymentBuilder().withApiVersion("apps/v1").withKind("Deployment")
                 .withNewMetadata().withName(live.getMetadata().getName()).withNamespace(ns).endMetadata()
                 .withNewSpec().withReplicas(live.getSpec().getReplicas()).endSpec().build();
-        try {
-            return serverSideApply(replicasOnly, ns, settings.fieldManager() + REPLICAS_HANDOVER_SUFFIX, false, null);
-        } catch (BackendException e) {
-            if (e.reason() != BackendException.Reason.CONFLICT) {
-                throw e;
-            }
-            // the HPA took replicas over meanwhile; the Deployment changed, so the main apply's precondition fails and the
-            // next pass re-reads it
-            return live;
-        }
+        return serverSideApply(replicasOnly, ns, settings.fieldManager() + REPLICAS_HANDOVER_SUFFIX, false, null);
     }
 
     /** Server-side apply; {@code resourceVersion} (may be null) makes it conditional on the object being unchanged. */

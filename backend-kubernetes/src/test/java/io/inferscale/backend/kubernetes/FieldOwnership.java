@@ -110,6 +110,12 @@ final class FieldOwnership {
         prune(path);
     }
 
+    /** Forgets every object. */
+    void clear() {
+        owners.clear();
+        operations.clear();
+    }
+
     /** Forgets a deleted object. */
     void delete(String path) {
         owners.remove(path);

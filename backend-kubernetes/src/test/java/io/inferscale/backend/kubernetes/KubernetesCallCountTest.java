@@ -29,7 +29,7 @@ class KubernetesCallCountTest {
     private InferenceEndpoint seed;
 
     @BeforeEach
-    void start() {
+    void start() throws java.io.IOException {
         cluster = new MockCluster();
         KubernetesClient client = cluster.client();
         backend = new KubernetesBackend(client, KubernetesSettings.defaults());
@@ -67,7 +67,7 @@ class KubernetesCallCountTest {
                 "PATCH deployments", "PATCH services", "PATCH horizontalpodautoscalers",
                 "GET deployments", "GET services");
         assertThat(writes(calls)).isEqualTo(3);
-        assertThat(cluster.requests().get(3).getUtf8Body()).as("replicas = minReplicas in the create itself").contains("replicas: 1");
+        assertThat(cluster.requests().get(3).getUtf8Body()).as("replicas = minReplicas in the create itself").contains("\"replicas\":1");
     }
 
     @Test
@@ -92,7 +92,7 @@ class KubernetesCallCountTest {
                 "GET deployments", "GET services");
         assertThat(writes(calls)).isEqualTo(1);
         RecordedRequest patch = cluster.requests().get(before + 3);
-        assertThat(patch.getUtf8Body()).contains("maxReplicas: 8").contains("resourceVersion:");
+        assertThat(patch.getUtf8Body()).contains("\"maxReplicas\":8").contains("\"resourceVersion\":\"");
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class ApiErrors {
             case 409 -> Reason.CONFLICT;
             case 408, 504 -> Reason.TIMEOUT;
             case 429 -> Reason.THROTTLED;
-            default -> code >= 500 || code == 0 ? Reason.UNAVAILABLE : Reason.FAILED;
+            default -> code >= 500 || code <= 0 ? Reason.UNAVAILABLE : Reason.FAILED;
         };
     }
 
@@ -37,7 +37,7 @@ public final class ApiErrors {
      * @param doing     what was being done, e.g. {@code apply Deployment ml/my-model-endpoint}
      */
     public static BackendException wrap(String backendId, String doing, KubernetesClientException e) {
-        if (e instanceof KubernetesClientTimeoutException) {
+        if (e instanceof KubernetesClientTimeoutException || (e.getCode() <= 0 && timedOut(e))) {
             return new BackendException(backendId, Reason.TIMEOUT, doing + ": " + e.getMessage(), e);
         }
         Status status = e.getStatus();
@@ -57,6 +57,17 @@ public final class ApiErrors {
             sb.append("; the API server rejected the object InferScale rendered: check the fields named above");
         }
         return new BackendException(backendId, reason, sb.toString(), e);
+    }
+
+    /** True when the failure (without an HTTP status) is a client-side timeout: the request or the connection timed out. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.http.HttpTimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean containsAll(String message, Status status) {
