@@ -55,19 +55,44 @@ import java.util.function.Supplier;
  *       the fields InferScale sets (server-populated fields and other managers' fields are ignored).</li>
  *   <li>{@link #apply} writes only the objects the plan lists, with server-side apply (field manager
  *       {@code inferscale} by default, conflicts forced): an unchanged endpoint makes no write request.</li>
- *   <li>The Deployment's {@code spec.replicas} is written on create only ({@code minReplicas}), and its ownership is
- *       handed to a second field manager ({@code <fieldManager>-replicas-handover}) so later applies, which leave the
- *       field out, never reset the count the HPA chose. Should that handover fail, the next update of the Deployment
- *       repeats it (with the live count) before applying.</li>
+ *   <li>The Deployment's {@code spec.replicas} is written on create only ({@code minReplicas}), in the create's own
+ *       apply. Before the first update of the Deployment that finds {@code inferscale} still the only owner of
+ *       {@code spec.replicas} (the HPA has not scaled yet), its ownership is handed to a second field manager
+ *       ({@code <fieldManager>-replicas-handover}) with the live count, so that update and later ones, which leave
+ *       the field out, never reset the count.</li>
  *   <li>{@link #get}, {@link #list}, {@link #status}, {@link #awaitReady} and {@link #delete} work in the
  *       backend's namespace ({@code kubernetes.namespace}, else the kubeconfig's); an endpoint whose document
- *       names another namespace with {@code spec.backends.kubernetes.namespace} is planned and applied there.</li>
+ *       names another namespace with {@code spec.backends.kubernetes.namespace} is planned and applied there. Their
+ *       name argument is checked with {@link EndpointValidator#requireValidName} before any request.</li>
  * </ul>
+ *
+ * <h2>Requests</h2>
+ * A fresh {@code apply}: 3 GETs (plan), 3 server-side applies (one per object), 2 GETs (verify, below). A no-op
+ * re-apply: the 3 GETs only. A {@code maxReplicas} change: 3 GETs, one HPA apply, 2 GETs. {@code delete}: per
+ * object a GET (the managed-by label check) and a DELETE. The status {@code apply} returns is built from the
+ * objects read and written, without further requests.
+ *
+ * <h2>Concurrency</h2>
+ * One instance is thread-safe: it holds no per-endpoint state (the client is created once, lazily, under a lock).
+ * Several threads or processes applying the same endpoint race on three objects that Kubernetes cannot write
+ * atomically together; {@code apply} therefore works in passes: read the three objects, write the changed ones
+ * (updates carry the {@code resourceVersion} read as a precondition, so a write over a change made since the read
+ * fails with 409 instead of mixing), then re-read every object except the one written last and check it still
+ * matches the spec. A failed precondition or a failed check starts another pass after a short random pause (up to
+ * {@value #MAX_PASSES} passes). Guarantee: when the racing applies return normally, the endpoint is exactly the spec
+ * of the apply that wrote last, all three objects from that one spec, never a mixture (the writer of the last write
+ * verifies after it). An apply that is outrun in every pass throws a {@link BackendException} CONFLICT (retryable)
+ * whose {@link BackendException#step()} names the step and whose message says re-running is safe; until something
+ * re-runs, the objects may then mix that apply's writes with another's. Different endpoints do not interact.
  *
  * <p>API failures become {@link BackendException}s with the server's message: 403 PERMISSION_DENIED (or
  * QUOTA_EXCEEDED for a ResourceQuota rejection), 404 NOT_FOUND, 409 CONFLICT, 422 INVALID_REQUEST with the
- * field causes, 429 THROTTLED, 5xx UNAVAILABLE. 429 and 5xx are retried by the fabric8 client with
- * exponential backoff ({@code kubernetes.retryBackoffLimit}, {@code kubernetes.retryBackoffIntervalMillis}).
+ * field causes, 429 THROTTLED, 5xx and connection failures UNAVAILABLE, client-side timeouts TIMEOUT. 429 and 5xx
+ * (and connection failures before a response) are retried by the fabric8 client with exponential backoff
+ * ({@code kubernetes.retryBackoffLimit}, {@code kubernetes.retryBackoffIntervalMillis}). When a request of
+ * {@code apply} or {@code delete} fails, the exception comes from {@link BackendException#atStep}: its step names
+ * the request (e.g. {@code apply HorizontalPodAutoscaler ns/name}), and re-running the operation is safe (apply
+ * converges to the spec; delete removes what is left), as the fault-injection test shows for every request.
  */
 public final class KubernetesBackend implements Backend {
 
