@@ -5,20 +5,20 @@
 set -e
 JAR=bench/target/benchmarks.jar
 machine() {
-  echo "## $1 — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD), nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(java -version 2>&1 | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "## $1 — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || cat COMMIT 2>/dev/null || echo unknown), nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(java -version 2>&1 | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 machine "Kubernetes fleet"
-java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.kubernetes.KubernetesFleetBench 1000 8 2
+java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.kubernetes.KubernetesFleetBench 1000 8 3
 machine "SageMaker fleet"
-java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.sagemaker.SageMakerFleetBench 200 8 2
+java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.sagemaker.SageMakerFleetBench 200 8 3
 machine "Vertex fleet"
-java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.vertex.VertexFleetBench 200 8 2
+java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.vertex.VertexFleetBench 200 8 3
 machine "kubectl comparison ($(kubectl version --client 2>/dev/null | head -1))"
 java -Xmx256m -cp $JAR io.inferscale.backend.kubernetes.KubectlComparison /usr/bin/kubectl 2>/dev/null
 machine "In-memory footprint"
 java -Xms256m -Xmx256m -cp $JAR io.inferscale.bench.InMemoryFootprint 10000 3
 machine "Simulator (JMH)"
-java -jar $JAR SimulatorBenchmark -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc 2>&1 | grep -v '^#\|^Iteration\|^$' | tail -40
+java -jar $JAR SimulatorBenchmark -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc -rf json -rff bench/target/jmh-simulator.json 2>&1 | grep -v '^#\|^$' | tail -40
 machine "Fleet simulation (JMH)"
-java -jar $JAR FleetSimulationBenchmark 2>&1 | grep -v '^#\|^$' | tail -40
+java -jar $JAR FleetSimulationBenchmark -rf json -rff bench/target/jmh-fleet-simulation.json 2>&1 | grep -v '^#\|^$' | tail -40
 machine "end"

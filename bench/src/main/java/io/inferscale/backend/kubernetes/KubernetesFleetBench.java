@@ -17,7 +17,8 @@ import java.util.function.IntConsumer;
  * then applied again unchanged; the baseline, in the same JVM and against the same stand-in, server-side-applies the
  * same {@code 3n} objects {@link KubernetesTranslator} renders with plain fabric8 calls
  * ({@code client.resource(o).inNamespace(ns).fieldManager("x").forceConflicts().serverSideApply()}), twice. Requests are
- * counted at the server (MockCluster's log). Each phase gets a fresh cluster and client; rounds alternate the order.
+ * counted at the server (MockCluster's log). A third pair of phases is a reference for read-then-write at its limit
+ * ({@link #readThenApply}). Each pair gets a fresh cluster and client; rounds alternate the order.
  *
  * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.backend.kubernetes.KubernetesFleetBench [n=1000] [threads=8] [rounds=2]</pre>
  */
@@ -37,6 +38,7 @@ public final class KubernetesFleetBench {
         List<Phase.Result> ignored = new ArrayList<>();
         ignored.addAll(baseline(fleet.subList(0, Math.min(n, 200)), translator, threads));
         ignored.addAll(inferscale(fleet.subList(0, Math.min(n, 200)), threads));
+        ignored.addAll(readThenApply(fleet.subList(0, Math.min(n, 200)), translator, threads));
         ignored.stream().filter(r -> r.failures() > 0).forEach(r -> System.out.println("warm-up failure: " + r.row()));
         System.out.println(Phase.HEADER);
         for (int round = 1; round <= rounds; round++) {
@@ -44,7 +46,9 @@ public final class KubernetesFleetBench {
             if (round % 2 == 1) {
                 results.addAll(baseline(fleet, translator, threads));
                 results.addAll(inferscale(fleet, threads));
+                results.addAll(readThenApply(fleet, translator, threads));
             } else {
+                results.addAll(readThenApply(fleet, translator, threads));
                 results.addAll(inferscale(fleet, threads));
                 results.addAll(baseline(fleet, translator, threads));
             }
@@ -70,6 +74,33 @@ public final class KubernetesFleetBench {
             Phase.Result first = Phase.run("baseline: fabric8 SSA, 3 objects each", fleet.size(), threads, apply,
                     () -> cluster.requests().size(), cluster::writeCount, null);
             Phase.Result again = Phase.run("baseline: fabric8 SSA again (unchanged)", fleet.size(), threads, apply,
+                    () -> cluster.requests().size(), cluster::writeCount, null);
+            return List.of(first, again);
+        }
+    }
+
+    /**
+     * Reference for the read-then-write approach at its physical limit: per object one GET, then a server-side apply
+     * only when the object is absent (plain fabric8, no diff, no status). Fresh apply: 3 reads + 3 writes per
+     * endpoint; unchanged re-apply: 3 reads.
+     */
+    static List<Phase.Result> readThenApply(List<InferenceEndpoint> fleet, KubernetesTranslator translator, int threads) {
+        List<List<HasMetadata>> objects = new ArrayList<>();
+        for (InferenceEndpoint e : fleet) {
+            objects.add(translator.translate(e).objects());
+        }
+        try (MockCluster cluster = new MockCluster()) {
+            KubernetesClient client = cluster.client();
+            IntConsumer apply = i -> {
+                for (HasMetadata o : objects.get(i)) {
+                    if (client.resource(o).inNamespace("test").get() == null) {
+                        client.resource(o).inNamespace("test").fieldManager("x").forceConflicts().serverSideApply();
+                    }
+                }
+            };
+            Phase.Result first = Phase.run("reference: fabric8 GET, SSA if absent", fleet.size(), threads, apply,
+                    () -> cluster.requests().size(), cluster::writeCount, null);
+            Phase.Result again = Phase.run("reference: fabric8 GET only (unchanged)", fleet.size(), threads, apply,
                     () -> cluster.requests().size(), cluster::writeCount, null);
             return List.of(first, again);
         }

@@ -57,6 +57,7 @@ public final class SageMakerFleetBench {
         List<Phase.Result> warmup = new ArrayList<>(baseline(fleet.subList(0, warm), threads));
         warmup.addAll(inferscale(fleet.subList(0, warm), threads));
         warmup.stream().filter(r -> r.failures() > 0).forEach(r -> System.out.println("warm-up failure: " + r.row()));
+        sequences(fleet.get(0));
         System.out.println(Phase.HEADER);
         for (int round = 1; round <= rounds; round++) {
             List<Phase.Result> results = new ArrayList<>();
@@ -69,6 +70,22 @@ public final class SageMakerFleetBench {
             }
             for (Phase.Result r : results) {
                 System.out.println(r.row().replaceFirst("\\| ", "| r" + round + " "));
+            }
+        }
+    }
+
+    /** Prints the operations one apply and one unchanged re-apply of {@code e} send, as the fake receives them. */
+    static void sequences(InferenceEndpoint e) throws Exception {
+        try (FakeAwsServer fake = FakeAwsServer.start()) {
+            fake.transitionDelay(Duration.ZERO);
+            BackendConfig config = BackendConfig.of(Map.of("sagemaker.region", "us-east-1", "sagemaker.endpointOverride", fake.uri().toString(),
+                    "sagemaker.executionRoleArn", ROLE, "sagemaker.pollInterval", POLL.toMillis() + "ms", "sagemaker.timeout", "60s"));
+            try (SageMakerBackend backend = SageMakerBackend.create(config, CREDENTIALS)) {
+                for (String phase : List.of("apply", "re-apply")) {
+                    fake.clearOperations();
+                    backend.apply(e);
+                    System.out.println("InferScale " + phase + " of one endpoint, " + fake.operations().size() + " requests: " + fake.operations());
+                }
             }
         }
     }

@@ -54,6 +54,7 @@ public final class VertexFleetBench {
         List<Phase.Result> warmup = new ArrayList<>(baseline(fleet.subList(0, warm), threads));
         warmup.addAll(inferscale(fleet.subList(0, warm), threads));
         warmup.stream().filter(r -> r.failures() > 0).forEach(r -> System.out.println("warm-up failure: " + r.row()));
+        sequences(fleet.get(0));
         System.out.println(Phase.HEADER);
         for (int round = 1; round <= rounds; round++) {
             List<Phase.Result> results = new ArrayList<>();
@@ -77,6 +78,23 @@ public final class VertexFleetBench {
     private static int port(FakeVertexServer fake) {
         String a = fake.loopbackAddress();
         return Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+    }
+
+    /** Prints the methods one apply and one unchanged re-apply of {@code e} call, as the fake receives them. */
+    static void sequences(InferenceEndpoint e) throws Exception {
+        try (FakeVertexServer fake = fake()) {
+            BackendConfig config = BackendConfig.of(Map.of("vertex.project", "test-project", "vertex.location", "us-central1",
+                    "vertex.endpointOverride", fake.loopbackAddress(), "vertex.plaintext", "true",
+                    "vertex.pollInterval", POLL.toMillis() + "ms", "vertex.operationTimeout", "60s"));
+            try (Backend backend = new VertexBackendProvider().create(config)) {
+                for (String phase : List.of("apply", "re-apply")) {
+                    int from = fake.calls().size();
+                    backend.apply(e);
+                    List<String> calls = fake.calls().subList(from, fake.calls().size());
+                    System.out.println("InferScale " + phase + " of one endpoint, " + calls.size() + " requests: " + calls);
+                }
+            }
+        }
     }
 
     static List<Phase.Result> baseline(List<InferenceEndpoint> fleet, int threads) throws Exception {
