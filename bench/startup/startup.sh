@@ -19,7 +19,7 @@
 #   validate / render                 java -jar cli/target/inferscale.jar validate|render ... (the measured goal)
 #   launcher validate / render        cli/target/inferscale (the launcher script with its AppCDS archive), when built;
 #                                     the archive is created before the timed rounds and that one run is reported
-#   -x LABEL=COMMAND                  any extra row (experiments), e.g. -x 'before: validate=java -jar old.jar validate -f F'
+#   -x LABEL=COMMAND                  any extra row (experiments; the label ends at the first =), e.g. -x 'before: validate=java -jar old.jar validate -f F'
 #
 # Environment: JAR (default cli/target/inferscale.jar), DOC (default the example document), JAVA (default java),
 # BEFORE_JAR (adds validate/render rows for an older jar, e.g. the one before a change).
