@@ -384,8 +384,23 @@ public final class SageMakerBackend implements Backend {
         }
     }
 
+    /**
+     * A write of apply. NOT_FOUND here means that something this apply made or read a moment ago is gone (a concurrent
+     * apply's cleanup deleted the config, a concurrent instance-type change deregistered the target): a CONFLICT, and
+     * re-running is safe.
+     */
     private static <T> T applyStep(String endpoint, String step, Supplier<T> call) {
-        return atStep("apply", endpoint, () -> step, call);
+        return atStep("apply", endpoint, () -> step, () -> {
+            try {
+                return call.get();
+            } catch (BackendException e) {
+                if (e.reason() == Reason.NOT_FOUND && e.step().isEmpty()) {
+                    throw new BackendException(ID, Reason.CONFLICT, e.getMessage().substring(ID.length() + 2)
+                            + " (removed meanwhile, e.g. by a concurrent apply or delete of this endpoint)", e.getCause());
+                }
+                throw e;
+            }
+        });
     }
 
     /**
@@ -1138,8 +1153,13 @@ public final class SageMakerBackend implements Backend {
         }
     }
 
+    /** The known {@code sagemaker.*} keys set (none of them is a credential); other keys of the configuration are not printed. */
     @Override
     public String toString() {
-        return "SageMakerBackend" + config;
+        java.util.Map<String, String> shown = new java.util.TreeMap<>();
+        for (io.inferscale.api.backend.ConfigKey k : SageMakerBackendProvider.CONFIG_KEYS) {
+            config.get(k.name()).ifPresent(v -> shown.put(k.name(), BackendConfig.isSecret(k.name()) ? "****" : v));
+        }
+        return "SageMakerBackend" + shown;
     }
 }

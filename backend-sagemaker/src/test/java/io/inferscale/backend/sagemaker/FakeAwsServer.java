@@ -82,6 +82,8 @@ final class FakeAwsServer implements AutoCloseable {
     });
     private final java.util.Set<Integer> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Armed armed;
+    private volatile String lastAuthorization;
+    private volatile String lastSecurityToken;
     private int transitionPolls;
     private long waitPolls;
     private final AtomicLong writes = new AtomicLong();
@@ -170,6 +172,16 @@ final class FakeAwsServer implements AutoCloseable {
     /** DescribeEndpoint calls that found the endpoint changing (the waiter's polls, including the one that saw it finish). */
     synchronized long waitPolls() {
         return waitPolls;
+    }
+
+    /** The Authorization header of the last request (SigV4: names the access key id, never the secret). */
+    String lastAuthorization() {
+        return lastAuthorization;
+    }
+
+    /** The X-Amz-Security-Token header (the session token) of the last request. */
+    String lastSecurityToken() {
+        return lastSecurityToken;
     }
 
     /** Distinct client TCP connections (source ports) seen so far. */
@@ -277,6 +289,8 @@ final class FakeAwsServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         clientPorts.add(ex.getRemoteAddress().getPort());
+        lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
+        lastSecurityToken = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
         String target = Objects.toString(ex.getRequestHeaders().getFirst("X-Amz-Target"), "");
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {

@@ -412,9 +412,11 @@ class SageMakerLifecycleTest {
         }
 
         @Test
-        @DisplayName("ResourceNotFound → NOT_FOUND")
+        @DisplayName("ResourceNotFound on a write of apply: something it made or read is gone, so CONFLICT (re-running is safe)")
         void notFound() {
-            assertThat(applyFailing("CreateEndpoint", 400, "ResourceNotFound", "Resource not found", 1).reason()).isEqualTo(Reason.NOT_FOUND);
+            BackendException e = applyFailing("CreateEndpoint", 400, "ResourceNotFound", "Resource not found", 1);
+            assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+            assertThat(e.getMessage()).contains("ResourceNotFound: Resource not found", "removed meanwhile", "Re-running apply is safe");
         }
 
         @Test

@@ -1,0 +1,144 @@
+package io.inferscale.backend.sagemaker;
+
+import io.inferscale.api.BackendException;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.TargetType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.inferscale.backend.sagemaker.SageMakerTestSupport.seed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Issue 8's concurrency: 8 threads apply the same endpoint at once through two backend instances (two processes)
+ * on one fake, with the same spec and with 8 different specs (maxReplicas, CPU target and instance type differ).
+ * Every apply either returns or fails with a CONFLICT {@link BackendException} naming its step and saying re-running
+ * is safe (SageMaker refused: "Cannot create already existing endpoint", "Cannot update in-progress endpoint", the
+ * instance type of a variant another apply registered, or a config another apply's cleanup deleted). The final state
+ * (model, config, endpoint, target, policies, and no leftovers) is exactly what applying one of the specs that
+ * returned normally leaves on an empty fake: never a mixture.
+ */
+class SageMakerConcurrencyTest {
+
+    private static final int THREADS = 8;
+    private static final String[] TYPES = {"ml.c5.large", "ml.c5.xlarge", "ml.m5.large", "ml.m5.xlarge"};
+
+    private FakeAwsServer fake;
+    private final List<SageMakerBackend> backends = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        fake = FakeAwsServer.start();
+        fake.transitionDelay(Duration.ofMillis(30));
+        for (int i = 0; i < 2; i++) {
+            backends.add(SageMakerTestSupport.backend(fake, Map.of("sagemaker.pollInterval", "5ms")));
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        backends.forEach(SageMakerBackend::close);
+        fake.close();
+    }
+
+    private static InferenceEndpoint spec(int i) {
+        return seed().toBuilder().option("sagemaker", "instanceType", TYPES[i % TYPES.length])
+                .autoscaling(seed().autoscaling().toBuilder().maxReplicas(5 + i).target(TargetType.CPU_UTILIZATION, 50 + 5 * i).build()).build();
+    }
+
+    /** The state one apply of {@code spec} leaves on an empty fake. */
+    private static String reference(InferenceEndpoint spec) {
+        try (FakeAwsServer alone = FakeAwsServer.start(); SageMakerBackend backend = SageMakerTestSupport.backend(alone,
+                Map.of("sagemaker.pollInterval", "5ms"))) {
+            alone.transitionDelay(Duration.ofMillis(5));
+            backend.apply(spec);
+            return alone.state();
+        }
+    }
+
+    /** Applies specs.get(i) on thread i, all released at once; returns each thread's failure (null: it returned). */
+    private List<Throwable> applyAtOnce(List<InferenceEndpoint> specs) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(specs.size());
+        CountDownLatch gate = new CountDownLatch(1);
+        try {
+            List<Future<Throwable>> futures = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                SageMakerBackend backend = backends.get(i % backends.size());
+                InferenceEndpoint spec = specs.get(i);
+                futures.add(pool.submit(() -> {
+                    gate.await();
+                    try {
+                        backend.apply(spec);
+                        return null;
+                    } catch (Throwable t) {
+                        return t;
+                    }
+                }));
+            }
+            gate.countDown();
+            List<Throwable> out = new ArrayList<>();
+            for (Future<Throwable> f : futures) {
+                out.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void assertExplained(List<Throwable> failures) {
+        for (Throwable t : failures) {
+            if (t == null) {
+                continue;
+            }
+            if (!(t instanceof BackendException be) || be.reason() != BackendException.Reason.CONFLICT || be.step().isEmpty()
+                    || !be.getMessage().contains("Re-running apply is safe")) {
+                fail("an apply failed other than with a CONFLICT that names its step: " + t, t);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("8 threads, 2 backends, the same spec: every apply returns and the state is that spec's")
+    void sameSpec() throws Exception {
+        List<Throwable> failures = applyAtOnce(java.util.Collections.nCopies(THREADS, seed()));
+        assertThat(failures).as("the same spec never conflicts: a taken name is this spec's own").containsOnlyNulls();
+        assertThat(fake.state()).isEqualTo(reference(seed()));
+    }
+
+    @RepeatedTest(3)
+    @DisplayName("8 threads, 2 backends, 8 different specs: the final state is entirely one returned spec's, never a mixture")
+    void differentSpecs() throws Exception {
+        List<InferenceEndpoint> specs = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+            specs.add(spec(i));
+        }
+        List<Throwable> failures = applyAtOnce(specs);
+        assertExplained(failures);
+        List<String> returned = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+            if (failures.get(i) == null) {
+                returned.add(reference(specs.get(i)));
+            }
+        }
+        assertThat(returned).as("at least one apply returns").isNotEmpty();
+        assertThat(returned).as("final state is one returned spec's state entirely").contains(fake.state());
+        // and the survivor is stable: re-running any spec converges to it (the re-run wins as the last writer)
+        backends.get(0).apply(specs.get(0));
+        assertThat(fake.state()).isEqualTo(reference(specs.get(0)));
+    }
+}
