@@ -175,6 +175,7 @@ public final class VertexBackend implements Backend {
         int unknownRounds = 0;
         int conflictRounds = 0;
         boolean wrote = false;
+        Optional<Endpoint> plannedFrom = Optional.empty();
         while (true) {
             try {
                 for (String resource : waitFor) {
@@ -182,6 +183,7 @@ public final class VertexBackend implements Backend {
                 }
                 waitFor.clear();
                 Optional<Endpoint> live = readEndpoint(endpointName);
+                plannedFrom = live;
                 List<Step> steps = steps(endpoint, desired, live);
                 if (steps.isEmpty()) {
                     Plan plan = new Plan(name, id(), List.copyOf(done), desired.notes());
@@ -212,7 +214,8 @@ public final class VertexBackend implements Backend {
                     done.add(s.change());
                 }
                 wrote = true;
-            } catch (StepFailure f) {
+            } catch (StepFailure failure) {
+                StepFailure f = staleRequest(failure, endpointName, plannedFrom) ? failure.as(Outcome.CONFLICT) : failure;
                 boolean again = switch (f.outcome) {
                     case CONFLICT -> ++conflictRounds <= MAX_CONFLICT_ROUNDS;
                     case UNKNOWN -> ++unknownRounds < settings.maxAttempts();
@@ -367,6 +370,28 @@ public final class VertexBackend implements Backend {
                 }
             }
         }
+    }
+
+    /**
+     * True when a write was refused as invalid (e.g. a traffic split naming a deployed model that is gone) and the
+     * endpoint's deployed models or traffic split are no longer those the step was planned from: a concurrent change made
+     * the request stale, so planning again is the answer (one extra GetEndpoint, only on such a failure).
+     */
+    private boolean staleRequest(StepFailure f, String endpointName, Optional<Endpoint> plannedFrom) {
+        if (f.outcome != Outcome.DEFINITE || f.resource == null || f.failure.reason() != BackendException.Reason.INVALID_REQUEST) {
+            return false;
+        }
+        try {
+            Optional<Endpoint> now = readEndpoint(endpointName);
+            return !shape(now).equals(shape(plannedFrom));
+        } catch (StepFailure ignored) {
+            return false;
+        }
+    }
+
+    private static String shape(Optional<Endpoint> e) {
+        return e.map(x -> x.getDeployedModelsList().stream().map(DeployedModel::getId).sorted().toList() + " "
+                + new TreeMap<>(x.getTrafficSplitMap())).orElse("(none)");
     }
 
     /** Runs a delete-like call; NOT_FOUND means someone (a concurrent delete, an earlier run) already did it. */
@@ -700,6 +725,10 @@ public final class VertexBackend implements Backend {
             this.outcome = outcome;
             this.resource = resource;
         }
+
+        StepFailure as(Outcome other) {
+            return new StepFailure(step, failure, other, resource);
+        }
     }
 
     private VertexTranslator translator(boolean online) {
@@ -781,8 +810,8 @@ public final class VertexBackend implements Backend {
     private <T> T call(String action, String writeResource, Supplier<T> call) {
         try {
             return call.get();
-        } catch (StepFailure | BackendException e) {
-            throw e;
+        } catch (StepFailure | io.inferscale.api.InferScaleException e) {
+            throw e; // already ours: a configuration error (clients), a missing existing model...
         } catch (RuntimeException e) {
             BackendException failure = VertexErrors.hide(VertexErrors.map(action, e), settings.secrets());
             Outcome outcome = writeResource == null ? Outcome.DEFINITE : switch (failure.reason()) {
@@ -803,8 +832,9 @@ public final class VertexBackend implements Backend {
     /**
      * Starts a long-running operation on {@code resource} with {@code method} and polls it with {@code GetOperation}
      * until it is done: first after {@code vertex.pollInterval}, then 1.5 times longer each time, at most a minute apart,
-     * for at most {@code vertex.operationTimeout}. A poll that fails (after GAX's retries of GetOperation) is tolerated
-     * {@code vertex.maxAttempts - 1} times in a row; the operation goes on in Vertex regardless.
+     * for at most {@code vertex.operationTimeout}. GAX retries a poll on UNAVAILABLE and DEADLINE_EXCEEDED; a poll failing
+     * otherwise (RESOURCE_EXHAUSTED, ABORTED, INTERNAL...) is tolerated {@code vertex.maxAttempts - 1} times in a row. When
+     * polling gives up the outcome is unknown (the operation goes on in Vertex), and the caller's next round waits for it.
      */
     private Operation runOperation(String method, String resource, Supplier<Operation> start) {
         String action = method + " " + resource;
@@ -849,9 +879,9 @@ public final class VertexBackend implements Backend {
         return op;
     }
 
+    /** Poll failures worth another poll: those GAX does not retry itself (it has already retried UNAVAILABLE and DEADLINE_EXCEEDED). */
     private static boolean transientPollFailure(ApiException e) {
-        return Set.of("UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED", "ABORTED", "INTERNAL", "UNKNOWN", "CANCELLED")
-                .contains(e.getStatusCode().getCode().name());
+        return Set.of("RESOURCE_EXHAUSTED", "ABORTED", "INTERNAL", "UNKNOWN", "CANCELLED").contains(e.getStatusCode().getCode().name());
     }
 
     /** The operations still running on {@code resource} (one ListOperations). */

@@ -108,6 +108,19 @@ public final class VertexClients implements AutoCloseable {
             read(eb.listEndpointsSettings(), reads);
             read(mb.getModelSettings(), reads);
             read(mb.listModelsSettings(), reads);
+            // The backend polls operations itself; these settings serve the clients' own *Async futures (FakeVertexServerTest).
+            com.google.api.gax.longrunning.OperationTimedPollAlgorithm polling = com.google.api.gax.longrunning.OperationTimedPollAlgorithm
+                    .create(RetrySettings.newBuilder().setInitialRetryDelayDuration(s.pollInterval()).setRetryDelayMultiplier(1.5)
+                            .setMaxRetryDelayDuration(s.pollInterval().compareTo(Duration.ofMinutes(1)) >= 0 ? s.pollInterval() : Duration.ofMinutes(1))
+                            .setInitialRpcTimeoutDuration(Duration.ZERO).setRpcTimeoutMultiplier(1.0).setMaxRpcTimeoutDuration(Duration.ZERO)
+                            .setTotalTimeoutDuration(s.operationTimeout()).build());
+            eb.createEndpointOperationSettings().setPollingAlgorithm(polling);
+            eb.deleteEndpointOperationSettings().setPollingAlgorithm(polling);
+            eb.deployModelOperationSettings().setPollingAlgorithm(polling);
+            eb.undeployModelOperationSettings().setPollingAlgorithm(polling);
+            eb.mutateDeployedModelOperationSettings().setPollingAlgorithm(polling);
+            mb.uploadModelOperationSettings().setPollingAlgorithm(polling);
+            mb.deleteModelOperationSettings().setPollingAlgorithm(polling);
             EndpointServiceStubSettings es = eb.build();
             ClientContext context = ClientContext.create(es);
             endpoints = EndpointServiceClient.create(new GrpcEndpointServiceStub(es, context) { });

@@ -125,6 +125,7 @@ public final class FakeVertexServer implements AutoCloseable {
     private final Set<String> pendingCreates = new HashSet<>();
     private final Map<String, Runnable> finishOnPoll = new ConcurrentHashMap<>();
     private volatile boolean completeOnPoll;
+    private volatile Duration callLatency = Duration.ZERO;
     private final AtomicLong connections = new AtomicLong();
     private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
     private volatile Status authFailure;
@@ -209,11 +210,18 @@ public final class FakeVertexServer implements AutoCloseable {
     }
 
     /**
-     * Operations no longer finish on a timer: each stays running until its first {@code GetOperation}, which finishes it
-     * and returns it done. Makes the number of polls exact (one per operation) for call-count tests.
+     * Operations no longer finish on a timer: each stays running until it is first looked at ({@code GetOperation}, or a
+     * {@code ListOperations} that lists it), which finishes it and returns it done. Makes the number of polls exact (one
+     * per operation) for call-count tests, and fault outcomes independent of timing.
      */
     public FakeVertexServer completeOnPoll() {
         completeOnPoll = true;
+        return this;
+    }
+
+    /** Every call waits this long before it is handled (widens the windows in which concurrent calls interleave). */
+    public FakeVertexServer callLatency(Duration d) {
+        callLatency = d;
         return this;
     }
 
@@ -413,6 +421,8 @@ public final class FakeVertexServer implements AutoCloseable {
             }
         });
         unary(b, OPERATIONS, "ListOperations", ListOperationsRequest.getDefaultInstance(), ListOperationsResponse.getDefaultInstance(), r -> {
+            finishOnPoll.keySet().stream().filter(n -> n.startsWith(r.getName() + "/operations/")).toList()
+                    .forEach(n -> java.util.Optional.ofNullable(finishOnPoll.remove(n)).ifPresent(Runnable::run));
             synchronized (lock) {
                 ListOperationsResponse.Builder out = ListOperationsResponse.newBuilder();
                 operations.values().stream().filter(op -> op.getName().startsWith(r.getName() + "/operations/")).forEach(out::addOperations);
@@ -428,6 +438,13 @@ public final class FakeVertexServer implements AutoCloseable {
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(service, method))
                 .setRequestMarshaller(ProtoUtils.marshaller(requestType)).setResponseMarshaller(ProtoUtils.marshaller(responseType)).build();
         b.addMethod(md, ServerCalls.asyncUnaryCall((request, observer) -> {
+            if (!callLatency.isZero()) {
+                try {
+                    Thread.sleep(callLatency.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             calls.add(method);
             requests.add(request);
             if (WRITES.contains(method)) {

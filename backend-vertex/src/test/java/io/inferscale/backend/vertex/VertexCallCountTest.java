@@ -1,0 +1,146 @@
+package io.inferscale.backend.vertex;
+
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.backend.vertex.fake.FakeVertexServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 9, call economy: the RPCs the Vertex backend sends to the fake for a fresh apply, a no-op re-apply, a
+ * maxReplicas-only change and a delete, split into writes, reads and operation polls, asserted exactly. The fake
+ * finishes each operation when it is first polled ({@link FakeVertexServer#completeOnPoll()}), so each long-running
+ * operation costs exactly one GetOperation here; on Vertex the number of polls grows with the operation's duration
+ * (see the README).
+ */
+@DisplayName("Vertex call economy (issue 9)")
+class VertexCallCountTest {
+
+    static final Set<String> WRITES = Set.of("UploadModel", "CreateEndpoint", "DeployModel", "MutateDeployedModel", "UndeployModel",
+            "UpdateEndpoint", "DeleteEndpoint", "DeleteModel");
+    static final Set<String> POLLS = Set.of("GetOperation");
+
+    FakeVertexServer fake;
+    VertexBackend backend;
+
+    @BeforeEach
+    void start() {
+        fake = new FakeVertexServer().completeOnPoll();
+        backend = (VertexBackend) new VertexBackendProvider().create(BackendConfig.of(Map.of("vertex.project", "test-project",
+                "vertex.endpointOverride", "inprocess:" + fake.name(), "vertex.pollInterval", "1ms", "vertex.operationTimeout", "10s")));
+    }
+
+    @AfterEach
+    void stop() {
+        backend.close();
+        fake.close();
+    }
+
+    /** Counts by call name, in three groups. */
+    record Counts(Map<String, Integer> writes, Map<String, Integer> reads, int polls) {
+        static Counts of(List<String> calls) {
+            Map<String, Integer> w = new TreeMap<>();
+            Map<String, Integer> r = new TreeMap<>();
+            int p = 0;
+            for (String c : calls) {
+                if (WRITES.contains(c)) {
+                    w.merge(c, 1, Integer::sum);
+                } else if (POLLS.contains(c)) {
+                    p++;
+                } else {
+                    r.merge(c, 1, Integer::sum);
+                }
+            }
+            return new Counts(w, r, p);
+        }
+    }
+
+    Counts since(int mark) {
+        List<String> calls = fake.calls();
+        Counts c = Counts.of(calls.subList(mark, calls.size()));
+        System.out.println("calls: " + calls.subList(mark, calls.size()) + " -> " + c);
+        return c;
+    }
+
+    @Test
+    @DisplayName("fresh apply: 3 writes (UploadModel, CreateEndpoint, DeployModel), GetEndpoint + GetModel before and one GetEndpoint after, one poll per operation")
+    void freshApply() throws IOException {
+        backend.apply(VertexBackendTest.sample());
+        Counts c = since(0);
+        assertThat(c.writes()).containsExactlyInAnyOrderEntriesOf(Map.of("UploadModel", 1, "CreateEndpoint", 1, "DeployModel", 1));
+        assertThat(c.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("GetEndpoint", 2, "GetModel", 1));
+        assertThat(c.polls()).isEqualTo(3);
+        assertThat(fake.calls()).containsExactly("GetEndpoint", "GetModel", "UploadModel", "GetOperation", "CreateEndpoint", "GetOperation",
+                "DeployModel", "GetOperation", "GetEndpoint");
+    }
+
+    @Test
+    @DisplayName("fresh apply of an existing model (spec.backends.vertex.model): 2 writes")
+    void freshApplyExistingModel() throws IOException {
+        backend.apply(VertexBackendTest.sample().toBuilder().name("other").build());
+        String existing = fake.modelNames().iterator().next();
+        int mark = fake.calls().size();
+        backend.apply(VertexBackendTest.sample().toBuilder().option("vertex", "model", existing).build());
+        Counts c = since(mark);
+        assertThat(c.writes()).containsExactlyInAnyOrderEntriesOf(Map.of("CreateEndpoint", 1, "DeployModel", 1));
+        assertThat(c.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("GetEndpoint", 2, "GetModel", 1));
+        assertThat(c.polls()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("no-op re-apply: zero writes, one GetEndpoint (the endpoint holds the deployed model), nothing else")
+    void noOpReapply() throws IOException {
+        backend.apply(VertexBackendTest.sample());
+        int mark = fake.calls().size();
+        assertThat(backend.apply(VertexBackendTest.sample()).changed()).isFalse();
+        Counts c = since(mark);
+        assertThat(c.writes()).isEmpty();
+        assertThat(c.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("GetEndpoint", 1));
+        assertThat(c.polls()).isZero();
+    }
+
+    @Test
+    @DisplayName("maxReplicas change: exactly one MutateDeployedModel masking only max_replica_count; GetEndpoint, ListOperations, one poll, GetEndpoint")
+    void maxReplicasChange() throws IOException {
+        backend.apply(VertexBackendTest.sample());
+        int mark = fake.calls().size();
+        int requests = fake.requests().size();
+        InferenceEndpoint changed = VertexBackendTest.withPolicy(VertexBackendTest.sample(), p -> p.maxReplicas(9));
+        backend.apply(changed);
+        Counts c = since(mark);
+        assertThat(c.writes()).containsExactlyInAnyOrderEntriesOf(Map.of("MutateDeployedModel", 1));
+        assertThat(c.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("GetEndpoint", 2, "ListOperations", 1));
+        assertThat(c.polls()).isEqualTo(1);
+        var mutate = fake.requests().subList(requests, fake.requests().size()).stream()
+                .filter(com.google.cloud.aiplatform.v1.MutateDeployedModelRequest.class::isInstance)
+                .map(com.google.cloud.aiplatform.v1.MutateDeployedModelRequest.class::cast).findFirst().orElseThrow();
+        assertThat(mutate.getUpdateMask().getPathsList()).containsExactly(VertexBackend.MASK_MAX);
+        assertThat(mutate.getDeployedModel().getDedicatedResources().getMaxReplicaCount()).isEqualTo(9);
+    }
+
+    @Test
+    @DisplayName("delete: GetEndpoint, UndeployModel, DeleteEndpoint, ListModels, DeleteModel, one poll per operation")
+    void delete() throws IOException {
+        backend.apply(VertexBackendTest.sample());
+        int mark = fake.calls().size();
+        assertThat(backend.delete("my-model-endpoint")).isTrue();
+        Counts c = since(mark);
+        assertThat(c.writes()).containsExactlyInAnyOrderEntriesOf(Map.of("UndeployModel", 1, "DeleteEndpoint", 1, "DeleteModel", 1));
+        assertThat(c.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("GetEndpoint", 1, "ListModels", 1));
+        assertThat(c.polls()).isEqualTo(3);
+        assertThat(fake.state()).isEmpty();
+        int again = fake.calls().size();
+        assertThat(backend.delete("my-model-endpoint")).isFalse();
+        assertThat(fake.calls().subList(again, fake.calls().size())).containsExactly("GetEndpoint", "ListModels");
+    }
+}
