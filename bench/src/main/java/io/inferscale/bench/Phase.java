@@ -23,6 +23,9 @@ import java.util.function.LongSupplier;
  * One measured phase of a fleet harness: {@code n} tasks run on {@code threads} worker threads (each takes the next
  * index until none is left), timed by wall clock, with the JVM's heap watched while they run.
  *
+ * <p>{@code cpuNanos} is the whole JVM's CPU time over the phase (client, local server and the JVM's own threads):
+ * on a shared, oversubscribed machine it varies far less than wall time.
+ *
  * <p>Heap figures (bytes), for the whole JVM, which also holds the local stand-in server:
  * <ul>
  *   <li>{@code peakHeap}: the largest heap use seen, the maximum of a 5 ms sampler of
@@ -36,7 +39,7 @@ import java.util.function.LongSupplier;
 public final class Phase {
 
     /** The figures of one phase. */
-    public record Result(String name, int tasks, int threads, long wallNanos, long requests, long writes, long connections,
+    public record Result(String name, int tasks, int threads, long wallNanos, long cpuNanos, long requests, long writes, long connections,
                          long peakHeap, long maxAfterGc, long allocated, int failures, String firstFailure) {
 
         /** Milliseconds of wall time. */
@@ -44,18 +47,18 @@ public final class Phase {
             return wallNanos / 1e6;
         }
 
-        /** One table row: name, tasks, threads, wall ms, requests, writes, connections, peak MiB, max after GC MiB, alloc MiB. */
+        /** One table row: name, tasks, threads, wall ms, CPU ms, requests, writes, connections, peak MiB, max after GC MiB, alloc MiB. */
         public String row() {
-            return String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %d | %d | %s | %.1f | %.1f | %.1f |%s", name, tasks, threads,
-                    wallMillis(), requests, writes, connections < 0 ? "-" : Long.toString(connections), peakHeap / 1048576.0,
+            return String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %d | %d | %s | %.1f | %.1f | %.1f |%s", name, tasks, threads,
+                    wallMillis(), cpuNanos / 1e6, requests, writes, connections < 0 ? "-" : Long.toString(connections), peakHeap / 1048576.0,
                     maxAfterGc / 1048576.0, allocated / 1048576.0,
                     failures == 0 ? "" : " FAILURES: " + failures + " (first: " + firstFailure + ")");
         }
     }
 
     /** Column headers for {@link Result#row()}. */
-    public static final String HEADER = "| phase | tasks | threads | wall ms | requests | writes | connections | peak heap MiB | max heap after GC MiB | allocated by workers MiB |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|";
+    public static final String HEADER = "| phase | tasks | threads | wall ms | JVM CPU ms | requests | writes | connections | peak heap MiB | max heap after GC MiB | allocated by workers MiB |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|";
 
     private Phase() {
     }
@@ -121,6 +124,8 @@ public final class Phase {
             }, name + "-worker-" + t));
         }
         sampler.start();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long start = System.nanoTime();
         workers.forEach(Thread::start);
         for (Thread w : workers) {
@@ -132,10 +137,11 @@ public final class Phase {
             }
         }
         long wall = System.nanoTime() - start;
+        long cpu = os.getProcessCpuTime() - cpu0;
         running.set(0);
         peak.accumulateAndGet(heapUsed(), Math::max);
         unsubscribe.forEach(Runnable::run);
-        return new Result(name, n, threads, wall, requests.getAsLong() - r0, writes.getAsLong() - w0,
+        return new Result(name, n, threads, wall, cpu, requests.getAsLong() - r0, writes.getAsLong() - w0,
                 connections == null ? -1 : connections.getAsLong() - c0, peak.get(), afterGc.get(), allocated.sum(),
                 failures.get(), first.get());
     }
