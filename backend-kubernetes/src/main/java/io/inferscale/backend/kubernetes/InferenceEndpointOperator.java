@@ -23,7 +23,11 @@ import java.util.concurrent.CountDownLatch;
  * }
  * }</pre>
  *
- * The CLI's {@code inferscale operator} command calls {@link #run(BackendConfig)}. The CRD and RBAC must
+ * <p>Thread-safety: {@link #start()} and {@link #close()} are meant to be called once each, from one thread. While it
+ * runs, reconciles of one resource never overlap; different resources are reconciled in parallel (see
+ * {@code InferenceEndpointReconciler}). Run one operator per cluster (the manifest's Deployment has one replica).
+ *
+ * <p>The CLI's {@code inferscale operator} command calls {@link #run(BackendConfig)}. The CRD and RBAC must
  * be installed first ({@code manifests/} in this jar; see the module README).
  */
 public final class InferenceEndpointOperator implements AutoCloseable {

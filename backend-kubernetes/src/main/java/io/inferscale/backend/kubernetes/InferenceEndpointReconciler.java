@@ -37,6 +37,17 @@ import java.util.Map;
  * writes the status (replicas, TARGETS, conditions). An invalid spec gets {@code Ready=False/InvalidSpec} with
  * every validation message and no children; nothing is thrown, so there is no crash or retry loop.
  * Re-runs when the resource's spec changes or when one of its Deployments or HPAs changes.
+ *
+ * <p>Requests per reconcile: those of {@link KubernetesBackend#apply} (3 GETs when nothing changed, no write), plus a
+ * status patch only when the status changed; the status is built from the objects apply read or wrote.
+ *
+ * <p>Concurrency: JOSDK never runs two reconciles of the same resource at once in one operator (it serialises them per
+ * resource and queues events that arrive meanwhile); reconciles of different resources run in parallel on its
+ * executor (50 threads by default). This class keeps no mutable state and shares only the thread-safe
+ * {@link KubernetesBackend}; each reconcile writes only its own resource's status and the children named after it, so
+ * parallel reconciles of different resources do not interact. Two operator processes reconciling the same resource
+ * (e.g. two replicas of the operator's Deployment, which runs one and configures no leader election) get
+ * {@link KubernetesBackend}'s guarantee for racing applies: the children end as one spec entirely.
  */
 @ControllerConfiguration(name = InferenceEndpointReconciler.NAME)
 final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointResource> {
@@ -76,22 +87,19 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
             status.conditions.add(condition(resource, READY, "False", "InvalidSpec", status.message));
             return patchIfChanged(resource, status);
         }
-        backend.applyOwned(endpoint, ns, owner(resource));
-        EndpointStatus s = backend.status(ns, name).orElse(null);
-        if (s != null) {
-            status.state = s.state().name();
-            status.replicas = s.details().containsKey("deployment.replicas") ? Integer.valueOf(s.details().get("deployment.replicas")) : null;
-            status.readyReplicas = s.readyReplicas();
-            status.desiredReplicas = s.desiredReplicas();
-            status.targets = s.details().get("targets");
-            status.message = s.message().orElse(null);
-            status.conditions.add(condition(resource, READY, s.isReady() ? "True" : "False", s.isReady() ? "Ready" : s.state().name(),
-                    s.isReady() ? s.readyReplicas() + " of " + s.desiredReplicas() + " replicas ready"
-                            : s.message().orElse(s.readyReplicas() + " of " + s.desiredReplicas() + " replicas ready")));
-            for (Condition c : s.conditions()) {
-                if (List.of("AbleToScale", "ScalingActive", "ScalingLimited").contains(c.type())) {
-                    status.conditions.add(condition(resource, c.type(), c.status(), c.reason(), c.message()));
-                }
+        EndpointStatus s = backend.applyOwned(endpoint, ns, owner(resource)).status();
+        status.state = s.state().name();
+        status.replicas = s.details().containsKey("deployment.replicas") ? Integer.valueOf(s.details().get("deployment.replicas")) : null;
+        status.readyReplicas = s.readyReplicas();
+        status.desiredReplicas = s.desiredReplicas();
+        status.targets = s.details().get("targets");
+        status.message = s.message().orElse(null);
+        status.conditions.add(condition(resource, READY, s.isReady() ? "True" : "False", s.isReady() ? "Ready" : s.state().name(),
+                s.isReady() ? s.readyReplicas() + " of " + s.desiredReplicas() + " replicas ready"
+                        : s.message().orElse(s.readyReplicas() + " of " + s.desiredReplicas() + " replicas ready")));
+        for (Condition c : s.conditions()) {
+            if (List.of("AbleToScale", "ScalingActive", "ScalingLimited").contains(c.type())) {
+                status.conditions.add(condition(resource, c.type(), c.status(), c.reason(), c.message()));
             }
         }
         return patchIfChanged(resource, status);

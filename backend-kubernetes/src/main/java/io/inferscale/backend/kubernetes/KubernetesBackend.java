@@ -75,11 +75,11 @@ import java.util.function.Supplier;
  * <h2>Concurrency</h2>
  * One instance is thread-safe: it holds no per-endpoint state (the client is created once, lazily, under a lock).
  * Several threads or processes applying the same endpoint race on three objects that Kubernetes cannot write
- * atomically together; {@code apply} therefore works in passes: read the three objects, write the changed ones
- * (updates carry the {@code resourceVersion} read as a precondition, so a write over a change made since the read
- * fails with 409 instead of mixing), then re-read every object except the one written last and check it still
- * matches the spec. A failed precondition or a failed check starts another pass after a short random pause (up to
- * {@value #MAX_PASSES} passes). Guarantee: when the racing applies return normally, the endpoint is exactly the spec
+ * atomically together; {@code apply} therefore works in passes: read the three objects, write the changed ones,
+ * then re-read every object except the one written last and check it still matches the spec. A failed check (or a
+ * 409 on a write) starts another pass after a short random pause (up to {@value #MAX_PASSES} passes). The writes
+ * carry no {@code resourceVersion} precondition: the controllers' status updates change it all the time (a
+ * precondition would fail on every rollout), and the check after the writes is what keeps the objects consistent. Guarantee: when the racing applies return normally, the endpoint is exactly the spec
  * of the apply that wrote last, all three objects from that one spec, never a mixture (the writer of the last write
  * verifies after it). An apply that is outrun in every pass throws a {@link BackendException} CONFLICT (retryable)
  * whose {@link BackendException#step()} names the step and whose message says re-running is safe; until something
@@ -284,7 +284,7 @@ public final class KubernetesBackend implements Backend {
     static final int MAX_PASSES = 10;
 
     /**
-     * Read every object, write the changed ones (updates with a {@code resourceVersion} precondition), then verify
+     * Read every object, write the changed ones, then verify
      * that nobody changed the endpoint's other objects meanwhile; a precondition failure or a failed verification
      * starts another pass (see the class comment, "Concurrency").
      */
@@ -305,30 +305,31 @@ public final class KubernetesBackend implements Backend {
                 return new ApplyResult(first, statusOf(endpoint.name(), desired.namespace(), live));
             }
             String lastWritten = null;
+            boolean update = false;
             try {
                 for (Change change : plan.changes()) {
                     HasMetadata object = desired.objects().stream().filter(o -> o.getKind().equals(change.kind())).findFirst().orElseThrow();
                     HasMetadata current = live.get(change.kind());
                     lastStep = "apply " + change.kind() + " " + desired.namespace() + "/" + endpoint.name();
                     HasMetadata written;
-                    if (change.action() == Change.Action.CREATE) {
-                        written = serverSideApply(object, desired.namespace(), settings.fieldManager(), true, null);
+                    update = change.action() != Change.Action.CREATE;
+                    if (!update) {
+                        written = serverSideApply(object, desired.namespace(), settings.fieldManager(), true);
                     } else {
                         if (current instanceof Deployment d && ownsReplicasAlone(d, settings.fieldManager())) {
                             // inferscale still owns replicas alone (no HPA scale yet): hand them over with the live count, so
                             // the update below, which leaves replicas out, cannot reset them to the default of 1
                             lastStep = "hand over spec.replicas of Deployment " + desired.namespace() + "/" + endpoint.name();
-                            current = handOverReplicas(d, desired.namespace());
+                            handOverReplicas(d, desired.namespace());
                             lastStep = "apply " + change.kind() + " " + desired.namespace() + "/" + endpoint.name();
                         }
-                        written = serverSideApply(forUpdate(object), desired.namespace(), settings.fieldManager(), true,
-                                current.getMetadata().getResourceVersion());
+                        written = serverSideApply(forUpdate(object), desired.namespace(), settings.fieldManager(), true);
                     }
                     live.put(change.kind(), written);
                     lastWritten = change.kind();
                 }
             } catch (BackendException e) {
-                if (!staleWrite(e)) {
+                if (!staleWrite(e, update)) {
                     throw BackendException.atStep("apply", endpoint.name(), lastStep, e);
                 }
                 lastConflict = e;
@@ -346,9 +347,12 @@ public final class KubernetesBackend implements Backend {
                         + lastConflict.getMessage() + ")", lastConflict));
     }
 
-    /** A write that failed because the object changed since it was read (409 precondition, or deleted meanwhile). */
-    private static boolean staleWrite(BackendException e) {
-        return e.reason() == BackendException.Reason.CONFLICT || e.reason() == BackendException.Reason.NOT_FOUND;
+    /**
+     * A write that failed because the object changed since it was read: 409 (a failed precondition, or a create racing
+     * another), or 404 on an update (deleted meanwhile). A 404 on a create means the namespace is missing: not stale.
+     */
+    private static boolean staleWrite(BackendException e, boolean update) {
+        return e.reason() == BackendException.Reason.CONFLICT || (update && e.reason() == BackendException.Reason.NOT_FOUND);
     }
 
     /** A short random pause before pass {@code pass}, so racing writers fall out of step (5 ms .. 160 ms, jittered). */
@@ -410,25 +414,18 @@ public final class KubernetesBackend implements Backend {
      * drop the field: the "Transferring ownership" steps of the Server-Side Apply docs. A conflict means another manager
      * (the HPA) changed replicas since the read and now owns them: the caller starts another pass, which re-reads the
      * Deployment and, the HPA owning replicas, needs no handover.
-     *
-     * @return the Deployment after the handover (its new {@code resourceVersion} is the next write's precondition)
      */
-    private HasMetadata handOverReplicas(Deployment live, String ns) {
+    private void handOverReplicas(Deployment live, String ns) {
         Deployment replicasOnly = new DeploymentBuilder().withApiVersion("apps/v1").withKind("Deployment")
                 .withNewMetadata().withName(live.getMetadata().getName()).withNamespace(ns).endMetadata()
                 .withNewSpec().withReplicas(live.getSpec().getReplicas()).endSpec().build();
-        return serverSideApply(replicasOnly, ns, settings.fieldManager() + REPLICAS_HANDOVER_SUFFIX, false, null);
+        serverSideApply(replicasOnly, ns, settings.fieldManager() + REPLICAS_HANDOVER_SUFFIX, false);
     }
 
-    /** Server-side apply; {@code resourceVersion} (may be null) makes it conditional on the object being unchanged. */
-    private HasMetadata serverSideApply(HasMetadata object, String ns, String fieldManager, boolean force, String resourceVersion) {
-        HasMetadata body = object;
-        if (resourceVersion != null) {
-            body = ManifestYaml.SERIALIZATION.clone(object);
-            body.getMetadata().setResourceVersion(resourceVersion);
-        }
+    /** Server-side apply; returns the object as the API server stored it. */
+    private HasMetadata serverSideApply(HasMetadata object, String ns, String fieldManager, boolean force) {
         try {
-            var op = client().resource(body).inNamespace(ns).fieldManager(fieldManager);
+            var op = client().resource(object).inNamespace(ns).fieldManager(fieldManager);
             return (force ? op.forceConflicts() : op).serverSideApply();
         } catch (KubernetesClientException e) {
             throw ApiErrors.wrap(ID, "server-side apply of " + object.getKind() + " " + ns + "/" + object.getMetadata().getName(), e);

@@ -119,7 +119,7 @@ class InferenceEndpointCrdTest {
         ClusterRole role = objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast).findFirst().orElseThrow();
         assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("delete", "deletecollection", "*"));
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("inferenceendpoints"))
-                .allSatisfy(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch"));
+                .allSatisfy(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("list", "watch"));
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("inferenceendpoints/status"))
                 .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("patch"));
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/operator.yaml")) {

@@ -46,6 +46,7 @@ class InferenceEndpointOperatorTest {
 
     @AfterEach
     void stop() throws Exception {
+        RAN.incrementAndGet();
         operator.close();
         hpaController.close();
         deploymentController.close();
@@ -58,21 +59,70 @@ class InferenceEndpointOperatorTest {
 
     /** Every request the operator made is one manifests/rbac.yaml's ClusterRole allows (least privilege is also enough privilege). */
     private void assertOperatorRequestsAllowedByRbac() throws IOException {
-        io.fabric8.kubernetes.api.model.rbac.ClusterRole role;
-        try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/rbac.yaml")) {
-            role = Serialization.<List<io.fabric8.kubernetes.api.model.HasMetadata>>unmarshal(in).stream()
-                    .filter(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::isInstance)
-                    .map(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::cast).findFirst().orElseThrow();
-        }
+        io.fabric8.kubernetes.api.model.rbac.ClusterRole role = clusterRole();
         List<String> used = cluster.requests().stream().filter(r -> OPERATOR_AGENT.equals(r.getHeader("User-Agent")))
-                .map(InferenceEndpointOperatorTest::permission).distinct().toList();
+                .flatMap(r -> permissions(r).stream()).distinct().toList();
         assertThat(used).isNotEmpty();
+        USED.addAll(used);
         assertThat(used).allSatisfy(p -> assertThat(role.getRules()).as("a ClusterRole rule allowing %s", p).anySatisfy(rule -> {
             String[] gvr = p.split(" ");
             assertThat(rule.getApiGroups()).contains(gvr[0]);
             assertThat(rule.getResources()).contains(gvr[1]);
             assertThat(rule.getVerbs()).contains(gvr[2]);
         }));
+    }
+
+    /** Permissions the operator used in this class's tests ("group resource verb"). */
+    private static final Set<String> USED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Tests of this class that ran (the least-privilege check needs them all). */
+    private static final java.util.concurrent.atomic.AtomicInteger RAN = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Least privilege: every (group, resource, verb) the ClusterRole grants was used by the operator in some test of
+     * this class; a rule granting more than the operator uses fails here. Checked only when every test of the class
+     * ran (a single test uses a subset).
+     */
+    @org.junit.jupiter.api.AfterAll
+    static void rbacGrantsNothingUnused() throws IOException {
+        long tests = java.util.Arrays.stream(InferenceEndpointOperatorTest.class.getDeclaredMethods())
+                .filter(m -> m.isAnnotationPresent(Test.class)).count();
+        if (RAN.get() < tests) {
+            return;
+        }
+        List<String> granted = new java.util.ArrayList<>();
+        for (var rule : clusterRole().getRules()) {
+            for (String g : rule.getApiGroups()) {
+                for (String res : rule.getResources()) {
+                    for (String verb : rule.getVerbs()) {
+                        granted.add(g + " " + res + " " + verb);
+                    }
+                }
+            }
+        }
+        assertThat(granted).as("every permission manifests/rbac.yaml grants is used by the operator (used: %s)", USED)
+                .isNotEmpty().allSatisfy(p -> assertThat(USED).contains(p));
+    }
+
+    private static io.fabric8.kubernetes.api.model.rbac.ClusterRole clusterRole() throws IOException {
+        try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/rbac.yaml")) {
+            return Serialization.<List<io.fabric8.kubernetes.api.model.HasMetadata>>unmarshal(in).stream()
+                    .filter(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::isInstance)
+                    .map(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::cast).findFirst().orElseThrow();
+        }
+    }
+
+    /**
+     * The permissions a request needs, as RBAC sees them: a server-side apply (PATCH application/apply-patch) of an
+     * object needs {@code patch} and, since it creates the object when absent, {@code create} (the API server
+     * authorizes an apply that creates as a create); an apply to a status subresource never creates.
+     */
+    private static List<String> permissions(io.fabric8.mockwebserver.http.RecordedRequest r) {
+        String p = permission(r);
+        String contentType = r.getHeader("Content-Type");
+        if ("PATCH".equals(r.getMethod()) && contentType != null && contentType.startsWith("application/apply-patch") && !p.contains("/")) {
+            return List.of(p, p.substring(0, p.lastIndexOf(' ')) + " create");
+        }
+        return List.of(p);
     }
 
     /** "group resource[/subresource] verb" of a request, as RBAC sees it. */
@@ -156,6 +206,38 @@ class InferenceEndpointOperatorTest {
                 x -> "registry.example.com/my-ml-model:v2".equals(x.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()));
         assertThat(d.getSpec().getReplicas()).isEqualTo(6);
         assertThat(awaitStatus("my-model-endpoint", s -> Integer.valueOf(6).equals(s.readyReplicas)).getStatus().replicas).isEqualTo(6);
+    }
+
+    @Test
+    @DisplayName("several InferenceEndpoints created at once are reconciled in parallel, each to its own children and status")
+    void concurrentResources() throws Exception {
+        int n = 6;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<InferenceEndpointResource>> created = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String yaml = resource("inference_endpoint.yaml").replace("name: my-model-endpoint", "name: endpoint-" + i)
+                        .replace("maxReplicas: 5", "maxReplicas: " + (10 + i));
+                created.add(pool.submit(() -> create(yaml)));
+            }
+            for (var f : created) {
+                f.get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < n; i++) {
+            String name = "endpoint-" + i;
+            int max = 10 + i;
+            HorizontalPodAutoscaler hpa = await(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(name).get(),
+                    h -> h != null && h.getSpec().getMaxReplicas() == max);
+            assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(name);
+            assertThat(hpa.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo(name));
+            Deployment d = client.apps().deployments().inNamespace("test").withName(name).get();
+            assertThat(d.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo(name));
+            InferenceEndpointResource r = awaitStatus(name, s -> s.condition("Ready") != null && "True".equals(s.condition("Ready").status));
+            assertThat(r.getStatus().state).isEqualTo("READY");
+        }
     }
 
     @Test

@@ -134,13 +134,6 @@ final class MockCluster implements AutoCloseable {
         return trackingOwnership(request);
     }
 
-    /** A 409 Status as the API server answers a write whose preconditions (resourceVersion) fail. */
-    static MockResponse conflict(String message) {
-        return new MockResponse().setResponseCode(409).setBody(Serialization.asJson(new io.fabric8.kubernetes.api.model.StatusBuilder()
-                .withKind("Status").withApiVersion("v1").withStatus("Failure").withCode(409).withReason("Conflict")
-                .withMessage(message).build()));
-    }
-
     private MockResponse serverSideApply(RecordedRequest request) {
         String resourcePath = resourcePath(request);
         JsonNode body;
@@ -156,16 +149,6 @@ final class MockCluster implements AutoCloseable {
                 return existing;
             }
             JsonNode live = existing.code() == 404 ? null : json(existing);
-            // like the API server: metadata.resourceVersion in an apply is a precondition (optimistic concurrency)
-            String precondition = body.path("metadata").path("resourceVersion").asText("");
-            if (!precondition.isEmpty()) {
-                String name = resourcePath.substring(resourcePath.lastIndexOf('/') + 1);
-                if (live == null || !precondition.equals(live.path("metadata").path("resourceVersion").asText())) {
-                    return conflict("Operation cannot be fulfilled on \"" + name + "\": the object has been modified; please apply your"
-                            + " changes to the latest version and try again");
-                }
-                ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("metadata")).remove("resourceVersion");
-            }
             JsonNode result;
             if (resourcePath.endsWith("/status")) {
                 result = mergePatch(live, body);
