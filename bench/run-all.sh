@@ -21,4 +21,6 @@ machine "Simulator (JMH)"
 java -jar $JAR SimulatorBenchmark -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc -rf json -rff bench/target/jmh-simulator.json 2>&1 | grep -v '^#\|^$' | tail -40
 machine "Fleet simulation (JMH)"
 java -jar $JAR FleetSimulationBenchmark -rf json -rff bench/target/jmh-fleet-simulation.json 2>&1 | grep -v '^#\|^$' | tail -40
+machine "Simulator per CPU-second"
+java -Xms512m -Xmx512m -cp $JAR io.inferscale.bench.SimulationCpuTime 200 50 true
 machine "end"
