@@ -23,8 +23,9 @@ import java.util.Set;
  * The fault-injection harness on the in-process Vertex fake, through the real generated GAX clients. Every RPC of a
  * clean apply (create), apply (update) and delete is failed in turn, plus the long-running operations themselves
  * ("X (operation)": the operation started by X ends with an error). Operations finish when first polled (or listed).
- * Short timeouts here only: per-RPC timeout 300 ms, polls every 2 ms growing 1.5x; GAX's retry codes and the backend's
- * rounds are the production ones.
+ * Short timeouts here only: per-RPC timeout 300 ms, polls every 2 ms growing 1.5x, vertex.maxAttempts 2 (default 3: one
+ * retry shows the policy and halves the time of the persistent-timeout cases); GAX's retry codes and the backend's rounds
+ * are the production ones.
  */
 class VertexFaultInjectionTest extends FaultInjectionHarness {
 
@@ -73,7 +74,7 @@ class VertexFaultInjectionTest extends FaultInjectionHarness {
         return new VertexBackendProvider().create(BackendConfig.of(Map.of("vertex.project", "fault-project",
                 "vertex.location", "us-central1", "vertex.endpointOverride", "inprocess:" + fake.name(),
                 "vertex.pollInterval", "2ms", "vertex.operationTimeout", "5s", "vertex.requestTimeout", "300ms",
-                "vertex.maxAttempts", "3")));
+                "vertex.maxAttempts", "2")));
     }
 
     @Override
