@@ -23,6 +23,7 @@ import io.inferscale.api.validation.ValidationReport;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -31,19 +32,20 @@ import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
+import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,14 +58,16 @@ import java.util.Map;
  * <p>Reading is strict and safe: unknown fields are errors naming the field, its line and the closest
  * known name; wrong types name the field and the expected type; duplicate keys, empty documents and
  * syntax errors report line and column. Only plain YAML values are accepted (no type tags, so no object
- * construction, and no merge keys {@code <<}); documents over {@link #MAX_DOCUMENT_CHARS} characters,
- * nesting deeper than {@link #MAX_NESTING_DEPTH} (also through an alias used inside the value it names)
- * and more than {@link #MAX_ALIASES} aliases fail fast, and backend options may hold at most 10,000
- * values however aliases repeat them. Numbers must be below 10^18 with at most 18 decimal places (and at
+ * construction, and no merge keys {@code <<}); documents over {@link #MAX_DOCUMENT_CHARS} characters
+ * (files and streams over {@link #MAX_DOCUMENT_BYTES} bytes, rejected after reading at most one byte more),
+ * nesting deeper than {@link #MAX_NESTING_DEPTH} (also through an alias used inside the value it names),
+ * more than {@link #MAX_ALIASES} aliases and more than {@link #MAX_NODES} nodes fail fast with the line
+ * the reader had got to, and backend options may hold at most 10,000 values however aliases repeat them. Numbers must be below 10^18 with at most 18 decimal places (and at
  * most 64 characters), so no later arithmetic or printing can blow up. JSON is read as YAML; tabs between
  * its tokens are accepted. Whole numbers with a leading zero ({@code 010}) are refused, since YAML 1.1
  * readers such as kubectl take them as octal. Files and streams must be UTF-8 (a byte-order mark is
- * skipped). Every problem is reported at once in an {@link InvalidEndpointException}.
+ * skipped); UTF-16 and UTF-32 are named as such, and any other bad byte by its offset and line. Every
+ * problem is reported at once in an {@link InvalidEndpointException}.
  *
  * <p>Writing produces the canonical field order (the seed's), quantities exactly as they were written,
  * so a loaded document writes back unchanged.
@@ -80,6 +84,10 @@ public final class EndpointCodec {
     public static final int MAX_NESTING_DEPTH = 32;
     /** Most aliases ({@code *name}) to collections accepted. */
     public static final int MAX_ALIASES = 20;
+    /** Largest file or stream accepted, in bytes (4 MiB: {@link #MAX_DOCUMENT_CHARS} characters of up to 4 UTF-8 bytes). */
+    public static final int MAX_DOCUMENT_BYTES = MAX_DOCUMENT_CHARS * 4;
+    /** Most YAML nodes (scalars, lists, mappings and aliases) in a document; bounds the memory of the parsed tree. */
+    public static final int MAX_NODES = 20_000;
 
     static final List<String> TOP = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA = List.of("name", "labels", "annotations");
@@ -119,26 +127,38 @@ public final class EndpointCodec {
             throw invalid(source, new Problem(Severity.ERROR, "", "document is " + text.length()
                     + " characters; the limit is " + MAX_DOCUMENT_CHARS, 1, 1));
         }
+        BoundedParser parser = new BoundedParser(new ParserImpl(new StreamReader(jsonTabsToSpaces(text)), loaderOptions()), MAX_NODES);
         Node root;
         try {
-            Iterator<Node> docs = yaml().composeAll(new StringReader(jsonTabsToSpaces(text))).iterator();
-            if (!docs.hasNext()) {
+            Composer composer = new Composer(parser, new Resolver(), loaderOptions());
+            if (!composer.checkNode()) {
                 throw invalid(source, new Problem(Severity.ERROR, "", "empty document: expected an InferenceEndpoint (apiVersion, kind, metadata, spec)", 1, 1));
             }
-            root = docs.next();
-            if (docs.hasNext()) {
-                Node second = docs.next();
+            root = composer.getNode();
+            if (composer.checkNode()) {
+                Node second = composer.getNode();
                 throw invalid(source, new Problem(Severity.ERROR, "", "more than one document ('---'); put one endpoint in each file",
                         NodeReader.line(second), NodeReader.column(second)));
             }
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
+            Mark started = e.getContextMark();
+            String context = e.getContext() == null ? "" : " (" + e.getContext()
+                    + (started != null && m != null && started.getLine() != m.getLine() ? " that starts at line " + (started.getLine() + 1) : "") + ")";
             throw invalid(source, new Problem(Severity.ERROR, "", "YAML syntax error: " + what + context,
                     m == null ? 0 : m.getLine() + 1, m == null ? 0 : m.getColumn() + 1));
+        } catch (ReaderException e) {
+            // a character YAML does not allow (NUL, other control characters): SnakeYAML gives its index in the text
+            int[] at = lineAndColumn(text, e.getPosition());
+            throw invalid(source, new Problem(Severity.ERROR, "", String.format(java.util.Locale.ROOT,
+                    "character U+%04X at line %d, column %d is not allowed in YAML; remove it (or write it escaped in double quotes, e.g. \"\\u%04X\")",
+                    e.getCodePoint(), at[0], at[1], e.getCodePoint()), at[0], at[1]));
         } catch (YAMLException e) {
-            throw invalid(source, new Problem(Severity.ERROR, "", limitMessage(String.valueOf(e.getMessage())), 0, 0));
+            // limits: SnakeYAML's carry no position, so the error is placed where the parser had got to
+            Mark m = parser.lastMark();
+            throw invalid(source, new Problem(Severity.ERROR, "", limitMessage(String.valueOf(e.getMessage())),
+                    m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1));
         }
         if (root == null || root instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
             throw invalid(source, new Problem(Severity.ERROR, "", "empty document: expected an InferenceEndpoint (apiVersion, kind, metadata, spec)",
@@ -161,38 +181,96 @@ public final class EndpointCodec {
      */
     public static EndpointDocument read(Path file) throws IOException {
         long size = Files.size(file);
-        if (size > MAX_DOCUMENT_CHARS * 4L) {
-            throw invalid(file.toString(), new Problem(Severity.ERROR, "", "file is " + size + " bytes; the limit is "
-                    + MAX_DOCUMENT_CHARS + " characters", 1, 1));
+        if (size > MAX_DOCUMENT_BYTES) {
+            throw invalid(file.toString(), tooLarge(size + " bytes"));
         }
-        return read(Files.readAllBytes(file), file.toString());
+        try (InputStream in = Files.newInputStream(file)) {
+            // a file that grows, or a device or pipe whose size reads 0, is still read only up to the limit
+            return read(in, file.toString());
+        }
     }
 
     /**
-     * Reads a document from a stream (UTF-8), reading at most {@link #MAX_DOCUMENT_CHARS} characters' worth.
+     * Reads a document from a stream (UTF-8), reading at most {@link #MAX_DOCUMENT_BYTES} + 1 bytes of it
+     * whatever its length, so an endless or huge stream is rejected without being read whole.
      *
      * @throws InvalidEndpointException with every problem, also when the stream is over the size limit or not UTF-8
      * @throws IOException              when the stream cannot be read
      */
     public static EndpointDocument read(InputStream in, String source) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_DOCUMENT_CHARS * 4 + 1);
-        if (bytes.length > MAX_DOCUMENT_CHARS * 4) {
-            throw invalid(source, new Problem(Severity.ERROR, "", "document exceeds " + MAX_DOCUMENT_CHARS + " characters", 1, 1));
+        byte[] bytes = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
+        if (bytes.length > MAX_DOCUMENT_BYTES) {
+            throw invalid(source, tooLarge("over " + MAX_DOCUMENT_BYTES + " bytes"));
         }
         return read(bytes, source);
     }
 
-    /** Decodes strictly: a UTF-16 file or a Latin-1 byte would otherwise become garbage or an opaque IOException. */
+    private static Problem tooLarge(String size) {
+        return new Problem(Severity.ERROR, "", "the document is " + size + "; the limit is " + MAX_DOCUMENT_BYTES + " bytes ("
+                + MAX_DOCUMENT_CHARS + " characters); an endpoint document needs a few kilobytes", 1, 1);
+    }
+
+    /**
+     * Decodes strictly: a UTF-16 or UTF-32 file, or a Latin-1 byte, would otherwise become garbage or an
+     * opaque IOException. The error names the first bad byte's offset and line.
+     */
     private static EndpointDocument read(byte[] bytes, String source) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            boolean utf16 = bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF) || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE));
-            throw invalid(source, new Problem(Severity.ERROR, "", "the document is not UTF-8 text" + (utf16 ? " (it looks like UTF-16)" : "")
-                    + "; save it as UTF-8", 1, 1));
+        String encoding = otherEncoding(bytes);
+        if (encoding != null) {
+            throw invalid(source, new Problem(Severity.ERROR, "", "the document is not UTF-8 text (it looks like " + encoding
+                    + "); save it as UTF-8", 1, 1));
         }
-        return read(text, source);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder().decode(in, out, true);
+        if (result.isError()) {
+            int offset = in.position();
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < offset; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            throw invalid(source, new Problem(Severity.ERROR, "", String.format(java.util.Locale.ROOT,
+                    "the document is not UTF-8 text: byte offset %d (line %d) starts %s 0x%02X; save the file as UTF-8",
+                    offset, line, result.isMalformed() ? "an invalid byte sequence with" : "an unmappable character at",
+                    bytes[offset] & 0xFF), line, offset - lineStart + 1));
+        }
+        out.flip();
+        return read(out.toString(), source);
+    }
+
+    /** UTF-16 or UTF-32 by byte-order mark, or UTF-16 without one (a NUL in every other of the first bytes); else null. */
+    private static String otherEncoding(byte[] b) {
+        if (b.length >= 4 && (b[0] == 0 && b[1] == 0 && b[2] == (byte) 0xFE && b[3] == (byte) 0xFF
+                || b[0] == (byte) 0xFF && b[1] == (byte) 0xFE && b[2] == 0 && b[3] == 0)) {
+            return "UTF-32";
+        }
+        if (b.length >= 2 && (b[0] == (byte) 0xFE && b[1] == (byte) 0xFF || b[0] == (byte) 0xFF && b[1] == (byte) 0xFE)) {
+            return "UTF-16";
+        }
+        if (b.length >= 4 && (b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0 || b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0)) {
+            return "UTF-16 without a byte-order mark";
+        }
+        return null;
+    }
+
+    /** The 1-based line and column of the code point at {@code index} (counted in code points, as SnakeYAML does). */
+    private static int[] lineAndColumn(String text, int index) {
+        int line = 1;
+        int column = 1;
+        int[] cps = text.codePoints().limit(Math.max(0, index)).toArray();
+        for (int cp : cps) {
+            if (cp == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new int[] {line, column};
     }
 
     private static InvalidEndpointException invalid(String source, Problem p) {
@@ -204,6 +282,9 @@ public final class EndpointCodec {
         if (snakeYaml.startsWith("Number of aliases")) {
             return "more than " + MAX_ALIASES + " aliases (*name) to lists or mappings; write the repeated values out"
                     + " (the limit stops alias bombs)";
+        }
+        if (snakeYaml.startsWith(BoundedParser.NODE_LIMIT)) {
+            return "more than " + MAX_NODES + " values, lists and mappings; an endpoint needs a few hundred (the limit bounds memory)";
         }
         if (snakeYaml.startsWith("Nesting Depth")) {
             return "nesting depth over " + MAX_NESTING_DEPTH + " levels of lists and mappings; an endpoint needs far fewer, flatten the document";
@@ -242,7 +323,7 @@ public final class EndpointCodec {
         return sb.toString();
     }
 
-    private static Yaml yaml() {
+    private static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(MAX_ALIASES);
@@ -250,7 +331,7 @@ public final class EndpointCodec {
         options.setCodePointLimit(MAX_DOCUMENT_CHARS);
         options.setAllowRecursiveKeys(false);
         options.setProcessComments(false);
-        return new Yaml(options);
+        return options;
     }
 
     // ---------------------------------------------------------------- reading

@@ -357,9 +357,25 @@ final class NodeReader {
         return t.equals(Tag.NULL) ? kind : kind + shown(s.getValue());
     }
 
-    /** A value quoted for a message, cut after 40 characters so a huge value cannot flood the report. */
+    /**
+     * A value quoted for a message, cut after 40 characters so a huge value cannot flood the report;
+     * invisible characters (controls, byte-order marks, zero-width and other format characters) are shown
+     * as a backslash, {@code u} and four hex digits, so a key that only looks right can be told from the right one.
+     */
     static String shown(String value) {
-        return value.length() <= 40 ? "'" + value + "'" : "'" + value.substring(0, 40) + "...' (" + value.length() + " characters)";
+        String cut = value.length() <= 40 ? value : value.substring(0, 40);
+        StringBuilder sb = new StringBuilder("'");
+        cut.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            if (Character.isISOControl(cp) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED) {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04X", cp));
+            } else {
+                sb.appendCodePoint(cp);
+            }
+        });
+        sb.append(value.length() <= 40 ? "'" : "...' (" + value.length() + " characters)");
+        return sb.toString();
     }
 
     Optional<Node> get(Map<String, Node> fields, String key) {

@@ -436,8 +436,13 @@ class EndpointCodecTest {
             byte[] latin1 = seedWith("name: my-ml-model", "name: mod\u00e8le").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             InvalidEndpointException s = catchThrowableOfType(InvalidEndpointException.class,
                     () -> EndpointCodec.read(new java.io.ByteArrayInputStream(latin1), "stdin"));
-            assertThat(s.report().problems()).singleElement().satisfies(p ->
-                    assertThat(p.message()).isEqualTo("the document is not UTF-8 text; save it as UTF-8"));
+            int offset = new String(latin1, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf('\u00e8');
+            assertThat(s.report().problems()).singleElement().satisfies(p -> {
+                assertThat(p.message()).isEqualTo("the document is not UTF-8 text: byte offset " + offset
+                        + " (line 7) starts an invalid byte sequence with 0xE8; save the file as UTF-8");
+                assertThat(p.line()).isEqualTo(7);
+                assertThat(p.column()).isEqualTo(14);
+            });
             java.nio.file.Path utf8 = dir.resolve("ok.yaml");
             java.nio.file.Files.writeString(utf8, seedWith("name: my-ml-model", "name: mod\u00e8le"));
             assertThat(EndpointCodec.read(utf8).endpoint().model().name()).isEqualTo("mod\u00e8le");
