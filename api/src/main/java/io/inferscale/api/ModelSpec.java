@@ -122,6 +122,16 @@ public final class ModelSpec {
                 + ", predictPath=" + predictPath + "}";
     }
 
+    /**
+     * {@code uri} without the parts that can carry credentials, for messages and logs: user info becomes
+     * {@code ****@} and a query string (a pre-signed URL's signature) {@code ?****}; e.g.
+     * {@code https://bob:pw@host/m.tar.gz?sig=x} → {@code https://****@host/m.tar.gz?****}. Backends quote an
+     * artifact URI in an error message through this. Null stays null.
+     */
+    public static String redactedUri(String uri) {
+        return withoutCredentials(uri);
+    }
+
     private static String withoutCredentials(String uri) {
         return uri == null ? null : uri.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", "$1****@").replaceFirst("\\?.*", "?****");
     }

@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
@@ -24,20 +26,28 @@ import java.util.function.UnaryOperator;
  * dots, dashes and camel-case humps become underscores ({@code sagemaker.executionRoleArn} →
  * {@code INFERSCALE_SAGEMAKER_EXECUTION_ROLE_ARN}). Values of keys that look secret (containing
  * {@code secret}, {@code password}, {@code token}, {@code credential}, {@code privateKey} and the others
- * {@link #isSecret} lists) are never printed.
+ * {@link #isSecret} lists), and of keys the backend declares secret ({@link ConfigKey#secret()}, made known
+ * with {@link #declaring}; {@link Backends#create} does this with the provider's {@link BackendProvider#configKeys()}),
+ * are never printed: not by {@link #toString()} and not in the messages of the exceptions thrown here.
+ * Values from system properties and the environment are never printed at all.
+ *
+ * <p>Immutable and thread-safe when the property and environment sources are.
  */
 public final class BackendConfig {
 
-    private static final BackendConfig EMPTY = new BackendConfig(Map.of(), k -> null, k -> null);
+    private static final BackendConfig EMPTY = new BackendConfig(Map.of(), k -> null, k -> null, Set.of());
 
     private final Map<String, String> values;
     private final UnaryOperator<String> systemProperties;
     private final UnaryOperator<String> environment;
+    private final Set<String> declaredSecrets;
 
-    private BackendConfig(Map<String, String> values, UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+    private BackendConfig(Map<String, String> values, UnaryOperator<String> systemProperties, UnaryOperator<String> environment,
+                          Set<String> declaredSecrets) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.systemProperties = systemProperties;
         this.environment = environment;
+        this.declaredSecrets = Set.copyOf(declaredSecrets);
     }
 
     /** No configuration at all (not even the environment). */
@@ -47,12 +57,12 @@ public final class BackendConfig {
 
     /** Exactly the given values; the environment and system properties are not consulted. */
     public static BackendConfig of(Map<String, String> values) {
-        return new BackendConfig(values, k -> null, k -> null);
+        return new BackendConfig(values, k -> null, k -> null, Set.of());
     }
 
     /** The given values, then system properties, then environment variables. */
     public static BackendConfig fromEnvironment(Map<String, String> values) {
-        return new BackendConfig(values, System::getProperty, System::getenv);
+        return new BackendConfig(values, System::getProperty, System::getenv, Set.of());
     }
 
     /** System properties, then environment variables. */
@@ -62,14 +72,33 @@ public final class BackendConfig {
 
     /** Explicit values with custom property and environment sources (for tests). */
     public static BackendConfig of(Map<String, String> values, UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
-        return new BackendConfig(values, Objects.requireNonNull(systemProperties), Objects.requireNonNull(environment));
+        return new BackendConfig(values, Objects.requireNonNull(systemProperties), Objects.requireNonNull(environment), Set.of());
+    }
+
+    /**
+     * A copy that also treats as secret every key of {@code keys} marked {@link ConfigKey#secret()}, whatever its
+     * name: its value is then never printed by {@link #toString()} or in an exception message. Keys declared
+     * earlier stay secret. {@link Backends#create} calls this with the provider's {@link BackendProvider#configKeys()}.
+     */
+    public BackendConfig declaring(Collection<ConfigKey> keys) {
+        Set<String> secrets = new HashSet<>(declaredSecrets);
+        keys.stream().filter(ConfigKey::secret).map(ConfigKey::name).forEach(secrets::add);
+        return new BackendConfig(values, systemProperties, environment, secrets);
+    }
+
+    /**
+     * True when the value of {@code key} is never printed: a name that looks secret ({@link #isSecret}) or a key
+     * declared secret through {@link #declaring}.
+     */
+    public boolean isSecretKey(String key) {
+        return declaredSecrets.contains(key) || isSecret(key);
     }
 
     /** A copy with one more explicit value (overriding any earlier one). */
     public BackendConfig with(String key, String value) {
         Map<String, String> m = new LinkedHashMap<>(values);
         m.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value of " + key));
-        return new BackendConfig(m, systemProperties, environment);
+        return new BackendConfig(m, systemProperties, environment, declaredSecrets);
     }
 
     /** The environment variable for a key: {@code sagemaker.executionRoleArn} → {@code INFERSCALE_SAGEMAKER_EXECUTION_ROLE_ARN}. */
@@ -228,11 +257,11 @@ public final class BackendConfig {
                 || k.contains("privatekey") || k.contains("private-key") || k.endsWith("key") && !k.endsWith("publickey");
     }
 
-    private static String display(String key, String value) {
-        return isSecret(key) ? "****" : value;
+    private String display(String key, String value) {
+        return isSecretKey(key) ? "****" : value;
     }
 
-    /** Explicit keys with their values; secret values as {@code ****}. */
+    /** Explicit keys with their values; secret values ({@link #isSecretKey}) as {@code ****}. */
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();

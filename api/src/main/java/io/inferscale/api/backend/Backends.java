@@ -108,7 +108,9 @@ public final class Backends {
     }
 
     /**
-     * Creates a backend with the provider of the given id.
+     * Creates a backend with the provider of the given id. The provider receives {@code config}
+     * {@linkplain BackendConfig#declaring declaring} its {@link BackendProvider#configKeys()}, so the values of
+     * keys it marks {@link ConfigKey#secret()} are never printed, whatever their names.
      *
      * @throws DiscoveryException                         when there is no such provider
      * @throws io.inferscale.api.ConfigurationException when the configuration is incomplete
@@ -119,7 +121,8 @@ public final class Backends {
     public Backend create(String id, BackendConfig config) {
         BackendProvider provider = provider(id);
         try {
-            return provider.create(config);
+            // the provider's secret keys stay hidden in the config's toString and messages, whatever their names
+            return provider.create(config.declaring(provider.configKeys()));
         } catch (io.inferscale.api.InferScaleException e) {
             throw e;
         } catch (RuntimeException e) {
