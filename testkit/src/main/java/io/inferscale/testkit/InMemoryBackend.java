@@ -3,6 +3,7 @@ package io.inferscale.testkit;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.ModelSpec;
 import io.inferscale.api.ScalingTarget;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.ApplyResult;
@@ -19,6 +20,7 @@ import io.inferscale.api.backend.Note;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.api.backend.Rendering;
 import io.inferscale.api.codec.EndpointCodec;
+import io.inferscale.api.validation.EndpointValidator;
 import io.inferscale.api.validation.ValidationReport;
 
 import org.yaml.snakeyaml.LoaderOptions;
@@ -60,8 +62,27 @@ import java.util.TreeMap;
  * one after another share endpoints, but two backends writing the same file at once keep only the last
  * writer's view.
  *
- * <p>Thread-safe: every operation holds the backend's lock; {@link #awaitReady} releases it while
- * waiting, so applies and deletes from other threads are seen.
+ * <p>Names given to {@link #get}, {@link #status}, {@link #awaitReady}, {@link #delete}, {@link #scale},
+ * {@link #observe} and {@link #endpoint} are checked with {@link EndpointValidator#requireValidName} first: a
+ * name that is not a DNS-1123 label is an {@link InvalidEndpointException} naming {@code metadata.name}, never
+ * a lookup. {@link #render} and {@link #plan} show environment values as {@value #HIDDEN} (they may be secrets)
+ * and the artifact URI without user info or query string ({@link ModelSpec#redactedUri});
+ * {@link #toString()} shows endpoint names only.
+ *
+ * <p>Thread-safe, with these guarantees to any number of threads sharing one instance:
+ * <ul>
+ *   <li>Every operation is atomic: it holds the backend's lock from its first read to its last write (and the
+ *       state-file write), so {@link #apply} validates, plans and stores an endpoint as one step. Concurrent
+ *       applies of the same name are serialised: the stored endpoint is always exactly one submitted spec, never
+ *       a mixture, and it is the spec of the apply that took the lock last; each apply's {@link ApplyResult}
+ *       describes the change it made from the state it saw.</li>
+ *   <li>{@link #get}, {@link #list}, {@link #operations()} and {@link #endpoint} return snapshots that later
+ *       writes do not change; {@link #operations()} lists writes in the order they took effect.</li>
+ *   <li>{@link #awaitReady} releases the lock while it waits, so applies and deletes from other threads are seen
+ *       (a delete ends the wait with NOT_FOUND).</li>
+ *   <li>Between processes there is no such guarantee: two backends sharing one state file each keep their own
+ *       view, and the file holds the last writer's.</li>
+ * </ul>
  */
 public final class InMemoryBackend implements Backend {
 
@@ -71,6 +92,7 @@ public final class InMemoryBackend implements Backend {
     /** Shown instead of an environment value in a plan. */
     static final String HIDDEN = "(hidden)";
     private static final String ENV_PATH = "spec.model.env.";
+    private static final String ARTIFACT_URI_PATH = "spec.model.artifactUri";
 
     /** What an operation did. */
     public enum OperationType {
@@ -143,7 +165,13 @@ public final class InMemoryBackend implements Backend {
     @Override
     public Rendering render(InferenceEndpoint endpoint) {
         ValidationReport report = requireValid(endpoint);
-        return new Rendering(ID, "yaml", EndpointCodec.toYaml(endpoint), notes(report));
+        // nothing applies this rendering, so environment values and URI credentials (possible secrets) are not printed
+        ModelSpec.Builder model = endpoint.model().toBuilder();
+        Map<String, String> hidden = new LinkedHashMap<>();
+        endpoint.model().env().keySet().forEach(k -> hidden.put(k, HIDDEN));
+        endpoint.model().artifactUri().ifPresent(u -> model.artifactUri(ModelSpec.redactedUri(u)));
+        InferenceEndpoint shown = endpoint.toBuilder().model(model.env(hidden).build()).build();
+        return new Rendering(ID, "yaml", EndpointCodec.toYaml(shown), notes(report));
     }
 
     @Override
@@ -160,13 +188,19 @@ public final class InMemoryBackend implements Backend {
         } else if (!s.endpoint.equals(endpoint)) {
             changes.add(Change.update("InferenceEndpoint", endpoint.name(),
                     FieldChanges.diff(EndpointCodec.toTree(s.endpoint), EndpointCodec.toTree(endpoint)).stream()
-                            .map(InMemoryBackend::hideEnvironmentValue).toList()));
+                            .map(InMemoryBackend::hideSecrets).toList()));
         }
         return new Plan(endpoint.name(), ID, changes, notes(report));
     }
 
-    /** Environment values may be secrets: a plan names the variable that changes, never its values. */
-    private static FieldChange hideEnvironmentValue(FieldChange c) {
+    /**
+     * Environment values may be secrets: a plan names the variable that changes, never its values; an artifact
+     * URI is shown without user info and query string.
+     */
+    private static FieldChange hideSecrets(FieldChange c) {
+        if (c.path().equals(ARTIFACT_URI_PATH)) {
+            return new FieldChange(c.path(), ModelSpec.redactedUri(c.before()), ModelSpec.redactedUri(c.after()));
+        }
         if (!c.path().startsWith(ENV_PATH)) {
             return c;
         }
@@ -209,6 +243,7 @@ public final class InMemoryBackend implements Backend {
 
     @Override
     public synchronized Optional<EndpointStatus> get(String name) {
+        EndpointValidator.requireValidName(name);
         Stored s = endpoints.get(name);
         return s == null ? Optional.empty() : Optional.of(status(s, clock.instant()));
     }
@@ -230,6 +265,7 @@ public final class InMemoryBackend implements Backend {
      */
     @Override
     public synchronized EndpointStatus awaitReady(String name, Duration timeout) {
+        EndpointValidator.requireValidName(name);
         Instant deadline;
         try {
             deadline = clock.instant().plus(timeout);
@@ -277,6 +313,7 @@ public final class InMemoryBackend implements Backend {
 
     @Override
     public synchronized boolean delete(String name) {
+        EndpointValidator.requireValidName(name);
         Stored s = endpoints.remove(name);
         if (s == null) {
             return false;
@@ -322,11 +359,13 @@ public final class InMemoryBackend implements Backend {
 
     /** The endpoint as stored, or empty. */
     public synchronized Optional<InferenceEndpoint> endpoint(String name) {
+        EndpointValidator.requireValidName(name);
         Stored s = endpoints.get(name);
         return s == null ? Optional.empty() : Optional.of(s.endpoint);
     }
 
     private Stored stored(String name) {
+        EndpointValidator.requireValidName(name);
         Stored s = endpoints.get(name);
         if (s == null) {
             throw BackendException.notFound(ID, name);

@@ -40,17 +40,18 @@ class InMemoryBackendTest {
                 .build();
     }
 
-    /** Runs {@code action} on another thread 100 ms from now, while the test thread waits in awaitReady. */
-    private static Thread after100ms(Runnable action) {
+    /**
+     * Runs {@code action} on another thread once {@code waiter} (the test thread) is waiting inside awaitReady,
+     * so the action happens during the wait however slowly threads are scheduled.
+     */
+    private static Thread whileWaiting(Thread waiter, Runnable action) {
         Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            while (waiter.getState() != Thread.State.TIMED_WAITING) {
+                Thread.onSpinWait();
             }
             action.run();
         });
+        t.setDaemon(true);
         t.start();
         return t;
     }
@@ -58,9 +59,9 @@ class InMemoryBackendTest {
     @Test
     @DisplayName("awaitReady on the system clock follows a re-apply during the wait and returns only when ready")
     void awaitReadyFollowsReapply() throws Exception {
-        InMemoryBackend b = InMemoryBackend.builder().readyDelay(Duration.ofMillis(300)).build();
+        InMemoryBackend b = InMemoryBackend.builder().readyDelay(Duration.ofSeconds(1)).build();
         b.apply(seed());
-        Thread reapply = after100ms(() -> b.apply(seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().maxReplicas(6).build()).build()));
+        Thread reapply = whileWaiting(Thread.currentThread(), () -> b.apply(seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().maxReplicas(6).build()).build()));
         EndpointStatus status = b.awaitReady("my-model-endpoint", Duration.ofSeconds(10));
         reapply.join();
         assertThat(status.isReady()).isTrue();
@@ -72,7 +73,7 @@ class InMemoryBackendTest {
     void awaitReadyEndsOnDelete() throws Exception {
         InMemoryBackend b = InMemoryBackend.builder().readyDelay(Duration.ofSeconds(20)).build();
         b.apply(seed());
-        Thread delete = after100ms(() -> b.delete("my-model-endpoint"));
+        Thread delete = whileWaiting(Thread.currentThread(), () -> b.delete("my-model-endpoint"));
         long start = System.nanoTime();
         assertThatThrownBy(() -> b.awaitReady("my-model-endpoint", Duration.ofSeconds(30)))
                 .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.reason()).isEqualTo(BackendException.Reason.NOT_FOUND));
