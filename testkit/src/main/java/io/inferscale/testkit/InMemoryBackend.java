@@ -449,11 +449,12 @@ public final class InMemoryBackend implements Backend {
             options.setAllowDuplicateKeys(false);
             root = new Yaml(new SafeConstructor(options)).load(text);
         } catch (MarkedYAMLException e) {
-            // problem and line only: the snippet SnakeYAML quotes could hold a model's environment values
+            // problem and line only, and not SnakeYAML's exception as the cause (a --verbose stack trace prints it):
+            // the snippet it quotes could hold a model's environment values
             throw corruptStateFile("it is not valid YAML: " + e.getProblem()
-                    + (e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)), e);
+                    + (e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)), null);
         } catch (YAMLException e) {
-            throw corruptStateFile("it is not valid YAML: " + e.getMessage(), e);
+            throw corruptStateFile("it is not valid YAML: " + e.getMessage(), null);
         }
         if (root == null) {
             return;
