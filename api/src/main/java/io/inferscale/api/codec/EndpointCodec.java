@@ -87,7 +87,7 @@ public final class EndpointCodec {
     /** Largest file or stream accepted, in bytes (4 MiB: {@link #MAX_DOCUMENT_CHARS} characters of up to 4 UTF-8 bytes). */
     public static final int MAX_DOCUMENT_BYTES = MAX_DOCUMENT_CHARS * 4;
     /** Most YAML nodes (scalars, lists, mappings and aliases) in a document; bounds the memory of the parsed tree. */
-    public static final int MAX_NODES = 20_000;
+    public static final int MAX_NODES = 5_000;
 
     static final List<String> TOP = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA = List.of("name", "labels", "annotations");

@@ -259,8 +259,8 @@ class HostileInputTest {
         }
         InvalidEndpointException e = catchThrowableOfType(InvalidEndpointException.class, () -> EndpointCodec.read(sb.toString(), "many.yaml"));
         Problem p = e.report().errors().get(0);
-        assertThat(p.message()).isEqualTo("more than 20000 values, lists and mappings; an endpoint needs a few hundred (the limit bounds memory)");
-        // the seed has 27 nodes (root, 4 keys and mappings...) before the list: the limit hits inside it, on the line of node 20001
+        assertThat(p.message()).isEqualTo("more than 5000 values, lists and mappings; an endpoint needs a few hundred (the limit bounds memory)");
+        // the limit hits inside the list, on the line of node 5001 counting the seed's nodes before it
         int seedNodes = countNodes(CorpusSeed.text() + "  backends:\n    kubernetes:\n      many: []\n");
         assertThat(p.line()).isEqualTo(22 + (EndpointCodec.MAX_NODES + 1 - seedNodes));
     }
