@@ -160,6 +160,9 @@ public final class PlatformService implements AutoCloseable {
                 Map<String, Object> body = error(e.getMessage());
                 body.put("reason", e.reason().name());
                 send(exchange, code, body);
+            } catch (InvalidEndpointException e) {
+                // e.g. a name in the path that is not a DNS-1123 label: the caller's mistake, refused before any lookup
+                send(exchange, 400, invalid(e.getMessage().lines().findFirst().orElse("invalid request"), e.report()));
             } catch (InferScaleException e) {
                 send(exchange, 500, error(e.getMessage()));
             } catch (RuntimeException e) {
@@ -179,7 +182,8 @@ public final class PlatformService implements AutoCloseable {
         }
         EndpointDocument doc;
         try {
-            doc = EndpointCodec.read(new String(body, StandardCharsets.UTF_8), "request body");
+            // the bytes, not a leniently decoded String: the codec refuses a body that is not UTF-8, naming the byte
+            doc = EndpointCodec.read(new java.io.ByteArrayInputStream(body), "request body");
         } catch (InvalidEndpointException e) {
             send(exchange, 400, invalid(e.getMessage().lines().findFirst().orElse("invalid document"), e.report()));
             return;
