@@ -867,7 +867,7 @@ public final class VertexBackend implements Backend {
         }
         if (op.hasError()) {
             String code = io.grpc.Status.fromCodeValue(op.getError().getCode()).getCode().name();
-            BackendException failure = new BackendException(id(), VertexErrors.reason(code), action + " failed: operation "
+            BackendException failure = new BackendException(id(), VertexErrors.reason(code, op.getError().getMessage()), action + " failed: operation "
                     + op.getName() + " ended with " + code + ": " + op.getError().getMessage());
             Outcome outcome = switch (failure.reason()) {
                 case CONFLICT -> Outcome.CONFLICT;

@@ -233,6 +233,31 @@ class VertexBackendTest {
         }
 
         @Test
+        @DisplayName("delete after a failed apply of an existing model removes the endpoint and never the user's model")
+        void existingModelSurvivesFailureAndDelete() throws Exception {
+            // a model the user uploaded themselves: no InferScale labels
+            String existing = "projects/test-project/locations/us-central1/models/users-own-model";
+            try (var clients = new io.inferscale.backend.vertex.internal.VertexClients(io.inferscale.backend.vertex.internal.VertexSettings
+                    .from(BackendConfig.of(Map.of("vertex.project", "test-project", "vertex.endpointOverride", "inprocess:" + fake.name(),
+                            "vertex.pollInterval", "10ms"))))) {
+                clients.models().uploadModelAsync(com.google.cloud.aiplatform.v1.UploadModelRequest.newBuilder()
+                        .setParent("projects/test-project/locations/us-central1").setModelId("users-own-model")
+                        .setModel(com.google.cloud.aiplatform.v1.Model.newBuilder().setDisplayName("users-own-model")
+                                .setContainerSpec(com.google.cloud.aiplatform.v1.ModelContainerSpec.newBuilder().setImageUri("img"))).build())
+                        .get(10, TimeUnit.SECONDS);
+            }
+            InferenceEndpoint reuse = sample().toBuilder().option("vertex", "model", existing).build();
+            fake.failOperations("DeployModel", Status.RESOURCE_EXHAUSTED.withDescription("custom_model_serving_cpus quota exceeded"));
+            BackendException e = catchThrowableOfType(BackendException.class, () -> backend.apply(reuse));
+            fake.clearFaults();
+            assertThat(e.step()).hasValueSatisfying(s -> assertThat(s).startsWith("DeployModel "));
+            assertThat(fake.endpoint(ENDPOINT)).as("the endpoint the failed apply created").isPresent();
+            assertThat(backend.delete("my-model-endpoint")).isTrue();
+            assertThat(fake.endpoint(ENDPOINT)).isEmpty();
+            assertThat(fake.modelNames()).containsExactly(existing);
+        }
+
+        @Test
         @DisplayName("a machine type change is rolled out like a version change (machine specs are immutable)")
         void machineChange() throws IOException {
             backend.apply(sample());
@@ -260,6 +285,8 @@ class VertexBackendTest {
         void mapping() {
             Map<Status, BackendException.Reason> cases = Map.of(
                     Status.RESOURCE_EXHAUSTED.withDescription("Quota exceeded for custom_model_serving_cpus"), BackendException.Reason.QUOTA_EXCEEDED,
+                    Status.RESOURCE_EXHAUSTED.withDescription("Quota exceeded for quota metric 'Resource management (CRUD) requests' and "
+                            + "limit 'Resource management (CRUD) requests per minute per region'"), BackendException.Reason.THROTTLED,
                     Status.PERMISSION_DENIED.withDescription("Permission 'aiplatform.endpoints.create' denied"), BackendException.Reason.PERMISSION_DENIED,
                     Status.INVALID_ARGUMENT.withDescription("bad endpoint"), BackendException.Reason.INVALID_REQUEST,
                     Status.ALREADY_EXISTS.withDescription("exists"), BackendException.Reason.CONFLICT,

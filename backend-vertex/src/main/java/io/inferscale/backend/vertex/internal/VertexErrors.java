@@ -37,6 +37,19 @@ public final class VertexErrors {
     }
 
     /**
+     * The reason for a gRPC status code and Vertex's message: RESOURCE_EXHAUSTED is THROTTLED when the message names a rate
+     * quota ("... requests per minute ...", Google's wording for request-rate limits), QUOTA_EXCEEDED otherwise (e.g.
+     * "custom_model_serving_cpus").
+     */
+    public static Reason reason(String code, String message) {
+        if ("RESOURCE_EXHAUSTED".equals(code) && message != null
+                && message.toLowerCase(java.util.Locale.ROOT).matches("(?s).*\\bper (minute|second|100 seconds)\\b.*")) {
+            return Reason.THROTTLED;
+        }
+        return reason(code);
+    }
+
+    /**
      * The exception for a failed call.
      *
      * @param action what was being done, e.g. "DeployModel projects/.../endpoints/x"
@@ -52,7 +65,8 @@ public final class VertexErrors {
         }
         if (e instanceof ApiException api) {
             String code = api.getStatusCode().getCode().name();
-            return new BackendException(BACKEND, reason(code), action + " failed: " + code + ": " + message(api), api);
+            String message = message(api);
+            return new BackendException(BACKEND, reason(code, message), action + " failed: " + code + ": " + message, api);
         }
         if (e instanceof StatusRuntimeException sre) {
             String code = sre.getStatus().getCode().name();
