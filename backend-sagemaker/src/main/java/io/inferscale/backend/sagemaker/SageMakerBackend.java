@@ -99,14 +99,17 @@ import java.util.function.Supplier;
  *
  * <p>Concurrent applies of the same endpoint (threads or processes): every apply ends with a verification round that
  * reads the endpoint, its config and model names, the scalable target and the policies back, and repeats its writes
- * (after a random pause, at most {@value #MAX_ROUNDS} rounds) while they differ from its spec. So an apply that returns
+ * (after a random back-off that doubles each round up to 8 times the duration of a round, at most {@value #MAX_ROUNDS} rounds) while they differ from its spec. So an apply that returns
  * normally saw its own spec complete after its last write, and when concurrent applies all return normally the final
  * state is entirely the spec of the one that wrote last (model, config, endpoint, target and policies, no leftover
- * configs or models), never a mixture. Where SageMaker itself refuses a concurrent change (CreateEndpoint of an
- * endpoint another apply created, UpdateEndpoint while another apply's update is in progress) or Application Auto
- * Scaling answers ConcurrentUpdateException, apply stops before any further write with a {@code CONFLICT}
- * {@link BackendException} from {@link BackendException#atStep}: the apply whose change is in progress verifies after
- * it, and re-running the refused apply is safe (it then wins as the last writer).
+ * configs or models), never a mixture. Where SageMaker refuses a change because another apply's change is under way
+ * (CreateEndpoint of an endpoint another apply created with another config; UpdateEndpoint while another apply's
+ * update is in progress), apply stops before any further write with a {@code CONFLICT} {@link BackendException} from
+ * {@link BackendException#atStep}: the apply whose change is under way verifies after it, and re-running the refused
+ * apply is safe (it then wins as the last writer). Other conflicts a concurrent apply causes (the scalable target
+ * deregistered or registered meanwhile, a config deleted by its cleanup, Application Auto Scaling's
+ * ConcurrentUpdateException) start another round. An apply that still conflicts after {@value #MAX_ROUNDS} rounds stops
+ * with {@code CONFLICT} too; the state may then be a mixture until an apply is re-run.
  *
  * <p>Credentials come from the SDK's default provider chain (or the {@code sagemaker.profile} profile, or the
  * provider given to {@link #create(BackendConfig, AwsCredentialsProvider)}); they are never logged, printed by
@@ -116,7 +119,7 @@ public final class SageMakerBackend implements Backend {
 
     private static final String ID = SageMakerTranslator.ID;
     /** Rounds of write-then-verify an apply makes at most before it reports a conflict with concurrent applies. */
-    static final int MAX_ROUNDS = 8;
+    static final int MAX_ROUNDS = 10;
     /** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1: letters, dash-separated, a number last. */
     private static final java.util.regex.Pattern AWS_REGION = java.util.regex.Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
@@ -257,6 +260,7 @@ public final class SageMakerBackend implements Backend {
         Translation t = translateOnline(endpoint);
         List<Change> applied = new ArrayList<>();
         List<Note> notes = new ArrayList<>();
+        long roundMillis = 1;
         for (int round = 1; round <= MAX_ROUNDS; round++) {
             Live live = atStep("apply", t.endpointName(), () -> "observe endpoint " + t.endpointName(), () -> observe(t, true, false));
             Steps steps = steps(t, live);
@@ -267,19 +271,51 @@ public final class SageMakerBackend implements Backend {
                 return new ApplyResult(new Plan(t.endpointName(), ID, applied, notes), statusOf(t, live));
             }
             if (round > 1) {
-                pauseBeforeRound();
+                // another apply wrote meanwhile: back off (random, doubling each round, scaled by how long a round of
+                // writes takes) so that concurrent applies stop overwriting each other in step, then look again
+                pause(round, roundMillis);
+                live = atStep("apply", t.endpointName(), () -> "observe endpoint " + t.endpointName(), () -> observe(t, true, false));
+                steps = steps(t, live);
+                if (steps.plan().isEmpty()) {
+                    return new ApplyResult(new Plan(t.endpointName(), ID, applied, notes), statusOf(t, live));
+                }
             }
             applied.addAll(steps.plan().changes());
-            execute(t, steps);
+            long started = System.nanoTime();
+            try {
+                execute(t, steps);
+            } catch (BackendException e) {
+                // a concurrent apply changed what this round was writing to (deregistered the target, registered it
+                // again, deleted a config): observe again and carry on, as the last writer must. Only a refusal
+                // because another apply's change is in progress (OwnedByAnother) stops here: that apply verifies later.
+                if (round == MAX_ROUNDS || e.reason() != Reason.CONFLICT || e.getCause() instanceof OwnedByAnother) {
+                    throw e;
+                }
+            }
+            roundMillis = Math.max(roundMillis, (System.nanoTime() - started) / 1_000_000);
         }
         throw BackendException.atStep("apply", t.endpointName(), "verify endpoint " + t.endpointName(), new BackendException(ID, Reason.CONFLICT,
                 "another apply kept changing endpoint '" + t.endpointName() + "' for " + MAX_ROUNDS + " rounds"));
     }
 
-    /** Jitter between verification rounds, so that concurrent applies of different specs do not keep overwriting each other in step. */
-    private void pauseBeforeRound() {
+    /**
+     * SageMaker refused a change because another apply's change of this endpoint is under way (it created the endpoint
+     * with another config, or its update is in progress): that apply verifies after its change, so this one stops.
+     */
+    private static final class OwnedByAnother extends BackendException {
+        private static final long serialVersionUID = 1L;
+
+        OwnedByAnother(BackendException refusal) {
+            super(ID, Reason.CONFLICT, refusal.getMessage().substring(ID.length() + 2)
+                    + " (another apply of this endpoint is changing it; re-run this one once that has finished)", refusal.getCause());
+        }
+    }
+
+    /** Random back-off before round {@code round} (2, 3, ...): up to roundMillis × 2^(round-2), the factor at most 8, at most sagemaker.timeout. */
+    private void pause(int round, long roundMillis) {
+        long bound = Math.min(timeout.toMillis(), Math.max(2, roundMillis) << Math.min(round - 2, 3));
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.max(2, pollInterval.toMillis() * 4)));
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.max(2, bound)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendException(ID, Reason.UNAVAILABLE, "interrupted while applying", e);
@@ -315,8 +351,15 @@ public final class SageMakerBackend implements Backend {
                     sm().createEndpoint(t.createEndpoint());
                 } catch (SdkException e) {
                     // ours when an earlier attempt of this call went through (its answer was lost); else another apply's
-                    if (!AwsErrors.isAlreadyExisting(e) || !describeEndpoint(name).map(d -> t.endpointConfigName().equals(d.endpointConfigName())).orElse(false)) {
+                    if (!AwsErrors.isAlreadyExisting(e)) {
                         throw AwsErrors.translate(ID, step, e);
+                    }
+                    Optional<DescribeEndpointResponse> existing = describeEndpoint(name);
+                    if (existing.isEmpty()) {
+                        throw AwsErrors.translate(ID, step, e);
+                    }
+                    if (!t.endpointConfigName().equals(existing.get().endpointConfigName())) {
+                        throw new OwnedByAnother(AwsErrors.translate(ID, step, e));
                     }
                 }
                 return null;
@@ -337,9 +380,17 @@ public final class SageMakerBackend implements Backend {
                                 .retainAllVariantProperties(steps.retainVariantProperties));
                     } catch (SdkException e) {
                         // ours when an earlier attempt went through and the endpoint is now updating to this config
-                        if (!AwsErrors.isInProgress(e) || !describeEndpoint(name).map(d -> d.pendingDeploymentSummary() != null
-                                && t.endpointConfigName().equals(d.pendingDeploymentSummary().endpointConfigName())).orElse(false)) {
+                        if (!AwsErrors.isInProgress(e)) {
                             throw AwsErrors.translate(ID, step, e);
+                        }
+                        Optional<DescribeEndpointResponse> now = describeEndpoint(name);
+                        String pending = now.map(DescribeEndpointResponse::pendingDeploymentSummary)
+                                .map(software.amazon.awssdk.services.sagemaker.model.PendingDeploymentSummary::endpointConfigName).orElse(null);
+                        if (pending == null) {
+                            throw AwsErrors.translate(ID, step, e);
+                        }
+                        if (!t.endpointConfigName().equals(pending)) {
+                            throw new OwnedByAnother(AwsErrors.translate(ID, step, e));
                         }
                     }
                     return null;
@@ -415,6 +466,12 @@ public final class SageMakerBackend implements Backend {
                 throw e;
             }
             throw BackendException.atStep(operation, endpoint, step.get(), e);
+        } catch (RuntimeException e) {
+            if (!AwsErrors.isTransportFailure(e)) {
+                throw e;
+            }
+            throw BackendException.atStep(operation, endpoint, step.get(), new BackendException(ID, Reason.UNAVAILABLE,
+                    step.get() + " failed in the HTTP client: " + e, e));
         }
     }
 

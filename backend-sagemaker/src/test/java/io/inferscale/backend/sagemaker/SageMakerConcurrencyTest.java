@@ -100,6 +100,16 @@ class SageMakerConcurrencyTest {
         }
     }
 
+    /** Lines only in {@code expected} (-) and only in {@code actual} (+). */
+    private static String lineDiff(String expected, String actual) {
+        List<String> e = List.of(expected.split("\n"));
+        List<String> a = List.of(actual.split("\n"));
+        List<String> out = new ArrayList<>();
+        e.stream().filter(l -> !a.contains(l)).forEach(l -> out.add("-" + l.strip()));
+        a.stream().filter(l -> !e.contains(l)).forEach(l -> out.add("+" + l.strip()));
+        return String.join(" ", out);
+    }
+
     private static void assertExplained(List<Throwable> failures) {
         for (Throwable t : failures) {
             if (t == null) {
@@ -149,7 +159,10 @@ class SageMakerConcurrencyTest {
             }
         }
         assertThat(returned).as("at least one apply returns").isNotEmpty();
-        assertThat(returned).as("final state is one returned spec's state entirely").contains(fake.state());
+        String state = fake.state();
+        assertThat(returned).as(() -> "final state is one returned spec's state entirely; failures " + failures.stream()
+                .map(t -> t == null ? "returned" : t.getMessage()).toList() + "; differences " + returned.stream().map(r -> lineDiff(r, state)).toList())
+                .contains(state);
         // and re-running a refused spec converges to it (the re-run is the last writer)
         int refused = failures.indexOf(failures.stream().filter(java.util.Objects::nonNull).findFirst().orElse(null));
         InferenceEndpoint again = specs.get(Math.max(0, refused));

@@ -371,7 +371,9 @@ class SageMakerLifecycleTest {
         void validation() {
             assertThat(applyFailing("CreateModel", 400, "ValidationException", "Role arn is not valid", 1).reason()).isEqualTo(Reason.INVALID_REQUEST);
             backend.apply(seed());
-            fake.inject("UpdateEndpoint", 400, "ValidationException", "Cannot update in-progress endpoint \"arn:aws:sagemaker:us-east-1:123456789012:endpoint/my-model-endpoint\".", 1);
+            // no update of another apply is pending: apply looks again in a next round; refused every round → CONFLICT
+            fake.inject("UpdateEndpoint", 400, "ValidationException", "Cannot update in-progress endpoint \"arn:aws:sagemaker:us-east-1:123456789012:endpoint/my-model-endpoint\".",
+                    SageMakerBackend.MAX_ROUNDS);
             BackendException e = catchThrowableOfType(BackendException.class, () -> backend.apply(withImage(seed(), IMAGE + "-3")));
             assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
             assertThat(e.getMessage()).contains("Cannot update in-progress endpoint");
@@ -414,9 +416,11 @@ class SageMakerLifecycleTest {
         @Test
         @DisplayName("ResourceNotFound on a write of apply: something it made or read is gone, so CONFLICT (re-running is safe)")
         void notFound() {
-            BackendException e = applyFailing("CreateEndpoint", 400, "ResourceNotFound", "Resource not found", 1);
+            BackendException e = applyFailing("CreateEndpoint", 400, "ResourceNotFound", "Resource not found", SageMakerBackend.MAX_ROUNDS);
             assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
             assertThat(e.getMessage()).contains("ResourceNotFound: Resource not found", "removed meanwhile", "Re-running apply is safe");
+            fake.inject("CreateEndpoint", 400, "ResourceNotFound", "Resource not found", 1);
+            assertThat(backend.apply(seed()).status().name()).as("once: the next round creates it").isEqualTo(NAME);
         }
 
         @Test

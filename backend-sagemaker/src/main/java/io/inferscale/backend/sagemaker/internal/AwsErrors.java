@@ -43,6 +43,23 @@ public final class AwsErrors {
                 && message(s).toLowerCase(Locale.ROOT).contains("in-progress");
     }
 
+    /**
+     * True for a runtime exception that is not an {@link SdkException} but was thrown inside the SDK's HTTP client
+     * (e.g. the JDK's HttpURLConnection failing with a NullPointerException on a connection the attempt timeout had
+     * closed): a failed call like a dropped connection, not a bug of the caller.
+     */
+    public static boolean isTransportFailure(RuntimeException e) {
+        if (e instanceof SdkException) {
+            return true;
+        }
+        for (StackTraceElement f : e.getStackTrace()) {
+            if (f.getClassName().startsWith("software.amazon.awssdk.http.") || f.getClassName().startsWith("software.amazon.awssdk.core.internal.http.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The reason for an SDK exception. */
     public static Reason reason(SdkException e) {
         if (e instanceof AwsServiceException s) {
