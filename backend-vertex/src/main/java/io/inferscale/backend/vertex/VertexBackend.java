@@ -225,7 +225,7 @@ public final class VertexBackend implements Backend {
                     if (f.outcome != Outcome.DEFINITE && f.resource != null) {
                         quietlyWaitForOperations(f.resource);
                     }
-                    throw BackendException.atStep("apply", name, f.step, f.failure);
+                    throw BackendException.atStep("apply", name, f.step, giveUp(f));
                 }
                 if (f.resource != null) {
                     waitFor.add(f.resource);
@@ -360,7 +360,7 @@ public final class VertexBackend implements Backend {
                     if (f.outcome != Outcome.DEFINITE && f.resource != null) {
                         quietlyWaitForOperations(f.resource);
                     }
-                    throw BackendException.atStep("delete", name, f.step, f.failure);
+                    throw BackendException.atStep("delete", name, f.step, giveUp(f));
                 }
                 if (f.resource != null) {
                     waitFor.add(f.resource);
@@ -392,6 +392,16 @@ public final class VertexBackend implements Backend {
     private static String shape(Optional<Endpoint> e) {
         return e.map(x -> x.getDeployedModelsList().stream().map(DeployedModel::getId).sorted().toList() + " "
                 + new TreeMap<>(x.getTrafficSplitMap())).orElse("(none)");
+    }
+
+    /** The failure to report when the rounds run out: after conflicts it is a CONFLICT whatever the last code was. */
+    private BackendException giveUp(StepFailure f) {
+        if (f.outcome != Outcome.CONFLICT || f.failure.reason() == BackendException.Reason.CONFLICT) {
+            return f.failure;
+        }
+        String detail = f.failure.getMessage().startsWith(id() + ": ") ? f.failure.getMessage().substring(id().length() + 2) : f.failure.getMessage();
+        return new BackendException(id(), BackendException.Reason.CONFLICT, "concurrent changes to the endpoint outlasted "
+                + MAX_CONFLICT_ROUNDS + " rounds; the last: " + detail, f.failure);
     }
 
     /** Runs a delete-like call; NOT_FOUND means someone (a concurrent delete, an earlier run) already did it. */
@@ -471,7 +481,7 @@ public final class VertexBackend implements Backend {
             }
             steps.add(new Step(new Change(Change.Action.DELETE, KIND_DEPLOYED_MODEL, endpointName + "/deployedModels/" + old.getId(),
                     List.of(), "undeploy " + old.getDisplayName() + " once the traffic has moved"), "UndeployModel", endpointName,
-                    () -> undeploy(endpointName, old.getId(), Map.of())));
+                    () -> gone(() -> undeploy(endpointName, old.getId(), Map.of()))));
             String oldModel = old.getModel();
             if (!modelId(oldModel).equals(wantedModelId)) {
                 readModel(oldModel).filter(m -> uploadedBy(m, e.name())).ifPresent(m -> steps.add(new Step(
@@ -814,8 +824,12 @@ public final class VertexBackend implements Backend {
             throw e; // already ours: a configuration error (clients), a missing existing model...
         } catch (RuntimeException e) {
             BackendException failure = VertexErrors.hide(VertexErrors.map(action, e), settings.secrets());
+            boolean create = action.startsWith("CreateEndpoint ") || action.startsWith("UploadModel ");
             Outcome outcome = writeResource == null ? Outcome.DEFINITE : switch (failure.reason()) {
-                case CONFLICT, NOT_FOUND -> Outcome.CONFLICT;
+                case CONFLICT -> Outcome.CONFLICT;
+                // NOT_FOUND: a create's parent (project, location) is missing, which waiting does not fix; any other write's
+                // target (endpoint, deployed model, model) was removed by a concurrent change
+                case NOT_FOUND -> create ? Outcome.DEFINITE : Outcome.CONFLICT;
                 case UNAVAILABLE, TIMEOUT -> Outcome.UNKNOWN;
                 case FAILED -> unknownStatus(e) ? Outcome.UNKNOWN : Outcome.DEFINITE;
                 default -> Outcome.DEFINITE;
