@@ -76,8 +76,10 @@ import java.util.function.Supplier;
  * One instance is thread-safe: it holds no per-endpoint state (the client is created once, lazily, under a lock).
  * Several threads or processes applying the same endpoint race on three objects that Kubernetes cannot write
  * atomically together; {@code apply} therefore works in passes: read the three objects, write the changed ones,
- * then re-read every object except the one written last and check it still matches the spec. A failed check (or a
- * 409 on a write) starts another pass after a short random pause (up to {@value #MAX_PASSES} passes). The writes
+ * then re-read every object except the one written last and check it still matches the spec. A failed check starts
+ * another pass after a random pause within a window that starts at the pass's own duration and doubles each pass (at
+ * most {@value #MAX_PAUSE_MILLIS} ms), so racing writers fall out of step; a 409 on a write starts another pass after
+ * up to 5, 10, 20... 160 ms. At most {@value #MAX_PASSES} passes. The writes
  * carry no {@code resourceVersion} precondition: the controllers' status updates change it all the time (a
  * precondition would fail on every rollout), and the check after the writes is what keeps the objects consistent. Guarantee: when the racing applies return normally, the endpoint is exactly the spec
  * of the apply that wrote last, all three objects from that one spec, never a mixture (the writer of the last write
@@ -292,10 +294,12 @@ public final class KubernetesBackend implements Backend {
         Plan first = null;
         String lastStep = null;
         BackendException lastConflict = null;
+        long pauseBound = 0;
         for (int pass = 1; pass <= MAX_PASSES; pass++) {
             if (pass > 1) {
-                pause(pass);
+                pause(pauseBound);
             }
+            long started = System.nanoTime();
             Map<String, HasMetadata> live = new LinkedHashMap<>();
             Plan plan = plan(endpoint, desired, live, "apply");
             if (first == null) {
@@ -333,12 +337,17 @@ public final class KubernetesBackend implements Backend {
                     throw BackendException.atStep("apply", endpoint.name(), lastStep, e);
                 }
                 lastConflict = e;
+                pauseBound = 5L << Math.min(pass - 1, 5);
                 continue;
             }
             if (verify(endpoint, desired, lastWritten, live)) {
                 return new ApplyResult(first, statusOf(endpoint.name(), desired.namespace(), live));
             }
             lastStep = "verify " + desired.namespace() + "/" + endpoint.name();
+            // another writer is applying this endpoint: wait a random part of a window that doubles each pass, in units of
+            // this pass's duration, so racing writers fall out of step
+            long passMillis = Math.max(5, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            pauseBound = Math.min(MAX_PAUSE_MILLIS, passMillis << Math.min(pass - 1, 6));
             lastConflict = new BackendException(ID, BackendException.Reason.CONFLICT, "another writer changed the objects of endpoint '"
                     + endpoint.name() + "' while this apply wrote them");
         }
@@ -355,11 +364,13 @@ public final class KubernetesBackend implements Backend {
         return e.reason() == BackendException.Reason.CONFLICT || (update && e.reason() == BackendException.Reason.NOT_FOUND);
     }
 
-    /** A short random pause before pass {@code pass}, so racing writers fall out of step (5 ms .. 160 ms, jittered). */
-    private static void pause(int pass) {
-        long bound = 5L << Math.min(pass - 1, 5);
+    /** The longest pause between two passes of apply. */
+    static final long MAX_PAUSE_MILLIS = 2000;
+
+    /** Sleeps a random time in [1, bound] ms. */
+    private static void pause(long bound) {
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, bound + 1));
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.max(2, bound + 1)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendException(ID, BackendException.Reason.TIMEOUT, "interrupted while applying", e);

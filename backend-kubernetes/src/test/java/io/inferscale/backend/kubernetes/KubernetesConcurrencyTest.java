@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KubernetesConcurrencyTest {
 
     private static final int THREADS = 8;
-    private static final int ROUNDS = 4;
+    private static final int ROUNDS = 2;
 
     private MockCluster cluster;
     private List<KubernetesBackend> processes;
@@ -45,8 +45,9 @@ class KubernetesConcurrencyTest {
     @BeforeEach
     void start() throws IOException {
         cluster = new MockCluster();
-        processes = List.of(new KubernetesBackend(cluster.client("process-1"), KubernetesSettings.defaults()),
-                new KubernetesBackend(cluster.client("process-2"), KubernetesSettings.defaults()));
+        // a generous request timeout: 8 threads on a loaded 2-core machine must not time out spuriously
+        processes = List.of(new KubernetesBackend(cluster.client("process-1", b -> b.withRequestTimeout(30_000)), KubernetesSettings.defaults()),
+                new KubernetesBackend(cluster.client("process-2", b -> b.withRequestTimeout(30_000)), KubernetesSettings.defaults()));
         observer = cluster.controllerClient();
         seed = endpoint("inference_endpoint.yaml");
     }
@@ -102,12 +103,24 @@ class KubernetesConcurrencyTest {
             if (t == null) {
                 continue;
             }
-            assertThat(t).as("only a CONFLICT that names its step may escape").isInstanceOfSatisfying(BackendException.class, e -> {
+            assertThat(t).as("only a CONFLICT that names its step may escape; thrown: %s", describe(thrown)).isInstanceOfSatisfying(BackendException.class, e -> {
                 assertThat(e.reason()).isEqualTo(BackendException.Reason.CONFLICT);
                 assertThat(e.step()).isPresent();
                 assertThat(e.getMessage()).contains("Re-running apply is safe");
             });
         }
+    }
+
+    private static String describe(List<Throwable> thrown) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t : thrown) {
+            if (t != null) {
+                java.io.StringWriter w = new java.io.StringWriter();
+                t.printStackTrace(new java.io.PrintWriter(w));
+                out.append('\n').append(w);
+            }
+        }
+        return out.toString();
     }
 
     /** The index of the spec the cluster holds, read from each object; all three must agree. */
@@ -127,7 +140,7 @@ class KubernetesConcurrencyTest {
             cluster.reset();
             InferenceEndpoint e = spec(round);
             List<Throwable> thrown = race(IntStream.range(0, THREADS).mapToObj(t -> e).toList());
-            assertThat(thrown).as("same spec: nothing to conflict about").containsOnlyNulls();
+            assertThat(thrown).as("same spec: nothing to conflict about; thrown: %s", describe(thrown)).containsOnlyNulls();
             assertThat(processes.get(0).plan(e).isEmpty()).as("round " + round + ": the cluster holds the spec").isTrue();
             assertThat(held()).containsExactly(round, round, round);
         }
