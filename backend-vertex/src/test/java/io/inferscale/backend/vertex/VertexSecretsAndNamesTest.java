@@ -78,17 +78,45 @@ class VertexSecretsAndNamesTest {
     class Credentials {
         static final String TOKEN = "ya29.CANARY-token-5f3c1e0b9d";
 
-        /** Everything printed to System.err (slf4j-simple's log) while {@code r} runs. */
+        /**
+         * Everything logged while {@code r} runs: System.err (slf4j-simple) and every java.util.logging record (gRPC and GAX
+         * log through JUL, whose console handler keeps the System.err it started with), message, parameters and thrown.
+         */
         String stderrOf(ThrowingRunnable r) throws Exception {
             PrintStream old = System.err;
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            StringBuilder jul = new StringBuilder();
+            java.util.logging.Handler handler = new java.util.logging.Handler() {
+                @Override
+                public synchronized void publish(java.util.logging.LogRecord record) {
+                    jul.append(record.getLoggerName()).append(' ').append(record.getMessage())
+                            .append(' ').append(java.util.Arrays.toString(record.getParameters())).append('\n');
+                    if (record.getThrown() != null) {
+                        jul.append(everything(record.getThrown()));
+                    }
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            handler.setLevel(java.util.logging.Level.ALL);
+            java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+            root.addHandler(handler);
             System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
             try {
                 r.run();
             } finally {
                 System.setErr(old);
+                root.removeHandler(handler);
             }
-            return buf.toString(StandardCharsets.UTF_8);
+            synchronized (handler) {
+                return buf.toString(StandardCharsets.UTF_8) + jul;
+            }
         }
 
         interface ThrowingRunnable {
