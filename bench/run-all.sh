@@ -8,7 +8,7 @@ machine() {
   echo "## $1 — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || cat COMMIT 2>/dev/null || echo unknown), nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(java -version 2>&1 | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 machine "Kubernetes fleet"
-java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.kubernetes.KubernetesFleetBench 1000 8 3
+java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.kubernetes.KubernetesFleetBench 1000 8 2
 machine "SageMaker fleet"
 java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.sagemaker.SageMakerFleetBench 200 8 3
 machine "Vertex fleet"
