@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runtime footprint of each published module (issue 9): the module's own jar plus every jar of its runtime
-# class path (compile + runtime scope, transitively), as Maven resolves it, and the shaded cli jar.
+# class path (compile + runtime scope, transitively), as Maven resolves it, and the shaded cli jar. The
+# module's own jar is the installed one (~/.m2), which is what a dependent resolves.
 #
 #   bench/startup/footprint.sh [-o RESULT.md]
 #
@@ -23,8 +24,8 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1048576 }'; }
   echo "|---|---:|---:|---:|---:|---|"
   for m in api testkit backend-kubernetes backend-sagemaker backend-vertex cli; do
     cp="$WORK/classpath-$m.txt"
-    mvn -B -o -q dependency:build-classpath -pl "$m" -DincludeScope=runtime -Dmdep.outputFile="$(pwd)/$cp" >/dev/null
-    own=$(stat -c %s "$m"/target/inferscale-*-0.1.0-SNAPSHOT.jar | head -1)
+    mvn -B -o -q dependency:build-classpath -pl "$m" -DincludeScope=runtime -Dmdep.outputFile="$(pwd)/$cp" >/dev/null 2>&1
+    own=$(stat -c %s "$HOME/.m2/repository/io/inferscale/inferscale-$m/0.1.0-SNAPSHOT/inferscale-$m-0.1.0-SNAPSHOT.jar")
     count=0
     bytes=0
     top=""

@@ -1,12 +1,11 @@
 package io.inferscale.cli;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
+import java.util.Arrays;
 import java.util.logging.LogManager;
 
 /**
@@ -31,20 +30,14 @@ public final class JavaLoggingLevel {
      * @throws IOException when the default configuration file exists but cannot be read
      */
     public JavaLoggingLevel() throws IOException {
-        Properties properties = new Properties();
         String file = System.getProperty("java.util.logging.config.file");
         Path path = file != null ? Path.of(file) : Path.of(System.getProperty("java.home"), "conf", "logging.properties");
-        if (Files.isRegularFile(path)) {
-            try (InputStream in = Files.newInputStream(path)) {
-                properties.load(in);
-            }
-        }
+        byte[] configuration = Files.isRegularFile(path) ? Files.readAllBytes(path) : new byte[0];
         String level = System.getProperty(LEVEL_PROPERTY);
-        if (level != null) {
-            properties.setProperty(".level", level);
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        properties.store(bytes, null);
-        LogManager.getLogManager().readConfiguration(new ByteArrayInputStream(bytes.toByteArray()));
+        // a later key wins in a properties file; the blank line ends a continuation the file may end with
+        byte[] root = level == null ? new byte[0] : ("\n\n.level=" + level + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = Arrays.copyOf(configuration, configuration.length + root.length);
+        System.arraycopy(root, 0, all, configuration.length, root.length);
+        LogManager.getLogManager().readConfiguration(new ByteArrayInputStream(all));
     }
 }

@@ -52,6 +52,8 @@ class StartupClassLoadingIT {
         // one subcommand's picocli model: the others are not even loaded
         assertThat(names(loaded)).doesNotContain("io.inferscale.cli.OperatorCommand", "io.inferscale.cli.ApplyCommand",
                 "io.inferscale.cli.SimulateCommand", "io.inferscale.cli.RenderCommand");
+        // java.util.logging is configured lazily (JavaLoggingLevel), and reading a document does not start it
+        assertThat(names(loaded)).doesNotContain("java.util.logging.LogManager");
     }
 
     @Test
