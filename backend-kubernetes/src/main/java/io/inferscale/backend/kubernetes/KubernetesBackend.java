@@ -286,9 +286,9 @@ public final class KubernetesBackend implements Backend {
     static final int MAX_PASSES = 10;
 
     /**
-     * Read every object, write the changed ones, then verify
-     * that nobody changed the endpoint's other objects meanwhile; a precondition failure or a failed verification
-     * starts another pass (see the class comment, "Concurrency").
+     * Read every object, write the changed ones, then verify that nobody changed the endpoint's other objects meanwhile;
+     * a 409 on a write or a failed verification starts another pass (see the class comment, "Concurrency"). The plan
+     * returned is the first pass's.
      */
     private ApplyResult apply(InferenceEndpoint endpoint, Desired desired) {
         Plan first = null;
@@ -357,8 +357,9 @@ public final class KubernetesBackend implements Backend {
     }
 
     /**
-     * A write that failed because the object changed since it was read: 409 (a failed precondition, or a create racing
-     * another), or 404 on an update (deleted meanwhile). A 404 on a create means the namespace is missing: not stale.
+     * A write that failed because another writer got there first: 409 (the API server's conflict between simultaneous
+     * writes of one object, or a create racing another), or 404 on an update (the object was deleted meanwhile). A 404 on
+     * a create means the namespace is missing: not worth another pass.
      */
     private static boolean staleWrite(BackendException e, boolean update) {
         return e.reason() == BackendException.Reason.CONFLICT || (update && e.reason() == BackendException.Reason.NOT_FOUND);
