@@ -99,10 +99,10 @@ import java.util.function.Supplier;
  *
  * <p>Concurrent applies of the same endpoint (threads or processes): every apply ends with a verification round that
  * reads the endpoint, its config and model names, the scalable target and the policies back, and repeats its writes
- * (after a random back-off that doubles each round up to 8 times the duration of a round, at most {@value #MAX_ROUNDS} rounds) while they differ from its spec. So an apply that returns
- * normally saw its own spec complete after its last write, and when concurrent applies all return normally the final
- * state is entirely the spec of the one that wrote last (model, config, endpoint, target and policies, no leftover
- * configs or models), never a mixture. Where SageMaker refuses a change because another apply's change is under way
+ * while they differ from its spec (after a random back-off that doubles each round, up to 8 times the duration of a
+ * round; at most {@value #MAX_ROUNDS} rounds). So an apply that returns normally saw its own spec complete after its
+ * last write, and when the apply that wrote last returns normally the final state is entirely its spec (model, config,
+ * endpoint, target and policies, no leftover configs or models), never a mixture. Where SageMaker refuses a change because another apply's change is under way
  * (CreateEndpoint of an endpoint another apply created with another config; UpdateEndpoint while another apply's
  * update is in progress), apply stops before any further write with a {@code CONFLICT} {@link BackendException} from
  * {@link BackendException#atStep}: the apply whose change is under way verifies after it, and re-running the refused
@@ -112,8 +112,10 @@ import java.util.function.Supplier;
  * with {@code CONFLICT} too; the state may then be a mixture until an apply is re-run.
  *
  * <p>Credentials come from the SDK's default provider chain (or the {@code sagemaker.profile} profile, or the
- * provider given to {@link #create(BackendConfig, AwsCredentialsProvider)}); they are never logged, printed by
- * {@link #toString} or put in messages.
+ * provider given to {@link #create(BackendConfig, AwsCredentialsProvider)}); InferScale never logs them, prints them in
+ * {@link #toString} (which shows the known {@code sagemaker.*} keys only) or puts them in messages. The SDK's own SigV4
+ * signer logs the session token at DEBUG ({@code software.amazon.awssdk.http.auth.aws.internal.signer}): keep that
+ * logger at INFO.
  */
 public final class SageMakerBackend implements Backend {
 
