@@ -5,7 +5,6 @@ import io.inferscale.api.simulation.AutoscalerModel;
 import io.inferscale.api.simulation.AutoscalerModelProvider;
 import io.inferscale.api.simulation.LoadTrace;
 import io.inferscale.api.simulation.ModelContext;
-import io.inferscale.api.simulation.Observation;
 import io.inferscale.api.simulation.ReplicaProfile;
 import io.inferscale.api.simulation.Simulation;
 import io.inferscale.api.simulation.SimulationResult;
@@ -104,24 +103,6 @@ public class FleetSimulationBenchmark {
     /** Baseline: the engine alone, with a model that decides every 15 s and never changes the count. */
     @Benchmark
     public long baselineEngineFleet30Days() {
-        return fleet(c -> new AutoscalerModel() {
-            long next;
-
-            @Override
-            public String backendId() {
-                return "noop";
-            }
-
-            @Override
-            public long nextDecisionMillis() {
-                return next;
-            }
-
-            @Override
-            public int decide(Observation o) {
-                next += 15_000;
-                return o.desiredReplicas();
-            }
-        });
+        return fleet(c -> SimulatorBenchmark.noopModel());
     }
 }

@@ -63,6 +63,37 @@ public final class Phase {
     private Phase() {
     }
 
+    /** A group of phases that belong together (e.g. a first apply and its re-apply on one stand-in). */
+    @FunctionalInterface
+    public interface Group {
+        /** Runs the phases and returns their results. */
+        List<Result> run() throws Exception;
+    }
+
+    /**
+     * Runs every group once as a warm-up (printing only failures), then {@code rounds} rounds of them, the groups in
+     * the given order in odd rounds and reversed in even rounds, and prints the results as a Markdown table whose
+     * phase names start with the round ({@code r1 ...}).
+     */
+    public static void rounds(String warmUp, int rounds, List<Group> warmUpGroups, List<Group> groups) throws Exception {
+        System.out.println("warm-up (" + warmUp + ", not reported)...");
+        for (Group g : warmUpGroups) {
+            g.run().stream().filter(r -> r.failures() > 0).forEach(r -> System.out.println("warm-up failure: " + r.row()));
+        }
+        System.out.println(HEADER);
+        for (int round = 1; round <= rounds; round++) {
+            List<Group> order = new ArrayList<>(groups);
+            if (round % 2 == 0) {
+                java.util.Collections.reverse(order);
+            }
+            for (Group g : order) {
+                for (Result r : g.run()) {
+                    System.out.println(r.row().replaceFirst("\\| ", "| r" + round + " "));
+                }
+            }
+        }
+    }
+
     /** Two full GCs and a short pause, so a phase starts from a settled heap. */
     public static void settle() {
         for (int i = 0; i < 2; i++) {

@@ -9,6 +9,7 @@ import io.inferscale.bench.Seed;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -33,50 +34,18 @@ public final class KubernetesFleetBench {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         List<InferenceEndpoint> fleet = Seed.fleet(n, e -> e);
+        List<InferenceEndpoint> warm = fleet.subList(0, Math.min(n, 200));
         KubernetesTranslator translator = new KubernetesTranslator(KubernetesSettings.defaults());
-        System.out.println("warm-up (" + Math.min(n, 200) + " endpoints, not reported)...");
-        List<Phase.Result> ignored = new ArrayList<>();
-        ignored.addAll(baseline(fleet.subList(0, Math.min(n, 200)), translator, threads));
-        ignored.addAll(inferscale(fleet.subList(0, Math.min(n, 200)), threads));
-        ignored.addAll(readThenApply(fleet.subList(0, Math.min(n, 200)), translator, threads));
-        ignored.stream().filter(r -> r.failures() > 0).forEach(r -> System.out.println("warm-up failure: " + r.row()));
-        System.out.println(Phase.HEADER);
-        for (int round = 1; round <= rounds; round++) {
-            List<Phase.Result> results = new ArrayList<>();
-            if (round % 2 == 1) {
-                results.addAll(baseline(fleet, translator, threads));
-                results.addAll(inferscale(fleet, threads));
-                results.addAll(readThenApply(fleet, translator, threads));
-            } else {
-                results.addAll(readThenApply(fleet, translator, threads));
-                results.addAll(inferscale(fleet, threads));
-                results.addAll(baseline(fleet, translator, threads));
-            }
-            for (Phase.Result r : results) {
-                System.out.println(r.row().replaceFirst("\\| ", "| r" + round + " "));
-            }
-        }
+        Phase.rounds(warm.size() + " endpoints", rounds,
+                List.of(() -> baseline(warm, translator, threads), () -> inferscale(warm, threads), () -> readThenApply(warm, translator, threads)),
+                List.of(() -> baseline(fleet, translator, threads), () -> inferscale(fleet, threads),
+                        () -> readThenApply(fleet, translator, threads)));
     }
 
     /** Plain fabric8 server-side apply of the rendered objects: first apply, then the same again. */
     static List<Phase.Result> baseline(List<InferenceEndpoint> fleet, KubernetesTranslator translator, int threads) {
-        List<List<HasMetadata>> objects = new ArrayList<>();
-        for (InferenceEndpoint e : fleet) {
-            objects.add(translator.translate(e).objects());
-        }
-        try (MockCluster cluster = new MockCluster()) {
-            KubernetesClient client = cluster.client();
-            IntConsumer apply = i -> {
-                for (HasMetadata o : objects.get(i)) {
-                    client.resource(o).inNamespace("test").fieldManager("x").forceConflicts().serverSideApply();
-                }
-            };
-            Phase.Result first = Phase.run("baseline: fabric8 SSA, 3 objects each", fleet.size(), threads, apply,
-                    () -> cluster.requests().size(), cluster::writeCount, null);
-            Phase.Result again = Phase.run("baseline: fabric8 SSA again (unchanged)", fleet.size(), threads, apply,
-                    () -> cluster.requests().size(), cluster::writeCount, null);
-            return List.of(first, again);
-        }
+        return plain(fleet, translator, threads, "baseline: fabric8 SSA, 3 objects each", "baseline: fabric8 SSA again (unchanged)",
+                (client, o) -> client.resource(o).inNamespace("test").fieldManager("x").forceConflicts().serverSideApply());
     }
 
     /**
@@ -85,24 +54,25 @@ public final class KubernetesFleetBench {
      * endpoint; unchanged re-apply: 3 reads.
      */
     static List<Phase.Result> readThenApply(List<InferenceEndpoint> fleet, KubernetesTranslator translator, int threads) {
+        return plain(fleet, translator, threads, "reference: fabric8 GET, SSA if absent", "reference: fabric8 GET only (unchanged)", (client, o) -> {
+            if (client.resource(o).inNamespace("test").get() == null) {
+                client.resource(o).inNamespace("test").fieldManager("x").forceConflicts().serverSideApply();
+            }
+        });
+    }
+
+    /** Two passes of {@code perObject} over the objects the translator renders (rendered before, not timed), on a fresh cluster. */
+    private static List<Phase.Result> plain(List<InferenceEndpoint> fleet, KubernetesTranslator translator, int threads, String first,
+                                            String again, BiConsumer<KubernetesClient, HasMetadata> perObject) {
         List<List<HasMetadata>> objects = new ArrayList<>();
         for (InferenceEndpoint e : fleet) {
             objects.add(translator.translate(e).objects());
         }
         try (MockCluster cluster = new MockCluster()) {
             KubernetesClient client = cluster.client();
-            IntConsumer apply = i -> {
-                for (HasMetadata o : objects.get(i)) {
-                    if (client.resource(o).inNamespace("test").get() == null) {
-                        client.resource(o).inNamespace("test").fieldManager("x").forceConflicts().serverSideApply();
-                    }
-                }
-            };
-            Phase.Result first = Phase.run("reference: fabric8 GET, SSA if absent", fleet.size(), threads, apply,
-                    () -> cluster.requests().size(), cluster::writeCount, null);
-            Phase.Result again = Phase.run("reference: fabric8 GET only (unchanged)", fleet.size(), threads, apply,
-                    () -> cluster.requests().size(), cluster::writeCount, null);
-            return List.of(first, again);
+            IntConsumer apply = i -> objects.get(i).forEach(o -> perObject.accept(client, o));
+            return List.of(Phase.run(first, fleet.size(), threads, apply, () -> cluster.requests().size(), cluster::writeCount, null),
+                    Phase.run(again, fleet.size(), threads, apply, () -> cluster.requests().size(), cluster::writeCount, null));
         }
     }
 

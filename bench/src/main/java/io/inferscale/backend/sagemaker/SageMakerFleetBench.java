@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.sagemaker.waiters.SageMakerWaiter;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -52,26 +51,10 @@ public final class SageMakerFleetBench {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         List<InferenceEndpoint> fleet = Seed.fleet(n, e -> e.toBuilder().model(e.model().toBuilder().image(IMAGE).build()).build());
-        int warm = Math.min(n, 50);
-        System.out.println("warm-up (" + warm + " endpoints, not reported)...");
-        List<Phase.Result> warmup = new ArrayList<>(baseline(fleet.subList(0, warm), threads));
-        warmup.addAll(inferscale(fleet.subList(0, warm), threads));
-        warmup.stream().filter(r -> r.failures() > 0).forEach(r -> System.out.println("warm-up failure: " + r.row()));
+        List<InferenceEndpoint> warm = fleet.subList(0, Math.min(n, 50));
         sequences(fleet.get(0));
-        System.out.println(Phase.HEADER);
-        for (int round = 1; round <= rounds; round++) {
-            List<Phase.Result> results = new ArrayList<>();
-            if (round % 2 == 1) {
-                results.addAll(baseline(fleet, threads));
-                results.addAll(inferscale(fleet, threads));
-            } else {
-                results.addAll(inferscale(fleet, threads));
-                results.addAll(baseline(fleet, threads));
-            }
-            for (Phase.Result r : results) {
-                System.out.println(r.row().replaceFirst("\\| ", "| r" + round + " "));
-            }
-        }
+        Phase.rounds(warm.size() + " endpoints", rounds, List.of(() -> baseline(warm, threads), () -> inferscale(warm, threads)),
+                List.of(() -> baseline(fleet, threads), () -> inferscale(fleet, threads)));
     }
 
     /** Prints the operations one apply and one unchanged re-apply of {@code e} send, as the fake receives them. */
