@@ -212,7 +212,7 @@ public final class VertexTranslator {
             m.artifactUri().ifPresent(uri -> {
                 model.setArtifactUri(uri);
                 if (!uri.startsWith("gs://")) {
-                    r.problems.add(Problem.error("spec.model.artifactUri", "'" + uri + "' is not a Cloud Storage URI; Vertex AI reads "
+                    r.problems.add(Problem.error("spec.model.artifactUri", "'" + ModelSpec.redactedUri(uri) + "' is not a Cloud Storage URI; Vertex AI reads "
                             + "model artifacts from gs://bucket/path"));
                 }
             });

@@ -223,6 +223,15 @@ class VertexTranslatorTest {
         }
 
         @Test
+        @DisplayName("a rejected artifact URI is quoted without its user info or query (credentials)")
+        void rejectedUriHidesCredentials() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().model(seed().model().toBuilder().image(IMAGE)
+                    .artifactUri("ftp://bob:CANARY-PASSWORD@host/m?token=CANARY-TOKEN").build()).build();
+            assertThat(errors(e)).anyMatch(m -> m.contains("spec.model.artifactUri") && m.contains("ftp://****@host/m?****"))
+                    .noneMatch(m -> m.contains("CANARY"));
+        }
+
+        @Test
         @DisplayName("A10G is rejected naming it and the alternatives")
         void a10g() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder()

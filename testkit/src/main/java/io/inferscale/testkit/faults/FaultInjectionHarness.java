@@ -149,8 +149,10 @@ public abstract class FaultInjectionHarness {
     }
 
     /**
-     * The calls to fail in {@code scenario}; default every distinct call of the clean run. Override only to
-     * drop calls that are not remote (and say why in the docs).
+     * The calls to fail in {@code scenario}; default every distinct call of the clean run. Override to drop
+     * calls that are not remote (and say why in the docs), or to add pseudo-calls for faults inside a remote
+     * long-running operation (e.g. {@code "DeployModel (operation)"}: the operation ends with an error);
+     * {@link #arm} must understand them, and they count as 0 requests sent.
      */
     protected List<String> callsToFail(Scenario scenario, List<String> cleanRunCalls) {
         return new ArrayList<>(new LinkedHashSet<>(cleanRunCalls));
