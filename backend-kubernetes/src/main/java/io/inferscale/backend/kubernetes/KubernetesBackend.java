@@ -91,7 +91,9 @@ import java.util.function.Supplier;
  * QUOTA_EXCEEDED for a ResourceQuota rejection), 404 NOT_FOUND, 409 CONFLICT, 422 INVALID_REQUEST with the
  * field causes, 429 THROTTLED, 5xx and connection failures UNAVAILABLE, client-side timeouts TIMEOUT. 429 and 5xx
  * (and connection failures before a response) are retried by the fabric8 client with exponential backoff
- * ({@code kubernetes.retryBackoffLimit}, {@code kubernetes.retryBackoffIntervalMillis}). When a request of
+ * ({@code kubernetes.retryBackoffLimit}, {@code kubernetes.retryBackoffIntervalMillis}); a request that got no HTTP
+ * answer at all (request timeout, connection dropped mid-response) is repeated once by this class (all its requests
+ * are idempotent). When a request of
  * {@code apply} or {@code delete} fails, the exception comes from {@link BackendException#atStep}: its step names
  * the request (e.g. {@code apply HorizontalPodAutoscaler ns/name}), and re-running the operation is safe (apply
  * converges to the spec; delete removes what is left), as the fault-injection test shows for every request.
@@ -434,11 +436,28 @@ public final class KubernetesBackend implements Backend {
         serverSideApply(replicasOnly, ns, settings.fieldManager() + REPLICAS_HANDOVER_SUFFIX, false);
     }
 
+    /**
+     * Runs one request, and once more when it got no HTTP answer at all (the client's request timeout, or the connection
+     * dropped mid-response): fabric8 retries 429, 5xx and failures before a response, but not these. Every request
+     * sent this way is idempotent (GET, server-side apply, DELETE, where a 404 counts as done), so repeating one that the
+     * server may already have performed is safe.
+     */
+    private static <T> T withOneRetry(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() > 0) {
+                throw e;
+            }
+            return request.get();
+        }
+    }
+
     /** Server-side apply; returns the object as the API server stored it. */
     private HasMetadata serverSideApply(HasMetadata object, String ns, String fieldManager, boolean force) {
         try {
             var op = client().resource(object).inNamespace(ns).fieldManager(fieldManager);
-            return (force ? op.forceConflicts() : op).serverSideApply();
+            return withOneRetry(() -> (force ? op.forceConflicts() : op).serverSideApply());
         } catch (KubernetesClientException e) {
             throw ApiErrors.wrap(ID, "server-side apply of " + object.getKind() + " " + ns + "/" + object.getMetadata().getName(), e);
         }
@@ -512,7 +531,7 @@ public final class KubernetesBackend implements Backend {
     /** One GET; null when absent. A failure names its step (for {@link BackendException#step()}) when {@code operation} is set. */
     private <T extends HasMetadata> T read(Class<T> type, String ns, String name, String operation) {
         try {
-            return client().resources(type).inNamespace(ns).withName(name).get();
+            return withOneRetry(() -> client().resources(type).inNamespace(ns).withName(name).get());
         } catch (KubernetesClientException e) {
             String step = "read " + type.getSimpleName() + " " + ns + "/" + name;
             BackendException failure = ApiErrors.wrap(ID, step, e);
@@ -633,7 +652,7 @@ public final class KubernetesBackend implements Backend {
             }
             String step = "delete " + type.getSimpleName() + " " + ns + "/" + name;
             try {
-                deleted |= !client().resources(type).inNamespace(ns).withName(name).delete().isEmpty();
+                deleted |= !withOneRetry(() -> client().resources(type).inNamespace(ns).withName(name).delete()).isEmpty();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     throw BackendException.atStep("delete", name, step, ApiErrors.wrap(ID, step, e));

@@ -136,9 +136,10 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
             case THROTTLING -> "HTTP 429 `TooManyRequests` Status, `Retry-After: 0` (fabric8 waits max(Retry-After, its backoff), then retries)";
             case SERVER_ERROR -> "HTTP 503 `ServiceUnavailable` Status, request not performed (fabric8 retries 5xx)";
             case TIMEOUT -> "request performed, response held " + HELD.toMillis() + " ms, beyond the client's " + REQUEST_TIMEOUT_MILLIS
-                    + " ms request timeout; fabric8 does not retry a timeout";
+                    + " ms request timeout; fabric8 does not retry a timeout, the backend repeats the request once";
             case DROPPED_CONNECTION -> "request not performed; the server sends a truncated response (head announces 1 MiB, 1 byte"
-                    + " sent) and closes the connection; fabric8 does not retry it: the failure surfaces while reading the body";
+                    + " sent) and closes the connection; fabric8 does not retry it (the failure surfaces while reading the body), the"
+                    + " backend repeats the request once";
             case CONFLICT -> "HTTP 409 `Conflict` Status (\"the object has been modified\"), request not performed (fabric8 does not retry 409)";
         };
     }
