@@ -246,14 +246,15 @@ public final class BackendConfig {
     /**
      * True when the key's value must never be printed: its name contains (ignoring case) {@code secret},
      * {@code password}, {@code passwd}, {@code token}, {@code credential}, {@code bearer},
-     * {@code authorization} or {@code privateKey}, or ends in {@code key}
+     * {@code authorization}, {@code accessKey} (an AWS access key id identifies the account's key pair) or
+     * {@code privateKey}, or ends in {@code key}
      * (but not {@code publicKey}), e.g. {@code sagemaker.secretAccessKey}, {@code vertex.apiKey}.
      * {@link io.inferscale.api.BackendOptions#toString} uses the same rule for option names.
      */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.contains("secret") || k.contains("password") || k.contains("passwd") || k.contains("token") || k.contains("credential")
-                || k.contains("bearer") || k.contains("authorization")
+                || k.contains("bearer") || k.contains("authorization") || k.contains("accesskey") || k.contains("access-key")
                 || k.contains("privatekey") || k.contains("private-key") || k.endsWith("key") && !k.endsWith("publickey");
     }
 

@@ -77,7 +77,7 @@ class BackendConfigTest {
     @Test
     @DisplayName("secret-looking names include passwd, bearer and authorization; ids and public keys are not secret")
     void secretNames() {
-        assertThat(List.of("db.passwd", "kubernetes.bearerToken", "proxy.bearer", "http.authorization", "vertex.apiKey", "aws.secretAccessKey"))
+        assertThat(List.of("db.passwd", "kubernetes.bearerToken", "proxy.bearer", "http.authorization", "vertex.apiKey", "aws.secretAccessKey", "aws.accessKeyId", "s3.access-key-id"))
                 .allMatch(BackendConfig::isSecret);
         assertThat(List.of("sagemaker.region", "sagemaker.kmsKeyId", "ssh.publicKey", "kubernetes.namespace"))
                 .noneMatch(BackendConfig::isSecret);

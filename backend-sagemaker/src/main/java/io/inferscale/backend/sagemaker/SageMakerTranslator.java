@@ -204,7 +204,7 @@ public final class SageMakerTranslator {
         }
         m.artifactUri().ifPresent(u -> {
             if (u.length() > 1024 || !MODEL_DATA_URL.matcher(u).matches()) {
-                p.add(Problem.error("spec.model.artifactUri", "'" + u + "' is not a SageMaker ModelDataUrl: use s3://bucket/path/model.tar.gz or an https:// URL (at most 1024 characters)"));
+                p.add(Problem.error("spec.model.artifactUri", "'" + ModelSpec.redactedUri(u) + "' is not a SageMaker ModelDataUrl: use s3://bucket/path/model.tar.gz or an https:// URL (at most 1024 characters)"));
             }
         });
         if (m.env().size() > 100) {

@@ -288,6 +288,17 @@ class SageMakerTranslatorTest {
         }
 
         @Test
+        @DisplayName("a rejected model URL is quoted without its user info or query (credentials)")
+        void rejectedUrlHidesCredentials() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder()
+                    .artifactUri("ftp://bob:CANARY-PASSWORD@host/m?token=CANARY-TOKEN").build()).build();
+            assertThat(offline.validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.artifactUri");
+                assertThat(p.message()).contains("ftp://****@host/m?****").doesNotContain("CANARY");
+            });
+        }
+
+        @Test
         @DisplayName("a model name or version that cannot be a tag value is an error before any call")
         void modelReferenceMustBeATagValue() {
             InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().name("fraud scorer (prod)").version("v1#2").build()).build();

@@ -100,6 +100,7 @@ public abstract class FaultInjectionHarness {
     private final Map<Scenario, List<String>> cleanCalls = new EnumMap<>(Scenario.class);
     private final List<Row> rows = Collections.synchronizedList(new ArrayList<>());
     private String emptyState;
+    private boolean cleanRunsRecorded;
     private int failures;
 
     // ----------------------------------------------------------------------------------------- subclass API
@@ -172,8 +173,11 @@ public abstract class FaultInjectionHarness {
 
     /** Clean runs of each scenario: the reference states and the calls to fail. */
     private void recordCleanRuns() {
-        if (emptyState != null) {
+        if (cleanRunsRecorded) {
             return;
+        }
+        if (emptyState != null) {
+            throw new AssertionError("the clean runs failed (see cleanRunsReachTheirStatesAndDeleteLeavesNothing)");
         }
         for (Scenario scenario : Scenario.values()) {
             startFake();
@@ -190,6 +194,7 @@ public abstract class FaultInjectionHarness {
                 stopFake();
             }
         }
+        cleanRunsRecorded = true;
     }
 
     @Test
