@@ -35,11 +35,12 @@ public final class InferenceEndpointOperator implements AutoCloseable {
     private final Operator operator;
     private final KubernetesBackend backend;
 
-    private InferenceEndpointOperator(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces) {
+    private InferenceEndpointOperator(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces,
+                                      InferenceEndpointReconciler.OperatorIdentity identity) {
         this.backend = new KubernetesBackend(client, settings);
         this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
                 .checkingCRDAndValidateLocalModel(false).withStopOnInformerErrorDuringStartup(true));
-        InferenceEndpointReconciler reconciler = new InferenceEndpointReconciler(backend);
+        InferenceEndpointReconciler reconciler = new InferenceEndpointReconciler(backend, identity);
         if (namespaces.isEmpty()) {
             operator.register(reconciler);
         } else {
@@ -53,8 +54,14 @@ public final class InferenceEndpointOperator implements AutoCloseable {
      * @param namespaces the namespaces to watch; empty for all (needs the ClusterRole in {@code manifests/rbac.yaml})
      */
     public static InferenceEndpointOperator create(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces) {
+        return create(client, settings, namespaces, InferenceEndpointReconciler.OperatorIdentity.fromEnvironment());
+    }
+
+    /** As {@link #create(KubernetesClient, KubernetesSettings, Set)}, with the operator's own namespace and service account given. */
+    static InferenceEndpointOperator create(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces,
+                                            InferenceEndpointReconciler.OperatorIdentity identity) {
         return new InferenceEndpointOperator(Objects.requireNonNull(client, "client"), Objects.requireNonNull(settings, "settings"),
-                Set.copyOf(namespaces));
+                Set.copyOf(namespaces), Objects.requireNonNull(identity, "identity"));
     }
 
     /**

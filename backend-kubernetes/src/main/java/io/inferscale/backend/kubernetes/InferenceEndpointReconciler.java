@@ -56,9 +56,32 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
     static final String READY = "Ready";
 
     private final KubernetesBackend backend;
+    private final OperatorIdentity identity;
 
-    InferenceEndpointReconciler(KubernetesBackend backend) {
+    InferenceEndpointReconciler(KubernetesBackend backend, OperatorIdentity identity) {
         this.backend = backend;
+        this.identity = identity;
+    }
+
+    /**
+     * Where the operator itself runs: its namespace and service account. An InferenceEndpoint in that namespace
+     * must not run its pods as that service account, which holds the operator's cluster-wide rights.
+     * {@link #fromEnvironment()} reads {@code INFERSCALE_OPERATOR_NAMESPACE} and {@code INFERSCALE_OPERATOR_SERVICE_ACCOUNT}
+     * (set by {@code manifests/operator.yaml} through the downward API), defaulting to the names the manifests use.
+     */
+    record OperatorIdentity(String namespace, String serviceAccount) {
+        static final String DEFAULT_NAMESPACE = "inferscale-system";
+        static final String DEFAULT_SERVICE_ACCOUNT = "inferscale-operator";
+
+        static OperatorIdentity fromEnvironment() {
+            return new OperatorIdentity(env("INFERSCALE_OPERATOR_NAMESPACE", DEFAULT_NAMESPACE),
+                    env("INFERSCALE_OPERATOR_SERVICE_ACCOUNT", DEFAULT_SERVICE_ACCOUNT));
+        }
+
+        private static String env(String name, String fallback) {
+            String v = System.getenv(name);
+            return v == null || v.isBlank() ? fallback : v.trim();
+        }
     }
 
     @Override
@@ -79,7 +102,7 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
         InferenceEndpoint endpoint;
         try {
             endpoint = toEndpoint(resource);
-            ValidationReport report = backend.validate(endpoint).and(namespaceRule(endpoint, ns));
+            ValidationReport report = backend.validate(endpoint).and(namespaceRule(endpoint, ns)).and(serviceAccountRule(endpoint, ns));
             report.throwIfErrors("InferenceEndpoint " + ns + "/" + name);
         } catch (InvalidEndpointException e) {
             status.state = "INVALID";
@@ -169,6 +192,19 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
         e.backends().string(KubernetesTranslator.BACKEND_ID, "namespace").filter(n -> !n.equals(ns)).ifPresent(n -> p.add(Problem.error(
                 "spec.backends.kubernetes.namespace", "'" + n + "' differs from the resource's namespace '" + ns
                         + "': the operator creates the children next to the resource (owner references cannot cross namespaces); remove the option")));
+        return ValidationReport.of(p);
+    }
+
+    /** Refuses the operator's own service account in the operator's namespace: it would lend the operator's rights to any image. */
+    private ValidationReport serviceAccountRule(InferenceEndpoint e, String ns) {
+        List<Problem> p = new ArrayList<>();
+        if (ns.equals(identity.namespace())) {
+            e.backends().string(KubernetesTranslator.BACKEND_ID, "serviceAccountName").filter(identity.serviceAccount()::equals)
+                    .ifPresent(sa -> p.add(Problem.error("spec.backends.kubernetes.serviceAccountName", "'" + sa
+                            + "' is the operator's own service account in its namespace '" + ns + "': the pods would run with the"
+                            + " operator's cluster-wide rights; use a service account made for the model, or create the endpoint in"
+                            + " another namespace")));
+        }
         return ValidationReport.of(p);
     }
 

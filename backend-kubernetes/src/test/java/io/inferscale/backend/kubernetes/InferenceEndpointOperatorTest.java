@@ -38,7 +38,9 @@ class InferenceEndpointOperatorTest {
         }
         deploymentController = cluster.startDeploymentController();
         hpaController = cluster.startHpaController();
-        operator = InferenceEndpointOperator.create(cluster.client(OPERATOR_AGENT), KubernetesSettings.defaults(), Set.of("test"));
+        // the operator "runs" in namespace test here, so the own-service-account rule applies to the tests' endpoints
+        operator = InferenceEndpointOperator.create(cluster.client(OPERATOR_AGENT), KubernetesSettings.defaults(), Set.of("test"),
+                new InferenceEndpointReconciler.OperatorIdentity("test", OPERATOR_AGENT));
         operator.start();
     }
 
@@ -267,6 +269,19 @@ class InferenceEndpointOperatorTest {
         assertThat(r.getStatus().state).isEqualTo("INVALID");
         assertThat(client.apps().deployments().inNamespace("test").withName("zero-endpoint").get()).isNull();
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("zero-endpoint").get()).isNull();
+    }
+
+    @Test
+    @DisplayName("an endpoint in the operator's namespace asking for the operator's service account is InvalidSpec, with no children")
+    void operatorServiceAccountRefused() throws IOException {
+        String yaml = resource("inference_endpoint.yaml").replace("name: my-model-endpoint", "name: escalating-endpoint")
+                + "  backends:\n    kubernetes:\n      serviceAccountName: " + OPERATOR_AGENT + "\n";
+        create(yaml);
+        InferenceEndpointResource r = awaitStatus("escalating-endpoint", s -> s.condition("Ready") != null);
+        InferenceEndpointResourceStatus.Condition ready = r.getStatus().condition("Ready");
+        assertThat(ready.reason).isEqualTo("InvalidSpec");
+        assertThat(ready.message).contains("spec.backends.kubernetes.serviceAccountName").contains("operator's own service account");
+        assertThat(client.apps().deployments().inNamespace("test").withName("escalating-endpoint").get()).isNull();
     }
 
     @Test
