@@ -9,6 +9,8 @@ machine() {
 }
 machine "Kubernetes fleet"
 java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.kubernetes.KubernetesFleetBench 1000 8 2
+machine "Kubernetes fleet, 100 endpoints"
+java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.kubernetes.KubernetesFleetBench 100 8 3
 machine "SageMaker fleet"
 java -Xms512m -Xmx512m -cp $JAR io.inferscale.backend.sagemaker.SageMakerFleetBench 200 8 3
 machine "Vertex fleet"
