@@ -100,6 +100,7 @@ for e in ${EXTRA[@]+"${EXTRA[@]}"}; do
   add "${e%%=*}" "${e#*=}"
 done
 
+STARTED="$(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 n=${#CMDS[@]}
 declare -A TIMES CPUS
 TIMEFORMAT='%3U %3S'
@@ -121,7 +122,7 @@ sorted() { tr ' ' '\n' <<< "$1" | grep . | sort -n | tr '\n' ' '; }
 median() { local a=("$@") c=$#; if (( c % 2 )); then echo "${a[$((c / 2))]}"; else echo $(( (a[c / 2 - 1] + a[c / 2]) / 2 )); fi; }
 ms() { awk -v us="$1" 'BEGIN { printf "%.0f", us / 1000 }'; }
 {
-  echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "Started: $STARTED; after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
   echo "JDK: $($JAVA -version 2>&1 | head -2 | tail -1)"
   command -v kubectl >/dev/null && echo "kubectl: $(kubectl version --client 2>/dev/null | head -1)"
