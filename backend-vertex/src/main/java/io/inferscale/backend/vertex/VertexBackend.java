@@ -171,17 +171,12 @@ public final class VertexBackend implements Backend {
         String name = endpoint.name();
         String endpointName = desired.endpointName();
         List<Change> done = new ArrayList<>();
-        Set<String> waitFor = new LinkedHashSet<>();
-        int unknownRounds = 0;
-        int conflictRounds = 0;
+        Rounds rounds = new Rounds();
         boolean wrote = false;
         Optional<Endpoint> plannedFrom = Optional.empty();
         while (true) {
             try {
-                for (String resource : waitFor) {
-                    waitForOperations(resource);
-                }
-                waitFor.clear();
+                rounds.awaitPending();
                 Optional<Endpoint> live = readEndpoint(endpointName);
                 plannedFrom = live;
                 List<Step> steps = steps(endpoint, desired, live);
@@ -192,21 +187,21 @@ public final class VertexBackend implements Backend {
                 if (wrote) {
                     // every step succeeded, yet the state differs: a concurrent apply wrote in between; apply again after a pause
                     wrote = false;
-                    if (++conflictRounds > MAX_CONFLICT_ROUNDS) {
+                    if (!rounds.conflictRoundLeft()) {
                         throw new StepFailure("GetEndpoint " + endpointName, new BackendException(id(), BackendException.Reason.CONFLICT,
                                 "endpoint '" + name + "' was changed by another apply while this one ran (" + steps.get(0).change().kind()
                                 + " " + steps.get(0).change().action() + " still needed)"), Outcome.DEFINITE);
                     }
-                    backOff(conflictRounds);
+                    rounds.backOff();
                     continue;
                 }
                 if (live.isPresent() && !running(endpointName).isEmpty()) {
                     // someone else's operation (another process, or one a failed run left): wait, then plan again
-                    if (++conflictRounds > MAX_CONFLICT_ROUNDS) {
+                    if (!rounds.conflictRoundLeft()) {
                         throw new StepFailure("ListOperations " + endpointName, new BackendException(id(), BackendException.Reason.CONFLICT,
                                 "endpoint '" + name + "' keeps having operations in progress"), Outcome.DEFINITE);
                     }
-                    waitFor.add(endpointName);
+                    rounds.waitFor(endpointName);
                     continue;
                 }
                 for (Step s : steps) {
@@ -215,24 +210,7 @@ public final class VertexBackend implements Backend {
                 }
                 wrote = true;
             } catch (StepFailure failure) {
-                StepFailure f = staleRequest(failure, endpointName, plannedFrom) ? failure.as(Outcome.CONFLICT) : failure;
-                boolean again = switch (f.outcome) {
-                    case CONFLICT -> ++conflictRounds <= MAX_CONFLICT_ROUNDS;
-                    case UNKNOWN -> ++unknownRounds < settings.maxAttempts();
-                    case DEFINITE -> false;
-                };
-                if (!again) {
-                    if (f.outcome != Outcome.DEFINITE && f.resource != null) {
-                        quietlyWaitForOperations(f.resource);
-                    }
-                    throw BackendException.atStep("apply", name, f.step, giveUp(f));
-                }
-                if (f.resource != null) {
-                    waitFor.add(f.resource);
-                }
-                if (f.outcome == Outcome.CONFLICT) {
-                    backOff(conflictRounds);
-                }
+                rounds.failed("apply", name, staleRequest(failure, endpointName, plannedFrom) ? failure.as(Outcome.CONFLICT) : failure);
             }
         }
     }
@@ -322,15 +300,10 @@ public final class VertexBackend implements Backend {
         String parent = translator(true).parent();
         String endpointName = parent + "/endpoints/" + endpointId;
         boolean deleted = false;
-        Set<String> waitFor = new LinkedHashSet<>();
-        int unknownRounds = 0;
-        int conflictRounds = 0;
+        Rounds rounds = new Rounds();
         while (true) {
             try {
-                for (String resource : waitFor) {
-                    waitForOperations(resource);
-                }
-                waitFor.clear();
+                rounds.awaitPending();
                 Optional<Endpoint> live = readEndpoint(endpointName);
                 if (live.isPresent()) {
                     List<DeployedModel> deployed = new ArrayList<>(live.get().getDeployedModelsList());
@@ -351,23 +324,7 @@ public final class VertexBackend implements Backend {
                 }
                 return deleted;
             } catch (StepFailure f) {
-                boolean again = switch (f.outcome) {
-                    case CONFLICT -> ++conflictRounds <= MAX_CONFLICT_ROUNDS;
-                    case UNKNOWN -> ++unknownRounds < settings.maxAttempts();
-                    case DEFINITE -> false;
-                };
-                if (!again) {
-                    if (f.outcome != Outcome.DEFINITE && f.resource != null) {
-                        quietlyWaitForOperations(f.resource);
-                    }
-                    throw BackendException.atStep("delete", name, f.step, giveUp(f));
-                }
-                if (f.resource != null) {
-                    waitFor.add(f.resource);
-                }
-                if (f.outcome == Outcome.CONFLICT) {
-                    backOff(conflictRounds);
-                }
+                rounds.failed("delete", name, f);
             }
         }
     }
@@ -395,6 +352,59 @@ public final class VertexBackend implements Backend {
     }
 
     /** The failure to report when the rounds run out: after conflicts it is a CONFLICT whatever the last code was. */
+    /**
+     * The retry budget of one apply or delete: rounds after conflicts (at most {@link #MAX_CONFLICT_ROUNDS}, with a
+     * back-off) and after unknown outcomes (at most {@code vertex.maxAttempts} in all), and the resources whose
+     * operations the next round waits for.
+     */
+    private final class Rounds {
+        private final Set<String> waitFor = new LinkedHashSet<>();
+        private int unknown;
+        private int conflicts;
+
+        /** Waits for the operations running on the resources a failed round left, before reading again. */
+        void awaitPending() {
+            for (String resource : waitFor) {
+                waitForOperations(resource);
+            }
+            waitFor.clear();
+        }
+
+        void waitFor(String resource) {
+            waitFor.add(resource);
+        }
+
+        /** Counts a conflict round; false when the budget is spent. */
+        boolean conflictRoundLeft() {
+            return ++conflicts <= MAX_CONFLICT_ROUNDS;
+        }
+
+        void backOff() {
+            VertexBackend.this.backOff(conflicts);
+        }
+
+        /** Sets up the next round after {@code f}, or throws the step-naming failure when no round is left. */
+        void failed(String operation, String name, StepFailure f) {
+            boolean again = switch (f.outcome) {
+                case CONFLICT -> conflictRoundLeft();
+                case UNKNOWN -> ++unknown < settings.maxAttempts();
+                case DEFINITE -> false;
+            };
+            if (!again) {
+                if (f.outcome != Outcome.DEFINITE && f.resource != null) {
+                    quietlyWaitForOperations(f.resource);
+                }
+                throw BackendException.atStep(operation, name, f.step, giveUp(f));
+            }
+            if (f.resource != null) {
+                waitFor.add(f.resource);
+            }
+            if (f.outcome == Outcome.CONFLICT) {
+                backOff();
+            }
+        }
+    }
+
     private BackendException giveUp(StepFailure f) {
         if (f.outcome != Outcome.CONFLICT || f.failure.reason() == BackendException.Reason.CONFLICT) {
             return f.failure;
