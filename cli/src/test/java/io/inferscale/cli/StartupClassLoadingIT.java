@@ -69,6 +69,8 @@ class StartupClassLoadingIT {
         assertThat(names(loaded)).noneMatch(n -> n.startsWith("io.vertx.") || n.startsWith("io.netty.") || n.startsWith("okhttp3.")
                 || n.startsWith("io.fabric8.kubernetes.client.http.") || n.startsWith("io.fabric8.kubernetes.client.impl.")
                 || n.startsWith("io.fabric8.kubernetes.client.vertx.") || n.startsWith("io.javaoperatorsdk."));
+        // the YAML writer is built without a SnakeYAML Yaml object, which would start java.util.logging
+        assertThat(names(loaded)).doesNotContain("java.util.logging.LogManager");
     }
 
     @Test

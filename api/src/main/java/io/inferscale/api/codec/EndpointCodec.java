@@ -22,8 +22,8 @@ import io.inferscale.api.validation.Severity;
 import io.inferscale.api.validation.ValidationReport;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.emitter.Emitter;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -37,9 +37,12 @@ import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
+import org.yaml.snakeyaml.serializer.Serializer;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -714,7 +717,22 @@ public final class EndpointCodec {
         options.setIndicatorIndent(0);
         options.setPrettyFlow(true);
         options.setSplitLines(false);
-        return new Yaml(new PlainRepresenter(options), options).dump(tree);
+        // what Yaml.dump does, without a Yaml instance: its Constructor's TypeDescription would start the JDK's
+        // System.Logger and with it java.util.logging (about 120 classes) on every render
+        PlainRepresenter representer = new PlainRepresenter(options);
+        representer.setDefaultFlowStyle(options.getDefaultFlowStyle());
+        representer.setDefaultScalarStyle(options.getDefaultScalarStyle());
+        representer.setTimeZone(options.getTimeZone());
+        StringWriter out = new StringWriter();
+        Serializer serializer = new Serializer(new Emitter(out, options), new Resolver(), options, null);
+        try {
+            serializer.open();
+            serializer.serialize(representer.represent(tree));
+            serializer.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
     }
 
     /** Writes quantities and decimals as plain scalars with the tag YAML would resolve them to. */
