@@ -34,11 +34,20 @@ public final class Main {
      * Libraries log with stack traces; the command reports errors itself. Logging stays off unless --verbose,
      * except for the long-running operator, which logs warnings like any controller.
      */
+    /** Loggers that print credentials at DEBUG: the AWS SDK's SigV4 signers (current and legacy). */
+    static final List<String> AWS_SIGNER_LOGGERS = List.of("software.amazon.awssdk.http.auth.aws.internal.signer",
+            "software.amazon.awssdk.auth.signer");
+
     static void configureLogging(String... args) {
         List<String> list = Arrays.asList(args);
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                     list.contains("--verbose") ? "debug" : list.contains("operator") ? "warn" : "off");
+        }
+        // The AWS SDK's SigV4 signers log the canonical request, x-amz-security-token included, at DEBUG: keep them
+        // at INFO even with --verbose (a user who sets these properties explicitly decides otherwise)
+        for (String logger : AWS_SIGNER_LOGGERS) {
+            System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log." + logger, "info");
         }
         // gRPC (Vertex AI) logs through java.util.logging, e.g. an INFO line about epoll on the first connection.
         // JavaLoggingLevel sets the root level if and when java.util.logging starts, which most commands never do.

@@ -52,6 +52,8 @@ import java.util.concurrent.Executors;
 public final class PlatformService implements AutoCloseable {
 
     private static final int MAX_BODY_BYTES = EndpointCodec.MAX_DOCUMENT_CHARS * 4;
+    /** How much of an oversized body is read and thrown away after the 413, so that the client sees the answer. */
+    private static final long MAX_DISCARDED_BYTES = 128L * 1024 * 1024;
 
     private final Backend backend;
     private final HttpServer server;
@@ -173,13 +175,13 @@ public final class PlatformService implements AutoCloseable {
 
     private void post(HttpExchange exchange) throws IOException {
         byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
+        InputStream in = exchange.getRequestBody();
+        body = in.readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
-            send(exchange, 413, error("the document is larger than " + EndpointCodec.MAX_DOCUMENT_CHARS + " characters"));
+            tooLarge(exchange, in);
             return;
         }
+        in.close();
         EndpointDocument doc;
         try {
             // the bytes, not a leniently decoded String: the codec refuses a body that is not UTF-8, naming the byte
@@ -235,6 +237,28 @@ public final class PlatformService implements AutoCloseable {
             list.add(m);
         }
         return list;
+    }
+
+    /**
+     * 413 for a body over the limit. The answer is written first, then the rest of the body is read and discarded
+     * (at most {@link #MAX_DISCARDED_BYTES}, never kept), so the client, still sending, reads the 413 instead of a
+     * connection reset; a longer body is cut off by closing the connection.
+     */
+    private static void tooLarge(HttpExchange exchange, InputStream in) throws IOException {
+        byte[] bytes = (Json.write(error("the document is larger than " + EndpointCodec.MAX_DOCUMENT_CHARS + " characters")) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.getResponseHeaders().set("Connection", "close");
+        exchange.sendResponseHeaders(413, bytes.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(bytes);
+        out.flush();
+        long discarded = 0;
+        byte[] sink = new byte[64 * 1024];
+        for (int n; discarded < MAX_DISCARDED_BYTES && (n = in.read(sink)) > 0; ) {
+            discarded += n;
+        }
+        out.close();
     }
 
     private static void send(HttpExchange exchange, int code, Object body) throws IOException {
