@@ -512,11 +512,20 @@ public final class SageMakerTranslator {
         return prefix(endpoint, kind) + hash;
     }
 
-    /** The part of a model or config name before the hash. */
+    /**
+     * The part of a model or config name before the hash: the endpoint's name, or, when it is too long to fit, its
+     * first characters plus 6 hex digits of the whole name's hash, so that two long endpoint names sharing their
+     * first 50 characters never claim (and clean up) each other's models and configs.
+     */
     static String prefix(String endpoint, String kind) {
-        String p = endpoint.length() > 63 - HASH_CHARS - 3 ? endpoint.substring(0, 63 - HASH_CHARS - 3) : endpoint;
-        while (p.endsWith("-")) {
-            p = p.substring(0, p.length() - 1);
+        int max = 63 - HASH_CHARS - 3;
+        String p = endpoint;
+        if (endpoint.length() > max) {
+            p = endpoint.substring(0, max - 7);
+            while (p.endsWith("-")) {
+                p = p.substring(0, p.length() - 1);
+            }
+            p = p + "-" + RequestTree.hash(endpoint, 6);
         }
         return p + "-" + kind + "-";
     }

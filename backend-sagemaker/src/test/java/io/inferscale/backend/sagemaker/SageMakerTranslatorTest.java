@@ -163,6 +163,28 @@ class SageMakerTranslatorTest {
         }
 
         @Test
+        @DisplayName("two long endpoint names sharing their first 50 characters never claim each other's models or configs")
+        void longNamesDoNotCollide() {
+            String shared = "fraud-scoring-model-for-the-european-payments-team";
+            assertThat(shared).hasSize(50);
+            String a = shared + "-blue", b = shared + "-green";
+            Translation ta = translator.translate(seed().toBuilder().name(a).build(), ROLE);
+            Translation tb = translator.translate(seed().toBuilder().name(b).build(), ROLE);
+            for (String kind : List.of("m", "c")) {
+                assertThat(SageMakerTranslator.prefix(a, kind)).isNotEqualTo(SageMakerTranslator.prefix(b, kind));
+            }
+            assertThat(SageMakerTranslator.isOwnName(a, "m", ta.modelName())).isTrue();
+            assertThat(SageMakerTranslator.isOwnName(a, "c", ta.endpointConfigName())).isTrue();
+            assertThat(SageMakerTranslator.isOwnName(a, "m", tb.modelName())).isFalse();
+            assertThat(SageMakerTranslator.isOwnName(a, "c", tb.endpointConfigName())).isFalse();
+            assertThat(SageMakerTranslator.isOwnName(b, "c", ta.endpointConfigName())).isFalse();
+            // a short name is never the cut-off form of a long one (trailing '-' of the cut is not an escape)
+            String dashes = "abc" + "-".repeat(50) + "z";
+            assertThat(SageMakerTranslator.prefix(dashes, "c")).isNotEqualTo(SageMakerTranslator.prefix("abc", "c"));
+            assertThat(ta.modelName()).hasSizeLessThanOrEqualTo(63).matches(NAME);
+        }
+
+        @Test
         @DisplayName("a new image gives a new model and config name; a new replica range keeps both")
         void hashFollowsContent() {
             Translation a = translator.translate(seed(), ROLE);
