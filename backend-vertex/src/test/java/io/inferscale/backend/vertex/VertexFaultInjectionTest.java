@@ -84,6 +84,11 @@ class VertexFaultInjectionTest extends FaultInjectionHarness {
 
     /** Every distinct RPC, then one "(operation)" row per long-running call. */
     @Override
+    protected String countedAs(String call) {
+        return call.endsWith(OPERATION) ? call.substring(0, call.length() - OPERATION.length()) : call;
+    }
+
+    @Override
     protected List<String> callsToFail(Scenario scenario, List<String> cleanRunCalls) {
         List<String> out = new ArrayList<>(new LinkedHashSet<>(cleanRunCalls));
         new LinkedHashSet<>(cleanRunCalls).stream().filter(LONG_RUNNING::contains).forEach(c -> out.add(c + OPERATION));
