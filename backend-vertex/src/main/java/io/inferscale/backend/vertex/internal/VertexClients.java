@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code OperationsStubSettings} retry {@code GetOperation} on the "idempotent" codes DEADLINE_EXCEEDED and UNAVAILABLE.
  * This class keeps writes un-retried, and gives the reads ({@code GetEndpoint}, {@code ListEndpoints}, {@code GetModel},
  * {@code ListModels}) and the operation reads ({@code GetOperation}, {@code ListOperations}) the idempotent codes, with
- * {@code vertex.maxAttempts} attempts and a total of {@code vertex.requestTimeout} per call (every call, writes too, is
- * bounded by that per-RPC timeout).
+ * {@code vertex.maxAttempts} attempts of at most {@code vertex.requestTimeout} each (a read's total is bounded by
+ * {@code vertex.requestTimeout × vertex.maxAttempts}; every call, writes too, is bounded by that per-attempt timeout).
  *
  * <p>Thread-safe: the generated clients and the channel are safe for concurrent use; one instance serves every endpoint
  * and thread of its backend until {@link #close()}.
