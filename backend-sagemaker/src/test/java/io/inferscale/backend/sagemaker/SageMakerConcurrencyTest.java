@@ -160,9 +160,12 @@ class SageMakerConcurrencyTest {
         }
         assertThat(returned).as("at least one apply returns").isNotEmpty();
         String state = fake.state();
-        assertThat(returned).as(() -> "final state is one returned spec's state entirely; failures " + failures.stream()
+        // the guarantee (Javadoc): when the racing applies return, no mixture; an apply that gave up may leave one
+        // until a re-run, which the re-run below checks
+        boolean allReturned = failures.stream().allMatch(java.util.Objects::isNull);
+        assertThat(!allReturned || returned.contains(state)).as(() -> "final state is one returned spec's state entirely; failures " + failures.stream()
                 .map(t -> t == null ? "returned" : t.getMessage()).toList() + "; differences " + returned.stream().map(r -> lineDiff(r, state)).toList())
-                .contains(state);
+                .isTrue();
         // and re-running a refused spec converges to it (the re-run is the last writer)
         int refused = failures.indexOf(failures.stream().filter(java.util.Objects::nonNull).findFirst().orElse(null));
         InferenceEndpoint again = specs.get(Math.max(0, refused));
