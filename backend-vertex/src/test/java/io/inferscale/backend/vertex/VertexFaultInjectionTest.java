@@ -84,6 +84,11 @@ class VertexFaultInjectionTest extends FaultInjectionHarness {
 
     /** Every distinct RPC, then one "(operation)" row per long-running call. */
     @Override
+    protected long faultsInjected() {
+        return fake.faultsInjected();
+    }
+
+    @Override
     protected String countedAs(String call) {
         return call.endsWith(OPERATION) ? call.substring(0, call.length() - OPERATION.length()) : call;
     }

@@ -168,6 +168,15 @@ public abstract class FaultInjectionHarness {
         return call;
     }
 
+    /**
+     * How many faults the running fake has injected since it started, or {@code -1} (the default) when the fake does
+     * not count them. When it counts, a case whose armed fault never fired fails ("check arm()"), so that a
+     * mismatched call name cannot make a table of vacuous "handled" cells.
+     */
+    protected long faultsInjected() {
+        return -1;
+    }
+
     /** A bound on one operation; a run that takes longer counts as a hang. Default 60 s. */
     protected long operationTimeoutSeconds() {
         return 60;
@@ -286,6 +295,10 @@ public abstract class FaultInjectionHarness {
                 disarm();
             }
             long sent = calls().subList(before, calls().size()).stream().filter(counted::equals).count();
+            if (faultsInjected() == 0) {
+                throw new AssertionError("the " + fault + " armed on " + call + " never fired during " + scenario.label()
+                        + ": arm() does not match the requests the fake sees (check the call names)");
+            }
             if (thrown == null) {
                 assertThat(state()).as("state after " + scenario.label() + " completed despite " + fault + " on " + call)
                         .isEqualTo(expected);

@@ -32,7 +32,9 @@ final class ToyCloud {
         /** Delete forgets the model object when the endpoint's delete failed once. */
         ORPHAN_ON_DELETE,
         /** A failed apply marks the spec as applied anyway, so a re-run does nothing. */
-        NO_CONVERGENCE
+        NO_CONVERGENCE,
+        /** The fake's arm() keys faults by another name than the calls it records: no fault ever fires. */
+        ARM_MISSES
     }
 
     final Map<String, String> objects = new TreeMap<>();
@@ -40,11 +42,13 @@ final class ToyCloud {
     private boolean endpointDeleteFailed;
     private String specMarkedApplied;
     private String armedCall;
+    long injected;
+    boolean armMisses;
     private Fault armedFault;
     private FaultMode armedMode;
 
     synchronized void arm(String call, Fault fault, FaultMode mode) {
-        armedCall = call;
+        armedCall = armMisses ? call.toLowerCase(java.util.Locale.ROOT) : call;
         armedFault = fault;
         armedMode = mode;
     }
@@ -63,6 +67,7 @@ final class ToyCloud {
                     if (armedMode == FaultMode.ONCE) {
                         armedCall = null;
                     }
+                    injected++;
                     last = new BackendException("toy", armedFault == Fault.CONFLICT ? BackendException.Reason.CONFLICT
                             : BackendException.Reason.UNAVAILABLE, armedFault + " on " + name);
                     continue;

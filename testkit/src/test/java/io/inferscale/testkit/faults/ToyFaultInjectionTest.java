@@ -29,6 +29,12 @@ class ToyFaultInjectionTest extends FaultInjectionHarness {
     @Override
     protected void startFake() {
         cloud = new ToyCloud();
+        cloud.armMisses = flaw() == ToyCloud.Flaw.ARM_MISSES;
+    }
+
+    @Override
+    protected long faultsInjected() {
+        return cloud.injected;
     }
 
     @Override

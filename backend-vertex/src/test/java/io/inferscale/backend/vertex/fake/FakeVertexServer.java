@@ -122,6 +122,7 @@ public final class FakeVertexServer implements AutoCloseable {
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private final Map<String, Injection> injections = new ConcurrentHashMap<>();
     private final Map<String, Status> failOperations = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong faultsInjected = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> pendingCreates = new HashSet<>();
     private final Map<String, Runnable> finishOnPoll = new ConcurrentHashMap<>();
     private volatile boolean completeOnPoll;
@@ -336,6 +337,11 @@ public final class FakeVertexServer implements AutoCloseable {
         return writes.get();
     }
 
+    /** Faults injected so far ({@link #inject}, {@link #failNext}, {@link #failOperation}, {@link #failOperations}). */
+    public long faultsInjected() {
+        return faultsInjected.get();
+    }
+
     /** Every method called, in order. */
     public List<String> calls() {
         synchronized (calls) {
@@ -454,6 +460,7 @@ public final class FakeVertexServer implements AutoCloseable {
                 Deque<Status> injected = failNext.get(method);
                 Status failure = injected == null ? null : injected.poll();
                 if (failure != null) {
+                    faultsInjected.incrementAndGet();
                     throw failure.asRuntimeException();
                 }
                 Injection fault = injections.get(method);
@@ -461,6 +468,7 @@ public final class FakeVertexServer implements AutoCloseable {
                     injections.remove(method, fault);
                 }
                 if (fault != null) {
+                    faultsInjected.incrementAndGet();
                     switch (fault.kind()) {
                         case BEFORE -> throw fault.status().asRuntimeException();
                         case HOLD -> {
@@ -495,6 +503,9 @@ public final class FakeVertexServer implements AutoCloseable {
         operations.put(opName, op);
         Status once = failOperation.remove(method);
         Status failure = once != null ? once : failOperations.get(method);
+        if (failure != null) {
+            faultsInjected.incrementAndGet();
+        }
         if (completeOnPoll) {
             finishOnPoll.put(opName, () -> finish(op, opName, failure, effect, release));
             return op;
