@@ -45,6 +45,8 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
     /** The client of a run with a timeout armed: its request timeout is {@value #REQUEST_TIMEOUT_MILLIS} ms. */
     private KubernetesClient shortTimeoutClient;
     private volatile Fault armed;
+    /** Faults the interceptor has answered with since the last {@link #startFake}. */
+    private final java.util.concurrent.atomic.AtomicLong injected = new java.util.concurrent.atomic.AtomicLong();
 
     @Override
     protected String backendId() {
@@ -54,6 +56,7 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
     /** One server for all runs, emptied before each (starting a server and clients per run would dominate the run time). */
     @Override
     protected void startFake() {
+        injected.set(0);
         if (cluster == null) {
             cluster = new MockCluster();
             observer = cluster.controllerClient();
@@ -99,6 +102,7 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
             if (!call.equals(KubernetesCallCountTest.call(request)) || (mode == FaultMode.ONCE && fired.getAndSet(true))) {
                 return null;
             }
+            injected.incrementAndGet();
             return switch (fault) {
                 case THROTTLING -> status(429, "TooManyRequests", "Too many requests, please try again later.").setHeader("Retry-After", "0");
                 case SERVER_ERROR -> status(503, "ServiceUnavailable", "the server is currently unable to handle the request");
@@ -122,6 +126,11 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
     private static MockResponse status(int code, String reason, String message) {
         return new MockResponse().setResponseCode(code).setBody(Serialization.asJson(new StatusBuilder().withKind("Status").withApiVersion("v1")
                 .withStatus("Failure").withCode(code).withReason(reason).withMessage(message).build()));
+    }
+
+    @Override
+    protected long faultsInjected() {
+        return injected.get();
     }
 
     @Override
