@@ -89,6 +89,7 @@ final class FakeAwsServer implements AutoCloseable {
     private final AtomicLong writes = new AtomicLong();
     private final List<String> operations = new ArrayList<>();
     private final Deque<Injected> injected = new ArrayDeque<>();
+    private final java.util.concurrent.atomic.AtomicLong armedFired = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Map<String, Object>> models = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> configs = new LinkedHashMap<>();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
@@ -152,6 +153,11 @@ final class FakeAwsServer implements AutoCloseable {
     }
 
     /** Arms one fault (replacing any other); a {@link Armed#persistent} one lasts until {@link #disarm}. */
+    /** How many requests an {@link #arm armed} fault has hit since the server started. */
+    long armedFired() {
+        return armedFired.get();
+    }
+
     synchronized void arm(Armed fault) {
         armed = fault;
     }
@@ -311,6 +317,9 @@ final class FakeAwsServer implements AutoCloseable {
             Armed fault = armed != null && armed.operation().equals(op) ? armed : null;
             if (fault != null && !fault.persistent()) {
                 armed = null;
+            }
+            if (fault != null) {
+                armedFired.incrementAndGet();
             }
             try {
                 Injected inj = injected.peek();

@@ -136,6 +136,11 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
     }
 
     @Override
+    protected long faultsInjected() {
+        return fake.armedFired();
+    }
+
+    @Override
     protected void disarm() {
         attemptTimeoutMillis = 0;
         fake.disarm();
