@@ -652,12 +652,15 @@ public final class KubernetesBackend implements Backend {
             }
             String step = "delete " + type.getSimpleName() + " " + ns + "/" + name;
             try {
-                deleted |= !withOneRetry(() -> client().resources(type).inNamespace(ns).withName(name).delete()).isEmpty();
+                // the object existed when read: an empty answer means this delete's first, unanswered attempt (or a
+                // concurrent delete) removed it, which still counts as deleted
+                withOneRetry(() -> client().resources(type).inNamespace(ns).withName(name).delete());
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     throw BackendException.atStep("delete", name, step, ApiErrors.wrap(ID, step, e));
                 }
             }
+            deleted = true;
         }
         return deleted;
     }
