@@ -71,6 +71,9 @@ class StartupClassLoadingIT {
                 || n.startsWith("io.fabric8.kubernetes.client.vertx.") || n.startsWith("io.javaoperatorsdk."));
         // the YAML writer is built without a SnakeYAML Yaml object, which would start java.util.logging
         assertThat(names(loaded)).doesNotContain("java.util.logging.LogManager");
+        // the manifests become trees by reading the model's annotations (ModelTree), not through a Jackson ObjectMapper
+        assertThat(names(loaded)).doesNotContain("com.fasterxml.jackson.databind.ObjectMapper",
+                "io.fabric8.kubernetes.client.utils.KubernetesSerialization");
     }
 
     @Test

@@ -183,7 +183,7 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
         }
         doc.put("metadata", metadata);
         doc.put("spec", r.getSpec() == null ? Map.of() : r.getSpec().fields());
-        return EndpointCodec.readEndpoint(ManifestYaml.SERIALIZATION.asJson(doc),
+        return EndpointCodec.readEndpoint(ManifestYaml.serialization().asJson(doc),
                 "InferenceEndpoint " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
     }
 

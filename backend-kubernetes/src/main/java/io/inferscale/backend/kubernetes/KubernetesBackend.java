@@ -466,7 +466,7 @@ public final class KubernetesBackend implements Backend {
     /** The object as written on update: without the Deployment's {@code spec.replicas}, which the HPA owns. */
     private static HasMetadata forUpdate(HasMetadata object) {
         if (object instanceof Deployment d) {
-            Deployment copy = ManifestYaml.SERIALIZATION.clone(d);
+            Deployment copy = ManifestYaml.serialization().clone(d);
             copy.getSpec().setReplicas(null);
             return copy;
         }
@@ -480,7 +480,7 @@ public final class KubernetesBackend implements Backend {
         KubernetesManifests m = translator.translate(endpoint);
         List<HasMetadata> objects = new ArrayList<>();
         for (HasMetadata o : m.objects()) {
-            HasMetadata copy = ManifestYaml.SERIALIZATION.clone(o);
+            HasMetadata copy = ManifestYaml.serialization().clone(o);
             copy.getMetadata().setNamespace(ns);
             if (owner != null) {
                 copy.getMetadata().setOwnerReferences(List.of(owner));
@@ -499,7 +499,7 @@ public final class KubernetesBackend implements Backend {
     /** A short SHA-256 (16 hex digits) of the object's JSON with map keys sorted. */
     static String hash(HasMetadata object) {
         try {
-            String json = ManifestYaml.SERIALIZATION.asJson(sorted(ManifestYaml.tree(object)));
+            String json = ManifestYaml.serialization().asJson(sorted(ManifestYaml.tree(object)));
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {

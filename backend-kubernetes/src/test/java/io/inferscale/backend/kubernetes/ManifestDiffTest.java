@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManifestDiffTest {
 
     private static <T extends HasMetadata> T live(String name, Class<T> type) throws IOException {
-        return ManifestYaml.SERIALIZATION.unmarshal(resource("live/" + name), type);
+        return ManifestYaml.serialization().unmarshal(resource("live/" + name), type);
     }
 
     private static Map<String, Object> tree(Object o) {
@@ -33,7 +33,7 @@ class ManifestDiffTest {
     }
 
     private static Deployment withoutReplicas(Deployment d) {
-        Deployment copy = ManifestYaml.SERIALIZATION.clone(d);
+        Deployment copy = ManifestYaml.serialization().clone(d);
         copy.getSpec().setReplicas(null);
         return copy;
     }
@@ -52,7 +52,7 @@ class ManifestDiffTest {
     void replicasOwnership() throws IOException {
         Deployment scaled = live("deployment.yaml", Deployment.class);
         assertThat(KubernetesBackend.ownsReplicasAlone(scaled, "inferscale")).isFalse();
-        Deployment created = ManifestYaml.SERIALIZATION.clone(scaled);
+        Deployment created = ManifestYaml.serialization().clone(scaled);
         created.getMetadata().setManagedFields(new java.util.ArrayList<>(created.getMetadata().getManagedFields()));
         created.getMetadata().getManagedFields().remove(1);
         created.getMetadata().getManagedFields().get(0).getFieldsV1().setAdditionalProperty("f:spec", Map.of("f:replicas", Map.of(), "f:template", Map.of()));

@@ -97,7 +97,7 @@ public final class ManifestDiff {
             return null;
         }
         if (v instanceof Map<?, ?> || v instanceof List<?>) {
-            return ManifestYaml.SERIALIZATION.asJson(redact(v, false));
+            return ManifestYaml.serialization().asJson(redact(v, false));
         }
         return v.toString();
     }

@@ -13,17 +13,23 @@ import java.util.Map;
  * kind, metadata, spec first, then fields in the API types' order, strings quoted only where YAML needs it.
  */
 public final class ManifestYaml {
-    /** fabric8's serialization of the model types (thread-safe). */
-    public static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /** fabric8's serialization of the model types (thread-safe), made on first use: {@link #write} does not need it. */
+    public static KubernetesSerialization serialization() {
+        return Holder.SERIALIZATION;
+    }
+
+    private static final class Holder {
+        static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    }
 
     private ManifestYaml() {
     }
 
-    /** Each object as a YAML document starting with {@code ---}. */
+    /** Each object as a YAML document starting with {@code ---}; built without Jackson ({@link ModelTree}). */
     public static String write(List<? extends HasMetadata> objects) {
         StringBuilder sb = new StringBuilder();
         for (HasMetadata o : objects) {
-            sb.append("---\n").append(EndpointCodec.writeYaml(tree(o)));
+            sb.append("---\n").append(EndpointCodec.writeYaml(ModelTree.of(o)));
         }
         return sb.toString();
     }
@@ -31,6 +37,6 @@ public final class ManifestYaml {
     /** The object as an ordered tree of maps, lists and scalars, without null fields. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> tree(Object o) {
-        return SERIALIZATION.convertValue(o, LinkedHashMap.class);
+        return serialization().convertValue(o, LinkedHashMap.class);
     }
 }

@@ -1,0 +1,157 @@
+package io.inferscale.backend.kubernetes.internal;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tree of maps, lists and scalars that fabric8's Jackson serialization makes of a model object, made by reading
+ * the model's Jackson annotations instead of starting Jackson: {@code render} then loads no Jackson databind class
+ * (about 600 classes, a third of a cold {@code inferscale render}'s start-up). Covers what the fabric8 model uses:
+ * {@code @JsonPropertyOrder} (listed properties first, then the others in declaration order), {@code @JsonProperty}
+ * names on fields, {@code @JsonInclude} NON_NULL / NON_EMPTY on the class or field, {@code @JsonIgnore},
+ * {@code @JsonAnyGetter} maps, and the two scalar types fabric8 serializes specially: {@link Quantity} (its text)
+ * and {@link IntOrString} (the int or the string). {@code ModelTreeTest} checks it against Jackson's tree for every
+ * object the translator makes from the test documents.
+ */
+public final class ModelTree {
+
+    private record Property(String name, Method getter, JsonInclude.Include include) {
+    }
+
+    private record Shape(List<Property> properties, Method anyGetter) {
+    }
+
+    private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
+
+    private ModelTree() {
+    }
+
+    /** {@code object} as an ordered tree, without the properties Jackson would leave out. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> of(Object object) {
+        return (Map<String, Object>) value(object);
+    }
+
+    private static Object value(Object v) {
+        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) {
+            return v;
+        }
+        if (v instanceof Quantity q) {
+            return q.getAmount() + (q.getFormat() == null ? "" : q.getFormat());
+        }
+        if (v instanceof IntOrString i) {
+            return i.getIntVal() != null ? i.getIntVal() : i.getStrVal();
+        }
+        if (v instanceof Enum<?> e) {
+            return e.name();
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(String.valueOf(k), value(x)));
+            return out;
+        }
+        if (v instanceof Collection<?> c) {
+            List<Object> out = new ArrayList<>(c.size());
+            c.forEach(x -> out.add(value(x)));
+            return out;
+        }
+        if (!v.getClass().getName().startsWith("io.fabric8.kubernetes.api.model.")) {
+            throw new IllegalArgumentException("no tree for " + v.getClass().getName());
+        }
+        Shape shape = SHAPES.computeIfAbsent(v.getClass(), ModelTree::shape);
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            for (Property p : shape.properties()) {
+                Object x = p.getter().invoke(v);
+                if (x == null || p.include() == JsonInclude.Include.NON_EMPTY && empty(x)) {
+                    continue;
+                }
+                out.put(p.name(), value(x));
+            }
+            if (shape.anyGetter() != null) {
+                Map<?, ?> extra = (Map<?, ?>) shape.anyGetter().invoke(v);
+                if (extra != null) {
+                    extra.forEach((k, x) -> out.put(String.valueOf(k), value(x)));
+                }
+            }
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException("cannot read " + v.getClass().getName(), e);
+        }
+        return out;
+    }
+
+    private static boolean empty(Object x) {
+        return x instanceof Collection<?> c && c.isEmpty() || x instanceof Map<?, ?> m && m.isEmpty()
+                || x instanceof String s && s.isEmpty();
+    }
+
+    private static Shape shape(Class<?> type) {
+        JsonInclude classInclude = type.getAnnotation(JsonInclude.class);
+        JsonInclude.Include defaultInclude = classInclude == null ? JsonInclude.Include.ALWAYS : classInclude.value();
+        Map<String, Property> byName = new LinkedHashMap<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            List<Property> declared = new ArrayList<>();
+            for (Field f : c.getDeclaredFields()) {
+                JsonProperty json = f.getAnnotation(JsonProperty.class);
+                if (json == null || Modifier.isStatic(f.getModifiers()) || f.isAnnotationPresent(JsonIgnore.class)) {
+                    continue;
+                }
+                String name = json.value().isEmpty() ? f.getName() : json.value();
+                JsonInclude fieldInclude = f.getAnnotation(JsonInclude.class);
+                Method getter = getter(type, f);
+                declared.add(new Property(name, getter, fieldInclude == null ? defaultInclude : fieldInclude.value()));
+            }
+            // superclass properties come first, as Jackson collects them
+            Map<String, Property> merged = new LinkedHashMap<>();
+            declared.forEach(p -> merged.put(p.name(), p));
+            merged.putAll(byName);
+            byName = merged;
+        }
+        List<Property> ordered = new ArrayList<>();
+        JsonPropertyOrder order = type.getAnnotation(JsonPropertyOrder.class);
+        if (order != null) {
+            for (String name : order.value()) {
+                Property p = byName.remove(name);
+                if (p != null) {
+                    ordered.add(p);
+                }
+            }
+        }
+        ordered.addAll(byName.values());
+        Method any = null;
+        for (Method m : type.getMethods()) {
+            if (m.isAnnotationPresent(JsonAnyGetter.class) && m.getParameterCount() == 0) {
+                any = m;
+            }
+        }
+        return new Shape(List.copyOf(ordered), any);
+    }
+
+    private static Method getter(Class<?> type, Field f) {
+        String base = Character.toUpperCase(f.getName().charAt(0)) + f.getName().substring(1);
+        for (String name : List.of("get" + base, "is" + base)) {
+            try {
+                return type.getMethod(name);
+            } catch (NoSuchMethodException e) {
+                // try the next form
+            }
+        }
+        throw new IllegalStateException("no getter for " + type.getName() + "." + f.getName());
+    }
+}
