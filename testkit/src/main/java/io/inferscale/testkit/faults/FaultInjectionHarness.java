@@ -287,13 +287,7 @@ public abstract class FaultInjectionHarness {
         try {
             setUp(scenario);
             int before = calls().size();
-            arm(call, fault, mode);
-            Throwable thrown;
-            try {
-                thrown = runCatching(scenario);
-            } finally {
-                disarm();
-            }
+            Throwable thrown = runWithFault(scenario, call, fault, mode);
             long sent = calls().subList(before, calls().size()).stream().filter(counted::equals).count();
             if (faultsInjected() == 0) {
                 throw new AssertionError("the " + fault + " armed on " + call + " never fired during " + scenario.label()
@@ -326,13 +320,7 @@ public abstract class FaultInjectionHarness {
         startFake();
         try {
             setUp(scenario);
-            arm(call, fault, mode);
-            Throwable thrown;
-            try {
-                thrown = runCatching(scenario);
-            } finally {
-                disarm();
-            }
+            Throwable thrown = runWithFault(scenario, call, fault, mode);
             if (thrown == null) {
                 return; // the fault was absorbed this time (e.g. timing); the first run already covered the failure
             }
@@ -346,6 +334,16 @@ public abstract class FaultInjectionHarness {
                     .isEqualTo(emptyState);
         } finally {
             stopFake();
+        }
+    }
+
+    /** Runs the scenario's operation with {@code fault} armed on {@code call}; returns what it threw, or null. */
+    private Throwable runWithFault(Scenario scenario, String call, Fault fault, FaultMode mode) {
+        arm(call, fault, mode);
+        try {
+            return runCatching(scenario);
+        } finally {
+            disarm();
         }
     }
 
