@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.testkit.ConcurrentApplies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -13,13 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static io.inferscale.backend.kubernetes.KubernetesTranslatorTest.endpoint;
@@ -69,32 +66,7 @@ class KubernetesConcurrencyTest {
 
     /** Runs {@code specs[t]} on thread t (backend t % 2), all released at once; returns what each threw (null: none). */
     private List<Throwable> race(List<InferenceEndpoint> specs) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        CountDownLatch go = new CountDownLatch(1);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                KubernetesBackend backend = processes.get(t % 2);
-                InferenceEndpoint e = specs.get(t);
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return backend.apply(e);
-                }));
-            }
-            go.countDown();
-            List<Throwable> thrown = new ArrayList<>();
-            for (Future<?> f : futures) {
-                try {
-                    f.get(60, TimeUnit.SECONDS);
-                    thrown.add(null);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    thrown.add(e.getCause());
-                }
-            }
-            return thrown;
-        } finally {
-            pool.shutdownNow();
-        }
+        return ConcurrentApplies.race(processes, specs, Duration.ofSeconds(60));
     }
 
     /** Any failure must be the documented one: CONFLICT with its step and "re-running is safe". */

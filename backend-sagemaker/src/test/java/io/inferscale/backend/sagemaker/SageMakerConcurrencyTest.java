@@ -3,6 +3,7 @@ package io.inferscale.backend.sagemaker;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.TargetType;
+import io.inferscale.testkit.ConcurrentApplies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -13,11 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static io.inferscale.backend.sagemaker.SageMakerTestSupport.seed;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,34 +66,9 @@ class SageMakerConcurrencyTest {
         }
     }
 
-    /** Applies specs.get(i) on thread i, all released at once; returns each thread's failure (null: it returned). */
+    /** Applies specs.get(i) on thread i (backend i % 2), all released at once; returns each thread's failure (null: it returned). */
     private List<Throwable> applyAtOnce(List<InferenceEndpoint> specs) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(specs.size());
-        CountDownLatch gate = new CountDownLatch(1);
-        try {
-            List<Future<Throwable>> futures = new ArrayList<>();
-            for (int i = 0; i < specs.size(); i++) {
-                SageMakerBackend backend = backends.get(i % backends.size());
-                InferenceEndpoint spec = specs.get(i);
-                futures.add(pool.submit(() -> {
-                    gate.await();
-                    try {
-                        backend.apply(spec);
-                        return null;
-                    } catch (Throwable t) {
-                        return t;
-                    }
-                }));
-            }
-            gate.countDown();
-            List<Throwable> out = new ArrayList<>();
-            for (Future<Throwable> f : futures) {
-                out.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
+        return ConcurrentApplies.race(backends, specs, Duration.ofSeconds(60));
     }
 
     /** Lines only in {@code expected} (-) and only in {@code actual} (+). */

@@ -6,21 +6,18 @@ import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.backend.vertex.fake.FakeVertexServer;
+import io.inferscale.testkit.ConcurrentApplies;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,31 +68,8 @@ class VertexConcurrencyTest {
 
     /** Runs the applies at once, half through each backend; returns what each threw (null when it returned). */
     static List<Throwable> race(FakeVertexServer fake, List<InferenceEndpoint> specs) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(specs.size());
         try (Backend a = backend(fake); Backend b = backend(fake)) {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Throwable>> futures = new ArrayList<>();
-            for (int i = 0; i < specs.size(); i++) {
-                Backend backend = i % 2 == 0 ? a : b;
-                InferenceEndpoint spec = specs.get(i);
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    try {
-                        backend.apply(spec);
-                        return null;
-                    } catch (Throwable t) {
-                        return t;
-                    }
-                }));
-            }
-            go.countDown();
-            List<Throwable> out = new ArrayList<>();
-            for (Future<Throwable> f : futures) {
-                out.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
+            return ConcurrentApplies.race(List.of(a, b), specs, Duration.ofSeconds(60));
         }
     }
 
