@@ -105,6 +105,35 @@ class StartupClassLoadingIT {
         }
     }
 
+    @Test
+    void launcherTrainsOnceWhenTheArchiveCannotBeMadeAndNeverUsesASharedCache(@TempDir Path tmp) throws Exception {
+        Path launcher = jar.resolveSibling("inferscale");
+        assumeTrue(Files.isExecutable(launcher), "the launcher " + launcher + " is copied by 'mvn package'");
+        // a JDK whose training run fails: it counts training runs and runs everything else with the real java
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        Path count = tmp.resolve("trainings");
+        Path java = jdk.resolve("java");
+        Files.writeString(java, "#!/bin/sh\ncase \"$*\" in *ArchiveClassesAtExit*) echo x >> '" + count + "'; exit 1;; esac\n"
+                + "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        Path cache = tmp.resolve("cds");
+        Map<String, String> env = Map.of("INFERSCALE_CDS_DIR", cache.toString(), "JAVA_HOME", jdk.getParent().toString());
+        for (int i = 0; i < 3; i++) {
+            assertThat(exec(tmp, env, launcher.toString(), "validate", "-f", document.toString())).isEqualTo(ExitCode.OK);
+        }
+        assertThat(Files.readAllLines(count)).as("one training run, then the marker stops further attempts").hasSize(1);
+        try (var files = Files.list(cache)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).singleElement()
+                    .satisfies(n -> assertThat(n).endsWith(".jsa.failed"));
+        }
+
+        // without HOME, XDG_CACHE_HOME and INFERSCALE_CDS_DIR: no archive anywhere (never a shared /tmp one), still runs
+        List<String> command = List.of("env", "-u", "HOME", "-u", "XDG_CACHE_HOME", "-u", "INFERSCALE_CDS_DIR",
+                "JAVA_HOME=" + jdk.getParent(), launcher.toString(), "validate", "-f", document.toString());
+        assertThat(exec(tmp, Map.of(), command.toArray(String[]::new))).isEqualTo(ExitCode.OK);
+        assertThat(Files.readAllLines(count)).as("no training without a private cache").hasSize(1);
+    }
+
     private static List<Loaded> classesLoaded(Path tmp, String... args) throws IOException, InterruptedException {
         Path log = tmp.resolve("classes.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
