@@ -37,4 +37,13 @@ public interface AutoscalerModel {
      * @return the replica count to set, 0 or more; return {@code observation.desiredReplicas()} for no change
      */
     int decide(Observation observation);
+
+    /**
+     * What this run's model scales on and the constants that decide its result, each with its source: the
+     * metrics and targets it tracks (exactly those the backend renders), periods, windows, cooldowns.
+     * Shown in the simulate table, JSON and report. Default: none.
+     */
+    default java.util.List<Assumption> assumptions() {
+        return java.util.List.of();
+    }
 }

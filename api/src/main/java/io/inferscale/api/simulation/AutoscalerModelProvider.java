@@ -20,6 +20,14 @@ public interface AutoscalerModelProvider {
     /** The startup time used when the {@link ReplicaProfile} gives none: the backend's typical time to a ready replica. */
     Duration defaultStartup();
 
+    /**
+     * Where {@link #defaultStartup()} comes from: a documentation page, or {@code assumption; override with ...}
+     * when the cloud publishes no figure. Default: an assumption overridable with {@code --startup}.
+     */
+    default String defaultStartupSource() {
+        return "assumption; override with --startup " + backendId() + "=DURATION";
+    }
+
     /** The keys {@link ModelSettings} may override for this model. */
     Set<String> settingKeys();
 

@@ -94,7 +94,11 @@ public final class Observation {
         return memoryPercent;
     }
 
-    /** Requests per second served per ready replica. */
+    /**
+     * Requests per second <em>offered</em> per ready replica (demand / ready replicas): request-count metrics such as
+     * SageMaker's {@code InvocationsPerInstance} count every request that arrives, including those a saturated
+     * replica cannot serve in time. 0 with no ready replica.
+     */
     public double rpsPerReplica() {
         return rpsPerReplica;
     }

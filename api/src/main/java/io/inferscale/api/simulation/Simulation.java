@@ -135,7 +135,7 @@ public final class Simulation {
         ModelSettings own = settingsFor(provider);
         own.requireKnownKeys(provider.backendId(), provider.settingKeys());
         AutoscalerModel model = provider.create(new ModelContext(endpoint, own));
-        return run(model, profile.startup().orElse(provider.defaultStartup()));
+        return run(model, provider.defaultStartup(), provider.defaultStartupSource());
     }
 
     /**
@@ -145,10 +145,31 @@ public final class Simulation {
      * @param startup the startup time to use when the profile gives none
      */
     public SimulationResult run(AutoscalerModel model, Duration startup) {
+        return run(model, startup, "given to Simulation.run");
+    }
+
+    private SimulationResult run(AutoscalerModel model, Duration defaultStartup, String defaultStartupSource) {
         requireReady();
         Objects.requireNonNull(model, "model");
-        Duration effective = profile.startup().orElse(Objects.requireNonNull(startup, "startup"));
-        return new Engine(this, model, effective.toMillis()).run();
+        Objects.requireNonNull(defaultStartup, "startup");
+        Duration effective = profile.startup().orElse(defaultStartup);
+        String source = profile.startup().isPresent() ? "the replica profile (--startup)" : defaultStartupSource;
+        List<Assumption> assumptions = new ArrayList<>();
+        assumptions.add(new Assumption("startup", formatDuration(effective), source));
+        return new Engine(this, model, effective.toMillis(), assumptions).run();
+    }
+
+    /** {@code 90s}, {@code 5m}, {@code 1m30s}, {@code 250ms}: the shortest exact form. */
+    static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        long s = ms / 1000;
+        if (s >= 60 && s % 60 == 0) {
+            return (s / 60) + "m";
+        }
+        return s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
     }
 
     /**
@@ -213,11 +234,13 @@ public final class Simulation {
         private final Simulation sim;
         private final AutoscalerModel model;
         private final long startupMillis;
+        private final List<Assumption> assumptions;
 
-        Engine(Simulation sim, AutoscalerModel model, long startupMillis) {
+        Engine(Simulation sim, AutoscalerModel model, long startupMillis, List<Assumption> assumptions) {
             this.sim = sim;
             this.model = model;
             this.startupMillis = startupMillis;
+            this.assumptions = assumptions;
         }
 
         SimulationResult run() {
@@ -394,8 +417,13 @@ public final class Simulation {
             SimulationSummary summary = new SimulationSummary(model.backendId(), end / 1000.0, replicaMillis / 3_600_000.0,
                     readyReplicaMillis / 3_600_000.0, p50, p95, overMillis / 1000.0,
                     unservedRequestMillis / 1000.0, requestMillis / 1000.0, scaleUps, scaleDowns, peak, steps);
+            List<Assumption> all = new ArrayList<>(assumptions);
+            all.add(new Assumption("replica capacity", LoadTrace.format(capacityPerReplica) + " rps",
+                    capacityPerReplica == rpsFull ? "the replica profile (--replica-capacity)"
+                            : "the replica profile (--replica-capacity) x CPU limit/request burst"));
+            all.addAll(model.assumptions());
             return new SimulationResult(model.backendId(), sim.endpoint.name(), stepMillis, tick, tDemand, tReady, tDesired, tUtil,
-                    tServed, tUnserved, capacityPerReplica, summary);
+                    tServed, tUnserved, capacityPerReplica, summary, all);
         }
 
         /** Nearest-rank percentile of {@code values[0..n)}, by selection (reorders the array; O(n)). */
@@ -460,7 +488,7 @@ public final class Simulation {
             double perReplica = served * inverse;
             double load = perReplica * inverseRpsFull;
             o.servedRps = served;
-            o.rpsPerReplica = perReplica;
+            o.rpsPerReplica = o.demandRps * inverse; // offered, as request-count metrics count what arrives
             o.cpuPercent = overhead + (100.0 - overhead) * load;
             o.memoryPercent = memIdle + (memFull - memIdle) * Math.min(1.0, load);
             o.concurrencyPerReplica = o.demandRps * inverse * latencySeconds;

@@ -22,10 +22,12 @@ public final class SimulationResult {
     private final double[] unserved;
     private final double capacityPerReplica;
     private final SimulationSummary summary;
+    private final List<Assumption> assumptions;
 
     SimulationResult(String backendId, String endpointName, long stepMillis, int count, double[] demand, int[] ready,
                      int[] desired, double[] utilization, double[] served, double[] unserved, double capacityPerReplica,
-                     SimulationSummary summary) {
+                     SimulationSummary summary, List<Assumption> assumptions) {
+        this.assumptions = List.copyOf(assumptions);
         this.backendId = backendId;
         this.endpointName = endpointName;
         this.stepMillis = stepMillis;
@@ -146,6 +148,14 @@ public final class SimulationResult {
             }
         }
         return java.util.OptionalDouble.empty();
+    }
+
+    /**
+     * What this result depends on, each with its source: the start-up time, a replica's capacity, then the model's
+     * own ({@link AutoscalerModel#assumptions()}: the metrics and targets it scales on, its constants).
+     */
+    public List<Assumption> assumptions() {
+        return assumptions;
     }
 
     /** The run in numbers. */
