@@ -28,6 +28,17 @@ public interface AutoscalerModelProvider {
         return "assumption; override with --startup " + backendId() + "=DURATION";
     }
 
+    /**
+     * The price of one replica of this endpoint on this backend (the instance or machine the backend would choose,
+     * or a share of a node), from the provider's catalogue or the user's overrides in the context's settings.
+     * Empty when the provider has no price for it: the result then has no {@link SimulationResult#cost()}.
+     *
+     * @throws io.inferscale.api.ConfigurationException when a price override is malformed
+     */
+    default java.util.Optional<ReplicaPrice> price(ModelContext context) {
+        return java.util.Optional.empty();
+    }
+
     /** The keys {@link ModelSettings} may override for this model. */
     Set<String> settingKeys();
 

@@ -134,8 +134,10 @@ public final class Simulation {
         requireReady();
         ModelSettings own = settingsFor(provider);
         own.requireKnownKeys(provider.backendId(), provider.settingKeys());
-        AutoscalerModel model = provider.create(new ModelContext(endpoint, own));
-        return run(model, provider.defaultStartup(), provider.defaultStartupSource());
+        ModelContext context = new ModelContext(endpoint, own);
+        AutoscalerModel model = provider.create(context);
+        SimulationResult result = run(model, provider.defaultStartup(), provider.defaultStartupSource());
+        return provider.price(context).map(result::withPrice).orElse(result);
     }
 
     /**

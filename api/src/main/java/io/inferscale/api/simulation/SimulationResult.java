@@ -24,10 +24,20 @@ public final class SimulationResult {
     private final SimulationSummary summary;
     private final List<Assumption> assumptions;
 
+    private final CostEstimate cost;
+
     SimulationResult(String backendId, String endpointName, long stepMillis, int count, double[] demand, int[] ready,
                      int[] desired, double[] utilization, double[] served, double[] unserved, double capacityPerReplica,
                      SimulationSummary summary, List<Assumption> assumptions) {
+        this(backendId, endpointName, stepMillis, count, demand, ready, desired, utilization, served, unserved, capacityPerReplica,
+                summary, assumptions, null);
+    }
+
+    private SimulationResult(String backendId, String endpointName, long stepMillis, int count, double[] demand, int[] ready,
+                             int[] desired, double[] utilization, double[] served, double[] unserved, double capacityPerReplica,
+                             SimulationSummary summary, List<Assumption> assumptions, CostEstimate cost) {
         this.assumptions = List.copyOf(assumptions);
+        this.cost = cost;
         this.backendId = backendId;
         this.endpointName = endpointName;
         this.stepMillis = stepMillis;
@@ -156,6 +166,20 @@ public final class SimulationResult {
      */
     public List<Assumption> assumptions() {
         return assumptions;
+    }
+
+    /** What the run costs, when the backend's model knows the replica's price ({@link AutoscalerModelProvider#price}). */
+    public java.util.Optional<CostEstimate> cost() {
+        return java.util.Optional.ofNullable(cost);
+    }
+
+    /** This result priced at {@code price}: the same ticks and summary, a {@link #cost()}, and the price among the assumptions. */
+    public SimulationResult withPrice(ReplicaPrice price) {
+        List<Assumption> all = new java.util.ArrayList<>(assumptions);
+        all.add(new Assumption("price per replica-hour", String.format(Locale.ROOT, "$%.4f (%s)", price.usdPerHour(), price.machine()),
+                price.source()));
+        return new SimulationResult(backendId, endpointName, stepMillis, count, demand, ready, desired, utilization, served, unserved,
+                capacityPerReplica, summary, all, CostEstimate.of(price, summary));
     }
 
     /** The run in numbers. */
