@@ -79,7 +79,7 @@ public final class Main {
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("error: " + ex.getMessage());
-            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+            if (!printSafeSuggestions(ex, c.getErr())) {
                 c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             }
             c.getErr().flush();
@@ -90,6 +90,34 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Subcommands that change or remove live endpoints: never offered as a "did you mean" for a mistyped word. */
+    static final java.util.Set<String> DESTRUCTIVE = java.util.Set.of("delete", "apply");
+
+    /**
+     * Prints picocli's suggestions for an unmatched word, except commands that change live endpoints: a typo of
+     * {@code describe} must not be answered with {@code delete}.
+     *
+     * @return whether anything was printed
+     */
+    static boolean printSafeSuggestions(CommandLine.ParameterException ex, PrintWriter err) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+            return false;
+        }
+        // a command suggestion may come qualified ("inferscale delete"): the command is the last word
+        List<String> safe = unmatched.getSuggestions().stream()
+                .filter(s -> !DESTRUCTIVE.contains(s.substring(s.lastIndexOf(' ') + 1))).toList();
+        if (safe.isEmpty()) {
+            return false;
+        }
+        if (unmatched.isUnknownOption()) {
+            err.println("Possible solutions: " + String.join(", ", safe));
+        } else {
+            String command = unmatched.getCommandLine().getCommandSpec().qualifiedName();
+            err.println("Did you mean: " + String.join(" or ", safe.stream().map(s -> s.contains(" ") ? s : command + " " + s).toList()) + "?");
+        }
+        return true;
     }
 
     /** The picocli command tree with every subcommand, wired to {@code context}. */

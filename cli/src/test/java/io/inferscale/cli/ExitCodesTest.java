@@ -179,6 +179,22 @@ class ExitCodesTest {
     }
 
     @Test
+    void aMistypedCommandIsNeverAnsweredWithADestructiveOne() {
+        // picocli's own similarity picks delete for describe; delete and apply are never offered
+        CliHarness.Result describe = cli.run("describe", "my-model-endpoint");
+        assertThat(describe.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(describe.err()).contains("error: Unmatched arguments from index 0: 'describe'")
+                .doesNotContain("delete").contains("Try 'inferscale --help' for more information.");
+        CliHarness.Result applly = cli.run("applly", "-f", seed);
+        assertThat(applly.err()).doesNotContain("Did you mean: inferscale apply");
+        // a harmless one still is
+        CliHarness.Result validat = cli.run("validat", "-f", seed);
+        assertThat(validat.err()).contains("Did you mean: inferscale validate or inferscale operator?");
+        CliHarness.Result option = cli.run("get", "-b", "in-memory", "--outptu", "json");
+        assertThat(option.err()).contains("Possible solutions: --output");
+    }
+
+    @Test
     void helpAndVersionSucceed() {
         CliHarness.Result help = cli.run("--help");
         assertThat(help.code()).isEqualTo(ExitCode.OK);

@@ -78,6 +78,14 @@ class ShadedJarIT {
     }
 
     @Test
+    void printsTheProjectVersion() throws Exception {
+        Run r = run("", "--version");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).startsWith("inferscale " + System.getProperty("inferscale.version") + "\n")
+                .doesNotContain("development");
+    }
+
+    @Test
     void validatesTheSeedFromStandardInput() throws Exception {
         Run r = run(CliHarness.read("inference_endpoint.yaml"), "validate", "-f", "-");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);

@@ -118,6 +118,15 @@ public final class BackendConfig {
     }
 
     /** The value of a key, from the first source that has it. */
+    /**
+     * The value of the environment variable {@code name} itself (not an {@code INFERSCALE_} key), read through the
+     * same environment as {@link #get(String)}, so a backend can honour its cloud's own conventions
+     * ({@code GOOGLE_CLOUD_PROJECT}, {@code HOME}) and tests can inject them. Empty when unset or blank.
+     */
+    public Optional<String> environmentValue(String name) {
+        return Optional.ofNullable(environment.apply(Objects.requireNonNull(name, "name"))).filter(s -> !s.isBlank());
+    }
+
     public Optional<String> get(String key) {
         String v = values.get(key);
         if (v == null) {

@@ -48,12 +48,71 @@ public record VertexSettings(Optional<String> project, String location, String e
             throw new ConfigurationException("configuration '" + CREDENTIALS_FILE + "' and '" + ACCESS_TOKEN
                     + "' are both set; set one of them (or neither, for Google application default credentials)");
         }
-        return new VertexSettings(c.get("vertex.project"), location,
+        return new VertexSettings(project(c), location,
                 c.get("vertex.endpointOverride", location + "-aiplatform.googleapis.com:443"),
                 c.getBoolean("vertex.plaintext", false),
                 positive(c, "vertex.operationTimeout", Duration.ofMinutes(45)),
                 positive(c, "vertex.pollInterval", Duration.ofSeconds(10)),
                 positive(c, "vertex.requestTimeout", Duration.ofSeconds(60)), attempts, file, token);
+    }
+
+    /**
+     * The project: {@code vertex.project} (flag, property or {@code INFERSCALE_VERTEX_PROJECT}), else the Google
+     * Cloud conventions the gcloud CLI and the client libraries follow: {@code GOOGLE_CLOUD_PROJECT},
+     * {@code CLOUDSDK_CORE_PROJECT}, then {@code project} in the {@code [core]} section of the active gcloud
+     * configuration ({@code $CLOUDSDK_CONFIG} or {@code ~/.config/gcloud}, configuration named by
+     * {@code CLOUDSDK_ACTIVE_CONFIG_NAME} or the {@code active_config} file, else {@code default}).
+     */
+    static Optional<String> project(BackendConfig c) {
+        Optional<String> own = c.get("vertex.project");
+        if (own.isPresent()) {
+            return own;
+        }
+        for (String variable : new String[] {"GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT"}) {
+            Optional<String> v = c.environmentValue(variable);
+            if (v.isPresent()) {
+                return v.map(String::trim);
+            }
+        }
+        return gcloudProject(c);
+    }
+
+    private static Optional<String> gcloudProject(BackendConfig c) {
+        java.nio.file.Path dir = c.environmentValue("CLOUDSDK_CONFIG").map(java.nio.file.Path::of)
+                .or(() -> c.environmentValue("HOME").map(h -> java.nio.file.Path.of(h, ".config", "gcloud"))).orElse(null);
+        if (dir == null) {
+            return Optional.empty();
+        }
+        try {
+            String active = c.environmentValue("CLOUDSDK_ACTIVE_CONFIG_NAME").orElse(null);
+            java.nio.file.Path activeFile = dir.resolve("active_config");
+            if (active == null && java.nio.file.Files.isRegularFile(activeFile) && java.nio.file.Files.size(activeFile) < 4096) {
+                active = java.nio.file.Files.readString(activeFile).trim();
+            }
+            if (active == null || !active.matches("[A-Za-z0-9_-]{1,64}")) {
+                active = "default";
+            }
+            java.nio.file.Path file = dir.resolve("configurations").resolve("config_" + active);
+            if (!java.nio.file.Files.isRegularFile(file) || java.nio.file.Files.size(file) > 1 << 20) {
+                return Optional.empty();
+            }
+            boolean core = false;
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                String t = line.trim();
+                if (t.startsWith("[")) {
+                    core = t.equals("[core]");
+                } else if (core && t.startsWith("project")) {
+                    int eq = t.indexOf('=');
+                    if (eq > 0 && t.substring(0, eq).trim().equals("project")) {
+                        String v = t.substring(eq + 1).trim();
+                        return v.isEmpty() ? Optional.empty() : Optional.of(v);
+                    }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty(); // an unreadable gcloud configuration is the same as none: requireProject says what to set
+        }
+        return Optional.empty();
     }
 
     private static Duration positive(BackendConfig c, String key, Duration d) {
@@ -68,7 +127,8 @@ public record VertexSettings(Optional<String> project, String location, String e
     public String requireProject() {
         return project.orElseThrow(() -> new ConfigurationException("missing configuration 'vertex.project' (the Google Cloud "
                 + "project to deploy to); set it with --set vertex.project=..., the system property inferscale.vertex.project "
-                + "or the environment variable " + BackendConfig.environmentVariable("vertex.project")));
+                + "or the environment variable " + BackendConfig.environmentVariable("vertex.project")
+                + " (GOOGLE_CLOUD_PROJECT and the active gcloud configuration's project are read too, when set)"));
     }
 
     /** The configured secrets (credentials file path, access token), to hide from messages. */
