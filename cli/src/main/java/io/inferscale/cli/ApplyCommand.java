@@ -1,6 +1,8 @@
 package io.inferscale.cli;
 
 import io.inferscale.api.BackendException;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.codec.EndpointDocument;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendConfig;
@@ -14,11 +16,12 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
-/** {@code inferscale apply -f FILE --backend ID [--wait[=DURATION]]}. */
+/** {@code inferscale apply -f FILE|DIR|- --backend ID [--wait[=DURATION]]}. */
 @Command(name = "apply", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Create or update the endpoint; --wait follows it until ready.",
-        description = "Create or update the endpoint (idempotent: an unchanged endpoint makes no change). With --wait, follow it until ready: a live progress line on a terminal, timestamped lines otherwise.")
+        description = "Create or update the endpoint (idempotent: an unchanged endpoint makes no change). -f takes a file, a file of several documents separated by '---' lines, a directory (its .yaml, .yml and .json files) or - for standard input; every document is validated before the first change. With --wait, follow each until ready: a live progress line on a terminal, timestamped lines otherwise.")
 final class ApplyCommand extends EndpointCommand {
 
 
@@ -29,20 +32,27 @@ final class ApplyCommand extends EndpointCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-        load();
+        List<EndpointDocument> docs = EndpointFiles.read(file, context().in());
         try (Backend b = backend.create(context())) {
-            validateOn(b);
-            ApplyResult result = b.apply(endpoint());
-            PrintWriter out = out();
-            if (result.changed()) {
-                out.print(result.plan().describe());
-                out.println("applied: " + endpoint().name() + " on " + b.id() + " (" + describe(result.status()) + ")");
-            } else {
-                out.println("unchanged: " + endpoint().name() + " on " + b.id() + " is up to date (" + describe(result.status()) + ")");
+            for (EndpointDocument doc : docs) {
+                validateOn(b, doc); // every document is checked before the first change
             }
-            out.flush();
+            for (EndpointDocument doc : docs) {
+                InferenceEndpoint endpoint = doc.endpoint();
+                ApplyResult result = b.apply(endpoint);
+                PrintWriter out = out();
+                if (result.changed()) {
+                    out.print(result.plan().describe());
+                    out.println("applied: " + endpoint.name() + " on " + b.id() + " (" + describe(result.status()) + ")");
+                } else {
+                    out.println("unchanged: " + endpoint.name() + " on " + b.id() + " is up to date (" + describe(result.status()) + ")");
+                }
+                out.flush();
+            }
             if (wait != null) {
-                follow(b, endpoint().name(), wait);
+                for (EndpointDocument doc : docs) {
+                    follow(b, doc.endpoint().name(), wait);
+                }
             }
         }
         return ExitCode.OK;

@@ -72,15 +72,24 @@ abstract class EndpointCommand extends BaseCommand {
      * standard error; errors are thrown and printed by {@link Main}.
      */
     ValidationReport validateOn(Backend b) {
-        ValidationReport report = locate(b.validate(endpoint()));
-        report.throwIfErrors("endpoint '" + endpoint().name() + "' on backend '" + b.id() + "'");
-        printWarnings(report);
+        return validateOn(b, document);
+    }
+
+    /** {@link #validateOn(Backend)} for one of several documents ({@code apply -f DIR}). */
+    ValidationReport validateOn(Backend b, EndpointDocument doc) {
+        ValidationReport report = doc.locate(b.validate(doc.endpoint()));
+        report.throwIfErrors("endpoint '" + doc.endpoint().name() + "' on backend '" + b.id() + "'");
+        printWarnings(report, doc.source());
         return report;
     }
 
     void printWarnings(ValidationReport report) {
+        printWarnings(report, source());
+    }
+
+    private void printWarnings(ValidationReport report, String source) {
         for (Problem p : report.sortedByLine().warnings()) {
-            err().println(Problems.format(source(), p));
+            err().println(Problems.format(source, p));
         }
         err().flush();
     }

@@ -16,14 +16,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code inferscale get [NAME] --backend ID [-o table|json|yaml]}. */
+/** {@code inferscale get [NAME] --backend ID [-o table|wide|name|json|yaml]}. */
 @Command(name = "get", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Show endpoints like kubectl get hpa.",
         description = "Show endpoints like 'kubectl get hpa': NAME, MODEL, MIN, MAX, REPLICAS (ready/desired), TARGETS (current/target), STATUS, AGE. Without NAME, every endpoint InferScale manages on the backend.")
 final class GetCommand extends BaseCommand {
 
     /** Output formats. */
-    enum Format { table, json, yaml }
+    enum Format { table, wide, name, json, yaml }
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "one endpoint (default: all)")
     String name;
@@ -32,7 +32,8 @@ final class GetCommand extends BaseCommand {
     BackendSelection backend;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, json or yaml (default: ${DEFAULT-VALUE})")
+            description = "table; wide (every target, the backend, the status message); name (inferenceendpoint/NAME, one a line, "
+                    + "for scripts); json or yaml (default: ${DEFAULT-VALUE})")
     Format format;
 
     @Override
@@ -51,9 +52,12 @@ final class GetCommand extends BaseCommand {
         switch (format) {
             case json -> out().println(Json.write(name != null ? statuses.get(0).toTree() : statuses.stream().map(EndpointStatus::toTree).toList()));
             case yaml -> out().print(EndpointCodec.writeYaml(name != null ? statuses.get(0).toTree() : statuses.stream().map(EndpointStatus::toTree).toList()));
+            case name -> statuses.forEach(s -> out().println("inferenceendpoint/" + s.name()));
             default -> {
                 if (statuses.isEmpty()) {
                     err().println("No endpoints found on backend '" + backendId + "'.");
+                } else if (format == Format.wide) {
+                    wideTable(statuses, context().clock().instant()).print(out());
                 } else {
                     table(statuses, context().clock().instant()).print(out());
                 }
@@ -69,6 +73,19 @@ final class GetCommand extends BaseCommand {
             t.row(s.name(), s.model().orElse("<none>"), String.valueOf(s.minReplicas()), String.valueOf(s.maxReplicas()),
                     s.replicasDisplay(), targets(s.metrics()), s.state().name(),
                     s.createdAt().map(c -> HumanDuration.format(Duration.between(c, now))).orElse("<unknown>"));
+        }
+        return t;
+    }
+
+    /** {@code -o wide}: every target (not the first two), then the backend and the status message. */
+    static Table wideTable(List<EndpointStatus> statuses, Instant now) {
+        Table t = new Table("NAME", "MODEL", "MIN", "MAX", "REPLICAS", "TARGETS", "STATUS", "AGE", "BACKEND", "MESSAGE");
+        for (EndpointStatus s : statuses) {
+            t.row(s.name(), s.model().orElse("<none>"), String.valueOf(s.minReplicas()), String.valueOf(s.maxReplicas()),
+                    s.replicasDisplay(), s.metrics().isEmpty() ? "<none>"
+                            : String.join(", ", s.metrics().stream().map(MetricStatus::display).toList()), s.state().name(),
+                    s.createdAt().map(c -> HumanDuration.format(Duration.between(c, now))).orElse("<unknown>"), s.backendId(),
+                    s.message().orElse("<none>"));
         }
         return t;
     }

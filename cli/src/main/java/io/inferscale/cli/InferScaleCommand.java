@@ -35,11 +35,11 @@ final class InferScaleCommand implements Callable<Integer> {
     /**
      * The subcommands, in the order the usage help lists them. They are registered by {@link Main#commandLine}
      * rather than by {@code @Command(subcommands = ...)} so that a run builds the picocli model of the one
-     * subcommand it executes: reflecting over all nine costs about a third of {@code validate}'s start-up, and
+     * subcommand it executes: reflecting over all of them costs about a third of {@code validate}'s start-up, and
      * {@code operator}'s class links the Kubernetes client.
      */
-    static final List<String> SUBCOMMANDS = List.of("backends", "validate", "render", "plan", "apply", "get", "delete",
-            "simulate", "operator", "help");
+    static final List<String> SUBCOMMANDS = List.of("backends", "validate", "render", "plan", "apply", "get", "describe", "delete",
+            "simulate", "operator", "completion", "help");
 
     /** A new instance of the subcommand {@code name}, one of {@link #SUBCOMMANDS}. */
     static Object newSubcommand(String name) {
@@ -50,6 +50,8 @@ final class InferScaleCommand implements Callable<Integer> {
             case "plan" -> new PlanCommand();
             case "apply" -> new ApplyCommand();
             case "get" -> new GetCommand();
+            case "describe" -> new DescribeCommand();
+            case "completion" -> new CompletionCommand();
             case "delete" -> new DeleteCommand();
             case "simulate" -> new SimulateCommand();
             case "operator" -> new OperatorCommand();

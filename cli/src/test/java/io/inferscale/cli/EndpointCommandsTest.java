@@ -178,7 +178,7 @@ class EndpointCommandsTest {
         void anUnknownFormatIsAUsageError() {
             CliHarness.Result r = cli.run("get", "-b", "in-memory", "-o", "xml");
             assertThat(r.code()).isEqualTo(ExitCode.USAGE);
-            assertThat(r.err()).contains("-o").contains("table, json, yaml");
+            assertThat(r.err()).contains("-o").contains("table, wide, name, json, yaml");
         }
     }
 
@@ -200,7 +200,7 @@ class EndpointCommandsTest {
         void needsAName() {
             CliHarness.Result r = cli.run("delete", "-b", "in-memory");
             assertThat(r.code()).isEqualTo(ExitCode.USAGE);
-            assertThat(r.err()).contains("Missing required parameter: 'NAME'");
+            assertThat(r.err()).contains("delete needs the endpoint: give NAME (e.g. inferscale delete my-model-endpoint) or -f FILE");
         }
     }
 }

@@ -166,8 +166,32 @@ class HostileInputCliTest {
         assertThat(remoteCalls).hasValue(0);
     }
 
+    /**
+     * The corpus' documents for {@code apply}: all neutral ones but the two that hold several documents, which
+     * {@code apply -f} reads one by one (its own cases are below and in {@link KubectlHabitsTest}).
+     */
+    static Stream<Entry> neutralSingleDocuments() {
+        return neutral().filter(e -> !Set.of("two-documents.yaml", "empty-second-document.yaml").contains(e.file()));
+    }
+
+    @Test
+    @DisplayName("apply of the corpus' two-document files: the same name twice is refused at the second name; an empty second document is skipped")
+    void applySeveralDocuments() {
+        CliHarness cli = cli();
+        String two = CORPUS.resolve("two-documents.yaml").toString();
+        CliHarness.Result r = cli.run("apply", "-f", two, "--backend", "in-memory");
+        assertThat(r.code()).isEqualTo(ExitCode.INVALID);
+        assertThat(r.err()).isEqualTo(two + ":24: error: metadata.name: more than one document names endpoint 'my-model-endpoint' "
+                + "(the first in " + two + " at line 4); give each endpoint its own name\n");
+        assertThat(cli.backend.operations()).isEmpty();
+        assertThat(remoteCalls).hasValue(0);
+        CliHarness.Result empty = cli.run("apply", "-f", CORPUS.resolve("empty-second-document.yaml").toString(), "--backend", "in-memory");
+        assertThat(empty.code()).as(empty.err()).isEqualTo(ExitCode.OK);
+        assertThat(empty.out()).contains("applied: my-model-endpoint on in-memory");
+    }
+
     @ParameterizedTest(name = "apply {0}")
-    @MethodSource("neutral")
+    @MethodSource("neutralSingleDocuments")
     void apply(Entry e) {
         CliHarness cli = cli();
         String file = e.path().toString();
