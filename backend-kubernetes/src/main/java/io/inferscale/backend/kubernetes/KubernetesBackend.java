@@ -446,11 +446,23 @@ public final class KubernetesBackend implements Backend {
         try {
             return request.get();
         } catch (KubernetesClientException e) {
-            if (e.getCode() > 0) {
-                throw e;
+            if (e.getCode() > 0 || ApiErrors.connectionFailure(e) != null) {
+                throw e; // an answer, or no server reached at all (nothing was sent, and fabric8 has retried already)
             }
             return request.get();
         }
+    }
+
+    /** {@link ApiErrors#wrap} with this backend's id and API server. */
+    private BackendException wrap(String doing, KubernetesClientException e) {
+        KubernetesClient c = client;
+        String server = null;
+        try {
+            server = c == null || c.getMasterUrl() == null ? null : c.getMasterUrl().toString();
+        } catch (RuntimeException ignored) {
+            // no URL to name: the message says what failed without it
+        }
+        return ApiErrors.wrap(ID, doing, e, server);
     }
 
     /** Server-side apply; returns the object as the API server stored it. */
@@ -459,7 +471,7 @@ public final class KubernetesBackend implements Backend {
             var op = client().resource(object).inNamespace(ns).fieldManager(fieldManager);
             return withOneRetry(() -> (force ? op.forceConflicts() : op).serverSideApply());
         } catch (KubernetesClientException e) {
-            throw ApiErrors.wrap(ID, "server-side apply of " + object.getKind() + " " + ns + "/" + object.getMetadata().getName(), e);
+            throw wrap("server-side apply of " + object.getKind() + " " + ns + "/" + object.getMetadata().getName(), e);
         }
     }
 
@@ -534,7 +546,7 @@ public final class KubernetesBackend implements Backend {
             return withOneRetry(() -> client().resources(type).inNamespace(ns).withName(name).get());
         } catch (KubernetesClientException e) {
             String step = "read " + type.getSimpleName() + " " + ns + "/" + name;
-            BackendException failure = ApiErrors.wrap(ID, step, e);
+            BackendException failure = wrap(step, e);
             throw operation == null ? failure : BackendException.atStep(operation, name, step, failure);
         }
     }
@@ -575,7 +587,7 @@ public final class KubernetesBackend implements Backend {
             }
             return List.copyOf(out.values());
         } catch (KubernetesClientException e) {
-            throw ApiErrors.wrap(ID, "list endpoints in namespace " + ns, e);
+            throw wrap("list endpoints in namespace " + ns, e);
         }
     }
 
@@ -620,7 +632,7 @@ public final class KubernetesBackend implements Backend {
                     + (last == null ? "" : ": " + last.state() + ", " + last.readyReplicas() + "/" + last.desiredReplicas() + " replicas ready"
                     + last.message().map(m -> " (" + m + ")").orElse("")), e);
         } catch (KubernetesClientException e) {
-            throw ApiErrors.wrap(ID, "watch Deployment " + ns + "/" + name, e);
+            throw wrap("watch Deployment " + ns + "/" + name, e);
         }
         if (read(Deployment.class, ns, name) == null) {
             throw new BackendException(ID, BackendException.Reason.NOT_FOUND, "endpoint '" + name + "' was deleted while waiting for it");
@@ -657,7 +669,7 @@ public final class KubernetesBackend implements Backend {
                 withOneRetry(() -> client().resources(type).inNamespace(ns).withName(name).delete());
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
-                    throw BackendException.atStep("delete", name, step, ApiErrors.wrap(ID, step, e));
+                    throw BackendException.atStep("delete", name, step, wrap(step, e));
                 }
             }
             deleted = true;

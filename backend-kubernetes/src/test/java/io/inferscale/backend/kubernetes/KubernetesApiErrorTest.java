@@ -151,4 +151,33 @@ class KubernetesApiErrorTest {
         assertThatThrownBy(() -> backend.plan(seed)).isInstanceOfSatisfying(BackendException.class,
                 e -> assertThat(e.reason()).isEqualTo(Reason.CONFIGURATION));
     }
+
+    @Test
+    @DisplayName("an API server nobody listens on: UNAVAILABLE naming the server and 'Connection refused', each request tried once by us")
+    void unreachableServerNamesTheServerAndTheCause() throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort(); // closed again: connections to it are refused
+        }
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        Config config = new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + port).withNamespace("test")
+                .withRequestRetryBackoffLimit(2).withRequestRetryBackoffInterval(5).build();
+        try (KubernetesClient down = new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", new io.fabric8.kubernetes.client.http.Interceptor() {
+                    @Override
+                    public void afterConnectionFailure(io.fabric8.kubernetes.client.http.HttpRequest request, Throwable failure) {
+                        attempts.incrementAndGet();
+                    }
+                })).build()) {
+            KubernetesBackend b = new KubernetesBackend(down, KubernetesSettings.defaults());
+            assertThatThrownBy(b::list).isInstanceOfSatisfying(BackendException.class, e -> {
+                assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+                assertThat(e.getMessage()).contains("list endpoints in namespace test: cannot reach the Kubernetes API server at http://127.0.0.1:"
+                        + port + "/: Connection refused").contains("; check the kubeconfig's server and context (kubernetes.context)");
+            });
+        }
+        // fabric8 reports the failure before each of its 2 retries; a repeat of the request by the backend (which a
+        // refused connection must not get: nothing was sent) would add another 2
+        assertThat(attempts).hasValue(2);
+    }
 }

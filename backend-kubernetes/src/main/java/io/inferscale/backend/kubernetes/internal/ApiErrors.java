@@ -37,6 +37,21 @@ public final class ApiErrors {
      * @param doing     what was being done, e.g. {@code apply Deployment ml/my-model-endpoint}
      */
     public static BackendException wrap(String backendId, String doing, KubernetesClientException e) {
+        return wrap(backendId, doing, e, null);
+    }
+
+    /**
+     * Wraps a client failure; a failure to reach the API server at all names the server and the cause.
+     *
+     * @param server the API server's URL, or {@code null} when unknown
+     */
+    public static BackendException wrap(String backendId, String doing, KubernetesClientException e, String server) {
+        Throwable unreachable = e.getCode() <= 0 ? connectionFailure(e) : null;
+        if (unreachable != null) {
+            return new BackendException(backendId, Reason.UNAVAILABLE, doing + ": cannot reach the Kubernetes API server"
+                    + (server == null ? "" : " at " + server) + ": " + describe(unreachable)
+                    + "; check the kubeconfig's server and context (kubernetes.context), the network or VPN, and that the cluster is running", e);
+        }
         if (e instanceof KubernetesClientTimeoutException || (e.getCode() <= 0 && timedOut(e))) {
             return new BackendException(backendId, Reason.TIMEOUT, doing + ": " + e.getMessage(), e);
         }
@@ -57,6 +72,30 @@ public final class ApiErrors {
             sb.append("; the API server rejected the object InferScale rendered: check the fields named above");
         }
         return new BackendException(backendId, reason, sb.toString(), e);
+    }
+
+    /**
+     * The cause that shows the request never reached an API server: refused or unroutable connection, unknown host,
+     * TLS handshake or certificate failure; {@code null} for anything else.
+     */
+    public static Throwable connectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof java.security.cert.CertificateException || t instanceof java.nio.channels.UnresolvedAddressException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** {@code Connection refused}, {@code unknown host kube.example}, or the class name when there is no message. */
+    private static String describe(Throwable t) {
+        if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+            return "unknown host" + (t.getMessage() == null ? "" : " " + t.getMessage());
+        }
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
     /** True when the failure (without an HTTP status) is a client-side timeout: the request or the connection timed out. */
