@@ -113,7 +113,8 @@ class ShadedJarIT {
         Run r = run("", "get", "my-model-endpoint", "-b", "vertex", "--set", "vertex.project=p", "--set",
                 "vertex.endpointOverride=127.0.0.1:1", "--set", "vertex.plaintext=true", "--set", "vertex.maxAttempts=1");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.BACKEND);
-        assertThat(r.err().lines().toList()).singleElement().satisfies(l -> assertThat(l).startsWith("error: vertex: GetEndpoint "));
+        assertThat(r.err().lines().toList()).singleElement().satisfies(l -> assertThat(l).startsWith("error: vertex: GetEndpoint ")
+                .contains("UNAVAILABLE: io exception (Connection refused)"));
     }
 
     @Test

@@ -70,7 +70,8 @@ public final class VertexErrors {
         }
         if (e instanceof StatusRuntimeException sre) {
             String code = sre.getStatus().getCode().name();
-            return new BackendException(BACKEND, reason(code), action + " failed: " + code + ": " + sre.getStatus().getDescription(), sre);
+            return new BackendException(BACKEND, reason(code), action + " failed: " + code + ": " + sre.getStatus().getDescription()
+                    + transportCause(sre.getStatus()), sre);
         }
         if (e instanceof TimeoutException) {
             return new BackendException(BACKEND, Reason.TIMEOUT, action + " did not finish in time; the operation goes on in Vertex AI", e);
@@ -138,9 +139,31 @@ public final class VertexErrors {
     /** Vertex's own message: the gRPC status description when there is one. */
     static String message(ApiException api) {
         if (api.getCause() instanceof StatusRuntimeException sre && sre.getStatus().getDescription() != null) {
-            return sre.getStatus().getDescription();
+            return sre.getStatus().getDescription() + transportCause(sre.getStatus());
         }
         String m = api.getMessage();
         return m == null ? api.getStatusCode().getCode().name() : m;
+    }
+
+    /**
+     * gRPC's own failures say little ({@code UNAVAILABLE: io exception}); the transport's cause, kept on the status,
+     * says what happened: {@code " (Connection refused: localhost/127.0.0.1:443)"}, {@code " (unknown host ...)"}.
+     * Empty when the status carries no cause (an answer from Vertex AI itself).
+     */
+    static String transportCause(io.grpc.Status status) {
+        Throwable root = status.getCause();
+        if (root == null) {
+            return "";
+        }
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        if (m != null) {
+            m = m.replaceFirst("^\\S+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", ""); // netty's native transport: "finishConnect(..) failed with error(-111): "
+        }
+        String what = root instanceof java.net.UnknownHostException ? "unknown host " + m
+                : m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
+        return " (" + what + ")";
     }
 }
