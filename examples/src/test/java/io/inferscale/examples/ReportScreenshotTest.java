@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Renders the seed's three-backend report in headless Chromium and checks the picture: the page fills the window's
+ * Renders the seed's three-backend report (each backend with its default startup, as {@code simulate} runs it) in headless Chromium and checks the picture: the page fills the window's
  * width, and each backend's panel shows up on the page, below the previous one, on the same time axis, with its
  * capacity, demand and grid drawn. Writes {@code target/report-screenshot/simulation-report.png}, cropped to the
  * page's content; {@code docs/images/simulation-report.png} is a copy of it. Skipped, with a message, when no
@@ -43,7 +43,7 @@ class ReportScreenshotTest {
         Path chromium = chromium();
         assumeTrue(chromium != null, "no Chromium found (chromium, chromium-browser or google-chrome on the PATH, or $CHROMIUM): "
                 + "the report screenshot test is skipped; install it with `apt-get install chromium`");
-        List<SimulationResult> results = SeedReportTest.seedResults();
+        List<SimulationResult> results = SeedReportTest.seedResults(null);
         Path dir = Files.createDirectories(Path.of("target", "report-screenshot"));
         Path html = dir.resolve("seed-report.html");
         HtmlReport.write(results, html);

@@ -14,7 +14,7 @@ final class ReportChart {
 
     static final int WIDTH = 1320;
     private static final int LEFT = 64;
-    private static final int RIGHT = 72;
+    private static final int RIGHT = 64;
     private static final int PLOT_W = WIDTH - LEFT - RIGHT;
     private static final int LEGEND_H = 30;
     private static final int TITLE_H = 22;
@@ -69,7 +69,10 @@ final class ReportChart {
         x = legendLine(x, y, ReportText.DEMAND, "2", "", "demand");
         sb.append("<rect x=\"").append(x).append("\" y=\"").append(y - 10).append("\" width=\"22\" height=\"12\" fill=\"")
                 .append(ReportText.tint(0)).append("\" stroke=\"").append(ReportText.color(0)).append("\" stroke-width=\"2\"/>");
-        x = legendText(x + 28, y, "ready capacity: ready replicas (right axis) × requests per second one replica serves");
+        double each = results.get(0).capacityPerReplica();
+        boolean same = results.stream().allMatch(r -> r.capacityPerReplica() == each);
+        x = legendText(x + 28, y, "ready capacity = ready replicas (right axis) × " + (same ? number(each) + " requests/s each"
+                : "what one replica serves"));
         x = legendLine(x, y, ReportText.color(0), "1.5", " stroke-dasharray=\"5 3\"", "desired replicas");
         sb.append("<rect x=\"").append(x).append("\" y=\"").append(y - 10).append("\" width=\"22\" height=\"12\" fill=\"")
                 .append(ReportText.UNSERVED).append("\"/>");
@@ -86,7 +89,7 @@ final class ReportChart {
 
     private int legendText(int x, int y, String label) {
         sb.append("<text x=\"").append(x).append("\" y=\"").append(y).append("\">").append(escape(label)).append("</text>\n");
-        return x + (int) (6.6 * label.length()) + 28;
+        return x + (int) (6.4 * label.length()) + 24;
     }
 
     private void panel(int k, int top, boolean last) {
@@ -123,7 +126,8 @@ final class ReportChart {
         String unserved = s.requestsOverCapacity() > 0 ? ReportText.percent(s.unservedFraction()) + " of requests unserved"
                 : "every request served";
         String cost = r.cost().map(c -> " · " + ReportText.usd(c.totalUsd())).orElse(" · no price");
-        return "peak " + ReportText.plural(s.peakReplicas(), "replica", "replicas") + " · " + unserved + cost;
+        String over = s.secondsOverCapacity() > 0 ? " · over capacity for " + ReportText.duration(s.secondsOverCapacity()) : "";
+        return "peak " + ReportText.plural(s.peakReplicas(), "replica", "replicas") + " · " + unserved + over + cost;
     }
 
     private void grid(SimulationResult r, int plotTop, int base, boolean last) {
@@ -143,7 +147,7 @@ final class ReportChart {
         int mid = plotTop + PLOT_H / 2;
         sb.append("<text x=\"16\" y=\"").append(mid).append("\" text-anchor=\"middle\" transform=\"rotate(-90 16 ").append(mid)
                 .append(")\">requests/s</text>\n");
-        int right = WIDTH - 14;
+        int right = WIDTH - 22;
         sb.append("<text x=\"").append(right).append("\" y=\"").append(mid).append("\" text-anchor=\"middle\" transform=\"rotate(90 ")
                 .append(right).append(' ').append(mid).append(")\">replicas</text>\n");
 

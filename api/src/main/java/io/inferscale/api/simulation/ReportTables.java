@@ -74,25 +74,23 @@ final class ReportTables {
     }
 
     private void cost() {
-        sb.append("<table id=\"cost\">\n<caption>Cost</caption>\n<tr><th class=\"name\">backend</th><th class=\"name\">billed as</th>")
-                .append("<th>per replica-hour</th><th>replica-hours</th><th>total</th><th>per million requests served</th></tr>\n");
+        sb.append("<table id=\"cost\">\n<caption>Cost</caption>\n<tr><th class=\"name\">backend</th><th>replica-hours</th>")
+                .append("<th class=\"name\">billed as</th><th>per replica-hour</th><th>total</th><th>per million requests served</th></tr>\n");
         for (int k = 0; k < results.size(); k++) {
             SimulationResult r = results.get(k);
             row(k, r, "cost");
-            SimulationSummary s = r.summary();
+            number("replica-hours", r.summary().replicaHours(), ReportText.number(r.summary().replicaHours()));
             if (r.cost().isPresent()) {
                 CostEstimate c = r.cost().get();
                 cell("machine", "name", escape(c.price().machine()));
                 number("usd-per-hour", c.price().usdPerHour(), ReportText.usd(c.price().usdPerHour()));
-                number("replica-hours", s.replicaHours(), ReportText.number(s.replicaHours()));
                 number("total-usd", c.totalUsd(), ReportText.usd(c.totalUsd()));
                 boolean served = !Double.isNaN(c.usdPerMillionRequestsServed());
                 number("usd-per-million-served", c.usdPerMillionRequestsServed(),
                         served ? ReportText.usd(c.usdPerMillionRequestsServed()) : "no request served");
             } else {
-                sb.append("<td class=\"name none\" data-field=\"machine\" colspan=\"2\">no price</td>");
-                number("replica-hours", s.replicaHours(), ReportText.number(s.replicaHours()));
-                sb.append("<td class=\"none\" colspan=\"2\">no price</td>");
+                sb.append("<td class=\"name none\" data-field=\"machine\" colspan=\"4\">no price: this backend's model does not ")
+                        .append("price a replica, so only replica-hours compare</td>");
             }
             sb.append("</tr>\n");
         }
@@ -144,7 +142,9 @@ final class ReportTables {
                         .append('"').append(a.isAssumption() ? " class=\"assumed\"" : "").append('>');
                 cell("subject", "name", escape(a.subject()));
                 cell("value", "name", escape(a.value()));
-                cell("source", "name", (a.isAssumption() ? "<span class=\"badge\">assumption</span> " : "") + linked(a.source()));
+                cell("source", "name", a.isAssumption()
+                        ? "<span class=\"badge\">assumption</span> " + linked(a.source().replaceFirst("^assumption[;,:]?\\s*", ""))
+                        : linked(a.source()));
                 sb.append("</tr>\n");
             }
             sb.append("</table>\n");
