@@ -83,7 +83,10 @@ final class ReportTables {
             if (r.cost().isPresent()) {
                 CostEstimate c = r.cost().get();
                 cell("machine", "name", escape(c.price().machine()));
-                number("usd-per-hour", c.price().usdPerHour(), ReportText.usd(c.price().usdPerHour()));
+                boolean guessed = new Assumption("price", c.price().machine(), c.price().source()).isAssumption();
+                sb.append("<td data-field=\"usd-per-hour\" data-value=\"").append(c.price().usdPerHour()).append("\">")
+                        .append(guessed ? "<span class=\"badge\">assumption</span> " : "").append(ReportText.usd(c.price().usdPerHour()))
+                        .append("</td>");
                 number("total-usd", c.totalUsd(), ReportText.usd(c.totalUsd()));
                 boolean served = !Double.isNaN(c.usdPerMillionRequestsServed());
                 number("usd-per-million-served", c.usdPerMillionRequestsServed(),

@@ -151,13 +151,15 @@ class HtmlReportTest {
                 Assumption.assumed("scale-in cooldown", "5m", "--setting sagemaker.cooldown=DURATION"));
         List<SimulationResult> results = new ArrayList<>(Simulation.of(SimulationFixtures.endpoint("500m", "1")).trace(STEP)
                 .profile(ReplicaProfile.of(10)).compareProviders(List.of(new StubModelProvider("kubernetes", 6),
-                        withAssumptions("sagemaker", 8, own))));
+                        withAssumptions("sagemaker", 8, own), new StubModelProvider("vertex", 12))));
         results.set(1, results.get(1).withPrice(new ReplicaPrice("ml.m5.xlarge", 0.23, "catalogue us-east-1, 2026-11")));
+        results.set(2, results.get(2).withPrice(new ReplicaPrice("n1-standard-2", 0.1, "assumption; override with --prices FILE")));
         String html = HtmlReport.render(results);
         Document doc = parse(html);
 
         Map<String, List<Map<String, String>>> cost = rows(doc, "cost");
-        assertThat(cost.keySet()).containsExactly("kubernetes", "sagemaker");
+        assertThat(cost.keySet()).containsExactly("kubernetes", "sagemaker", "vertex");
+        assertThat(cost.get("vertex").get(0)).as("a guessed price is marked").containsEntry("usd-per-hour", "assumption $0.1000");
         assertThat(cost.get("kubernetes")).singleElement().satisfies(c -> assertThat(c.get("machine")).startsWith("no price"));
         Map<String, String> sagemaker = cost.get("sagemaker").get(0);
         CostEstimate estimate = results.get(1).cost().orElseThrow();
@@ -177,7 +179,7 @@ class HtmlReportTest {
         assertThat(assumptions.get("sagemaker").get(3)).containsEntry("source", "assumption override with --setting sagemaker.cooldown=DURATION");
         assertThat(elements(doc, XHTML, "a", "href", "https://docs.example/a")).hasSize(1);
         assertThat(html).contains("<span class=\"badge\">assumption</span>");
-        assertThat(rows(doc, "service").keySet()).containsExactly("kubernetes", "sagemaker");
+        assertThat(rows(doc, "service").keySet()).containsExactly("kubernetes", "sagemaker", "vertex");
     }
 
     @Test
