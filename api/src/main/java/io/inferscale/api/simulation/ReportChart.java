@@ -25,6 +25,7 @@ final class ReportChart {
     private final List<SimulationResult> results;
     private final double duration;
     private final double yMax;
+    private final double yStep;
     private final StringBuilder sb;
 
     private ReportChart(List<SimulationResult> results, StringBuilder sb) {
@@ -40,7 +41,8 @@ final class ReportChart {
             }
         }
         this.duration = Math.max(longest, 1e-9);
-        this.yMax = ReportText.niceCeiling(Math.max(1, highest));
+        this.yStep = ReportText.niceCeiling(Math.max(1, highest) / 4);
+        this.yMax = yStep * Math.ceil(Math.max(1, highest) / yStep - 1e-9);
     }
 
     /** Appends the chart of {@code results} to {@code sb} as one inline SVG element. */
@@ -131,16 +133,16 @@ final class ReportChart {
     }
 
     private void grid(SimulationResult r, int plotTop, int base, boolean last) {
-        for (int g = 0; g <= 4; g++) {
-            double y = plotTop + PLOT_H - PLOT_H * g / 4.0;
+        for (double v = 0; v <= yMax + 1e-9; v += yStep) {
+            double y = py(plotTop, v);
             sb.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" y1=\"").append(number(y)).append("\" x2=\"")
                     .append(LEFT + PLOT_W).append("\" y2=\"").append(number(y)).append("\"/>")
                     .append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(number(y + 4)).append("\" text-anchor=\"end\">")
-                    .append(number(yMax * g / 4.0)).append("</text>\n");
+                    .append(number(v)).append("</text>\n");
         }
         int maxReplicas = (int) Math.floor(yMax / r.capacityPerReplica() + 1e-9);
-        int every = Math.max(1, (int) Math.ceil(ReportText.niceCeiling(maxReplicas / 4.0)));
-        for (int n = 0; n <= maxReplicas; n += every) {
+        int replicasEvery = Math.max(1, (int) Math.ceil(maxReplicas / 5.0));
+        for (int n = 0; n <= maxReplicas; n += replicasEvery) {
             sb.append("<text x=\"").append(LEFT + PLOT_W + 6).append("\" y=\"").append(number(py(plotTop, n * r.capacityPerReplica()) + 4))
                     .append("\">").append(n).append("</text>\n");
         }
@@ -153,8 +155,8 @@ final class ReportChart {
 
         double unit = duration >= 3 * 86400 ? 86400 : duration >= 3 * 3600 ? 3600 : 60;
         double span = duration / unit;
-        double every2 = ReportText.niceCeiling(span / 10);
-        for (double t = 0; t <= span + 1e-9; t += every2) {
+        double every = timeStep(span / 10, unit);
+        for (double t = 0; t <= span + 1e-9; t += every) {
             String x = px(t * unit);
             sb.append("<line class=\"grid\" x1=\"").append(x).append("\" y1=\"").append(plotTop).append("\" x2=\"").append(x)
                     .append("\" y2=\"").append(base).append("\"/>\n");
@@ -169,6 +171,18 @@ final class ReportChart {
             sb.append("<text x=\"").append(LEFT + PLOT_W / 2).append("\" y=\"").append(base + 34).append("\" text-anchor=\"middle\">time (")
                     .append(unit == 86400 ? "days" : unit == 3600 ? "hours" : "minutes").append(")</text>\n");
         }
+    }
+
+    /** The smallest step a clock reads well (in {@code unit}s: minutes, hours or days) that is at least {@code atLeast}. */
+    private static double timeStep(double atLeast, double unit) {
+        double[] steps = unit == 60 ? new double[] {1, 2, 5, 10, 15, 30, 60}
+                : unit == 3600 ? new double[] {1, 2, 3, 6, 12, 24} : new double[] {1, 2, 7, 14, 30};
+        for (double s : steps) {
+            if (s >= atLeast) {
+                return s;
+            }
+        }
+        return ReportText.niceCeiling(atLeast);
     }
 
     /** Demand beyond capacity: per bucket, the band between capacity and demand at its worst tick. */

@@ -115,7 +115,7 @@ final class ReportTables {
             cell("worst-catch-up", "", escape(catchUp(s)));
             number("peak-replicas", s.peakReplicas(), Integer.toString(s.peakReplicas()));
             cell("scale-events", "", s.scaleUps() + " / " + s.scaleDowns());
-            cell("cpu", "", ReportText.number(s.p50UtilizationPercent()) + " % / " + ReportText.number(s.p95UtilizationPercent()) + " %");
+            cell("cpu", "", Math.round(s.p50UtilizationPercent()) + " % / " + Math.round(s.p95UtilizationPercent()) + " %");
             sb.append("</tr>\n");
         }
         sb.append("</table>\n");
