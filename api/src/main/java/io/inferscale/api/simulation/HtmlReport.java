@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
+import static io.inferscale.api.simulation.ReportText.escape;
+
 /**
  * A self-contained page comparing runs of one spec on several backends under the same load, so a reader sees at a
  * glance which backend keeps up and at what cost, and what each result rests on. From the top: a headline (lowest
@@ -117,8 +119,4 @@ public final class HtmlReport {
             .panel-title{font-size:13px;fill:#202124}rect.plot{fill:#ffffff;stroke:none}
             .axis{stroke:#5f6368;stroke-width:1}.grid{stroke:#eceff1;stroke-width:1}
             """;
-
-    private static String escape(String s) {
-        return ReportText.escape(s);
-    }
 }
