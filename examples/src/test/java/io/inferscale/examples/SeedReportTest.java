@@ -2,6 +2,7 @@ package io.inferscale.examples;
 
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.codec.EndpointCodec;
+import io.inferscale.api.simulation.Assumption;
 import io.inferscale.api.simulation.HtmlReport;
 import io.inferscale.api.simulation.LoadTrace;
 import io.inferscale.api.simulation.ReplicaProfile;
@@ -26,30 +27,69 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The seed's {@code inference_endpoint.yaml} on all three backends, with their discovered models: writes
- * {@code target/seed-report.html} and checks, by parsing it, that it holds one ready-replica line per backend.
+ * {@code target/seed-report.html} and checks, by parsing it, that it holds one ready-replica line, one cost row and
+ * the assumption rows of each backend.
  */
 class SeedReportTest {
 
-    @Test
-    void seedSpecOnAllThreeBackends() throws Exception {
+    /**
+     * The seed spec on kubernetes, sagemaker and vertex under a rise to 30 and 45 rps and back, 10 rps per replica;
+     * each replica starts in {@code startup}, or in its backend's default when null.
+     */
+    static List<SimulationResult> seedResults(Duration startup) throws Exception {
         String yaml;
-        try (InputStream in = getClass().getResourceAsStream("/inference_endpoint.yaml")) {
+        try (InputStream in = SeedReportTest.class.getResourceAsStream("/inference_endpoint.yaml")) {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         InferenceEndpoint seed = EndpointCodec.read(yaml, "inference_endpoint.yaml").endpoint();
         assertThat(Simulations.discover().ids()).contains("kubernetes", "sagemaker", "vertex");
         LoadTrace trace = LoadTrace.of(new double[] {0, 600, 1200, 2400, 3000, 5400},
                 new double[] {4, 30, 45, 12, 4, 4});
-        List<SimulationResult> results = Simulation.of(seed).trace(trace)
-                .profile(ReplicaProfile.builder(10).startup(Duration.ofSeconds(90)).build())
+        return Simulation.of(seed).trace(trace)
+                .profile(startup == null ? ReplicaProfile.of(10) : ReplicaProfile.builder(10).startup(startup).build())
                 .compare(List.of("kubernetes", "sagemaker", "vertex"));
+    }
+
+    /** The report parsed as XML. */
+    static Document parse(Path file) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        return f.newDocumentBuilder().parse(file.toFile());
+    }
+
+    /** The {@code <tr data-row="KIND" data-backend="ID">} rows of the report. */
+    static List<Element> rows(Document doc, String kind, String backendId) {
+        NodeList all = doc.getElementsByTagNameNS("http://www.w3.org/1999/xhtml", "tr");
+        List<Element> rows = new ArrayList<>();
+        for (int i = 0; i < all.getLength(); i++) {
+            Element e = (Element) all.item(i);
+            if (e.getAttribute("data-row").equals(kind) && e.getAttribute("data-backend").equals(backendId)) {
+                rows.add(e);
+            }
+        }
+        return rows;
+    }
+
+    /** The text of the row's cell with {@code data-field="FIELD"}. */
+    static String field(Element row, String field) {
+        NodeList cells = row.getElementsByTagNameNS("http://www.w3.org/1999/xhtml", "td");
+        for (int i = 0; i < cells.getLength(); i++) {
+            Element c = (Element) cells.item(i);
+            if (c.getAttribute("data-field").equals(field)) {
+                return c.getTextContent();
+            }
+        }
+        throw new AssertionError("no cell data-field=" + field + " in row " + row.getTextContent());
+    }
+
+    @Test
+    void seedSpecOnAllThreeBackends() throws Exception {
+        List<SimulationResult> results = seedResults(Duration.ofSeconds(90));
         Path file = Path.of("target", "seed-report.html");
         HtmlReport.write(results, file);
         Files.writeString(Path.of("target", "seed-report.csv"), SimulationResult.toCsv(results));
 
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setNamespaceAware(true);
-        Document doc = f.newDocumentBuilder().parse(file.toFile());
+        Document doc = parse(file);
         NodeList lines = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline");
         List<String> replicaLines = new ArrayList<>();
         for (int i = 0; i < lines.getLength(); i++) {
@@ -60,8 +100,21 @@ class SeedReportTest {
         }
         assertThat(replicaLines).containsExactly("kubernetes", "sagemaker", "vertex");
         for (SimulationResult r : results) {
-            assertThat(r.summary().scaleUps()).as(r.backendId()).isPositive();
-            assertThat(r.summary().peakReplicas()).as(r.backendId()).isLessThanOrEqualTo(5);
+            String id = r.backendId();
+            assertThat(r.summary().scaleUps()).as(id).isPositive();
+            assertThat(r.summary().peakReplicas()).as(id).isLessThanOrEqualTo(5);
+
+            List<Element> cost = rows(doc, "cost", id);
+            assertThat(cost).as(id).hasSize(1);
+            assertThat(field(cost.get(0), "machine")).as(id).startsWith(r.cost().map(c -> c.price().machine()).orElse("no price"));
+            assertThat(rows(doc, "service", id)).as(id).hasSize(1);
+
+            List<Element> assumed = rows(doc, "assumption", id);
+            assertThat(assumed).extracting(row -> field(row, "subject"))
+                    .as(id).containsExactlyElementsOf(r.assumptions().stream().map(Assumption::subject).toList())
+                    .contains("startup", "replica capacity");
+            assertThat(assumed).extracting(row -> row.getAttribute("data-assumed"))
+                    .containsExactlyElementsOf(r.assumptions().stream().map(a -> String.valueOf(a.isAssumption())).toList());
         }
     }
 }
