@@ -31,12 +31,20 @@ public final class VertexAutoscalerModelProvider implements AutoscalerModelProvi
 
     @Override
     public String description() {
-        return "Vertex AI online prediction autoscaling: per-metric recommendations every 15 s, highest of the last 5 minutes";
+        return "Vertex AI online prediction autoscaling on the rendered metric specs: per-metric recommendations every 15 s, "
+                + "highest of the last 5 minutes";
     }
 
     @Override
     public Duration defaultStartup() {
         return DEFAULT_STARTUP;
+    }
+
+    /** An assumption: Google publishes no time from a scale-up decision to a serving Vertex replica. */
+    @Override
+    public String defaultStartupSource() {
+        return "assumption (Google publishes no figure for a new prediction node: provisioning, image pull, model load); "
+                + "override with --startup vertex=DURATION";
     }
 
     @Override
@@ -46,6 +54,6 @@ public final class VertexAutoscalerModelProvider implements AutoscalerModelProvi
 
     @Override
     public AutoscalerModel create(ModelContext context) {
-        return new VertexAutoscalerModel(context.endpoint(), VertexAutoscalingSettings.from(context.settings()));
+        return new VertexAutoscalerModel(context.endpoint(), VertexAutoscalingSettings.from(context.settings()), context.settings());
     }
 }
