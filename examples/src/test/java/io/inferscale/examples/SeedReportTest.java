@@ -60,6 +60,12 @@ class SeedReportTest {
         }
         assertThat(replicaLines).containsExactly("kubernetes", "sagemaker", "vertex");
         for (SimulationResult r : results) {
+            if (r.backendId().equals("vertex")) {
+                // Vertex measures CPU against the machine (n1-standard-2, 2 vCPUs): the seed's replica, capped at its
+                // 1-core limit, never passes 50 %, so the 60 % target never scales it (backend-vertex README)
+                assertThat(r.summary().peakReplicas()).as(r.backendId()).isEqualTo(1);
+                continue;
+            }
             assertThat(r.summary().scaleUps()).as(r.backendId()).isPositive();
             assertThat(r.summary().peakReplicas()).as(r.backendId()).isLessThanOrEqualTo(5);
         }
