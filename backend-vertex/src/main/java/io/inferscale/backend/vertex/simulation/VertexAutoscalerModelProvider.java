@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The {@code vertex} autoscaler model: {@link VertexAutoscalerModel}. Registered in
- * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. Depends on the api only.
+ * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. Depends on the api and on this
+ * module's {@link io.inferscale.backend.vertex.VertexTranslator}, whose rendered metric specs the model scales on.
  *
  * <p>Default startup 3 minutes: an assumption. Google publishes no figure; a new prediction node has to be
  * provisioned and the model container pulled and started. Set
