@@ -168,10 +168,11 @@ public final class VertexAutoscalerModel implements AutoscalerModel {
             return 1;
         }
         BigDecimal share = request.get().divide(BigDecimal.valueOf(machine.get().vcpus()), MathContext.DECIMAL64);
+        String percent = share.multiply(BigDecimal.valueOf(100)).round(new MathContext(4)).stripTrailingZeros().toPlainString() + "%";
         facts.add(Assumption.assumed("CPU utilization measured against", "all " + machine.get().vcpus() + " vCPUs of "
-                + machine.get().name() + ": requests.cpu " + request.get().stripTrailingZeros().toPlainString() + " is "
-                + share.multiply(BigDecimal.valueOf(100)).stripTrailingZeros().toPlainString() + "% of the machine, so 100% of the "
-                + "request reads as that", how + "; the backend's reading: a Vertex replica is its whole machine"));
+                + machine.get().name() + ": requests.cpu " + request.get().stripTrailingZeros().toPlainString() + " = " + percent
+                + " of the machine, so a replica at 100% of its request shows " + percent, how
+                + "; the backend's reading: a Vertex replica is its whole machine"));
         return share.doubleValue();
     }
 
