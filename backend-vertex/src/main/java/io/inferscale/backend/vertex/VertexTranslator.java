@@ -465,19 +465,19 @@ public final class VertexTranslator {
             implied.add(spec(CPU_METRIC, DEFAULT_RESOURCE_TARGET));
             if (scales) {
                 String measured = machine == null ? "" : " (measured against all " + machine.vcpus() + " vCPUs of " + machine.name() + ")";
-                implied(r, "targetCPUUtilizationPercentage", CPU_METRIC + " target " + DEFAULT_RESOURCE_TARGET + "%" + measured);
+                warnImplied(r, "targetCPUUtilizationPercentage", CPU_METRIC + " target " + DEFAULT_RESOURCE_TARGET + "%" + measured);
             }
         }
         if (e.resources().accelerator().isPresent() && a.target(TargetType.ACCELERATOR_UTILIZATION).isEmpty()) {
             implied.add(spec(ACCELERATOR_METRIC, DEFAULT_RESOURCE_TARGET));
             if (scales) {
-                implied(r, "targetAcceleratorUtilizationPercentage", ACCELERATOR_METRIC + " target " + DEFAULT_RESOURCE_TARGET + "%");
+                warnImplied(r, "targetAcceleratorUtilizationPercentage", ACCELERATOR_METRIC + " target " + DEFAULT_RESOURCE_TARGET + "%");
             }
         }
         return implied;
     }
 
-    private static void implied(Resolution r, String field, String rendered) {
+    private static void warnImplied(Resolution r, String field, String rendered) {
         String message = "rendered " + rendered + ", Vertex AI's default, although the spec sets no " + field + ": Vertex's "
                 + "API reference says it scales on this metric whatever other metric is listed, so InferScale lists it explicitly "
                 + "and Vertex scales on exactly the rendered metrics; the spec without it cannot be honoured exactly. Set " + field
