@@ -101,8 +101,14 @@ class SeedReportTest {
         assertThat(replicaLines).containsExactly("kubernetes", "sagemaker", "vertex");
         for (SimulationResult r : results) {
             String id = r.backendId();
-            assertThat(r.summary().scaleUps()).as(id).isPositive();
-            assertThat(r.summary().peakReplicas()).as(id).isLessThanOrEqualTo(5);
+            if (id.equals("vertex")) {
+                // Vertex measures CPU against the machine (n1-standard-2, 2 vCPUs): the seed's replica, capped at its
+                // 1-core limit, never passes 50 %, so the 60 % target never scales it (backend-vertex README)
+                assertThat(r.summary().peakReplicas()).as(id).isEqualTo(1);
+            } else {
+                assertThat(r.summary().scaleUps()).as(id).isPositive();
+                assertThat(r.summary().peakReplicas()).as(id).isLessThanOrEqualTo(5);
+            }
 
             List<Element> cost = rows(doc, "cost", id);
             assertThat(cost).as(id).hasSize(1);

@@ -54,6 +54,9 @@ import java.util.stream.Collectors;
  *       [requests/min per replica]: target = rps × 60, rounded half up;</li>
  *   <li>memory and concurrency targets, rate policies, disabled directions and {@code minReplicas: 0} are rejected.</li>
  * </ul>
+ * Vertex's resource metrics the spec does not target (CPU utilization; with accelerators, duty cycle) are rendered
+ * explicitly at Vertex's default {@value #DEFAULT_RESOURCE_TARGET}, with a warning: Vertex then scales on exactly the
+ * rendered specs, whichever way Google's pages are read (see {@code impliedResourceMetrics}).
  */
 public final class VertexTranslator {
 
@@ -63,6 +66,12 @@ public final class VertexTranslator {
     public static final String ACCELERATOR_METRIC = "aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle";
     /** Vertex's request count autoscaling metric (requests per minute per replica). */
     public static final String REQUEST_COUNT_METRIC = "aiplatform.googleapis.com/prediction/online/request_count";
+    /**
+     * Target Vertex gives a resource metric (CPU utilization, accelerator duty cycle) that no spec sets: 60 (%).
+     * {@code machine_resources.proto}, {@code AutoscalingMetricSpec.target}: "The default value is 60 (representing
+     * 60%) if not provided." The translator renders such metrics explicitly at this target.
+     */
+    public static final int DEFAULT_RESOURCE_TARGET = 60;
     /** Label put on every resource InferScale creates, with value {@value #MANAGED_BY_VALUE}. */
     public static final String MANAGED_BY_LABEL = "managed_by";
     /** Value of {@link #MANAGED_BY_LABEL}. */
@@ -121,6 +130,16 @@ public final class VertexTranslator {
         Resolution r = resolve(e);
         ValidationReport.of(r.problems).throwIfErrors("endpoint '" + e.name() + "' on backend 'vertex'");
         return r.state;
+    }
+
+    /**
+     * The {@code DedicatedResources} (machine, replica range, autoscaling metric specs) this endpoint deploys with,
+     * exactly as {@link #translate} renders them, but also for an endpoint that is not deployable yet (no image, a bad
+     * label...): the simulator's Vertex model scales on these specs. Pure. Metrics of targets Vertex rejects (memory,
+     * concurrency) are absent; {@link #check} reports them.
+     */
+    public DedicatedResources dedicatedResources(InferenceEndpoint e) {
+        return resolve(e).state.deployedModel().getDedicatedResources();
     }
 
     /**
@@ -235,17 +254,7 @@ public final class VertexTranslator {
         for (ScalingTarget t : a.targets()) {
             metric(e, t, machine, r).ifPresent(dr::addAutoscalingMetricSpecs);
         }
-        // DedicatedResources.autoscaling_metric_specs: CPU utilization (and, with accelerators, duty cycle) are always
-        // autoscaling metrics, at a default target of 60 unless a spec overrides it.
-        if (a.target(TargetType.CPU_UTILIZATION).isEmpty() && a.maxReplicas() > a.minReplicas()) {
-            r.notes.add(Note.approximated("spec.autoscaling", "Vertex AI also scales on " + CPU_METRIC + " at its default target "
-                    + "of 60%; add targetCPUUtilizationPercentage to choose it"));
-        }
-        if (e.resources().accelerator().isPresent() && a.target(TargetType.ACCELERATOR_UTILIZATION).isEmpty()
-                && a.maxReplicas() > a.minReplicas()) {
-            r.notes.add(Note.approximated("spec.autoscaling", "with accelerators attached Vertex AI also scales on "
-                    + ACCELERATOR_METRIC + " at its default target of 60%; add targetAcceleratorUtilizationPercentage to choose it"));
-        }
+        impliedResourceMetrics(e, machine, r).forEach(dr::addAutoscalingMetricSpecs);
         behaviour(e, r);
 
         DeployedModel deployed = DeployedModel.newBuilder().setModel(modelName)
@@ -425,6 +434,56 @@ public final class VertexTranslator {
                 return Optional.empty();
             }
         }
+    }
+
+    /*
+     * Which metrics Vertex scales on when autoscaling_metric_specs lists some. Google's two pages read differently:
+     *
+     * - API reference, DedicatedResources.autoscaling_metric_specs (googleapis/googleapis
+     *   google/cloud/aiplatform/v1/machine_resources.proto at f8291d2b89f0017ab078a4c7378069bae5686f6f; also
+     *   https://cloud.google.com/vertex-ai/docs/reference/rest/v1/DedicatedResources):
+     *   "The metric specifications that overrides a resource utilization metric (CPU utilization, accelerator's duty
+     *   cycle, and so on) target value (default to 60 if not set). [...] If machine_spec.accelerator_count is above 0,
+     *   the autoscaling will be based on both CPU utilization and accelerator's duty cycle metrics and scale up when
+     *   either metrics exceeds its target value while scale down if both metrics are under their target value. The
+     *   default target value is 60 for both metrics. If machine_spec.accelerator_count is 0, the autoscaling will be
+     *   based on CPU utilization metric only with default target value 60 if not explicitly set."
+     *   Read literally: the resource metrics are always on, and a spec only moves a target.
+     * - "Scale inference nodes by using autoscaling", https://cloud.google.com/vertex-ai/docs/predictions/autoscaling:
+     *   a model configured to scale on CPU usage only does not scale up when GPU usage is high. Read literally: the
+     *   listed specs are the metrics, and the defaults apply only to an empty list.
+     *
+     * Rendering the resource metrics explicitly, at the user's target or at Vertex's default, makes both readings give
+     * the same behaviour: Vertex scales on exactly the rendered list. The price is that a neutral spec that leaves CPU
+     * (or, with accelerators, duty cycle) out cannot be honoured exactly; that is a warning and an APPROXIMATED note.
+     */
+    private static List<AutoscalingMetricSpec> impliedResourceMetrics(InferenceEndpoint e, Machine machine, Resolution r) {
+        var a = e.autoscaling();
+        boolean scales = a.maxReplicas() > a.minReplicas();
+        List<AutoscalingMetricSpec> implied = new ArrayList<>();
+        if (a.target(TargetType.CPU_UTILIZATION).isEmpty()) {
+            implied.add(spec(CPU_METRIC, DEFAULT_RESOURCE_TARGET));
+            if (scales) {
+                String measured = machine == null ? "" : " (measured against all " + machine.vcpus() + " vCPUs of " + machine.name() + ")";
+                warnImplied(r, "targetCPUUtilizationPercentage", CPU_METRIC + " target " + DEFAULT_RESOURCE_TARGET + "%" + measured);
+            }
+        }
+        if (e.resources().accelerator().isPresent() && a.target(TargetType.ACCELERATOR_UTILIZATION).isEmpty()) {
+            implied.add(spec(ACCELERATOR_METRIC, DEFAULT_RESOURCE_TARGET));
+            if (scales) {
+                warnImplied(r, "targetAcceleratorUtilizationPercentage", ACCELERATOR_METRIC + " target " + DEFAULT_RESOURCE_TARGET + "%");
+            }
+        }
+        return implied;
+    }
+
+    private static void warnImplied(Resolution r, String field, String rendered) {
+        String message = "rendered " + rendered + ", Vertex AI's default, although the spec sets no " + field + ": Vertex's "
+                + "API reference says it scales on this metric whatever other metric is listed, so InferScale lists it explicitly "
+                + "and Vertex scales on exactly the rendered metrics; the spec without it cannot be honoured exactly. Set " + field
+                + " to choose the target (100 lets this metric decide only near saturation)";
+        r.problems.add(Problem.warning("spec.autoscaling", message));
+        r.notes.add(Note.approximated("spec.autoscaling", message));
     }
 
     private static AutoscalingMetricSpec spec(String metric, int target) {

@@ -147,13 +147,43 @@ class VertexTranslatorTest {
         }
 
         @Test
-        @DisplayName("without a CPU target, Vertex's implicit CPU metric at 60% is flagged approximated, never hidden")
+        @DisplayName("without a CPU target, Vertex's CPU metric is rendered explicitly at 60%, with a warning and an APPROXIMATED note")
         void implicitCpuMetric() throws IOException {
             InferenceEndpoint rpsOnly = withImage(seed()).toBuilder().autoscaling(seed().autoscaling().toBuilder()
                     .removeTarget(TargetType.CPU_UTILIZATION).target(TargetType.REQUESTS_PER_SECOND, 20).build()).build();
-            assertThat(translate(rpsOnly).notes()).anyMatch(n -> n.kind() == Note.Kind.APPROXIMATED
-                    && n.message().contains(VertexTranslator.CPU_METRIC) && n.message().contains("60%"));
+            VertexDesiredState s = translate(rpsOnly);
+            assertThat(s.deployedModel().getDedicatedResources().getAutoscalingMetricSpecsList())
+                    .extracting(m -> m.getMetricName() + "=" + m.getTarget())
+                    .containsExactly(VertexTranslator.REQUEST_COUNT_METRIC + "=1200", VertexTranslator.CPU_METRIC + "=60");
+            assertThat(s.notes()).anyMatch(n -> n.kind() == Note.Kind.APPROXIMATED
+                    && n.message().contains(VertexTranslator.CPU_METRIC) && n.message().contains("60%")
+                    && n.message().contains("all 2 vCPUs of n1-standard-2") && n.message().contains("targetCPUUtilizationPercentage"));
+            assertThat(new VertexTranslator("p", "us-central1").check(rpsOnly).warnings())
+                    .anyMatch(p -> p.path().equals("spec.autoscaling") && p.message().contains(VertexTranslator.CPU_METRIC));
             assertThat(translate(withImage(seed())).notes()).noneMatch(n -> n.kind() == Note.Kind.APPROXIMATED);
+            assertThat(new VertexTranslator("p", "us-central1").check(withImage(seed())).warnings()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("with accelerators and no accelerator target, duty cycle is rendered explicitly at 60% next to the CPU target")
+        void implicitDutyCycle() throws IOException {
+            InferenceEndpoint gpuCpuOnly = withImage(seed()).toBuilder()
+                    .resources(seed().resources().withAccelerator(new Accelerator(AcceleratorType.NVIDIA_T4, 1))).build();
+            VertexDesiredState s = translate(gpuCpuOnly);
+            assertThat(s.deployedModel().getDedicatedResources().getAutoscalingMetricSpecsList())
+                    .extracting(m -> m.getMetricName() + "=" + m.getTarget())
+                    .containsExactly(VertexTranslator.CPU_METRIC + "=60", VertexTranslator.ACCELERATOR_METRIC + "=60");
+            assertThat(s.notes()).anyMatch(n -> n.kind() == Note.Kind.APPROXIMATED && n.message().contains(VertexTranslator.ACCELERATOR_METRIC)
+                    && n.message().contains("targetAcceleratorUtilizationPercentage"));
+        }
+
+        @Test
+        @DisplayName("dedicatedResources gives the rendered metric specs also for an endpoint that cannot be deployed yet (no image)")
+        void dedicatedResourcesWithoutImage() throws IOException {
+            var dr = new VertexTranslator("p", "us-central1").dedicatedResources(seed());
+            assertThat(dr.getAutoscalingMetricSpecsList()).extracting(m -> m.getMetricName() + "=" + m.getTarget())
+                    .containsExactly(VertexTranslator.CPU_METRIC + "=60");
+            assertThat(dr.getMachineSpec().getMachineType()).isEqualTo("n1-standard-2");
         }
 
         @Test

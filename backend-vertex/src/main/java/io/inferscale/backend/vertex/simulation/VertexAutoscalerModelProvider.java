@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The {@code vertex} autoscaler model: {@link VertexAutoscalerModel}. Registered in
- * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. Depends on the api only.
+ * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. Depends on the api and on this
+ * module's {@link io.inferscale.backend.vertex.VertexTranslator}, whose rendered metric specs the model scales on.
  *
  * <p>Default startup 3 minutes: an assumption. Google publishes no figure; a new prediction node has to be
  * provisioned and the model container pulled and started. Set
@@ -31,12 +32,20 @@ public final class VertexAutoscalerModelProvider implements AutoscalerModelProvi
 
     @Override
     public String description() {
-        return "Vertex AI online prediction autoscaling: per-metric recommendations every 15 s, highest of the last 5 minutes";
+        return "Vertex AI online prediction autoscaling on the rendered metric specs: per-metric recommendations every 15 s, "
+                + "highest of the last 5 minutes";
     }
 
     @Override
     public Duration defaultStartup() {
         return DEFAULT_STARTUP;
+    }
+
+    /** An assumption: Google publishes no time from a scale-up decision to a serving Vertex replica. */
+    @Override
+    public String defaultStartupSource() {
+        return "assumption (Google publishes no figure for a new prediction node: provisioning, image pull, model load); "
+                + "override with --startup vertex=DURATION";
     }
 
     @Override
@@ -46,6 +55,6 @@ public final class VertexAutoscalerModelProvider implements AutoscalerModelProvi
 
     @Override
     public AutoscalerModel create(ModelContext context) {
-        return new VertexAutoscalerModel(context.endpoint(), VertexAutoscalingSettings.from(context.settings()));
+        return new VertexAutoscalerModel(context.endpoint(), VertexAutoscalingSettings.from(context.settings()), context.settings());
     }
 }
