@@ -48,9 +48,9 @@ class SimulationsTest {
         assertThat(r.backendId()).isEqualTo("a");
         assertThatThrownBy(() -> sim.settings(ModelSettings.of(Map.of("a.perod", "60s"))).run(new StubModelProvider("a", 1)))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("unknown model setting 'a.perod' for a; did you mean 'a.period'? Known settings for a: a.period.");
+                .hasMessage("unknown model setting 'a.perod' for a; did you mean 'a.period'? Known settings for a: a.period, a.startup.");
         assertThatThrownBy(() -> sim.settings(ModelSettings.of(Map.of("zzz", "1"))).run(new StubModelProvider("a", 1)))
-                .hasMessage("unknown model setting 'zzz' for a. Known settings for a: a.period.");
+                .hasMessage("unknown model setting 'zzz' for a. Known settings for a: a.period, a.startup.");
         assertThatThrownBy(() -> ModelSettings.of(Map.of("x", "soon")).getDuration("x", Duration.ZERO))
                 .hasMessage("model setting x was 'soon' but it must be a duration such as 15s, 5m, 1h or 250ms");
         assertThat(ModelSettings.parseDuration("5m", "d")).isEqualTo(Duration.ofMinutes(5));
