@@ -35,8 +35,10 @@ class VertexAutoscalerModelTest {
     /** 4 rps, 30 rps from 10 min, 4 rps from 40 min, until 70 min. */
     static final LoadTrace UP_DOWN = LoadTrace.of(new double[] {0, 600, 2400, 4200}, new double[] {4, 30, 4, 4});
 
+    /** The scenarios below let a replica burst to its 1-CPU limit (200 % of its request, 20 rps), as the comments say. */
     static SimulationResult run(AutoscalingPolicy p, ModelSettings settings) {
-        return Simulation.of(seed(p)).trace(UP_DOWN).profile(ReplicaProfile.builder(10).startup(Duration.ofMinutes(2)).build())
+        return Simulation.of(seed(p)).trace(UP_DOWN)
+                .profile(ReplicaProfile.builder(10).startup(Duration.ofMinutes(2)).burstToLimit(true).build())
                 .settings(settings).run(new VertexAutoscalerModelProvider());
     }
 
