@@ -112,15 +112,20 @@ class SimulationTest {
         return r.assumptions().stream().filter(a -> a.subject().equals("replica capacity")).findFirst().orElseThrow();
     }
 
+    /** The single replica's capacity, and at the first tick what it served, its CPU % and what it left unserved of 50 rps. */
+    private static void assertOneReplicaServes(SimulationResult r, double capacity, double cpuPercent) {
+        assertThat(r.capacityPerReplica()).isEqualTo(capacity);
+        assertThat(r.tick(1).servedRps()).isEqualTo(capacity);
+        assertThat(r.tick(1).utilizationPercent()).isEqualTo(cpuPercent);
+        assertThat(r.tick(1).unservedRps()).isEqualTo(50 - capacity);
+    }
+
     @Test
     @DisplayName("capacity is what one replica serves: a CPU limit above the request does not raise it unless asked")
     void capacityIsExplicitWithoutBurst() {
         // 500m request, 1 CPU limit: before burstToLimit existed this replica silently served 20 rps
         SimulationResult r = oneReplicaUnder50Rps(endpoint("500m", "1"), ReplicaProfile.of(10));
-        assertThat(r.capacityPerReplica()).isEqualTo(10);
-        assertThat(r.tick(1).servedRps()).isEqualTo(10);
-        assertThat(r.tick(1).utilizationPercent()).isEqualTo(100);
-        assertThat(r.tick(1).unservedRps()).isEqualTo(40);
+        assertOneReplicaServes(r, 10, 100);
         assertThat(capacityOf(r)).isEqualTo(new Assumption("replica capacity", "10 rps",
                 "the replica profile (--replica-capacity), no burst to the CPU limit (--burst-to-cpu-limit to allow it)"));
     }
@@ -131,10 +136,7 @@ class SimulationTest {
         assertThat(Simulation.cpuCeilingPercent(endpoint("500m", "1"))).isEqualTo(200);
         assertThat(Simulation.cpuCeilingPercent(endpoint("1", "1"))).isEqualTo(100);
         SimulationResult r = oneReplicaUnder50Rps(endpoint("500m", "1"), ReplicaProfile.builder(10).burstToLimit(true).build());
-        assertThat(r.capacityPerReplica()).isEqualTo(20);
-        assertThat(r.tick(1).servedRps()).isEqualTo(20);
-        assertThat(r.tick(1).utilizationPercent()).isEqualTo(200);
-        assertThat(r.tick(1).unservedRps()).isEqualTo(30);
+        assertOneReplicaServes(r, 20, 200);
         assertThat(capacityOf(r)).isEqualTo(new Assumption("replica capacity", "20 rps",
                 "the replica profile (--replica-capacity) bursting to the CPU limit (--burst-to-cpu-limit): 200% of the CPU request"));
     }
@@ -152,8 +154,7 @@ class SimulationTest {
     @DisplayName("asked to burst without a CPU limit above the request, capacity stays and the assumption says why")
     void burstWithoutHigherLimit() {
         SimulationResult r = oneReplicaUnder50Rps(endpoint("1", "1"), ReplicaProfile.builder(10).burstToLimit(true).build());
-        assertThat(r.capacityPerReplica()).isEqualTo(10);
-        assertThat(r.tick(1).utilizationPercent()).isEqualTo(100);
+        assertOneReplicaServes(r, 10, 100);
         assertThat(capacityOf(r).source())
                 .isEqualTo("the replica profile (--replica-capacity); burst to the CPU limit asked but limits.cpu is not above requests.cpu");
     }
@@ -170,9 +171,7 @@ class SimulationTest {
                 .hasMessage("endpoint 'sim-test' has accelerators (1xnvidia-t4) but the replica profile asks to burst to the CPU "
                         + "limit: an accelerator-bound replica serves no more with spare CPU. Remove --burst-to-cpu-limit "
                         + "(ReplicaProfile.burstToLimit) and give the GPU-bound capacity with --replica-capacity");
-        SimulationResult r = oneReplicaUnder50Rps(gpu, ReplicaProfile.of(10));
-        assertThat(r.capacityPerReplica()).isEqualTo(10);
-        assertThat(r.tick(1).utilizationPercent()).isEqualTo(100);
+        assertOneReplicaServes(oneReplicaUnder50Rps(gpu, ReplicaProfile.of(10)), 10, 100);
     }
 
     @Test
