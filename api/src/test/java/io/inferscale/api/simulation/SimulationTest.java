@@ -142,6 +142,17 @@ class SimulationTest {
     }
 
     @Test
+    @DisplayName("the profile's burst choice defaults to off, survives toBuilder and is part of equality")
+    void burstIsPartOfTheProfile() {
+        ReplicaProfile plain = ReplicaProfile.of(10);
+        ReplicaProfile burst = plain.toBuilder().burstToLimit(true).build();
+        assertThat(plain.burstToLimit()).isFalse();
+        assertThat(burst.burstToLimit()).isTrue();
+        assertThat(burst.toBuilder().build()).isEqualTo(burst).isNotEqualTo(plain);
+        assertThat(burst.toString()).contains("burstToLimit=true");
+    }
+
+    @Test
     @DisplayName("a burst grows only the part above the idle overhead: 10 % overhead, 200 % ceiling = 10 x 190/90 rps")
     void burstWithOverhead() {
         SimulationResult r = oneReplicaUnder50Rps(endpoint("500m", "1"),
