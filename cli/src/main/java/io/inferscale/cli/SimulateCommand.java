@@ -120,6 +120,7 @@ final class SimulateCommand extends BaseCommand {
             throw new UsageException("--step must be a positive number of seconds, got " + stepSeconds);
         }
         ReplicaProfile.Builder profile = ReplicaProfile.builder(replicaCapacity).burstToLimit(burstToCpuLimit);
+        requireKnownSettingPrefixes(models.ids());
         Map<String, String> modelSettings = new TreeMap<>(settings);
         applyStartups(profile, modelSettings, models.ids());
         LoadTrace load = readTrace();
@@ -172,11 +173,7 @@ final class SimulateCommand extends BaseCommand {
             }
             String id = entry.substring(0, eq).strip();
             String value = entry.substring(eq + 1);
-            if (!knownIds.contains(id)) {
-                String suggestion = Suggestions.didYouMean(id, knownIds);
-                throw new UsageException("--startup names backend '" + id + "', which has no autoscaler model"
-                        + (suggestion.isEmpty() ? "." : suggestion) + " Known backends: " + String.join(", ", new TreeSet<>(knownIds)));
-            }
+            requireKnownBackend("--startup", id, knownIds);
             parseDuration(value, "--startup " + id);
             String key = Simulation.startupKey(id);
             if (!perBackend.add(id)) {
@@ -187,6 +184,24 @@ final class SimulateCommand extends BaseCommand {
                         + " and --setting " + key + "=" + modelSettings.get(key) + "; give one");
             }
             modelSettings.put(key, value.strip());
+        }
+    }
+
+    /** A {@code --setting} key's backend prefix must name a model, else the setting would silently apply to none. */
+    private void requireKnownSettingPrefixes(Set<String> knownIds) {
+        for (String key : settings.keySet()) {
+            int dot = key.indexOf('.');
+            if (dot > 0) {
+                requireKnownBackend("--setting " + key, key.substring(0, dot), knownIds);
+            }
+        }
+    }
+
+    private static void requireKnownBackend(String flag, String id, Set<String> knownIds) {
+        if (!knownIds.contains(id)) {
+            String suggestion = Suggestions.didYouMean(id, knownIds);
+            throw new UsageException(flag + " names backend '" + id + "', which has no autoscaler model"
+                    + (suggestion.isEmpty() ? "." : suggestion) + " Known backends: " + String.join(", ", new TreeSet<>(knownIds)));
         }
     }
 

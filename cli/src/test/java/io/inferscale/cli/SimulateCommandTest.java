@@ -194,6 +194,14 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aSettingForABackendWithoutAModelIsAUsageError() {
+        CliHarness.Result r = simulate("-b", "sagemaker", "--setting", "sagmaker.startup=6m");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("error: --setting sagmaker.startup names backend 'sagmaker', which has no autoscaler model; "
+                + "did you mean 'sagemaker'? Known backends: in-memory, kubernetes, sagemaker, vertex" + TRY_HELP);
+    }
+
+    @Test
     void aBadStartupSettingIsInvalidInput() {
         CliHarness.Result r = simulate("-b", "sagemaker", "--setting", "sagemaker.startup=soon");
         assertThat(r.code()).isEqualTo(ExitCode.INVALID);
