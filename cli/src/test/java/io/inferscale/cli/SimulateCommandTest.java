@@ -94,6 +94,12 @@ class SimulateCommandTest {
         return block;
     }
 
+    /** The command failed with {@code code} and printed exactly {@code err}. */
+    private static void assertFails(CliHarness.Result r, int code, String err) {
+        assertThat(r.code()).as(r.err()).isEqualTo(code);
+        assertThat(r.err()).isEqualTo(err);
+    }
+
     private CliHarness.Result simulate(String... extra) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("simulate", "-f", seed, "--trace", spike,
                 "--replica-capacity", "25"));
@@ -183,29 +189,24 @@ class SimulateCommandTest {
                 {"vertex=1m,vertex=2m", "error: --startup gives vertex a start-up twice; give it once"},
         };
         for (String[] c : cases) {
-            CliHarness.Result r = simulate("-b", "kubernetes", "--startup", c[0]);
-            assertThat(r.code()).as(c[0]).isEqualTo(ExitCode.USAGE);
-            assertThat(r.err()).as(c[0]).isEqualTo(c[1] + TRY_HELP);
+            assertFails(simulate("-b", "kubernetes", "--startup", c[0]), ExitCode.USAGE, c[1] + TRY_HELP);
         }
-        CliHarness.Result both = simulate("-b", "sagemaker", "--startup", "sagemaker=6m", "--setting", "sagemaker.startup=5m");
-        assertThat(both.code()).isEqualTo(ExitCode.USAGE);
-        assertThat(both.err()).isEqualTo("error: the start-up of sagemaker was given by both --startup sagemaker=6m and "
-                + "--setting sagemaker.startup=5m; give one" + TRY_HELP);
+        assertFails(simulate("-b", "sagemaker", "--startup", "sagemaker=6m", "--setting", "sagemaker.startup=5m"), ExitCode.USAGE,
+                "error: the start-up of sagemaker was given by both --startup sagemaker=6m and --setting sagemaker.startup=5m; give one"
+                        + TRY_HELP);
     }
 
     @Test
     void aSettingForABackendWithoutAModelIsAUsageError() {
-        CliHarness.Result r = simulate("-b", "sagemaker", "--setting", "sagmaker.startup=6m");
-        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
-        assertThat(r.err()).isEqualTo("error: --setting sagmaker.startup names backend 'sagmaker', which has no autoscaler model; "
-                + "did you mean 'sagemaker'? Known backends: in-memory, kubernetes, sagemaker, vertex" + TRY_HELP);
+        assertFails(simulate("-b", "sagemaker", "--setting", "sagmaker.startup=6m"), ExitCode.USAGE,
+                "error: --setting sagmaker.startup names backend 'sagmaker', which has no autoscaler model; "
+                        + "did you mean 'sagemaker'? Known backends: in-memory, kubernetes, sagemaker, vertex" + TRY_HELP);
     }
 
     @Test
     void aBadStartupSettingIsInvalidInput() {
-        CliHarness.Result r = simulate("-b", "sagemaker", "--setting", "sagemaker.startup=soon");
-        assertThat(r.code()).isEqualTo(ExitCode.INVALID);
-        assertThat(r.err()).isEqualTo("error: model setting sagemaker.startup was 'soon' but it must be a duration such as 15s, 5m, 1h or 250ms" + NL);
+        assertFails(simulate("-b", "sagemaker", "--setting", "sagemaker.startup=soon"), ExitCode.INVALID,
+                "error: model setting sagemaker.startup was 'soon' but it must be a duration such as 15s, 5m, 1h or 250ms" + NL);
     }
 
     @Test
