@@ -2,6 +2,7 @@ package io.inferscale.cli;
 
 import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.simulation.Assumption;
 import io.inferscale.api.backend.BackendProvider;
 import io.inferscale.api.backend.Backends;
 import io.inferscale.api.codec.EndpointCodec;
@@ -17,6 +18,7 @@ import io.inferscale.api.simulation.SimulationResult;
 import io.inferscale.api.simulation.SimulationSummary;
 import io.inferscale.api.simulation.Simulations;
 import io.inferscale.api.simulation.StepResponse;
+import io.inferscale.api.validation.Suggestions;
 import io.inferscale.api.validation.ValidationReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +35,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 
 /** {@code inferscale simulate -f FILE --backend ID[,ID...] --trace TRACE.csv --replica-capacity RPS ...}. */
@@ -57,12 +62,20 @@ final class SimulateCommand extends BaseCommand {
     Path trace;
 
     @Option(names = "--replica-capacity", paramLabel = "RPS", required = true,
-            description = "requests per second one replica serves at 100% of its CPU request")
+            description = "requests per second one replica serves (its capacity, at 100%% of its CPU request); "
+                    + "more only with --burst-to-cpu-limit")
     double replicaCapacity;
 
-    @Option(names = "--startup", paramLabel = "SECONDS",
-            description = "seconds from a scale-up decision to a ready replica (default: each backend's typical value)")
-    Double startupSeconds;
+    @Option(names = "--burst-to-cpu-limit",
+            description = "let a replica use CPU up to limits.cpu, serving RPS x (limit / request) when the limit is higher "
+                    + "(default: off; refused for an endpoint with accelerators)")
+    boolean burstToCpuLimit;
+
+    @Option(names = "--startup", paramLabel = "[ID=]DURATION", split = ",",
+            description = "time from a scale-up decision to a ready replica, e.g. 90s, 5m, 250ms (a plain number is seconds), "
+                    + "for every backend or per backend (sagemaker=6m,vertex=4m); comma-separated or repeated. "
+                    + "Precedence: per backend (here or --setting ID.startup=DURATION) > for every backend > the backend's typical value")
+    List<String> startups = new ArrayList<>();
 
     @Option(names = "--step", paramLabel = "SECONDS", defaultValue = "15",
             description = "output step in seconds (default: ${DEFAULT-VALUE}); decisions keep their own timing")
@@ -106,19 +119,16 @@ final class SimulateCommand extends BaseCommand {
         if (!(stepSeconds > 0)) {
             throw new UsageException("--step must be a positive number of seconds, got " + stepSeconds);
         }
-        ReplicaProfile.Builder profile = ReplicaProfile.builder(replicaCapacity);
-        if (startupSeconds != null) {
-            if (startupSeconds < 0) {
-                throw new UsageException("--startup must be 0 or more seconds, got " + startupSeconds);
-            }
-            profile.startup(Duration.ofMillis(Math.round(startupSeconds * 1000)));
-        }
+        ReplicaProfile.Builder profile = ReplicaProfile.builder(replicaCapacity).burstToLimit(burstToCpuLimit);
+        requireKnownSettingPrefixes(models.ids());
+        Map<String, String> modelSettings = new TreeMap<>(settings);
+        applyStartups(profile, modelSettings, models.ids());
         LoadTrace load = readTrace();
         List<SimulationResult> results;
         try {
             results = Simulation.of(endpoint).trace(load).profile(profile.build())
                     .step(Duration.ofMillis(Math.max(1, Math.round(stepSeconds * 1000))))
-                    .settings(ModelSettings.of(settings))
+                    .settings(ModelSettings.of(modelSettings))
                     .compareProviders(providers);
         } catch (ConfigurationException e) {
             throw new InputException(e.getMessage(), e);
@@ -127,7 +137,10 @@ final class SimulateCommand extends BaseCommand {
         switch (format) {
             case csv -> out.print(SimulationResult.toCsv(results));
             case json -> out.println(Json.write(results.stream().map(SimulateCommand::tree).toList()));
-            default -> summaryTable(results).print(out);
+            default -> {
+                summaryTable(results).print(out);
+                printAssumptions(results, out);
+            }
         }
         out.flush();
         if (report != null) {
@@ -136,6 +149,81 @@ final class SimulateCommand extends BaseCommand {
             err().flush();
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Reads {@code --startup}: a duration for every backend goes to the profile, {@code ID=DURATION} to the setting
+     * {@code ID.startup}, which the simulation honours for every backend.
+     *
+     * @throws UsageException for a malformed duration, an unknown backend id, or a backend given its start-up twice
+     */
+    private void applyStartups(ReplicaProfile.Builder profile, Map<String, String> modelSettings, Set<String> knownIds) {
+        String everyBackend = null;
+        Set<String> perBackend = new LinkedHashSet<>();
+        for (String entry : startups) {
+            int eq = entry.indexOf('=');
+            if (eq < 0) {
+                if (everyBackend != null) {
+                    throw new UsageException("--startup for every backend was given twice ('" + everyBackend + "' and '" + entry
+                            + "'); give one, and ID=DURATION for a backend of its own");
+                }
+                everyBackend = entry;
+                profile.startup(parseDuration(entry, "--startup"));
+                continue;
+            }
+            String id = entry.substring(0, eq).strip();
+            String value = entry.substring(eq + 1);
+            requireKnownBackend("--startup", id, knownIds);
+            parseDuration(value, "--startup " + id);
+            String key = Simulation.startupKey(id);
+            if (!perBackend.add(id)) {
+                throw new UsageException("--startup gives " + id + " a start-up twice; give it once");
+            }
+            if (modelSettings.containsKey(key)) {
+                throw new UsageException("the start-up of " + id + " was given by both --startup " + id + "=" + value.strip()
+                        + " and --setting " + key + "=" + modelSettings.get(key) + "; give one");
+            }
+            modelSettings.put(key, value.strip());
+        }
+    }
+
+    /** A {@code --setting} key's backend prefix must name a model, else the setting would silently apply to none. */
+    private void requireKnownSettingPrefixes(Set<String> knownIds) {
+        for (String key : settings.keySet()) {
+            int dot = key.indexOf('.');
+            if (dot > 0) {
+                requireKnownBackend("--setting " + key, key.substring(0, dot), knownIds);
+            }
+        }
+    }
+
+    private static void requireKnownBackend(String flag, String id, Set<String> knownIds) {
+        if (!knownIds.contains(id)) {
+            String suggestion = Suggestions.didYouMean(id, knownIds);
+            throw new UsageException(flag + " names backend '" + id + "', which has no autoscaler model"
+                    + (suggestion.isEmpty() ? "." : suggestion) + " Known backends: " + String.join(", ", new TreeSet<>(knownIds)));
+        }
+    }
+
+    private static Duration parseDuration(String text, String what) {
+        try {
+            return ModelSettings.parseDuration(text, what);
+        } catch (ConfigurationException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** After the summary table: each backend's assumptions (subject, value, source), as the results list them. */
+    static void printAssumptions(List<SimulationResult> results, PrintWriter out) {
+        for (SimulationResult r : results) {
+            out.println();
+            out.println("assumptions: " + r.backendId());
+            Table t = new Table("SUBJECT", "VALUE", "SOURCE");
+            for (Assumption a : r.assumptions()) {
+                t.row(a.subject(), a.value(), a.source());
+            }
+            t.print(out);
+        }
     }
 
     private List<String> ids() {

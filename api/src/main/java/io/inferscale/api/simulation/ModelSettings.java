@@ -16,7 +16,11 @@ import java.util.TreeMap;
  * or {@code sagemaker.scaleInCooldown=600s}. Each provider lists its keys in {@link AutoscalerModelProvider#settingKeys()}
  * and documents default and source in its Javadoc; unknown keys are rejected by name.
  *
- * <p>Durations accept {@code 300s}, {@code 5m}, {@code 1h}, {@code 250ms} or ISO-8601 ({@code PT5M}).
+ * <p>Durations accept {@code 300s}, {@code 5m}, {@code 1h}, {@code 250ms}, a bare number of seconds or ISO-8601
+ * ({@code PT5M}); never negative.
+ *
+ * <p>Besides each provider's own keys, {@code <backend id>.startup} is honoured for every backend: that backend's
+ * start-up time, which takes precedence over {@link ReplicaProfile#startup()} (see {@link Simulation}).
  */
 public final class ModelSettings {
 
@@ -41,6 +45,16 @@ public final class ModelSettings {
     /** All overrides. */
     public Map<String, String> asMap() {
         return values;
+    }
+
+    /** These overrides without {@code key}. */
+    ModelSettings without(String key) {
+        if (!values.containsKey(key)) {
+            return this;
+        }
+        Map<String, String> rest = new TreeMap<>(values);
+        rest.remove(key);
+        return of(rest);
     }
 
     /** The raw value of a key. */
@@ -113,42 +127,54 @@ public final class ModelSettings {
     }
 
     /**
-     * Parses {@code 300s}, {@code 5m}, {@code 1h}, {@code 250ms}, a bare number of seconds, or ISO-8601.
+     * Parses {@code 300s}, {@code 5m}, {@code 1h}, {@code 1d}, {@code 250ms}, a bare number of seconds ({@code 90},
+     * {@code 1.5}), or ISO-8601 ({@code PT5M}); the result is 0 or more, to the millisecond.
      *
      * @param what words naming the value for the error message
-     * @throws ConfigurationException when the text is none of these
+     * @throws ConfigurationException when the text is none of these, negative or not finite, e.g.
+     *                                {@code --startup was 'soon' but it must be a duration such as 15s, 5m, 1h or 250ms}
      */
     public static Duration parseDuration(String text, String what) {
         String s = text.strip().toLowerCase(java.util.Locale.ROOT);
         try {
-            if (s.startsWith("pt") || s.startsWith("p")) {
-                return Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
+            Duration parsed;
+            if (s.startsWith("p")) {
+                parsed = Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
+            } else if (s.endsWith("ms")) {
+                parsed = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).strip()));
+            } else {
+                parsed = parseUnitDuration(s);
             }
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).strip()));
-            }
-            char unit = s.charAt(s.length() - 1);
-            String number = Character.isDigit(unit) ? s : s.substring(0, s.length() - 1).strip();
-            double amount = Double.parseDouble(number);
-            double seconds = switch (unit) {
-                case 's' -> amount;
-                case 'm' -> amount * 60;
-                case 'h' -> amount * 3600;
-                case 'd' -> amount * 86400;
-                default -> {
-                    if (Character.isDigit(unit)) {
-                        yield amount;
-                    }
-                    throw new NumberFormatException(s);
-                }
-            };
-            if (seconds < 0) {
+            if (parsed.isNegative()) {
                 throw new NumberFormatException(s);
             }
-            return Duration.ofMillis(Math.round(seconds * 1000));
+            return parsed;
         } catch (RuntimeException e) {
             throw new ConfigurationException(what + " was '" + text + "' but it must be a duration such as 15s, 5m, 1h or 250ms");
         }
+    }
+
+    /** A number followed by s, m, h or d, or a bare number of seconds. */
+    private static Duration parseUnitDuration(String s) {
+        char unit = s.charAt(s.length() - 1);
+        String number = Character.isDigit(unit) ? s : s.substring(0, s.length() - 1).strip();
+        double amount = Double.parseDouble(number);
+        double seconds = switch (unit) {
+            case 's' -> amount;
+            case 'm' -> amount * 60;
+            case 'h' -> amount * 3600;
+            case 'd' -> amount * 86400;
+            default -> {
+                if (Character.isDigit(unit)) {
+                    yield amount;
+                }
+                throw new NumberFormatException(s);
+            }
+        };
+        if (!(seconds >= 0) || seconds * 1000 >= Long.MAX_VALUE) {
+            throw new NumberFormatException(s);
+        }
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     /**

@@ -7,18 +7,26 @@ import java.util.Optional;
 /**
  * How one replica behaves under load, from which the simulator derives every metric an autoscaler can track.
  *
+ * <p><b>Capacity.</b> {@link #rpsAtFullCpu()} is what one replica serves: its capacity, in requests per second,
+ * reached at 100 % of its CPU request. Demand above the ready replicas' capacity is unserved. A replica does not
+ * burst above its capacity unless asked: with {@link Builder#burstToLimit(boolean) burstToLimit(true)} and an
+ * endpoint whose {@code limits.cpu} is above its {@code requests.cpu}, a replica may use CPU up to its limit and
+ * its capacity grows with it, to {@code rpsAtFullCpu * (ceiling - overhead) / (100 - overhead)} where the
+ * ceiling is {@code 100 * limits.cpu / requests.cpu} %. Bursting never applies to an endpoint with accelerators
+ * (a GPU-bound replica's throughput does not grow with spare CPU): the simulation rejects that combination.
+ * Every result shows the effective capacity and where it comes from among its {@link SimulationResult#assumptions()}.
+ *
  * <p>For a replica receiving {@code r} requests per second (the replica's share of the demand, capped at
- * what it can serve):
+ * its capacity):
  * <ul>
  *   <li><b>CPU utilization %</b> (of the CPU request, the "allotment") =
- *       {@code overhead + (100 - overhead) * r / rpsAtFullCpu}. At {@code rpsAtFullCpu} it is 100 %. A replica
- *       may use more than its request up to its limit: the ceiling is {@code 100 * limits.cpu / requests.cpu}
- *       when the endpoint gives both and the limit is higher, else 100 %. What it cannot absorb below that
- *       ceiling is unserved.</li>
+ *       {@code overhead + (100 - overhead) * r / rpsAtFullCpu}. At capacity it is 100 %; it exceeds 100 % only
+ *       when the replica bursts to its limit (up to the ceiling above).</li>
  *   <li><b>Memory utilization %</b> (of the memory request): an assumption, since memory rarely tracks load
  *       linearly: {@code memoryIdlePercent + (memoryFullPercent - memoryIdlePercent) * min(1, r / rpsAtFullCpu)}.
  *       Defaults 40 % idle and 70 % at full CPU (a model server holds its weights in memory whatever the load).</li>
- *   <li><b>Requests per second per replica</b>: {@code r}, the served rate.</li>
+ *   <li><b>Requests per second per replica</b>: the <em>offered</em> rate, {@code demand / ready replicas}, as
+ *       request-count metrics count what arrives.</li>
  *   <li><b>Concurrent requests per replica</b>: Little's law on the <em>offered</em> load,
  *       {@code demand / ready replicas * latency}, so a saturated replica shows its queue.</li>
  *   <li><b>Accelerator utilization %</b>: {@code 100 * r / rpsAtFullCpu} capped at 100, assuming the
@@ -26,8 +34,10 @@ import java.util.Optional;
  * </ul>
  *
  * <p>{@link #startup()} is the time from the autoscaler's decision to the new replica serving traffic
- * (scheduling or instance launch, image pull, model load, readiness). When absent, the model's backend
- * supplies its typical value ({@link AutoscalerModelProvider#defaultStartup()}).
+ * (scheduling or instance launch, image pull, model load, readiness), for every backend. When absent, the
+ * model's backend supplies its typical value ({@link AutoscalerModelProvider#defaultStartup()}). A backend's own
+ * value, the model setting {@code <backend id>.startup} (see {@link Simulation#settings(ModelSettings)}), takes
+ * precedence over both.
  */
 public final class ReplicaProfile {
 
@@ -37,6 +47,7 @@ public final class ReplicaProfile {
     private final Duration latency;
     private final double memoryIdlePercent;
     private final double memoryFullPercent;
+    private final boolean burstToLimit;
 
     private ReplicaProfile(Builder b) {
         this.rpsAtFullCpu = b.rpsAtFullCpu;
@@ -45,25 +56,35 @@ public final class ReplicaProfile {
         this.latency = b.latency;
         this.memoryIdlePercent = b.memoryIdlePercent;
         this.memoryFullPercent = b.memoryFullPercent;
+        this.burstToLimit = b.burstToLimit;
     }
 
     /**
      * A builder.
      *
-     * @param rpsAtFullCpu requests per second one replica serves at 100 % of its CPU request; must be positive
+     * @param rpsAtFullCpu requests per second one replica serves (its capacity, at 100 % of its CPU request); must be positive
+     * @throws IllegalArgumentException when it is not a positive finite number
      */
     public static Builder builder(double rpsAtFullCpu) {
         return new Builder(rpsAtFullCpu);
     }
 
-    /** A profile with the given capacity and every other part at its default. */
+    /** A profile with the given capacity (requests per second) and every other part at its default: no burst, backend startup. */
     public static ReplicaProfile of(double rpsAtFullCpu) {
         return builder(rpsAtFullCpu).build();
     }
 
-    /** Requests per second one replica serves at 100 % of its CPU request. */
+    /** Requests per second one replica serves, its capacity: what it serves at 100 % of its CPU request. */
     public double rpsAtFullCpu() {
         return rpsAtFullCpu;
+    }
+
+    /**
+     * Whether a replica may burst above its capacity up to the endpoint's CPU limit (default {@code false}); see the
+     * class description. Not allowed for an endpoint with accelerators.
+     */
+    public boolean burstToLimit() {
+        return burstToLimit;
     }
 
     /** Time from scale-up decision to ready; empty means "the backend's typical value". */
@@ -99,6 +120,7 @@ public final class ReplicaProfile {
         b.latency = latency;
         b.memoryIdlePercent = memoryIdlePercent;
         b.memoryFullPercent = memoryFullPercent;
+        b.burstToLimit = burstToLimit;
         return b;
     }
 
@@ -106,19 +128,20 @@ public final class ReplicaProfile {
     public boolean equals(Object o) {
         return o instanceof ReplicaProfile p && p.rpsAtFullCpu == rpsAtFullCpu && Objects.equals(p.startup, startup)
                 && p.overheadPercent == overheadPercent && p.latency.equals(latency)
-                && p.memoryIdlePercent == memoryIdlePercent && p.memoryFullPercent == memoryFullPercent;
+                && p.memoryIdlePercent == memoryIdlePercent && p.memoryFullPercent == memoryFullPercent
+                && p.burstToLimit == burstToLimit;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(rpsAtFullCpu, startup, overheadPercent, latency, memoryIdlePercent, memoryFullPercent);
+        return Objects.hash(rpsAtFullCpu, startup, overheadPercent, latency, memoryIdlePercent, memoryFullPercent, burstToLimit);
     }
 
     @Override
     public String toString() {
         return "ReplicaProfile{rpsAtFullCpu=" + rpsAtFullCpu + ", startup=" + (startup == null ? "backend default" : startup)
                 + ", overheadPercent=" + overheadPercent + ", latency=" + latency + ", memory=" + memoryIdlePercent + ".."
-                + memoryFullPercent + "%}";
+                + memoryFullPercent + "%, burstToLimit=" + burstToLimit + "}";
     }
 
     /** Builds a {@link ReplicaProfile}; every setter checks its range and names the field on error. */
@@ -129,6 +152,7 @@ public final class ReplicaProfile {
         private Duration latency = Duration.ofMillis(100);
         private double memoryIdlePercent = 40;
         private double memoryFullPercent = 70;
+        private boolean burstToLimit;
 
         private Builder(double rpsAtFullCpu) {
             if (!(rpsAtFullCpu > 0) || !Double.isFinite(rpsAtFullCpu)) {
@@ -173,6 +197,17 @@ public final class ReplicaProfile {
             }
             this.memoryIdlePercent = idlePercent;
             this.memoryFullPercent = fullPercent;
+            return this;
+        }
+
+        /**
+         * Whether a replica may burst above its capacity up to the endpoint's CPU limit (default {@code false}):
+         * its capacity is then {@code rpsAtFullCpu * (ceiling - overhead) / (100 - overhead)} with the ceiling
+         * {@code 100 * limits.cpu / requests.cpu} %; without a CPU limit above the request it changes nothing. A
+         * simulation of an endpoint with accelerators rejects it.
+         */
+        public Builder burstToLimit(boolean burstToLimit) {
+            this.burstToLimit = burstToLimit;
             return this;
         }
 

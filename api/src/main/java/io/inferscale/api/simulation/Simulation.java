@@ -1,5 +1,6 @@
 package io.inferscale.api.simulation;
 
+import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.Quantity;
 
@@ -7,9 +8,11 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Simulates how a backend's autoscaler would size one endpoint under a load trace.
@@ -32,9 +35,22 @@ import java.util.Optional;
  * or a 45 s startup. Between events everything is constant; totals (replica-hours, seconds and requests over
  * capacity) are integrated exactly over those intervals.
  *
+ * <p><b>Capacity.</b> One ready replica serves {@link ReplicaProfile#rpsAtFullCpu()} requests per second, and
+ * more only when the profile asks it to burst to the endpoint's CPU limit ({@link ReplicaProfile#burstToLimit()},
+ * refused for an endpoint with accelerators). Demand above the ready replicas' capacity is unserved.
+ *
+ * <p><b>Start-up.</b> The time from a scale-up decision to a ready replica is, in order of precedence: the model
+ * setting {@code <backend id>.startup} (a duration such as {@code 6m}, honoured for every backend, see
+ * {@link #settings(ModelSettings)}), else the profile's {@link ReplicaProfile#startup()} (one value for every
+ * backend), else the backend's typical value ({@link AutoscalerModelProvider#defaultStartup()}).
+ *
+ * <p><b>Assumptions.</b> Every result lists what it depends on, each with its source
+ * ({@link SimulationResult#assumptions()}): the start-up that applied and which of the three set it, the
+ * effective replica capacity and whether it bursts, then the model's own metrics, targets and constants.
+ *
  * <p><b>Replicas.</b> The run starts with {@link #initialReplicas(int)} long-running ready replicas (default
  * {@code max(1, minReplicas)}). A scale-up creates replicas that become ready after the startup time
- * ({@link ReplicaProfile#startup()}, or the backend's typical value); a scale-down removes the newest replicas
+ * (see Start-up above); a scale-down removes the newest replicas
  * first, so replicas still starting go before ready ones (as the ReplicaSet controller and the clouds do).
  * Metrics come from the ready replicas only ({@link ReplicaProfile} explains each).
  *
@@ -104,7 +120,11 @@ public final class Simulation {
         return new Simulation(endpoint, trace, profile, step, replicas, settings);
     }
 
-    /** Overrides of the models' constants (see each {@link AutoscalerModelProvider}). */
+    /**
+     * Overrides of the models' constants (see each {@link AutoscalerModelProvider}), plus {@code <backend id>.startup}
+     * for every backend: that backend's start-up time, a duration such as {@code 90s} or {@code 6m}, which takes
+     * precedence over {@link ReplicaProfile#startup()}.
+     */
     public Simulation settings(ModelSettings settings) {
         return new Simulation(endpoint, trace, profile, step, initialReplicas, Objects.requireNonNull(settings, "settings"));
     }
@@ -125,19 +145,37 @@ public final class Simulation {
     }
 
     /**
-     * Runs with a model from the given provider; settings are checked against its {@link AutoscalerModelProvider#settingKeys()}.
+     * Runs with a model from the given provider; settings are checked against its {@link AutoscalerModelProvider#settingKeys()}
+     * and {@code <backend id>.startup}.
      *
      * @throws IllegalStateException                    when the trace or profile is missing
-     * @throws io.inferscale.api.ConfigurationException when a setting is unknown or invalid
+     * @throws io.inferscale.api.ConfigurationException when a setting is unknown or invalid, or the profile bursts
+     *                                                  an endpoint with accelerators
      */
     public SimulationResult run(AutoscalerModelProvider provider) {
         requireReady();
+        String id = provider.backendId();
+        String startupKey = startupKey(id);
         ModelSettings own = settingsFor(provider);
-        own.requireKnownKeys(provider.backendId(), provider.settingKeys());
-        ModelContext context = new ModelContext(endpoint, own);
+        Set<String> known = new HashSet<>(provider.settingKeys());
+        known.add(startupKey);
+        own.requireKnownKeys(id, known);
+        Startup startup;
+        if (own.get(startupKey).isPresent()) {
+            startup = new Startup(own.getDuration(startupKey, Duration.ZERO),
+                    "set for " + id + " (--startup " + id + "=DURATION or --setting " + startupKey + "=DURATION)");
+        } else {
+            startup = profileStartup().orElseGet(() -> new Startup(provider.defaultStartup(), provider.defaultStartupSource()));
+        }
+        ModelContext context = new ModelContext(endpoint, own.without(startupKey));
         AutoscalerModel model = provider.create(context);
-        SimulationResult result = run(model, provider.defaultStartup(), provider.defaultStartupSource());
+        SimulationResult result = run(model, startup);
         return provider.price(context).map(result::withPrice).orElse(result);
+    }
+
+    /** The setting giving one backend's start-up time: {@code <backendId>.startup}. */
+    public static String startupKey(String backendId) {
+        return backendId + ".startup";
     }
 
     /**
@@ -147,18 +185,28 @@ public final class Simulation {
      * @param startup the startup time to use when the profile gives none
      */
     public SimulationResult run(AutoscalerModel model, Duration startup) {
-        return run(model, startup, "given to Simulation.run");
+        requireReady();
+        Objects.requireNonNull(startup, "startup");
+        return run(model, profileStartup().orElseGet(() -> new Startup(startup, "given to Simulation.run")));
     }
 
-    private SimulationResult run(AutoscalerModel model, Duration defaultStartup, String defaultStartupSource) {
+    private SimulationResult run(AutoscalerModel model, Startup startup) {
         requireReady();
         Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(defaultStartup, "startup");
-        Duration effective = profile.startup().orElse(defaultStartup);
-        String source = profile.startup().isPresent() ? "the replica profile (--startup)" : defaultStartupSource;
+        ReplicaCapacity capacity = ReplicaCapacity.of(endpoint, profile);
         List<Assumption> assumptions = new ArrayList<>();
-        assumptions.add(new Assumption("startup", formatDuration(effective), source));
-        return new Engine(this, model, effective.toMillis(), assumptions).run();
+        assumptions.add(new Assumption("startup", formatDuration(startup.time()), startup.source()));
+        assumptions.add(capacity.assumption());
+        return new Engine(this, model, startup.time().toMillis(), capacity.perReplica(), assumptions).run();
+    }
+
+    /** The start-up time that applies to a run and which precedence level set it. */
+    private record Startup(Duration time, String source) {
+    }
+
+    /** The profile's start-up for every backend, if it gives one. */
+    private Optional<Startup> profileStartup() {
+        return profile.startup().map(d -> new Startup(d, "set for every backend (--startup DURATION)"));
     }
 
     /** {@code 90s}, {@code 5m}, {@code 1m30s}, {@code 250ms}: the shortest exact form. */
@@ -219,7 +267,7 @@ public final class Simulation {
         }
     }
 
-    /** Percent of the CPU request a replica may reach: 100 × limit / request when the limit is higher, else 100. */
+    /** Percent of the CPU request a replica could reach by bursting: 100 × limit / request when the limit is higher, else 100. */
     static double cpuCeilingPercent(InferenceEndpoint endpoint) {
         Optional<Quantity> request = endpoint.resources().requests().cpu();
         Optional<Quantity> limit = endpoint.resources().limits().cpu();
@@ -231,17 +279,60 @@ public final class Simulation {
         return 100.0;
     }
 
+    /**
+     * What one ready replica serves, and why.
+     *
+     * @param perReplica requests per second
+     * @param source     where it comes from, for the "replica capacity" assumption
+     */
+    record ReplicaCapacity(double perReplica, String source) {
+
+        /**
+         * The profile's capacity, grown to the CPU limit only when the profile asks to burst.
+         *
+         * @throws ConfigurationException when the profile asks to burst and the endpoint has accelerators
+         */
+        static ReplicaCapacity of(InferenceEndpoint endpoint, ReplicaProfile profile) {
+            double rps = profile.rpsAtFullCpu();
+            String given = "the replica profile (--replica-capacity)";
+            if (!profile.burstToLimit()) {
+                return new ReplicaCapacity(rps, given + ", no burst to the CPU limit (--burst-to-cpu-limit to allow it)");
+            }
+            endpoint.resources().accelerator().ifPresent(a -> {
+                throw new ConfigurationException("endpoint '" + endpoint.name() + "' has accelerators (" + a + ") but the replica "
+                        + "profile asks to burst to the CPU limit: an accelerator-bound replica serves no more with spare CPU. "
+                        + "Remove --burst-to-cpu-limit (ReplicaProfile.burstToLimit) and give the GPU-bound capacity with "
+                        + "--replica-capacity");
+            });
+            double overhead = profile.overheadPercent();
+            double ceiling = cpuCeilingPercent(endpoint);
+            if (ceiling <= 100.0) {
+                return new ReplicaCapacity(rps, given + "; burst to the CPU limit asked but limits.cpu is not above requests.cpu");
+            }
+            double perReplica = rps * (ceiling - overhead) / (100.0 - overhead);
+            return new ReplicaCapacity(perReplica, given + " bursting to the CPU limit (--burst-to-cpu-limit): "
+                    + LoadTrace.format(ceiling) + "% of the CPU request");
+        }
+
+        /** The "replica capacity" assumption. */
+        Assumption assumption() {
+            return new Assumption("replica capacity", LoadTrace.format(perReplica) + " rps", source);
+        }
+    }
+
     /** The event loop of one run. */
     static final class Engine {
         private final Simulation sim;
         private final AutoscalerModel model;
         private final long startupMillis;
+        private final double capacityPerReplica;
         private final List<Assumption> assumptions;
 
-        Engine(Simulation sim, AutoscalerModel model, long startupMillis, List<Assumption> assumptions) {
+        Engine(Simulation sim, AutoscalerModel model, long startupMillis, double capacityPerReplica, List<Assumption> assumptions) {
             this.sim = sim;
             this.model = model;
             this.startupMillis = startupMillis;
+            this.capacityPerReplica = capacityPerReplica;
             this.assumptions = assumptions;
         }
 
@@ -272,8 +363,7 @@ public final class Simulation {
             final double rpsFull = profile.rpsAtFullCpu();
             final double inverseRpsFull = 1.0 / rpsFull;
             final double overhead = profile.overheadPercent();
-            final double ceiling = Math.max(cpuCeilingPercent(sim.endpoint), overhead + 1e-9);
-            final double capacityPerReplica = rpsFull * (ceiling - overhead) / (100.0 - overhead);
+            final double capacityPerReplica = this.capacityPerReplica;
             final double latencySeconds = profile.latency().toNanos() / 1e9;
             final double memIdle = profile.memoryIdlePercent();
             final double memFull = profile.memoryFullPercent();
@@ -420,9 +510,6 @@ public final class Simulation {
                     readyReplicaMillis / 3_600_000.0, p50, p95, overMillis / 1000.0,
                     unservedRequestMillis / 1000.0, requestMillis / 1000.0, scaleUps, scaleDowns, peak, steps);
             List<Assumption> all = new ArrayList<>(assumptions);
-            all.add(new Assumption("replica capacity", LoadTrace.format(capacityPerReplica) + " rps",
-                    capacityPerReplica == rpsFull ? "the replica profile (--replica-capacity)"
-                            : "the replica profile (--replica-capacity) x CPU limit/request burst"));
             all.addAll(model.assumptions());
             return new SimulationResult(model.backendId(), sim.endpoint.name(), stepMillis, tick, tDemand, tReady, tDesired, tUtil,
                     tServed, tUnserved, capacityPerReplica, summary, all);

@@ -1,6 +1,9 @@
 package io.inferscale.api.simulation;
 
+import io.inferscale.api.Accelerator;
+import io.inferscale.api.AcceleratorType;
 import io.inferscale.api.AutoscalingPolicy;
+import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.ModelSpec;
 import io.inferscale.api.ResourceList;
@@ -99,17 +102,87 @@ class SimulationTest {
         assertThat(seen[5]).isCloseTo(20, offset(1e-9));
     }
 
+    /** One replica, never rescaled, under 50 rps for a minute. */
+    private static SimulationResult oneReplicaUnder50Rps(InferenceEndpoint endpoint, ReplicaProfile profile) {
+        return Simulation.of(endpoint).trace(LoadTrace.constant(50, Duration.ofMinutes(1))).profile(profile).initialReplicas(1)
+                .run(new FixedScheduleModel(3_600_000, 1e9), Duration.ZERO);
+    }
+
+    private static Assumption capacityOf(SimulationResult r) {
+        return r.assumptions().stream().filter(a -> a.subject().equals("replica capacity")).findFirst().orElseThrow();
+    }
+
+    /** The single replica's capacity, and at the first tick what it served, its CPU % and what it left unserved of 50 rps. */
+    private static void assertOneReplicaServes(SimulationResult r, double capacity, double cpuPercent) {
+        assertThat(r.capacityPerReplica()).isEqualTo(capacity);
+        assertThat(r.tick(1).servedRps()).isEqualTo(capacity);
+        assertThat(r.tick(1).utilizationPercent()).isEqualTo(cpuPercent);
+        assertThat(r.tick(1).unservedRps()).isEqualTo(50 - capacity);
+    }
+
     @Test
-    @DisplayName("a CPU limit above the request lets a replica burst: 500m request, 1 CPU limit = 200 % ceiling")
+    @DisplayName("capacity is what one replica serves: a CPU limit above the request does not raise it unless asked")
+    void capacityIsExplicitWithoutBurst() {
+        // 500m request, 1 CPU limit: before burstToLimit existed this replica silently served 20 rps
+        SimulationResult r = oneReplicaUnder50Rps(endpoint("500m", "1"), ReplicaProfile.of(10));
+        assertOneReplicaServes(r, 10, 100);
+        assertThat(capacityOf(r)).isEqualTo(new Assumption("replica capacity", "10 rps",
+                "the replica profile (--replica-capacity), no burst to the CPU limit (--burst-to-cpu-limit to allow it)"));
+    }
+
+    @Test
+    @DisplayName("asked to burst, a replica uses CPU up to its limit: 500m request, 1 CPU limit = 200 % ceiling, twice the capacity")
     void burstToLimit() {
         assertThat(Simulation.cpuCeilingPercent(endpoint("500m", "1"))).isEqualTo(200);
         assertThat(Simulation.cpuCeilingPercent(endpoint("1", "1"))).isEqualTo(100);
-        SimulationResult r = Simulation.of(endpoint("500m", "1")).trace(LoadTrace.constant(50, Duration.ofMinutes(1)))
-                .profile(ReplicaProfile.of(10)).initialReplicas(1).run(new FixedScheduleModel(3_600_000, 1e9), Duration.ZERO);
-        assertThat(r.capacityPerReplica()).isEqualTo(20);
-        assertThat(r.tick(1).servedRps()).isEqualTo(20);
-        assertThat(r.tick(1).utilizationPercent()).isEqualTo(200);
-        assertThat(r.tick(1).unservedRps()).isEqualTo(30);
+        SimulationResult r = oneReplicaUnder50Rps(endpoint("500m", "1"), ReplicaProfile.builder(10).burstToLimit(true).build());
+        assertOneReplicaServes(r, 20, 200);
+        assertThat(capacityOf(r)).isEqualTo(new Assumption("replica capacity", "20 rps",
+                "the replica profile (--replica-capacity) bursting to the CPU limit (--burst-to-cpu-limit): 200% of the CPU request"));
+    }
+
+    @Test
+    @DisplayName("the profile's burst choice defaults to off, survives toBuilder and is part of equality")
+    void burstIsPartOfTheProfile() {
+        ReplicaProfile plain = ReplicaProfile.of(10);
+        ReplicaProfile burst = plain.toBuilder().burstToLimit(true).build();
+        assertThat(plain.burstToLimit()).isFalse();
+        assertThat(burst.burstToLimit()).isTrue();
+        assertThat(burst.toBuilder().build()).isEqualTo(burst).isNotEqualTo(plain);
+        assertThat(burst.toString()).contains("burstToLimit=true");
+    }
+
+    @Test
+    @DisplayName("a burst grows only the part above the idle overhead: 10 % overhead, 200 % ceiling = 10 x 190/90 rps")
+    void burstWithOverhead() {
+        SimulationResult r = oneReplicaUnder50Rps(endpoint("500m", "1"),
+                ReplicaProfile.builder(10).overheadPercent(10).burstToLimit(true).build());
+        assertThat(r.capacityPerReplica()).isCloseTo(10 * 190 / 90.0, offset(1e-12));
+        assertThat(r.tick(1).utilizationPercent()).isCloseTo(200, offset(1e-9));
+    }
+
+    @Test
+    @DisplayName("asked to burst without a CPU limit above the request, capacity stays and the assumption says why")
+    void burstWithoutHigherLimit() {
+        SimulationResult r = oneReplicaUnder50Rps(endpoint("1", "1"), ReplicaProfile.builder(10).burstToLimit(true).build());
+        assertOneReplicaServes(r, 10, 100);
+        assertThat(capacityOf(r).source())
+                .isEqualTo("the replica profile (--replica-capacity); burst to the CPU limit asked but limits.cpu is not above requests.cpu");
+    }
+
+    @Test
+    @DisplayName("an accelerator-bound replica never bursts: asking for it is refused by name")
+    void acceleratorBoundReplicaDoesNotBurst() {
+        InferenceEndpoint gpu = endpoint("500m", "1").toBuilder()
+                .resources(Resources.of(ResourceList.of("500m", "1Gi"), ResourceList.of("1", "2Gi"),
+                        new Accelerator(AcceleratorType.NVIDIA_T4, 1)))
+                .build();
+        assertThatThrownBy(() -> oneReplicaUnder50Rps(gpu, ReplicaProfile.builder(10).burstToLimit(true).build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("endpoint 'sim-test' has accelerators (1xnvidia-t4) but the replica profile asks to burst to the CPU "
+                        + "limit: an accelerator-bound replica serves no more with spare CPU. Remove --burst-to-cpu-limit "
+                        + "(ReplicaProfile.burstToLimit) and give the GPU-bound capacity with --replica-capacity");
+        assertOneReplicaServes(oneReplicaUnder50Rps(gpu, ReplicaProfile.of(10)), 10, 100);
     }
 
     @Test

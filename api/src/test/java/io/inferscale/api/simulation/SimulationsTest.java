@@ -48,13 +48,27 @@ class SimulationsTest {
         assertThat(r.backendId()).isEqualTo("a");
         assertThatThrownBy(() -> sim.settings(ModelSettings.of(Map.of("a.perod", "60s"))).run(new StubModelProvider("a", 1)))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("unknown model setting 'a.perod' for a; did you mean 'a.period'? Known settings for a: a.period.");
+                .hasMessage("unknown model setting 'a.perod' for a; did you mean 'a.period'? Known settings for a: a.period, a.startup.");
         assertThatThrownBy(() -> sim.settings(ModelSettings.of(Map.of("zzz", "1"))).run(new StubModelProvider("a", 1)))
-                .hasMessage("unknown model setting 'zzz' for a. Known settings for a: a.period.");
+                .hasMessage("unknown model setting 'zzz' for a. Known settings for a: a.period, a.startup.");
         assertThatThrownBy(() -> ModelSettings.of(Map.of("x", "soon")).getDuration("x", Duration.ZERO))
                 .hasMessage("model setting x was 'soon' but it must be a duration such as 15s, 5m, 1h or 250ms");
         assertThat(ModelSettings.parseDuration("5m", "d")).isEqualTo(Duration.ofMinutes(5));
         assertThat(ModelSettings.parseDuration("PT10S", "d")).isEqualTo(Duration.ofSeconds(10));
         assertThat(ModelSettings.parseDuration("250ms", "d")).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void durationsAreParsedByOneParserAndNeverNegative() {
+        assertThat(ModelSettings.parseDuration("90", "d")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(ModelSettings.parseDuration("1.5", "d")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(ModelSettings.parseDuration(" 6m ", "d")).isEqualTo(Duration.ofMinutes(6));
+        assertThat(ModelSettings.parseDuration("1d", "d")).isEqualTo(Duration.ofDays(1));
+        assertThat(ModelSettings.parseDuration("0", "d")).isEqualTo(Duration.ZERO);
+        for (String bad : List.of("-1", "-5s", "-250ms", "PT-1M", "1e400s", "NaN", "Infinity", "5 min", "", "m")) {
+            assertThatThrownBy(() -> ModelSettings.parseDuration(bad, "--startup"))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage("--startup was '" + bad + "' but it must be a duration such as 15s, 5m, 1h or 250ms");
+        }
     }
 }

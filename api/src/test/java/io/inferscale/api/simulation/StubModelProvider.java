@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /** A test provider: a {@link FixedScheduleModel} under any backend id. */
-final class StubModelProvider implements AutoscalerModelProvider {
+class StubModelProvider implements AutoscalerModelProvider {
     private final String id;
     private final double perReplica;
 

@@ -42,8 +42,9 @@ class HpaAutoscalerModelTest {
     /** 4 rps, 30 rps from 10 min, 4 rps from 40 min, until 70 min. */
     static final LoadTrace UP_DOWN = LoadTrace.of(new double[] {0, 600, 2400, 4200}, new double[] {4, 30, 4, 4});
 
+    /** The scenarios below let a replica burst to its 1-CPU limit (200 % of its request, 20 rps), as the comments say. */
     static SimulationResult run(InferenceEndpoint e, Duration startup) {
-        return Simulation.of(e).trace(UP_DOWN).profile(ReplicaProfile.builder(10).startup(startup).build())
+        return Simulation.of(e).trace(UP_DOWN).profile(ReplicaProfile.builder(10).startup(startup).burstToLimit(true).build())
                 .run(new KubernetesAutoscalerModelProvider());
     }
 

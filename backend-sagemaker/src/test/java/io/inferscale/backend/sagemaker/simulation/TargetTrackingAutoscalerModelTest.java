@@ -40,8 +40,9 @@ class TargetTrackingAutoscalerModelTest {
     /** 4 rps, 30 rps from 10 min, 4 rps from 60 min, until 120 min. */
     static final LoadTrace UP_DOWN = LoadTrace.of(new double[] {0, 600, 3600, 7200}, new double[] {4, 30, 4, 4});
 
+    /** The scenarios below let a replica burst to its 1-CPU limit (200 % of its request, 20 rps), as the comments say. */
     static SimulationResult run(InferenceEndpoint e, LoadTrace trace, ModelSettings settings) {
-        return Simulation.of(e).trace(trace).profile(ReplicaProfile.of(10)).settings(settings)
+        return Simulation.of(e).trace(trace).profile(ReplicaProfile.builder(10).burstToLimit(true).build()).settings(settings)
                 .run(new SageMakerAutoscalerModelProvider());
     }
 

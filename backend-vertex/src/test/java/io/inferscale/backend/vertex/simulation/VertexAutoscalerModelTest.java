@@ -62,9 +62,10 @@ class VertexAutoscalerModelTest {
     /** The step: 20 rps, 60 rps from 10 min, 20 rps from 30 min, until 50 min. */
     static final LoadTrace STEP_20_60 = LoadTrace.of(new double[] {0, 600, 1800, 3000}, new double[] {20, 60, 20, 20});
 
-    /** One replica serves 10 rps at 100 % of its CPU request (and up to its limit). */
+    /** One replica serves 10 rps at 100 % of its CPU request, and bursts up to its CPU limit unless it has an accelerator. */
     static Simulation simulation(InferenceEndpoint e, LoadTrace trace) {
-        return Simulation.of(e).trace(trace).profile(ReplicaProfile.builder(10).startup(Duration.ofMinutes(2)).build());
+        return Simulation.of(e).trace(trace).profile(ReplicaProfile.builder(10).startup(Duration.ofMinutes(2))
+                .burstToLimit(e.resources().accelerator().isEmpty()).build());
     }
 
     static int peak(SimulationResult r) {
