@@ -22,7 +22,14 @@ import java.util.Set;
  *   <tr><td>{@code kubernetes.scaleUpLimitFactor}</td><td>2.0</td><td>{@code scaleUpLimitFactor} in {@code horizontal.go} (legacy path)</td></tr>
  *   <tr><td>{@code kubernetes.scaleUpLimitMinimum}</td><td>4</td><td>{@code scaleUpLimitMinimum} in {@code horizontal.go} (legacy path)</td></tr>
  *   <tr><td>{@code kubernetes.defaultCpuUtilization}</td><td>80</td><td>autoscaling/v2 defaulting when an HPA has no metrics</td></tr>
+ *   <tr><td>{@code kubernetes.requestsPerSecondMetric}, {@code ...MetricType} (and the concurrency and accelerator
+ *       pairs)</td><td>as {@code KubernetesSettings}</td><td>translator settings ({@link #TRANSLATOR_KEYS}): the model simulates
+ *       the HPA rendered with them</td></tr>
  * </table>
+ *
+ * <p>Every default but {@code metricWindow} is upstream's (kube-controller-manager flags,
+ * https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/); {@code metricWindow} is an
+ * assumption (metrics-server's default resolution).
  *
  * @param syncPeriod             how often the controller reconciles each HPA
  * @param tolerance              no scaling while {@code |1 - ratio| <= tolerance}
