@@ -179,4 +179,27 @@ class HpaFidelityTest {
                 .satisfies(x -> assertThat(x.source()).contains("Tolerances.isWithin"));
         assertThat(new KubernetesAutoscalerModelProvider().defaultStartupSource()).startsWith("assumption; override with --startup kubernetes=");
     }
+
+    @Test
+    @DisplayName("readiness counts for CPU only: for a Pods metric, starting pods are missing and count at the target on a "
+            + "scale-down, so a drop while they start does not scale down before they are ready")
+    void startingPodsAreMissingForPodsMetrics() {
+        InferenceEndpoint e = endpoint(1, 10, TargetType.REQUESTS_PER_SECOND, 10);
+        e = e.toBuilder().autoscaling(e.autoscaling().toBuilder()
+                .behavior(ScalingBehavior.of(null, ScalingRules.stabilization(0))).build()).build();
+        LoadTrace spike = LoadTrace.of(new double[] {0, 600, 615, 1800}, new double[] {5, 60, 5, 5});
+        SimulationResult r = Simulation.of(e).trace(spike)
+                .profile(ReplicaProfile.builder(20).startup(java.time.Duration.ofSeconds(180)).build())
+                .run(new KubernetesAutoscalerModelProvider());
+        // 600 s: 60 rps on 1 replica -> 6, limited by the default scale-up policies to max(1 + 4, 2 x 1) = 5
+        assertThat(r.desiredReplicas(600 / 15)).isEqualTo(5);
+        // 615 s..765 s: 5 rps on the 1 ready replica (ratio 0.5) and 4 starting pods without a sample, counted at the
+        // 10 rps target: (5 + 4 x 10) / 5 = 9 rps, ratio 0.9 - within the tolerance, no change (counting them as
+        // Pending, i.e. ignoring them, would have scaled to ceil(0.5 x 1) = 1 at once)
+        for (int t = 615; t < 780; t += 15) {
+            assertThat(r.desiredReplicas(t / 15)).as("at %d s", t).isEqualTo(5);
+        }
+        // 780 s: all 5 ready at 1 rps each -> ceil(0.1 x 5) = 1, the scale-down window is 0
+        assertThat(r.desiredReplicas(780 / 15)).isEqualTo(1);
+    }
 }
