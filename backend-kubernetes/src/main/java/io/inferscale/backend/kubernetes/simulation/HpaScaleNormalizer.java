@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The HPA controller's memory and its normalization of a desired replica count, ported from upstream
- * {@code pkg/controller/podautoscaler/horizontal.go}:
+ * {@code pkg/controller/podautoscaler/horizontal.go} ({@value HpaSettings#UPSTREAM_REVISION}):
  * <ul>
  *   <li>without {@code behavior}: {@code stabilizeRecommendation} (the highest recommendation of the downscale
  *       stabilization window, 5 minutes by default) then {@code convertDesiredReplicasWithRules} (min/max and the
@@ -134,14 +134,22 @@ public final class HpaScaleNormalizer {
         historyStarted = true;
     }
 
-    /** {@code stabilizeRecommendation}: the legacy downscale stabilization. */
+    /**
+     * {@code stabilizeRecommendation}: the legacy downscale stabilization, the highest recommendation of the last
+     * window. Upstream keeps a recommendation while {@code !timestamp.Before(cutoff)}; in a cluster the controller
+     * re-queues an HPA one sync period <em>after</em> it finished the last one, so a recommendation made a whole
+     * number of periods ago is always a little older than the window when the window is a multiple of the period.
+     * The simulator's syncs are exactly one period apart, so a recommendation exactly one window old is treated as
+     * outside it (as the behaviour path's strict {@code After(cutoff)} does): the first scale-down comes one window
+     * (300 s) after the last high recommendation, not one sync period later.
+     */
     public int stabilizeRecommendation(long now, int prenormalized) {
         int max = prenormalized;
         boolean foundOld = false;
         int oldIndex = 0;
         long cutoff = now - downscaleStabilizationMillis;
         for (int i = 0; i < recSize; i++) {
-            if (recTime[i] < cutoff) {
+            if (recTime[i] <= cutoff) {
                 foundOld = true;
                 oldIndex = i;
             } else if (recValue[i] > max) {

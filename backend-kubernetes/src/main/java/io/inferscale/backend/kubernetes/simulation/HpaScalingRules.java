@@ -4,6 +4,10 @@ import io.inferscale.api.ScalingPolicy;
 import io.inferscale.api.ScalingRules;
 import io.inferscale.api.SelectPolicy;
 
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingPolicy;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
+
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,6 +74,37 @@ public final class HpaScalingRules {
         return new HpaScalingRules(rules.stabilizationWindowSeconds().orElse(downscaleStabilizationSeconds),
                 rules.selectPolicy().orElse(SelectPolicy.MAX),
                 rules.policies().isEmpty() ? DEFAULT_SCALE_DOWN_POLICIES : rules.policies());
+    }
+
+    /** Scale-up rules from a rendered HPA's {@code behavior.scaleUp} ({@code null} for none), defaults filled in. */
+    public static HpaScalingRules renderedScaleUp(HPAScalingRules rendered) {
+        return scaleUp(neutral(rendered));
+    }
+
+    /** Scale-down rules from a rendered HPA's {@code behavior.scaleDown} ({@code null} for none), defaults filled in. */
+    public static HpaScalingRules renderedScaleDown(HPAScalingRules rendered, int downscaleStabilizationSeconds) {
+        return scaleDown(neutral(rendered), downscaleStabilizationSeconds);
+    }
+
+    /** The rendered rules read back into the neutral form (the translator maps one onto the other one to one). */
+    private static ScalingRules neutral(HPAScalingRules r) {
+        if (r == null) {
+            return null;
+        }
+        SelectPolicy select = null;
+        if (r.getSelectPolicy() != null) {
+            select = Arrays.stream(SelectPolicy.values()).filter(p -> p.id().equals(r.getSelectPolicy())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown selectPolicy " + r.getSelectPolicy()));
+        }
+        List<ScalingPolicy> policies = new java.util.ArrayList<>();
+        if (r.getPolicies() != null) {
+            for (HPAScalingPolicy p : r.getPolicies()) {
+                ScalingPolicy.Type type = Arrays.stream(ScalingPolicy.Type.values()).filter(t -> t.id().equals(p.getType())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown policy type " + p.getType()));
+                policies.add(new ScalingPolicy(type, p.getValue(), p.getPeriodSeconds()));
+            }
+        }
+        return ScalingRules.of(r.getStabilizationWindowSeconds(), policies, select);
     }
 
     /** Rules exactly as given (no defaults), for tests that build them as upstream's tests do. */

@@ -22,7 +22,14 @@ import java.util.Set;
  *   <tr><td>{@code kubernetes.scaleUpLimitFactor}</td><td>2.0</td><td>{@code scaleUpLimitFactor} in {@code horizontal.go} (legacy path)</td></tr>
  *   <tr><td>{@code kubernetes.scaleUpLimitMinimum}</td><td>4</td><td>{@code scaleUpLimitMinimum} in {@code horizontal.go} (legacy path)</td></tr>
  *   <tr><td>{@code kubernetes.defaultCpuUtilization}</td><td>80</td><td>autoscaling/v2 defaulting when an HPA has no metrics</td></tr>
+ *   <tr><td>{@code kubernetes.requestsPerSecondMetric}, {@code ...MetricType} (and the concurrency and accelerator
+ *       pairs)</td><td>as {@code KubernetesSettings}</td><td>translator settings ({@link #TRANSLATOR_KEYS}): the model simulates
+ *       the HPA rendered with them</td></tr>
  * </table>
+ *
+ * <p>Every default but {@code metricWindow} is upstream's (kube-controller-manager flags,
+ * https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/); {@code metricWindow} is an
+ * assumption (metrics-server's default resolution).
  *
  * @param syncPeriod             how often the controller reconciles each HPA
  * @param tolerance              no scaling while {@code |1 - ratio| <= tolerance}
@@ -36,10 +43,52 @@ import java.util.Set;
 public record HpaSettings(Duration syncPeriod, double tolerance, Duration downscaleStabilization, Duration cpuInitializationPeriod,
                           Duration metricWindow, double scaleUpLimitFactor, double scaleUpLimitMinimum, int defaultCpuUtilization) {
 
-    /** The keys, for {@link io.inferscale.api.simulation.AutoscalerModelProvider#settingKeys()}. */
-    public static final Set<String> KEYS = Set.of("kubernetes.syncPeriod", "kubernetes.tolerance", "kubernetes.downscaleStabilization",
+    /**
+     * The upstream source the model is ported from: {@code kubernetes/kubernetes} {@code pkg/controller/podautoscaler}
+     * ({@code horizontal.go}, {@code replica_calculator.go}) and its tests, as of the master branch after v1.34 (the
+     * revision with {@code Tolerances.isWithin}, inclusive since v1.33's KEP-4951, {@code scaleUpWithUnready}, the
+     * {@code max(100, target)} missing-pod fallback and pod-level requests). The index it was read from keeps no
+     * commit id for it.
+     */
+    public static final String UPSTREAM_REVISION = "kubernetes/kubernetes master after v1.34 (Tolerances.isWithin, KEP-4951)";
+
+    /** The model's own constants. */
+    private static final Set<String> MODEL_KEYS = Set.of("kubernetes.syncPeriod", "kubernetes.tolerance", "kubernetes.downscaleStabilization",
             "kubernetes.cpuInitializationPeriod", "kubernetes.metricWindow", "kubernetes.scaleUpLimitFactor",
             "kubernetes.scaleUpLimitMinimum", "kubernetes.defaultCpuUtilization");
+
+    /**
+     * The backend configuration keys that change what the translator renders, and so what the model simulates:
+     * each custom metric's name and {@code Pods}/{@code External} type (see {@code KubernetesSettings}).
+     */
+    public static final Set<String> TRANSLATOR_KEYS = Set.of("kubernetes.requestsPerSecondMetric", "kubernetes.requestsPerSecondMetricType",
+            "kubernetes.concurrencyMetric", "kubernetes.concurrencyMetricType", "kubernetes.acceleratorMetric",
+            "kubernetes.acceleratorMetricType");
+
+    /** The keys, for {@link io.inferscale.api.simulation.AutoscalerModelProvider#settingKeys()}. */
+    public static final Set<String> KEYS = union(MODEL_KEYS, TRANSLATOR_KEYS);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.Set<String> u = new java.util.TreeSet<>(a);
+        u.addAll(b);
+        return java.util.Collections.unmodifiableSet(u);
+    }
+
+    /**
+     * The translator settings a simulation renders the endpoint with: the {@link #TRANSLATOR_KEYS} given in
+     * {@code settings}, defaults otherwise.
+     *
+     * @throws ConfigurationException naming the key when a value is malformed
+     */
+    public static io.inferscale.backend.kubernetes.KubernetesSettings translatorSettings(ModelSettings settings) {
+        java.util.Map<String, String> given = new java.util.TreeMap<>();
+        settings.asMap().forEach((k, v) -> {
+            if (TRANSLATOR_KEYS.contains(k)) {
+                given.put(k, v);
+            }
+        });
+        return io.inferscale.backend.kubernetes.KubernetesSettings.from(io.inferscale.api.backend.BackendConfig.of(given));
+    }
 
     /** Upstream's defaults. */
     public static HpaSettings defaults() {

@@ -3,12 +3,15 @@ package io.inferscale.backend.kubernetes.simulation;
 import io.inferscale.api.simulation.AutoscalerModel;
 import io.inferscale.api.simulation.AutoscalerModelProvider;
 import io.inferscale.api.simulation.ModelContext;
+import io.inferscale.backend.kubernetes.KubernetesTranslator;
 
 import java.time.Duration;
 import java.util.Set;
 
 /**
- * The {@code kubernetes} autoscaler model: {@link HpaAutoscalerModel}. Registered in
+ * The {@code kubernetes} autoscaler model: {@link HpaAutoscalerModel} of the HPA the {@link KubernetesTranslator}
+ * renders for the endpoint (with the translator keys of {@link HpaSettings#TRANSLATOR_KEYS} taken from the model
+ * settings, e.g. {@code kubernetes.requestsPerSecondMetricType=External}). Registered in
  * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}.
  *
  * <p>Default startup 60 s: an assumption for a model-serving pod (scheduling on an existing node, cached image,
@@ -39,6 +42,16 @@ public final class KubernetesAutoscalerModelProvider implements AutoscalerModelP
         return DEFAULT_STARTUP;
     }
 
+    /**
+     * No Kubernetes documentation gives a pod start-up time: 60 s is this project's assumption for a model-serving
+     * pod on an existing node with a cached image.
+     */
+    @Override
+    public String defaultStartupSource() {
+        return "assumption; override with --startup kubernetes=DURATION (60s is a pod on an existing node with a cached image; "
+                + "a pod that needs a new node from the cluster autoscaler takes minutes)";
+    }
+
     @Override
     public Set<String> settingKeys() {
         return HpaSettings.KEYS;
@@ -46,6 +59,8 @@ public final class KubernetesAutoscalerModelProvider implements AutoscalerModelP
 
     @Override
     public AutoscalerModel create(ModelContext context) {
-        return new HpaAutoscalerModel(context.endpoint(), HpaSettings.from(context.settings()));
+        HpaSettings settings = HpaSettings.from(context.settings());
+        KubernetesTranslator translator = new KubernetesTranslator(HpaSettings.translatorSettings(context.settings()));
+        return new HpaAutoscalerModel(context.endpoint(), translator.translate(context.endpoint()).hpa(), settings);
     }
 }

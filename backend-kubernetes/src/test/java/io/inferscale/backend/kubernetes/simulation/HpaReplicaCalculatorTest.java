@@ -12,7 +12,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * reporting {@code levels[i]}, so a pod's request and metric here are twice the per-container figures (as in
  * upstream, where {@code expectedValue} is {@code numContainersPerPod × ...}). "Hot CPU" pods started inside the
  * CPU initialization period and have no metric collected since their readiness changed. Object and External
- * metric cases are not ported: no neutral target uses them.
+ * metric cases call {@link HpaReplicaCalculator#valueReplicas} ({@code Value} targets) and
+ * {@link HpaReplicaCalculator#averageValueReplicas} ({@code AverageValue} targets) with upstream's levels.
+ *
+ * <p>Upstream revision: {@value HpaSettings#UPSTREAM_REVISION}.
  */
 class HpaReplicaCalculatorTest {
 
@@ -29,6 +32,14 @@ class HpaReplicaCalculatorTest {
         long[] requestsMilli;
         long[] levels;
         int target;
+        double downTolerance = TOLERANCE;
+        double upTolerance = TOLERANCE;
+
+        Resource tolerances(double down, double up) {
+            downTolerance = down;
+            upTolerance = up;
+            return this;
+        }
 
         Resource(int currentReplicas, long[] requestsMilli, long[] levels, int target) {
             this.currentReplicas = currentReplicas;
@@ -79,7 +90,7 @@ class HpaReplicaCalculatorTest {
         }
 
         void expect(int replicas, long utilization, long rawValue) {
-            HpaReplicaCalculator calc = new HpaReplicaCalculator(TOLERANCE);
+            HpaReplicaCalculator calc = new HpaReplicaCalculator(downTolerance, upTolerance);
             assertThat(calc.resourceReplicas(currentReplicas, target, true, pods())).as("replicas").isEqualTo(replicas);
             assertThat(calc.utilization()).as("utilization").isEqualTo(utilization);
             assertThat(calc.rawAverageValue()).as("raw value").isEqualTo(rawValue);
@@ -105,12 +116,18 @@ class HpaReplicaCalculatorTest {
     /** A Pods-metric case: per-pod levels (milli-units), target (milli-units). */
     private static void podMetric(int currentReplicas, String[] readiness, long[] levels, long target, int expectedReplicas,
                                   long expectedUtilization) {
+        podMetric(new HpaReplicaCalculator(TOLERANCE), currentReplicas, currentReplicas, readiness, levels, target, expectedReplicas,
+                expectedUtilization);
+    }
+
+    /** A Pods-metric case with {@code podCount} running pods (more than {@code currentReplicas} during a surge). */
+    private static void podMetric(HpaReplicaCalculator calc, int currentReplicas, int podCount, String[] readiness, long[] levels,
+                                  long target, int expectedReplicas, long expectedUtilization) {
         HpaPods pods = new HpaPods();
-        for (int i = 0; i < currentReplicas; i++) {
+        for (int i = 0; i < podCount; i++) {
             boolean ready = readiness == null || readiness[i].equals("True");
             pods.add(1, HpaPods.Phase.RUNNING, ready, false, false, false, 0, i < levels.length ? levels[i] : null);
         }
-        HpaReplicaCalculator calc = new HpaReplicaCalculator(TOLERANCE);
         assertThat(calc.metricReplicas(currentReplicas, target, pods)).as("replicas").isEqualTo(expectedReplicas);
         assertThat(calc.utilization()).as("utilization").isEqualTo(expectedUtilization);
     }
@@ -357,5 +374,183 @@ class HpaReplicaCalculatorTest {
         target = Math.abs(1 / (requestedToUsed * (1 - TOLERANCE))) + .004;
         tc.target = (int) (target * 100);
         tc.expect(startPods, totalUsed * 100 / totalRequested, CONTAINERS * totalUsed / 10);
+    }
+
+    @Test
+    @DisplayName("TestPlainMetricReplicaCalcMissingMetricsNoChangeEq")
+    void plainMetricMissingMetricsNoChangeEq() {
+        // a ratio of exactly 1: missing pods are neither 0 nor the target, so they do not count
+        podMetric(5, null, l(20000, 19000, 21000), 20000, 5, 20000);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcMissingMetricsScaleDownTargetOver100")
+    void missingMetricsScaleDownTargetOver100() {
+        new Resource(4, l(1000, 1000, 2000, 2000), l(200, 100, 100), 300).readiness("False", "True", "True", "True")
+                .expect(2, 6, CONTAINERS * 100);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcDuringRollingUpdateWithMaxSurgeCM")
+    void duringRollingUpdateWithMaxSurgeCM() {
+        podMetric(new HpaReplicaCalculator(TOLERANCE), 2, 3, null, l(10000, 10000), 17000, 2, 10000);
+    }
+
+    @Test
+    @DisplayName("issue 13: a ratio of exactly 1.1 is within the tolerance (3 replicas at 11 rps each, 10 rps target)")
+    void inclusiveToleranceBound() {
+        podMetric(3, null, l(11000, 11000, 11000), 10000, 3, 11000);
+        assertThat(new HpaReplicaCalculator(TOLERANCE).isWithin(1.1)).isTrue();
+        assertThat(new HpaReplicaCalculator(TOLERANCE).isWithin(0.9)).isTrue();
+        assertThat(new HpaReplicaCalculator(TOLERANCE).isWithin(1.1000001)).isFalse();
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcConfigurableTolerance")
+    void configurableTolerance() {
+        long[] requests = l(900, 1000, 1100);
+        // Outside of a 0% tolerance
+        new Resource(3, requests, l(909, 1010, 1111), 100).tolerances(0, 0).expect(4, 101, CONTAINERS * 1010);
+        // Within a 200% scale-up tolerance
+        new Resource(3, requests, l(1890, 1910, 1900), 100).tolerances(TOLERANCE, 2).expect(3, 190, CONTAINERS * 1900);
+        // Outside 8% scale-up tolerance (and superfuous scale-down tolerance)
+        new Resource(3, requests, l(1100, 1080, 1090), 100).tolerances(2, .08).expect(4, 109, CONTAINERS * 1090);
+        // Within a 36% scale-down tolerance
+        new Resource(3, requests, l(660, 640, 650), 100).tolerances(.36, TOLERANCE).expect(3, 65, CONTAINERS * 650);
+        // Outside a 34% scale-down tolerance
+        new Resource(3, requests, l(660, 640, 650), 100).tolerances(.34, TOLERANCE).expect(2, 65, CONTAINERS * 650);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcConfigurableToleranceCM")
+    void configurableToleranceCM() {
+        podMetric(new HpaReplicaCalculator(TOLERANCE, .01), 3, 3, null, l(20000, 21000, 21000), 20000, 4, 20666);
+    }
+
+    /** An Object or External metric with a {@code Value} target: replicas, then usage. */
+    private static void value(HpaReplicaCalculator calc, int current, long target, long usage, int readyPods, int expected) {
+        assertThat(calc.valueReplicas(current, target, usage, current, readyPods)).as("replicas").isEqualTo(expected);
+        assertThat(calc.utilization()).as("usage").isEqualTo(usage);
+    }
+
+    /** An Object or External metric with an {@code AverageValue} target: replicas, then usage per pod. */
+    private static void averageValue(HpaReplicaCalculator calc, int statusReplicas, long target, long usage, int expected,
+                                     long expectedUsage) {
+        assertThat(calc.averageValueReplicas(statusReplicas, target, usage)).as("replicas").isEqualTo(expected);
+        assertThat(calc.utilization()).as("usage").isEqualTo(expectedUsage);
+    }
+
+    private static final HpaReplicaCalculator DEFAULT = new HpaReplicaCalculator(TOLERANCE);
+    private static final HpaReplicaCalculator UP_ONE_PERCENT = new HpaReplicaCalculator(TOLERANCE, .01);
+
+    @Test
+    @DisplayName("TestReplicaCalcScaleUpCMObject")
+    void scaleUpCMObject() {
+        value(DEFAULT, 3, 15000, 20000, 3, 4);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcScaleUpCMPerPodObject")
+    void scaleUpCMPerPodObject() {
+        averageValue(DEFAULT, 3, 5000, 20000, 4, 6667);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcScaleUpCMObjectIgnoresUnreadyPods")
+    void scaleUpCMObjectIgnoresUnreadyPods() {
+        // readiness False, True, False: one ready pod (15 replicas if unready pods counted)
+        value(DEFAULT, 3, 10000, 50000, 1, 5);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcScaleUpCMExternalIgnoresUnreadyPods")
+    void scaleUpCMExternalIgnoresUnreadyPods() {
+        value(DEFAULT, 3, 4400, 8600, 1, 2);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcScaleUpPerPodCMExternal")
+    void scaleUpPerPodCMExternal() {
+        averageValue(DEFAULT, 3, 2150, 8600, 4, 2867);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcScaleDownPerPodCMObject")
+    void scaleDownPerPodCMObject() {
+        averageValue(DEFAULT, 5, 2000, 6000, 3, 1200);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcScaleDownCMObject")
+    void scaleDownCMObject() {
+        value(DEFAULT, 5, 20000, 12000, 5, 3);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcScaleDownCMExternal")
+    void scaleDownCMExternal() {
+        value(DEFAULT, 5, 14334, 8600, 5, 3);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcScaleDownPerPodCMExternal")
+    void scaleDownPerPodCMExternal() {
+        averageValue(DEFAULT, 5, 2867, 8600, 3, 1720);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcToleranceCMObject")
+    void toleranceCMObject() {
+        value(DEFAULT, 3, 20000, 20666, 3, 3);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcTolerancePerPodCMObject")
+    void tolerancePerPodCMObject() {
+        averageValue(DEFAULT, 4, 5000, 20166, 4, 5042);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcToleranceCMExternal")
+    void toleranceCMExternal() {
+        value(DEFAULT, 3, 8888, 8600, 3, 3);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcTolerancePerPodCMExternal")
+    void tolerancePerPodCMExternal() {
+        averageValue(DEFAULT, 3, 2900, 8600, 3, 2867);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcConfigurableToleranceCMObject")
+    void configurableToleranceCMObject() {
+        value(UP_ONE_PERCENT, 3, 20000, 20666, 3, 4);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcConfigurableTolerancePerPodCMObject")
+    void configurableTolerancePerPodCMObject() {
+        averageValue(UP_ONE_PERCENT, 4, 5000, 20208, 5, 5052);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcConfigurableToleranceCMExternal")
+    void configurableToleranceCMExternal() {
+        value(UP_ONE_PERCENT, 3, 8800, 8900, 3, 4);
+    }
+
+    @Test
+    @DisplayName("TestReplicaCalcConfigurableTolerancePerPodCMExternal")
+    void configurableTolerancePerPodCMExternal() {
+        averageValue(UP_ONE_PERCENT, 3, 2800, 8600, 4, 2867);
+    }
+
+    @Test
+    @DisplayName("from zero replicas: an External AverageValue metric gives ceil(usage / target), a Value metric ceil(ratio)")
+    void fromZero() {
+        averageValue(DEFAULT, 0, 10000, 33000, 4, 33000);
+        averageValue(DEFAULT, 0, 10000, 0, 0, 0);
+        value(DEFAULT, 0, 10000, 10500, 0, 2);
     }
 }

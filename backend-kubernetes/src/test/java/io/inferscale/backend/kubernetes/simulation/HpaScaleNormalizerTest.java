@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code TestNormalizeDesiredReplicasWithBehavior}, {@code TestStoreScaleEvents},
  * {@code TestCalculateScaleUpLimitWithScalingRules}, {@code TestCalculateScaleDownLimitWithBehaviors}), case by
  * case with upstream's names, inputs and expected replicas and conditions. Times are relative to a fixed "now".
+ *
+ * <p>Upstream revision: {@value HpaSettings#UPSTREAM_REVISION}.
  */
 class HpaScaleNormalizerTest {
 
