@@ -85,6 +85,16 @@ class TargetTrackingAutoscalerModelTest {
     }
 
     @Test
+    @DisplayName("InvocationsPerInstance counts requests sent: a 10x spike on saturated instances asks for 10x the instances")
+    void invocationsCountOfferedRequests() {
+        // 2 instances serving at most 10 rps each; 200 rps from 600 s: 100 rps sent to each = 6000/min, though each serves
+        // only 10 rps: ceil(2 x 6000 / 600) = 20 at 780 s
+        SimulationResult r = Simulation.of(endpoint(RPS10)).trace(LoadTrace.of(new double[] {0, 600, 1800}, new double[] {20, 200, 200}))
+                .profile(ReplicaProfile.of(10)).initialReplicas(2).run(new SageMakerAutoscalerModelProvider());
+        assertThat(desiredAt(r, 780)).isEqualTo(20);
+    }
+
+    @Test
     @DisplayName("ScaleOutCooldown 0 s re-adds the starting instances from the last stale minute; 300 s and 900 s do not (no metric delay)")
     void scaleOutCooldownWithoutDelay() {
         // the 4 instances come into service at 780 + 300 = 1080 s; the datapoint published then covers [1020, 1080) with
