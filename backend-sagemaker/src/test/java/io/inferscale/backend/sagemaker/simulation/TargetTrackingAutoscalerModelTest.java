@@ -1,5 +1,7 @@
 package io.inferscale.backend.sagemaker.simulation;
 
+import io.inferscale.api.Accelerator;
+import io.inferscale.api.AcceleratorType;
 import io.inferscale.api.AutoscalingPolicy;
 import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.InferenceEndpoint;
@@ -148,6 +150,20 @@ class TargetTrackingAutoscalerModelTest {
         assertThat(small.summary().scaleUps()).isZero();
         assertThat(small.assumptions()).anySatisfy(a -> assertThat(a.value())
                 .contains("CPUUtilization target 240 % summed over the 4 vCPUs of ml.c5.xlarge"));
+    }
+
+    @Test
+    @DisplayName("GPU is GPUUtilization summed over the instance's GPUs: 50 % on ml.g5.12xlarge (4 x A10G) is 200")
+    void gpuMeasuredOverTheInstanceGpus() {
+        AutoscalingPolicy gpu50 = AutoscalingPolicy.builder().minReplicas(1).maxReplicas(10).target(TargetType.ACCELERATOR_UTILIZATION, 50).build();
+        InferenceEndpoint e = endpoint(gpu50, Resources.of(ResourceList.of("8", "32Gi"), ResourceList.empty(),
+                new Accelerator(AcceleratorType.NVIDIA_A10G, 4)));
+        // 10 rps on 2 instances = 50 % of each replica's 4 GPUs = 200: the target, no alarm. 20 rps from 600 s: 100 % of
+        // 4 GPUs = 400 > 200; ceil(2 x 400 / 200) = 4 at 780 s
+        SimulationResult r = Simulation.of(e).trace(LoadTrace.of(new double[] {0, 600, 1800}, new double[] {10, 20, 20}))
+                .profile(ReplicaProfile.of(10)).initialReplicas(2).run(new SageMakerAutoscalerModelProvider());
+        assertThat(r.firstDesiredChangeAfter(0).getAsDouble()).isEqualTo(780);
+        assertThat(desiredAt(r, 780)).isEqualTo(4);
     }
 
     @Test
