@@ -55,10 +55,17 @@ record TrackedMetric(TargetType type, String metricName, String unit, double tar
                 InstanceType t = instance.orElseThrow(() -> uncatalogued(e, st.type(), "vCPU"));
                 Optional<BigDecimal> cores = req.cpu().map(Quantity::value).filter(v -> v.signum() > 0);
                 double reference = cores.map(BigDecimal::doubleValue).orElse((double) t.vcpus());
+                double target = given.multiply(BigDecimal.valueOf(t.vcpus())).doubleValue();
+                // the simulator lets a replica burst to its CPU limit at most, so this is the highest value it can report
+                double reachable = 100 * Math.min(t.vcpus(), Math.max(reference,
+                        e.resources().limits().cpu().map(q -> q.value().doubleValue()).orElse(reference)));
                 yield new TrackedMetric(st.type(), "CPUUtilization", "% summed over the " + t.vcpus() + " vCPUs of " + t.name()
-                        + " (0-" + 100 * t.vcpus() + ")", given.multiply(BigDecimal.valueOf(t.vcpus())).doubleValue(), reference, 100.0 * t.vcpus(),
+                        + " (0-" + 100 * t.vcpus() + ")", target, reference, 100.0 * t.vcpus(),
                         "cores used = cpu% / 100 x " + (cores.isPresent() ? "the CPU request (" + plain(reference) + " cores)"
-                        : "the instance's " + t.vcpus() + " vCPUs (no CPU request)") + ", at most " + t.vcpus() + " cores");
+                        : "the instance's " + t.vcpus() + " vCPUs (no CPU request)") + ", at most " + t.vcpus() + " cores"
+                        + (reachable > target ? "" : "; a replica reaches at most " + plain(reachable) + " here (the simulator caps it "
+                        + "at its CPU limit, which SageMaker does not enforce), not above the target " + plain(target)
+                        + ": this policy cannot scale out in the simulation"));
             }
             case MEMORY_UTILIZATION -> {
                 Optional<BigDecimal> bytes = req.memory().map(Quantity::value).filter(v -> v.signum() > 0);

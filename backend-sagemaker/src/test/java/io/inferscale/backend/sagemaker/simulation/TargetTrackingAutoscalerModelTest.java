@@ -150,6 +150,9 @@ class TargetTrackingAutoscalerModelTest {
         assertThat(small.summary().scaleUps()).isZero();
         assertThat(small.assumptions()).anySatisfy(a -> assertThat(a.value())
                 .contains("CPUUtilization target 240 % summed over the 4 vCPUs of ml.c5.xlarge"));
+        assertThat(small.assumptions()).anySatisfy(a -> assertThat(a.value())
+                .contains("a replica reaches at most 100 here").contains("this policy cannot scale out in the simulation"));
+        assertThat(whole.assumptions()).noneSatisfy(a -> assertThat(a.value()).contains("cannot scale out"));
     }
 
     @Test
