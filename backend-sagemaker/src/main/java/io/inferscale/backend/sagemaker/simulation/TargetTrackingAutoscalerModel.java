@@ -277,7 +277,9 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
             for (int a = 0; a < periodEnd.length; a += 2) {
                 if (breaching[a] >= scaleOutDatapoints && hasLast[a]) {
                     double asked = asked(a);
-                    out = Math.max(out, (int) Math.ceil((inCooldown ? asked : desired + asked - lastInstances[a]) - EPSILON));
+                    // outside the cooldown the capacity still missing is added to the desired count (never below what is asked)
+                    double proposal = inCooldown ? asked : Math.max(asked, desired + asked - lastInstances[a]);
+                    out = Math.max(out, (int) Math.ceil(proposal - EPSILON));
                 }
             }
             int target = Math.min(out, maxReplicas);
