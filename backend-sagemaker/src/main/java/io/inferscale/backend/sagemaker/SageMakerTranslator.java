@@ -339,6 +339,15 @@ public final class SageMakerTranslator {
         return Optional.of(Map.entry(t.name(), Optional.of(t)));
     }
 
+    /**
+     * The catalogue entry of the instance type {@link #translate} renders for {@code e}: the given
+     * {@code spec.backends.sagemaker.instanceType}, else the smallest catalogued type that fits the requests. Empty when
+     * the given type is not catalogued or no type fits. Used by the simulator to measure what the rendered policies measure.
+     */
+    public static Optional<InstanceType> renderedInstanceType(InferenceEndpoint e) {
+        return instance(e, new ArrayList<>(), new ArrayList<>()).flatMap(Map.Entry::getValue);
+    }
+
     private static String catalogueFamilies() {
         return "ml.t2, ml.c5, ml.m5, ml.r5, ml.g4dn, ml.g5, ml.g6, ml.p4d, ml.p5";
     }

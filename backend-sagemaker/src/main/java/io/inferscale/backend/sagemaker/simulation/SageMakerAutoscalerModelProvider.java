@@ -9,11 +9,13 @@ import java.util.Set;
 
 /**
  * The {@code sagemaker} autoscaler model: {@link TargetTrackingAutoscalerModel}. Registered in
- * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. Depends on the api only.
+ * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. Depends on the api and on this module's
+ * {@link io.inferscale.backend.sagemaker.SageMakerTranslator}, whose policies it simulates.
  *
- * <p>Default startup 5 minutes: an assumption. AWS publishes no figure; launching an ML instance, pulling the
- * container and loading the model typically takes several minutes. Set
- * {@link io.inferscale.api.simulation.ReplicaProfile.Builder#startup} from your endpoint's history.
+ * <p>Default startup 5 minutes: an assumption ({@link #defaultStartupSource()}). AWS publishes no figure for the time from
+ * a scale-out to an in-service instance (launching the ML instance, pulling the container, loading the model). Set it
+ * from your endpoint's history: {@code --startup sagemaker=6m} or
+ * {@link io.inferscale.api.simulation.ReplicaProfile.Builder#startup}.
  */
 public final class SageMakerAutoscalerModelProvider implements AutoscalerModelProvider {
 
@@ -37,6 +39,11 @@ public final class SageMakerAutoscalerModelProvider implements AutoscalerModelPr
     @Override
     public Duration defaultStartup() {
         return DEFAULT_STARTUP;
+    }
+
+    @Override
+    public String defaultStartupSource() {
+        return "assumption; override with --startup sagemaker=DURATION (AWS publishes no time from a scale-out to an InService instance)";
     }
 
     @Override

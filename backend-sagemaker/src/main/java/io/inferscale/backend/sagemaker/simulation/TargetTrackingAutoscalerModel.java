@@ -6,43 +6,63 @@ import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.ScalingRules;
 import io.inferscale.api.ScalingTarget;
 import io.inferscale.api.TargetType;
+import io.inferscale.api.simulation.Assumption;
 import io.inferscale.api.simulation.AutoscalerModel;
 import io.inferscale.api.simulation.Observation;
+import io.inferscale.backend.sagemaker.SageMakerTranslator;
+import io.inferscale.backend.sagemaker.internal.InstanceCatalogue.InstanceType;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * SageMaker endpoint autoscaling: Application Auto Scaling target tracking on the variant's
- * {@code DesiredInstanceCount}, one policy per target, driven by the CloudWatch alarms it creates.
+ * {@code DesiredInstanceCount}, one policy per target exactly as {@link SageMakerTranslator} renders it
+ * ({@link TrackedMetric}: the same CloudWatch metric, unit and target value), driven by the two CloudWatch alarms
+ * AWS creates per policy. Sources: {@link TargetTrackingSettings}.
  * <ol>
- *   <li>Each target's metric becomes one datapoint per period: the time-weighted average, over the period, of the
- *       per-instance value of the in-service instances (1-minute periods; 10 s for concurrency, the
- *       high-resolution {@code ConcurrentRequestsPerModel}). A period without an in-service instance has no datapoint.</li>
- *   <li>Scale-out: when any policy's last {@code scaleOutDatapoints} (3) datapoints are above its target, the new
- *       capacity is {@code ceil(in-service × datapoint / target)}, proportional to metric/target; the highest policy
- *       wins; applied when above the current desired count.</li>
- *   <li>Scale-in: when every policy's last {@code scaleInDatapoints} (15) datapoints are below
- *       {@code scaleInThreshold} (90 %) of its target and the scale-in cooldown has passed, capacity moves toward
- *       the proportional value but by at most {@code scaleInMaxStepPercent} of the instances (at least one):
- *       AWS scales in "more gradually". While the alarm stays in ALARM, the next scale-in comes when the cooldown ends.</li>
- *   <li>Cooldowns ({@code ScaleOutCooldown}, {@code ScaleInCooldown}, 300 s): a scale-in cannot start during the
- *       scale-in cooldown; a scale-out ends a scale-in cooldown at once (AWS's documented rule); the scale-out
- *       cooldown is described in {@link TargetTrackingSettings}.</li>
- *   <li>The result is clamped to the scalable target's MinCapacity/MaxCapacity ({@code minReplicas}/{@code maxReplicas}).
- *       {@code behavior.scaleDown.selectPolicy: Disabled} is {@code DisableScaleIn}; a disabled scale-up stops scale-out.</li>
+ *   <li>Datapoints: per alarm and period, the metric averaged over the in-service instances and the period
+ *       ({@code Σ value × instances × dt / Σ instances × dt}), together with the instances in service in that same
+ *       period ({@code Σ instances × dt / period}), as CloudWatch normalises {@code InvocationsPerInstance} by the
+ *       instance count. Periods: 60 s; the scale-out alarm of a concurrency policy uses the 10 s high-resolution
+ *       metric, its scale-in alarm the same 60 s as standard metrics ("scales in at the same rate"). A period
+ *       without an in-service instance has no datapoint.</li>
+ *   <li>Capacity a datapoint asks for: {@code ceil(instances in its period × datapoint / target)}.</li>
+ *   <li>Scale-out: a policy whose last {@code scaleOutDatapoints} (3) datapoints are above its target asks for that
+ *       capacity; the largest wins. While a scale-out is in progress (its instances are starting: SageMaker keeps
+ *       the endpoint {@code Updating} until they are in service) and for {@code ScaleOutCooldown} after it completes,
+ *       "the capacity added by the initiating scale-out activity is calculated as part of the desired capacity for
+ *       the next": the desired count rises to that capacity only when it is larger. Outside the cooldown the
+ *       capacity still missing ({@code asked - instances in the period}) is added to the desired count, so a
+ *       datapoint measured before the last instances came into service adds them again: that is the overshoot a
+ *       cooldown exists to prevent.</li>
+ *   <li>Scale-in: when every policy's last {@code scaleInDatapoints} (15) 60 s datapoints are below
+ *       {@code scaleInThreshold} (0.9) × target, no scale-out is in progress and the scale-in cooldown has passed,
+ *       the desired count falls to the largest capacity the policies ask for. No cap per step: the gradual
+ *       scale-in AWS describes comes from the 15 datapoints, the 0.9 threshold and the cooldown. While the alarm
+ *       stays in ALARM, the next scale-in comes after the cooldown. A scale-out ends a scale-in cooldown.</li>
+ *   <li>The result is clamped to MinCapacity/MaxCapacity ({@code minReplicas}/{@code maxReplicas});
+ *       {@code behavior.scaleDown.selectPolicy: Disabled} is {@code DisableScaleIn}; a disabled scale-up is
+ *       {@code DynamicScalingOutSuspended}.</li>
  * </ol>
- * Constants: {@link TargetTrackingSettings}.
+ * Decisions happen when a datapoint reaches its alarms (every period, plus {@code sagemaker.metricDelay}).
+ * Allocation-free after construction.
  */
 public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
 
     /** Endpoint option overriding the scale-out cooldown, as the SageMaker translator reads it. */
-    public static final String OPTION_SCALE_OUT_COOLDOWN = "scaleOutCooldownSeconds";
+    public static final String OPTION_SCALE_OUT_COOLDOWN = SageMakerTranslator.OPTION_SCALE_OUT_COOLDOWN;
     /** Endpoint option overriding the scale-in cooldown, as the SageMaker translator reads it. */
-    public static final String OPTION_SCALE_IN_COOLDOWN = "scaleInCooldownSeconds";
+    public static final String OPTION_SCALE_IN_COOLDOWN = SageMakerTranslator.OPTION_SCALE_IN_COOLDOWN;
 
-    private final TargetTrackingSettings settings;
+    private static final String SOURCE_METRICS = "AWS docs: SageMaker AI metrics in Amazon CloudWatch (CPUUtilization and "
+            + "GPUUtilization are sums over the instance's cores/GPUs; InvocationsPerInstance is normalized by the instance count), "
+            + "https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html";
+    private static final double EPSILON = 1e-9;
+
+    private final TrackedMetric[] metrics;
     private final int minReplicas;
     private final int maxReplicas;
     private final boolean scaleOutEnabled;
@@ -50,35 +70,39 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
     private final long scaleOutCooldownMillis;
     private final long scaleInCooldownMillis;
     private final long delayMillis;
+    private final int scaleOutDatapoints;
+    private final int scaleInDatapoints;
+    private final List<Assumption> assumptions;
 
-    private final TargetType[] types;
-    private final double[] targets;
+    // Two alarms per policy: alarm 2i is policy i's scale-out alarm, 2i + 1 its scale-in alarm.
+    private final double[] threshold;
     private final long[] periodMillis;
     private final long[] periodEnd;
-    private final double[] sum;
-    private final long[] covered;
-    private final int[] high;
-    private final int[] low;
-    private final double[] latest;
-    private final boolean[] hasLatest;
-    // pending datapoints per target (published after the delay): ring buffers
+    private final double[] valueTimesInstances;
+    private final double[] instanceMillis;
+    private final int[] breaching;
+    private final double[] lastValue;
+    private final double[] lastInstances;
+    private final boolean[] hasLast;
+    // datapoints on their way to the alarm (published after the delay): one ring buffer per alarm
     private final long[][] pendingAt;
     private final double[][] pendingValue;
-    private final boolean[][] pendingPresent;
+    private final double[][] pendingInstances;
     private final int[] pendingHead;
     private final int[] pendingSize;
 
-    private long lastScaleOutEnd = Long.MIN_VALUE / 2;
-    private long lastScaleInEnd = Long.MIN_VALUE / 2;
+    private boolean scaleOutInProgress;
+    private long scaleOutCooldownEnd = Long.MIN_VALUE;
+    private long scaleInCooldownEnd = Long.MIN_VALUE;
     private long next;
 
     /**
-     * A model for the endpoint's {@code spec.autoscaling}.
+     * A model for the endpoint's {@code spec.autoscaling}, measuring the metrics the translator renders for it.
      *
-     * @throws ConfigurationException when the endpoint has no target (SageMaker needs a target-tracking metric)
+     * @throws ConfigurationException when the endpoint has no target (SageMaker needs a target-tracking metric), or a
+     *                                CPU or GPU target's instance type is not catalogued (its vCPU/GPU count is unknown)
      */
     public TargetTrackingAutoscalerModel(InferenceEndpoint endpoint, TargetTrackingSettings settings) {
-        this.settings = settings;
         AutoscalingPolicy policy = endpoint.autoscaling();
         this.minReplicas = policy.minReplicas();
         this.maxReplicas = policy.maxReplicas();
@@ -94,36 +118,47 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
         this.scaleOutCooldownMillis = cooldown(endpoint, OPTION_SCALE_OUT_COOLDOWN, up, settings.scaleOutCooldown().toMillis());
         this.scaleInCooldownMillis = cooldown(endpoint, OPTION_SCALE_IN_COOLDOWN, down, settings.scaleInCooldown().toMillis());
         this.delayMillis = settings.metricDelay().toMillis();
+        this.scaleOutDatapoints = settings.scaleOutDatapoints();
+        this.scaleInDatapoints = settings.scaleInDatapoints();
+
+        Optional<InstanceType> instance = SageMakerTranslator.renderedInstanceType(endpoint);
         int n = given.size();
-        types = new TargetType[n];
-        targets = new double[n];
-        periodMillis = new long[n];
-        periodEnd = new long[n];
-        sum = new double[n];
-        covered = new long[n];
-        high = new int[n];
-        low = new int[n];
-        latest = new double[n];
-        hasLatest = new boolean[n];
-        int depth = 4;
+        metrics = new TrackedMetric[n];
         for (int i = 0; i < n; i++) {
-            types[i] = given.get(i).type();
-            targets[i] = given.get(i).doubleValue();
-            periodMillis[i] = types[i] == TargetType.CONCURRENT_REQUESTS ? settings.highResolutionPeriod().toMillis()
-                    : settings.metricPeriod().toMillis();
-            periodEnd[i] = periodMillis[i];
-            depth = (int) Math.max(depth, delayMillis / periodMillis[i] + 2);
+            metrics[i] = TrackedMetric.of(endpoint, given.get(i), instance);
         }
-        pendingAt = new long[n][depth];
-        pendingValue = new double[n][depth];
-        pendingPresent = new boolean[n][depth];
-        pendingHead = new int[n];
-        pendingSize = new int[n];
+        threshold = new double[2 * n];
+        periodMillis = new long[2 * n];
+        periodEnd = new long[2 * n];
+        valueTimesInstances = new double[2 * n];
+        instanceMillis = new double[2 * n];
+        breaching = new int[2 * n];
+        lastValue = new double[2 * n];
+        lastInstances = new double[2 * n];
+        hasLast = new boolean[2 * n];
+        pendingAt = new long[2 * n][];
+        pendingValue = new double[2 * n][];
+        pendingInstances = new double[2 * n][];
+        pendingHead = new int[2 * n];
+        pendingSize = new int[2 * n];
+        long standard = settings.metricPeriod().toMillis();
+        for (int a = 0; a < 2 * n; a++) {
+            TrackedMetric m = metrics[a >> 1];
+            boolean scaleOut = (a & 1) == 0;
+            threshold[a] = scaleOut ? m.target() : settings.scaleInThreshold() * m.target();
+            periodMillis[a] = scaleOut && m.type() == TargetType.CONCURRENT_REQUESTS ? settings.highResolutionPeriod().toMillis() : standard;
+            periodEnd[a] = periodMillis[a];
+            int depth = (int) Math.max(4, delayMillis / periodMillis[a] + 2);
+            pendingAt[a] = new long[depth];
+            pendingValue[a] = new double[depth];
+            pendingInstances[a] = new double[depth];
+        }
+        this.assumptions = describe(endpoint, settings, instance);
         next = nextAvailability();
     }
 
     private static long cooldown(InferenceEndpoint e, String option, Optional<ScalingRules> rules, long defaultMillis) {
-        Optional<Object> explicit = e.backends().get("sagemaker", option);
+        Optional<Object> explicit = e.backends().get(SageMakerTranslator.ID, option);
         if (explicit.isPresent() && explicit.get() instanceof BigDecimal d) {
             return d.longValue() * 1000;
         }
@@ -132,7 +167,7 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
 
     @Override
     public String backendId() {
-        return "sagemaker";
+        return SageMakerTranslator.ID;
     }
 
     @Override
@@ -142,113 +177,195 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
 
     @Override
     public void observe(long from, long to, Observation o) {
-        for (int i = 0; i < types.length; i++) {
-            long f = from;
-            while (f < to) {
-                long segEnd = Math.min(to, periodEnd[i]);
-                if (o.readyReplicas() > 0) {
-                    long dt = segEnd - f;
-                    sum[i] += o.value(types[i]) * dt;
-                    covered[i] += dt;
-                }
-                if (segEnd == periodEnd[i]) {
-                    closePeriod(i);
-                }
-                f = segEnd;
+        completeScaleOut(from, o);
+        int ready = o.readyReplicas();
+        for (int i = 0; i < metrics.length; i++) {
+            double valueTimesReady = ready > 0 ? metrics[i].measure(o) * ready : 0;
+            accumulate(2 * i, from, to, ready, valueTimesReady);
+            accumulate(2 * i + 1, from, to, ready, valueTimesReady);
+        }
+    }
+
+    private void accumulate(int a, long from, long to, int ready, double valueTimesReady) {
+        long f = from;
+        while (f < to) {
+            long end = Math.min(to, periodEnd[a]);
+            if (ready > 0) {
+                long dt = end - f;
+                valueTimesInstances[a] += valueTimesReady * dt;
+                instanceMillis[a] += (double) ready * dt;
             }
+            if (end == periodEnd[a]) {
+                closePeriod(a);
+            }
+            f = end;
         }
     }
 
-    private void closePeriod(int i) {
-        boolean present = covered[i] > 0;
-        double value = present ? sum[i] / covered[i] : 0;
-        int cap = pendingAt[i].length;
-        int slot = (pendingHead[i] + pendingSize[i]) % cap;
-        if (pendingSize[i] == cap) {
-            publish(i); // oldest is due anyway when the ring is full
-            slot = (pendingHead[i] + pendingSize[i]) % cap;
+    /** A scale-out activity completes when its instances are in service; its cooldown starts then. */
+    private void completeScaleOut(long now, Observation o) {
+        if (scaleOutInProgress && o.startingReplicas() == 0) {
+            scaleOutInProgress = false;
+            scaleOutCooldownEnd = now + scaleOutCooldownMillis;
         }
-        pendingAt[i][slot] = periodEnd[i] + delayMillis;
-        pendingValue[i][slot] = value;
-        pendingPresent[i][slot] = present;
-        pendingSize[i]++;
-        sum[i] = 0;
-        covered[i] = 0;
-        periodEnd[i] += periodMillis[i];
     }
 
-    /** Feeds the oldest pending datapoint of target {@code i} to its alarms. */
-    private void publish(int i) {
-        int h = pendingHead[i];
-        if (pendingPresent[i][h]) {
-            double v = pendingValue[i][h];
-            latest[i] = v;
-            hasLatest[i] = true;
-            high[i] = v > targets[i] ? high[i] + 1 : 0;
-            low[i] = v < settings.scaleInThreshold() * targets[i] ? low[i] + 1 : 0;
+    private void closePeriod(int a) {
+        long[] at = pendingAt[a];
+        if (pendingSize[a] == at.length) {
+            publish(a); // the oldest is due anyway when the ring is full
         }
-        pendingHead[i] = (h + 1) % pendingAt[i].length;
-        pendingSize[i]--;
+        int slot = (pendingHead[a] + pendingSize[a]) % at.length;
+        at[slot] = periodEnd[a] + delayMillis;
+        boolean present = instanceMillis[a] > 0;
+        pendingValue[a][slot] = present ? valueTimesInstances[a] / instanceMillis[a] : 0;
+        pendingInstances[a][slot] = instanceMillis[a] / periodMillis[a];
+        pendingSize[a]++;
+        valueTimesInstances[a] = 0;
+        instanceMillis[a] = 0;
+        periodEnd[a] += periodMillis[a];
+    }
+
+    /** Feeds the oldest pending datapoint of alarm {@code a} to it. A period without instances leaves the alarm as it was. */
+    private void publish(int a) {
+        int h = pendingHead[a];
+        if (pendingInstances[a][h] > 0) {
+            double v = pendingValue[a][h];
+            lastValue[a] = v;
+            lastInstances[a] = pendingInstances[a][h];
+            hasLast[a] = true;
+            boolean breach = (a & 1) == 0 ? v > threshold[a] : v < threshold[a];
+            breaching[a] = breach ? breaching[a] + 1 : 0;
+        }
+        pendingHead[a] = (h + 1) % pendingAt[a].length;
+        pendingSize[a]--;
     }
 
     private long nextAvailability() {
         long n = Long.MAX_VALUE;
-        for (int i = 0; i < types.length; i++) {
-            long a = pendingSize[i] > 0 ? pendingAt[i][pendingHead[i]] : periodEnd[i] + delayMillis;
-            n = Math.min(n, a);
+        for (int a = 0; a < periodEnd.length; a++) {
+            n = Math.min(n, pendingSize[a] > 0 ? pendingAt[a][pendingHead[a]] : periodEnd[a] + delayMillis);
         }
         return n;
+    }
+
+    /** The capacity alarm {@code a}'s last datapoint asks for, unrounded: instances in its period × datapoint / target. */
+    private double asked(int a) {
+        return lastInstances[a] * lastValue[a] / metrics[a >> 1].target();
     }
 
     @Override
     public int decide(Observation o) {
         long now = o.nowMillis();
-        for (int i = 0; i < types.length; i++) {
-            while (pendingSize[i] > 0 && pendingAt[i][pendingHead[i]] <= now) {
-                publish(i);
+        for (int a = 0; a < periodEnd.length; a++) {
+            while (pendingSize[a] > 0 && pendingAt[a][pendingHead[a]] <= now) {
+                publish(a);
             }
         }
         next = nextAvailability();
+        completeScaleOut(now, o);
         int desired = o.desiredReplicas();
-        int ready = o.readyReplicas();
         if (desired < minReplicas) {
             return minReplicas;
         }
         if (desired > maxReplicas) {
             return maxReplicas;
         }
-        // scale-out: any policy in alarm
-        int out = -1;
-        for (int i = 0; i < types.length; i++) {
-            if (high[i] >= settings.scaleOutDatapoints() && hasLatest[i] && ready > 0) {
-                out = Math.max(out, (int) Math.ceil(ready * latest[i] / targets[i] - 1e-9));
+        if (scaleOutEnabled) {
+            boolean inCooldown = scaleOutInProgress || now < scaleOutCooldownEnd;
+            int out = -1;
+            for (int a = 0; a < periodEnd.length; a += 2) {
+                if (breaching[a] >= scaleOutDatapoints && hasLast[a]) {
+                    double asked = asked(a);
+                    // outside the cooldown the capacity still missing is added to the desired count (never below what is asked)
+                    double proposal = inCooldown ? asked : Math.max(asked, desired + asked - lastInstances[a]);
+                    out = Math.max(out, (int) Math.ceil(proposal - EPSILON));
+                }
+            }
+            int target = Math.min(out, maxReplicas);
+            if (target > desired) {
+                scaleOutInProgress = true;
+                scaleInCooldownEnd = Long.MIN_VALUE; // a scale-out ends the scale-in cooldown
+                return target;
             }
         }
-        if (scaleOutEnabled && out > desired) {
-            boolean inCooldown = now < lastScaleOutEnd + scaleOutCooldownMillis;
-            if (!(inCooldown && settings.scaleOutCooldownBlocksScaleOut())) {
-                lastScaleOutEnd = now;
-                lastScaleInEnd = Long.MIN_VALUE / 2; // a scale-out ends the scale-in cooldown
-                return Math.min(out, maxReplicas);
-            }
-        }
-        // scale-in: every policy in its low alarm, outside the scale-in cooldown
-        if (!scaleInEnabled || now < lastScaleInEnd + scaleInCooldownMillis || ready == 0 || ready < desired) {
+        if (!scaleInEnabled || now < scaleInCooldownEnd || scaleOutInProgress || o.startingReplicas() > 0) {
             return desired;
         }
         int in = minReplicas;
-        for (int i = 0; i < types.length; i++) {
-            if (low[i] < settings.scaleInDatapoints() || !hasLatest[i]) {
+        for (int a = 1; a < periodEnd.length; a += 2) {
+            if (breaching[a] < scaleInDatapoints || !hasLast[a]) {
                 return desired;
             }
-            in = Math.max(in, (int) Math.ceil(ready * latest[i] / targets[i] - 1e-9));
+            in = Math.max(in, (int) Math.ceil(asked(a) - EPSILON));
         }
-        int step = Math.max(1, (int) Math.floor(desired * settings.scaleInMaxStepPercent() / 100.0));
-        int proposal = Math.max(Math.max(in, desired - step), minReplicas);
-        if (proposal < desired) {
-            lastScaleInEnd = now;
-            return proposal;
+        if (in < desired) {
+            scaleInCooldownEnd = now + scaleInCooldownMillis;
+            return in;
         }
         return desired;
+    }
+
+    @Override
+    public List<Assumption> assumptions() {
+        return assumptions;
+    }
+
+    private List<Assumption> describe(InferenceEndpoint e, TargetTrackingSettings s, Optional<InstanceType> instance) {
+        TargetTrackingSettings d = TargetTrackingSettings.defaults();
+        List<Assumption> list = new ArrayList<>();
+        String cooldowns = "ScaleOutCooldown " + scaleOutCooldownMillis / 1000 + " s, ScaleInCooldown " + scaleInCooldownMillis / 1000 + " s"
+                + (scaleInEnabled ? "" : ", DisableScaleIn") + (scaleOutEnabled ? "" : ", DynamicScalingOutSuspended");
+        instance.ifPresent(t -> list.add(new Assumption("instance type", t.name() + " (" + t.describe() + ")",
+                "the type SageMakerTranslator renders (spec.backends.sagemaker.instanceType, else the smallest catalogued type fitting the requests)")));
+        boolean highResolution = false;
+        for (TrackedMetric m : metrics) {
+            boolean request = m.type() == TargetType.REQUESTS_PER_SECOND || m.type() == TargetType.CONCURRENT_REQUESTS;
+            highResolution |= m.type() == TargetType.CONCURRENT_REQUESTS;
+            list.add(new Assumption("scales on (" + m.policyName() + ")", m.describe() + "; " + cooldowns,
+                    "the PutScalingPolicy SageMakerTranslator renders; " + (request ? TargetTrackingSettings.SOURCE_DEFINE_POLICY : SOURCE_METRICS)));
+            list.add(new Assumption("measured (" + m.metricName() + ")", m.measurement(), request ? TargetTrackingSettings.SOURCE_DEFINE_POLICY : SOURCE_METRICS));
+        }
+        list.add(setting("datapoint period", s.metricPeriod().toSeconds() + " s", "sagemaker.metricPeriod", s.metricPeriod().equals(d.metricPeriod()),
+                TargetTrackingSettings.SOURCE_DEFINE_POLICY));
+        if (highResolution) {
+            list.add(setting("high-resolution period (concurrency scale-out alarm)", s.highResolutionPeriod().toSeconds() + " s",
+                    "sagemaker.highResolutionPeriod", s.highResolutionPeriod().equals(d.highResolutionPeriod()),
+                    TargetTrackingSettings.SOURCE_DEFINE_POLICY + " (scale-in at the same rate as standard metrics: its 60 s alarm)"));
+            list.add(Assumption.assumed("high-resolution scale-out alarm", s.scaleOutDatapoints() + " datapoints of "
+                    + s.highResolutionPeriod().toSeconds() + " s above the target (AWS publishes no alarm figures for it)",
+                    "--setting sagemaker.scaleOutDatapoints=N or sagemaker.highResolutionPeriod=DURATION"));
+        }
+        list.add(setting("scale-out alarm", s.scaleOutDatapoints() + " consecutive datapoints above the target (any policy)",
+                "sagemaker.scaleOutDatapoints", s.scaleOutDatapoints() == d.scaleOutDatapoints(), TargetTrackingSettings.SOURCE_ALARMS));
+        list.add(setting("scale-in alarm", s.scaleInDatapoints() + " consecutive 60 s datapoints below " + TrackedMetric.plain(s.scaleInThreshold())
+                        + " x target (every policy)", "sagemaker.scaleInDatapoints / sagemaker.scaleInThreshold",
+                s.scaleInDatapoints() == d.scaleInDatapoints() && s.scaleInThreshold() == d.scaleInThreshold(),
+                TargetTrackingSettings.SOURCE_ALARMS + "; " + TargetTrackingSettings.SOURCE_OVERVIEW));
+        list.add(new Assumption("capacity asked", "ceil(instances in service in the datapoint's period x datapoint / target); "
+                + "the largest over policies", TargetTrackingSettings.SOURCE_OVERVIEW + " (capacity proportional to the metric; "
+                + "several policies: the largest capacity); " + SOURCE_METRICS));
+        list.add(new Assumption("scale-out cooldown", scaleOutCooldownMillis / 1000 + " s from when the scale-out's instances are "
+                + "in service; until then the added capacity counts toward the next scale-out, after it a scale-out adds the capacity "
+                + "still missing to the desired count", TargetTrackingSettings.SOURCE_OVERVIEW + "; " + TargetTrackingSettings.SOURCE_API
+                + " (\"after a scale out activity completes\"); AWS API reference: UpdateEndpointWeightsAndCapacities (the endpoint "
+                + "stays Updating until the change is done), https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html"));
+        list.add(new Assumption("scale-in cooldown", scaleInCooldownMillis / 1000 + " s; blocks scale-in, a scale-out ends it; "
+                + "no other limit per scale-in", TargetTrackingSettings.SOURCE_OVERVIEW));
+        list.add(s.metricDelay().equals(d.metricDelay())
+                ? Assumption.assumed("metric delay", s.metricDelay().toSeconds() + " s from the end of a period to its alarm",
+                "--setting sagemaker.metricDelay=2m")
+                : new Assumption("metric delay", s.metricDelay().toSeconds() + " s", "set by --setting sagemaker.metricDelay"));
+        if (e.backends().get(SageMakerTranslator.ID, OPTION_SCALE_OUT_COOLDOWN).isEmpty() && !s.scaleOutCooldown().equals(d.scaleOutCooldown())
+                || e.backends().get(SageMakerTranslator.ID, OPTION_SCALE_IN_COOLDOWN).isEmpty() && !s.scaleInCooldown().equals(d.scaleInCooldown())) {
+            list.add(new Assumption("default cooldowns", "ScaleOutCooldown " + s.scaleOutCooldown().toSeconds() + " s, ScaleInCooldown "
+                    + s.scaleInCooldown().toSeconds() + " s", "set by --setting sagemaker.scaleOutCooldown / sagemaker.scaleInCooldown "
+                    + "(the rendered policy keeps AWS's 300 s unless the endpoint sets them)"));
+        }
+        return List.copyOf(list);
+    }
+
+    private static Assumption setting(String subject, String value, String key, boolean isDefault, String source) {
+        return new Assumption(subject, value, isDefault ? source : "set by --setting " + key);
     }
 }

@@ -7,59 +7,64 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * The SageMaker target-tracking model's constants, each overridable through {@link ModelSettings} with the key
- * shown. Where AWS documents a behaviour only loosely, the default is our reading and is marked so.
+ * The SageMaker target-tracking model's constants, each overridable through {@link ModelSettings} (CLI
+ * {@code --setting KEY=VALUE}) with the key shown, each with its source. A value AWS does not publish is an
+ * assumption and says so.
  *
  * <table>
  *   <caption>SageMaker model settings</caption>
  *   <tr><th>key</th><th>default</th><th>source</th></tr>
- *   <tr><td>{@code sagemaker.metricPeriod}</td><td>60s</td><td>SageMaker endpoint metrics are published per minute; target
- *       tracking alarms use 1-minute periods</td></tr>
- *   <tr><td>{@code sagemaker.highResolutionPeriod}</td><td>10s</td><td>the high-resolution
- *       {@code ConcurrentRequestsPerModel} metric (10-second period), used for concurrency targets</td></tr>
- *   <tr><td>{@code sagemaker.scaleOutDatapoints}</td><td>3</td><td>the alarm Application Auto Scaling creates for scale-out:
- *       3 consecutive datapoints above the target</td></tr>
- *   <tr><td>{@code sagemaker.scaleInDatapoints}</td><td>15</td><td>the scale-in alarm: 15 consecutive datapoints below
- *       {@code scaleInThreshold} × target</td></tr>
- *   <tr><td>{@code sagemaker.scaleInThreshold}</td><td>0.9</td><td>the scale-in alarm's threshold as a fraction of the target
- *       (AWS creates it at 90 % of the target value)</td></tr>
- *   <tr><td>{@code sagemaker.scaleOutCooldown}</td><td>300s</td><td>{@code ScaleOutCooldown} default; the endpoint's
- *       {@code spec.backends.sagemaker.scaleOutCooldownSeconds} or {@code behavior.scaleUp.stabilizationWindowSeconds} wins,
- *       as the SageMaker translator renders it</td></tr>
- *   <tr><td>{@code sagemaker.scaleInCooldown}</td><td>300s</td><td>{@code ScaleInCooldown} default; likewise from
- *       {@code scaleInCooldownSeconds} or {@code behavior.scaleDown.stabilizationWindowSeconds}</td></tr>
- *   <tr><td>{@code sagemaker.scaleInMaxStepPercent}</td><td>10</td><td><b>loosely documented</b>: AWS says target tracking
- *       "scales in more gradually" without a formula; we remove at most this share of the instances per scale-in
- *       (at least one), never going below the proportional capacity</td></tr>
- *   <tr><td>{@code sagemaker.metricDelay}</td><td>0s</td><td><b>loosely documented</b>: the time from the end of a metric period
- *       until its datapoint reaches the alarm; CloudWatch typically adds one to a few minutes in practice</td></tr>
- *   <tr><td>{@code sagemaker.scaleOutCooldownBlocksScaleOut}</td><td>false</td><td><b>loosely documented</b>: AWS says that
- *       during a scale-out cooldown "the capacity added by the previous scale-out is calculated as part of the desired
- *       capacity for the next scale-out"; we let a larger scale-out through (new capacity is computed from in-service
- *       instances, so starting ones are not counted twice). {@code true} blocks every scale-out until the cooldown ends</td></tr>
+ *   <tr><td>{@code sagemaker.metricPeriod}</td><td>60s</td><td>{@value #SOURCE_DEFINE_POLICY}: standard metrics such as
+ *       {@code InvocationsPerInstance} "emit data once every minute"</td></tr>
+ *   <tr><td>{@code sagemaker.highResolutionPeriod}</td><td>10s</td><td>the same page: the high-resolution
+ *       {@code ConcurrentRequestsPerModel} metric "emit[s] data every 10 seconds"; it drives the scale-out alarm of a
+ *       concurrency policy only (scale-in "at the same rate as standard metrics")</td></tr>
+ *   <tr><td>{@code sagemaker.scaleOutDatapoints}</td><td>3</td><td>the scale-out alarm Application Auto Scaling creates:
+ *       "3 datapoints within 3 minutes" above the target ({@value #SOURCE_ALARMS}); for the high-resolution metric 3
+ *       datapoints of 10 s is an assumption</td></tr>
+ *   <tr><td>{@code sagemaker.scaleInDatapoints}</td><td>15</td><td>the scale-in alarm: "15 datapoints within 15 minutes"
+ *       ({@value #SOURCE_ALARMS})</td></tr>
+ *   <tr><td>{@code sagemaker.scaleInThreshold}</td><td>0.9</td><td>the scale-in alarm's threshold: 1350 for a target of
+ *       1500 ({@value #SOURCE_ALARMS}); "usually more than 10% lower" than the target ({@value #SOURCE_OVERVIEW})</td></tr>
+ *   <tr><td>{@code sagemaker.scaleOutCooldown}</td><td>300s</td><td>{@code ScaleOutCooldown} default for SageMaker endpoint
+ *       variants ({@value #SOURCE_API}); the endpoint's {@code spec.backends.sagemaker.scaleOutCooldownSeconds} or
+ *       {@code behavior.scaleUp.stabilizationWindowSeconds} wins, as the translator renders it</td></tr>
+ *   <tr><td>{@code sagemaker.scaleInCooldown}</td><td>300s</td><td>{@code ScaleInCooldown} default, likewise</td></tr>
+ *   <tr><td>{@code sagemaker.metricDelay}</td><td>0s</td><td><b>assumption</b>: the time from the end of a period until its
+ *       datapoint reaches the alarm; AWS publishes no figure</td></tr>
  * </table>
  *
- * @param metricPeriod                  CloudWatch period of standard metrics
- * @param highResolutionPeriod          period of the high-resolution concurrency metric
- * @param scaleOutDatapoints            consecutive breaching datapoints before a scale-out
- * @param scaleInDatapoints             consecutive datapoints below the scale-in threshold before a scale-in
- * @param scaleInThreshold              scale-in threshold as a fraction of the target
- * @param scaleOutCooldown              default scale-out cooldown
- * @param scaleInCooldown               default scale-in cooldown
- * @param scaleInMaxStepPercent         most instances removed per scale-in, % of the current count (at least 1)
- * @param metricDelay                   delay before a datapoint is seen
- * @param scaleOutCooldownBlocksScaleOut whether a scale-out cooldown blocks further scale-outs
+ * @param metricPeriod         CloudWatch period of standard metrics
+ * @param highResolutionPeriod period of the high-resolution concurrency metric
+ * @param scaleOutDatapoints   consecutive datapoints above the target before a scale-out
+ * @param scaleInDatapoints    consecutive datapoints below the scale-in threshold before a scale-in
+ * @param scaleInThreshold     scale-in threshold as a fraction of the target
+ * @param scaleOutCooldown     default scale-out cooldown
+ * @param scaleInCooldown      default scale-in cooldown
+ * @param metricDelay          delay before a datapoint reaches its alarm
  */
 public record TargetTrackingSettings(Duration metricPeriod, Duration highResolutionPeriod, int scaleOutDatapoints,
                                      int scaleInDatapoints, double scaleInThreshold, Duration scaleOutCooldown,
-                                     Duration scaleInCooldown, double scaleInMaxStepPercent, Duration metricDelay,
-                                     boolean scaleOutCooldownBlocksScaleOut) {
+                                     Duration scaleInCooldown, Duration metricDelay) {
+
+    /** SageMaker's page on scaling policies (metric periods, high-resolution scale-in rate, the policy examples). */
+    public static final String SOURCE_DEFINE_POLICY = "AWS docs: Define a scaling policy, "
+            + "https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html";
+    /** The alarms Application Auto Scaling creates for a SageMaker target-tracking policy, as CloudWatch shows them. */
+    public static final String SOURCE_ALARMS = "AWS re:Post, SageMaker autoscaling delay (the alarms AWS created for a target of 1500: "
+            + "> 1500 for 3 datapoints within 3 minutes, < 1350 for 15 datapoints within 15 minutes), "
+            + "https://repost.aws/questions/QUf450Wsd9RROGGOIwaolN9w/sagemaker-autoscaling-delay";
+    /** Application Auto Scaling's page on how target tracking works (cooldowns, scale-in threshold, several policies). */
+    public static final String SOURCE_OVERVIEW = "AWS docs: How target tracking scaling for Application Auto Scaling works, "
+            + "https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html";
+    /** The API reference of the policy configuration (cooldown defaults and definitions). */
+    public static final String SOURCE_API = "AWS API reference: TargetTrackingScalingPolicyConfiguration, "
+            + "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html";
 
     /** The keys, for {@link io.inferscale.api.simulation.AutoscalerModelProvider#settingKeys()}. */
     public static final Set<String> KEYS = Set.of("sagemaker.metricPeriod", "sagemaker.highResolutionPeriod",
             "sagemaker.scaleOutDatapoints", "sagemaker.scaleInDatapoints", "sagemaker.scaleInThreshold",
-            "sagemaker.scaleOutCooldown", "sagemaker.scaleInCooldown", "sagemaker.scaleInMaxStepPercent", "sagemaker.metricDelay",
-            "sagemaker.scaleOutCooldownBlocksScaleOut");
+            "sagemaker.scaleOutCooldown", "sagemaker.scaleInCooldown", "sagemaker.metricDelay");
 
     /** The defaults. */
     public static TargetTrackingSettings defaults() {
@@ -80,9 +85,7 @@ public record TargetTrackingSettings(Duration metricPeriod, Duration highResolut
                 s.getDouble("sagemaker.scaleInThreshold", 0.9),
                 s.getDuration("sagemaker.scaleOutCooldown", Duration.ofSeconds(300)),
                 s.getDuration("sagemaker.scaleInCooldown", Duration.ofSeconds(300)),
-                s.getDouble("sagemaker.scaleInMaxStepPercent", 10),
-                s.getDuration("sagemaker.metricDelay", Duration.ZERO),
-                s.getBoolean("sagemaker.scaleOutCooldownBlocksScaleOut", false));
+                s.getDuration("sagemaker.metricDelay", Duration.ZERO));
         if (t.metricPeriod.toMillis() < 1 || t.highResolutionPeriod.toMillis() < 1) {
             throw new ConfigurationException("model settings sagemaker.metricPeriod and sagemaker.highResolutionPeriod must be at least 1ms");
         }
@@ -92,9 +95,9 @@ public record TargetTrackingSettings(Duration metricPeriod, Duration highResolut
         if (!(t.scaleInThreshold > 0 && t.scaleInThreshold <= 1)) {
             throw new ConfigurationException("model setting sagemaker.scaleInThreshold was " + t.scaleInThreshold + " but it must be > 0 and <= 1");
         }
-        if (!(t.scaleInMaxStepPercent > 0 && t.scaleInMaxStepPercent <= 100)) {
-            throw new ConfigurationException("model setting sagemaker.scaleInMaxStepPercent was " + t.scaleInMaxStepPercent
-                    + " but it must be > 0 and <= 100");
+        if (t.scaleOutCooldown.isNegative() || t.scaleInCooldown.isNegative() || t.metricDelay.isNegative()) {
+            throw new ConfigurationException("model settings sagemaker.scaleOutCooldown, sagemaker.scaleInCooldown and sagemaker.metricDelay "
+                    + "must be 0 or more");
         }
         return t;
     }
