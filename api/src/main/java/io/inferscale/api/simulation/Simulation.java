@@ -133,7 +133,7 @@ public final class Simulation {
     public SimulationResult run(AutoscalerModelProvider provider) {
         requireReady();
         ModelSettings own = settingsFor(provider);
-        own.requireKnownKeys(provider.backendId(), provider.settingKeys());
+        own.requireKnownKeys(provider.backendId(), provider.settingKeys(), provider.settingKeyPrefixes());
         ModelContext context = new ModelContext(endpoint, own);
         AutoscalerModel model = provider.create(context);
         SimulationResult result = run(model, provider.defaultStartup(), provider.defaultStartupSource());
@@ -200,14 +200,7 @@ public final class Simulation {
     /** Settings whose keys start with {@code backendId + "."} or have no prefix of another known backend. */
     private ModelSettings settingsFor(AutoscalerModelProvider provider) {
         String prefix = provider.backendId() + ".";
-        java.util.Map<String, String> own = new java.util.TreeMap<>();
-        settings.asMap().forEach((k, v) -> {
-            int dot = k.indexOf('.');
-            if (dot < 0 || k.startsWith(prefix)) {
-                own.put(k, v);
-            }
-        });
-        return ModelSettings.of(own);
+        return settings.select(k -> k.indexOf('.') < 0 || k.startsWith(prefix));
     }
 
     private void requireReady() {
