@@ -230,6 +230,36 @@ public final class PriceCatalogue {
         return find(region, item).map(e -> new ReplicaPrice(item, e.usdPerHour(), describe(e)));
     }
 
+    /**
+     * A price made of parts: {@code quantity x part price} each, e.g. a machine plus its attached accelerators, or a
+     * Kubernetes replica's vCPUs, GiB and GPUs. Its source lists every part's; it is an assumption when any part is.
+     *
+     * @param machine    what the whole is, e.g. {@code n1-standard-4 + 1 x NVIDIA_TESLA_T4}
+     * @param quantities each part's price (its {@code machine} names the item) and how many of it one replica uses;
+     *                   parts with quantity 0 are left out of the source
+     */
+    public static ReplicaPrice combine(String machine, Map<ReplicaPrice, Double> quantities) {
+        double usd = 0;
+        List<String> sources = new ArrayList<>();
+        boolean assumed = false;
+        for (Map.Entry<ReplicaPrice, Double> q : quantities.entrySet()) {
+            if (q.getValue() == 0) {
+                continue;
+            }
+            ReplicaPrice p = q.getKey();
+            usd += q.getValue() * p.usdPerHour();
+            assumed |= p.source().startsWith("assumption");
+            sources.add(quantity(q.getValue()) + " x " + p.machine() + " at $" + quantity(p.usdPerHour()) + "/h from " + p.source());
+        }
+        String joined = String.join("; ", sources);
+        return new ReplicaPrice(machine, usd, assumed && !joined.startsWith("assumption") ? "assumption (a part is assumed): " + joined : joined);
+    }
+
+    /** A number without trailing zeros, up to 6 decimals: {@code 0.5}, {@code 0.031611}, {@code 2}. */
+    public static String quantity(double v) {
+        return java.math.BigDecimal.valueOf(v).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
     /** The source text of a catalogue row: {@code catalogue: <page>, <region>, <date>} or {@code assumption; ...}. */
     public String describe(Entry e) {
         if (e.assumption()) {

@@ -39,9 +39,24 @@ public final class KubernetesAutoscalerModelProvider implements AutoscalerModelP
         return DEFAULT_STARTUP;
     }
 
+    /** The model's keys and {@code <id>.region}, the region {@link KubernetesPrices} prices in. */
     @Override
     public Set<String> settingKeys() {
-        return HpaSettings.KEYS;
+        Set<String> keys = new java.util.HashSet<>(HpaSettings.KEYS);
+        keys.add(KubernetesPrices.catalogue().regionKey());
+        return Set.copyOf(keys);
+    }
+
+    /** {@code <id>.price.}: price overrides ({@link KubernetesPrices}). */
+    @Override
+    public Set<String> settingKeyPrefixes() {
+        return Set.of(KubernetesPrices.catalogue().settingPrefix());
+    }
+
+    /** The replica's price from {@link KubernetesPrices}. */
+    @Override
+    public java.util.Optional<io.inferscale.api.simulation.ReplicaPrice> price(ModelContext context) {
+        return KubernetesPrices.price(context);
     }
 
     @Override

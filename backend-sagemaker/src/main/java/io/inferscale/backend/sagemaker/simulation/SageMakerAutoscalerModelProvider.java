@@ -39,9 +39,24 @@ public final class SageMakerAutoscalerModelProvider implements AutoscalerModelPr
         return DEFAULT_STARTUP;
     }
 
+    /** The model's keys and {@code <id>.region}, the region {@link SageMakerPrices} prices in. */
     @Override
     public Set<String> settingKeys() {
-        return TargetTrackingSettings.KEYS;
+        Set<String> keys = new java.util.HashSet<>(TargetTrackingSettings.KEYS);
+        keys.add(SageMakerPrices.catalogue().regionKey());
+        return Set.copyOf(keys);
+    }
+
+    /** {@code <id>.price.}: price overrides ({@link SageMakerPrices}). */
+    @Override
+    public Set<String> settingKeyPrefixes() {
+        return Set.of(SageMakerPrices.catalogue().settingPrefix());
+    }
+
+    /** The replica's price from {@link SageMakerPrices}. */
+    @Override
+    public java.util.Optional<io.inferscale.api.simulation.ReplicaPrice> price(ModelContext context) {
+        return SageMakerPrices.price(context);
     }
 
     @Override

@@ -39,9 +39,24 @@ public final class VertexAutoscalerModelProvider implements AutoscalerModelProvi
         return DEFAULT_STARTUP;
     }
 
+    /** The model's keys and {@code <id>.region}, the region {@link VertexPrices} prices in. */
     @Override
     public Set<String> settingKeys() {
-        return VertexAutoscalingSettings.KEYS;
+        Set<String> keys = new java.util.HashSet<>(VertexAutoscalingSettings.KEYS);
+        keys.add(VertexPrices.catalogue().regionKey());
+        return Set.copyOf(keys);
+    }
+
+    /** {@code <id>.price.}: price overrides ({@link VertexPrices}). */
+    @Override
+    public Set<String> settingKeyPrefixes() {
+        return Set.of(VertexPrices.catalogue().settingPrefix());
+    }
+
+    /** The replica's price from {@link VertexPrices}. */
+    @Override
+    public java.util.Optional<io.inferscale.api.simulation.ReplicaPrice> price(ModelContext context) {
+        return VertexPrices.price(context);
     }
 
     @Override
