@@ -91,11 +91,9 @@ public final class PriceFile {
             if (!(root instanceof MappingNode top)) {
                 problems.add(at(root) + "expected a mapping of backend ids to prices, e.g. sagemaker: {ml.g6.xlarge: 1.2}");
             } else {
-                for (NodeTuple b : top.getValue()) {
-                    String backend = key(b, problems);
-                    if (backend == null) {
-                        continue;
-                    }
+                for (Map.Entry<String, NodeTuple> be : entries(top, problems).entrySet()) {
+                    String backend = be.getKey();
+                    NodeTuple b = be.getValue();
                     if (!backendIds.isEmpty() && !backendIds.contains(backend)) {
                         problems.add(at(b.getKeyNode()) + "'" + backend + "' is not a backend with a model here; use one of "
                                 + String.join(", ", new TreeSet<>(backendIds)));
@@ -106,17 +104,12 @@ public final class PriceFile {
                                 + backend + ": {ITEM: 1.2}");
                         continue;
                     }
-                    for (NodeTuple i : items.getValue()) {
-                        String item = key(i, problems);
-                        if (item == null) {
-                            continue;
-                        }
+                    for (Map.Entry<String, NodeTuple> ie : entries(items, problems).entrySet()) {
+                        String item = ie.getKey();
+                        NodeTuple i = ie.getValue();
                         if (i.getValueNode() instanceof MappingNode region) {
-                            for (NodeTuple r : region.getValue()) {
-                                String regionItem = key(r, problems);
-                                if (regionItem != null) {
-                                    price(backend + ".price." + item + "." + regionItem, r.getValueNode(), source, values, origins, problems);
-                                }
+                            for (Map.Entry<String, NodeTuple> r : entries(region, problems).entrySet()) {
+                                price(backend + ".price." + item + "." + r.getKey(), r.getValue().getValueNode(), source, values, origins, problems);
                             }
                         } else {
                             price(backend + ".price." + item, i.getValueNode(), source, values, origins, problems);
@@ -154,12 +147,20 @@ public final class PriceFile {
         }
     }
 
-    private static String key(NodeTuple t, List<String> problems) {
-        if (t.getKeyNode() instanceof ScalarNode s && !s.getValue().isBlank() && !s.getValue().contains(" ")) {
-            return s.getValue();
+    /** A mapping's entries by key; a key that is no name, or repeats an earlier one, is a problem and left out. */
+    private static Map<String, NodeTuple> entries(MappingNode m, List<String> problems) {
+        Map<String, NodeTuple> out = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            if (!(t.getKeyNode() instanceof ScalarNode s) || s.getValue().isBlank() || s.getValue().contains(" ")) {
+                problems.add(at(t.getKeyNode()) + "expected a name (a backend id, region or item) as key");
+            } else if (out.containsKey(s.getValue())) {
+                problems.add(at(s) + "'" + s.getValue() + "' is given twice (first at line " + NodeReader.line(out.get(s.getValue()).getKeyNode())
+                        + "); keep one");
+            } else {
+                out.put(s.getValue(), t);
+            }
         }
-        problems.add(at(t.getKeyNode()) + "expected a name (a backend id, region or item) as key");
-        return null;
+        return out;
     }
 
     private static void price(String key, Node value, String source, Map<String, String> values, Map<String, String> origins,
