@@ -171,6 +171,13 @@ public final class PriceCatalogue {
         return backendId + ".region";
     }
 
+    /** A provider's setting keys plus {@link #regionKey()}, for {@link AutoscalerModelProvider#settingKeys()}. */
+    public Set<String> withRegionKey(Set<String> modelKeys) {
+        Set<String> keys = new java.util.HashSet<>(modelKeys);
+        keys.add(regionKey());
+        return Set.copyOf(keys);
+    }
+
     /** The region of the first row, used when no region is set. */
     public String defaultRegion() {
         return byRegion.keySet().iterator().next();

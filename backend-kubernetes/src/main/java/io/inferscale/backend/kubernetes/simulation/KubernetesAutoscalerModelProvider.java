@@ -42,9 +42,7 @@ public final class KubernetesAutoscalerModelProvider implements AutoscalerModelP
     /** The model's keys and {@code <id>.region}, the region {@link KubernetesPrices} prices in. */
     @Override
     public Set<String> settingKeys() {
-        Set<String> keys = new java.util.HashSet<>(HpaSettings.KEYS);
-        keys.add(KubernetesPrices.catalogue().regionKey());
-        return Set.copyOf(keys);
+        return KubernetesPrices.catalogue().withRegionKey(HpaSettings.KEYS);
     }
 
     /** {@code <id>.price.}: price overrides ({@link KubernetesPrices}). */

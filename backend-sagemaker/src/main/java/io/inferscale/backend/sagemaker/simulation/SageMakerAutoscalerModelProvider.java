@@ -42,9 +42,7 @@ public final class SageMakerAutoscalerModelProvider implements AutoscalerModelPr
     /** The model's keys and {@code <id>.region}, the region {@link SageMakerPrices} prices in. */
     @Override
     public Set<String> settingKeys() {
-        Set<String> keys = new java.util.HashSet<>(TargetTrackingSettings.KEYS);
-        keys.add(SageMakerPrices.catalogue().regionKey());
-        return Set.copyOf(keys);
+        return SageMakerPrices.catalogue().withRegionKey(TargetTrackingSettings.KEYS);
     }
 
     /** {@code <id>.price.}: price overrides ({@link SageMakerPrices}). */

@@ -42,9 +42,7 @@ public final class VertexAutoscalerModelProvider implements AutoscalerModelProvi
     /** The model's keys and {@code <id>.region}, the region {@link VertexPrices} prices in. */
     @Override
     public Set<String> settingKeys() {
-        Set<String> keys = new java.util.HashSet<>(VertexAutoscalingSettings.KEYS);
-        keys.add(VertexPrices.catalogue().regionKey());
-        return Set.copyOf(keys);
+        return VertexPrices.catalogue().withRegionKey(VertexAutoscalingSettings.KEYS);
     }
 
     /** {@code <id>.price.}: price overrides ({@link VertexPrices}). */
