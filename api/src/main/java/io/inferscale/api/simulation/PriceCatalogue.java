@@ -80,6 +80,7 @@ public final class PriceCatalogue {
      *
      * @param name a name for messages, e.g. the resource name
      * @throws IllegalStateException naming the line of the first malformed row
+     * @throws IOException           when the stream cannot be read
      */
     public static PriceCatalogue read(String backendId, String name, InputStream csv) throws IOException {
         Objects.requireNonNull(backendId, "backendId");
