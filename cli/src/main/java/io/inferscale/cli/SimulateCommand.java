@@ -8,10 +8,14 @@ import io.inferscale.api.backend.Backends;
 import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.codec.EndpointDocument;
 import io.inferscale.api.codec.Json;
+import io.inferscale.api.codec.PriceFile;
+import io.inferscale.api.simulation.Assumption;
 import io.inferscale.api.simulation.AutoscalerModelProvider;
+import io.inferscale.api.simulation.CostEstimate;
 import io.inferscale.api.simulation.HtmlReport;
 import io.inferscale.api.simulation.LoadTrace;
 import io.inferscale.api.simulation.ModelSettings;
+import io.inferscale.api.simulation.PriceCatalogue;
 import io.inferscale.api.simulation.ReplicaProfile;
 import io.inferscale.api.simulation.Simulation;
 import io.inferscale.api.simulation.SimulationResult;
@@ -38,6 +42,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.Optional;
 
 
 /** {@code inferscale simulate -f FILE --backend ID[,ID...] --trace TRACE.csv --replica-capacity RPS ...}. */
@@ -85,6 +90,11 @@ final class SimulateCommand extends BaseCommand {
             description = "override a model constant, repeatable, e.g. --setting kubernetes.tolerance=0.2")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "YAML price overrides, e.g. sagemaker: {ml.g6.xlarge: 1.2} or kubernetes: {vcpuHour: 0.04}; "
+                    + "--setting BACKEND.price.ITEM=USD wins over the file (see docs/simulation.md, Cost)")
+    Path prices;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
             description = "table (summary), csv (every tick: time_s,backend,demand_rps,ready_replicas,desired_replicas,"
                     + "utilization_pct,served_rps,unserved_rps) or json (default: ${DEFAULT-VALUE})")
@@ -128,7 +138,7 @@ final class SimulateCommand extends BaseCommand {
         try {
             results = Simulation.of(endpoint).trace(load).profile(profile.build())
                     .step(Duration.ofMillis(Math.max(1, Math.round(stepSeconds * 1000))))
-                    .settings(ModelSettings.of(modelSettings))
+                    .settings(withPriceFile(models, modelSettings))
                     .compareProviders(providers);
         } catch (ConfigurationException e) {
             throw new InputException(e.getMessage(), e);
@@ -226,6 +236,26 @@ final class SimulateCommand extends BaseCommand {
         }
     }
 
+    /** The command line's settings ({@code --setting}, {@code --startup ID=}) over the --prices file's, each file price with its origin (file and line). */
+    private ModelSettings withPriceFile(Simulations models, Map<String, String> settings) {
+        if (prices == null) {
+            return ModelSettings.of(settings);
+        }
+        ModelSettings file;
+        try {
+            file = PriceFile.read(prices, new java.util.HashSet<>(models.ids()));
+        } catch (NoSuchFileException e) {
+            throw new InputException("cannot read the price file " + prices + ": no such file");
+        } catch (IOException e) {
+            throw new InputException("cannot read the price file " + prices + ": " + e.getMessage(), e);
+        }
+        Map<String, String> values = new LinkedHashMap<>(file.asMap());
+        values.putAll(settings);
+        Map<String, String> origins = new LinkedHashMap<>();
+        file.asMap().keySet().stream().filter(k -> !settings.containsKey(k)).forEach(k -> file.origin(k).ifPresent(o -> origins.put(k, o)));
+        return ModelSettings.of(values, origins);
+    }
+
     private List<String> ids() {
         LinkedHashSet<String> ids = new LinkedHashSet<>();
         for (String id : backendIds) {
@@ -271,12 +301,24 @@ final class SimulateCommand extends BaseCommand {
         return LoadTrace.read(trace);
     }
 
+    /**
+     * One row per backend: the machine a replica runs on and its price, replica-hours, what the run costs (in total and
+     * per million requests served), where the price comes from, the startup time, then the autoscaling figures.
+     */
     static Table summaryTable(List<SimulationResult> results) {
-        Table t = new Table("BACKEND", "REPLICA-HOURS", "P50-UTIL", "P95-UTIL", "OVER-CAPACITY", "UNSERVED", "SCALE-UPS",
-                "SCALE-DOWNS", "PEAK", "WORST-CATCH-UP");
+        Table t = new Table("BACKEND", "MACHINE", "USD/REPLICA-H", "PRICE", "REPLICA-HOURS", "COST", "USD/M-REQ", "STARTUP",
+                "P50-UTIL", "P95-UTIL", "OVER-CAPACITY", "UNSERVED", "SCALE-UPS", "SCALE-DOWNS", "PEAK", "WORST-CATCH-UP");
         for (SimulationResult r : results) {
             SimulationSummary s = r.summary();
-            t.row(r.backendId(), fmt("%.2f", s.replicaHours()), fmt("%.0f%%", s.p50UtilizationPercent()),
+            Optional<CostEstimate> cost = r.cost();
+            String startup = r.assumptions().stream().filter(a -> a.subject().equals("startup")).map(Assumption::value).findFirst().orElse("-");
+            t.row(r.backendId(), cost.map(c -> c.price().machine()).orElse("-"),
+                    cost.map(c -> "$" + PriceCatalogue.quantity(c.price().usdPerHour())).orElse("-"),
+                    cost.map(c -> priceOrigin(c.price().source())).orElse("none"),
+                    fmt("%.2f", s.replicaHours()), cost.map(c -> fmt("$%.2f", c.totalUsd())).orElse("-"),
+                    cost.filter(c -> !Double.isNaN(c.usdPerMillionRequestsServed())).map(c -> fmt("$%.2f", c.usdPerMillionRequestsServed()))
+                            .orElse("-"),
+                    startup, fmt("%.0f%%", s.p50UtilizationPercent()),
                     fmt("%.0f%%", s.p95UtilizationPercent()), HumanDuration.format(Duration.ofSeconds(Math.round(s.secondsOverCapacity()))),
                     fmt("%.2f%%", 100 * s.unservedFraction()), String.valueOf(s.scaleUps()), String.valueOf(s.scaleDowns()),
                     String.valueOf(s.peakReplicas()),
@@ -286,6 +328,21 @@ final class SimulateCommand extends BaseCommand {
                             : s.stepsNeverCaughtUp() > 0 ? "never" : "-");
         }
         return t;
+    }
+
+    /**
+     * Where a price comes from, in a word or two: {@code catalogue}, {@code assumed} (a catalogue figure that is an
+     * assumption), {@code --setting}, {@code --prices}; joined with {@code +} for a price made of parts.
+     */
+    static String priceOrigin(String source) {
+        List<String> kinds = new ArrayList<>();
+        for (String[] kind : new String[][] {{"catalogue:", "catalogue"}, {"assumption", "assumed"}, {"--setting ", "--setting"},
+                {"--prices ", "--prices"}}) {
+            if (source.startsWith(kind[0]) || source.contains("from " + kind[0])) {
+                kinds.add(kind[1]);
+            }
+        }
+        return kinds.isEmpty() ? "given" : String.join("+", kinds);
     }
 
     private static String fmt(String pattern, double v) {

@@ -23,7 +23,7 @@ class SimulateCommandTest {
     void summarisesEachBackend() {
         CliHarness.Result r = cli.run("simulate", "-f", seed, "--backend", "kubernetes", "--trace", spike, "--replica-capacity", "25");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
-        assertThat(r.out()).startsWith("BACKEND      REPLICA-HOURS   P50-UTIL   P95-UTIL   OVER-CAPACITY   UNSERVED   SCALE-UPS");
+        assertThat(r.out()).startsWith("BACKEND      MACHINE                     USD/REPLICA-H   PRICE     REPLICA-HOURS   COST");
         assertThat(r.out().lines().skip(1).findFirst().orElseThrow()).startsWith("kubernetes   ");
     }
 

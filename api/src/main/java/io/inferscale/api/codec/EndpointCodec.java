@@ -281,7 +281,7 @@ public final class EndpointCodec {
     }
 
     /** SnakeYAML's limit errors (they carry no position) in the reader's words, with what to do. */
-    private static String limitMessage(String snakeYaml) {
+    static String limitMessage(String snakeYaml) {
         if (snakeYaml.startsWith("Number of aliases")) {
             return "more than " + MAX_ALIASES + " aliases (*name) to lists or mappings; write the repeated values out"
                     + " (the limit stops alias bombs)";
@@ -326,7 +326,7 @@ public final class EndpointCodec {
         return sb.toString();
     }
 
-    private static LoaderOptions loaderOptions() {
+    static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(MAX_ALIASES);

@@ -43,6 +43,15 @@ public interface AutoscalerModelProvider {
     Set<String> settingKeys();
 
     /**
+     * Prefixes of open families of setting keys this provider also accepts, e.g. {@code sagemaker.price.} for
+     * {@code sagemaker.price.ml.g6.xlarge}: any key that starts with one (and is longer) passes
+     * {@link ModelSettings#requireKnownKeys(String, Set, Set)}; the provider checks the values. Default: none.
+     */
+    default Set<String> settingKeyPrefixes() {
+        return Set.of();
+    }
+
+    /**
      * A fresh model for one run.
      *
      * @throws io.inferscale.api.ConfigurationException when a setting is unknown or out of range

@@ -24,12 +24,16 @@ import java.util.TreeMap;
  */
 public final class ModelSettings {
 
-    private static final ModelSettings EMPTY = new ModelSettings(Map.of());
+    private static final ModelSettings EMPTY = new ModelSettings(Map.of(), Map.of());
 
     private final Map<String, String> values;
+    private final Map<String, String> origins;
 
-    private ModelSettings(Map<String, String> values) {
+    private ModelSettings(Map<String, String> values, Map<String, String> origins) {
         this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+        TreeMap<String, String> known = new TreeMap<>(origins);
+        known.keySet().retainAll(this.values.keySet());
+        this.origins = Collections.unmodifiableMap(known);
     }
 
     /** No overrides. */
@@ -39,7 +43,31 @@ public final class ModelSettings {
 
     /** The given overrides. */
     public static ModelSettings of(Map<String, String> values) {
-        return values.isEmpty() ? EMPTY : new ModelSettings(values);
+        return values.isEmpty() ? EMPTY : new ModelSettings(values, Map.of());
+    }
+
+    /**
+     * The given overrides, some with the place they were read from, e.g. {@code --prices prices.yaml line 3}, so that
+     * a model can say where a value came from ({@link #origin(String)}). Origins of keys without a value are dropped.
+     */
+    public static ModelSettings of(Map<String, String> values, Map<String, String> origins) {
+        return values.isEmpty() ? EMPTY : new ModelSettings(values, origins);
+    }
+
+    /** Where the value of {@code key} was read from, when the caller said so; empty for a plain {@code --setting}. */
+    public Optional<String> origin(String key) {
+        return Optional.ofNullable(origins.get(key));
+    }
+
+    /** The overrides whose key passes {@code keep}, with their origins. */
+    public ModelSettings select(java.util.function.Predicate<String> keep) {
+        Map<String, String> kept = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (keep.test(k)) {
+                kept.put(k, v);
+            }
+        });
+        return of(kept, origins);
     }
 
     /** All overrides. */
@@ -183,9 +211,19 @@ public final class ModelSettings {
      * @throws ConfigurationException listing each unknown key
      */
     public void requireKnownKeys(String backendId, Set<String> known) {
+        requireKnownKeys(backendId, known, Set.of());
+    }
+
+    /**
+     * Rejects keys that are neither in {@code known} nor start with one of {@code knownPrefixes} (open families of keys
+     * such as {@code sagemaker.price.<instance type>}), naming the closest known key.
+     *
+     * @throws ConfigurationException listing each unknown key
+     */
+    public void requireKnownKeys(String backendId, Set<String> known, Set<String> knownPrefixes) {
         StringBuilder sb = new StringBuilder();
         for (String key : values.keySet()) {
-            if (!known.contains(key)) {
+            if (!known.contains(key) && knownPrefixes.stream().noneMatch(p -> key.startsWith(p) && key.length() > p.length())) {
                 if (sb.length() > 0) {
                     sb.append("; ");
                 }
@@ -195,7 +233,9 @@ public final class ModelSettings {
         }
         if (sb.length() > 0) {
             sb.append(sb.charAt(sb.length() - 1) == '?' ? " " : ". ");
-            throw new ConfigurationException(sb + "Known settings for " + backendId + ": " + String.join(", ", new java.util.TreeSet<>(known)) + ".");
+            java.util.TreeSet<String> all = new java.util.TreeSet<>(known);
+            knownPrefixes.forEach(p -> all.add(p + "*"));
+            throw new ConfigurationException(sb + "Known settings for " + backendId + ": " + String.join(", ", all) + ".");
         }
     }
 

@@ -159,7 +159,7 @@ public final class Simulation {
         ModelSettings own = settingsFor(provider);
         Set<String> known = new HashSet<>(provider.settingKeys());
         known.add(startupKey);
-        own.requireKnownKeys(id, known);
+        own.requireKnownKeys(id, known, provider.settingKeyPrefixes());
         Startup startup;
         if (own.get(startupKey).isPresent()) {
             startup = new Startup(own.getDuration(startupKey, Duration.ZERO),
@@ -248,14 +248,7 @@ public final class Simulation {
     /** Settings whose keys start with {@code backendId + "."} or have no prefix of another known backend. */
     private ModelSettings settingsFor(AutoscalerModelProvider provider) {
         String prefix = provider.backendId() + ".";
-        java.util.Map<String, String> own = new java.util.TreeMap<>();
-        settings.asMap().forEach((k, v) -> {
-            int dot = k.indexOf('.');
-            if (dot < 0 || k.startsWith(prefix)) {
-                own.put(k, v);
-            }
-        });
-        return ModelSettings.of(own);
+        return settings.select(k -> k.indexOf('.') < 0 || k.startsWith(prefix));
     }
 
     private void requireReady() {

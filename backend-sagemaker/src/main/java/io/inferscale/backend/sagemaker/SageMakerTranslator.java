@@ -273,6 +273,15 @@ public final class SageMakerTranslator {
         return "spec.backends." + ID + "." + option;
     }
 
+    /**
+     * The instance type this translator puts in the endpoint config for {@code e}: {@code spec.backends.sagemaker.instanceType}
+     * when set, else the smallest catalogued type that fits the requests and accelerators; empty when none fits. Pure; used
+     * by the simulator to price a replica.
+     */
+    public static Optional<String> instanceType(InferenceEndpoint e) {
+        return instance(e, new ArrayList<>(), new ArrayList<>()).map(Map.Entry::getKey);
+    }
+
     /** The instance type name and its catalogue entry (empty when not catalogued); adds problems and notes. */
     private static Optional<Map.Entry<String, Optional<InstanceType>>> instance(InferenceEndpoint e, List<Problem> p, List<Note> notes) {
         Optional<Accelerator> acc = e.resources().accelerator();

@@ -308,6 +308,17 @@ public final class VertexTranslator {
         return v.map(String.class::cast);
     }
 
+    /**
+     * The machine spec (machine type, accelerator type and count) this translator deploys {@code e} on:
+     * {@code spec.backends.vertex.machineType} when set, else the smallest catalogued machine that holds the larger of
+     * requests and limits and the accelerators; empty when none does. Pure; used by the simulator to price a replica.
+     */
+    public static Optional<MachineSpec> machineSpec(InferenceEndpoint e) {
+        MachineSpec.Builder spec = MachineSpec.newBuilder();
+        new VertexTranslator(PLACEHOLDER_PROJECT, "us-central1").machine(e, spec, new Resolution());
+        return spec.getMachineType().isEmpty() ? Optional.empty() : Optional.of(spec.build());
+    }
+
     private Machine machine(InferenceEndpoint e, MachineSpec.Builder spec, Resolution r) {
         Optional<Accelerator> acc = e.resources().accelerator();
         AcceleratorType type = null;

@@ -52,9 +52,22 @@ public final class KubernetesAutoscalerModelProvider implements AutoscalerModelP
                 + "a pod that needs a new node from the cluster autoscaler takes minutes)";
     }
 
+    /** The model's keys and {@code <id>.region}, the region {@link KubernetesPrices} prices in. */
     @Override
     public Set<String> settingKeys() {
-        return HpaSettings.KEYS;
+        return KubernetesPrices.catalogue().withRegionKey(HpaSettings.KEYS);
+    }
+
+    /** {@code <id>.price.}: price overrides ({@link KubernetesPrices}). */
+    @Override
+    public Set<String> settingKeyPrefixes() {
+        return Set.of(KubernetesPrices.catalogue().settingPrefix());
+    }
+
+    /** The replica's price from {@link KubernetesPrices}. */
+    @Override
+    public java.util.Optional<io.inferscale.api.simulation.ReplicaPrice> price(ModelContext context) {
+        return KubernetesPrices.price(context);
     }
 
     @Override

@@ -41,6 +41,7 @@ public final class SageMakerAutoscalerModelProvider implements AutoscalerModelPr
         return DEFAULT_STARTUP;
     }
 
+    /** The model's keys and {@code <id>.region}, the region {@link SageMakerPrices} prices in. */
     @Override
     public String defaultStartupSource() {
         return "assumption; override with --startup sagemaker=DURATION (AWS publishes no time from a scale-out to an InService instance)";
@@ -48,7 +49,19 @@ public final class SageMakerAutoscalerModelProvider implements AutoscalerModelPr
 
     @Override
     public Set<String> settingKeys() {
-        return TargetTrackingSettings.KEYS;
+        return SageMakerPrices.catalogue().withRegionKey(TargetTrackingSettings.KEYS);
+    }
+
+    /** {@code <id>.price.}: price overrides ({@link SageMakerPrices}). */
+    @Override
+    public Set<String> settingKeyPrefixes() {
+        return Set.of(SageMakerPrices.catalogue().settingPrefix());
+    }
+
+    /** The replica's price from {@link SageMakerPrices}. */
+    @Override
+    public java.util.Optional<io.inferscale.api.simulation.ReplicaPrice> price(ModelContext context) {
+        return SageMakerPrices.price(context);
     }
 
     @Override

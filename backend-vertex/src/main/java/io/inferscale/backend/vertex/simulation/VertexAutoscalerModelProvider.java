@@ -48,9 +48,22 @@ public final class VertexAutoscalerModelProvider implements AutoscalerModelProvi
                 + "override with --startup vertex=DURATION";
     }
 
+    /** The model's keys and {@code <id>.region}, the region {@link VertexPrices} prices in. */
     @Override
     public Set<String> settingKeys() {
-        return VertexAutoscalingSettings.KEYS;
+        return VertexPrices.catalogue().withRegionKey(VertexAutoscalingSettings.KEYS);
+    }
+
+    /** {@code <id>.price.}: price overrides ({@link VertexPrices}). */
+    @Override
+    public Set<String> settingKeyPrefixes() {
+        return Set.of(VertexPrices.catalogue().settingPrefix());
+    }
+
+    /** The replica's price from {@link VertexPrices}. */
+    @Override
+    public java.util.Optional<io.inferscale.api.simulation.ReplicaPrice> price(ModelContext context) {
+        return VertexPrices.price(context);
     }
 
     @Override
