@@ -56,7 +56,7 @@ add "-o json, -Xmx32m" "$JAVA -Xmx32m -jar $JAR $SIM -o json"
 
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $($JAVA -version 2>&1 | head -1)"
 for i in "${!CMDS[@]}"; do
-  bytes=$(${CMDS[$i]} 2> "$WORK/err.txt" | wc -c)
+  bytes=$(${CMDS[$i]} 2> "$WORK/err.txt" | wc -c) || true
   echo "${LABELS[$i]}: $bytes bytes of output$( [ -s "$WORK/err.txt" ] && echo "; stderr: $(tail -1 "$WORK/err.txt")")"
 done
 for ((r = 1; r <= ROUNDS; r++)); do

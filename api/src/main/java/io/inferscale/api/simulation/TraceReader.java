@@ -49,11 +49,13 @@ final class TraceReader {
     private int outCol = -1;
     private boolean secondsFromZero;
     private double rateDivisor = 1;
-    /** Epoch numbers: 1000 when they are seconds, 1 when milliseconds, 0 until the first one decides. */
-    private int epochToMillis;
+    /** Epoch numbers: 1,000,000 when they are seconds, 1,000 when milliseconds, 0 until the first one decides. */
+    private int epochToMicros;
 
-    private long previousMillis = Long.MIN_VALUE;
+    /** The previous good row's time: milliseconds in a rate trace, microseconds in a request log. */
+    private long previousTime = Long.MIN_VALUE;
     private String previousText;
+    private int dataLines;
     private int rows;
 
     // a rate trace
@@ -61,7 +63,7 @@ final class TraceReader {
     private double[] rates = new double[64];
 
     // a request log
-    private long firstMillis;
+    private long firstMicros;
     private long[] counts = new long[64];
     private double[] tokensIn;
     private double[] tokensOut;
@@ -167,6 +169,7 @@ final class TraceReader {
     }
 
     private void row(String line, int lineNo) {
+        dataLines++;
         String[] cells = split(line);
         if (cells.length != fields) {
             problems.at(lineNo, "expected " + fields + " fields (" + abbreviate(headerLine) + ") but found " + cells.length
@@ -174,31 +177,32 @@ final class TraceReader {
             return;
         }
         String timeText = cells[timeCol].strip();
-        long millis = time(timeText, lineNo);
+        long micros = time(timeText, lineNo);
         if (rateCol >= 0) {
-            rateRow(cells, timeText, millis, lineNo);
+            rateRow(cells, timeText, micros, lineNo);
         } else {
-            requestRow(cells, timeText, millis, lineNo);
+            requestRow(cells, timeText, micros, lineNo);
         }
     }
 
-    private void rateRow(String[] cells, String timeText, long millis, int lineNo) {
+    private void rateRow(String[] cells, String timeText, long micros, int lineNo) {
         double rate = number(cells[rateCol], rateCol, lineNo);
         if (!Double.isNaN(rate) && (rate < 0 || Double.isInfinite(rate))) {
             problems.at(lineNo, names[rateCol].strip() + " " + rate + " must be a finite number, 0 or more");
             rate = Double.NaN;
         }
-        if (millis == Long.MIN_VALUE) {
+        if (micros == Long.MIN_VALUE) {
             return;
         }
-        if (rows == 0 && secondsFromZero && millis != 0) {
+        long millis = Math.floorDiv(micros + 500, 1000);
+        if (dataLines == 1 && secondsFromZero && millis != 0) {
             problems.at(lineNo, "the first row must be at time_s 0 (found " + timeText + ")");
-        } else if (millis <= previousMillis) {
+        } else if (millis <= previousTime) {
             problems.at(lineNo, names[timeCol].strip() + " " + timeText + " is not after the previous row's " + previousText
                     + "; rows must be in increasing time order");
             return;
         }
-        previousMillis = millis;
+        previousTime = millis;
         previousText = timeText;
         if (rows == times.length) {
             times = Arrays.copyOf(times, rows * 2);
@@ -209,28 +213,28 @@ final class TraceReader {
         rows++;
     }
 
-    private void requestRow(String[] cells, String timeText, long millis, int lineNo) {
+    private void requestRow(String[] cells, String timeText, long micros, int lineNo) {
         double in = inCol >= 0 ? tokens(cells[inCol], inCol, lineNo) : 0;
         double out = outCol >= 0 ? tokens(cells[outCol], outCol, lineNo) : 0;
-        if (millis == Long.MIN_VALUE) {
+        if (micros == Long.MIN_VALUE) {
             return;
         }
-        if (millis < previousMillis) {
+        if (micros < previousTime) {
             problems.at(lineNo, names[timeCol].strip() + " " + timeText + " is before the previous row's " + previousText
                     + "; a request log must be sorted by time");
             return;
         }
         if (rows == 0) {
-            firstMillis = millis;
+            firstMicros = micros;
         }
         long bucketMillis = options.bucket().toMillis();
-        long index = (millis - firstMillis) / bucketMillis;
+        long index = (micros - firstMicros) / (bucketMillis * 1000);
         if (index >= MAX_BUCKETS) {
-            problems.at(lineNo, names[timeCol].strip() + " " + timeText + " is " + (millis - firstMillis) / 1000 + " s after the first "
-                    + "request: more than " + MAX_BUCKETS + " buckets of " + bucketMillis + " ms; use longer buckets (simulate --step)");
+            problems.at(lineNo, names[timeCol].strip() + " " + timeText + " is " + (micros - firstMicros) / 1_000_000 + " s after the "
+                    + "first request: more than " + MAX_BUCKETS + " buckets of " + bucketMillis + " ms; use longer buckets (simulate --step)");
             return;
         }
-        previousMillis = millis;
+        previousTime = micros;
         previousText = timeText;
         int k = (int) index;
         if (k >= counts.length) {
@@ -250,7 +254,7 @@ final class TraceReader {
         rows++;
     }
 
-    /** The time of a row in milliseconds, or {@link Long#MIN_VALUE} after reporting why it has none. */
+    /** The time of a row in microseconds, or {@link Long#MIN_VALUE} after reporting why it has none. */
     private long time(String text, int lineNo) {
         String column = names[timeCol].strip();
         String s = unquote(text);
@@ -264,11 +268,11 @@ final class TraceReader {
                 problems.at(lineNo, column + " '" + abbreviate(s) + "' is not a number");
                 return Long.MIN_VALUE;
             }
-            if (!Double.isFinite(seconds) || seconds < 0) {
+            if (!Double.isFinite(seconds) || seconds < 0 || seconds > 1e12) {
                 problems.at(lineNo, column + " " + seconds + " must be a finite number of seconds, 0 or more");
                 return Long.MIN_VALUE;
             }
-            return Math.round(seconds * 1000.0);
+            return Math.round(seconds * 1e6);
         }
         if (s.indexOf(':') >= 0 || s.indexOf('-', 1) >= 0) {
             return dateTime(s, column, lineNo);
@@ -279,15 +283,15 @@ final class TraceReader {
                     + ") nor epoch seconds or milliseconds");
             return Long.MIN_VALUE;
         }
-        if (!Double.isFinite(epoch) || epoch < 0 || epoch > 1e16) {
+        if (!Double.isFinite(epoch) || epoch < 0 || epoch > 1e15) {
             problems.at(lineNo, column + " " + s + " must be epoch seconds or milliseconds, 0 or more");
             return Long.MIN_VALUE;
         }
-        if (epochToMillis == 0) {
+        if (epochToMicros == 0) {
             // 1e11 seconds is the year 5138 and 1e11 ms is 1973: larger numbers are milliseconds
-            epochToMillis = epoch >= 1e11 ? 1 : 1000;
+            epochToMicros = epoch >= 1e11 ? 1_000 : 1_000_000;
         }
-        return Math.round(epoch * epochToMillis);
+        return Math.round(epoch * epochToMicros);
     }
 
     private long dateTime(String s, String column, int lineNo) {
@@ -296,7 +300,7 @@ final class TraceReader {
             TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parse(iso);
             Instant instant = t.isSupported(ChronoField.OFFSET_SECONDS) ? Instant.from(t)
                     : LocalDateTime.from(t).toInstant(ZoneOffset.UTC);
-            return instant.toEpochMilli();
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
         } catch (DateTimeParseException | ArithmeticException e) {
             problems.at(lineNo, column + " '" + abbreviate(s) + "' is not an ISO-8601 date-time (" + DATE_TIME_EXAMPLES + ")");
             return Long.MIN_VALUE;
