@@ -186,31 +186,35 @@ final class TraceReader {
     }
 
     private void rateRow(String[] cells, String timeText, long micros, int lineNo) {
+        boolean inOrder = micros != Long.MIN_VALUE && inOrder(Math.floorDiv(micros + 500, 1000), timeText, lineNo);
         double rate = number(cells[rateCol], rateCol, lineNo);
         if (!Double.isNaN(rate) && (rate < 0 || Double.isInfinite(rate))) {
             problems.at(lineNo, names[rateCol].strip() + " " + rate + " must be a finite number, 0 or more");
-            rate = Double.NaN;
         }
-        if (micros == Long.MIN_VALUE) {
+        if (!inOrder) {
             return;
         }
-        long millis = Math.floorDiv(micros + 500, 1000);
+        if (rows == times.length) {
+            times = Arrays.copyOf(times, rows * 2);
+            rates = Arrays.copyOf(rates, rows * 2);
+        }
+        times[rows] = previousTime;
+        rates[rows] = rate / rateDivisor;
+        rows++;
+    }
+
+    /** Checks a rate trace's row time against the previous one and the first-row rule; remembers it when in order. */
+    private boolean inOrder(long millis, String timeText, int lineNo) {
         if (dataLines == 1 && secondsFromZero && millis != 0) {
             problems.at(lineNo, "the first row must be at time_s 0 (found " + timeText + ")");
         } else if (millis <= previousTime) {
             problems.at(lineNo, names[timeCol].strip() + " " + timeText + " is not after the previous row's " + previousText
                     + "; rows must be in increasing time order");
-            return;
+            return false;
         }
         previousTime = millis;
         previousText = timeText;
-        if (rows == times.length) {
-            times = Arrays.copyOf(times, rows * 2);
-            rates = Arrays.copyOf(rates, rows * 2);
-        }
-        times[rows] = millis;
-        rates[rows] = rate / rateDivisor;
-        rows++;
+        return true;
     }
 
     private void requestRow(String[] cells, String timeText, long micros, int lineNo) {
