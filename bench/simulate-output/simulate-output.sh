@@ -32,13 +32,8 @@ DOC=examples/src/main/resources/inference_endpoint.yaml
 mkdir -p "$WORK"
 [ -f "$JAR" ] || { echo "no $JAR: build it with: mvn -B -q -DskipTests package -pl cli -am" >&2; exit 1; }
 
-if [ ! -f "$WORK/hello.jar" ]; then
-  mkdir -p "$WORK/hello"
-  printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' > "$WORK/hello/Hello.java"
-  javac -d "$WORK/hello" "$WORK/hello/Hello.java"
-  printf 'Main-Class: Hello\n' > "$WORK/hello/manifest.txt"
-  jar cfm "$WORK/hello.jar" "$WORK/hello/manifest.txt" -C "$WORK/hello" Hello.class
-fi
+. bench/hello-jar.sh
+hello_jar "$WORK"
 TRACE=$WORK/month.csv
 awk 'BEGIN { print "time_s,rps"; pi = atan2(0, -1);
              for (m = 0; m <= 30 * 1440; m++) { t = m * 60; printf "%d,%.1f\n", t, 60 + 50 * sin(2 * pi * (t - 14 * 3600) / 86400 + pi / 2) } }' > "$TRACE"
