@@ -9,6 +9,8 @@
 #
 # Rows:
 #   java -jar hello.jar                the JVM floor for any `java -jar` (one class, prints a line)
+#   2-hour trace                       the same command on examples' spike.csv (480 ticks): the command's own start-up
+#   table                              the month without tick output: reading the trace and simulating
 #   csv / json                         java -jar $JAR simulate ... -o csv|json (the measured goal)
 #   csv / json -Xmx32m                 the same with a 32 MiB heap: completes only if the output is streamed
 #   before: csv / json                 the same commands with $BEFORE_JAR (the jar before the change), when set
@@ -44,6 +46,8 @@ add() { LABELS+=("$1"); CMDS+=("$2"); }
 add "java -jar hello.jar (JVM floor)" "$JAVA -jar $WORK/hello.jar"
 [ -n "$BEFORE_JAR" ] && add "before: -o csv" "$JAVA -jar $BEFORE_JAR $SIM -o csv"
 [ -n "$BEFORE_JAR" ] && add "before: -o json" "$JAVA -jar $BEFORE_JAR $SIM -o json"
+add "-o csv, a 2-hour trace (the command's own start-up)" "$JAVA -jar $JAR simulate -f $DOC --backend kubernetes --trace examples/src/main/resources/traces/spike.csv --replica-capacity 40 -o csv"
+add "-o table (trace + simulation, no tick output)" "$JAVA -jar $JAR $SIM"
 add "-o csv" "$JAVA -jar $JAR $SIM -o csv"
 add "-o json" "$JAVA -jar $JAR $SIM -o json"
 add "-o csv, -Xmx32m" "$JAVA -Xmx32m -jar $JAR $SIM -o csv"
