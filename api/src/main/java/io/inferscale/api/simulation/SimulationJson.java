@@ -11,9 +11,10 @@ import java.util.Map;
 /**
  * Simulation results as JSON, streamed: an array with one object per run holding {@code backend}, {@code endpoint},
  * {@code summary}, {@code assumptions} (subject, value, source), {@code cost} when the run is priced (price: machine,
- * usdPerHour, source; totalUsd; usdPerMillionRequestsServed) and {@code ticks}. Each tick is written as soon as it
- * is formatted, so memory stays bounded by one tick whatever the run's length; tick numbers have at most three
- * decimals, as in the CSV. Pretty-printed with two-space indentation like {@link Json#write}; NaN is {@code null}.
+ * usdPerHour, source; totalUsd; usdPerMillionRequestsServed) and {@code ticks}. Ticks are written as they are
+ * formatted, in chunks of about 8 KiB, so memory stays bounded whatever the run's length; tick numbers have at most
+ * three decimals, as in the CSV. Pretty-printed with two-space indentation like {@link Json#write}, except that each
+ * tick is one line; NaN is {@code null}.
  */
 public final class SimulationJson {
 
@@ -21,8 +22,7 @@ public final class SimulationJson {
     }
 
     /**
-     * Writes {@code results} to {@code out}, ending with a newline. Wrap a stream in a buffered writer: this calls
-     * {@code out.append} once per tick.
+     * Writes {@code results} to {@code out}, ending with a newline.
      *
      * @throws IOException when {@code out} fails
      */
@@ -115,24 +115,27 @@ public final class SimulationJson {
             return;
         }
         out.append("    \"ticks\": [\n");
-        StringBuilder t = new StringBuilder(256);
+        StringBuilder t = new StringBuilder(SimulationResult.CHUNK + 256);
         for (int i = 0; i < n; i++) {
-            t.setLength(0);
-            t.append("      {\n        \"time_s\": ");
+            t.append("      {\"time_s\": ");
             number(r.timeSeconds(i), t);
-            t.append(",\n        \"demand_rps\": ");
+            t.append(", \"demand_rps\": ");
             number(r.demandRps(i), t);
-            t.append(",\n        \"ready_replicas\": ").append(r.readyReplicas(i));
-            t.append(",\n        \"desired_replicas\": ").append(r.desiredReplicas(i));
-            t.append(",\n        \"utilization_pct\": ");
+            t.append(", \"ready_replicas\": ").append(r.readyReplicas(i));
+            t.append(", \"desired_replicas\": ").append(r.desiredReplicas(i));
+            t.append(", \"utilization_pct\": ");
             number(r.utilizationPercent(i), t);
-            t.append(",\n        \"served_rps\": ");
+            t.append(", \"served_rps\": ");
             number(r.servedRps(i), t);
-            t.append(",\n        \"unserved_rps\": ");
+            t.append(", \"unserved_rps\": ");
             number(r.unservedRps(i), t);
-            t.append(i + 1 < n ? "\n      },\n" : "\n      }\n");
-            out.append(t);
+            t.append(i + 1 < n ? "},\n" : "}\n");
+            if (t.length() >= SimulationResult.CHUNK) {
+                out.append(t);
+                t.setLength(0);
+            }
         }
+        out.append(t);
         out.append("    ]\n");
     }
 }

@@ -210,15 +210,14 @@ public final class SimulationResult {
     }
 
     /**
-     * Writes the CSV rows (no header) to {@code out}, one row at a time: memory stays bounded by one row whatever
-     * the run's length. Wrap a stream in a buffered writer: this calls {@code out.append} once per row.
+     * Writes the CSV rows (no header) to {@code out} as they are formatted, in chunks of about 8 KiB: memory stays
+     * bounded by one chunk whatever the run's length.
      *
      * @throws IOException when {@code out} fails
      */
     public void writeCsvRows(Appendable out) throws IOException {
-        StringBuilder row = new StringBuilder(96);
+        StringBuilder row = new StringBuilder(CHUNK + 128);
         for (int i = 0; i < count; i++) {
-            row.setLength(0);
             Decimals.append(timeSeconds(i), row);
             row.append(',').append(backendId).append(',');
             Decimals.append(demand[i], row);
@@ -229,9 +228,16 @@ public final class SimulationResult {
             row.append(',');
             Decimals.append(unserved[i], row);
             row.append('\n');
-            out.append(row);
+            if (row.length() >= CHUNK) {
+                out.append(row);
+                row.setLength(0);
+            }
         }
+        out.append(row);
     }
+
+    /** Characters the streaming writers gather before each {@code append} to their output. */
+    static final int CHUNK = 8192;
 
     /** Several runs in one CSV, one header, rows grouped by backend. */
     public static String toCsv(List<SimulationResult> results) {

@@ -17,8 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SimulationOutputTest {
 
     private static SimulationResult run() {
+        return run(Duration.ofSeconds(600));
+    }
+
+    private static SimulationResult run(Duration length) {
         return Simulation.of(SimulationFixtures.endpoint("1", "1"))
-                .trace(LoadTrace.step(10, 40, Duration.ofSeconds(100), Duration.ofSeconds(600)))
+                .trace(LoadTrace.step(10, 40, Duration.ofSeconds(100), length))
                 .profile(ReplicaProfile.builder(10).startup(Duration.ofSeconds(45)).build())
                 .step(Duration.ofSeconds(15)).run(new FixedScheduleModel(7_000, 10), Duration.ZERO);
     }
@@ -47,14 +51,15 @@ class SimulationOutputTest {
     }
 
     @Test
-    @DisplayName("writeCsv gives toCsv's text, one append per row")
+    @DisplayName("writeCsv gives toCsv's text, in bounded chunks")
     void csvStreams() throws IOException {
-        SimulationResult r = run();
+        SimulationResult r = run(Duration.ofDays(1));
         Recorder out = new Recorder();
         SimulationResult.writeCsv(List.of(r, r), out);
+        assertThat(out.sizes).hasSizeGreaterThan(20);
         assertThat(out.all.toString()).isEqualTo(SimulationResult.toCsv(List.of(r, r)));
         assertThat(out.all.toString().lines()).hasSize(1 + 2 * r.tickCount());
-        assertThat(out.sizes.stream().mapToInt(Integer::intValue).max().orElseThrow()).isLessThan(120);
+        assertThat(out.sizes.stream().mapToInt(Integer::intValue).max().orElseThrow()).isLessThan(SimulationResult.CHUNK + 128);
         assertThat(r.toCsv()).isEqualTo(SimulationResult.toCsv(List.of(r)));
     }
 
@@ -66,7 +71,11 @@ class SimulationOutputTest {
         SimulationResult priced = plain.withPrice(new ReplicaPrice("ml.g5.xlarge", 1.408, "AWS price list, us-east-1, 2026-11"));
         Recorder out = new Recorder();
         SimulationJson.write(List.of(plain, priced), out);
-        assertThat(out.sizes.stream().mapToInt(Integer::intValue).max().orElseThrow()).as("largest single write").isLessThan(4096);
+        Recorder big = new Recorder();
+        SimulationJson.write(List.of(run(Duration.ofDays(1))), big);
+        assertThat(big.sizes).hasSizeGreaterThan(20);
+        assertThat(big.sizes.stream().mapToInt(Integer::intValue).max().orElseThrow()).isLessThan(SimulationResult.CHUNK + 4096);
+        assertThat(out.sizes.stream().mapToInt(Integer::intValue).max().orElseThrow()).as("largest single write").isLessThan(SimulationResult.CHUNK + 4096);
 
         List<Map<String, Object>> runs = new Yaml().load(out.all.toString());
         assertThat(runs).hasSize(2);
