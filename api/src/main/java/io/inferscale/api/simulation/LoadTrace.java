@@ -42,7 +42,7 @@ import java.util.Objects;
  * differences matter), or epoch numbers: seconds, or milliseconds when the first one is 10<sup>11</sup> or more.
  *
  * <p>Parsing is strict and reports every problem at once, each with its line (the first
- * {@value TraceProblems#SHOWN}, then how many more): cells that are not numbers or times, rows with the wrong number of
+ * 20, then how many more): cells that are not numbers or times, rows with the wrong number of
  * fields, negative or infinite rates and token counts, times out of order (a rate trace's must increase, a request
  * log's must not decrease), a rate trace with fewer than two rows, a log with no request, an empty file. Blank lines and
  * lines starting with {@code #} are skipped; cells may be double-quoted.
