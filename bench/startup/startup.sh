@@ -48,13 +48,8 @@ mkdir -p "$WORK"
 [ -f "$JAR" ] || { echo "no $JAR: build it with: mvn -B -o -q install -pl cli -DskipTests" >&2; exit 1; }
 
 # the JVM floor: a one-class jar
-if [ ! -f "$WORK/hello.jar" ]; then
-  mkdir -p "$WORK/hello"
-  printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' > "$WORK/hello/Hello.java"
-  javac -d "$WORK/hello" "$WORK/hello/Hello.java"
-  printf 'Main-Class: Hello\n' > "$WORK/hello/manifest.txt"
-  jar cfm "$WORK/hello.jar" "$WORK/hello/manifest.txt" -C "$WORK/hello" Hello.class
-fi
+. bench/hello-jar.sh
+hello_jar "$WORK"
 
 # kubectl's reference: a dummy kubeconfig (client-side dry run reads it but never connects)
 cat > "$WORK/kubeconfig" <<'EOF'

@@ -7,7 +7,6 @@ import io.inferscale.api.backend.BackendProvider;
 import io.inferscale.api.backend.Backends;
 import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.codec.EndpointDocument;
-import io.inferscale.api.codec.Json;
 import io.inferscale.api.codec.PriceFile;
 import io.inferscale.api.simulation.Assumption;
 import io.inferscale.api.simulation.AutoscalerModelProvider;
@@ -18,17 +17,21 @@ import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.PriceCatalogue;
 import io.inferscale.api.simulation.ReplicaProfile;
 import io.inferscale.api.simulation.Simulation;
+import io.inferscale.api.simulation.SimulationJson;
 import io.inferscale.api.simulation.SimulationResult;
 import io.inferscale.api.simulation.SimulationSummary;
 import io.inferscale.api.simulation.Simulations;
-import io.inferscale.api.simulation.StepResponse;
 import io.inferscale.api.validation.Suggestions;
+import io.inferscale.api.simulation.TraceColumns;
+import io.inferscale.api.simulation.TraceOptions;
+import io.inferscale.api.simulation.TraceUnit;
 import io.inferscale.api.validation.ValidationReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -48,7 +51,7 @@ import java.util.Optional;
 /** {@code inferscale simulate -f FILE --backend ID[,ID...] --trace TRACE.csv --replica-capacity RPS ...}. */
 @Command(name = "simulate", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Simulate each cloud's autoscaler on a load trace.",
-        description = "Simulate how each backend's autoscaler would size the endpoint under a load trace, offline. The trace is CSV with the header time_s,rps (piecewise constant, ending at the last row's time). Output: a summary table per backend, or every tick as CSV or JSON; --report writes an HTML chart.")
+        description = "Simulate how each backend's autoscaler would size the endpoint under a load trace, offline. The trace is CSV: a rate trace (time_s,rps, piecewise constant, ending at the last row's time; or a timestamp column instead of time_s) or a request log (a timestamp column, one row per request, counted per --step). Output: a summary table per backend, or every tick as CSV or JSON; --report writes an HTML chart.")
 final class SimulateCommand extends BaseCommand {
 
     /** Output formats. */
@@ -63,8 +66,20 @@ final class SimulateCommand extends BaseCommand {
                     + "(default: $INFERSCALE_BACKEND)")
     List<String> backendIds = new ArrayList<>();
 
-    @Option(names = "--trace", paramLabel = "TRACE.csv", required = true, description = "the load trace, CSV with header time_s,rps")
+    @Option(names = "--trace", paramLabel = "TRACE.csv", required = true,
+            description = "the load trace, CSV: time_s,rps (seconds from 0, requests per second); a timestamp column "
+                    + "(ISO-8601 date-time or epoch seconds/milliseconds, rebased to the first row) with a rate column rps, "
+                    + "rpm, requests or count; or a request log: a timestamp column and no rate column, one row per request "
+                    + "(e.g. the Azure LLM inference trace), counted in buckets of --step")
     Path trace;
+
+    @Option(names = "--trace-columns", paramLabel = "KEY=COLUMN[,...]",
+            description = "name the trace's columns when the header does not: time=COL[,rate=COL][,tokens_in=COL][,tokens_out=COL]")
+    String traceColumns;
+
+    @Option(names = "--trace-unit", paramLabel = "UNIT",
+            description = "what a rate trace's rate column counts: per-second or per-minute (default: per-second; per-minute for a column named rpm)")
+    String traceUnit;
 
     @Option(names = "--replica-capacity", paramLabel = "RPS", required = true,
             description = "requests per second one replica serves (its capacity, at 100%% of its CPU request); "
@@ -133,7 +148,7 @@ final class SimulateCommand extends BaseCommand {
         requireKnownSettingPrefixes(models.ids());
         Map<String, String> modelSettings = new TreeMap<>(settings);
         applyStartups(profile, modelSettings, models.ids());
-        LoadTrace load = readTrace();
+        LoadTrace load = readTrace(Duration.ofMillis(Math.max(1, Math.round(stepSeconds * 1000))));
         List<SimulationResult> results;
         try {
             results = Simulation.of(endpoint).trace(load).profile(profile.build())
@@ -144,13 +159,17 @@ final class SimulateCommand extends BaseCommand {
             throw new InputException(e.getMessage(), e);
         }
         PrintWriter out = out();
-        switch (format) {
-            case csv -> out.print(SimulationResult.toCsv(results));
-            case json -> out.println(Json.write(results.stream().map(SimulateCommand::tree).toList()));
-            default -> {
-                summaryTable(results).print(out);
-                printAssumptions(results, out);
+        try {
+            switch (format) {
+                case csv -> SimulationResult.writeCsv(results, out);
+                case json -> SimulationJson.write(results, out);
+                default -> {
+                    summaryTable(results).print(out);
+                    printAssumptions(results, out);
+                }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a PrintWriter does not throw; it records errors instead
         }
         out.flush();
         if (report != null) {
@@ -294,11 +313,26 @@ final class SimulateCommand extends BaseCommand {
         return "-".equals(file) ? EndpointCommand.STDIN : file;
     }
 
-    private LoadTrace readTrace() {
+    private LoadTrace readTrace(Duration bucket) {
+        TraceOptions options = TraceOptions.DEFAULTS.withBucket(bucket);
+        if (traceColumns != null) {
+            try {
+                options = options.withColumns(TraceColumns.parse(traceColumns));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--trace-columns: " + e.getMessage());
+            }
+        }
+        if (traceUnit != null) {
+            try {
+                options = options.withUnit(TraceUnit.parse(traceUnit));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--trace-unit: " + e.getMessage());
+            }
+        }
         if (!Files.isRegularFile(trace)) {
             throw new InputException("cannot read the load trace " + trace + ": no such file");
         }
-        return LoadTrace.read(trace);
+        return LoadTrace.read(trace, options);
     }
 
     /**
@@ -348,49 +382,4 @@ final class SimulateCommand extends BaseCommand {
     private static String fmt(String pattern, double v) {
         return String.format(Locale.ROOT, pattern, v);
     }
-
-    private static Map<String, Object> tree(SimulationResult r) {
-        SimulationSummary s = r.summary();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("backend", r.backendId());
-        m.put("endpoint", r.endpointName());
-        Map<String, Object> sm = new LinkedHashMap<>();
-        sm.put("durationSeconds", s.durationSeconds());
-        sm.put("replicaHours", s.replicaHours());
-        sm.put("readyReplicaHours", s.readyReplicaHours());
-        sm.put("p50UtilizationPercent", s.p50UtilizationPercent());
-        sm.put("p95UtilizationPercent", s.p95UtilizationPercent());
-        sm.put("secondsOverCapacity", s.secondsOverCapacity());
-        sm.put("requestsOverCapacity", s.requestsOverCapacity());
-        sm.put("totalRequests", s.totalRequests());
-        sm.put("scaleUps", s.scaleUps());
-        sm.put("scaleDowns", s.scaleDowns());
-        sm.put("peakReplicas", s.peakReplicas());
-        List<Object> steps = new ArrayList<>();
-        for (StepResponse sr : s.stepResponses()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("atSeconds", sr.atSeconds());
-            x.put("fromRps", sr.fromRps());
-            x.put("toRps", sr.toRps());
-            x.put("secondsToCapacity", Double.isNaN(sr.secondsToCapacity()) ? null : sr.secondsToCapacity());
-            steps.add(x);
-        }
-        sm.put("stepResponses", steps);
-        m.put("summary", sm);
-        List<Object> ticks = new ArrayList<>();
-        for (int i = 0; i < r.tickCount(); i++) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("time_s", r.timeSeconds(i));
-            t.put("demand_rps", r.demandRps(i));
-            t.put("ready_replicas", r.readyReplicas(i));
-            t.put("desired_replicas", r.desiredReplicas(i));
-            t.put("utilization_pct", r.utilizationPercent(i));
-            t.put("served_rps", r.servedRps(i));
-            t.put("unserved_rps", r.unservedRps(i));
-            ticks.add(t);
-        }
-        m.put("ticks", ticks);
-        return m;
-    }
-
 }

@@ -56,12 +56,58 @@ class SimulateCommandTest {
     }
 
     @Test
-    void aMalformedTraceIsInvalidInput() throws IOException {
+    void aMalformedTraceIsInvalidInputWithEveryProblem() throws IOException {
         Path bad = dir.resolve("bad.csv");
-        Files.writeString(bad, "time,rps\n0,1\n60,2\n");
+        Files.writeString(bad, "time_s,rps\n0,1\n60,-2\n30,x\n");
         CliHarness.Result r = cli.run("simulate", "-f", seed, "-b", "kubernetes", "--trace", bad.toString(), "--replica-capacity", "25");
         assertThat(r.code()).isEqualTo(ExitCode.INVALID);
-        assertThat(r.err()).isEqualTo("error: bad.csv line 1: expected the header 'time_s,rps' but found 'time,rps'" + System.lineSeparator());
+        assertThat(r.err()).isEqualTo("error: bad.csv line 3: rps -2.0 must be a finite number, 0 or more\n"
+                + "bad.csv line 4: time_s 30 is not after the previous row's 60; rows must be in increasing time order\n"
+                + "bad.csv line 4: rps 'x' is not a number" + System.lineSeparator());
+    }
+
+    @Test
+    void aRequestLogIsCountedPerStep() throws IOException {
+        Path log = dir.resolve("requests.csv");
+        Files.writeString(log, "TIMESTAMP,ContextTokens,GeneratedTokens\r\n2023-11-16 18:15:46.6805900,374,44\r\n"
+                + "2023-11-16 18:15:50.9951690,396,109\r\n2023-11-16 18:16:51.2224670,879,55\r\n");
+        CliHarness.Result r = cli.run("simulate", "-f", seed, "-b", "kubernetes", "--trace", log.toString(), "--replica-capacity", "1",
+                "--step", "60", "-o", "csv");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        // two requests in the first minute, one in the second: 2/60 and 1/60 requests per second
+        assertThat(r.out()).contains("\n0,kubernetes,0.033,").contains("\n60,kubernetes,0.017,");
+    }
+
+    @Test
+    void namedColumnsAndPerMinuteCounts() throws IOException {
+        Path counts = dir.resolve("counts.csv");
+        Files.writeString(counts, "minute,n\n2026-01-01T00:00Z,600\n2026-01-01T00:01Z,1200\n2026-01-01T00:02Z,0\n");
+        CliHarness.Result r = cli.run("simulate", "-f", seed, "-b", "kubernetes", "--trace", counts.toString(), "--replica-capacity", "25",
+                "--trace-columns", "time=minute,rate=n", "--trace-unit", "per-minute", "--step", "60", "-o", "csv");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("\n0,kubernetes,10,").contains("\n60,kubernetes,20,");
+    }
+
+    @Test
+    void badTraceOptionsAreUsageErrors() {
+        CliHarness.Result unit = cli.run("simulate", "-f", seed, "-b", "kubernetes", "--trace", spike, "--replica-capacity", "25",
+                "--trace-unit", "hourly");
+        assertThat(unit.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(unit.err()).startsWith("error: --trace-unit: 'hourly' is not a trace unit: use per-second or per-minute");
+        CliHarness.Result columns = cli.run("simulate", "-f", seed, "-b", "kubernetes", "--trace", spike, "--replica-capacity", "25",
+                "--trace-columns", "when=t");
+        assertThat(columns.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(columns.err()).startsWith("error: --trace-columns: unknown key 'when': use time, rate, tokens_in, tokens_out");
+    }
+
+    @Test
+    void jsonCarriesAssumptionsAndEveryTick() {
+        CliHarness.Result r = cli.run("simulate", "-f", seed, "-b", "kubernetes", "--trace", spike, "--replica-capacity", "25",
+                "--step", "60", "-o", "json");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).startsWith("[\n  {\n    \"backend\": \"kubernetes\",").contains("\"assumptions\": [", "\"subject\": \"startup\"")
+                .endsWith("]" + "\n");
+        assertThat(r.out().lines().filter(l -> l.contains("\"ready_replicas\""))).hasSize(120);
     }
 
     @Test

@@ -1,6 +1,10 @@
 package io.inferscale.api.simulation;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,19 +16,36 @@ import java.util.Objects;
  * Offered load over time: requests per second, piecewise constant from each point to the next, ending at
  * the last point's time (the last point only marks the end; its rate is used for nothing but display).
  *
- * <p>The CSV form has the header {@code time_s,rps} and one row per point, time in seconds from the start
- * (decimals allowed), rate in requests per second:
- *
- * <pre>
+ * <p><b>Files.</b> {@link #read(Path, TraceOptions)} reads CSV in two shapes, told apart by the header:
+ * <ul>
+ *   <li>a <b>rate trace</b>: a time column and a rate column. {@code time_s,rps} has time in seconds from the start
+ *       (decimals allowed; the first row must be at 0) and requests per second:
+ *       <pre>
  * time_s,rps
  * 0,20
  * 600,120
  * 1800,120
- * </pre>
+ *       </pre>
+ *       Instead of {@code time_s}, a timestamp column (below) gives the times, rebased so the first row is at 0. The rate
+ *       column is {@code rps}, {@code rpm}, {@code requests} or {@code count}; its values are per second, or per minute
+ *       with {@link TraceUnit#PER_MINUTE} (the default for a column named {@code rpm}).</li>
+ *   <li>a <b>request log</b>: a timestamp column and no rate column, one row per request, such as the Azure LLM
+ *       inference trace ({@code TIMESTAMP,ContextTokens,GeneratedTokens}). Rows are counted in buckets of
+ *       {@link TraceOptions#bucket()} from the first request: each bucket's rate is its requests divided by its
+ *       seconds, so the trace's requests (rate x time, summed) equal the log's rows. Token columns, when present, are
+ *       summed the same way into tokens per second ({@link #tokensInPerSecond}, {@link #tokensOutPerSecond}).</li>
+ * </ul>
+ * A timestamp column is named (ignoring case) {@code timestamp}, {@code time}, {@code ts}, {@code arrival_time},
+ * {@code arrival_timestamp}, {@code datetime}, {@code date_time}, {@code created_at} or {@code start_time}, or any
+ * name given by {@link TraceColumns}. Its cells are ISO-8601 date-times, with or without a zone, with a {@code T} or a
+ * space before the time and up to nine fractional digits ({@code 2023-11-16 18:15:46.6805900}; without a zone only
+ * differences matter), or epoch numbers: seconds, or milliseconds when the first one is 10<sup>11</sup> or more.
  *
- * <p>Parsing is strict: the first row must be at time 0, times must increase, rates must be finite and not
- * negative, and there must be at least two rows. Each error names the source and line. Blank lines and lines
- * starting with {@code #} are skipped.
+ * <p>Parsing is strict and reports every problem at once, each with its line (the first
+ * 20, then how many more): cells that are not numbers or times, rows with the wrong number of
+ * fields, negative or infinite rates and token counts, times out of order (a rate trace's must increase, a request
+ * log's must not decrease), a rate trace with fewer than two rows, a log with no request, an empty file. Blank lines and
+ * lines starting with {@code #} are skipped; cells may be double-quoted.
  *
  * <p>Generators build common shapes: {@link #constant}, {@link #step}, {@link #diurnal} and {@link #spike}.
  * Instances are immutable.
@@ -33,10 +54,14 @@ public final class LoadTrace {
 
     private final long[] timesMillis;
     private final double[] rps;
+    private final double[] tokensIn;
+    private final double[] tokensOut;
 
-    private LoadTrace(long[] timesMillis, double[] rps) {
+    LoadTrace(long[] timesMillis, double[] rps, double[] tokensIn, double[] tokensOut) {
         this.timesMillis = timesMillis;
         this.rps = rps;
+        this.tokensIn = tokensIn;
+        this.tokensOut = tokensOut;
     }
 
     /**
@@ -63,7 +88,7 @@ public final class LoadTrace {
             }
             t[i] = Math.round(timesSeconds[i] * 1000.0);
         }
-        return new LoadTrace(t, rps.clone());
+        return new LoadTrace(t, rps.clone(), null, null);
     }
 
     private static String checkPoint(int index, double timeSeconds, double rate, long previousMillis) {
@@ -85,94 +110,57 @@ public final class LoadTrace {
     }
 
     /**
-     * Parses CSV text with the header {@code time_s,rps}.
+     * Parses CSV text: a rate trace or a request log, as {@link #read(Path, TraceOptions)} with default options.
      *
      * @param text   the CSV text
      * @param source a name for messages, e.g. the file name
-     * @throws TraceFormatException naming the source and line of the first problem
+     * @throws TraceFormatException listing every problem with its line
      */
     public static LoadTrace parseCsv(String text, String source) {
         Objects.requireNonNull(text, "text");
-        String name = source == null ? "load trace" : source;
-        String[] lines = text.split("\r?\n", -1);
-        int lineNo = 0;
-        boolean headerSeen = false;
-        double[] times = new double[16];
-        double[] rates = new double[16];
-        int n = 0;
-        long previous = Long.MIN_VALUE;
-        for (String raw : lines) {
-            lineNo++;
-            String line = raw.strip();
-            if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                line = line.substring(1);
-            }
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (!headerSeen) {
-                String header = line.replace(" ", "");
-                if (!header.equals("time_s,rps")) {
-                    throw new TraceFormatException(name + " line " + lineNo + ": expected the header 'time_s,rps' but found '"
-                            + abbreviate(line) + "'");
-                }
-                headerSeen = true;
-                continue;
-            }
-            String[] fields = line.split(",", -1);
-            if (fields.length != 2) {
-                throw new TraceFormatException(name + " line " + lineNo + ": expected 2 fields (time_s,rps) but found "
-                        + fields.length + " in '" + abbreviate(line) + "'");
-            }
-            double t = parseNumber(fields[0], "time_s", name, lineNo);
-            double r = parseNumber(fields[1], "rps", name, lineNo);
-            String problem = checkPoint(n, t, r, previous);
-            if (problem != null) {
-                throw new TraceFormatException(name + " line " + lineNo + ": " + problem);
-            }
-            if (n == times.length) {
-                times = Arrays.copyOf(times, n * 2);
-                rates = Arrays.copyOf(rates, n * 2);
-            }
-            times[n] = t;
-            rates[n] = r;
-            previous = Math.round(t * 1000.0);
-            n++;
-        }
-        if (!headerSeen) {
-            throw new TraceFormatException(name + ": empty; expected the header 'time_s,rps' and at least two rows");
-        }
-        if (n < 2) {
-            throw new TraceFormatException(name + ": has " + n + " data row" + (n == 1 ? "" : "s")
-                    + "; a load trace needs at least two (the last row's time marks the end)");
-        }
-        return of(Arrays.copyOf(times, n), Arrays.copyOf(rates, n));
+        return read(new StringReader(text), source, TraceOptions.DEFAULTS);
     }
 
     /**
-     * Reads a CSV file with the header {@code time_s,rps}.
+     * Reads a trace file with default options: columns detected from the header, 15 s buckets for a request log.
      *
-     * @throws TraceFormatException when the file cannot be read or parsed
+     * @throws TraceFormatException when the file cannot be read, or listing every problem with its line
      */
     public static LoadTrace read(Path file) {
-        try {
-            return parseCsv(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+        return read(file, TraceOptions.DEFAULTS);
+    }
+
+    /**
+     * Reads a trace file, streaming it line by line: a rate trace or a request log (see the class description).
+     *
+     * @param file    a CSV file, UTF-8 (malformed bytes read as U+FFFD and then fail as cells)
+     * @param options which columns hold what, the rate unit, a request log's bucket
+     * @throws TraceFormatException when the file cannot be read, or listing every problem with its line
+     */
+    public static LoadTrace read(Path file, TraceOptions options) {
+        try (Reader in = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
+            return read(in, file.getFileName().toString(), options);
         } catch (IOException e) {
             throw new TraceFormatException("cannot read load trace " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private static double parseNumber(String field, String column, String source, int lineNo) {
-        String s = field.strip();
+    /**
+     * Reads a trace from {@code in} (not closed), line by line.
+     *
+     * @param in      CSV text
+     * @param source  a name for messages, e.g. the file name
+     * @param options which columns hold what, the rate unit, a request log's bucket
+     * @throws TraceFormatException when reading fails, or listing every problem with its line
+     */
+    public static LoadTrace read(Reader in, String source, TraceOptions options) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(options, "options");
         try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw new TraceFormatException(source + " line " + lineNo + ": " + column + " '" + abbreviate(s) + "' is not a number");
+            return TraceReader.read(new BufferedReader(in, 1 << 16), source == null ? "load trace" : source, options);
+        } catch (IOException e) {
+            throw new TraceFormatException("cannot read load trace " + source + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     /** A constant rate for the given duration. */
@@ -263,6 +251,49 @@ public final class LoadTrace {
         return rps[i];
     }
 
+    /** True when the trace came from a request log with an input-token column. */
+    public boolean hasInputTokens() {
+        return tokensIn != null;
+    }
+
+    /** True when the trace came from a request log with an output-token column. */
+    public boolean hasOutputTokens() {
+        return tokensOut != null;
+    }
+
+    /**
+     * Input (prompt) tokens per second from point {@code i} to the next: the bucket's requests' tokens over its seconds.
+     *
+     * @throws IllegalStateException when the trace has none ({@link #hasInputTokens()})
+     */
+    public double tokensInPerSecond(int i) {
+        if (tokensIn == null) {
+            throw new IllegalStateException("this trace has no input-token column");
+        }
+        return tokensIn[i];
+    }
+
+    /**
+     * Output (generated) tokens per second from point {@code i} to the next.
+     *
+     * @throws IllegalStateException when the trace has none ({@link #hasOutputTokens()})
+     */
+    public double tokensOutPerSecond(int i) {
+        if (tokensOut == null) {
+            throw new IllegalStateException("this trace has no output-token column");
+        }
+        return tokensOut[i];
+    }
+
+    /** Requests over the whole trace: each rate times the time to the next point, summed. */
+    public double totalRequests() {
+        double sum = 0;
+        for (int i = 0; i < rps.length - 1; i++) {
+            sum += rps[i] * (timesMillis[i + 1] - timesMillis[i]) / 1000.0;
+        }
+        return sum;
+    }
+
     /** Length of the trace: the last point's time. */
     public Duration duration() {
         return Duration.ofMillis(timesMillis[timesMillis.length - 1]);
@@ -291,7 +322,7 @@ public final class LoadTrace {
         return max;
     }
 
-    /** The trace as CSV with the header {@code time_s,rps}; {@link #parseCsv} reads it back. */
+    /** The trace as CSV with the header {@code time_s,rps} (rates only, no tokens); {@link #parseCsv} reads it back. */
     public String toCsv() {
         StringBuilder sb = new StringBuilder("time_s,rps\n");
         for (int i = 0; i < rps.length; i++) {
@@ -301,22 +332,18 @@ public final class LoadTrace {
     }
 
     static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        String s = String.format(java.util.Locale.ROOT, "%.3f", v);
-        s = s.replaceAll("0+$", "");
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        return Decimals.format(v);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LoadTrace t && Arrays.equals(timesMillis, t.timesMillis) && Arrays.equals(rps, t.rps);
+        return o instanceof LoadTrace t && Arrays.equals(timesMillis, t.timesMillis) && Arrays.equals(rps, t.rps)
+                && Arrays.equals(tokensIn, t.tokensIn) && Arrays.equals(tokensOut, t.tokensOut);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(timesMillis) + Arrays.hashCode(rps);
+        return Objects.hash(Arrays.hashCode(timesMillis), Arrays.hashCode(rps), Arrays.hashCode(tokensIn), Arrays.hashCode(tokensOut));
     }
 
     @Override

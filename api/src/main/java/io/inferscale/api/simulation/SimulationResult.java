@@ -1,5 +1,7 @@
 package io.inferscale.api.simulation;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.AbstractList;
 import java.util.List;
 import java.util.Locale;
@@ -192,30 +194,73 @@ public final class SimulationResult {
 
     /**
      * The ticks as CSV with the header {@value #CSV_HEADER}; numbers use a dot and at most three decimals.
+     * For long runs prefer {@link #writeCsv(List, Appendable)}, which streams.
      */
     public String toCsv() {
-        StringBuilder sb = new StringBuilder(count * 48 + 100).append(CSV_HEADER).append('\n');
-        appendCsvRows(sb);
-        return sb.toString();
+        return toCsv(List.of(this));
     }
 
     /** Appends the CSV rows (no header) to {@code sb}; used to put several runs in one file. */
     public void appendCsvRows(StringBuilder sb) {
-        for (int i = 0; i < count; i++) {
-            sb.append(LoadTrace.format(timeSeconds(i))).append(',').append(backendId).append(',')
-                    .append(LoadTrace.format(demand[i])).append(',').append(ready[i]).append(',').append(desired[i]).append(',')
-                    .append(LoadTrace.format(utilization[i])).append(',').append(LoadTrace.format(served[i])).append(',')
-                    .append(LoadTrace.format(unserved[i])).append('\n');
+        try {
+            writeCsvRows(sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not throw
         }
     }
 
+    /**
+     * Writes the CSV rows (no header) to {@code out} as they are formatted, in chunks of about 8 KiB: memory stays
+     * bounded by one chunk whatever the run's length.
+     *
+     * @throws IOException when {@code out} fails
+     */
+    public void writeCsvRows(Appendable out) throws IOException {
+        StringBuilder row = new StringBuilder(CHUNK + 128);
+        for (int i = 0; i < count; i++) {
+            Decimals.append(timeSeconds(i), row);
+            row.append(',').append(backendId).append(',');
+            Decimals.append(demand[i], row);
+            row.append(',').append(ready[i]).append(',').append(desired[i]).append(',');
+            Decimals.append(utilization[i], row);
+            row.append(',');
+            Decimals.append(served[i], row);
+            row.append(',');
+            Decimals.append(unserved[i], row);
+            row.append('\n');
+            if (row.length() >= CHUNK) {
+                out.append(row);
+                row.setLength(0);
+            }
+        }
+        out.append(row);
+    }
+
+    /** Characters the streaming writers gather before each {@code append} to their output. */
+    static final int CHUNK = 8192;
+
     /** Several runs in one CSV, one header, rows grouped by backend. */
     public static String toCsv(List<SimulationResult> results) {
-        StringBuilder sb = new StringBuilder().append(CSV_HEADER).append('\n');
-        for (SimulationResult r : results) {
-            r.appendCsvRows(sb);
+        StringBuilder sb = new StringBuilder();
+        try {
+            writeCsv(results, sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not throw
         }
         return sb.toString();
+    }
+
+    /**
+     * Streams several runs as one CSV to {@code out}: the header {@value #CSV_HEADER}, then each run's rows in time
+     * order, grouped by backend.
+     *
+     * @throws IOException when {@code out} fails
+     */
+    public static void writeCsv(List<SimulationResult> results, Appendable out) throws IOException {
+        out.append(CSV_HEADER).append('\n');
+        for (SimulationResult r : results) {
+            r.writeCsvRows(out);
+        }
     }
 
     @Override

@@ -33,7 +33,9 @@ class LoadTraceTest {
     void wrongHeaderNamesLine() {
         assertThatThrownBy(() -> LoadTrace.parseCsv("t,rps\n0,1\n1,1\n", "x.csv"))
                 .isInstanceOf(TraceFormatException.class)
-                .hasMessage("x.csv line 1: expected the header 'time_s,rps' but found 't,rps'");
+                .hasMessage("x.csv line 1: no time column in the header 't,rps': expected time_s,rps (a rate trace) or a timestamp "
+                        + "column named one of timestamp, time, ts, arrival_time, arrival_timestamp, datetime, date_time, created_at, "
+                        + "start_time (a request log, one row per request); or name it with --trace-columns time=COLUMN");
     }
 
     @Test
@@ -69,7 +71,8 @@ class LoadTraceTest {
         assertThatThrownBy(() -> LoadTrace.parseCsv("time_s,rps\n0,1\n", "x.csv"))
                 .hasMessage("x.csv: has 1 data row; a load trace needs at least two (the last row's time marks the end)");
         assertThatThrownBy(() -> LoadTrace.parseCsv("", "x.csv"))
-                .hasMessage("x.csv: empty; expected the header 'time_s,rps' and at least two rows");
+                .hasMessage("x.csv: empty; expected a header (time_s,rps for a rate trace, or a timestamp column for a request log) "
+                        + "and data rows");
     }
 
     @Test
