@@ -105,6 +105,11 @@ final class SimulateCommand extends BaseCommand {
             description = "override a model constant, repeatable, e.g. --setting kubernetes.tolerance=0.2")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = {"backend configuration, as for the other commands (repeatable; also INFERSCALE_KEY variables): simulate uses",
+                "the deployment region for prices: sagemaker.region and vertex.location (a --setting ID.region wins)"})
+    Map<String, String> backendSettings = new LinkedHashMap<>();
+
     @Option(names = "--prices", paramLabel = "FILE",
             description = "YAML price overrides, e.g. sagemaker: {ml.g6.xlarge: 1.2} or kubernetes: {vcpuHour: 0.04}; "
                     + "--setting BACKEND.price.ITEM=USD wins over the file (see docs/simulation.md, Cost)")
@@ -148,6 +153,7 @@ final class SimulateCommand extends BaseCommand {
         requireKnownSettingPrefixes(models.ids());
         Map<String, String> modelSettings = new TreeMap<>(settings);
         applyStartups(profile, modelSettings, models.ids());
+        applyRegions(modelSettings);
         LoadTrace load = readTrace(Duration.ofMillis(Math.max(1, Math.round(stepSeconds * 1000))));
         List<SimulationResult> results;
         try {
@@ -214,6 +220,19 @@ final class SimulateCommand extends BaseCommand {
             }
             modelSettings.put(key, value.strip());
         }
+    }
+
+    /**
+     * The region a backend deploys to is the region whose prices apply: {@code sagemaker.region} and {@code vertex.location}
+     * from {@code --set} (or the system property / {@code INFERSCALE_*} variable, as every command reads them) become the
+     * models' {@code sagemaker.region} and {@code vertex.region}, unless {@code --setting} gives those.
+     */
+    private void applyRegions(Map<String, String> modelSettings) {
+        BackendSelection selection = new BackendSelection();
+        selection.values.putAll(backendSettings);
+        io.inferscale.api.backend.BackendConfig config = selection.config(context()); // checks the keys as every command does
+        config.get("sagemaker.region").ifPresent(r -> modelSettings.putIfAbsent("sagemaker.region", r.strip()));
+        config.get("vertex.location").ifPresent(r -> modelSettings.putIfAbsent("vertex.region", r.strip()));
     }
 
     /** A {@code --setting} key's backend prefix must name a model, else the setting would silently apply to none. */

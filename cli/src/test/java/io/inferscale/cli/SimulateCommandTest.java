@@ -261,4 +261,21 @@ class SimulateCommandTest {
         assertThat(r.out()).contains("--burst-to-cpu-limit", "--startup=[ID=]DURATION", "at 100% of its CPU request");
         assertThat(r.err()).doesNotContain("WARN");
     }
+
+    @Test
+    void setIsAcceptedAndItsRegionPricesTheRun() {
+        // the deployment region of --set is the region priced; --setting ID.region wins over it
+        CliHarness.Result eu = cli.run("simulate", "-f", seed, "-b", "sagemaker,vertex", "--trace", spike, "--replica-capacity", "25",
+                "--set", "sagemaker.region=eu-west-1", "--set", "vertex.location=europe-west4", "-o", "json");
+        assertThat(eu.code()).as(eu.err()).isEqualTo(ExitCode.OK);
+        assertThat(eu.out()).contains("eu-west-1").contains("europe-west4");
+        CliHarness.Result both = cli.run("simulate", "-f", seed, "-b", "sagemaker", "--trace", spike, "--replica-capacity", "25",
+                "--set", "sagemaker.region=eu-west-1", "--setting", "sagemaker.region=us-east-1", "-o", "json");
+        assertThat(both.code()).as(both.err()).isEqualTo(ExitCode.OK);
+        assertThat(both.out()).contains("us-east-1").doesNotContain("eu-west-1");
+        CliHarness.Result bad = cli.run("simulate", "-f", seed, "-b", "sagemaker", "--trace", spike, "--replica-capacity", "25",
+                "--set", "region=eu-west-1");
+        assertThat(bad.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("--set region: configuration keys start with a backend id and a dot");
+    }
 }
