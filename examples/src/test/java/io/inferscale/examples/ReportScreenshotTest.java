@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ReportScreenshotTest {
 
     private static final int WIDTH = 1400;
-    private static final int HEIGHT = 4000; // the page with every backend's assumption rows is about 2,500 px tall
+    private static final int HEIGHT = 4000; // the page with every backend's assumption rows is about 2,950 px tall
 
     @Test
     @DisplayName("the report, screenshot in headless Chromium, shows one drawn panel per backend on one time axis")
