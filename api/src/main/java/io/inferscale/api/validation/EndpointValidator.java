@@ -31,7 +31,11 @@ import java.util.regex.Pattern;
  */
 public final class EndpointValidator {
 
-    /** DNS-1123 label: what Kubernetes accepts as a Service name and what every backend can derive names from. */
+    /**
+     * DNS-1123 label: the neutral rule every backend can derive names from. Kubernetes is stricter for the
+     * Service it renders: Service names are DNS-1035 labels (they start with a letter), which the Kubernetes
+     * backend checks on top.
+     */
     static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
     private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");

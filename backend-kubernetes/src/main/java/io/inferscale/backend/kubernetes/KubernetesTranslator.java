@@ -164,6 +164,12 @@ public final class KubernetesTranslator {
         List<Problem> p = new ArrayList<>();
         Map<String, Object> o = e.backends().of(BACKEND_ID);
         String base = "spec.backends." + BACKEND_ID + ".";
+        if (!e.name().isEmpty() && !Character.isLetter(e.name().charAt(0)) && DNS_1123_LABEL.matcher(e.name()).matches()) {
+            // Service names are DNS-1035 labels: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#rfc-1035-label-names
+            p.add(Problem.error("metadata.name", "'" + e.name() + "' starts with a digit, but Kubernetes names the Service after the endpoint and "
+                    + "Service names are DNS-1035 labels, which start with a letter; start the name with a letter, e.g. "
+                    + dns1035Suggestion(e.name())));
+        }
         Object ns = o.get("namespace");
         if (ns != null && !(ns instanceof String s && s.length() <= 63 && DNS_1123_LABEL.matcher(s).matches())) {
             p.add(Problem.error(base + "namespace", "'" + ns + "' is not a namespace name; use a DNS-1123 label such as ml-serving"));
@@ -207,6 +213,12 @@ public final class KubernetesTranslator {
                     + "kubernetes.requestsPerSecondMetricType=External (or concurrencyMetricType/acceleratorMetricType) and use that target"));
         }
         return ValidationReport.of(p);
+    }
+
+    /** {@code name} made a DNS-1035 label of at most 63 characters by a leading {@code m-}. */
+    private static String dns1035Suggestion(String name) {
+        String s = "m-" + name;
+        return s.length() <= 63 ? s : s.substring(0, 63).replaceAll("-+$", "");
     }
 
     /** A Kubernetes label key: {@code [prefix/]name}, prefix a DNS subdomain (at most 253), name at most 63 characters. */

@@ -142,6 +142,18 @@ class KubernetesTranslatorTest {
     }
 
     @Test
+    @DisplayName("a name starting with a digit (1-model) is an error: the Service it names must be a DNS-1035 label")
+    void nameStartsWithDigit() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml").toBuilder().name("1-model").build();
+        assertThat(new KubernetesTranslator().validate(e).errors()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("metadata.name");
+            assertThat(p.message()).isEqualTo("'1-model' starts with a digit, but Kubernetes names the Service after the endpoint and "
+                    + "Service names are DNS-1035 labels, which start with a letter; start the name with a letter, e.g. m-1-model");
+        });
+        assertThat(new KubernetesTranslator().validate(e.toBuilder().name("model-1").build()).errors()).isEmpty();
+    }
+
+    @Test
     @DisplayName("malformed options are errors naming the option")
     void optionErrors() throws IOException {
         InferenceEndpoint e = endpoint("inference_endpoint.yaml").toBuilder()
