@@ -35,7 +35,9 @@ import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigReque
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
+import software.amazon.awssdk.services.sagemaker.model.ImageConfig;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstanceType;
+import software.amazon.awssdk.services.sagemaker.model.RepositoryAccessMode;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
 
 import java.math.BigDecimal;
@@ -99,6 +101,17 @@ public final class SageMakerTranslator {
     public static final String OPTION_EXECUTION_ROLE_ARN = "executionRoleArn";
     /** Option: the production variant name (default {@value #DEFAULT_VARIANT_NAME}). */
     public static final String OPTION_VARIANT_NAME = "variantName";
+    /**
+     * Option: {@code ImageConfig.RepositoryAccessMode} of the container, {@code Platform} (Amazon ECR, the default) or
+     * {@code Vpc} (a private Docker registry reachable from the model's VPC); botocore sagemaker 2017-07-24 {@code ImageConfig}.
+     */
+    public static final String OPTION_REPOSITORY_ACCESS_MODE = "repositoryAccessMode";
+    /** The only container port SageMaker sends requests and health checks to. */
+    public static final int SAGEMAKER_PORT = 8080;
+    private static final List<String> REPOSITORY_ACCESS_MODES = List.of("Platform", "Vpc");
+    /** An Amazon ECR image: {@code <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/...}. */
+    private static final Pattern ECR_IMAGE = Pattern.compile("^\\d{12}\\.dkr\\.ecr(-fips)?\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/");
+
     /** Option: ScaleOutCooldown in seconds (overrides the scale-up stabilization window). */
     public static final String OPTION_SCALE_OUT_COOLDOWN = "scaleOutCooldownSeconds";
     /** Option: ScaleInCooldown in seconds (overrides the scale-down stabilization window). */
@@ -202,6 +215,16 @@ public final class SageMakerTranslator {
         } else if (m.image().get().length() > 255 || !m.image().get().matches("\\S+")) {
             p.add(Problem.error("spec.model.image", "must be at most 255 characters without spaces (SageMaker ContainerImage)"));
         }
+        Object access = e.backends().of(ID).get(OPTION_REPOSITORY_ACCESS_MODE);
+        if (access != null && !REPOSITORY_ACCESS_MODES.contains(access)) {
+            p.add(Problem.error(path(OPTION_REPOSITORY_ACCESS_MODE), "'" + access + "' is not a SageMaker RepositoryAccessMode; use "
+                    + String.join(" or ", REPOSITORY_ACCESS_MODES) + " (Vpc: the image is in a private Docker registry reachable from your VPC)"));
+        } else if (m.image().isPresent() && !isVpcRegistry(e) && !ECR_IMAGE.matcher(m.image().get()).find()) {
+            p.add(Problem.error("spec.model.image", "'" + m.image().get() + "' is not in Amazon ECR: SageMaker pulls images from ECR in the "
+                    + "endpoint's region unless the model uses a private registry in your VPC; push the image to ECR "
+                    + "(e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:v1) or set " + path(OPTION_REPOSITORY_ACCESS_MODE)
+                    + ": Vpc for a private Docker registry reachable from the model's VPC"));
+        }
         m.artifactUri().ifPresent(u -> {
             if (u.length() > 1024 || !MODEL_DATA_URL.matcher(u).matches()) {
                 p.add(Problem.error("spec.model.artifactUri", "'" + ModelSpec.redactedUri(u) + "' is not a SageMaker ModelDataUrl: use s3://bucket/path/model.tar.gz or an https:// URL (at most 1024 characters)"));
@@ -218,8 +241,12 @@ public final class SageMakerTranslator {
                 p.add(Problem.error("spec.model.env." + k, "SageMaker environment values are at most 1024 characters, this one has " + v.length()));
             }
         });
-        m.port().filter(port -> port != 8080).ifPresent(port -> p.add(Problem.warning("spec.model.port",
-                "ignored: SageMaker always sends requests to port 8080 of the container; make the server listen on 8080")));
+        // "Use your own inference code with hosting services": SageMaker sends /invocations and /ping to port 8080
+        // (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html)
+        m.port().filter(port -> port != SAGEMAKER_PORT).ifPresent(port -> p.add(Problem.error("spec.model.port",
+                port + " cannot be served on SageMaker: SageMaker sends requests (POST /invocations) and health checks (GET /ping) to port "
+                        + SAGEMAKER_PORT + " of the container, so the endpoint would fail its health check after provisioning; make the server "
+                        + "listen on 8080 and set port: 8080 (or remove it)")));
         m.healthPath().filter(h -> !h.equals("/ping")).ifPresent(h -> p.add(Problem.warning("spec.model.healthPath",
                 "ignored: SageMaker always checks health with GET /ping")));
         m.predictPath().filter(h -> !h.equals("/invocations")).ifPresent(h -> p.add(Problem.warning("spec.model.predictPath",
@@ -267,6 +294,10 @@ public final class SageMakerTranslator {
                 p.add(Problem.error(path(key), "must be a whole number of seconds, 0 or more; got '" + v + "'"));
             }
         }
+    }
+
+    private static boolean isVpcRegistry(InferenceEndpoint e) {
+        return e.backends().string(ID, OPTION_REPOSITORY_ACCESS_MODE).filter("Vpc"::equals).isPresent();
     }
 
     private static String path(String option) {
@@ -377,6 +408,12 @@ public final class SageMakerTranslator {
         ModelSpec m = e.model();
         ContainerDefinition.Builder container = ContainerDefinition.builder().image(m.image().orElseThrow());
         m.artifactUri().ifPresent(container::modelDataUrl);
+        if (isVpcRegistry(e)) {
+            container.imageConfig(ImageConfig.builder().repositoryAccessMode(RepositoryAccessMode.VPC).build());
+            notes.add(Note.derived(path(OPTION_REPOSITORY_ACCESS_MODE), "ImageConfig.RepositoryAccessMode Vpc: SageMaker pulls the image from "
+                    + "a private Docker registry through the model's VPC, which the model needs (a VpcConfig, not set by InferScale); see "
+                    + "https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-containers-inference-private.html"));
+        }
         if (!m.env().isEmpty()) {
             container.environment(new LinkedHashMap<>(m.env()));
         }

@@ -117,10 +117,11 @@ class SageMakerTranslatorTest {
         }
 
         @Test
-        @DisplayName("options, labels and a disabled scale-up: variant name, explicit type, cooldowns, tags, SuspendedState")
+        @DisplayName("options, labels and a disabled scale-up: variant name, explicit type, repository access, cooldowns, tags, SuspendedState")
         void optionsGolden() throws IOException {
             InferenceEndpoint e = seed().toBuilder().name("options-endpoint").label("team", "ml-platform").label("app.kubernetes.io/name", "scorer")
                     .option("sagemaker", "instanceType", "ml.m5.xlarge").option("sagemaker", "variantName", "Blue")
+                    .option("sagemaker", "repositoryAccessMode", "Vpc")
                     .option("sagemaker", "scaleOutCooldownSeconds", new BigDecimal(120)).option("sagemaker", "scaleInCooldownSeconds", new BigDecimal(600))
                     .option("sagemaker", "executionRoleArn", "arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole")
                     .autoscaling(AutoscalingPolicy.builder().minReplicas(2).maxReplicas(4).target(TargetType.CPU_UTILIZATION, 50)
@@ -307,6 +308,40 @@ class SageMakerTranslatorTest {
                     .option("sagemaker", "executionRoleArn", "not-an-arn").option("sagemaker", "variantName", "bad_name").build();
             assertThat(offline.validate(e).errors()).extracting(Problem::path).containsExactlyInAnyOrder("spec.model.env.my-var",
                     "spec.model.artifactUri", "spec.backends.sagemaker.executionRoleArn", "spec.backends.sagemaker.variantName");
+        }
+
+        @Test
+        @DisplayName("port: 8000 is an error: SageMaker sends requests and health checks to 8080")
+        void portOtherThan8080() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().port(8000).build()).build();
+            assertThat(offline.validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.port");
+                assertThat(p.message()).isEqualTo("8000 cannot be served on SageMaker: SageMaker sends requests (POST /invocations) and health "
+                        + "checks (GET /ping) to port 8080 of the container, so the endpoint would fail its health check after provisioning; "
+                        + "make the server listen on 8080 and set port: 8080 (or remove it)");
+            });
+            assertThat(offline.validate(seed().toBuilder().model(seed().model().toBuilder().port(8080).build()).build()).errors()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("an image outside Amazon ECR is an error naming repositoryAccessMode; with repositoryAccessMode: Vpc it renders ImageConfig")
+        void imageOutsideEcr() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().image("docker.io/library/my-model:v1").build()).build();
+            assertThat(offline.validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.image");
+                assertThat(p.message()).isEqualTo("'docker.io/library/my-model:v1' is not in Amazon ECR: SageMaker pulls images from ECR in the "
+                        + "endpoint's region unless the model uses a private registry in your VPC; push the image to ECR "
+                        + "(e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:v1) or set spec.backends.sagemaker.repositoryAccessMode: Vpc "
+                        + "for a private Docker registry reachable from the model's VPC");
+            });
+            InferenceEndpoint vpc = e.toBuilder().option("sagemaker", "repositoryAccessMode", "Vpc").build();
+            assertThat(offline.validate(vpc).errors()).isEmpty();
+            Translation t = translator.translate(vpc, ROLE);
+            assertThat(t.createModel().primaryContainer().imageConfig().repositoryAccessModeAsString()).isEqualTo("Vpc");
+            assertThat(t.toJson()).contains("\"RepositoryAccessMode\": \"Vpc\"");
+            assertThat(offline.validate(e.toBuilder().option("sagemaker", "repositoryAccessMode", "Public").build()).errors())
+                    .extracting(Problem::path).containsExactly("spec.backends.sagemaker.repositoryAccessMode");
+            assertThat(translator.translate(seed(), ROLE).createModel().primaryContainer().imageConfig()).isNull();
         }
 
         @Test

@@ -77,6 +77,13 @@ public final class VertexTranslator {
     public static final int VERTEX_CYCLE_SECONDS = 15;
     /** Option {@code spec.backends.vertex.machineType}. */
     public static final String OPTION_MACHINE_TYPE = "machineType";
+    /**
+     * Option {@code spec.backends.vertex.allowExternalRegistry}: {@code true} accepts a serving image outside Artifact
+     * Registry and Container Registry (e.g. Docker Hub), which Vertex AI's custom-container guide does not provide for
+     * ("imageUri: the Artifact Registry URI of your container image",
+     * https://cloud.google.com/vertex-ai/docs/predictions/use-custom-container).
+     */
+    public static final String OPTION_ALLOW_EXTERNAL_REGISTRY = "allowExternalRegistry";
     /** Option {@code spec.backends.vertex.model}. */
     public static final String OPTION_MODEL = "model";
     /** Placeholder project used by {@code render} when {@code vertex.project} is not configured. */
@@ -191,6 +198,10 @@ public final class VertexTranslator {
                         + "set spec.model.image (e.g. us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest) or "
                         + "spec.backends.vertex.model to deploy an existing Vertex model"));
             }
+            m.image().filter(VertexTranslator::isDockerHub).filter(i -> !allowsExternalRegistry(e, r)).ifPresent(i -> r.problems.add(Problem.error(
+                    "spec.model.image", "'" + i + "' is on Docker Hub, but Vertex AI pulls serving images from Artifact Registry "
+                            + "(or Container Registry); push it there (e.g. us-central1-docker.pkg.dev/my-project/my-repo/my-model:v1), or set "
+                            + "spec.backends.vertex." + OPTION_ALLOW_EXTERNAL_REGISTRY + ": true if your project can pull it")));
             String id = VertexNames.modelId(endpointId, VertexNames.hash(m.name(), m.version().orElse(null), m.image().orElse(null),
                     m.artifactUri().orElse(null), String.valueOf(m.port().orElse(DEFAULT_PORT)), m.env().toString(),
                     m.healthPath().orElse(null), m.predictPath().orElse(null)));
@@ -288,6 +299,26 @@ public final class VertexTranslator {
                     + " per resource and InferScale adds 2; remove " + (out.size() - VertexNames.MAX_LABELS)));
         }
         return out;
+    }
+
+    /**
+     * An image on Docker Hub: no registry host before the first '/' (a host has a '.' or ':' or is {@code localhost}),
+     * or one of Docker Hub's own hosts.
+     */
+    static boolean isDockerHub(String image) {
+        int slash = image.indexOf('/');
+        String first = slash < 0 ? "" : image.substring(0, slash);
+        boolean host = first.contains(".") || first.contains(":") || first.equals("localhost");
+        return !host || List.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com").contains(first);
+    }
+
+    private static boolean allowsExternalRegistry(InferenceEndpoint e, Resolution r) {
+        Optional<Object> v = e.backends().get(BACKEND, OPTION_ALLOW_EXTERNAL_REGISTRY);
+        if (v.isPresent() && !(v.get() instanceof Boolean)) {
+            r.problems.add(Problem.error("spec.backends.vertex." + OPTION_ALLOW_EXTERNAL_REGISTRY, "must be true or false, got " + v.get()));
+            return true;
+        }
+        return v.map(Boolean.TRUE::equals).orElse(false);
     }
 
     private static Optional<String> option(InferenceEndpoint e, String key, Resolution r) {

@@ -285,6 +285,29 @@ class VertexTranslatorTest {
         }
 
         @Test
+        @DisplayName("a Docker Hub image is an error naming allowExternalRegistry; with allowExternalRegistry: true it is uploaded")
+        void dockerHubImage() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder().image("vllm/vllm-openai:v0.6.0").build()).build();
+            assertThat(backend().validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.image");
+                assertThat(p.message()).isEqualTo("'vllm/vllm-openai:v0.6.0' is on Docker Hub, but Vertex AI pulls serving images from Artifact "
+                        + "Registry (or Container Registry); push it there (e.g. us-central1-docker.pkg.dev/my-project/my-repo/my-model:v1), "
+                        + "or set spec.backends.vertex.allowExternalRegistry: true if your project can pull it");
+            });
+            assertThat(errors(e.toBuilder().model(e.model().toBuilder().image("docker.io/library/python:3.12").build()).build()))
+                    .singleElement().satisfies(m -> assertThat(m).contains("spec.model.image").contains("Docker Hub"));
+            InferenceEndpoint allowed = e.toBuilder().option("vertex", "allowExternalRegistry", true).build();
+            assertThat(errors(allowed)).isEmpty();
+            assertThat(backend().render(allowed).text()).contains("\"imageUri\": \"vllm/vllm-openai:v0.6.0\"");
+            assertThat(errors(e.toBuilder().option("vertex", "allowExternalRegistry", "yes").build()))
+                    .singleElement().satisfies(m -> assertThat(m).contains("spec.backends.vertex.allowExternalRegistry").contains("true or false"));
+            assertThat(VertexTranslator.isDockerHub("us-central1-docker.pkg.dev/p/r/m:v1")).isFalse();
+            assertThat(VertexTranslator.isDockerHub("gcr.io/p/m:v1")).isFalse();
+            assertThat(VertexTranslator.isDockerHub("localhost:5000/m")).isFalse();
+            assertThat(VertexTranslator.isDockerHub("my-model:v1")).isTrue();
+        }
+
+        @Test
         @DisplayName("environment names that are not C identifiers are errors naming the variable, before any call")
         void environmentNames() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder()
