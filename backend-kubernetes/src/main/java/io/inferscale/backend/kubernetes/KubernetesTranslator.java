@@ -100,6 +100,14 @@ public final class KubernetesTranslator {
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    /**
+     * A container image reference as the distribution library's grammar (reference/regexp.go) defines it: an optional
+     * registry host, lower-case path components, an optional tag and an optional digest.
+     */
+    static final Pattern IMAGE_REFERENCE = Pattern.compile(
+            "(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?/)?"
+                    + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+                    + "(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?");
     private static final List<String> SERVICE_TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer");
 
     private final KubernetesSettings settings;
@@ -207,6 +215,14 @@ public final class KubernetesTranslator {
         if (e.model().image().isEmpty() && settings.imageTemplate().contains("{version}") && e.model().version().isEmpty()) {
             p.add(Problem.error("spec.model.image", "no image and no version: the image template '" + settings.imageTemplate()
                     + "' needs spec.model.version; add spec.model.image (e.g. registry.example.com/my-ml-model:v1) or spec.model.version"));
+        }
+        if (e.model().image().isEmpty() && !(settings.imageTemplate().contains("{version}") && e.model().version().isEmpty())
+                && !IMAGE_REFERENCE.matcher(image(e.model())).matches()) {
+            String lower = e.model().name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-");
+            p.add(Problem.error("spec.model.image", "no image given, and the one derived from the model name and version with the image template '"
+                    + settings.imageTemplate() + "', '" + image(e.model()) + "', is not a valid image reference (repository names are lower-case "
+                    + "letters, digits and separators '.', '_', '-'; tags at most 128 letters, digits, '_', '.' and '-'); set spec.model.image "
+                    + "(e.g. registry.example.com/" + lower + ":v1) or rename the model (e.g. " + lower + ")"));
         }
         if (settings.allowScaleToZero() && Feature.SCALE_TO_ZERO.isUsedBy(e) && !hasExternalMetric(e)) {
             p.add(Problem.error("spec.autoscaling.minReplicas", "minReplicas 0 needs at least one External metric on the HPA: set "

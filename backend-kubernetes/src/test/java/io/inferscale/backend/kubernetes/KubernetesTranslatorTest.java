@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,6 +98,28 @@ class KubernetesTranslatorTest {
                     assertThat(p.path()).isEqualTo("spec.model.image");
                     assertThat(p.message()).contains("spec.model.version");
                 });
+    }
+
+    @Test
+    @DisplayName("model name My_Model without an image derives My_Model:v1, an invalid reference: an error naming spec.model.image and the fix")
+    void derivedImageMustBeAReference() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml");
+        InferenceEndpoint upper = e.toBuilder().model(e.model().toBuilder().name("My_Model").build()).build();
+        assertThat(new KubernetesTranslator().validate(upper).errors()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("spec.model.image");
+            assertThat(p.message()).isEqualTo("no image given, and the one derived from the model name and version with the image template "
+                    + "'{name}:{version}', 'My_Model:v1', is not a valid image reference (repository names are lower-case letters, digits and "
+                    + "separators '.', '_', '-'; tags at most 128 letters, digits, '_', '.' and '-'); set spec.model.image "
+                    + "(e.g. registry.example.com/my_model:v1) or rename the model (e.g. my_model)");
+        });
+        assertThat(new KubernetesTranslator().validate(upper.toBuilder().model(upper.model().toBuilder().image("registry.example.com/my_model:v1")
+                .build()).build()).errors()).isEmpty();
+        for (String ok : List.of("my-ml-model:v1", "registry.example.com:5000/team/my_model:1.0", "localhost/m@sha256:" + "a".repeat(64))) {
+            assertThat(KubernetesTranslator.IMAGE_REFERENCE.matcher(ok).matches()).as(ok).isTrue();
+        }
+        for (String bad : List.of("My_Model:v1", "my model:v1", "m:v 1", "m:" + "v".repeat(129), "-m:v1")) {
+            assertThat(KubernetesTranslator.IMAGE_REFERENCE.matcher(bad).matches()).as(bad).isFalse();
+        }
     }
 
     @Test
