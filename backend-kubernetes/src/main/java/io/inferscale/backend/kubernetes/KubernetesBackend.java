@@ -466,9 +466,7 @@ public final class KubernetesBackend implements Backend {
     /** The object as written on update: without the Deployment's {@code spec.replicas}, which the HPA owns. */
     private static HasMetadata forUpdate(HasMetadata object) {
         if (object instanceof Deployment d) {
-            Deployment copy = ManifestYaml.serialization().clone(d);
-            copy.getSpec().setReplicas(null);
-            return copy;
+            return KubernetesManifests.withoutReplicas(d);
         }
         return object;
     }

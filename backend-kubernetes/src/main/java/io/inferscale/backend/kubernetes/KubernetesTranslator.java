@@ -349,7 +349,8 @@ public final class KubernetesTranslator {
                 .endSpec()
                 .build();
         notes.add(Note.info("spec.autoscaling.minReplicas", "Deployment replicas start at " + initialReplicas(e)
-                + " and are written on create only; afterwards the HorizontalPodAutoscaler owns the count"));
+                + " and are written on create only; afterwards the HorizontalPodAutoscaler owns the count (rendered manifests leave"
+                + " spec.replicas out: Kubernetes creates the Deployment with 1 replica and the HPA raises it to minReplicas)"));
 
         int servicePort = e.backends().get(BACKEND_ID, "servicePort").filter(BigDecimal.class::isInstance)
                 .map(v -> ((BigDecimal) v).intValue()).orElse(DEFAULT_SERVICE_PORT);

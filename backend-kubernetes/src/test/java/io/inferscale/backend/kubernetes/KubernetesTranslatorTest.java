@@ -73,6 +73,14 @@ class KubernetesTranslatorTest {
     }
 
     @Test
+    @DisplayName("rendered YAML leaves spec.replicas out of the HPA-managed Deployment; the Deployment apply creates keeps minReplicas")
+    void renderLeavesReplicasOut() throws IOException {
+        KubernetesManifests m = new KubernetesTranslator().translate(endpoint("rich_endpoint.yaml"));
+        assertThat(m.toYaml()).doesNotContain("replicas: 2").contains("minReplicas: 2");
+        assertThat(m.deployment().getSpec().getReplicas()).as("the create-once count apply writes").isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("without spec.model.image the image comes from the template and a note says so")
     void imageFromTemplate() throws IOException {
         InferenceEndpoint e = endpoint("inference_endpoint.yaml");
