@@ -22,6 +22,7 @@ public final class ModelSpec {
     private final Map<String, String> env;
     private final String healthPath;
     private final String predictPath;
+    private final Integer startupSeconds;
 
     private ModelSpec(Builder b) {
         this.name = Objects.requireNonNull(b.name, "model name");
@@ -32,6 +33,7 @@ public final class ModelSpec {
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
         this.healthPath = b.healthPath;
         this.predictPath = b.predictPath;
+        this.startupSeconds = b.startupSeconds;
     }
 
     /** A builder for a model with the given name. */
@@ -50,6 +52,7 @@ public final class ModelSpec {
         b.env.putAll(env);
         b.healthPath = healthPath;
         b.predictPath = predictPath;
+        b.startupSeconds = startupSeconds;
         return b;
     }
 
@@ -93,6 +96,16 @@ public final class ModelSpec {
         return Optional.ofNullable(predictPath);
     }
 
+    /**
+     * The longest the serving container may take from start to ready (pulling the model, loading it), in seconds;
+     * empty for the backend's default. Backends map it to their start-up allowance: a Kubernetes startup probe,
+     * SageMaker's container start-up health-check and model-download timeouts, Vertex AI's container startup probe.
+     * The neutral validation accepts 1 to {@value io.inferscale.api.validation.EndpointValidator#MAX_STARTUP_SECONDS}.
+     */
+    public Optional<Integer> startupSeconds() {
+        return Optional.ofNullable(startupSeconds);
+    }
+
     /** {@code name:version}, or the name alone when there is no version. */
     public String reference() {
         return version == null ? name : name + ":" + version;
@@ -103,12 +116,12 @@ public final class ModelSpec {
         return o instanceof ModelSpec m && name.equals(m.name) && Objects.equals(version, m.version)
                 && Objects.equals(image, m.image) && Objects.equals(artifactUri, m.artifactUri)
                 && Objects.equals(port, m.port) && env.equals(m.env) && Objects.equals(healthPath, m.healthPath)
-                && Objects.equals(predictPath, m.predictPath);
+                && Objects.equals(predictPath, m.predictPath) && Objects.equals(startupSeconds, m.startupSeconds);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, version, image, artifactUri, port, env, healthPath, predictPath);
+        return Objects.hash(name, version, image, artifactUri, port, env, healthPath, predictPath, startupSeconds);
     }
 
     /**
@@ -119,7 +132,7 @@ public final class ModelSpec {
     public String toString() {
         return "ModelSpec{name=" + name + ", version=" + version + ", image=" + image + ", artifactUri=" + withoutCredentials(artifactUri)
                 + ", port=" + port + ", env=" + env.keySet() + ", healthPath=" + healthPath
-                + ", predictPath=" + predictPath + "}";
+                + ", predictPath=" + predictPath + (startupSeconds == null ? "" : ", startupSeconds=" + startupSeconds) + "}";
     }
 
     /**
@@ -146,6 +159,7 @@ public final class ModelSpec {
         private final Map<String, String> env = new LinkedHashMap<>();
         private String healthPath;
         private String predictPath;
+        private Integer startupSeconds;
 
         private Builder() {
         }
@@ -202,6 +216,12 @@ public final class ModelSpec {
         /** The prediction path, or {@code null}. */
         public Builder predictPath(String predictPath) {
             this.predictPath = predictPath;
+            return this;
+        }
+
+        /** The start-up allowance in seconds, or {@code null} for the backend's default; see {@link ModelSpec#startupSeconds()}. */
+        public Builder startupSeconds(Integer startupSeconds) {
+            this.startupSeconds = startupSeconds;
             return this;
         }
 

@@ -95,7 +95,7 @@ public final class EndpointCodec {
     static final List<String> TOP = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA = List.of("name", "labels", "annotations");
     static final List<String> SPEC = List.of("model", "autoscaling", "resources", "backends");
-    static final List<String> MODEL = List.of("name", "version", "image", "artifactUri", "port", "env", "healthPath", "predictPath");
+    static final List<String> MODEL = List.of("name", "version", "image", "artifactUri", "port", "env", "healthPath", "predictPath", "startupSeconds");
     static final List<String> AUTOSCALING;
     static final List<String> BEHAVIOR = List.of("scaleUp", "scaleDown");
     static final List<String> RULES = List.of("stabilizationWindowSeconds", "policies", "selectPolicy");
@@ -425,11 +425,12 @@ public final class EndpointCodec {
         Map<String, String> env = f.containsKey("env") ? r.stringMap(f.get("env"), "spec.model.env") : Map.of();
         String health = optText(f, "healthPath", "spec.model", r);
         String predict = optText(f, "predictPath", "spec.model", r);
+        Integer startup = f.containsKey("startupSeconds") ? r.integer(f.get("startupSeconds"), "spec.model.startupSeconds") : null;
         if (name == null) {
             return null;
         }
         return ModelSpec.builder(name).version(version).image(image).artifactUri(artifactUri).port(port).env(env)
-                .healthPath(health).predictPath(predict).build();
+                .healthPath(health).predictPath(predict).startupSeconds(startup).build();
     }
 
     private static String optText(Map<String, Node> f, String key, String parent, NodeReader r) {
@@ -631,6 +632,7 @@ public final class EndpointCodec {
         }
         m.healthPath().ifPresent(v -> model.put("healthPath", v));
         m.predictPath().ifPresent(v -> model.put("predictPath", v));
+        m.startupSeconds().ifPresent(v -> model.put("startupSeconds", v));
         spec.put("model", model);
         AutoscalingPolicy a = e.autoscaling();
         Map<String, Object> autoscaling = new LinkedHashMap<>();

@@ -50,6 +50,9 @@ public final class EndpointValidator {
     /** Longest scaling-policy period Kubernetes accepts, in seconds. */
     public static final int MAX_POLICY_PERIOD_SECONDS = 1800;
 
+    /** Longest start-up allowance ({@code spec.model.startupSeconds}) accepted: one hour, SageMaker's limit for its start-up timeouts. */
+    public static final int MAX_STARTUP_SECONDS = 3600;
+
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
     /** Targets must be below 10^this and have at most this many decimal places (as the codec reads numbers). */
     private static final int MAX_TARGET_DIGITS = 18;
@@ -154,6 +157,8 @@ public final class EndpointValidator {
         m.port().filter(port -> port < 1 || port > 65535).ifPresent(port -> p.add(Problem.error("spec.model.port", port + " is not a port; use 1..65535 (most servers use 8080)")));
         m.env().keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).forEach(k -> p.add(Problem.error("spec.model.env." + k,
                 quoted(k) + " is not a valid environment variable name; use letters, digits, '_', '-' and '.', not starting with a digit")));
+        m.startupSeconds().filter(sec -> sec < 1 || sec > MAX_STARTUP_SECONDS).ifPresent(sec -> p.add(Problem.error("spec.model.startupSeconds",
+                sec + " is outside 1.." + MAX_STARTUP_SECONDS + " seconds; give the longest the server takes to load the model and answer, e.g. 600")));
         path(m.healthPath(), "spec.model.healthPath", p);
         path(m.predictPath(), "spec.model.predictPath", p);
     }

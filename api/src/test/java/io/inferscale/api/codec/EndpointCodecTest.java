@@ -152,6 +152,18 @@ class EndpointCodecTest {
         }
 
         @Test
+        @DisplayName("spec.model.startupSeconds: 600 is read, written back after predictPath, and a text value is an error naming it")
+        void startupSeconds() {
+            String doc = RICH.replace("    predictPath: /predict\n", "    predictPath: /predict\n    startupSeconds: 600\n");
+            InferenceEndpoint e = EndpointCodec.read(doc, "rich.yaml").endpoint();
+            assertThat(e.model().startupSeconds()).contains(600);
+            assertThat(EndpointCodec.toYaml(e)).contains("  predictPath: /predict\n    startupSeconds: 600\n");
+            assertThat(EndpointCodec.read(EndpointCodec.toJson(e), "json").endpoint()).isEqualTo(e);
+            Problem p = only(doc.replace("startupSeconds: 600", "startupSeconds: ten minutes"));
+            assertThat(p.path()).isEqualTo("spec.model.startupSeconds");
+        }
+
+        @Test
         @DisplayName("records where each field was written")
         void locations() {
             EndpointDocument doc = EndpointCodec.read(RICH, "rich.yaml");
@@ -178,7 +190,7 @@ class EndpointCodecTest {
         @DisplayName("an unknown field without a close name, listing the known ones")
         void unknownFieldList() {
             Problem p = only(seedWith("    version: v1\n", "    version: v1\n    flavour: large\n"));
-            assertThat(p.message()).isEqualTo("unknown field 'flavour'; known fields here: name, version, image, artifactUri, port, env, healthPath, predictPath");
+            assertThat(p.message()).isEqualTo("unknown field 'flavour'; known fields here: name, version, image, artifactUri, port, env, healthPath, predictPath, startupSeconds");
         }
 
         @Test

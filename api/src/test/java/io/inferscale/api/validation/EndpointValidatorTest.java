@@ -129,6 +129,18 @@ class EndpointValidatorTest {
         }
 
         @Test
+        @DisplayName("startupSeconds: 0 and 3601 are errors naming the range; 1 and 3600 pass")
+        void startupSeconds() {
+            assertThat(onlyError(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(0).build()).build(), "spec.model.startupSeconds"))
+                    .isEqualTo("0 is outside 1..3600 seconds; give the longest the server takes to load the model and answer, e.g. 600");
+            assertThat(onlyError(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(3601).build()).build(), "spec.model.startupSeconds"))
+                    .startsWith("3601 is outside 1..3600 seconds");
+            for (int ok : new int[] {1, 3600}) {
+                assertThat(errors(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(ok).build()).build())).isEmpty();
+            }
+        }
+
+        @Test
         @DisplayName("port in 1..65535, paths absolute, env names valid, no blank version or image")
         void fields() {
             ModelSpec m = ModelSpec.builder("m").version("").image("").port(70000).env("1BAD", "x").healthPath("health").predictPath("/predict").build();
