@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -86,6 +87,12 @@ public final class KubernetesTranslator {
     public static final String CONTAINER_NAME = "model";
     /** The extended resource NVIDIA's device plugin advertises. */
     public static final String GPU_RESOURCE = "nvidia.com/gpu";
+    /**
+     * Seconds between probes: the kubelet's default periodSeconds, written out so that {@code startupSeconds} is
+     * failureThreshold × this ("Configure Liveness, Readiness and Startup Probes",
+     * https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/).
+     */
+    public static final int PROBE_PERIOD_SECONDS = 10;
     /** The Service port when the {@code servicePort} option is absent. */
     public static final int DEFAULT_SERVICE_PORT = 80;
 
@@ -315,9 +322,18 @@ public final class KubernetesTranslator {
         acc.ifPresent(a -> limits.put(GPU_RESOURCE, new Quantity(Integer.toString(a.count()))));
         rr.withLimits(limits);
         c.withResources(rr.build());
-        m.healthPath().ifPresent(path -> c.withNewReadinessProbe()
-                .withNewHttpGet().withPath(path).withPort(new IntOrString("http")).endHttpGet()
-                .endReadinessProbe());
+        // without a healthPath, a TCP probe on the model port: no traffic before the server listens
+        c.withReadinessProbe(probe(m).build());
+        if (m.healthPath().isEmpty()) {
+            notes.add(Note.derived("spec.model.healthPath", "no healthPath: the readiness probe opens a TCP connection to port " + port
+                    + "; set spec.model.healthPath to probe over HTTP once the model has loaded"));
+        }
+        m.startupSeconds().ifPresent(sec -> {
+            int failures = (sec + PROBE_PERIOD_SECONDS - 1) / PROBE_PERIOD_SECONDS;
+            c.withStartupProbe(probe(m).withPeriodSeconds(PROBE_PERIOD_SECONDS).withFailureThreshold(failures).build());
+            notes.add(Note.derived("spec.model.startupSeconds", sec + " s -> startupProbe failureThreshold " + failures + " x periodSeconds "
+                    + PROBE_PERIOD_SECONDS + " (" + failures * PROBE_PERIOD_SECONDS + " s before the kubelet restarts the container)"));
+        });
         Container container = c.build();
 
         PodSpecBuilder pod = new PodSpecBuilder().withContainers(container);
@@ -375,6 +391,17 @@ public final class KubernetesTranslator {
                 .withBehavior(behavior(e, notes))
                 .endSpec();
         return new KubernetesManifests(ns, deployment, service, hpa.build(), notes);
+    }
+
+    /** A probe of the model's {@code healthPath} over HTTP, or of its port over TCP when there is none. */
+    private static ProbeBuilder probe(ModelSpec m) {
+        ProbeBuilder b = new ProbeBuilder();
+        if (m.healthPath().isPresent()) {
+            b.withNewHttpGet().withPath(m.healthPath().get()).withPort(new IntOrString("http")).endHttpGet();
+        } else {
+            b.withNewTcpSocket().withPort(new IntOrString("http")).endTcpSocket();
+        }
+        return b;
     }
 
     /** The Deployment's replicas on create: {@code minReplicas}, or 1 with scale-to-zero (the HPA scales it down). */

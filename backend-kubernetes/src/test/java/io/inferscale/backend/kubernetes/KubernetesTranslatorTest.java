@@ -81,6 +81,23 @@ class KubernetesTranslatorTest {
     }
 
     @Test
+    @DisplayName("no healthPath: a TCP readiness probe on the model port; startupSeconds: 95 -> startupProbe failureThreshold 10 x periodSeconds 10")
+    void probes() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml");
+        var container = new KubernetesTranslator().translate(e).deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getReadinessProbe().getTcpSocket().getPort().getStrVal()).isEqualTo("http");
+        assertThat(container.getReadinessProbe().getHttpGet()).isNull();
+        assertThat(container.getStartupProbe()).isNull();
+        KubernetesManifests slow = new KubernetesTranslator().translate(e.toBuilder().model(e.model().toBuilder().startupSeconds(95).build()).build());
+        var startup = slow.deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getStartupProbe();
+        assertThat(startup.getTcpSocket().getPort().getStrVal()).isEqualTo("http");
+        assertThat(startup.getPeriodSeconds()).isEqualTo(10);
+        assertThat(startup.getFailureThreshold()).isEqualTo(10);
+        assertThat(slow.notes()).anySatisfy(n -> assertThat(n.message())
+                .isEqualTo("95 s -> startupProbe failureThreshold 10 x periodSeconds 10 (100 s before the kubelet restarts the container)"));
+    }
+
+    @Test
     @DisplayName("without spec.model.image the image comes from the template and a note says so")
     void imageFromTemplate() throws IOException {
         InferenceEndpoint e = endpoint("inference_endpoint.yaml");

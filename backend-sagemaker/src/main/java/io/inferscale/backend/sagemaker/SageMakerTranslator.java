@@ -106,6 +106,8 @@ public final class SageMakerTranslator {
      * {@code Vpc} (a private Docker registry reachable from the model's VPC); botocore sagemaker 2017-07-24 {@code ImageConfig}.
      */
     public static final String OPTION_REPOSITORY_ACCESS_MODE = "repositoryAccessMode";
+    /** Shortest ContainerStartupHealthCheckTimeoutInSeconds and ModelDataDownloadTimeoutInSeconds (botocore: min 60, max 3600). */
+    public static final int MIN_STARTUP_TIMEOUT_SECONDS = 60;
     /** The only container port SageMaker sends requests and health checks to. */
     public static final int SAGEMAKER_PORT = 8080;
     private static final List<String> REPOSITORY_ACCESS_MODES = List.of("Platform", "Vpc");
@@ -370,6 +372,21 @@ public final class SageMakerTranslator {
         return Optional.of(Map.entry(t.name(), Optional.of(t)));
     }
 
+    /**
+     * {@code spec.model.startupSeconds} as the variant's ContainerStartupHealthCheckTimeoutInSeconds and, with model
+     * data, ModelDataDownloadTimeoutInSeconds: botocore sagemaker 2017-07-24 {@code ProductionVariant}, both 60..3600.
+     */
+    private static void startupTimeouts(ModelSpec m, int seconds, ProductionVariant.Builder pv, List<Note> notes) {
+        int timeout = Math.max(MIN_STARTUP_TIMEOUT_SECONDS, seconds);
+        pv.containerStartupHealthCheckTimeoutInSeconds(timeout);
+        m.artifactUri().ifPresent(u -> pv.modelDataDownloadTimeoutInSeconds(timeout));
+        notes.add(seconds < MIN_STARTUP_TIMEOUT_SECONDS
+                ? Note.approximated("spec.model.startupSeconds", seconds + " s -> " + timeout + " s, the shortest SageMaker accepts, for "
+                        + "ContainerStartupHealthCheckTimeoutInSeconds" + (m.artifactUri().isPresent() ? " and ModelDataDownloadTimeoutInSeconds" : ""))
+                : Note.derived("spec.model.startupSeconds", seconds + " s -> ContainerStartupHealthCheckTimeoutInSeconds"
+                        + (m.artifactUri().isPresent() ? " and ModelDataDownloadTimeoutInSeconds" : "") + " " + timeout));
+    }
+
     private static String catalogueFamilies() {
         return "ml.t2, ml.c5, ml.m5, ml.r5, ml.g4dn, ml.g5, ml.g6, ml.p4d, ml.p5";
     }
@@ -425,6 +442,7 @@ public final class SageMakerTranslator {
         // scalable target's MinCapacity/MaxCapacity govern the count, so a new minReplicas needs no new config.
         ProductionVariant.Builder pv = ProductionVariant.builder().variantName(variant).modelName(modelName)
                 .instanceType(instanceType).initialVariantWeight(1.0f);
+        m.startupSeconds().ifPresent(sec -> startupTimeouts(m, sec, pv, notes));
         String configName = name(e.name(), "c", CreateEndpointConfigRequest.builder().productionVariants(pv.build()).tags(tags).build());
         CreateEndpointConfigRequest config = CreateEndpointConfigRequest.builder().endpointConfigName(configName)
                 .productionVariants(pv.initialInstanceCount(e.autoscaling().minReplicas()).build()).tags(tags).build();

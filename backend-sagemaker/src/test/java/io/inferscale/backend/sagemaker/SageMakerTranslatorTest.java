@@ -21,6 +21,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstanceType;
 
 import java.io.IOException;
@@ -117,11 +118,12 @@ class SageMakerTranslatorTest {
         }
 
         @Test
-        @DisplayName("options, labels and a disabled scale-up: variant name, explicit type, repository access, cooldowns, tags, SuspendedState")
+        @DisplayName("options, labels and a disabled scale-up: variant name, explicit type, repository access, start-up timeouts, cooldowns, tags, SuspendedState")
         void optionsGolden() throws IOException {
             InferenceEndpoint e = seed().toBuilder().name("options-endpoint").label("team", "ml-platform").label("app.kubernetes.io/name", "scorer")
                     .option("sagemaker", "instanceType", "ml.m5.xlarge").option("sagemaker", "variantName", "Blue")
                     .option("sagemaker", "repositoryAccessMode", "Vpc")
+                    .model(seed().model().toBuilder().startupSeconds(900).artifactUri("s3://my-bucket/model.tar.gz").build())
                     .option("sagemaker", "scaleOutCooldownSeconds", new BigDecimal(120)).option("sagemaker", "scaleInCooldownSeconds", new BigDecimal(600))
                     .option("sagemaker", "executionRoleArn", "arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole")
                     .autoscaling(AutoscalingPolicy.builder().minReplicas(2).maxReplicas(4).target(TargetType.CPU_UTILIZATION, 50)
@@ -342,6 +344,23 @@ class SageMakerTranslatorTest {
             assertThat(offline.validate(e.toBuilder().option("sagemaker", "repositoryAccessMode", "Public").build()).errors())
                     .extracting(Problem::path).containsExactly("spec.backends.sagemaker.repositoryAccessMode");
             assertThat(translator.translate(seed(), ROLE).createModel().primaryContainer().imageConfig()).isNull();
+        }
+
+        @Test
+        @DisplayName("startupSeconds: 900 with model data -> both variant timeouts 900; 30 without model data -> health-check timeout 60, approximated")
+        void startupSeconds() {
+            Translation t = translator.translate(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(900)
+                    .artifactUri("s3://my-bucket/model.tar.gz").build()).build(), ROLE);
+            ProductionVariant v = t.createEndpointConfig().productionVariants().get(0);
+            assertThat(v.containerStartupHealthCheckTimeoutInSeconds()).isEqualTo(900);
+            assertThat(v.modelDataDownloadTimeoutInSeconds()).isEqualTo(900);
+            Translation fast = translator.translate(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(30).build()).build(), ROLE);
+            ProductionVariant f = fast.createEndpointConfig().productionVariants().get(0);
+            assertThat(f.containerStartupHealthCheckTimeoutInSeconds()).isEqualTo(60);
+            assertThat(f.modelDataDownloadTimeoutInSeconds()).isNull();
+            assertThat(fast.notes()).anySatisfy(n -> assertThat(n.message()).isEqualTo(
+                    "30 s -> 60 s, the shortest SageMaker accepts, for ContainerStartupHealthCheckTimeoutInSeconds"));
+            assertThat(fast.endpointConfigName()).isNotEqualTo(translator.translate(seed(), ROLE).endpointConfigName());
         }
 
         @Test

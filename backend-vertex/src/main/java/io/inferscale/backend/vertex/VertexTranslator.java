@@ -10,6 +10,7 @@ import com.google.cloud.aiplatform.v1.MachineSpec;
 import com.google.cloud.aiplatform.v1.Model;
 import com.google.cloud.aiplatform.v1.ModelContainerSpec;
 import com.google.cloud.aiplatform.v1.Port;
+import com.google.cloud.aiplatform.v1.Probe;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
@@ -84,6 +85,13 @@ public final class VertexTranslator {
      * https://cloud.google.com/vertex-ai/docs/predictions/use-custom-container).
      */
     public static final String OPTION_ALLOW_EXTERNAL_REGISTRY = "allowExternalRegistry";
+    /**
+     * Seconds between start-up probes. v1 {@code Probe} (model.proto) documents period_seconds "less than timeout_seconds"
+     * and timeout_seconds "greater or equal to period_seconds": 5 and {@link #STARTUP_PROBE_TIMEOUT_SECONDS} satisfy both.
+     */
+    public static final int STARTUP_PROBE_PERIOD_SECONDS = 5;
+    /** Seconds a start-up probe may take (see {@link #STARTUP_PROBE_PERIOD_SECONDS}). */
+    public static final int STARTUP_PROBE_TIMEOUT_SECONDS = 10;
     /** Option {@code spec.backends.vertex.model}. */
     public static final String OPTION_MODEL = "model";
     /** Placeholder project used by {@code render} when {@code vertex.project} is not configured. */
@@ -202,9 +210,12 @@ public final class VertexTranslator {
                     "spec.model.image", "'" + i + "' is on Docker Hub, but Vertex AI pulls serving images from Artifact Registry "
                             + "(or Container Registry); push it there (e.g. us-central1-docker.pkg.dev/my-project/my-repo/my-model:v1), or set "
                             + "spec.backends.vertex." + OPTION_ALLOW_EXTERNAL_REGISTRY + ": true if your project can pull it")));
-            String id = VertexNames.modelId(endpointId, VertexNames.hash(m.name(), m.version().orElse(null), m.image().orElse(null),
+            List<String> hashed = new ArrayList<>(java.util.Arrays.asList(m.name(), m.version().orElse(null), m.image().orElse(null),
                     m.artifactUri().orElse(null), String.valueOf(m.port().orElse(DEFAULT_PORT)), m.env().toString(),
                     m.healthPath().orElse(null), m.predictPath().orElse(null)));
+            // the container spec is immutable: a start-up allowance is part of the model (absent, the hash stays as before)
+            m.startupSeconds().ifPresent(sec -> hashed.add("startupSeconds=" + sec));
+            String id = VertexNames.modelId(endpointId, VertexNames.hash(hashed.toArray(String[]::new)));
             modelId = Optional.of(id);
             modelName = parent() + "/models/" + id;
             ModelContainerSpec.Builder c = ModelContainerSpec.newBuilder().setImageUri(m.image().orElse(""))
@@ -218,6 +229,20 @@ public final class VertexTranslator {
             });
             m.predictPath().ifPresent(c::setPredictRoute);
             m.healthPath().ifPresent(c::setHealthRoute);
+            m.startupSeconds().ifPresent(sec -> {
+                int port = m.port().orElse(DEFAULT_PORT);
+                int failures = (sec + STARTUP_PROBE_PERIOD_SECONDS - 1) / STARTUP_PROBE_PERIOD_SECONDS;
+                Probe.Builder probe = Probe.newBuilder().setPeriodSeconds(STARTUP_PROBE_PERIOD_SECONDS)
+                        .setTimeoutSeconds(STARTUP_PROBE_TIMEOUT_SECONDS).setFailureThreshold(failures);
+                if (m.healthPath().isPresent()) {
+                    probe.setHttpGet(Probe.HttpGetAction.newBuilder().setPath(m.healthPath().get()).setPort(port));
+                } else {
+                    probe.setTcpSocket(Probe.TcpSocketAction.newBuilder().setPort(port));
+                }
+                c.setStartupProbe(probe);
+                r.notes.add(Note.derived("spec.model.startupSeconds", sec + " s -> containerSpec.startupProbe failureThreshold " + failures
+                        + " x periodSeconds " + STARTUP_PROBE_PERIOD_SECONDS + " on port " + port));
+            });
             Model.Builder model = Model.newBuilder().setDisplayName(VertexNames.displayName(m.reference()))
                     .setContainerSpec(c).putAllLabels(labels);
             m.artifactUri().ifPresent(uri -> {

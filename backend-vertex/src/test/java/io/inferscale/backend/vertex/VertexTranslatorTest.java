@@ -308,6 +308,20 @@ class VertexTranslatorTest {
         }
 
         @Test
+        @DisplayName("startupSeconds: 600 -> containerSpec.startupProbe (tcpSocket on the port, 120 x 5 s); with healthPath an httpGet; a new model id")
+        void startupProbe() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder().startupSeconds(600).build()).build();
+            Rendering r = backend().render(e);
+            JsonObject probe = calls(r).get(0).getAsJsonObject().getAsJsonObject("request").getAsJsonObject("model")
+                    .getAsJsonObject("containerSpec").getAsJsonObject("startupProbe");
+            assertThat(probe.toString()).isEqualTo("{\"periodSeconds\":5,\"timeoutSeconds\":10,\"tcpSocket\":{\"port\":8080},\"failureThreshold\":120}");
+            InferenceEndpoint http = e.toBuilder().model(e.model().toBuilder().healthPath("/health").build()).build();
+            assertThat(backend().render(http).text()).contains("\"httpGet\": {\n");
+            assertThat(new VertexTranslator("p", "us-central1").translate(e).modelId())
+                    .isNotEqualTo(new VertexTranslator("p", "us-central1").translate(withImage(seed())).modelId());
+        }
+
+        @Test
         @DisplayName("environment names that are not C identifiers are errors naming the variable, before any call")
         void environmentNames() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder()
