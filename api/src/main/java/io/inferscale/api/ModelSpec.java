@@ -10,7 +10,8 @@ import java.util.Optional;
  * The model an endpoint serves: its name and version, the container image that serves it, where its
  * artifacts live, the port the server listens on and its environment.
  *
- * <p>Environment values may hold secrets: {@link #toString()} prints only their names.
+ * <p>Environment values may hold secrets: {@link #toString()} prints only their names. A value can instead come
+ * from a secret ({@link #secretEnv()}), which the document then never holds.
  */
 public final class ModelSpec {
 
@@ -20,6 +21,7 @@ public final class ModelSpec {
     private final String artifactUri;
     private final Integer port;
     private final Map<String, String> env;
+    private final Map<String, SecretKeyRef> secretEnv;
     private final String healthPath;
     private final String predictPath;
     private final Integer startupSeconds;
@@ -31,6 +33,7 @@ public final class ModelSpec {
         this.artifactUri = b.artifactUri;
         this.port = b.port;
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+        this.secretEnv = Collections.unmodifiableMap(new LinkedHashMap<>(b.secretEnv));
         this.healthPath = b.healthPath;
         this.predictPath = b.predictPath;
         this.startupSeconds = b.startupSeconds;
@@ -50,6 +53,7 @@ public final class ModelSpec {
         b.artifactUri = artifactUri;
         b.port = port;
         b.env.putAll(env);
+        b.secretEnv.putAll(secretEnv);
         b.healthPath = healthPath;
         b.predictPath = predictPath;
         b.startupSeconds = startupSeconds;
@@ -86,6 +90,14 @@ public final class ModelSpec {
         return env;
     }
 
+    /**
+     * Environment variables whose values come from a secret ({@code valueFrom.secretKeyRef}), in the order given;
+     * a name is either here or in {@link #env()}, never both.
+     */
+    public Map<String, SecretKeyRef> secretEnv() {
+        return secretEnv;
+    }
+
     /** HTTP path that answers 200 when the server is ready, e.g. {@code /health}. */
     public Optional<String> healthPath() {
         return Optional.ofNullable(healthPath);
@@ -115,13 +127,13 @@ public final class ModelSpec {
     public boolean equals(Object o) {
         return o instanceof ModelSpec m && name.equals(m.name) && Objects.equals(version, m.version)
                 && Objects.equals(image, m.image) && Objects.equals(artifactUri, m.artifactUri)
-                && Objects.equals(port, m.port) && env.equals(m.env) && Objects.equals(healthPath, m.healthPath)
+                && Objects.equals(port, m.port) && env.equals(m.env) && secretEnv.equals(m.secretEnv) && Objects.equals(healthPath, m.healthPath)
                 && Objects.equals(predictPath, m.predictPath) && Objects.equals(startupSeconds, m.startupSeconds);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, version, image, artifactUri, port, env, healthPath, predictPath, startupSeconds);
+        return Objects.hash(name, version, image, artifactUri, port, env, secretEnv, healthPath, predictPath, startupSeconds);
     }
 
     /**
@@ -131,7 +143,7 @@ public final class ModelSpec {
     @Override
     public String toString() {
         return "ModelSpec{name=" + name + ", version=" + version + ", image=" + image + ", artifactUri=" + withoutCredentials(artifactUri)
-                + ", port=" + port + ", env=" + env.keySet() + ", healthPath=" + healthPath
+                + ", port=" + port + ", env=" + env.keySet() + (secretEnv.isEmpty() ? "" : ", secretEnv=" + secretEnv) + ", healthPath=" + healthPath
                 + ", predictPath=" + predictPath + (startupSeconds == null ? "" : ", startupSeconds=" + startupSeconds) + "}";
     }
 
@@ -157,6 +169,7 @@ public final class ModelSpec {
         private String artifactUri;
         private Integer port;
         private final Map<String, String> env = new LinkedHashMap<>();
+        private final Map<String, SecretKeyRef> secretEnv = new LinkedHashMap<>();
         private String healthPath;
         private String predictPath;
         private Integer startupSeconds;
@@ -194,9 +207,17 @@ public final class ModelSpec {
             return this;
         }
 
-        /** Adds one environment variable. */
+        /** Adds one environment variable with a literal value (replacing a secret reference of that name). */
         public Builder env(String name, String value) {
             env.put(Objects.requireNonNull(name, "env name"), Objects.requireNonNull(value, "env value of " + name));
+            secretEnv.remove(name);
+            return this;
+        }
+
+        /** Adds one environment variable whose value comes from a secret (replacing a literal value of that name). */
+        public Builder secretEnv(String name, SecretKeyRef ref) {
+            secretEnv.put(Objects.requireNonNull(name, "env name"), Objects.requireNonNull(ref, "secret reference of " + name));
+            env.remove(name);
             return this;
         }
 

@@ -164,6 +164,23 @@ class EndpointCodecTest {
         }
 
         @Test
+        @DisplayName("env HF_TOKEN: {valueFrom: {secretKeyRef: {name: hf, key: token}}} is a secret reference, written back as given")
+        void secretEnv() {
+            String doc = RICH.replace("      WORKERS: 4\n", "      WORKERS: 4\n      HF_TOKEN:\n        valueFrom:\n          secretKeyRef: {name: hf, key: token}\n");
+            InferenceEndpoint e = EndpointCodec.read(doc, "rich.yaml").endpoint();
+            assertThat(e.model().secretEnv()).containsExactly(java.util.Map.entry("HF_TOKEN", new io.inferscale.api.SecretKeyRef("hf", "token")));
+            assertThat(e.model().env()).containsOnlyKeys("LOG_LEVEL", "WORKERS");
+            assertThat(EndpointCodec.toYaml(e)).contains("      WORKERS: '4'\n      HF_TOKEN:\n        valueFrom:\n          secretKeyRef:\n"
+                    + "            name: hf\n            key: token\n");
+            assertThat(EndpointCodec.read(EndpointCodec.toJson(e), "json").endpoint()).isEqualTo(e);
+            Problem noKey = only(doc.replace("{name: hf, key: token}", "{name: hf}"));
+            assertThat(noKey.path()).isEqualTo("spec.model.env.HF_TOKEN.valueFrom.secretKeyRef.key");
+            assertThat(noKey.message()).isEqualTo("required field is missing; a secretKeyRef needs name (the secret) and key (the entry in it)");
+            assertThat(problems(doc.replace("secretKeyRef: {name: hf, key: token}", "configMapKeyRef: {name: hf, key: token}")))
+                    .extracting(Problem::path).containsExactly("spec.model.env.HF_TOKEN.valueFrom.configMapKeyRef", "spec.model.env.HF_TOKEN.valueFrom.secretKeyRef");
+        }
+
+        @Test
         @DisplayName("records where each field was written")
         void locations() {
             EndpointDocument doc = EndpointCodec.read(RICH, "rich.yaml");
