@@ -315,6 +315,8 @@ public final class KubernetesTranslator {
                 .withImage(image(m))
                 .addNewPort().withName("http").withContainerPort(port).withProtocol("TCP").endPort();
         m.env().forEach((k, v) -> c.addToEnv(new EnvVar(k, v, null)));
+        m.secretEnv().forEach((k, ref) -> c.addNewEnv().withName(k).withNewValueFrom().withNewSecretKeyRef()
+                .withName(ref.name()).withKey(ref.key()).endSecretKeyRef().endValueFrom().endEnv());
         ResourceRequirementsBuilder rr = new ResourceRequirementsBuilder();
         rr.withRequests(quantities(e.resources().requests()));
         Map<String, Quantity> limits = quantities(e.resources().limits());

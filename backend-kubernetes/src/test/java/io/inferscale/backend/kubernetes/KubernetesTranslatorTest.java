@@ -98,6 +98,18 @@ class KubernetesTranslatorTest {
     }
 
     @Test
+    @DisplayName("env HF_TOKEN from secret hf/token renders valueFrom.secretKeyRef, after the literal values")
+    void secretEnv() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml");
+        InferenceEndpoint s = e.toBuilder().model(e.model().toBuilder().env("LOG_LEVEL", "info")
+                .secretEnv("HF_TOKEN", new io.inferscale.api.SecretKeyRef("hf", "token")).build()).build();
+        assertThat(new KubernetesTranslator().validate(s).errors()).isEmpty();
+        String yaml = new KubernetesTranslator().translate(s).toYaml();
+        assertThat(yaml).contains("      - env:\n        - name: LOG_LEVEL\n          value: info\n        - name: HF_TOKEN\n"
+                + "          valueFrom:\n            secretKeyRef:\n              key: token\n              name: hf\n");
+    }
+
+    @Test
     @DisplayName("without spec.model.image the image comes from the template and a note says so")
     void imageFromTemplate() throws IOException {
         InferenceEndpoint e = endpoint("inference_endpoint.yaml");

@@ -232,6 +232,9 @@ public final class SageMakerTranslator {
                 p.add(Problem.error("spec.model.artifactUri", "'" + ModelSpec.redactedUri(u) + "' is not a SageMaker ModelDataUrl: use s3://bucket/path/model.tar.gz or an https:// URL (at most 1024 characters)"));
             }
         });
+        m.secretEnv().keySet().forEach(k -> p.add(Problem.error("spec.model.env." + k, "SageMaker cannot take an environment value from a "
+                + "secret (CreateModel Environment holds plain text only); store it in AWS Secrets Manager and read it in the container at "
+                + "start-up (the execution role needs secretsmanager:GetSecretValue), and pass only the secret's name, e.g. " + k + "_SECRET_ID")));
         if (m.env().size() > 100) {
             p.add(Problem.error("spec.model.env", "SageMaker accepts at most 100 environment variables, got " + m.env().size()));
         }

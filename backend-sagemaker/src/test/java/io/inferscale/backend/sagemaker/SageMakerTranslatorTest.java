@@ -364,6 +364,19 @@ class SageMakerTranslatorTest {
         }
 
         @Test
+        @DisplayName("an env secret reference is an error naming the variable and Secrets Manager")
+        void secretEnv() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder()
+                    .secretEnv("HF_TOKEN", new io.inferscale.api.SecretKeyRef("hf", "token")).build()).build();
+            assertThat(offline.validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.env.HF_TOKEN");
+                assertThat(p.message()).isEqualTo("SageMaker cannot take an environment value from a secret (CreateModel Environment holds plain "
+                        + "text only); store it in AWS Secrets Manager and read it in the container at start-up (the execution role needs "
+                        + "secretsmanager:GetSecretValue), and pass only the secret's name, e.g. HF_TOKEN_SECRET_ID");
+            });
+        }
+
+        @Test
         @DisplayName("a rejected model URL is quoted without its user info or query (credentials)")
         void rejectedUrlHidesCredentials() {
             InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder()

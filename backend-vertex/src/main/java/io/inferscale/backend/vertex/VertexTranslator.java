@@ -227,6 +227,10 @@ public final class VertexTranslator {
                 }
                 c.addEnv(EnvVar.newBuilder().setName(k).setValue(v));
             });
+            m.secretEnv().keySet().forEach(k -> r.problems.add(Problem.error("spec.model.env." + k, "Vertex AI cannot take an environment "
+                    + "value from a secret (ModelContainerSpec env holds plain text only); store it in Google Secret Manager and read it in the "
+                    + "container at start-up (the endpoint's service account needs roles/secretmanager.secretAccessor), and pass only the "
+                    + "secret's resource name, e.g. " + k + "_SECRET=projects/my-project/secrets/my-secret/versions/latest")));
             m.predictPath().ifPresent(c::setPredictRoute);
             m.healthPath().ifPresent(c::setHealthRoute);
             m.startupSeconds().ifPresent(sec -> {

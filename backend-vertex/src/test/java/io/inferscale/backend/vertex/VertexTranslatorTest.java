@@ -322,6 +322,20 @@ class VertexTranslatorTest {
         }
 
         @Test
+        @DisplayName("an env secret reference is an error naming the variable and Secret Manager")
+        void secretEnv() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder()
+                    .secretEnv("HF_TOKEN", new io.inferscale.api.SecretKeyRef("hf", "token")).build()).build();
+            assertThat(backend().validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.env.HF_TOKEN");
+                assertThat(p.message()).isEqualTo("Vertex AI cannot take an environment value from a secret (ModelContainerSpec env holds plain "
+                        + "text only); store it in Google Secret Manager and read it in the container at start-up (the endpoint's service account "
+                        + "needs roles/secretmanager.secretAccessor), and pass only the secret's resource name, e.g. "
+                        + "HF_TOKEN_SECRET=projects/my-project/secrets/my-secret/versions/latest");
+            });
+        }
+
+        @Test
         @DisplayName("environment names that are not C identifiers are errors naming the variable, before any call")
         void environmentNames() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder()
