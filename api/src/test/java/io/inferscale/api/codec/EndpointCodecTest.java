@@ -181,6 +181,14 @@ class EndpointCodecTest {
         }
 
         @Test
+        @DisplayName("targetGPUUtilizationPercentage: 70 suggests the accelerator target, not the CPU one a letter away")
+        void gpuTargetSuggestsAccelerator() {
+            Problem p = only(RICH.replace("targetMemoryUtilizationPercentage: 75", "targetGPUUtilizationPercentage: 70"));
+            assertThat(p.path()).isEqualTo("spec.autoscaling.targetGPUUtilizationPercentage");
+            assertThat(p.message()).isEqualTo("unknown field 'targetGPUUtilizationPercentage'; did you mean 'targetAcceleratorUtilizationPercentage'?");
+        }
+
+        @Test
         @DisplayName("records where each field was written")
         void locations() {
             EndpointDocument doc = EndpointCodec.read(RICH, "rich.yaml");
