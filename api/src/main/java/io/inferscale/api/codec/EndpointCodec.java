@@ -536,10 +536,7 @@ public final class EndpointCodec {
             }
         }
         if (f.containsKey("behavior")) {
-            Map<String, Node> bf = r.fields(f.get("behavior"), path + ".behavior", BEHAVIOR);
-            ScalingRules up = bf.containsKey("scaleUp") ? rules(bf.get("scaleUp"), path + ".behavior.scaleUp", r) : null;
-            ScalingRules down = bf.containsKey("scaleDown") ? rules(bf.get("scaleDown"), path + ".behavior.scaleDown", r) : null;
-            b.behavior(ScalingBehavior.of(up, down));
+            b.behavior(behavior(f.get("behavior"), path + ".behavior", r));
         }
         if (f.containsKey("scaleToZero")) {
             Map<String, Node> z = r.fields(f.get("scaleToZero"), path + ".scaleToZero", SCALE_TO_ZERO);
@@ -553,6 +550,31 @@ public final class EndpointCodec {
             }
         }
         return ok ? b.build() : null;
+    }
+
+    private static ScalingBehavior behavior(Node n, String path, NodeReader r) {
+        Map<String, Node> bf = r.fields(n, path, BEHAVIOR);
+        ScalingRules up = bf.containsKey("scaleUp") ? rules(bf.get("scaleUp"), path + ".scaleUp", r) : null;
+        ScalingRules down = bf.containsKey("scaleDown") ? rules(bf.get("scaleDown"), path + ".scaleDown", r) : null;
+        return ScalingBehavior.of(up, down);
+    }
+
+    /**
+     * A scaling behaviour from a document tree ({@code Map}s, {@code List}s, text and numbers, as backend options hold
+     * it), read with the same rules as {@code spec.autoscaling.behavior}; {@code path} names it in messages
+     * (e.g. {@code spec.backends.sagemaker.behavior}).
+     *
+     * @throws InvalidEndpointException with every problem, each naming its field under {@code path}
+     */
+    public static ScalingBehavior readBehavior(Object tree, String path) {
+        NodeReader r = new NodeReader();
+        Node n = new Composer(new ParserImpl(new StreamReader(writeYaml(tree)), loaderOptions()), new Resolver(), loaderOptions()).getSingleNode();
+        ScalingBehavior b = n == null ? null : behavior(n, path, r);
+        if (b == null || r.problems.stream().anyMatch(Problem::isError)) {
+            throw new InvalidEndpointException(path, ValidationReport.of(b == null
+                    ? List.of(Problem.error(path, "must be a mapping with scaleUp and/or scaleDown, as spec.autoscaling.behavior")) : r.problems));
+        }
+        return b;
     }
 
     private static ScalingRules rules(Node n, String path, NodeReader r) {
@@ -650,6 +672,16 @@ public final class EndpointCodec {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         r.fields(n, "spec.backends", null).forEach((id, v) -> {
             Object options = r.mapping(v, "spec.backends." + id) == null ? null : r.any(v, "spec.backends." + id);
+            if (v instanceof MappingNode m) {
+                // the per-backend overrides (BackendOverrides) are checked like the fields they replace, with their lines
+                for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(io.inferscale.api.backend.BackendOverrides.BEHAVIOR)) {
+                        behavior(t.getValueNode(), "spec.backends." + id + ".behavior", r);
+                    } else if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(io.inferscale.api.backend.BackendOverrides.ARTIFACT_URI)) {
+                        r.text(t.getValueNode(), "spec.backends." + id + ".artifactUri");
+                    }
+                }
+            }
             if (options instanceof Map<?, ?> m) {
                 out.put(id, (Map<String, Object>) m);
             }

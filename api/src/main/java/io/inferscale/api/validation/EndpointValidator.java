@@ -69,6 +69,7 @@ public final class EndpointValidator {
         resources(endpoint.resources(), p);
         autoscaling(endpoint.autoscaling(), endpoint.resources(), p);
         backendIds(endpoint, p);
+        overrides(endpoint, p);
         return ValidationReport.of(p);
     }
 
@@ -82,6 +83,24 @@ public final class EndpointValidator {
             if (!known.contains(id)) {
                 Suggestions.closest(id, known).ifPresent(s -> p.add(Problem.warning("spec.backends." + id, "no InferScale backend has the id '"
                         + id + "', so every backend ignores these options; did you mean '" + s + "'?")));
+            }
+        }
+    }
+
+    /** Per-backend overrides ({@link io.inferscale.api.backend.BackendOverrides}) by the rules of the fields they replace. */
+    private static void overrides(InferenceEndpoint e, List<Problem> p) {
+        for (String id : e.backends().backendIds()) {
+            Object behavior = e.backends().of(id).get(io.inferscale.api.backend.BackendOverrides.BEHAVIOR);
+            String path = "spec.backends." + id + ".behavior";
+            try {
+                if (behavior != null) {
+                    io.inferscale.api.ScalingBehavior b = io.inferscale.api.codec.EndpointCodec.readBehavior(behavior, path);
+                    b.scaleUp().ifPresent(rules -> rules(rules, path + ".scaleUp", p));
+                    b.scaleDown().ifPresent(rules -> rules(rules, path + ".scaleDown", p));
+                }
+                io.inferscale.api.backend.BackendOverrides.apply(e, id);
+            } catch (io.inferscale.api.InvalidEndpointException x) {
+                x.report().problems().stream().filter(q -> p.stream().noneMatch(q::equals)).forEach(p::add);
             }
         }
     }

@@ -1,0 +1,60 @@
+package io.inferscale.api.backend;
+
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.codec.EndpointCodec;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.ValidationReport;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-backend overrides of neutral fields, so one document serves several clouds without the lowest common
+ * denominator: under {@code spec.backends.<id>}, {@value #BEHAVIOR} replaces {@code spec.autoscaling.behavior}
+ * (same shape) and {@value #ARTIFACT_URI} replaces {@code spec.model.artifactUri} for that backend only, e.g. an
+ * {@code s3://} URI for SageMaker and a {@code gs://} one for Vertex AI in the same spec. Every backend accepts
+ * both options ({@link Backend#validate}) and applies them through {@link #apply} before validating or translating.
+ */
+public final class BackendOverrides {
+
+    /** Option: the scaling behaviour on this backend, in the shape of {@code spec.autoscaling.behavior}. */
+    public static final String BEHAVIOR = "behavior";
+    /** Option: the model artifact URI on this backend. */
+    public static final String ARTIFACT_URI = "artifactUri";
+    /** The two options, as {@link Backend#optionKeys} describes options. */
+    public static final List<OptionKey> OPTION_KEYS = List.of(
+            new OptionKey(BEHAVIOR, "scaling behaviour on this backend only (scaleUp, scaleDown), replacing spec.autoscaling.behavior"),
+            new OptionKey(ARTIFACT_URI, "model artifact URI on this backend only (e.g. s3://... for sagemaker, gs://... for vertex), "
+                    + "replacing spec.model.artifactUri"));
+
+    private BackendOverrides() {
+    }
+
+    /**
+     * {@code endpoint} as backend {@code backendId} sees it: its overrides applied; the same instance when it has none.
+     *
+     * @throws InvalidEndpointException naming {@code spec.backends.<id>.<option>} when an override is malformed
+     */
+    public static InferenceEndpoint apply(InferenceEndpoint endpoint, String backendId) {
+        Map<String, Object> options = endpoint.backends().of(backendId);
+        Object behavior = options.get(BEHAVIOR);
+        Object uri = options.get(ARTIFACT_URI);
+        if (behavior == null && uri == null) {
+            return endpoint;
+        }
+        String base = "spec.backends." + backendId + ".";
+        InferenceEndpoint.Builder b = endpoint.toBuilder();
+        if (uri != null) {
+            if (!(uri instanceof String s) || s.isBlank()) {
+                throw new InvalidEndpointException(base + ARTIFACT_URI, ValidationReport.of(Problem.error(base + ARTIFACT_URI,
+                        "must be a URI such as s3://bucket/model.tar.gz or gs://bucket/model/")));
+            }
+            b.model(endpoint.model().toBuilder().artifactUri(s).build());
+        }
+        if (behavior != null) {
+            b.autoscaling(endpoint.autoscaling().toBuilder().behavior(EndpointCodec.readBehavior(behavior, base + BEHAVIOR)).build());
+        }
+        return b.build();
+    }
+}
