@@ -32,6 +32,18 @@ public final class BackendOverrides {
     }
 
     /**
+     * {@link #apply}, or {@code endpoint} itself when an override is malformed: for a backend's own checks, after
+     * {@link Backend#validate}'s default has reported the malformed override.
+     */
+    public static InferenceEndpoint applyIfWellFormed(InferenceEndpoint endpoint, String backendId) {
+        try {
+            return apply(endpoint, backendId);
+        } catch (InvalidEndpointException e) {
+            return endpoint;
+        }
+    }
+
+    /**
      * {@code endpoint} as backend {@code backendId} sees it: its overrides applied; the same instance when it has none.
      *
      * @throws InvalidEndpointException naming {@code spec.backends.<id>.<option>} when an override is malformed

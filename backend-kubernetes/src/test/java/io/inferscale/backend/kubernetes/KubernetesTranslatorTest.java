@@ -110,6 +110,16 @@ class KubernetesTranslatorTest {
     }
 
     @Test
+    @DisplayName("spec.backends.kubernetes.behavior overrides the neutral behaviour in what the backend renders")
+    void behaviorOverride() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml").toBuilder()
+                .option("kubernetes", "behavior", Map.of("scaleUp", Map.of("stabilizationWindowSeconds", new java.math.BigDecimal(30)))).build();
+        var backend = new KubernetesBackendProvider().create(io.inferscale.api.backend.BackendConfig.of(Map.of()));
+        assertThat(backend.validate(e).errors()).isEmpty();
+        assertThat(backend.render(e).text()).contains("    scaleUp:\n      stabilizationWindowSeconds: 30\n");
+    }
+
+    @Test
     @DisplayName("without spec.model.image the image comes from the template and a note says so")
     void imageFromTemplate() throws IOException {
         InferenceEndpoint e = endpoint("inference_endpoint.yaml");

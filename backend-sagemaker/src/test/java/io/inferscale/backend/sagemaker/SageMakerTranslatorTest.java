@@ -377,6 +377,18 @@ class SageMakerTranslatorTest {
         }
 
         @Test
+        @DisplayName("spec.backends.sagemaker.artifactUri s3:// and .behavior override the neutral gs:// artifact and scale-down window")
+        void perBackendOverrides() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().artifactUri("gs://models/m/").build())
+                    .option("sagemaker", "artifactUri", "s3://models/m/model.tar.gz")
+                    .option("sagemaker", "behavior", Map.of("scaleDown", Map.of("stabilizationWindowSeconds", new BigDecimal(900))))
+                    .option("vertex", "artifactUri", "gs://models/m/").build();
+            assertThat(offline.validate(e).errors()).isEmpty();
+            String json = offline.render(e).text();
+            assertThat(json).contains("\"ModelDataUrl\": \"s3://models/m/model.tar.gz\"").contains("\"ScaleInCooldown\": 900");
+        }
+
+        @Test
         @DisplayName("a rejected model URL is quoted without its user info or query (credentials)")
         void rejectedUrlHidesCredentials() {
             InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder()

@@ -336,6 +336,16 @@ class VertexTranslatorTest {
         }
 
         @Test
+        @DisplayName("spec.backends.vertex.artifactUri gs:// overrides the neutral s3:// artifact (one spec for both clouds)")
+        void artifactOverride() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder().artifactUri("s3://models/m/model.tar.gz").build())
+                    .option("sagemaker", "artifactUri", "s3://models/m/model.tar.gz").option("vertex", "artifactUri", "gs://models/m/").build();
+            assertThat(errors(e)).isEmpty();
+            assertThat(backend().render(e).text()).contains("\"artifactUri\": \"gs://models/m/\"").doesNotContain("s3://");
+            assertThat(errors(e.toBuilder().option("vertex", "artifactUri", null).build())).anyMatch(m -> m.contains("spec.model.artifactUri"));
+        }
+
+        @Test
         @DisplayName("environment names that are not C identifiers are errors naming the variable, before any call")
         void environmentNames() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder()
