@@ -37,7 +37,8 @@ public interface Backend extends AutoCloseable {
     /**
      * Every problem with an endpoint on this backend: the neutral rules, unsupported or approximated
      * features, and unknown options under {@code spec.backends.<id>}. Pure: no I/O. Implementations
-     * add their own rules to this default and keep it.
+     * add their own rules to this default and keep it. Every backend accepts the per-backend overrides
+     * ({@link BackendOverrides}); the capability check sees the endpoint with them applied.
      */
     default ValidationReport validate(InferenceEndpoint endpoint) {
         List<Problem> unknown = new ArrayList<>();
