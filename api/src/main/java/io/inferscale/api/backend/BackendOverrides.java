@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * Per-backend overrides of neutral fields, so one document serves several clouds without the lowest common
  * denominator: under {@code spec.backends.<id>}, {@value #BEHAVIOR} replaces {@code spec.autoscaling.behavior}
- * (same shape) and {@value #ARTIFACT_URI} replaces {@code spec.model.artifactUri} for that backend only, e.g. an
- * {@code s3://} URI for SageMaker and a {@code gs://} one for Vertex AI in the same spec. Every backend accepts
+ * (same shape), {@value #ARTIFACT_URI} replaces {@code spec.model.artifactUri} and {@value #IMAGE} replaces
+ * {@code spec.model.image} for that backend only, e.g. an {@code s3://} URI and an Amazon ECR image for SageMaker and a
+ * {@code gs://} URI and an Artifact Registry image for Vertex AI in the same spec. Every backend accepts
  * both options ({@link Backend#validate}) and applies them through {@link #apply} before validating or translating.
  */
 public final class BackendOverrides {
@@ -22,11 +23,14 @@ public final class BackendOverrides {
     public static final String BEHAVIOR = "behavior";
     /** Option: the model artifact URI on this backend. */
     public static final String ARTIFACT_URI = "artifactUri";
-    /** The two options, as {@link Backend#optionKeys} describes options. */
+    /** Option: the serving container image on this backend (e.g. an Amazon ECR image for SageMaker). */
+    public static final String IMAGE = "image";
+    /** The override options, as {@link Backend#optionKeys} describes options. */
     public static final List<OptionKey> OPTION_KEYS = List.of(
             new OptionKey(BEHAVIOR, "scaling behaviour on this backend only (scaleUp, scaleDown), replacing spec.autoscaling.behavior"),
             new OptionKey(ARTIFACT_URI, "model artifact URI on this backend only (e.g. s3://... for sagemaker, gs://... for vertex), "
-                    + "replacing spec.model.artifactUri"));
+                    + "replacing spec.model.artifactUri"),
+            new OptionKey(IMAGE, "serving container image on this backend only (e.g. an Amazon ECR image for sagemaker), replacing spec.model.image"));
 
     private BackendOverrides() {
     }
@@ -52,21 +56,28 @@ public final class BackendOverrides {
         Map<String, Object> options = endpoint.backends().of(backendId);
         Object behavior = options.get(BEHAVIOR);
         Object uri = options.get(ARTIFACT_URI);
-        if (behavior == null && uri == null) {
+        Object image = options.get(IMAGE);
+        if (behavior == null && uri == null && image == null) {
             return endpoint;
         }
         String base = "spec.backends." + backendId + ".";
         InferenceEndpoint.Builder b = endpoint.toBuilder();
-        if (uri != null) {
-            if (!(uri instanceof String s) || s.isBlank()) {
-                throw new InvalidEndpointException(base + ARTIFACT_URI, ValidationReport.of(Problem.error(base + ARTIFACT_URI,
-                        "must be a URI such as s3://bucket/model.tar.gz or gs://bucket/model/")));
-            }
-            b.model(endpoint.model().toBuilder().artifactUri(s).build());
+        if (uri != null || image != null) {
+            b.model(endpoint.model().toBuilder()
+                    .artifactUri(uri == null ? endpoint.model().artifactUri().orElse(null) : text(uri, base + ARTIFACT_URI, "s3://bucket/model.tar.gz or gs://bucket/model/"))
+                    .image(image == null ? endpoint.model().image().orElse(null) : text(image, base + IMAGE, "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:v1"))
+                    .build());
         }
         if (behavior != null) {
             b.autoscaling(endpoint.autoscaling().toBuilder().behavior(EndpointCodec.readBehavior(behavior, base + BEHAVIOR)).build());
         }
         return b.build();
+    }
+
+    private static String text(Object value, String path, String example) {
+        if (!(value instanceof String s) || s.isBlank()) {
+            throw new InvalidEndpointException(path, ValidationReport.of(Problem.error(path, "must be text such as " + example)));
+        }
+        return s;
     }
 }

@@ -677,8 +677,9 @@ public final class EndpointCodec {
                 for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
                     if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(io.inferscale.api.backend.BackendOverrides.BEHAVIOR)) {
                         behavior(t.getValueNode(), "spec.backends." + id + ".behavior", r);
-                    } else if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(io.inferscale.api.backend.BackendOverrides.ARTIFACT_URI)) {
-                        r.text(t.getValueNode(), "spec.backends." + id + ".artifactUri");
+                    } else if (t.getKeyNode() instanceof ScalarNode k && (k.getValue().equals(io.inferscale.api.backend.BackendOverrides.ARTIFACT_URI)
+                            || k.getValue().equals(io.inferscale.api.backend.BackendOverrides.IMAGE))) {
+                        r.text(t.getValueNode(), "spec.backends." + id + "." + k.getValue());
                     }
                 }
             }

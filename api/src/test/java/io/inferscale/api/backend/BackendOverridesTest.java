@@ -51,6 +51,9 @@ class BackendOverridesTest {
         assertThat(vertex.model().artifactUri()).contains("gs://models/scorer/");
         assertThat(vertex.autoscaling().behavior().scaleDown().flatMap(ScalingRules::stabilizationWindowSeconds)).contains(300);
         assertThat(BackendOverrides.apply(e, "kubernetes")).isSameAs(e);
+        InferenceEndpoint image = BackendOverrides.apply(e.toBuilder().option("sagemaker", "image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/s:v1").build(), "sagemaker");
+        assertThat(image.model().image()).contains("123456789012.dkr.ecr.us-east-1.amazonaws.com/s:v1");
+        assertThat(image.model().artifactUri()).contains("s3://models/scorer/model.tar.gz");
         assertThat(EndpointValidator.validate(e).errors()).isEmpty();
     }
 
