@@ -10,7 +10,8 @@ import java.util.Optional;
  * The model an endpoint serves: its name and version, the container image that serves it, where its
  * artifacts live, the port the server listens on and its environment.
  *
- * <p>Environment values may hold secrets: {@link #toString()} prints only their names.
+ * <p>Environment values may hold secrets: {@link #toString()} prints only their names. A value can instead come
+ * from a secret ({@link #secretEnv()}), which the document then never holds.
  */
 public final class ModelSpec {
 
@@ -20,8 +21,10 @@ public final class ModelSpec {
     private final String artifactUri;
     private final Integer port;
     private final Map<String, String> env;
+    private final Map<String, SecretKeyRef> secretEnv;
     private final String healthPath;
     private final String predictPath;
+    private final Integer startupSeconds;
 
     private ModelSpec(Builder b) {
         this.name = Objects.requireNonNull(b.name, "model name");
@@ -30,8 +33,10 @@ public final class ModelSpec {
         this.artifactUri = b.artifactUri;
         this.port = b.port;
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+        this.secretEnv = Collections.unmodifiableMap(new LinkedHashMap<>(b.secretEnv));
         this.healthPath = b.healthPath;
         this.predictPath = b.predictPath;
+        this.startupSeconds = b.startupSeconds;
     }
 
     /** A builder for a model with the given name. */
@@ -48,8 +53,10 @@ public final class ModelSpec {
         b.artifactUri = artifactUri;
         b.port = port;
         b.env.putAll(env);
+        b.secretEnv.putAll(secretEnv);
         b.healthPath = healthPath;
         b.predictPath = predictPath;
+        b.startupSeconds = startupSeconds;
         return b;
     }
 
@@ -83,6 +90,14 @@ public final class ModelSpec {
         return env;
     }
 
+    /**
+     * Environment variables whose values come from a secret ({@code valueFrom.secretKeyRef}), in the order given;
+     * a name is either here or in {@link #env()}, never both.
+     */
+    public Map<String, SecretKeyRef> secretEnv() {
+        return secretEnv;
+    }
+
     /** HTTP path that answers 200 when the server is ready, e.g. {@code /health}. */
     public Optional<String> healthPath() {
         return Optional.ofNullable(healthPath);
@@ -91,6 +106,16 @@ public final class ModelSpec {
     /** HTTP path that serves predictions, e.g. {@code /predict}. */
     public Optional<String> predictPath() {
         return Optional.ofNullable(predictPath);
+    }
+
+    /**
+     * The longest the serving container may take from start to ready (pulling the model, loading it), in seconds;
+     * empty for the backend's default. Backends map it to their start-up allowance: a Kubernetes startup probe,
+     * SageMaker's container start-up health-check and model-download timeouts, Vertex AI's container startup probe.
+     * The neutral validation accepts 1 to {@value io.inferscale.api.validation.EndpointValidator#MAX_STARTUP_SECONDS}.
+     */
+    public Optional<Integer> startupSeconds() {
+        return Optional.ofNullable(startupSeconds);
     }
 
     /** {@code name:version}, or the name alone when there is no version. */
@@ -102,13 +127,13 @@ public final class ModelSpec {
     public boolean equals(Object o) {
         return o instanceof ModelSpec m && name.equals(m.name) && Objects.equals(version, m.version)
                 && Objects.equals(image, m.image) && Objects.equals(artifactUri, m.artifactUri)
-                && Objects.equals(port, m.port) && env.equals(m.env) && Objects.equals(healthPath, m.healthPath)
-                && Objects.equals(predictPath, m.predictPath);
+                && Objects.equals(port, m.port) && env.equals(m.env) && secretEnv.equals(m.secretEnv) && Objects.equals(healthPath, m.healthPath)
+                && Objects.equals(predictPath, m.predictPath) && Objects.equals(startupSeconds, m.startupSeconds);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, version, image, artifactUri, port, env, healthPath, predictPath);
+        return Objects.hash(name, version, image, artifactUri, port, env, secretEnv, healthPath, predictPath, startupSeconds);
     }
 
     /**
@@ -118,8 +143,8 @@ public final class ModelSpec {
     @Override
     public String toString() {
         return "ModelSpec{name=" + name + ", version=" + version + ", image=" + image + ", artifactUri=" + withoutCredentials(artifactUri)
-                + ", port=" + port + ", env=" + env.keySet() + ", healthPath=" + healthPath
-                + ", predictPath=" + predictPath + "}";
+                + ", port=" + port + ", env=" + env.keySet() + (secretEnv.isEmpty() ? "" : ", secretEnv=" + secretEnv) + ", healthPath=" + healthPath
+                + ", predictPath=" + predictPath + (startupSeconds == null ? "" : ", startupSeconds=" + startupSeconds) + "}";
     }
 
     /**
@@ -144,8 +169,10 @@ public final class ModelSpec {
         private String artifactUri;
         private Integer port;
         private final Map<String, String> env = new LinkedHashMap<>();
+        private final Map<String, SecretKeyRef> secretEnv = new LinkedHashMap<>();
         private String healthPath;
         private String predictPath;
+        private Integer startupSeconds;
 
         private Builder() {
         }
@@ -180,9 +207,17 @@ public final class ModelSpec {
             return this;
         }
 
-        /** Adds one environment variable. */
+        /** Adds one environment variable with a literal value (replacing a secret reference of that name). */
         public Builder env(String name, String value) {
             env.put(Objects.requireNonNull(name, "env name"), Objects.requireNonNull(value, "env value of " + name));
+            secretEnv.remove(name);
+            return this;
+        }
+
+        /** Adds one environment variable whose value comes from a secret (replacing a literal value of that name). */
+        public Builder secretEnv(String name, SecretKeyRef ref) {
+            secretEnv.put(Objects.requireNonNull(name, "env name"), Objects.requireNonNull(ref, "secret reference of " + name));
+            env.remove(name);
             return this;
         }
 
@@ -202,6 +237,12 @@ public final class ModelSpec {
         /** The prediction path, or {@code null}. */
         public Builder predictPath(String predictPath) {
             this.predictPath = predictPath;
+            return this;
+        }
+
+        /** The start-up allowance in seconds, or {@code null} for the backend's default; see {@link ModelSpec#startupSeconds()}. */
+        public Builder startupSeconds(Integer startupSeconds) {
+            this.startupSeconds = startupSeconds;
             return this;
         }
 

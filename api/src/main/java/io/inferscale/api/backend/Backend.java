@@ -37,11 +37,12 @@ public interface Backend extends AutoCloseable {
     /**
      * Every problem with an endpoint on this backend: the neutral rules, unsupported or approximated
      * features, and unknown options under {@code spec.backends.<id>}. Pure: no I/O. Implementations
-     * add their own rules to this default and keep it.
+     * add their own rules to this default and keep it. Every backend accepts the per-backend overrides
+     * ({@link BackendOverrides}); the capability check sees the endpoint with them applied.
      */
     default ValidationReport validate(InferenceEndpoint endpoint) {
         List<Problem> unknown = new ArrayList<>();
-        List<String> names = optionKeys().stream().map(OptionKey::name).toList();
+        List<String> names = java.util.stream.Stream.concat(optionKeys().stream(), BackendOverrides.OPTION_KEYS.stream()).map(OptionKey::name).toList();
         for (String key : endpoint.backends().of(id()).keySet()) {
             if (!names.contains(key)) {
                 String known = names.isEmpty() ? "this backend reads no options" : "known options: " + String.join(", ", names);
@@ -49,8 +50,16 @@ public interface Backend extends AutoCloseable {
                         + Suggestions.closest(key, names).map(s -> "; did you mean '" + s + "'? " + known).orElse("; " + known)));
             }
         }
+        InferenceEndpoint effective;
+        try {
+            effective = BackendOverrides.apply(endpoint, id());
+        } catch (io.inferscale.api.InvalidEndpointException e) {
+            return EndpointValidator.validate(endpoint).and(e.report()).and(ValidationReport.of(unknown));
+        }
+        // the neutral rules read the document as written (an override's problems are named by its own path); the
+        // capabilities see what this backend will run
         return EndpointValidator.validate(endpoint)
-                .and(capabilities().check(endpoint, id()))
+                .and(capabilities().check(effective, id()))
                 .and(ValidationReport.of(unknown));
     }
 

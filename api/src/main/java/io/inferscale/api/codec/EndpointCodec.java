@@ -11,6 +11,7 @@ import io.inferscale.api.Quantity;
 import io.inferscale.api.ResourceList;
 import io.inferscale.api.Resources;
 import io.inferscale.api.ScaleToZero;
+import io.inferscale.api.SecretKeyRef;
 import io.inferscale.api.ScalingBehavior;
 import io.inferscale.api.ScalingPolicy;
 import io.inferscale.api.ScalingRules;
@@ -27,6 +28,7 @@ import org.yaml.snakeyaml.emitter.Emitter;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -95,7 +97,10 @@ public final class EndpointCodec {
     static final List<String> TOP = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA = List.of("name", "labels", "annotations");
     static final List<String> SPEC = List.of("model", "autoscaling", "resources", "backends");
-    static final List<String> MODEL = List.of("name", "version", "image", "artifactUri", "port", "env", "healthPath", "predictPath");
+    static final List<String> MODEL = List.of("name", "version", "image", "artifactUri", "port", "env", "healthPath", "predictPath", "startupSeconds");
+    static final List<String> VALUE_FROM = List.of("valueFrom");
+    static final List<String> SECRET_SOURCE = List.of("secretKeyRef");
+    static final List<String> SECRET_KEY_REF = List.of("name", "key");
     static final List<String> AUTOSCALING;
     static final List<String> BEHAVIOR = List.of("scaleUp", "scaleDown");
     static final List<String> RULES = List.of("stabilizationWindowSeconds", "policies", "selectPolicy");
@@ -422,14 +427,67 @@ public final class EndpointCodec {
         String image = optText(f, "image", "spec.model", r);
         String artifactUri = optText(f, "artifactUri", "spec.model", r);
         Integer port = f.containsKey("port") ? r.integer(f.get("port"), "spec.model.port") : null;
-        Map<String, String> env = f.containsKey("env") ? r.stringMap(f.get("env"), "spec.model.env") : Map.of();
+        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, SecretKeyRef> secretEnv = new LinkedHashMap<>();
+        if (f.containsKey("env")) {
+            r.fields(f.get("env"), "spec.model.env", null).forEach((k, v) -> {
+                String path = "spec.model.env." + k;
+                if (v instanceof MappingNode) {
+                    SecretKeyRef ref = secretKeyRef(v, path, r);
+                    if (ref != null) {
+                        secretEnv.put(k, ref);
+                    }
+                } else {
+                    String value = r.text(v, path);
+                    if (value != null) {
+                        env.put(k, value);
+                    }
+                }
+            });
+        }
         String health = optText(f, "healthPath", "spec.model", r);
         String predict = optText(f, "predictPath", "spec.model", r);
+        Integer startup = f.containsKey("startupSeconds") ? r.integer(f.get("startupSeconds"), "spec.model.startupSeconds") : null;
         if (name == null) {
             return null;
         }
-        return ModelSpec.builder(name).version(version).image(image).artifactUri(artifactUri).port(port).env(env)
-                .healthPath(health).predictPath(predict).build();
+        ModelSpec.Builder b = ModelSpec.builder(name).version(version).image(image).artifactUri(artifactUri).port(port).env(env)
+                .healthPath(health).predictPath(predict).startupSeconds(startup);
+        secretEnv.forEach(b::secretEnv);
+        return b.build();
+    }
+
+    /** {@code valueFrom: {secretKeyRef: {name, key}}}, or null after reporting what is wrong. */
+    private static SecretKeyRef secretKeyRef(Node n, String path, NodeReader r) {
+        String fix = "; write valueFrom: {secretKeyRef: {name: my-secret, key: token}}, or a text value";
+        boolean hasValueFrom = ((MappingNode) n).getValue().stream()
+                .anyMatch(t -> t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("valueFrom"));
+        if (!hasValueFrom) {
+            r.error(path, n, "expected text (or a secret reference, valueFrom: {secretKeyRef: {name: my-secret, key: token}}), found a mapping");
+            return null;
+        }
+        Node from = r.fields(n, path, VALUE_FROM).get("valueFrom");
+        Node ref = r.fields(from, path + ".valueFrom", SECRET_SOURCE).get("secretKeyRef");
+        if (ref == null) {
+            r.missing(path + ".valueFrom.secretKeyRef", from, "required field is missing" + fix);
+            return null;
+        }
+        String refPath = path + ".valueFrom.secretKeyRef";
+        Map<String, Node> rf = r.fields(ref, refPath, SECRET_KEY_REF);
+        String secret = null;
+        String key = null;
+        for (String field : SECRET_KEY_REF) {
+            if (!rf.containsKey(field)) {
+                if (r.mapping(ref, refPath) != null) {
+                    r.missing(refPath + "." + field, ref, "required field is missing; a secretKeyRef needs name (the secret) and key (the entry in it)");
+                }
+            } else if (field.equals("name")) {
+                secret = r.text(rf.get(field), refPath + ".name");
+            } else {
+                key = r.text(rf.get(field), refPath + ".key");
+            }
+        }
+        return secret == null || key == null ? null : new SecretKeyRef(secret, key);
     }
 
     private static String optText(Map<String, Node> f, String key, String parent, NodeReader r) {
@@ -478,10 +536,7 @@ public final class EndpointCodec {
             }
         }
         if (f.containsKey("behavior")) {
-            Map<String, Node> bf = r.fields(f.get("behavior"), path + ".behavior", BEHAVIOR);
-            ScalingRules up = bf.containsKey("scaleUp") ? rules(bf.get("scaleUp"), path + ".behavior.scaleUp", r) : null;
-            ScalingRules down = bf.containsKey("scaleDown") ? rules(bf.get("scaleDown"), path + ".behavior.scaleDown", r) : null;
-            b.behavior(ScalingBehavior.of(up, down));
+            b.behavior(behavior(f.get("behavior"), path + ".behavior", r));
         }
         if (f.containsKey("scaleToZero")) {
             Map<String, Node> z = r.fields(f.get("scaleToZero"), path + ".scaleToZero", SCALE_TO_ZERO);
@@ -495,6 +550,31 @@ public final class EndpointCodec {
             }
         }
         return ok ? b.build() : null;
+    }
+
+    private static ScalingBehavior behavior(Node n, String path, NodeReader r) {
+        Map<String, Node> bf = r.fields(n, path, BEHAVIOR);
+        ScalingRules up = bf.containsKey("scaleUp") ? rules(bf.get("scaleUp"), path + ".scaleUp", r) : null;
+        ScalingRules down = bf.containsKey("scaleDown") ? rules(bf.get("scaleDown"), path + ".scaleDown", r) : null;
+        return ScalingBehavior.of(up, down);
+    }
+
+    /**
+     * A scaling behaviour from a document tree ({@code Map}s, {@code List}s, text and numbers, as backend options hold
+     * it), read with the same rules as {@code spec.autoscaling.behavior}; {@code path} names it in messages
+     * (e.g. {@code spec.backends.sagemaker.behavior}).
+     *
+     * @throws InvalidEndpointException with every problem, each naming its field under {@code path}
+     */
+    public static ScalingBehavior readBehavior(Object tree, String path) {
+        NodeReader r = new NodeReader();
+        Node n = new Composer(new ParserImpl(new StreamReader(writeYaml(tree)), loaderOptions()), new Resolver(), loaderOptions()).getSingleNode();
+        ScalingBehavior b = n == null ? null : behavior(n, path, r);
+        if (b == null || r.problems.stream().anyMatch(Problem::isError)) {
+            throw new InvalidEndpointException(path, ValidationReport.of(b == null
+                    ? List.of(Problem.error(path, "must be a mapping with scaleUp and/or scaleDown, as spec.autoscaling.behavior")) : r.problems));
+        }
+        return b;
     }
 
     private static ScalingRules rules(Node n, String path, NodeReader r) {
@@ -592,6 +672,17 @@ public final class EndpointCodec {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         r.fields(n, "spec.backends", null).forEach((id, v) -> {
             Object options = r.mapping(v, "spec.backends." + id) == null ? null : r.any(v, "spec.backends." + id);
+            if (v instanceof MappingNode m) {
+                // the per-backend overrides (BackendOverrides) are checked like the fields they replace, with their lines
+                for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(io.inferscale.api.backend.BackendOverrides.BEHAVIOR)) {
+                        behavior(t.getValueNode(), "spec.backends." + id + ".behavior", r);
+                    } else if (t.getKeyNode() instanceof ScalarNode k && (k.getValue().equals(io.inferscale.api.backend.BackendOverrides.ARTIFACT_URI)
+                            || k.getValue().equals(io.inferscale.api.backend.BackendOverrides.IMAGE))) {
+                        r.text(t.getValueNode(), "spec.backends." + id + "." + k.getValue());
+                    }
+                }
+            }
             if (options instanceof Map<?, ?> m) {
                 out.put(id, (Map<String, Object>) m);
             }
@@ -626,11 +717,19 @@ public final class EndpointCodec {
         m.image().ifPresent(v -> model.put("image", v));
         m.artifactUri().ifPresent(v -> model.put("artifactUri", v));
         m.port().ifPresent(v -> model.put("port", v));
-        if (!m.env().isEmpty()) {
-            model.put("env", new LinkedHashMap<>(m.env()));
+        if (!m.env().isEmpty() || !m.secretEnv().isEmpty()) {
+            Map<String, Object> env = new LinkedHashMap<>(m.env());
+            m.secretEnv().forEach((k, ref) -> {
+                Map<String, Object> keyRef = new LinkedHashMap<>();
+                keyRef.put("name", ref.name());
+                keyRef.put("key", ref.key());
+                env.put(k, Map.of("valueFrom", Map.of("secretKeyRef", keyRef)));
+            });
+            model.put("env", env);
         }
         m.healthPath().ifPresent(v -> model.put("healthPath", v));
         m.predictPath().ifPresent(v -> model.put("predictPath", v));
+        m.startupSeconds().ifPresent(v -> model.put("startupSeconds", v));
         spec.put("model", model);
         AutoscalingPolicy a = e.autoscaling();
         Map<String, Object> autoscaling = new LinkedHashMap<>();

@@ -52,11 +52,23 @@ final class NodeReader {
             "spec.resources.limits.gpu", GPU_HINT,
             "spec.resources.requests.gpu", GPU_HINT);
 
+    /** The neutral field for every accelerator: GPUs, TPUs and the like. */
+    private static final String ACCELERATOR_TARGET = io.inferscale.api.TargetType.ACCELERATOR_UTILIZATION.field();
+
     final List<Problem> problems = new ArrayList<>();
     /** Paths an unknown field was suggested as ("did you mean"), so a "missing" error for them is not repeated. */
     final java.util.Set<String> suggested = new java.util.HashSet<>();
     final Map<String, int[]> locations = new HashMap<>();
     private int freeFormValues;
+
+    /**
+     * A GPU or TPU target ({@code targetGPUUtilizationPercentage}) means the accelerator target, which edit distance
+     * would miss for the CPU one a letter away.
+     */
+    private static Optional<String> acceleratorAlias(String key, List<String> known) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return known.contains(ACCELERATOR_TARGET) && (k.contains("gpu") || k.contains("tpu")) ? Optional.of(ACCELERATOR_TARGET) : Optional.empty();
+    }
 
     /** Reports a missing required field, unless an unknown field nearby was already suggested as it. */
     void missing(String path, Node at, String message) {
@@ -123,7 +135,7 @@ final class NodeReader {
             firstKeys.put(key, k);
             if (known != null && !known.contains(key)) {
                 String hint = MISPLACED.get(child);
-                Optional<String> closest = Suggestions.closest(key, known);
+                Optional<String> closest = acceleratorAlias(key, known).or(() -> Suggestions.closest(key, known));
                 closest.ifPresent(s -> suggested.add(path.isEmpty() ? s : path + "." + s));
                 error(child, k, "unknown field " + shown(key) + (hint != null ? "; " + hint
                         : closest.map(s -> "; did you mean '" + s + "'?")

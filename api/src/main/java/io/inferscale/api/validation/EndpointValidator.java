@@ -31,10 +31,15 @@ import java.util.regex.Pattern;
  */
 public final class EndpointValidator {
 
-    /** DNS-1123 label: what Kubernetes accepts as a Service name and what every backend can derive names from. */
+    /**
+     * DNS-1123 label: the neutral rule every backend can derive names from. Kubernetes is stricter for the
+     * Service it renders: Service names are DNS-1035 labels (they start with a letter), which the Kubernetes
+     * backend checks on top.
+     */
     static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
     private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
 
     /** Below this utilization target the seed's third common mistake warns: replicas mostly idle. */
@@ -45,6 +50,9 @@ public final class EndpointValidator {
     public static final int MAX_STABILIZATION_WINDOW_SECONDS = 3600;
     /** Longest scaling-policy period Kubernetes accepts, in seconds. */
     public static final int MAX_POLICY_PERIOD_SECONDS = 1800;
+
+    /** Longest start-up allowance ({@code spec.model.startupSeconds}) accepted: one hour, SageMaker's limit for its start-up timeouts. */
+    public static final int MAX_STARTUP_SECONDS = 3600;
 
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
     /** Targets must be below 10^this and have at most this many decimal places (as the codec reads numbers). */
@@ -61,6 +69,7 @@ public final class EndpointValidator {
         resources(endpoint.resources(), p);
         autoscaling(endpoint.autoscaling(), endpoint.resources(), p);
         backendIds(endpoint, p);
+        overrides(endpoint, p);
         return ValidationReport.of(p);
     }
 
@@ -74,6 +83,24 @@ public final class EndpointValidator {
             if (!known.contains(id)) {
                 Suggestions.closest(id, known).ifPresent(s -> p.add(Problem.warning("spec.backends." + id, "no InferScale backend has the id '"
                         + id + "', so every backend ignores these options; did you mean '" + s + "'?")));
+            }
+        }
+    }
+
+    /** Per-backend overrides ({@link io.inferscale.api.backend.BackendOverrides}) by the rules of the fields they replace. */
+    private static void overrides(InferenceEndpoint e, List<Problem> p) {
+        for (String id : e.backends().backendIds()) {
+            Object behavior = e.backends().of(id).get(io.inferscale.api.backend.BackendOverrides.BEHAVIOR);
+            String path = "spec.backends." + id + ".behavior";
+            try {
+                if (behavior != null) {
+                    io.inferscale.api.ScalingBehavior b = io.inferscale.api.codec.EndpointCodec.readBehavior(behavior, path);
+                    b.scaleUp().ifPresent(rules -> rules(rules, path + ".scaleUp", p));
+                    b.scaleDown().ifPresent(rules -> rules(rules, path + ".scaleDown", p));
+                }
+                io.inferscale.api.backend.BackendOverrides.apply(e, id);
+            } catch (io.inferscale.api.InvalidEndpointException x) {
+                x.report().problems().stream().filter(q -> p.stream().noneMatch(q::equals)).forEach(p::add);
             }
         }
     }
@@ -148,10 +175,36 @@ public final class EndpointValidator {
         m.version().filter(String::isBlank).ifPresent(v -> p.add(Problem.error("spec.model.version", "must not be empty; remove it or give a version such as v1")));
         m.image().filter(String::isBlank).ifPresent(v -> p.add(Problem.error("spec.model.image", "must not be empty; remove it or give an image such as registry.example.com/my-ml-model:v1")));
         m.port().filter(port -> port < 1 || port > 65535).ifPresent(port -> p.add(Problem.error("spec.model.port", port + " is not a port; use 1..65535 (most servers use 8080)")));
-        m.env().keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).forEach(k -> p.add(Problem.error("spec.model.env." + k,
-                quoted(k) + " is not a valid environment variable name; use letters, digits, '_', '-' and '.', not starting with a digit")));
+        java.util.stream.Stream.concat(m.env().keySet().stream(), m.secretEnv().keySet().stream()).filter(k -> !ENV_NAME.matcher(k).matches())
+                .forEach(k -> p.add(Problem.error("spec.model.env." + k,
+                        quoted(k) + " is not a valid environment variable name; use letters, digits, '_', '-' and '.', not starting with a digit")));
+        m.env().keySet().stream().filter(EndpointValidator::looksSecret).forEach(k -> p.add(Problem.warning("spec.model.env." + k,
+                quoted(k) + " looks like a secret, but its value is written in the document, and render, plan and the cloud's console show it; "
+                        + "reference a secret instead: valueFrom: {secretKeyRef: {name: my-secret, key: " + k.toLowerCase(java.util.Locale.ROOT)
+                        + "}} (Kubernetes; on SageMaker and Vertex AI read it from the cloud's secret manager in the container)")));
+        m.secretEnv().forEach((k, ref) -> {
+            String path = "spec.model.env." + k + ".valueFrom.secretKeyRef";
+            if (ref.name().isEmpty() || ref.name().length() > 253 || !DNS_1123_SUBDOMAIN.matcher(ref.name()).matches()) {
+                p.add(Problem.error(path + ".name", quoted(ref.name()) + " is not a secret name; use lower-case letters, digits, '-' and '.' "
+                        + "(a DNS subdomain, at most 253 characters), e.g. hf-credentials"));
+            }
+            if (ref.key().isEmpty() || ref.key().length() > 253 || !SECRET_KEY.matcher(ref.key()).matches()) {
+                p.add(Problem.error(path + ".key", quoted(ref.key()) + " is not a secret key; use at most 253 letters, digits, '-', '_' and '.', e.g. token"));
+            }
+        });
+        m.startupSeconds().filter(sec -> sec < 1 || sec > MAX_STARTUP_SECONDS).ifPresent(sec -> p.add(Problem.error("spec.model.startupSeconds",
+                sec + " is outside 1.." + MAX_STARTUP_SECONDS + " seconds; give the longest the server takes to load the model and answer, e.g. 600")));
         path(m.healthPath(), "spec.model.healthPath", p);
         path(m.predictPath(), "spec.model.predictPath", p);
+    }
+
+    /**
+     * True for an environment variable name that looks like it holds a secret, by the configuration layer's rule
+     * ({@link io.inferscale.api.backend.BackendConfig#isSecret}), also with '_' taken out ({@code AWS_SECRET_ACCESS_KEY},
+     * {@code HF_TOKEN}, {@code OPENAI_API_KEY}).
+     */
+    static boolean looksSecret(String envName) {
+        return io.inferscale.api.backend.BackendConfig.isSecret(envName) || io.inferscale.api.backend.BackendConfig.isSecret(envName.replace("_", ""));
     }
 
     private static void path(Optional<String> value, String field, List<Problem> p) {

@@ -11,8 +11,22 @@ public final class Suggestions {
     }
 
     /**
+     * Words that are never suggested, whatever the distance: a typo must not turn into a destructive action
+     * ({@code describe} is two edits from {@code delete}).
+     */
+    public static final java.util.Set<String> DESTRUCTIVE = java.util.Set.of("delete", "destroy", "remove", "rm", "purge", "drop",
+            "erase", "wipe", "kill", "terminate", "uninstall", "prune", "reset", "teardown");
+
+    /** True when {@code word} (ignoring case) is one of {@link #DESTRUCTIVE}, or starts with one followed by a '-' ({@code delete-all}). */
+    public static boolean isDestructive(String word) {
+        String w = word.toLowerCase(Locale.ROOT);
+        return DESTRUCTIVE.contains(w) || DESTRUCTIVE.stream().anyMatch(d -> w.startsWith(d + "-"));
+    }
+
+    /**
      * The candidate closest to {@code input}, if it is close enough to be a likely typo: at most a third
-     * of the input's length in edits (at least 1, at most 3), or equal ignoring case.
+     * of the input's length in edits (at least 1, at most 3), or equal ignoring case. A destructive candidate
+     * ({@link #isDestructive}) is never suggested.
      */
     public static Optional<String> closest(String input, Collection<String> candidates) {
         String best = null;
@@ -20,6 +34,9 @@ public final class Suggestions {
         String lower = input.toLowerCase(Locale.ROOT);
         int allowed = Math.max(1, Math.min(3, input.length() / 3));
         for (String c : candidates) {
+            if (isDestructive(c)) {
+                continue;
+            }
             String candidate = c.toLowerCase(Locale.ROOT);
             if (Math.abs(candidate.length() - lower.length()) > allowed) {
                 continue; // the distance is at least the difference in length: too far, and no table to fill

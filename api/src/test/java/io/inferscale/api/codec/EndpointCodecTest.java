@@ -152,6 +152,43 @@ class EndpointCodecTest {
         }
 
         @Test
+        @DisplayName("spec.model.startupSeconds: 600 is read, written back after predictPath, and a text value is an error naming it")
+        void startupSeconds() {
+            String doc = RICH.replace("    predictPath: /predict\n", "    predictPath: /predict\n    startupSeconds: 600\n");
+            InferenceEndpoint e = EndpointCodec.read(doc, "rich.yaml").endpoint();
+            assertThat(e.model().startupSeconds()).contains(600);
+            assertThat(EndpointCodec.toYaml(e)).contains("  predictPath: /predict\n    startupSeconds: 600\n");
+            assertThat(EndpointCodec.read(EndpointCodec.toJson(e), "json").endpoint()).isEqualTo(e);
+            Problem p = only(doc.replace("startupSeconds: 600", "startupSeconds: ten minutes"));
+            assertThat(p.path()).isEqualTo("spec.model.startupSeconds");
+        }
+
+        @Test
+        @DisplayName("env HF_TOKEN: {valueFrom: {secretKeyRef: {name: hf, key: token}}} is a secret reference, written back as given")
+        void secretEnv() {
+            String doc = RICH.replace("      WORKERS: 4\n", "      WORKERS: 4\n      HF_TOKEN:\n        valueFrom:\n          secretKeyRef: {name: hf, key: token}\n");
+            InferenceEndpoint e = EndpointCodec.read(doc, "rich.yaml").endpoint();
+            assertThat(e.model().secretEnv()).containsExactly(java.util.Map.entry("HF_TOKEN", new io.inferscale.api.SecretKeyRef("hf", "token")));
+            assertThat(e.model().env()).containsOnlyKeys("LOG_LEVEL", "WORKERS");
+            assertThat(EndpointCodec.toYaml(e)).contains("      WORKERS: '4'\n      HF_TOKEN:\n        valueFrom:\n          secretKeyRef:\n"
+                    + "            name: hf\n            key: token\n");
+            assertThat(EndpointCodec.read(EndpointCodec.toJson(e), "json").endpoint()).isEqualTo(e);
+            Problem noKey = only(doc.replace("{name: hf, key: token}", "{name: hf}"));
+            assertThat(noKey.path()).isEqualTo("spec.model.env.HF_TOKEN.valueFrom.secretKeyRef.key");
+            assertThat(noKey.message()).isEqualTo("required field is missing; a secretKeyRef needs name (the secret) and key (the entry in it)");
+            assertThat(problems(doc.replace("secretKeyRef: {name: hf, key: token}", "configMapKeyRef: {name: hf, key: token}")))
+                    .extracting(Problem::path).containsExactly("spec.model.env.HF_TOKEN.valueFrom.configMapKeyRef", "spec.model.env.HF_TOKEN.valueFrom.secretKeyRef");
+        }
+
+        @Test
+        @DisplayName("targetGPUUtilizationPercentage: 70 suggests the accelerator target, not the CPU one a letter away")
+        void gpuTargetSuggestsAccelerator() {
+            Problem p = only(RICH.replace("targetMemoryUtilizationPercentage: 75", "targetGPUUtilizationPercentage: 70"));
+            assertThat(p.path()).isEqualTo("spec.autoscaling.targetGPUUtilizationPercentage");
+            assertThat(p.message()).isEqualTo("unknown field 'targetGPUUtilizationPercentage'; did you mean 'targetAcceleratorUtilizationPercentage'?");
+        }
+
+        @Test
         @DisplayName("records where each field was written")
         void locations() {
             EndpointDocument doc = EndpointCodec.read(RICH, "rich.yaml");
@@ -178,7 +215,7 @@ class EndpointCodecTest {
         @DisplayName("an unknown field without a close name, listing the known ones")
         void unknownFieldList() {
             Problem p = only(seedWith("    version: v1\n", "    version: v1\n    flavour: large\n"));
-            assertThat(p.message()).isEqualTo("unknown field 'flavour'; known fields here: name, version, image, artifactUri, port, env, healthPath, predictPath");
+            assertThat(p.message()).isEqualTo("unknown field 'flavour'; known fields here: name, version, image, artifactUri, port, env, healthPath, predictPath, startupSeconds");
         }
 
         @Test

@@ -5,6 +5,7 @@ import io.inferscale.api.AcceleratorType;
 import io.inferscale.api.AutoscalingPolicy;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.ModelSpec;
+import io.inferscale.api.SecretKeyRef;
 import io.inferscale.api.ResourceList;
 import io.inferscale.api.Resources;
 import io.inferscale.api.ScaleToZero;
@@ -126,6 +127,42 @@ class EndpointValidatorTest {
         @DisplayName("name is required")
         void name() {
             assertThat(onlyError(seed().toBuilder().model(ModelSpec.builder(" ").build()).build(), "spec.model.name")).startsWith("must not be empty");
+        }
+
+        @Test
+        @DisplayName("startupSeconds: 0 and 3601 are errors naming the range; 1 and 3600 pass")
+        void startupSeconds() {
+            assertThat(onlyError(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(0).build()).build(), "spec.model.startupSeconds"))
+                    .isEqualTo("0 is outside 1..3600 seconds; give the longest the server takes to load the model and answer, e.g. 600");
+            assertThat(onlyError(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(3601).build()).build(), "spec.model.startupSeconds"))
+                    .startsWith("3601 is outside 1..3600 seconds");
+            for (int ok : new int[] {1, 3600}) {
+                assertThat(errors(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(ok).build()).build())).isEmpty();
+            }
+        }
+
+        @Test
+        @DisplayName("a literal HF_TOKEN warns and names secretKeyRef; a secret reference with a bad name or key is an error")
+        void secrets() {
+            InferenceEndpoint literal = seed().toBuilder().model(seed().model().toBuilder().env("HF_TOKEN", "hf_abc").env("LOG_LEVEL", "info").build()).build();
+            ValidationReport r = EndpointValidator.validate(literal);
+            assertThat(r.errors()).isEmpty();
+            assertThat(r.warnings()).filteredOn(p -> p.path().startsWith("spec.model.env")).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.env.HF_TOKEN");
+                assertThat(p.message()).isEqualTo("'HF_TOKEN' looks like a secret, but its value is written in the document, and render, plan and "
+                        + "the cloud's console show it; reference a secret instead: valueFrom: {secretKeyRef: {name: my-secret, key: hf_token}} "
+                        + "(Kubernetes; on SageMaker and Vertex AI read it from the cloud's secret manager in the container)");
+                assertThat(p.message()).doesNotContain("hf_abc");
+            });
+            for (String name : List.of("AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "DB_PASSWORD", "AWS_ACCESS_KEY_ID")) {
+                assertThat(EndpointValidator.looksSecret(name)).as(name).isTrue();
+            }
+            assertThat(EndpointValidator.looksSecret("LOG_LEVEL")).isFalse();
+            InferenceEndpoint ref = seed().toBuilder().model(seed().model().toBuilder().secretEnv("HF_TOKEN", new SecretKeyRef("HF_Creds", "to ken")).build()).build();
+            assertThat(errors(ref)).extracting(Problem::path).containsExactly("spec.model.env.HF_TOKEN.valueFrom.secretKeyRef.name",
+                    "spec.model.env.HF_TOKEN.valueFrom.secretKeyRef.key");
+            InferenceEndpoint good = seed().toBuilder().model(seed().model().toBuilder().secretEnv("HF_TOKEN", new SecretKeyRef("hf-creds", "token")).build()).build();
+            assertThat(EndpointValidator.validate(good).problems()).filteredOn(p -> p.path().startsWith("spec.model.env")).isEmpty();
         }
 
         @Test

@@ -16,6 +16,7 @@ import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Backend;
+import io.inferscale.api.backend.BackendOverrides;
 import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.Change;
 import io.inferscale.api.backend.EndpointState;
@@ -206,13 +207,13 @@ public final class KubernetesBackend implements Backend {
 
     @Override
     public ValidationReport validate(InferenceEndpoint endpoint) {
-        return Backend.super.validate(endpoint).and(translator.validate(endpoint));
+        return Backend.super.validate(endpoint).and(translator.validate(BackendOverrides.applyIfWellFormed(endpoint, ID)));
     }
 
     @Override
     public Rendering render(InferenceEndpoint endpoint) {
         requireValid(endpoint);
-        KubernetesManifests m = translator.translate(endpoint);
+        KubernetesManifests m = translator.translate(BackendOverrides.apply(endpoint, ID));
         return new Rendering(ID, "yaml", m.toYaml(), m.notes());
     }
 
@@ -478,9 +479,7 @@ public final class KubernetesBackend implements Backend {
     /** The object as written on update: without the Deployment's {@code spec.replicas}, which the HPA owns. */
     private static HasMetadata forUpdate(HasMetadata object) {
         if (object instanceof Deployment d) {
-            Deployment copy = ManifestYaml.serialization().clone(d);
-            copy.getSpec().setReplicas(null);
-            return copy;
+            return KubernetesManifests.withoutReplicas(d);
         }
         return object;
     }
@@ -489,7 +488,7 @@ public final class KubernetesBackend implements Backend {
     }
 
     private Desired desired(InferenceEndpoint endpoint, String ns, OwnerReference owner) {
-        KubernetesManifests m = translator.translate(endpoint);
+        KubernetesManifests m = translator.translate(BackendOverrides.apply(endpoint, ID));
         List<HasMetadata> objects = new ArrayList<>();
         for (HasMetadata o : m.objects()) {
             HasMetadata copy = ManifestYaml.serialization().clone(o);

@@ -43,8 +43,22 @@ public record KubernetesManifests(String namespace, Deployment deployment, Servi
         return List.of(deployment, service, hpa);
     }
 
-    /** The objects as multi-document YAML ({@code ---} before each), as {@code kubectl apply -f} reads it. */
+    /**
+     * The objects as multi-document YAML ({@code ---} before each), as {@code kubectl apply -f} reads it, with the
+     * Deployment's {@code spec.replicas} left out: the HorizontalPodAutoscaler owns the count, and a manifest that
+     * carries it would reset the count on every re-apply (client-side apply, Argo CD, Flux) or conflict with the HPA
+     * (server-side apply). Kubernetes creates such a Deployment with 1 replica and the HPA raises it to
+     * {@code minReplicas}; see "Migrating Deployments and StatefulSets to horizontal autoscaling",
+     * https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling.
+     */
     public String toYaml() {
-        return ManifestYaml.write(objects());
+        return ManifestYaml.write(List.of(withoutReplicas(deployment), service, hpa));
+    }
+
+    /** A copy of {@code d} without {@code spec.replicas}, the field the HorizontalPodAutoscaler owns. */
+    static Deployment withoutReplicas(Deployment d) {
+        Deployment copy = ManifestYaml.serialization().clone(d);
+        copy.getSpec().setReplicas(null);
+        return copy;
     }
 }

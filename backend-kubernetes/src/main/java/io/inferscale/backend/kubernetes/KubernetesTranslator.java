@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -86,6 +87,12 @@ public final class KubernetesTranslator {
     public static final String CONTAINER_NAME = "model";
     /** The extended resource NVIDIA's device plugin advertises. */
     public static final String GPU_RESOURCE = "nvidia.com/gpu";
+    /**
+     * Seconds between probes: the kubelet's default periodSeconds, written out so that {@code startupSeconds} is
+     * failureThreshold × this ("Configure Liveness, Readiness and Startup Probes",
+     * https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/).
+     */
+    public static final int PROBE_PERIOD_SECONDS = 10;
     /** The Service port when the {@code servicePort} option is absent. */
     public static final int DEFAULT_SERVICE_PORT = 80;
 
@@ -100,6 +107,14 @@ public final class KubernetesTranslator {
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    /**
+     * A container image reference as the distribution library's grammar (reference/regexp.go) defines it: an optional
+     * registry host, lower-case path components, an optional tag and an optional digest.
+     */
+    static final Pattern IMAGE_REFERENCE = Pattern.compile(
+            "(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?/)?"
+                    + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+                    + "(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?");
     private static final List<String> SERVICE_TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer");
 
     private final KubernetesSettings settings;
@@ -164,6 +179,12 @@ public final class KubernetesTranslator {
         List<Problem> p = new ArrayList<>();
         Map<String, Object> o = e.backends().of(BACKEND_ID);
         String base = "spec.backends." + BACKEND_ID + ".";
+        if (!e.name().isEmpty() && !Character.isLetter(e.name().charAt(0)) && DNS_1123_LABEL.matcher(e.name()).matches()) {
+            // Service names are DNS-1035 labels: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#rfc-1035-label-names
+            p.add(Problem.error("metadata.name", "'" + e.name() + "' starts with a digit, but Kubernetes names the Service after the endpoint and "
+                    + "Service names are DNS-1035 labels, which start with a letter; start the name with a letter, e.g. "
+                    + dns1035Suggestion(e.name())));
+        }
         Object ns = o.get("namespace");
         if (ns != null && !(ns instanceof String s && s.length() <= 63 && DNS_1123_LABEL.matcher(s).matches())) {
             p.add(Problem.error(base + "namespace", "'" + ns + "' is not a namespace name; use a DNS-1123 label such as ml-serving"));
@@ -202,11 +223,25 @@ public final class KubernetesTranslator {
             p.add(Problem.error("spec.model.image", "no image and no version: the image template '" + settings.imageTemplate()
                     + "' needs spec.model.version; add spec.model.image (e.g. registry.example.com/my-ml-model:v1) or spec.model.version"));
         }
+        if (e.model().image().isEmpty() && !(settings.imageTemplate().contains("{version}") && e.model().version().isEmpty())
+                && !IMAGE_REFERENCE.matcher(image(e.model())).matches()) {
+            String lower = e.model().name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-");
+            p.add(Problem.error("spec.model.image", "no image given, and the one derived from the model name and version with the image template '"
+                    + settings.imageTemplate() + "', '" + image(e.model()) + "', is not a valid image reference (repository names are lower-case "
+                    + "letters, digits and separators '.', '_', '-'; tags at most 128 letters, digits, '_', '.' and '-'); set spec.model.image "
+                    + "(e.g. registry.example.com/" + lower + ":v1) or rename the model (e.g. " + lower + ")"));
+        }
         if (settings.allowScaleToZero() && Feature.SCALE_TO_ZERO.isUsedBy(e) && !hasExternalMetric(e)) {
             p.add(Problem.error("spec.autoscaling.minReplicas", "minReplicas 0 needs at least one External metric on the HPA: set "
                     + "kubernetes.requestsPerSecondMetricType=External (or concurrencyMetricType/acceleratorMetricType) and use that target"));
         }
         return ValidationReport.of(p);
+    }
+
+    /** {@code name} made a DNS-1035 label of at most 63 characters by a leading {@code m-}. */
+    private static String dns1035Suggestion(String name) {
+        String s = "m-" + name;
+        return s.length() <= 63 ? s : s.substring(0, 63).replaceAll("-+$", "");
     }
 
     /** A Kubernetes label key: {@code [prefix/]name}, prefix a DNS subdomain (at most 253), name at most 63 characters. */
@@ -280,6 +315,8 @@ public final class KubernetesTranslator {
                 .withImage(image(m))
                 .addNewPort().withName("http").withContainerPort(port).withProtocol("TCP").endPort();
         m.env().forEach((k, v) -> c.addToEnv(new EnvVar(k, v, null)));
+        m.secretEnv().forEach((k, ref) -> c.addNewEnv().withName(k).withNewValueFrom().withNewSecretKeyRef()
+                .withName(ref.name()).withKey(ref.key()).endSecretKeyRef().endValueFrom().endEnv());
         ResourceRequirementsBuilder rr = new ResourceRequirementsBuilder();
         rr.withRequests(quantities(e.resources().requests()));
         Map<String, Quantity> limits = quantities(e.resources().limits());
@@ -287,9 +324,18 @@ public final class KubernetesTranslator {
         acc.ifPresent(a -> limits.put(GPU_RESOURCE, new Quantity(Integer.toString(a.count()))));
         rr.withLimits(limits);
         c.withResources(rr.build());
-        m.healthPath().ifPresent(path -> c.withNewReadinessProbe()
-                .withNewHttpGet().withPath(path).withPort(new IntOrString("http")).endHttpGet()
-                .endReadinessProbe());
+        // without a healthPath, a TCP probe on the model port: no traffic before the server listens
+        c.withReadinessProbe(probe(m).build());
+        if (m.healthPath().isEmpty()) {
+            notes.add(Note.derived("spec.model.healthPath", "no healthPath: the readiness probe opens a TCP connection to port " + port
+                    + "; set spec.model.healthPath to probe over HTTP once the model has loaded"));
+        }
+        m.startupSeconds().ifPresent(sec -> {
+            int failures = (sec + PROBE_PERIOD_SECONDS - 1) / PROBE_PERIOD_SECONDS;
+            c.withStartupProbe(probe(m).withPeriodSeconds(PROBE_PERIOD_SECONDS).withFailureThreshold(failures).build());
+            notes.add(Note.derived("spec.model.startupSeconds", sec + " s -> startupProbe failureThreshold " + failures + " x periodSeconds "
+                    + PROBE_PERIOD_SECONDS + " (" + failures * PROBE_PERIOD_SECONDS + " s before the kubelet restarts the container)"));
+        });
         Container container = c.build();
 
         PodSpecBuilder pod = new PodSpecBuilder().withContainers(container);
@@ -321,7 +367,8 @@ public final class KubernetesTranslator {
                 .endSpec()
                 .build();
         notes.add(Note.info("spec.autoscaling.minReplicas", "Deployment replicas start at " + initialReplicas(e)
-                + " and are written on create only; afterwards the HorizontalPodAutoscaler owns the count"));
+                + " and are written on create only; afterwards the HorizontalPodAutoscaler owns the count (rendered manifests leave"
+                + " spec.replicas out: Kubernetes creates the Deployment with 1 replica and the HPA raises it to minReplicas)"));
 
         int servicePort = e.backends().get(BACKEND_ID, "servicePort").filter(BigDecimal.class::isInstance)
                 .map(v -> ((BigDecimal) v).intValue()).orElse(DEFAULT_SERVICE_PORT);
@@ -346,6 +393,17 @@ public final class KubernetesTranslator {
                 .withBehavior(behavior(e, notes))
                 .endSpec();
         return new KubernetesManifests(ns, deployment, service, hpa.build(), notes);
+    }
+
+    /** A probe of the model's {@code healthPath} over HTTP, or of its port over TCP when there is none. */
+    private static ProbeBuilder probe(ModelSpec m) {
+        ProbeBuilder b = new ProbeBuilder();
+        if (m.healthPath().isPresent()) {
+            b.withNewHttpGet().withPath(m.healthPath().get()).withPort(new IntOrString("http")).endHttpGet();
+        } else {
+            b.withNewTcpSocket().withPort(new IntOrString("http")).endTcpSocket();
+        }
+        return b;
     }
 
     /** The Deployment's replicas on create: {@code minReplicas}, or 1 with scale-to-zero (the HPA scales it down). */

@@ -30,6 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InferenceEndpointCrdTest {
 
+    private static final String DNS_1035_MESSAGE = "metadata.name must be a DNS-1035 label (at most 63 lower-case letters, digits and '-', "
+            + "starting with a letter): the operator names a Service after it";
+
     static CustomResourceDefinition crd() throws IOException {
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
             return Serialization.unmarshal(in, CustomResourceDefinition.class);
@@ -105,6 +108,11 @@ class InferenceEndpointCrdTest {
         // an unquoted number would be stored as a JSON number (2.10 -> 2.1): the resource needs version: "2.10"
         assertThat(validate(seed.replace("version: v1", "version: 2.10"))).containsExactly("spec.model.version: expected string");
         assertThat(validate(seed.replace("  model:\n    name: my-ml-model\n", "  model:\n"))).containsExactly("spec.model.name: required");
+        // the operator names a Service after the endpoint: a DNS-1035 label, at most 63 characters
+        assertThat(validate(seed.replace("name: my-model-endpoint", "name: 1-model")))
+                .containsExactly("metadata.name: '1-model' does not match the pattern", ": " + DNS_1035_MESSAGE);
+        assertThat(validate(seed.replace("name: my-model-endpoint", "name: m" + "x".repeat(63))))
+                .containsExactly("metadata.name: longer than 63", ": " + DNS_1035_MESSAGE);
         assertThat(validate(seed.replace("targetCPUUtilizationPercentage", "targetCpu"))).containsExactly("spec.autoscaling.targetCpu: unknown field",
                 "spec.autoscaling: no scaling target: add one, e.g. targetCPUUtilizationPercentage: 60");
     }
@@ -210,9 +218,19 @@ class InferenceEndpointCrdTest {
         JSONSchemaProps root = schema();
         for (Map.Entry<String, Object> e : doc.entrySet()) {
             if (e.getKey().equals("metadata")) {
+                // the API server checks metadata itself; a CRD may only restrict metadata.name (and generateName)
+                Object name = e.getValue() instanceof Map<?, ?> md ? md.get("name") : null;
+                if (name != null) {
+                    check("metadata.name", name, root.getProperties().get("metadata").getProperties().get("name"), errors);
+                }
                 continue;
             }
             check(e.getKey(), e.getValue(), root.getProperties().get(e.getKey()), errors);
+        }
+        for (var rule : root.getXKubernetesValidations()) {
+            if (!cel(rule.getRule(), doc)) {
+                errors.add(": " + rule.getMessage());
+            }
         }
         for (String req : root.getRequired()) {
             if (!doc.containsKey(req)) {
@@ -308,6 +326,9 @@ class InferenceEndpointCrdTest {
                 }
                 if (s.getMinLength() != null && str.length() < s.getMinLength()) {
                     errors.add(path + ": shorter than " + s.getMinLength());
+                }
+                if (s.getMaxLength() != null && str.length() > s.getMaxLength()) {
+                    errors.add(path + ": longer than " + s.getMaxLength());
                 }
             }
             case "boolean" -> {

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,6 +73,53 @@ class KubernetesTranslatorTest {
     }
 
     @Test
+    @DisplayName("rendered YAML leaves spec.replicas out of the HPA-managed Deployment; the Deployment apply creates keeps minReplicas")
+    void renderLeavesReplicasOut() throws IOException {
+        KubernetesManifests m = new KubernetesTranslator().translate(endpoint("rich_endpoint.yaml"));
+        assertThat(m.toYaml()).doesNotContain("replicas: 2").contains("minReplicas: 2");
+        assertThat(m.deployment().getSpec().getReplicas()).as("the create-once count apply writes").isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("no healthPath: a TCP readiness probe on the model port; startupSeconds: 95 -> startupProbe failureThreshold 10 x periodSeconds 10")
+    void probes() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml");
+        var container = new KubernetesTranslator().translate(e).deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getReadinessProbe().getTcpSocket().getPort().getStrVal()).isEqualTo("http");
+        assertThat(container.getReadinessProbe().getHttpGet()).isNull();
+        assertThat(container.getStartupProbe()).isNull();
+        KubernetesManifests slow = new KubernetesTranslator().translate(e.toBuilder().model(e.model().toBuilder().startupSeconds(95).build()).build());
+        var startup = slow.deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getStartupProbe();
+        assertThat(startup.getTcpSocket().getPort().getStrVal()).isEqualTo("http");
+        assertThat(startup.getPeriodSeconds()).isEqualTo(10);
+        assertThat(startup.getFailureThreshold()).isEqualTo(10);
+        assertThat(slow.notes()).anySatisfy(n -> assertThat(n.message())
+                .isEqualTo("95 s -> startupProbe failureThreshold 10 x periodSeconds 10 (100 s before the kubelet restarts the container)"));
+    }
+
+    @Test
+    @DisplayName("env HF_TOKEN from secret hf/token renders valueFrom.secretKeyRef, after the literal values")
+    void secretEnv() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml");
+        InferenceEndpoint s = e.toBuilder().model(e.model().toBuilder().env("LOG_LEVEL", "info")
+                .secretEnv("HF_TOKEN", new io.inferscale.api.SecretKeyRef("hf", "token")).build()).build();
+        assertThat(new KubernetesTranslator().validate(s).errors()).isEmpty();
+        String yaml = new KubernetesTranslator().translate(s).toYaml();
+        assertThat(yaml).contains("      - env:\n        - name: LOG_LEVEL\n          value: info\n        - name: HF_TOKEN\n"
+                + "          valueFrom:\n            secretKeyRef:\n              key: token\n              name: hf\n");
+    }
+
+    @Test
+    @DisplayName("spec.backends.kubernetes.behavior overrides the neutral behaviour in what the backend renders")
+    void behaviorOverride() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml").toBuilder()
+                .option("kubernetes", "behavior", Map.of("scaleUp", Map.of("stabilizationWindowSeconds", new java.math.BigDecimal(30)))).build();
+        var backend = new KubernetesBackendProvider().create(io.inferscale.api.backend.BackendConfig.of(Map.of()));
+        assertThat(backend.validate(e).errors()).isEmpty();
+        assertThat(backend.render(e).text()).contains("    scaleUp:\n      stabilizationWindowSeconds: 30\n");
+    }
+
+    @Test
     @DisplayName("without spec.model.image the image comes from the template and a note says so")
     void imageFromTemplate() throws IOException {
         InferenceEndpoint e = endpoint("inference_endpoint.yaml");
@@ -97,6 +145,28 @@ class KubernetesTranslatorTest {
                     assertThat(p.path()).isEqualTo("spec.model.image");
                     assertThat(p.message()).contains("spec.model.version");
                 });
+    }
+
+    @Test
+    @DisplayName("model name My_Model without an image derives My_Model:v1, an invalid reference: an error naming spec.model.image and the fix")
+    void derivedImageMustBeAReference() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml");
+        InferenceEndpoint upper = e.toBuilder().model(e.model().toBuilder().name("My_Model").build()).build();
+        assertThat(new KubernetesTranslator().validate(upper).errors()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("spec.model.image");
+            assertThat(p.message()).isEqualTo("no image given, and the one derived from the model name and version with the image template "
+                    + "'{name}:{version}', 'My_Model:v1', is not a valid image reference (repository names are lower-case letters, digits and "
+                    + "separators '.', '_', '-'; tags at most 128 letters, digits, '_', '.' and '-'); set spec.model.image "
+                    + "(e.g. registry.example.com/my_model:v1) or rename the model (e.g. my_model)");
+        });
+        assertThat(new KubernetesTranslator().validate(upper.toBuilder().model(upper.model().toBuilder().image("registry.example.com/my_model:v1")
+                .build()).build()).errors()).isEmpty();
+        for (String ok : List.of("my-ml-model:v1", "registry.example.com:5000/team/my_model:1.0", "localhost/m@sha256:" + "a".repeat(64))) {
+            assertThat(KubernetesTranslator.IMAGE_REFERENCE.matcher(ok).matches()).as(ok).isTrue();
+        }
+        for (String bad : List.of("My_Model:v1", "my model:v1", "m:v 1", "m:" + "v".repeat(129), "-m:v1")) {
+            assertThat(KubernetesTranslator.IMAGE_REFERENCE.matcher(bad).matches()).as(bad).isFalse();
+        }
     }
 
     @Test
@@ -139,6 +209,18 @@ class KubernetesTranslatorTest {
                 assertThat(t.capabilities().support(f)).as(f.name()).isEqualTo(Support.NATIVE);
             }
         }
+    }
+
+    @Test
+    @DisplayName("a name starting with a digit (1-model) is an error: the Service it names must be a DNS-1035 label")
+    void nameStartsWithDigit() throws IOException {
+        InferenceEndpoint e = endpoint("inference_endpoint.yaml").toBuilder().name("1-model").build();
+        assertThat(new KubernetesTranslator().validate(e).errors()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("metadata.name");
+            assertThat(p.message()).isEqualTo("'1-model' starts with a digit, but Kubernetes names the Service after the endpoint and "
+                    + "Service names are DNS-1035 labels, which start with a letter; start the name with a letter, e.g. m-1-model");
+        });
+        assertThat(new KubernetesTranslator().validate(e.toBuilder().name("model-1").build()).errors()).isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Backend;
+import io.inferscale.api.backend.BackendOverrides;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.Change;
@@ -234,14 +235,14 @@ public final class SageMakerBackend implements Backend {
     @Override
     public ValidationReport validate(InferenceEndpoint endpoint) {
         ValidationReport base = Backend.super.validate(endpoint);
-        return base.and(translator.validate(endpoint));
+        return base.and(translator.validate(BackendOverrides.applyIfWellFormed(endpoint, ID)));
     }
 
     /** Offline: the requests for a fresh account as a JSON array; needs no credentials and no execution role. */
     @Override
     public Rendering render(InferenceEndpoint endpoint) {
         requireValid(endpoint);
-        Translation t = translator.translate(endpoint, config.get(SageMakerTranslator.ROLE_CONFIG_KEY).orElse(null));
+        Translation t = translator.translate(BackendOverrides.apply(endpoint, ID), config.get(SageMakerTranslator.ROLE_CONFIG_KEY).orElse(null));
         return new Rendering(ID, "json", t.toJson(), t.notes());
     }
 
@@ -624,7 +625,7 @@ public final class SageMakerBackend implements Backend {
                             + ID + "." + SageMakerTranslator.OPTION_EXECUTION_ROLE_ARN)));
         }
         report.throwIfErrors("endpoint '" + endpoint.name() + "' on backend '" + ID + "'");
-        return translator.translate(endpoint, config.get(SageMakerTranslator.ROLE_CONFIG_KEY).orElse(null));
+        return translator.translate(BackendOverrides.apply(endpoint, ID), config.get(SageMakerTranslator.ROLE_CONFIG_KEY).orElse(null));
     }
 
     // ---- observation (reads only)

@@ -55,6 +55,7 @@ public final class SageMakerBackendProvider implements BackendProvider {
             new OptionKey(SageMakerTranslator.OPTION_INSTANCE_TYPE, "ml.* instance type, e.g. ml.c5.xlarge; default: the smallest catalogued type that fits the requests and accelerators"),
             new OptionKey(SageMakerTranslator.OPTION_EXECUTION_ROLE_ARN, "IAM role ARN for CreateModel; overrides the configuration key sagemaker.executionRoleArn"),
             new OptionKey(SageMakerTranslator.OPTION_VARIANT_NAME, "production variant name; default AllTraffic"),
+            new OptionKey(SageMakerTranslator.OPTION_REPOSITORY_ACCESS_MODE, "ImageConfig.RepositoryAccessMode: Platform (Amazon ECR, default) or Vpc (a private Docker registry reachable from the model's VPC)"),
             new OptionKey(SageMakerTranslator.OPTION_SCALE_OUT_COOLDOWN, "ScaleOutCooldown in seconds; default: behavior.scaleUp.stabilizationWindowSeconds, else 300 (AWS default)"),
             new OptionKey(SageMakerTranslator.OPTION_SCALE_IN_COOLDOWN, "ScaleInCooldown in seconds; default: behavior.scaleDown.stabilizationWindowSeconds, else 300 (AWS default)"));
 

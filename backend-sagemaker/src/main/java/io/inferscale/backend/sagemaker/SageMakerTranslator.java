@@ -35,7 +35,9 @@ import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigReque
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
+import software.amazon.awssdk.services.sagemaker.model.ImageConfig;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstanceType;
+import software.amazon.awssdk.services.sagemaker.model.RepositoryAccessMode;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
 
 import java.math.BigDecimal;
@@ -99,6 +101,19 @@ public final class SageMakerTranslator {
     public static final String OPTION_EXECUTION_ROLE_ARN = "executionRoleArn";
     /** Option: the production variant name (default {@value #DEFAULT_VARIANT_NAME}). */
     public static final String OPTION_VARIANT_NAME = "variantName";
+    /**
+     * Option: {@code ImageConfig.RepositoryAccessMode} of the container, {@code Platform} (Amazon ECR, the default) or
+     * {@code Vpc} (a private Docker registry reachable from the model's VPC); botocore sagemaker 2017-07-24 {@code ImageConfig}.
+     */
+    public static final String OPTION_REPOSITORY_ACCESS_MODE = "repositoryAccessMode";
+    /** Shortest ContainerStartupHealthCheckTimeoutInSeconds and ModelDataDownloadTimeoutInSeconds (botocore: min 60, max 3600). */
+    public static final int MIN_STARTUP_TIMEOUT_SECONDS = 60;
+    /** The only container port SageMaker sends requests and health checks to. */
+    public static final int SAGEMAKER_PORT = 8080;
+    private static final List<String> REPOSITORY_ACCESS_MODES = List.of("Platform", "Vpc");
+    /** An Amazon ECR image: {@code <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/...}. */
+    private static final Pattern ECR_IMAGE = Pattern.compile("^\\d{12}\\.dkr\\.ecr(-fips)?\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/");
+
     /** Option: ScaleOutCooldown in seconds (overrides the scale-up stabilization window). */
     public static final String OPTION_SCALE_OUT_COOLDOWN = "scaleOutCooldownSeconds";
     /** Option: ScaleInCooldown in seconds (overrides the scale-down stabilization window). */
@@ -202,11 +217,24 @@ public final class SageMakerTranslator {
         } else if (m.image().get().length() > 255 || !m.image().get().matches("\\S+")) {
             p.add(Problem.error("spec.model.image", "must be at most 255 characters without spaces (SageMaker ContainerImage)"));
         }
+        Object access = e.backends().of(ID).get(OPTION_REPOSITORY_ACCESS_MODE);
+        if (access != null && !REPOSITORY_ACCESS_MODES.contains(access)) {
+            p.add(Problem.error(path(OPTION_REPOSITORY_ACCESS_MODE), "'" + access + "' is not a SageMaker RepositoryAccessMode; use "
+                    + String.join(" or ", REPOSITORY_ACCESS_MODES) + " (Vpc: the image is in a private Docker registry reachable from your VPC)"));
+        } else if (m.image().isPresent() && !isVpcRegistry(e) && !ECR_IMAGE.matcher(m.image().get()).find()) {
+            p.add(Problem.error("spec.model.image", "'" + m.image().get() + "' is not in Amazon ECR: SageMaker pulls images from ECR in the "
+                    + "endpoint's region unless the model uses a private registry in your VPC; push the image to ECR "
+                    + "(e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:v1) or set " + path(OPTION_REPOSITORY_ACCESS_MODE)
+                    + ": Vpc for a private Docker registry reachable from the model's VPC"));
+        }
         m.artifactUri().ifPresent(u -> {
             if (u.length() > 1024 || !MODEL_DATA_URL.matcher(u).matches()) {
                 p.add(Problem.error("spec.model.artifactUri", "'" + ModelSpec.redactedUri(u) + "' is not a SageMaker ModelDataUrl: use s3://bucket/path/model.tar.gz or an https:// URL (at most 1024 characters)"));
             }
         });
+        m.secretEnv().keySet().forEach(k -> p.add(Problem.error("spec.model.env." + k, "SageMaker cannot take an environment value from a "
+                + "secret (CreateModel Environment holds plain text only); store it in AWS Secrets Manager and read it in the container at "
+                + "start-up (the execution role needs secretsmanager:GetSecretValue), and pass only the secret's name, e.g. " + k + "_SECRET_ID")));
         if (m.env().size() > 100) {
             p.add(Problem.error("spec.model.env", "SageMaker accepts at most 100 environment variables, got " + m.env().size()));
         }
@@ -218,8 +246,12 @@ public final class SageMakerTranslator {
                 p.add(Problem.error("spec.model.env." + k, "SageMaker environment values are at most 1024 characters, this one has " + v.length()));
             }
         });
-        m.port().filter(port -> port != 8080).ifPresent(port -> p.add(Problem.warning("spec.model.port",
-                "ignored: SageMaker always sends requests to port 8080 of the container; make the server listen on 8080")));
+        // "Use your own inference code with hosting services": SageMaker sends /invocations and /ping to port 8080
+        // (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html)
+        m.port().filter(port -> port != SAGEMAKER_PORT).ifPresent(port -> p.add(Problem.error("spec.model.port",
+                port + " cannot be served on SageMaker: SageMaker sends requests (POST /invocations) and health checks (GET /ping) to port "
+                        + SAGEMAKER_PORT + " of the container, so the endpoint would fail its health check after provisioning; make the server "
+                        + "listen on 8080 and set port: 8080 (or remove it)")));
         m.healthPath().filter(h -> !h.equals("/ping")).ifPresent(h -> p.add(Problem.warning("spec.model.healthPath",
                 "ignored: SageMaker always checks health with GET /ping")));
         m.predictPath().filter(h -> !h.equals("/invocations")).ifPresent(h -> p.add(Problem.warning("spec.model.predictPath",
@@ -267,6 +299,10 @@ public final class SageMakerTranslator {
                 p.add(Problem.error(path(key), "must be a whole number of seconds, 0 or more; got '" + v + "'"));
             }
         }
+    }
+
+    private static boolean isVpcRegistry(InferenceEndpoint e) {
+        return e.backends().string(ID, OPTION_REPOSITORY_ACCESS_MODE).filter("Vpc"::equals).isPresent();
     }
 
     private static String path(String option) {
@@ -357,6 +393,21 @@ public final class SageMakerTranslator {
         return instance(e, new ArrayList<>(), new ArrayList<>()).flatMap(Map.Entry::getValue);
     }
 
+    /**
+     * {@code spec.model.startupSeconds} as the variant's ContainerStartupHealthCheckTimeoutInSeconds and, with model
+     * data, ModelDataDownloadTimeoutInSeconds: botocore sagemaker 2017-07-24 {@code ProductionVariant}, both 60..3600.
+     */
+    private static void startupTimeouts(ModelSpec m, int seconds, ProductionVariant.Builder pv, List<Note> notes) {
+        int timeout = Math.max(MIN_STARTUP_TIMEOUT_SECONDS, seconds);
+        pv.containerStartupHealthCheckTimeoutInSeconds(timeout);
+        m.artifactUri().ifPresent(u -> pv.modelDataDownloadTimeoutInSeconds(timeout));
+        notes.add(seconds < MIN_STARTUP_TIMEOUT_SECONDS
+                ? Note.approximated("spec.model.startupSeconds", seconds + " s -> " + timeout + " s, the shortest SageMaker accepts, for "
+                        + "ContainerStartupHealthCheckTimeoutInSeconds" + (m.artifactUri().isPresent() ? " and ModelDataDownloadTimeoutInSeconds" : ""))
+                : Note.derived("spec.model.startupSeconds", seconds + " s -> ContainerStartupHealthCheckTimeoutInSeconds"
+                        + (m.artifactUri().isPresent() ? " and ModelDataDownloadTimeoutInSeconds" : "") + " " + timeout));
+    }
+
     private static String catalogueFamilies() {
         return "ml.t2, ml.c5, ml.m5, ml.r5, ml.g4dn, ml.g5, ml.g6, ml.p4d, ml.p5";
     }
@@ -395,6 +446,12 @@ public final class SageMakerTranslator {
         ModelSpec m = e.model();
         ContainerDefinition.Builder container = ContainerDefinition.builder().image(m.image().orElseThrow());
         m.artifactUri().ifPresent(container::modelDataUrl);
+        if (isVpcRegistry(e)) {
+            container.imageConfig(ImageConfig.builder().repositoryAccessMode(RepositoryAccessMode.VPC).build());
+            notes.add(Note.derived(path(OPTION_REPOSITORY_ACCESS_MODE), "ImageConfig.RepositoryAccessMode Vpc: SageMaker pulls the image from "
+                    + "a private Docker registry through the model's VPC, which the model needs (a VpcConfig, not set by InferScale); see "
+                    + "https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-containers-inference-private.html"));
+        }
         if (!m.env().isEmpty()) {
             container.environment(new LinkedHashMap<>(m.env()));
         }
@@ -406,6 +463,7 @@ public final class SageMakerTranslator {
         // scalable target's MinCapacity/MaxCapacity govern the count, so a new minReplicas needs no new config.
         ProductionVariant.Builder pv = ProductionVariant.builder().variantName(variant).modelName(modelName)
                 .instanceType(instanceType).initialVariantWeight(1.0f);
+        m.startupSeconds().ifPresent(sec -> startupTimeouts(m, sec, pv, notes));
         String configName = name(e.name(), "c", CreateEndpointConfigRequest.builder().productionVariants(pv.build()).tags(tags).build());
         CreateEndpointConfigRequest config = CreateEndpointConfigRequest.builder().endpointConfigName(configName)
                 .productionVariants(pv.initialInstanceCount(e.autoscaling().minReplicas()).build()).tags(tags).build();

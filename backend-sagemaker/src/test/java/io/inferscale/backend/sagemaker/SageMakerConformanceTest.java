@@ -36,7 +36,8 @@ class SageMakerConformanceTest extends BackendConformanceKit {
 
     @Override
     protected InferenceEndpoint.Builder customize(InferenceEndpoint.Builder builder) {
-        return builder;
+        // the kit's model with an Amazon ECR image: SageMaker rejects other registries unless repositoryAccessMode is Vpc
+        return builder.model(io.inferscale.api.ModelSpec.builder("my-ml-model").version("v1").image(SageMakerTestSupport.IMAGE).port(8080).build());
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstanceType;
 
 import java.io.IOException;
@@ -117,10 +118,12 @@ class SageMakerTranslatorTest {
         }
 
         @Test
-        @DisplayName("options, labels and a disabled scale-up: variant name, explicit type, cooldowns, tags, SuspendedState")
+        @DisplayName("options, labels and a disabled scale-up: variant name, explicit type, repository access, start-up timeouts, cooldowns, tags, SuspendedState")
         void optionsGolden() throws IOException {
             InferenceEndpoint e = seed().toBuilder().name("options-endpoint").label("team", "ml-platform").label("app.kubernetes.io/name", "scorer")
                     .option("sagemaker", "instanceType", "ml.m5.xlarge").option("sagemaker", "variantName", "Blue")
+                    .option("sagemaker", "repositoryAccessMode", "Vpc")
+                    .model(seed().model().toBuilder().startupSeconds(900).artifactUri("s3://my-bucket/model.tar.gz").build())
                     .option("sagemaker", "scaleOutCooldownSeconds", new BigDecimal(120)).option("sagemaker", "scaleInCooldownSeconds", new BigDecimal(600))
                     .option("sagemaker", "executionRoleArn", "arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole")
                     .autoscaling(AutoscalingPolicy.builder().minReplicas(2).maxReplicas(4).target(TargetType.CPU_UTILIZATION, 50)
@@ -307,6 +310,82 @@ class SageMakerTranslatorTest {
                     .option("sagemaker", "executionRoleArn", "not-an-arn").option("sagemaker", "variantName", "bad_name").build();
             assertThat(offline.validate(e).errors()).extracting(Problem::path).containsExactlyInAnyOrder("spec.model.env.my-var",
                     "spec.model.artifactUri", "spec.backends.sagemaker.executionRoleArn", "spec.backends.sagemaker.variantName");
+        }
+
+        @Test
+        @DisplayName("port: 8000 is an error: SageMaker sends requests and health checks to 8080")
+        void portOtherThan8080() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().port(8000).build()).build();
+            assertThat(offline.validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.port");
+                assertThat(p.message()).isEqualTo("8000 cannot be served on SageMaker: SageMaker sends requests (POST /invocations) and health "
+                        + "checks (GET /ping) to port 8080 of the container, so the endpoint would fail its health check after provisioning; "
+                        + "make the server listen on 8080 and set port: 8080 (or remove it)");
+            });
+            assertThat(offline.validate(seed().toBuilder().model(seed().model().toBuilder().port(8080).build()).build()).errors()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("an image outside Amazon ECR is an error naming repositoryAccessMode; with repositoryAccessMode: Vpc it renders ImageConfig")
+        void imageOutsideEcr() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().image("docker.io/library/my-model:v1").build()).build();
+            assertThat(offline.validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.image");
+                assertThat(p.message()).isEqualTo("'docker.io/library/my-model:v1' is not in Amazon ECR: SageMaker pulls images from ECR in the "
+                        + "endpoint's region unless the model uses a private registry in your VPC; push the image to ECR "
+                        + "(e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:v1) or set spec.backends.sagemaker.repositoryAccessMode: Vpc "
+                        + "for a private Docker registry reachable from the model's VPC");
+            });
+            InferenceEndpoint vpc = e.toBuilder().option("sagemaker", "repositoryAccessMode", "Vpc").build();
+            assertThat(offline.validate(vpc).errors()).isEmpty();
+            Translation t = translator.translate(vpc, ROLE);
+            assertThat(t.createModel().primaryContainer().imageConfig().repositoryAccessModeAsString()).isEqualTo("Vpc");
+            assertThat(t.toJson()).contains("\"RepositoryAccessMode\": \"Vpc\"");
+            assertThat(offline.validate(e.toBuilder().option("sagemaker", "repositoryAccessMode", "Public").build()).errors())
+                    .extracting(Problem::path).containsExactly("spec.backends.sagemaker.repositoryAccessMode");
+            assertThat(translator.translate(seed(), ROLE).createModel().primaryContainer().imageConfig()).isNull();
+        }
+
+        @Test
+        @DisplayName("startupSeconds: 900 with model data -> both variant timeouts 900; 30 without model data -> health-check timeout 60, approximated")
+        void startupSeconds() {
+            Translation t = translator.translate(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(900)
+                    .artifactUri("s3://my-bucket/model.tar.gz").build()).build(), ROLE);
+            ProductionVariant v = t.createEndpointConfig().productionVariants().get(0);
+            assertThat(v.containerStartupHealthCheckTimeoutInSeconds()).isEqualTo(900);
+            assertThat(v.modelDataDownloadTimeoutInSeconds()).isEqualTo(900);
+            Translation fast = translator.translate(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(30).build()).build(), ROLE);
+            ProductionVariant f = fast.createEndpointConfig().productionVariants().get(0);
+            assertThat(f.containerStartupHealthCheckTimeoutInSeconds()).isEqualTo(60);
+            assertThat(f.modelDataDownloadTimeoutInSeconds()).isNull();
+            assertThat(fast.notes()).anySatisfy(n -> assertThat(n.message()).isEqualTo(
+                    "30 s -> 60 s, the shortest SageMaker accepts, for ContainerStartupHealthCheckTimeoutInSeconds"));
+            assertThat(fast.endpointConfigName()).isNotEqualTo(translator.translate(seed(), ROLE).endpointConfigName());
+        }
+
+        @Test
+        @DisplayName("an env secret reference is an error naming the variable and Secrets Manager")
+        void secretEnv() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder()
+                    .secretEnv("HF_TOKEN", new io.inferscale.api.SecretKeyRef("hf", "token")).build()).build();
+            assertThat(offline.validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.env.HF_TOKEN");
+                assertThat(p.message()).isEqualTo("SageMaker cannot take an environment value from a secret (CreateModel Environment holds plain "
+                        + "text only); store it in AWS Secrets Manager and read it in the container at start-up (the execution role needs "
+                        + "secretsmanager:GetSecretValue), and pass only the secret's name, e.g. HF_TOKEN_SECRET_ID");
+            });
+        }
+
+        @Test
+        @DisplayName("spec.backends.sagemaker.artifactUri s3:// and .behavior override the neutral gs:// artifact and scale-down window")
+        void perBackendOverrides() {
+            InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().artifactUri("gs://models/m/").build())
+                    .option("sagemaker", "artifactUri", "s3://models/m/model.tar.gz")
+                    .option("sagemaker", "behavior", Map.of("scaleDown", Map.of("stabilizationWindowSeconds", new BigDecimal(900))))
+                    .option("vertex", "artifactUri", "gs://models/m/").build();
+            assertThat(offline.validate(e).errors()).isEmpty();
+            String json = offline.render(e).text();
+            assertThat(json).contains("\"ModelDataUrl\": \"s3://models/m/model.tar.gz\"").contains("\"ScaleInCooldown\": 900");
         }
 
         @Test

@@ -20,6 +20,7 @@ import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Backend;
+import io.inferscale.api.backend.BackendOverrides;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.Change;
@@ -131,16 +132,17 @@ public final class VertexBackend implements Backend {
     @Override
     public ValidationReport validate(InferenceEndpoint endpoint) {
         ValidationReport base = Backend.super.validate(endpoint);
+        InferenceEndpoint effective = BackendOverrides.applyIfWellFormed(endpoint, id());
         List<Problem> kept = base.problems().stream()
-                .filter(p -> p.isError() || !VertexTranslator.matchesFixedPolicy(p.path(), endpoint)).toList();
-        return ValidationReport.of(kept).and(translator(false).check(endpoint));
+                .filter(p -> p.isError() || !VertexTranslator.matchesFixedPolicy(p.path(), effective)).toList();
+        return ValidationReport.of(kept).and(translator(false).check(effective));
     }
 
     /** The requests for a fresh project as a JSON array (see {@link VertexTranslator#render}); offline. */
     @Override
     public Rendering render(InferenceEndpoint endpoint) {
         requireValid(endpoint);
-        VertexDesiredState s = translator(false).translate(endpoint);
+        VertexDesiredState s = translator(false).translate(BackendOverrides.apply(endpoint, id()));
         return new Rendering(id(), "json", VertexTranslator.render(s), s.notes());
     }
 
@@ -148,7 +150,7 @@ public final class VertexBackend implements Backend {
     @Override
     public Plan plan(InferenceEndpoint endpoint) {
         requireValid(endpoint);
-        VertexDesiredState desired = translator(true).translate(endpoint);
+        VertexDesiredState desired = translator(true).translate(BackendOverrides.apply(endpoint, id()));
         try {
             Optional<Endpoint> live = readEndpoint(desired.endpointName());
             return new Plan(endpoint.name(), id(), steps(endpoint, desired, live).stream().map(Step::change).toList(), desired.notes());
@@ -167,7 +169,7 @@ public final class VertexBackend implements Backend {
     @Override
     public ApplyResult apply(InferenceEndpoint endpoint) {
         requireValid(endpoint);
-        VertexDesiredState desired = translator(true).translate(endpoint);
+        VertexDesiredState desired = translator(true).translate(BackendOverrides.apply(endpoint, id()));
         String name = endpoint.name();
         String endpointName = desired.endpointName();
         List<Change> done = new ArrayList<>();

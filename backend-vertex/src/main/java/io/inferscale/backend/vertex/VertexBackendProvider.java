@@ -69,7 +69,9 @@ public final class VertexBackendProvider implements BackendProvider {
             new OptionKey(VertexTranslator.OPTION_MACHINE_TYPE, "machine type of each replica, e.g. n1-standard-4; default: "
                     + "the smallest machine of the catalogue that holds the requests/limits and accelerators"),
             new OptionKey(VertexTranslator.OPTION_MODEL, "existing model to deploy instead of uploading one, "
-                    + "projects/{project}/locations/{location}/models/{model}[@{version}]; InferScale never deletes it"));
+                    + "projects/{project}/locations/{location}/models/{model}[@{version}]; InferScale never deletes it"),
+            new OptionKey(VertexTranslator.OPTION_ALLOW_EXTERNAL_REGISTRY, "true accepts a Docker Hub serving image (Vertex AI pulls from "
+                    + "Artifact Registry or Container Registry); default false: such an image is an error"));
 
     /** A provider; cheap. */
     public VertexBackendProvider() {

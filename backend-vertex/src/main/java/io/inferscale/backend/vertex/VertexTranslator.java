@@ -10,6 +10,7 @@ import com.google.cloud.aiplatform.v1.MachineSpec;
 import com.google.cloud.aiplatform.v1.Model;
 import com.google.cloud.aiplatform.v1.ModelContainerSpec;
 import com.google.cloud.aiplatform.v1.Port;
+import com.google.cloud.aiplatform.v1.Probe;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
@@ -86,6 +87,20 @@ public final class VertexTranslator {
     public static final int VERTEX_CYCLE_SECONDS = 15;
     /** Option {@code spec.backends.vertex.machineType}. */
     public static final String OPTION_MACHINE_TYPE = "machineType";
+    /**
+     * Option {@code spec.backends.vertex.allowExternalRegistry}: {@code true} accepts a serving image outside Artifact
+     * Registry and Container Registry (e.g. Docker Hub), which Vertex AI's custom-container guide does not provide for
+     * ("imageUri: the Artifact Registry URI of your container image",
+     * https://cloud.google.com/vertex-ai/docs/predictions/use-custom-container).
+     */
+    public static final String OPTION_ALLOW_EXTERNAL_REGISTRY = "allowExternalRegistry";
+    /**
+     * Seconds between start-up probes. v1 {@code Probe} (model.proto) documents period_seconds "less than timeout_seconds"
+     * and timeout_seconds "greater or equal to period_seconds": 5 and {@link #STARTUP_PROBE_TIMEOUT_SECONDS} satisfy both.
+     */
+    public static final int STARTUP_PROBE_PERIOD_SECONDS = 5;
+    /** Seconds a start-up probe may take (see {@link #STARTUP_PROBE_PERIOD_SECONDS}). */
+    public static final int STARTUP_PROBE_TIMEOUT_SECONDS = 10;
     /** Option {@code spec.backends.vertex.model}. */
     public static final String OPTION_MODEL = "model";
     /** Placeholder project used by {@code render} when {@code vertex.project} is not configured. */
@@ -210,9 +225,16 @@ public final class VertexTranslator {
                         + "set spec.model.image (e.g. us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest) or "
                         + "spec.backends.vertex.model to deploy an existing Vertex model"));
             }
-            String id = VertexNames.modelId(endpointId, VertexNames.hash(m.name(), m.version().orElse(null), m.image().orElse(null),
+            m.image().filter(VertexTranslator::isDockerHub).filter(i -> !allowsExternalRegistry(e, r)).ifPresent(i -> r.problems.add(Problem.error(
+                    "spec.model.image", "'" + i + "' is on Docker Hub, but Vertex AI pulls serving images from Artifact Registry "
+                            + "(or Container Registry); push it there (e.g. us-central1-docker.pkg.dev/my-project/my-repo/my-model:v1), or set "
+                            + "spec.backends.vertex." + OPTION_ALLOW_EXTERNAL_REGISTRY + ": true if your project can pull it")));
+            List<String> hashed = new ArrayList<>(java.util.Arrays.asList(m.name(), m.version().orElse(null), m.image().orElse(null),
                     m.artifactUri().orElse(null), String.valueOf(m.port().orElse(DEFAULT_PORT)), m.env().toString(),
                     m.healthPath().orElse(null), m.predictPath().orElse(null)));
+            // the container spec is immutable: a start-up allowance is part of the model (absent, the hash stays as before)
+            m.startupSeconds().ifPresent(sec -> hashed.add("startupSeconds=" + sec));
+            String id = VertexNames.modelId(endpointId, VertexNames.hash(hashed.toArray(String[]::new)));
             modelId = Optional.of(id);
             modelName = parent() + "/models/" + id;
             ModelContainerSpec.Builder c = ModelContainerSpec.newBuilder().setImageUri(m.image().orElse(""))
@@ -224,8 +246,26 @@ public final class VertexTranslator {
                 }
                 c.addEnv(EnvVar.newBuilder().setName(k).setValue(v));
             });
+            m.secretEnv().keySet().forEach(k -> r.problems.add(Problem.error("spec.model.env." + k, "Vertex AI cannot take an environment "
+                    + "value from a secret (ModelContainerSpec env holds plain text only); store it in Google Secret Manager and read it in the "
+                    + "container at start-up (the endpoint's service account needs roles/secretmanager.secretAccessor), and pass only the "
+                    + "secret's resource name, e.g. " + k + "_SECRET=projects/my-project/secrets/my-secret/versions/latest")));
             m.predictPath().ifPresent(c::setPredictRoute);
             m.healthPath().ifPresent(c::setHealthRoute);
+            m.startupSeconds().ifPresent(sec -> {
+                int port = m.port().orElse(DEFAULT_PORT);
+                int failures = (sec + STARTUP_PROBE_PERIOD_SECONDS - 1) / STARTUP_PROBE_PERIOD_SECONDS;
+                Probe.Builder probe = Probe.newBuilder().setPeriodSeconds(STARTUP_PROBE_PERIOD_SECONDS)
+                        .setTimeoutSeconds(STARTUP_PROBE_TIMEOUT_SECONDS).setFailureThreshold(failures);
+                if (m.healthPath().isPresent()) {
+                    probe.setHttpGet(Probe.HttpGetAction.newBuilder().setPath(m.healthPath().get()).setPort(port));
+                } else {
+                    probe.setTcpSocket(Probe.TcpSocketAction.newBuilder().setPort(port));
+                }
+                c.setStartupProbe(probe);
+                r.notes.add(Note.derived("spec.model.startupSeconds", sec + " s -> containerSpec.startupProbe failureThreshold " + failures
+                        + " x periodSeconds " + STARTUP_PROBE_PERIOD_SECONDS + " on port " + port));
+            });
             Model.Builder model = Model.newBuilder().setDisplayName(VertexNames.displayName(m.reference()))
                     .setContainerSpec(c).putAllLabels(labels);
             m.artifactUri().ifPresent(uri -> {
@@ -297,6 +337,26 @@ public final class VertexTranslator {
                     + " per resource and InferScale adds 2; remove " + (out.size() - VertexNames.MAX_LABELS)));
         }
         return out;
+    }
+
+    /**
+     * An image on Docker Hub: no registry host before the first '/' (a host has a '.' or ':' or is {@code localhost}),
+     * or one of Docker Hub's own hosts.
+     */
+    static boolean isDockerHub(String image) {
+        int slash = image.indexOf('/');
+        String first = slash < 0 ? "" : image.substring(0, slash);
+        boolean host = first.contains(".") || first.contains(":") || first.equals("localhost");
+        return !host || List.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com").contains(first);
+    }
+
+    private static boolean allowsExternalRegistry(InferenceEndpoint e, Resolution r) {
+        Optional<Object> v = e.backends().get(BACKEND, OPTION_ALLOW_EXTERNAL_REGISTRY);
+        if (v.isPresent() && !(v.get() instanceof Boolean)) {
+            r.problems.add(Problem.error("spec.backends.vertex." + OPTION_ALLOW_EXTERNAL_REGISTRY, "must be true or false, got " + v.get()));
+            return true;
+        }
+        return v.map(Boolean.TRUE::equals).orElse(false);
     }
 
     private static Optional<String> option(InferenceEndpoint e, String key, Resolution r) {

@@ -315,6 +315,67 @@ class VertexTranslatorTest {
         }
 
         @Test
+        @DisplayName("a Docker Hub image is an error naming allowExternalRegistry; with allowExternalRegistry: true it is uploaded")
+        void dockerHubImage() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder().image("vllm/vllm-openai:v0.6.0").build()).build();
+            assertThat(backend().validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.image");
+                assertThat(p.message()).isEqualTo("'vllm/vllm-openai:v0.6.0' is on Docker Hub, but Vertex AI pulls serving images from Artifact "
+                        + "Registry (or Container Registry); push it there (e.g. us-central1-docker.pkg.dev/my-project/my-repo/my-model:v1), "
+                        + "or set spec.backends.vertex.allowExternalRegistry: true if your project can pull it");
+            });
+            assertThat(errors(e.toBuilder().model(e.model().toBuilder().image("docker.io/library/python:3.12").build()).build()))
+                    .singleElement().satisfies(m -> assertThat(m).contains("spec.model.image").contains("Docker Hub"));
+            InferenceEndpoint allowed = e.toBuilder().option("vertex", "allowExternalRegistry", true).build();
+            assertThat(errors(allowed)).isEmpty();
+            assertThat(backend().render(allowed).text()).contains("\"imageUri\": \"vllm/vllm-openai:v0.6.0\"");
+            assertThat(errors(e.toBuilder().option("vertex", "allowExternalRegistry", "yes").build()))
+                    .singleElement().satisfies(m -> assertThat(m).contains("spec.backends.vertex.allowExternalRegistry").contains("true or false"));
+            assertThat(VertexTranslator.isDockerHub("us-central1-docker.pkg.dev/p/r/m:v1")).isFalse();
+            assertThat(VertexTranslator.isDockerHub("gcr.io/p/m:v1")).isFalse();
+            assertThat(VertexTranslator.isDockerHub("localhost:5000/m")).isFalse();
+            assertThat(VertexTranslator.isDockerHub("my-model:v1")).isTrue();
+        }
+
+        @Test
+        @DisplayName("startupSeconds: 600 -> containerSpec.startupProbe (tcpSocket on the port, 120 x 5 s); with healthPath an httpGet; a new model id")
+        void startupProbe() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder().startupSeconds(600).build()).build();
+            Rendering r = backend().render(e);
+            JsonObject probe = calls(r).get(0).getAsJsonObject().getAsJsonObject("request").getAsJsonObject("model")
+                    .getAsJsonObject("containerSpec").getAsJsonObject("startupProbe");
+            assertThat(probe.toString()).isEqualTo("{\"periodSeconds\":5,\"timeoutSeconds\":10,\"tcpSocket\":{\"port\":8080},\"failureThreshold\":120}");
+            InferenceEndpoint http = e.toBuilder().model(e.model().toBuilder().healthPath("/health").build()).build();
+            assertThat(backend().render(http).text()).contains("\"httpGet\": {\n");
+            assertThat(new VertexTranslator("p", "us-central1").translate(e).modelId())
+                    .isNotEqualTo(new VertexTranslator("p", "us-central1").translate(withImage(seed())).modelId());
+        }
+
+        @Test
+        @DisplayName("an env secret reference is an error naming the variable and Secret Manager")
+        void secretEnv() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder()
+                    .secretEnv("HF_TOKEN", new io.inferscale.api.SecretKeyRef("hf", "token")).build()).build();
+            assertThat(backend().validate(e).errors()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("spec.model.env.HF_TOKEN");
+                assertThat(p.message()).isEqualTo("Vertex AI cannot take an environment value from a secret (ModelContainerSpec env holds plain "
+                        + "text only); store it in Google Secret Manager and read it in the container at start-up (the endpoint's service account "
+                        + "needs roles/secretmanager.secretAccessor), and pass only the secret's resource name, e.g. "
+                        + "HF_TOKEN_SECRET=projects/my-project/secrets/my-secret/versions/latest");
+            });
+        }
+
+        @Test
+        @DisplayName("spec.backends.vertex.artifactUri gs:// overrides the neutral s3:// artifact (one spec for both clouds)")
+        void artifactOverride() throws IOException {
+            InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder().artifactUri("s3://models/m/model.tar.gz").build())
+                    .option("sagemaker", "artifactUri", "s3://models/m/model.tar.gz").option("vertex", "artifactUri", "gs://models/m/").build();
+            assertThat(errors(e)).isEmpty();
+            assertThat(backend().render(e).text()).contains("\"artifactUri\": \"gs://models/m/\"").doesNotContain("s3://");
+            assertThat(errors(e.toBuilder().option("vertex", "artifactUri", null).build())).anyMatch(m -> m.contains("spec.model.artifactUri"));
+        }
+
+        @Test
         @DisplayName("environment names that are not C identifiers are errors naming the variable, before any call")
         void environmentNames() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder().model(withImage(seed()).model().toBuilder()
