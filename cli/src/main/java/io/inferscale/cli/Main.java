@@ -92,8 +92,13 @@ public final class Main {
         return code;
     }
 
-    /** Subcommands that change or remove live endpoints: never offered as a "did you mean" for a mistyped word. */
-    static final java.util.Set<String> DESTRUCTIVE = java.util.Set.of("delete", "apply");
+    /**
+     * Whether a subcommand changes or removes live endpoints, so it is never offered as a "did you mean" for a mistyped
+     * word: the api's destructive words ({@code delete}), and {@code apply}.
+     */
+    static boolean changesLiveEndpoints(String command) {
+        return command.equals("apply") || io.inferscale.api.validation.Suggestions.isDestructive(command);
+    }
 
     /**
      * Prints picocli's suggestions for an unmatched word, except commands that change live endpoints: a typo of
@@ -107,7 +112,7 @@ public final class Main {
         }
         // a command suggestion may come qualified ("inferscale delete"): the command is the last word
         List<String> safe = unmatched.getSuggestions().stream()
-                .filter(s -> !DESTRUCTIVE.contains(s.substring(s.lastIndexOf(' ') + 1))).toList();
+                .filter(s -> !changesLiveEndpoints(s.substring(s.lastIndexOf(' ') + 1))).toList();
         if (safe.isEmpty()) {
             return false;
         }
