@@ -57,8 +57,7 @@ public record KubernetesManifests(String namespace, Deployment deployment, Servi
 
     /** A copy of {@code d} without {@code spec.replicas}, the field the HorizontalPodAutoscaler owns. */
     static Deployment withoutReplicas(Deployment d) {
-        Deployment copy = ManifestYaml.serialization().clone(d);
-        copy.getSpec().setReplicas(null);
-        return copy;
+        // a builder copy, not a Jackson clone: render stays free of ObjectMapper (StartupClassLoadingIT)
+        return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(d).editSpec().withReplicas(null).endSpec().build();
     }
 }
