@@ -160,7 +160,9 @@ class VertexTranslatorTest {
                     .containsExactly(VertexTranslator.REQUEST_COUNT_METRIC + "=1200", VertexTranslator.CPU_METRIC + "=60");
             assertThat(s.notes()).anyMatch(n -> n.kind() == Note.Kind.APPROXIMATED
                     && n.message().contains(VertexTranslator.CPU_METRIC) && n.message().contains("60%")
-                    && n.message().contains("all 2 vCPUs of n1-standard-2") && n.message().contains("targetCPUUtilizationPercentage"));
+                    && n.message().contains("all 2 vCPUs of n1-standard-2") && n.message().contains("targetCPUUtilizationPercentage")
+                    // Vertex's 60 of the machine in the spec's terms: 0.6 x 2 vCPUs = 1.2 cores = 240 % of the 500m request
+                    && n.message().contains("n1-standard-2: 1.2 cores, 240% of the 500m CPU request)"));
             assertThat(new VertexTranslator("p", "us-central1").check(rpsOnly).warnings())
                     .anyMatch(p -> p.path().equals("spec.autoscaling") && p.message().contains(VertexTranslator.CPU_METRIC));
             assertThat(translate(withImage(seed())).notes()).noneMatch(n -> n.kind() == Note.Kind.APPROXIMATED);
