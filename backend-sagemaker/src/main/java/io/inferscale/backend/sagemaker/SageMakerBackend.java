@@ -1003,7 +1003,11 @@ public final class SageMakerBackend implements Backend {
         return b.build();
     }
 
-    /** The target in neutral units where the conversion is known (60% for CPUUtilization 240 on 4 vCPUs), else the native value. */
+    /**
+     * The target in neutral units where the conversion is known, else the native value. CPUUtilization (a sum over
+     * cores, percent × requests.cpu as rendered) becomes the threshold in cores, {@code 0.3 cores} for 30: the CPU
+     * request it is a percentage of is not part of the deployed state.
+     */
     static String neutralTarget(String metric, Double value, Optional<InstanceCatalogue.InstanceType> instance) {
         if (value == null) {
             return "";
@@ -1011,7 +1015,7 @@ public final class SageMakerBackend implements Backend {
         java.math.BigDecimal v = java.math.BigDecimal.valueOf(value);
         java.math.MathContext mc = java.math.MathContext.DECIMAL64;
         return switch (metric) {
-            case "CPUUtilization" -> instance.map(t -> plain(v.divide(java.math.BigDecimal.valueOf(t.vcpus()), mc).doubleValue()) + "%").orElse(plain(value));
+            case "CPUUtilization" -> plain(v.movePointLeft(2).doubleValue()) + " cores";
             case "GPUUtilization" -> instance.filter(t -> t.gpuCount() > 0)
                     .map(t -> plain(v.divide(java.math.BigDecimal.valueOf(t.gpuCount()), mc).doubleValue()) + "%").orElse(plain(value));
             case "MemoryUtilization" -> plain(value) + "%";

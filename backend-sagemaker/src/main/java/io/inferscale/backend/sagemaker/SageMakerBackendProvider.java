@@ -60,7 +60,7 @@ public final class SageMakerBackendProvider implements BackendProvider {
             new OptionKey(SageMakerTranslator.OPTION_SCALE_IN_COOLDOWN, "ScaleInCooldown in seconds; default: behavior.scaleDown.stabilizationWindowSeconds, else 300 (AWS default)"));
 
     static final Capabilities CAPABILITIES = Capabilities.builder()
-            .supports(Feature.CPU_UTILIZATION_TARGET, "customized metric CPUUtilization; TargetValue = percent × vCPUs of the instance type")
+            .supports(Feature.CPU_UTILIZATION_TARGET, "customized metric CPUUtilization; TargetValue = percent × requests.cpu in cores (a sum over the instance's cores)")
             .supports(Feature.MEMORY_UTILIZATION_TARGET, "customized metric MemoryUtilization (percent of instance memory)")
             .supports(Feature.REQUESTS_PER_SECOND_TARGET, "predefined SageMakerVariantInvocationsPerInstance; TargetValue = rps × 60 (per minute)")
             .supports(Feature.CONCURRENT_REQUESTS_TARGET, "predefined SageMakerVariantConcurrentRequestsPerModelHighResolution")

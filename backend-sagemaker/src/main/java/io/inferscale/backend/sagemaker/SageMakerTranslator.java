@@ -55,8 +55,10 @@ import java.util.regex.Pattern;
  *
  * <p>Unit conversions (see the module README for the AWS documentation behind each):
  * <ul>
- *   <li>CPU utilization % → customized metric {@code CPUUtilization} (namespace {@code /aws/sagemaker/Endpoints}),
- *       TargetValue = percent × vCPUs of the instance type, because SageMaker reports the sum over cores.</li>
+ *   <li>CPU utilization % (of the replica's CPU request, as in a Kubernetes HPA) → customized metric
+ *       {@code CPUUtilization} (namespace {@code /aws/sagemaker/Endpoints}), TargetValue = percent × requests.cpu
+ *       (cores), because SageMaker reports the sum over cores: the absolute threshold in cores is kept
+ *       ({@link #cpuUtilizationTarget}).</li>
  *   <li>Memory utilization % → customized metric {@code MemoryUtilization} (0–100), unchanged.</li>
  *   <li>Requests per second per replica → predefined {@code SageMakerVariantInvocationsPerInstance}, which
  *       counts per minute: TargetValue = rps × 60.</li>
@@ -496,11 +498,9 @@ public final class SageMakerTranslator {
             switch (st.type()) {
                 case CPU_UTILIZATION -> {
                     InstanceType t = cat.orElseThrow();
-                    value = st.value().multiply(BigDecimal.valueOf(t.vcpus()));
+                    value = cpuUtilizationTarget(e, st.value(), t);
                     c.customizedMetricSpecification(custom("CPUUtilization", e.name(), variant));
-                    notes.add(Note.derived(st.type().path(), plain(st.value()) + "% CPU → CPUUtilization target " + plain(value)
-                            + " (SageMaker sums utilization over the " + t.vcpus() + " vCPUs of " + t.name() + ": 0–" + (100 * t.vcpus()) + "%)"));
-                    cpuAllotmentNote(e, t, notes);
+                    notes.add(cpuTargetNote(e, st.value(), value, t));
                 }
                 case MEMORY_UTILIZATION -> {
                     c.customizedMetricSpecification(custom("MemoryUtilization", e.name(), variant));
@@ -540,13 +540,44 @@ public final class SageMakerTranslator {
         return new Translation(e.name(), variant, modelName, configName, instanceType, cat, model, config, endpoint, target.build(), policies, notes);
     }
 
-    private static void cpuAllotmentNote(InferenceEndpoint e, InstanceType t, List<Note> notes) {
-        e.resources().requests().cpu().ifPresent(q -> {
-            if (q.value().compareTo(BigDecimal.valueOf(t.vcpus())) < 0) {
-                notes.add(Note.info(TargetType.CPU_UTILIZATION.path(), "on SageMaker a replica's CPU allotment is the whole instance ("
-                        + t.vcpus() + " vCPUs), not the " + q.text() + " request, so the percentage is of " + t.vcpus() + " vCPUs"));
-            }
-        });
+    /**
+     * The cores a CPU utilization target is a percentage of: {@code spec.resources.requests.cpu}, as for a Kubernetes
+     * HPA (utilization = usage / request). Empty without a positive CPU request (the neutral validator rejects a CPU
+     * target without one). Pure; the simulator measures {@code CPUUtilization} against the same cores.
+     */
+    public static Optional<BigDecimal> cpuRequestCores(InferenceEndpoint e) {
+        return e.resources().requests().cpu().map(Quantity::value).filter(v -> v.signum() > 0);
+    }
+
+    /**
+     * The {@code TargetValue} of the {@code CPUUtilization} policy for a CPU target of {@code percent} % of the
+     * replica's CPU request on instance type {@code t}. CloudWatch reports CPUUtilization as the sum of each core's
+     * utilization (0 to 100 × vCPUs; AWS docs, "SageMaker AI metrics in Amazon CloudWatch",
+     * https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html), so the threshold in cores is kept:
+     * {@code percent / 100 × requests.cpu cores × 100 = percent × requests.cpu}; 60 % of 500m → 30. Without a CPU
+     * request ({@link #cpuRequestCores} empty) the percentage is taken of the whole instance: {@code percent × vCPUs}.
+     * Never above {@code 100 × vCPUs}, the metric's ceiling (the instance holds the request, so only a request larger
+     * than an explicitly given instance type could exceed it, which {@link #validate} rejects). Pure.
+     *
+     * @param percent the neutral target, 1 to 100
+     * @return the target in CPUUtilization's unit (% summed over the instance's cores), greater than 0
+     */
+    public static BigDecimal cpuUtilizationTarget(InferenceEndpoint e, BigDecimal percent, InstanceType t) {
+        BigDecimal vcpus = BigDecimal.valueOf(t.vcpus());
+        return percent.multiply(cpuRequestCores(e).orElse(vcpus)).min(vcpus.multiply(BigDecimal.valueOf(100)));
+    }
+
+    /** The DERIVED note of a CPU target: the threshold in cores and the CPUUtilization target on the instance. */
+    private static Note cpuTargetNote(InferenceEndpoint e, BigDecimal percent, BigDecimal value, InstanceType t) {
+        String scale = "(SageMaker sums utilization over the " + t.vcpus() + " vCPUs of " + t.name() + ": 0–" + (100 * t.vcpus()) + "%)";
+        String path = TargetType.CPU_UTILIZATION.path();
+        Optional<Quantity> request = e.resources().requests().cpu().filter(q -> q.value().signum() > 0);
+        if (request.isEmpty()) {
+            return Note.derived(path, plain(percent) + "% CPU of the whole instance (no requests.cpu to take it of) → CPUUtilization target "
+                    + plain(value) + " " + scale);
+        }
+        return Note.derived(path, plain(percent) + "% of the " + request.get().text() + " CPU request = " + plain(value.movePointLeft(2))
+                + " cores → CPUUtilization target " + plain(value) + " " + scale);
     }
 
     private static int cooldown(InferenceEndpoint e, String option, Optional<ScalingRules> rules, String dir, String field, List<Note> notes) {

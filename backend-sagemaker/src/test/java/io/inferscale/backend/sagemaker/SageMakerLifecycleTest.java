@@ -83,7 +83,7 @@ class SageMakerLifecycleTest {
                     .containsExactly("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "RegisterScalableTarget", "PutScalingPolicy");
             List<String> ops = fake.operations();
             assertThat(ops.subList(ops.indexOf("CreateEndpoint"), ops.indexOf("RegisterScalableTarget"))).contains("DescribeEndpoint");
-            assertThat(targetValue(fake.policy("inferscale-cpu-utilization"))).isEqualByComparingTo("120");
+            assertThat(targetValue(fake.policy("inferscale-cpu-utilization"))).isEqualByComparingTo("30");
         }
 
         @Test
@@ -132,7 +132,7 @@ class SageMakerLifecycleTest {
             assertThat(writesDone).containsExactly("CreateEndpointConfig", "DeregisterScalableTarget", "UpdateEndpoint",
                     "RegisterScalableTarget", "PutScalingPolicy", "DeleteEndpointConfig");
             assertThat(fake.hasTarget(RESOURCE)).isTrue();
-            assertThat(targetValue(fake.policy("inferscale-cpu-utilization"))).as("60%% of 4 vCPUs").isEqualByComparingTo("240");
+            assertThat(targetValue(fake.policy("inferscale-cpu-utilization"))).as("60%% of the 500m request = 0.3 cores, on any instance").isEqualByComparingTo("30");
             assertThat(fake.desiredCounts(NAME)).as("count chosen by autoscaling kept").containsEntry("AllTraffic", 3);
             assertThat(fake.configNames()).containsExactly(fake.endpointConfigName(NAME));
             assertThat(backend.plan(bigger).isEmpty()).isTrue();
@@ -146,7 +146,7 @@ class SageMakerLifecycleTest {
             BackendException e = catchThrowableOfType(BackendException.class, () -> backend.apply(withInstanceType(seed(), "ml.c5.xlarge")));
             assertThat(e.reason()).isEqualTo(Reason.QUOTA_EXCEEDED);
             assertThat(fake.hasTarget(RESOURCE)).isTrue();
-            assertThat(targetValue(fake.policy("inferscale-cpu-utilization"))).isEqualByComparingTo("120");
+            assertThat(targetValue(fake.policy("inferscale-cpu-utilization"))).isEqualByComparingTo("30");
             assertThat(backend.plan(seed()).changes()).extracting(c -> c.action() + " " + c.kind()).containsExactly("DELETE EndpointConfig");
         }
 
@@ -189,8 +189,8 @@ class SageMakerLifecycleTest {
                 assertThat(c.name()).isEqualTo("inferscale-cpu-utilization");
                 assertThat(c.fields()).singleElement().satisfies(f -> {
                     assertThat(f.path()).isEqualTo("TargetTrackingScalingPolicyConfiguration.TargetValue");
-                    assertThat(new BigDecimal(f.before())).isEqualByComparingTo("120");
-                    assertThat(new BigDecimal(f.after())).isEqualByComparingTo("140");
+                    assertThat(new BigDecimal(f.before())).isEqualByComparingTo("30"); // 60% of 500m = 0.3 cores
+                    assertThat(new BigDecimal(f.after())).isEqualByComparingTo("35"); // 70% of 500m = 0.35 cores
                 });
             });
         }
@@ -283,9 +283,9 @@ class SageMakerLifecycleTest {
             assertThat(s.model()).contains("my-ml-model:v1");
             assertThat(s.metrics()).singleElement().satisfies(m -> {
                 assertThat(m.name()).isEqualTo("CPUUtilization");
-                assertThat(m.target()).isEqualTo("60%");
+                assertThat(m.target()).isEqualTo("0.3 cores"); // 60% of the 500m request; the request is not deployed state
             });
-            assertThat(s.details()).containsEntry("policy.inferscale-cpu-utilization.TargetValue", "120");
+            assertThat(s.details()).containsEntry("policy.inferscale-cpu-utilization.TargetValue", "30");
             assertThat(s.details()).containsEntry("instanceType", "ml.c5.large").containsEntry("variantName", "AllTraffic");
             assertThat(s.conditions()).first().satisfies(c -> assertThat(c.message()).contains("Setting desired instance count to 3"));
         }

@@ -74,27 +74,32 @@ class SageMakerTranslatorTest {
     @DisplayName("golden renderings")
     class Golden {
         @Test
-        @DisplayName("the seed with an image: ml.c5.large chosen, 60% CPU becomes CPUUtilization 120 (2 vCPUs)")
+        @DisplayName("the seed with an image: ml.c5.large chosen, 60% of the 500m CPU request becomes CPUUtilization 30 (0.3 cores)")
         void seedGolden() throws IOException {
             Translation t = translator.translate(seed(), ROLE);
             assertThat(t.instanceType()).isEqualTo("ml.c5.large");
-            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(120.0);
+            // 60 / 100 x 0.5 cores = 0.3 cores; CPUUtilization sums the cores' percentages, so 0.3 cores = 30
+            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(30.0);
+            assertThat(t.notes()).filteredOn(n -> n.path().equals("spec.autoscaling.targetCPUUtilizationPercentage")).extracting(Note::message)
+                    .containsExactly("60% of the 500m CPU request = 0.3 cores → CPUUtilization target 30 "
+                            + "(SageMaker sums utilization over the 2 vCPUs of ml.c5.large: 0–200%)");
             golden("seed.json", t.toJson());
         }
 
         @Test
-        @DisplayName("60% CPU on ml.c5.xlarge (4 vCPUs) is CPUUtilization 240")
-        void cpuTimesVcpus() throws IOException {
+        @DisplayName("60% of 500m on ml.c5.xlarge (4 vCPUs) is CPUUtilization 30 as on ml.c5.large: the threshold in cores does not depend on the instance")
+        void cpuKeepsTheRequestsCores() throws IOException {
             InferenceEndpoint e = seed().toBuilder().option("sagemaker", "instanceType", "ml.c5.xlarge").build();
             Translation t = translator.translate(e, ROLE);
-            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(240.0);
+            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(30.0);
             var spec = t.scalingPolicies().get(0).targetTrackingScalingPolicyConfiguration().customizedMetricSpecification();
             assertThat(spec.metricName()).isEqualTo("CPUUtilization");
             assertThat(spec.namespace()).isEqualTo("/aws/sagemaker/Endpoints");
             assertThat(spec.statisticAsString()).isEqualTo("Average");
             assertThat(spec.dimensions()).extracting(d -> d.name() + "=" + d.value())
                     .containsExactly("EndpointName=my-model-endpoint", "VariantName=AllTraffic");
-            assertThat(t.notes()).extracting(Note::message).anyMatch(m -> m.contains("60% CPU → CPUUtilization target 240"));
+            assertThat(t.notes()).extracting(Note::message).contains("60% of the 500m CPU request = 0.3 cores → CPUUtilization target 30 "
+                    + "(SageMaker sums utilization over the 4 vCPUs of ml.c5.xlarge: 0–400%)");
             golden("seed-c5-xlarge.json", t.toJson());
         }
 
@@ -132,7 +137,7 @@ class SageMakerTranslatorTest {
                     .build();
             Translation t = translator.translate(e, ROLE);
             assertThat(t.createModel().executionRoleArn()).endsWith("AmazonSageMaker-ExecutionRole");
-            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(200.0);
+            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(25.0); // 50 % of the 500m request = 0.25 cores
             assertThat(target(t, TargetType.REQUESTS_PER_SECOND)).isEqualTo(150.0);
             assertThat(t.resourceId()).isEqualTo("endpoint/options-endpoint/variant/Blue");
             golden("options.json", t.toJson());
@@ -146,6 +151,43 @@ class SageMakerTranslatorTest {
             assertThat(r.text()).doesNotContain("ExecutionRoleArn");
             assertThat(r.notes()).extracting(Note::message).anyMatch(m -> m.contains("--set sagemaker.executionRoleArn="));
             golden("seed-offline.json", r.text());
+        }
+    }
+
+    @Nested
+    @DisplayName("CPU target: % of the CPU request, kept in cores")
+    class CpuTarget {
+        private InferenceEndpoint cpu(int percent, ResourceList requests) {
+            return seed().toBuilder().resources(Resources.of(requests, ResourceList.empty()))
+                    .autoscaling(AutoscalingPolicy.builder().maxReplicas(5).target(TargetType.CPU_UTILIZATION, percent).build()).build();
+        }
+
+        @Test
+        @DisplayName("75% of 1500m on ml.c5.large (2 vCPUs) is 1.125 cores: CPUUtilization 112.5, a double as TargetValue is")
+        void fractionalCores() {
+            Translation t = translator.translate(cpu(75, ResourceList.of("1500m", "1Gi")), ROLE);
+            assertThat(t.instanceType()).isEqualTo("ml.c5.large");
+            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(112.5);
+            assertThat(t.notes()).extracting(Note::message).contains("75% of the 1500m CPU request = 1.125 cores → CPUUtilization target "
+                    + "112.5 (SageMaker sums utilization over the 2 vCPUs of ml.c5.large: 0–200%)");
+        }
+
+        @Test
+        @DisplayName("100% of a request as large as the instance is the metric's ceiling, 100 x vCPUs")
+        void wholeInstance() {
+            Translation t = translator.translate(cpu(100, ResourceList.of("2", "1Gi")).toBuilder()
+                    .option("sagemaker", "instanceType", "ml.c5.large").build(), ROLE);
+            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(200.0);
+        }
+
+        @Test
+        @DisplayName("without requests.cpu (the neutral validator rejects it; the translator alone does not) the % is of the whole instance")
+        void noCpuRequest() {
+            Translation t = translator.translate(cpu(60, ResourceList.of((String) null, "1Gi")), ROLE);
+            assertThat(t.instanceType()).isEqualTo("ml.c5.large");
+            assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(120.0); // 60 x 2 vCPUs
+            assertThat(t.notes()).extracting(Note::message).contains("60% CPU of the whole instance (no requests.cpu to take it of) → "
+                    + "CPUUtilization target 120 (SageMaker sums utilization over the 2 vCPUs of ml.c5.large: 0–200%)");
         }
     }
 

@@ -24,7 +24,7 @@ public final class VertexBackendProvider implements BackendProvider {
 
     /** What the Vertex backend honours. */
     public static final Capabilities CAPABILITIES = Capabilities.builder()
-            .supports(Feature.CPU_UTILIZATION_TARGET, VertexTranslator.CPU_METRIC + ", target unchanged (% of the machine's vCPUs, a replica's whole allotment)")
+            .supports(Feature.CPU_UTILIZATION_TARGET, VertexTranslator.CPU_METRIC + ", target = round(percent × requests.cpu / machine vCPUs): the same cores, as % of the machine")
             .supports(Feature.ACCELERATOR_UTILIZATION_TARGET, VertexTranslator.ACCELERATOR_METRIC)
             .supports(Feature.REQUESTS_PER_SECOND_TARGET, VertexTranslator.REQUEST_COUNT_METRIC + " (per minute per replica: rps x 60)")
             .rejects(Feature.MEMORY_UTILIZATION_TARGET, NO_OTHER_METRICS)

@@ -31,6 +31,7 @@ import io.inferscale.backend.vertex.internal.MachineCatalogue.Machine;
 import io.inferscale.backend.vertex.internal.VertexNames;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,8 +49,9 @@ import java.util.stream.Collectors;
  *
  * <p>Mapping (units in brackets; the module README has the full table with sources):
  * <ul>
- *   <li>{@code targetCPUUtilizationPercentage} [% of the replica's CPU allotment] → {@value #CPU_METRIC} [% of the
- *       machine's vCPUs]: target = percent, unchanged, because a replica's allotment is its whole machine;</li>
+ *   <li>{@code targetCPUUtilizationPercentage} [% of the replica's CPU request, as in a Kubernetes HPA] →
+ *       {@value #CPU_METRIC} [% of the machine's vCPUs]: target = round(percent × requests.cpu / vCPUs), at least 1,
+ *       so the threshold in cores is kept (the percent itself without a CPU request or on an uncatalogued machine);</li>
  *   <li>{@code targetAcceleratorUtilizationPercentage} [%] → {@value #ACCELERATOR_METRIC} [%];</li>
  *   <li>{@code targetRequestsPerSecondPerReplica} [requests/s per replica] → {@value #REQUEST_COUNT_METRIC}
  *       [requests/min per replica]: target = rps × 60, rounded half up;</li>
@@ -73,6 +75,12 @@ public final class VertexTranslator {
      * 60%) if not provided." The translator renders such metrics explicitly at this target.
      */
     public static final int DEFAULT_RESOURCE_TARGET = 60;
+    /**
+     * How far (relative) rounding a CPU target to Vertex's whole percentages may move the threshold before the note
+     * says APPROXIMATED instead of DERIVED: 5 %. InferScale's choice: half the Kubernetes HPA's default tolerance (0.1,
+     * {@code --horizontal-pod-autoscaler-tolerance}), the band the autoscaler the neutral spec is written for ignores.
+     */
+    static final BigDecimal CPU_ROUNDING_TOLERANCE = new BigDecimal("0.05");
     /** Label put on every resource InferScale creates, with value {@value #MANAGED_BY_VALUE}. */
     public static final String MANAGED_BY_LABEL = "managed_by";
     /** Value of {@link #MANAGED_BY_LABEL}. */
@@ -473,15 +481,7 @@ public final class VertexTranslator {
         String path = t.type().path();
         switch (t.type()) {
             case CPU_UTILIZATION -> {
-                // The neutral target is a percentage of the replica's CPU allotment. A Vertex replica is a whole
-                // machine: the serving container is not capped at requests.cpu, and Vertex measures utilization
-                // against all of the machine's vCPUs, so the percentage carries over unchanged.
-                if (machine != null) {
-                    r.notes.add(Note.info(path, CPU_METRIC + " target " + t.value().toPlainString() + "%: Vertex measures CPU "
-                            + "utilization against all " + machine.vcpus() + " vCPUs of " + machine.name()
-                            + ", the replica's whole allotment (requests.cpu only selects the machine)"));
-                }
-                return Optional.of(spec(CPU_METRIC, t.value().intValue()));
+                return Optional.of(spec(CPU_METRIC, cpuTarget(e, t.value(), machine, r)));
             }
             case ACCELERATOR_UTILIZATION -> {
                 return Optional.of(spec(ACCELERATOR_METRIC, t.value().intValue()));
@@ -505,6 +505,53 @@ public final class VertexTranslator {
                 return Optional.empty();
             }
         }
+    }
+
+    /**
+     * The {@value #CPU_METRIC} target for a CPU target of {@code percent} % of the replica's CPU request (as in a
+     * Kubernetes HPA: utilization = usage / requests.cpu). Vertex measures CPU utilization against all of the replica's
+     * machine (a Vertex replica is its whole machine; InferScale's reading, Google's pages do not name the denominator),
+     * so the threshold in cores is kept: {@code percent × requests.cpu / vCPUs} % of the machine, rounded half up to a
+     * whole percentage and kept within 1..100 ({@code AutoscalingMetricSpec.target} is an int32 "in percentage (1% -
+     * 100%)", {@code machine_resources.proto}). 60 % of 500m on 2 vCPUs = 0.3 cores = 15. Without a CPU request, or on
+     * a machine outside the catalogue (vCPUs unknown), the percent is rendered as is, with a note.
+     */
+    private static int cpuTarget(InferenceEndpoint e, BigDecimal percent, Machine machine, Resolution r) {
+        String path = TargetType.CPU_UTILIZATION.path();
+        String given = percent.stripTrailingZeros().toPlainString();
+        Optional<Quantity> request = e.resources().requests().cpu().filter(q -> q.value().signum() > 0);
+        if (machine == null) {
+            r.notes.add(Note.approximated(path, CPU_METRIC + " target " + given + "% of the machine: its vCPUs are unknown (the machine "
+                    + "is not in InferScale's catalogue), so the percentage of the CPU request cannot be converted; set a catalogued "
+                    + "spec.backends.vertex.machineType"));
+            return percent.intValue();
+        }
+        String measured = " (Vertex measures CPU utilization against all " + machine.vcpus() + " vCPUs of " + machine.name() + ")";
+        if (request.isEmpty()) {
+            r.notes.add(Note.derived(path, given + "% CPU of the whole machine (no requests.cpu to take it of) → " + CPU_METRIC
+                    + " target " + given + measured));
+            return percent.intValue();
+        }
+        BigDecimal vcpus = BigDecimal.valueOf(machine.vcpus());
+        BigDecimal cores = percent.multiply(request.get().value()).movePointLeft(2);
+        BigDecimal exact = cores.multiply(BigDecimal.valueOf(100)).divide(vcpus, MathContext.DECIMAL64);
+        int rendered = exact.setScale(0, RoundingMode.HALF_UP).max(BigDecimal.ONE).min(BigDecimal.valueOf(100)).intValueExact();
+        String message = given + "% of the " + request.get().text() + " CPU request = " + plain(cores) + " cores = " + plain(exact)
+                + "% of the machine → " + CPU_METRIC + " target " + rendered + measured;
+        BigDecimal shift = BigDecimal.valueOf(rendered).subtract(exact).abs();
+        if (shift.signum() == 0) {
+            r.notes.add(Note.derived(path, message));
+        } else {
+            String rounded = message + "; rounded to a whole percentage, as Vertex targets are: the threshold is "
+                    + plain(vcpus.multiply(BigDecimal.valueOf(rendered)).movePointLeft(2)) + " cores instead of " + plain(cores);
+            r.notes.add(shift.compareTo(exact.multiply(CPU_ROUNDING_TOLERANCE)) <= 0 ? Note.derived(path, rounded)
+                    : Note.approximated(path, rounded));
+        }
+        return rendered;
+    }
+
+    private static String plain(BigDecimal v) {
+        return v.round(new MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
     /*
@@ -535,7 +582,8 @@ public final class VertexTranslator {
         if (a.target(TargetType.CPU_UTILIZATION).isEmpty()) {
             implied.add(spec(CPU_METRIC, DEFAULT_RESOURCE_TARGET));
             if (scales) {
-                String measured = machine == null ? "" : " (measured against all " + machine.vcpus() + " vCPUs of " + machine.name() + ")";
+                String measured = machine == null ? "" : " (measured against all " + machine.vcpus() + " vCPUs of " + machine.name()
+                        + impliedCores(e, machine) + ")";
                 warnImplied(r, "targetCPUUtilizationPercentage", CPU_METRIC + " target " + DEFAULT_RESOURCE_TARGET + "%" + measured);
             }
         }
@@ -546,6 +594,14 @@ public final class VertexTranslator {
             }
         }
         return implied;
+    }
+
+    /** {@code ": 1.2 cores, 240% of the 500m CPU request"}: what Vertex's default CPU target is in the spec's terms. */
+    private static String impliedCores(InferenceEndpoint e, Machine machine) {
+        BigDecimal cores = BigDecimal.valueOf((long) DEFAULT_RESOURCE_TARGET * machine.vcpus()).movePointLeft(2);
+        return ": " + plain(cores) + " cores" + e.resources().requests().cpu().filter(q -> q.value().signum() > 0)
+                .map(q -> ", " + plain(cores.movePointRight(2).divide(q.value(), MathContext.DECIMAL64)) + "% of the " + q.text()
+                        + " CPU request").orElse("");
     }
 
     private static void warnImplied(Resolution r, String field, String rendered) {

@@ -94,7 +94,7 @@ class VertexBackendTest {
             assertThat(s.state()).isEqualTo(EndpointState.READY);
             assertThat(s.model()).contains("my-ml-model:v1");
             assertThat(s.replicasDisplay()).isEqualTo("1/1");
-            assertThat(s.metrics()).singleElement().satisfies(m -> assertThat(m.target()).isEqualTo("60%"));
+            assertThat(s.metrics()).singleElement().satisfies(m -> assertThat(m.target()).isEqualTo("15%")); // 60% of 500m on 2 vCPUs
             assertThat(s.details()).containsEntry("machineType", "n1-standard-2").containsKey("deployedModelId");
 
             long before = fake.writeCount();
@@ -181,7 +181,7 @@ class VertexBackendTest {
                     .map(MutateDeployedModelRequest.class::cast).findFirst().orElseThrow();
             assertThat(req.getUpdateMask().getPathsList()).containsExactly("dedicated_resources.max_replica_count",
                     "dedicated_resources.autoscaling_metric_specs");
-            assertThat(req.getDeployedModel().getDedicatedResources().getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(80);
+            assertThat(req.getDeployedModel().getDedicatedResources().getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(20); // 80% of 500m on 2 vCPUs
             EndpointStatus s = backend.status("my-model-endpoint");
             assertThat(s.maxReplicas()).isEqualTo(8);
             assertThat(backend.plan(changed).isEmpty()).isTrue();

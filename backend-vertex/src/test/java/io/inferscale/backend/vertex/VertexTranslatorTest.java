@@ -91,9 +91,12 @@ class VertexTranslatorTest {
             assertThat(calls.get(2).getAsJsonObject().get("method").getAsString()).isEqualTo("DeployModel");
             JsonObject dr = deployRequest(r).getAsJsonObject("deployedModel").getAsJsonObject("dedicatedResources");
             assertThat(dr.getAsJsonObject("machineSpec").get("machineType").getAsString()).isEqualTo("n1-standard-2");
-            // the percentage of the replica's allotment carries over: a Vertex replica is the whole machine
-            assertThat(dr.getAsJsonArray("autoscalingMetricSpecs").get(0).getAsJsonObject().get("target").getAsInt()).isEqualTo(60);
-            assertThat(r.notes()).anyMatch(n -> n.kind() == Note.Kind.INFO && n.message().contains("all 2 vCPUs of n1-standard-2"));
+            // 60 % of the 500m CPU request = 0.3 cores; Vertex measures the whole machine: 0.3 / 2 vCPUs = 15 %
+            assertThat(dr.getAsJsonArray("autoscalingMetricSpecs").get(0).getAsJsonObject().get("target").getAsInt()).isEqualTo(15);
+            assertThat(r.notes()).filteredOn(n -> n.path().equals("spec.autoscaling.targetCPUUtilizationPercentage"))
+                    .extracting(n -> n.kind() + " " + n.message()).containsExactly("DERIVED 60% of the 500m CPU request = 0.3 cores = 15% "
+                            + "of the machine → " + VertexTranslator.CPU_METRIC + " target 15 (Vertex measures CPU utilization against "
+                            + "all 2 vCPUs of n1-standard-2)");
             assertThat(deployRequest(r).getAsJsonObject("trafficSplit").get("0").getAsInt()).isEqualTo(100);
             assertThat(r.notes()).anyMatch(n -> n.kind() == Note.Kind.DERIVED && n.message().contains("n1-standard-2"));
         }
@@ -157,7 +160,9 @@ class VertexTranslatorTest {
                     .containsExactly(VertexTranslator.REQUEST_COUNT_METRIC + "=1200", VertexTranslator.CPU_METRIC + "=60");
             assertThat(s.notes()).anyMatch(n -> n.kind() == Note.Kind.APPROXIMATED
                     && n.message().contains(VertexTranslator.CPU_METRIC) && n.message().contains("60%")
-                    && n.message().contains("all 2 vCPUs of n1-standard-2") && n.message().contains("targetCPUUtilizationPercentage"));
+                    && n.message().contains("all 2 vCPUs of n1-standard-2") && n.message().contains("targetCPUUtilizationPercentage")
+                    // Vertex's 60 of the machine in the spec's terms: 0.6 x 2 vCPUs = 1.2 cores = 240 % of the 500m request
+                    && n.message().contains("n1-standard-2: 1.2 cores, 240% of the 500m CPU request)"));
             assertThat(new VertexTranslator("p", "us-central1").check(rpsOnly).warnings())
                     .anyMatch(p -> p.path().equals("spec.autoscaling") && p.message().contains(VertexTranslator.CPU_METRIC));
             assertThat(translate(withImage(seed())).notes()).noneMatch(n -> n.kind() == Note.Kind.APPROXIMATED);
@@ -172,7 +177,7 @@ class VertexTranslatorTest {
             VertexDesiredState s = translate(gpuCpuOnly);
             assertThat(s.deployedModel().getDedicatedResources().getAutoscalingMetricSpecsList())
                     .extracting(m -> m.getMetricName() + "=" + m.getTarget())
-                    .containsExactly(VertexTranslator.CPU_METRIC + "=60", VertexTranslator.ACCELERATOR_METRIC + "=60");
+                    .containsExactly(VertexTranslator.CPU_METRIC + "=15", VertexTranslator.ACCELERATOR_METRIC + "=60"); // CPU: 60 % of 500m on 2 vCPUs
             assertThat(s.notes()).anyMatch(n -> n.kind() == Note.Kind.APPROXIMATED && n.message().contains(VertexTranslator.ACCELERATOR_METRIC)
                     && n.message().contains("targetAcceleratorUtilizationPercentage"));
         }
@@ -182,7 +187,7 @@ class VertexTranslatorTest {
         void dedicatedResourcesWithoutImage() throws IOException {
             var dr = new VertexTranslator("p", "us-central1").dedicatedResources(seed());
             assertThat(dr.getAutoscalingMetricSpecsList()).extracting(m -> m.getMetricName() + "=" + m.getTarget())
-                    .containsExactly(VertexTranslator.CPU_METRIC + "=60");
+                    .containsExactly(VertexTranslator.CPU_METRIC + "=15"); // 60 % of 500m on 2 vCPUs
             assertThat(dr.getMachineSpec().getMachineType()).isEqualTo("n1-standard-2");
         }
 
@@ -205,13 +210,65 @@ class VertexTranslatorTest {
         }
 
         @Test
-        @DisplayName("an explicit machineType is used as given, and the CPU target carries over unchanged")
+        @DisplayName("an explicit machineType is used as given; the CPU target keeps its cores: 0.3 of 4 vCPUs = 7.5, rendered 8, APPROXIMATED")
         void explicitMachine() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder().option("vertex", "machineType", "n1-standard-4").build();
-            var dr = translate(e).deployedModel().getDedicatedResources();
+            VertexDesiredState s = translate(e);
+            var dr = s.deployedModel().getDedicatedResources();
             assertThat(dr.getMachineSpec().getMachineType()).isEqualTo("n1-standard-4");
             assertThat(dr.getAutoscalingMetricSpecs(0).getMetricName()).isEqualTo(VertexTranslator.CPU_METRIC);
-            assertThat(dr.getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(60);
+            // 60 % of 500m = 0.3 cores = 7.5 % of 4 vCPUs, half up to 8 = 0.32 cores: 6.7 % off, more than the 5 % noted as DERIVED
+            assertThat(dr.getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(8);
+            assertThat(s.notes()).filteredOn(n -> n.path().equals("spec.autoscaling.targetCPUUtilizationPercentage"))
+                    .extracting(n -> n.kind() + " " + n.message()).containsExactly("APPROXIMATED 60% of the 500m CPU request = 0.3 cores "
+                            + "= 7.5% of the machine → " + VertexTranslator.CPU_METRIC + " target 8 (Vertex measures CPU utilization against "
+                            + "all 4 vCPUs of n1-standard-4); rounded to a whole percentage, as Vertex targets are: the threshold is 0.32 "
+                            + "cores instead of 0.3");
+        }
+
+        private InferenceEndpoint cpuTarget(int percent, String requestCpu, String machineType) throws IOException {
+            return withImage(seed()).toBuilder().option("vertex", "machineType", machineType)
+                    .resources(Resources.of(ResourceList.of(requestCpu, "1Gi"), ResourceList.empty()))
+                    .autoscaling(seed().autoscaling().toBuilder().target(TargetType.CPU_UTILIZATION, percent).build()).build();
+        }
+
+        private static Note cpuNote(VertexDesiredState s) {
+            return s.notes().stream().filter(n -> n.path().equals("spec.autoscaling.targetCPUUtilizationPercentage")).findFirst().orElseThrow();
+        }
+
+        @Test
+        @DisplayName("CPU target rounding: within 5 % of the threshold DERIVED, below 1 % of the machine raised to 1 and APPROXIMATED")
+        void cpuTargetRounding() throws IOException {
+            // 70 % of 500m = 0.35 cores = 8.75 % of 4 vCPUs → 9 (0.36 cores): 0.25 / 8.75 = 2.9 % off, DERIVED with both values
+            VertexDesiredState near = translate(cpuTarget(70, "500m", "n1-standard-4"));
+            assertThat(near.deployedModel().getDedicatedResources().getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(9);
+            assertThat(cpuNote(near).kind()).isEqualTo(Note.Kind.DERIVED);
+            assertThat(cpuNote(near).message()).contains("= 8.75% of the machine", "target 9 ", "the threshold is 0.36 cores instead of 0.35");
+            // 100 % of 2 cores on n1-standard-2 is the whole machine: 100, exact
+            VertexDesiredState whole = translate(cpuTarget(100, "2", "n1-standard-2"));
+            assertThat(whole.deployedModel().getDedicatedResources().getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(100);
+            assertThat(cpuNote(whole).kind()).isEqualTo(Note.Kind.DERIVED);
+            // 10 % of 100m = 0.01 cores = 0.125 % of 8 vCPUs: Vertex's smallest target is 1 (0.08 cores), APPROXIMATED
+            VertexDesiredState tiny = translate(cpuTarget(10, "100m", "n1-standard-8"));
+            assertThat(tiny.deployedModel().getDedicatedResources().getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(1);
+            assertThat(cpuNote(tiny).kind()).isEqualTo(Note.Kind.APPROXIMATED);
+            assertThat(cpuNote(tiny).message()).contains("= 0.125% of the machine", "target 1 ", "the threshold is 0.08 cores instead of 0.01");
+        }
+
+        @Test
+        @DisplayName("without requests.cpu, or on an uncatalogued machine, the CPU percentage is rendered as is and the note says of what")
+        void cpuTargetWithoutConversion() throws IOException {
+            InferenceEndpoint noRequest = withImage(seed()).toBuilder()
+                    .resources(Resources.of(ResourceList.of((String) null, "1Gi"), ResourceList.of("1", "2Gi"))).build();
+            VertexDesiredState s = translate(noRequest);
+            assertThat(s.deployedModel().getDedicatedResources().getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(60);
+            assertThat(cpuNote(s).kind()).isEqualTo(Note.Kind.DERIVED);
+            assertThat(cpuNote(s).message()).isEqualTo("60% CPU of the whole machine (no requests.cpu to take it of) → "
+                    + VertexTranslator.CPU_METRIC + " target 60 (Vertex measures CPU utilization against all 2 vCPUs of n1-standard-2)");
+            VertexDesiredState unknown = translate(withImage(seed()).toBuilder().option("vertex", "machineType", "n4-standard-4").build());
+            assertThat(unknown.deployedModel().getDedicatedResources().getAutoscalingMetricSpecs(0).getTarget()).isEqualTo(60);
+            assertThat(cpuNote(unknown).kind()).isEqualTo(Note.Kind.APPROXIMATED);
+            assertThat(cpuNote(unknown).message()).contains("vCPUs are unknown", "spec.backends.vertex.machineType");
         }
 
         @Test

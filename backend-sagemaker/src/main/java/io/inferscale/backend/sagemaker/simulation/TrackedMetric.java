@@ -21,7 +21,8 @@ import java.util.Optional;
  * <table>
  *   <caption>Rendered metrics (sources: module README [1], [3])</caption>
  *   <tr><th>target</th><th>metric</th><th>target value</th><th>measured per instance</th></tr>
- *   <tr><td>CPU %</td><td>{@code CPUUtilization}, summed over the instance's cores</td><td>% × vCPUs</td>
+ *   <tr><td>CPU %</td><td>{@code CPUUtilization}, summed over the instance's cores</td><td>% × CPU request in cores
+ *       (% × vCPUs without a request)</td>
  *       <td>100 × cores used, cores used = cpu% / 100 × CPU request (the whole instance without a request),
  *       at most the instance's vCPUs</td></tr>
  *   <tr><td>memory %</td><td>{@code MemoryUtilization}, % of the instance's memory</td><td>%</td>
@@ -53,9 +54,9 @@ record TrackedMetric(TargetType type, String metricName, String unit, double tar
         return switch (st.type()) {
             case CPU_UTILIZATION -> {
                 InstanceType t = instance.orElseThrow(() -> uncatalogued(e, st.type(), "vCPU"));
-                Optional<BigDecimal> cores = req.cpu().map(Quantity::value).filter(v -> v.signum() > 0);
+                Optional<BigDecimal> cores = SageMakerTranslator.cpuRequestCores(e);
                 double reference = cores.map(BigDecimal::doubleValue).orElse((double) t.vcpus());
-                double target = given.multiply(BigDecimal.valueOf(t.vcpus())).doubleValue();
+                double target = SageMakerTranslator.cpuUtilizationTarget(e, given, t).doubleValue();
                 // the simulator lets a replica burst to its CPU limit at most, so this is the highest value it can report
                 double reachable = 100 * Math.min(t.vcpus(), Math.max(reference,
                         e.resources().limits().cpu().map(q -> q.value().doubleValue()).orElse(reference)));

@@ -91,7 +91,7 @@ class AwsDocumentedExamplesTest {
     @Test
     @DisplayName("AAS 'Multiple scaling policies': out when any policy asks, the largest capacity wins; in only when all allow it")
     void severalPolicies() {
-        // CPU 5 % of ml.c5.xlarge renders CPUUtilization 20 (4 vCPUs); invocations 1 rps renders 60/min. 1000 rps capacity
+        // CPU 5 % of the 4-core request (on ml.c5.xlarge) renders CPUUtilization 5 x 4 = 20; invocations 1 rps renders 60/min. 1000 rps capacity
         // would hide CPU, so replicas reach full CPU at 10 rps.
         AutoscalingPolicy both = AutoscalingPolicy.builder().minReplicas(1).maxReplicas(20)
                 .target(TargetType.CPU_UTILIZATION, 5).target(TargetType.REQUESTS_PER_SECOND, 1).build();

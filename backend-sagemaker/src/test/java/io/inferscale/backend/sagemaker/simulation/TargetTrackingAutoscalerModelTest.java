@@ -129,7 +129,7 @@ class TargetTrackingAutoscalerModelTest {
     }
 
     @Test
-    @DisplayName("CPU is CPUUtilization summed over the instance's cores: 60 % of ml.c5.xlarge is 240, cores used from the request")
+    @DisplayName("CPU is CPUUtilization summed over the instance's cores: 60 % of a 4-core request is 240, of a 1-core request 60, on the same ml.c5.xlarge")
     void cpuMeasuredOverTheInstanceCores() {
         AutoscalingPolicy cpu60 = AutoscalingPolicy.builder().minReplicas(1).maxReplicas(10).target(TargetType.CPU_UTILIZATION, 60).build();
         LoadTrace load = LoadTrace.of(new double[] {0, 600, 1800}, new double[] {10, 60, 60});
@@ -141,18 +141,29 @@ class TargetTrackingAutoscalerModelTest {
         assertThat(whole.firstDesiredChangeAfter(600).getAsDouble()).isEqualTo(780);
         assertThat(desiredAt(whole, 780)).isEqualTo(4);
 
-        // 1 core requested on the same instance type: a saturated replica uses 1 of 4 cores, CPUUtilization 100 < 240,
-        // so the rendered policy never scales out, as the translator's note warns
+        // 1 core requested on the same instance type: the rendered target is 60 % of 1 core = 0.6 cores = 60. Before the
+        // step a replica serves 5 rps = 50 % of 1 core = 50 < 0.9 x 60 = 54, but for 10 datapoints only, fewer than the
+        // 15 a scale-in needs; after it a saturated replica uses its 1 core = 100 > 60 for 3 datapoints:
+        // ceil(2 x 100 / 60) = ceil(3.33) = 4 at 780, as with 4 cores
         InferenceEndpoint oneCore = endpoint(cpu60, Resources.of(ResourceList.of("1", "2Gi"), ResourceList.empty()))
                 .toBuilder().option("sagemaker", "instanceType", "ml.c5.xlarge").build();
         SimulationResult small = Simulation.of(oneCore).trace(load).profile(profile).initialReplicas(2)
                 .run(new SageMakerAutoscalerModelProvider());
-        assertThat(small.summary().scaleUps()).isZero();
+        assertThat(small.firstDesiredChangeAfter(600).getAsDouble()).isEqualTo(780);
+        assertThat(desiredAt(small, 780)).isEqualTo(4);
         assertThat(small.assumptions()).anySatisfy(a -> assertThat(a.value())
-                .contains("CPUUtilization target 240 % summed over the 4 vCPUs of ml.c5.xlarge"));
-        assertThat(small.assumptions()).anySatisfy(a -> assertThat(a.value())
-                .contains("a replica reaches at most 100 here").contains("this policy cannot scale out in the simulation"));
+                .contains("CPUUtilization target 60 % summed over the 4 vCPUs of ml.c5.xlarge"));
         assertThat(whole.assumptions()).noneSatisfy(a -> assertThat(a.value()).contains("cannot scale out"));
+        assertThat(small.assumptions()).noneSatisfy(a -> assertThat(a.value()).contains("cannot scale out"));
+
+        // 100 % of 1 core renders 100, which a replica capped at its request never exceeds: no scale-out, and the run says so
+        AutoscalingPolicy cpu100 = cpu60.toBuilder().target(TargetType.CPU_UTILIZATION, 100).build();
+        SimulationResult full = Simulation.of(oneCore.toBuilder().autoscaling(cpu100).build()).trace(load).profile(profile)
+                .initialReplicas(2).run(new SageMakerAutoscalerModelProvider());
+        assertThat(full.summary().scaleUps()).isZero();
+        assertThat(full.assumptions()).anySatisfy(a -> assertThat(a.value())
+                .contains("a replica reaches at most 100 here").contains("not above the target 100")
+                .contains("this policy cannot scale out in the simulation"));
     }
 
     @Test

@@ -182,12 +182,25 @@ class VertexAutoscalerModelTest {
     }
 
     @Test
-    @DisplayName("CPU is measured against the machine's vCPUs: 200 % of a 500m request on n1-standard-2 is 50 %, below a 60 % target")
+    @DisplayName("CPU is measured against the machine's vCPUs and the target keeps the request's cores: 60 % of 500m renders 15 % of n1-standard-2")
     void cpuOfTheMachine() {
         InferenceEndpoint e = endpoint(SEED, policy(1, 10).target(TargetType.CPU_UTILIZATION, 60).build());
+        assertThat(model(e).assumptions()).filteredOn(a -> a.subject().equals("scales on")).extracting(Assumption::value)
+                .containsExactly(VertexTranslator.CPU_METRIC + " 15% of the machine's vCPUs");
         SimulationResult r = simulation(e, UP_DOWN).run(new VertexAutoscalerModelProvider());
-        // at 30 rps the replica runs at its 1-core limit: 200 % of the request, 50 % of the machine -> ceil(1 x 50 / 60) = 1
-        assertThat(peak(r)).isEqualTo(1);
+        // 4 rps on 1 replica: 40 % of the request = 0.2 cores = 10 % of the machine -> ceil(1 x 10 / 15) = 1
+        assertThat(r.desiredReplicas(39)).isEqualTo(1);
+        // 30 rps at 600 s: the replica bursts to its 1-core limit = 50 % of the machine -> ceil(1 x 50 / 15) = ceil(3.33) = 4
+        assertThat(r.firstDesiredChangeAfter(585).getAsDouble()).isEqualTo(600);
+        assertThat(r.desiredReplicas(40)).isEqualTo(4);
+        assertThat(r.desiredReplicas(47)).isEqualTo(4);
+        // 4 ready at 720 s: 7.5 rps = 75 % of the request = 18.75 % of the machine -> ceil(4 x 18.75 / 15) = 5;
+        // 5 ready at 840 s: 6 rps = 60 % of the request = 15 % -> 5, as a Kubernetes HPA at 60 % of the request
+        assertThat(r.desiredReplicas(48)).isEqualTo(5);
+        assertThat(peak(r)).isEqualTo(5);
+        // 4 rps from 2400 s on 5: 0.8 rps = 2 % of the machine -> 1, once the last 5 (at 2385 s) is 300 s old
+        assertThat(r.firstDesiredChangeAfter(2400).getAsDouble()).isEqualTo(2385 + 300);
+        assertThat(r.desiredReplicas((2385 + 300) / 15)).isEqualTo(1);
         assertThat(model(e).assumptions()).filteredOn(a -> a.subject().equals("CPU utilization measured against"))
                 .singleElement().satisfies(a -> assertThat(a.value()).contains("2 vCPUs of n1-standard-2").contains("25%"));
     }
