@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param maxUnservedShare share of offered requests that may go beyond capacity, 0..1 (default 0.005 = 0.5 %)
  * @param maxOverCapacity  longest total time with demand above capacity; empty = no limit
  * @param maxCatchUp       longest time to get back to capacity after a load increase
- *                         ({@link SimulationSummary#worstSecondsToCapacity()}); empty = no limit
+ *                         ({@link SimulationSummary#worstSecondsToCapacity()}); a rise that capacity never caught up with
+ *                         (the load fell back or the trace ended first) breaks it too; empty = no limit
  * @param minReplicas      a floor for {@code minReplicas} the user wants for availability (default 1); the search never
  *                         goes below it
  */
@@ -121,7 +122,12 @@ public record ServiceLevelObjective(double maxUnservedShare, Optional<Duration> 
         maxCatchUp.ifPresent(limit -> {
             double allowed = limit.toMillis() / 1000.0;
             double worst = summary.worstSecondsToCapacity().orElse(0);
-            if (worst > allowed + 1e-9) {
+            long never = summary.stepsNeverCaughtUp();
+            if (never > 0) {
+                // capacity never caught up before the load fell back or the trace ended: too slow, however long that was
+                broken.add(new SloViolation("max-catch-up", seconds(allowed), "never (" + never + (never == 1 ? " rise)" : " rises)"),
+                        1 + never));
+            } else if (worst > allowed + 1e-9) {
                 broken.add(new SloViolation("max-catch-up", seconds(allowed), seconds(worst),
                         allowed == 0 ? Double.POSITIVE_INFINITY : worst / allowed - 1));
             }
