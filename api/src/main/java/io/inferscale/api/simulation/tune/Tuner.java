@@ -242,10 +242,12 @@ public final class Tuner {
     /**
      * Writes the recommendation of {@code result} as a complete InferenceEndpoint document {@code dir/<name>.<backend>.yaml},
      * reads it back, validates it on its backend ({@link Backend#validate}, when the backend is discovered; otherwise the
-     * neutral rules) and simulates what was read: the returned figures come from that file.
+     * neutral rules) and simulates what was read: the returned figures come from that file. Errors the given spec already
+     * has on that backend (a SageMaker spec without a container image, say) stay in
+     * {@link WrittenRecommendation#validation()} and {@link WrittenRecommendation#inheritedErrors()}; any other error throws.
      *
      * @throws IllegalStateException                          when no setting met the SLO (nothing to recommend)
-     * @throws io.inferscale.api.InvalidEndpointException     when the written file does not validate on its backend
+     * @throws io.inferscale.api.InvalidEndpointException     when the tuning made the spec invalid on its backend
      * @throws UncheckedIOException                           when the file cannot be written or read
      */
     public WrittenRecommendation write(TuneResult result, Path dir) {
@@ -266,14 +268,22 @@ public final class Tuner {
             throw new UncheckedIOException("cannot write the recommendation " + file + ": " + e.getMessage(), e);
         }
         ValidationReport report;
+        ValidationReport given;
         if (backends.ids().contains(result.backendId())) {
             try (Backend backend = backends.create(result.backendId(), BackendConfig.empty())) {
                 report = doc.locate(backend.validate(doc.endpoint()));
+                given = backend.validate(endpoint);
             }
         } else {
             report = doc.validate();
+            given = io.inferscale.api.validation.EndpointValidator.validate(endpoint);
         }
-        report.throwIfErrors("recommended endpoint " + file + " on backend '" + result.backendId() + "'");
+        // errors the spec already had on this backend (e.g. no container image) are not the tuner's: they are reported, not thrown
+        java.util.Set<String> inherited = new java.util.HashSet<>();
+        given.errors().forEach(p -> inherited.add(p.path() + "\n" + p.message()));
+        List<io.inferscale.api.validation.Problem> introduced = report.errors().stream()
+                .filter(p -> !inherited.contains(p.path() + "\n" + p.message())).toList();
+        ValidationReport.of(introduced).throwIfErrors("recommended endpoint " + file + " on backend '" + result.backendId() + "'");
         return new WrittenRecommendation(file, report, evaluate(provider(result.backendId()), doc.endpoint()));
     }
 
