@@ -289,7 +289,7 @@ final class TuneCommand extends BaseCommand {
         m.put("unservedFraction", s.unservedFraction());
         m.put("secondsOverCapacity", s.secondsOverCapacity());
         m.put("scaleEvents", s.scaleUps() + s.scaleDowns());
-        m.put("sloViolations", violations.stream().map(SloViolation::toString).toList());
+        m.put("sloViolations", new ArrayList<>(violations.stream().map(SloViolation::toString).toList())); // a fresh list: no YAML aliases
         return m;
     }
 }

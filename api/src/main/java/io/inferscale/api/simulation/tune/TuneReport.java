@@ -76,9 +76,19 @@ public final class TuneReport {
         sb.append("<h2>").append(escape(r.backendId())).append("</h2>\n<p class=\"note\">").append(escape(r.objectiveDescription()))
                 .append("; SLO ").append(escape(r.slo().toString())).append("; ").append(r.simulations()).append(" simulations; ")
                 .append(r.recommendation().isPresent() ? "recommended" : "no setting meets the SLO; closest")
-                .append(": ").append(escape(best.endpoint().autoscaling().toString())).append("</p>\n");
+                .append(": ").append(escape(settings(r, best))).append("</p>\n");
         frontier(r, best, sb);
         replicas(r, best, sb);
+    }
+
+    /** {@code minReplicas=1, maxReplicas=2, targetCPUUtilizationPercentage=90}: each knob's value, {@code default} when unset. */
+    private static String settings(TuneResult r, TuningEvaluation e) {
+        StringBuilder sb = new StringBuilder();
+        for (io.inferscale.api.simulation.TuningKnob k : r.knobs()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(k.name()).append('=')
+                    .append(k.read(e.endpoint()).map(java.math.BigDecimal::toPlainString).orElse("default"));
+        }
+        return sb.toString();
     }
 
     private static void frontier(TuneResult r, TuningEvaluation best, StringBuilder sb) {
@@ -89,12 +99,14 @@ public final class TuneReport {
             maxY = Math.max(maxY, c.unservedShare());
         }
         maxX = Math.max(maxX, r.current().objective()) * 1.05;
+        // up to 5 x the limit: settings that miss it by more sit on the top edge, so the region near the limit stays readable
+        maxY = Math.min(maxY, Math.max(5 * r.slo().maxUnservedShare(), 0.01));
         maxY = Math.max(maxY, 1e-6) * 1.05;
         String unit = r.priced() ? "cost, USD" : "replica-hours";
         sb.append("<h3>Cost versus unserved requests, settings tried on the tuning part</h3>\n")
                 .append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\">\n")
                 .append("<g class=\"frontier\" data-backend=\"").append(escape(r.backendId())).append("\">\n");
-        axes(sb, unit + " (0 to " + num(maxX) + ")", "unserved (0 to " + num(100 * maxY) + "%)");
+        axes(sb, unit + " (0 to " + num(maxX) + ")", "unserved (0 to " + num(100 * maxY) + "%; higher on the top edge)");
         double sloY = y(r.slo().maxUnservedShare(), maxY);
         sb.append("<line x1=\"").append(PAD).append("\" x2=\"").append(WIDTH - 10).append("\" y1=\"").append(num(sloY)).append("\" y2=\"")
                 .append(num(sloY)).append("\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/><text x=\"").append(WIDTH - 120).append("\" y=\"")

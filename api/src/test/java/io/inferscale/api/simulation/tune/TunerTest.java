@@ -224,4 +224,29 @@ class TunerTest {
         assertThatThrownBy(() -> TWO_RISES.slice(Duration.ofSeconds(10), Duration.ofSeconds(4000)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    @DisplayName("the report draws every setting tried, marks the chosen one and the replicas of current and recommended")
+    void reportReadsAsXml() throws Exception {
+        TuneResult result = tuner(spec(1, 5, 60), new ProportionalModelProvider(2.0)).tune("proportional");
+        String html = TuneReport.render(List.of(result));
+        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        org.w3c.dom.Document doc = f.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(html)));
+        org.w3c.dom.NodeList circles = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "circle");
+        int tried = 0;
+        int chosen = 0;
+        for (int i = 0; i < circles.getLength(); i++) {
+            org.w3c.dom.Element c = (org.w3c.dom.Element) circles.item(i);
+            tried += c.hasAttribute("data-meets-slo") ? 1 : 0;
+            if (c.getAttribute("data-chosen").equals("true")) {
+                chosen++;
+                assertThat(Double.parseDouble(c.getAttribute("data-objective"))).isEqualTo(result.recommendation().orElseThrow().objective());
+            }
+        }
+        assertThat(tried).isEqualTo(result.tried().size());
+        assertThat(chosen).isEqualTo(1);
+        assertThat(html).contains("data-series=\"current\"", "data-series=\"recommended\"", "data-series=\"demand\"",
+                "minReplicas=", "targetCPUUtilizationPercentage=");
+    }
 }
