@@ -230,8 +230,8 @@ final class TuneCommand extends BaseCommand {
 
     private static void row(Table t, String setting, String part, SimulationResult run, List<SloViolation> violations) {
         SimulationSummary s = run.summary();
-        t.row(setting, part, run.cost().map(c -> fmt("$%.2f", c.totalUsd())).orElse("-"), fmt("%.2f", s.replicaHours()),
-                fmt("%.2f%%", 100 * s.unservedFraction()), HumanDuration.format(Duration.ofSeconds(Math.round(s.secondsOverCapacity()))),
+        t.row(setting, part, run.cost().map(c -> String.format(Locale.ROOT, "$%.2f", c.totalUsd())).orElse("-"),
+                String.format(Locale.ROOT, "%.2f", s.replicaHours()), String.format(Locale.ROOT, "%.2f%%", 100 * s.unservedFraction()), HumanDuration.format(Duration.ofSeconds(Math.round(s.secondsOverCapacity()))),
                 String.valueOf(s.scaleUps() + s.scaleDowns()),
                 violations.isEmpty() ? "met" : "missed: " + String.join("; ", violations.stream().map(SloViolation::toString).toList()));
     }
@@ -248,10 +248,6 @@ final class TuneCommand extends BaseCommand {
             }
         }
         return changes;
-    }
-
-    private static String fmt(String pattern, double v) {
-        return String.format(Locale.ROOT, pattern, v);
     }
 
     private static Map<String, Object> tree(Outcome o) {
