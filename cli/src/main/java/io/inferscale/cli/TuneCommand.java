@@ -56,12 +56,12 @@ final class TuneCommand extends BaseCommand {
     Path trace;
 
     @Option(names = "--replica-capacity", paramLabel = "RPS", required = true,
-            description = "requests per second one replica serves at 100% of its CPU request")
+            description = "requests per second one replica serves at 100%% of its CPU request")
     double replicaCapacity;
 
     @Option(names = "--slo", paramLabel = "KEY=VALUE", split = ",",
-            description = "the objective: max-unserved (share of requests beyond capacity, default 0.5%), max-over-capacity (e.g. 5m), "
-                    + "max-catch-up (e.g. 2m), min-replicas (a floor, default 1); e.g. --slo max-unserved=0.1%,min-replicas=2")
+            description = "the objective: max-unserved (share of requests beyond capacity, default 0.5%%), max-over-capacity (e.g. 5m), "
+                    + "max-catch-up (e.g. 2m), min-replicas (a floor, default 1); e.g. --slo max-unserved=0.1%%,min-replicas=2")
     Map<String, String> slo = new LinkedHashMap<>();
 
     @Option(names = "--keep", paramLabel = "FIELD", split = ",",
@@ -69,8 +69,8 @@ final class TuneCommand extends BaseCommand {
     List<String> keep = new ArrayList<>();
 
     @Option(names = "--holdout", paramLabel = "SHARE", defaultValue = "20%",
-            description = "the end of the trace held out of the search and only reported, e.g. 20% or 0.2; 0 tunes on all of it "
-                    + "(default: ${DEFAULT-VALUE})")
+            description = "the end of the trace held out of the search and only reported, e.g. 20%% or 0.2; 0 tunes on all of it "
+                    + "(default: 20%%)")
     String holdout;
 
     @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = ".",
@@ -231,7 +231,8 @@ final class TuneCommand extends BaseCommand {
     private static void row(Table t, String setting, String part, SimulationResult run, List<SloViolation> violations) {
         SimulationSummary s = run.summary();
         t.row(setting, part, run.cost().map(c -> String.format(Locale.ROOT, "$%.2f", c.totalUsd())).orElse("-"),
-                String.format(Locale.ROOT, "%.2f", s.replicaHours()), String.format(Locale.ROOT, "%.2f%%", 100 * s.unservedFraction()), HumanDuration.format(Duration.ofSeconds(Math.round(s.secondsOverCapacity()))),
+                String.format(Locale.ROOT, "%.2f", s.replicaHours()), String.format(Locale.ROOT, "%.2f%%", 100 * s.unservedFraction()),
+                HumanDuration.format(Duration.ofSeconds(Math.round(s.secondsOverCapacity()))),
                 String.valueOf(s.scaleUps() + s.scaleDowns()),
                 violations.isEmpty() ? "met" : "missed: " + String.join("; ", violations.stream().map(SloViolation::toString).toList()));
     }
