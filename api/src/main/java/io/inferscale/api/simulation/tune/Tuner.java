@@ -38,13 +38,13 @@ import java.util.concurrent.Executors;
  * candidates with the backend's autoscaler model.
  *
  * <pre>{@code
- * TuneResult r = Tuner.of(endpoint)
+ * Tuner tuner = Tuner.of(endpoint)
  *         .trace(LoadTrace.read(Path.of("traffic.csv")))
  *         .profile(ReplicaProfile.of(40))
  *         .slo(ServiceLevelObjective.parse(Map.of("max-unserved", "0.5%", "min-replicas", "2")))
- *         .keep(List.of("maxReplicas"))
- *         .tune("kubernetes");
- * WrittenRecommendation file = Tuner.of(endpoint)...write(r, Path.of("tuned"));   // validated, re-read, re-simulated
+ *         .keep(List.of("maxReplicas"));
+ * TuneResult r = tuner.tune("kubernetes");
+ * WrittenRecommendation file = tuner.write(r, Path.of("tuned"));   // validated, re-read, re-simulated
  * }</pre>
  *
  * <p><b>Objective.</b> Total cost on the tuning part when the backend's model prices a replica

@@ -249,4 +249,22 @@ class TunerTest {
         assertThat(html).contains("data-series=\"current\"", "data-series=\"recommended\"", "data-series=\"demand\"",
                 "minReplicas=", "targetCPUUtilizationPercentage=");
     }
+
+    @Test
+    @DisplayName("the choice does not depend on the number of threads or on whose executor runs the search")
+    void deterministicAcrossThreads() {
+        ProportionalModelProvider provider = new ProportionalModelProvider(2.0);
+        TuneResult one = tuner(spec(1, 5, 60), provider).parallelism(1).tune("proportional");
+        TuneResult four = tuner(spec(1, 5, 60), provider).parallelism(4).tune("proportional");
+        java.util.concurrent.ExecutorService own = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            TuneResult given = tuner(spec(1, 5, 60), provider).executor(own).tune("proportional");
+            assertThat(given.recommendation().orElseThrow().endpoint()).isEqualTo(one.recommendation().orElseThrow().endpoint());
+            assertThat(own.isShutdown()).as("the caller's executor is left running").isFalse();
+        } finally {
+            own.shutdown();
+        }
+        assertThat(four.recommendation().orElseThrow().endpoint()).isEqualTo(one.recommendation().orElseThrow().endpoint());
+        assertThat(four.recommendation().orElseThrow().tuning().summary()).isEqualTo(one.recommendation().orElseThrow().tuning().summary());
+    }
 }
