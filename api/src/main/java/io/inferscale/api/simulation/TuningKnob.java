@@ -58,6 +58,7 @@ public final class TuningKnob {
      * @param scale      decimals of a value (0 for whole numbers); refined values are rounded to it
      * @param reader     the endpoint's value, empty when the field is absent (the backend's default applies)
      * @param writer     a copy of the endpoint with the value set
+     * @throws IllegalArgumentException for a negative scale, or candidates on a replica-count knob
      */
     public TuningKnob(String name, String path, Kind kind, List<BigDecimal> candidates, int scale,
                       Function<InferenceEndpoint, Optional<BigDecimal>> reader,
@@ -65,7 +66,13 @@ public final class TuningKnob {
         this.name = Objects.requireNonNull(name, "name");
         this.path = Objects.requireNonNull(path, "path");
         this.kind = Objects.requireNonNull(kind, "kind");
-        this.candidates = candidates.stream().sorted().distinct().toList();
+        this.candidates = candidates.stream().map(v -> Objects.requireNonNull(v, "candidate")).sorted().distinct().toList();
+        if (scale < 0) {
+            throw new IllegalArgumentException("scale was " + scale + " but it must be 0 (whole numbers) or more decimals");
+        }
+        if ((kind == Kind.MIN_REPLICAS || kind == Kind.MAX_REPLICAS) && !candidates.isEmpty()) {
+            throw new IllegalArgumentException(name + ": replica-count knobs carry no candidates; the tuner derives them from the trace");
+        }
         this.scale = scale;
         this.reader = Objects.requireNonNull(reader, "reader");
         this.writer = Objects.requireNonNull(writer, "writer");
