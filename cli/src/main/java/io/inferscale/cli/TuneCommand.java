@@ -118,8 +118,8 @@ final class TuneCommand extends BaseCommand {
                 Optional<WrittenRecommendation> written = result.recommendation().map(r -> tuner.write(result, outDir, backends));
                 outcomes.add(new Outcome(result, written));
             }
-        } catch (ConfigurationException e) {
-            throw new InputException(e.getMessage(), e);
+        } catch (ConfigurationException | java.io.UncheckedIOException e) {
+            throw new InputException(e.getMessage(), e); // a bad --keep or --setting, or an --out-dir that cannot be written
         }
         PrintWriter out = out();
         switch (format) {

@@ -60,7 +60,7 @@ class TuneCommandTest {
     }
 
     @Test
-    void badSloKeysAndValuesNameTheKeyAndTheFix() {
+    void badSloKeysAndValuesNameTheKeyAndTheFix() throws Exception {
         CliHarness.Result key = cli.run("tune", "-f", seed, "-b", "kubernetes", "--trace", day, "--replica-capacity", "40",
                 "--slo", "max-unserve=1%");
         assertThat(key.code()).isEqualTo(ExitCode.USAGE);
@@ -77,6 +77,12 @@ class TuneCommandTest {
                 "--keep", "behavior.scaleDown.stabilizationWindowSeconds");
         assertThat(keep.code()).isEqualTo(ExitCode.INVALID);
         assertThat(keep.err()).contains("--keep behavior.scaleDown.stabilizationWindowSeconds: backend 'vertex' has no such setting");
+        Path notADirectory = dir.resolve("file");
+        Files.writeString(notADirectory, "x");
+        CliHarness.Result out = cli.run("tune", "-f", seed, "-b", "vertex", "--trace", day, "--replica-capacity", "40",
+                "--out-dir", notADirectory.toString());
+        assertThat(out.code()).isEqualTo(ExitCode.INVALID);
+        assertThat(out.err()).startsWith("error: cannot write the recommendation " + notADirectory.resolve("my-model-endpoint.vertex.yaml"));
     }
 
     @Test
