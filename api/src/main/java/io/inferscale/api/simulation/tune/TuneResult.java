@@ -53,6 +53,15 @@ public record TuneResult(String backendId, boolean priced, ServiceLevelObjective
         return priced ? "minimising cost (USD)" : UNPRICED;
     }
 
+    /** One line: backend, objective, simulations, and the recommendation's or closest setting's figures (not every setting tried). */
+    @Override
+    public String toString() {
+        TuningEvaluation b = best();
+        return "TuneResult{backend=" + backendId + ", " + objectiveDescription() + ", simulations=" + simulations
+                + (recommendation.isPresent() ? ", recommended=" : ", no setting meets the SLO, closest=") + b.endpoint().autoscaling()
+                + ", objective=" + b.objective() + ", violations=" + b.tuningViolations() + "}";
+    }
+
     /** The recommendation, or the closest setting when none meets the SLO. */
     public TuningEvaluation best() {
         return recommendation.or(() -> closest).orElseThrow();
