@@ -25,4 +25,6 @@ machine "Fleet simulation (JMH)"
 java -jar $JAR FleetSimulationBenchmark -rf json -rff bench/target/jmh-fleet-simulation.json 2>&1 | grep -v '^#\|^$' | tail -40
 machine "Simulator per CPU-second"
 java -Xms512m -Xmx512m -cp $JAR io.inferscale.bench.SimulationCpuTime 200 50 true
+machine "Tune: 7 days at 15 s, three backends"
+java -Xmx1g -cp $JAR io.inferscale.bench.TuneWallTime 3
 machine "end"

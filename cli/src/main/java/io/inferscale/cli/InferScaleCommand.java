@@ -39,7 +39,7 @@ final class InferScaleCommand implements Callable<Integer> {
      * {@code operator}'s class links the Kubernetes client.
      */
     static final List<String> SUBCOMMANDS = List.of("backends", "validate", "render", "plan", "apply", "get", "describe", "delete",
-            "simulate", "operator", "completion", "help");
+            "simulate", "tune", "operator", "completion", "help");
 
     /** A new instance of the subcommand {@code name}, one of {@link #SUBCOMMANDS}. */
     static Object newSubcommand(String name) {
@@ -54,6 +54,7 @@ final class InferScaleCommand implements Callable<Integer> {
             case "completion" -> new CompletionCommand();
             case "delete" -> new DeleteCommand();
             case "simulate" -> new SimulateCommand();
+            case "tune" -> new TuneCommand();
             case "operator" -> new OperatorCommand();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException("no subcommand " + name);

@@ -174,6 +174,8 @@ public final class Main {
                 source = ec.source();
             } else if (cmd instanceof SimulateCommand sc) {
                 source = sc.source();
+            } else if (cmd instanceof TuneCommand tc) {
+                source = tc.source();
             }
             for (Problem p : report.sortedByLine().problems()) {
                 err.println(Problems.format(source, p));

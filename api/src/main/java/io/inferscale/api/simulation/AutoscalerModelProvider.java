@@ -39,6 +39,18 @@ public interface AutoscalerModelProvider {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The settings {@code inferscale tune} may change for this backend: only what the cloud honours natively. Default
+     * {@link TuningKnob#generic}: min and max replicas and the value of each target the spec uses; a backend adds its
+     * windows or cooldowns.
+     *
+     * @param endpoint the spec being tuned
+     * @param profile  the replica profile (scales the candidate values of request-rate and concurrency targets)
+     */
+    default java.util.List<TuningKnob> tuningKnobs(io.inferscale.api.InferenceEndpoint endpoint, ReplicaProfile profile) {
+        return TuningKnob.generic(endpoint, profile);
+    }
+
     /** The keys {@link ModelSettings} may override for this model. */
     Set<String> settingKeys();
 

@@ -322,6 +322,42 @@ public final class LoadTrace {
         return max;
     }
 
+    /**
+     * The part of this trace from {@code from} to {@code to}, shifted to start at 0: the rate in force at {@code from},
+     * then every point inside, ending at {@code to}. Used to tune on one part of a trace and check on the rest.
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= from < to <= duration()} (milliseconds)
+     */
+    public LoadTrace slice(Duration from, Duration to) {
+        long start = from.toMillis();
+        long end = to.toMillis();
+        if (start < 0 || end <= start || end > durationMillis()) {
+            throw new IllegalArgumentException("slice [" + from + ", " + to + ") must lie inside the trace [0, " + duration()
+                    + "] and not be empty");
+        }
+        int first = Arrays.binarySearch(timesMillis, start);
+        first = first >= 0 ? first : -first - 2;
+        int n = 0;
+        long[] t = new long[timesMillis.length + 1];
+        double[] r = new double[timesMillis.length + 1];
+        double[] in = tokensIn == null ? null : new double[timesMillis.length + 1];
+        double[] out = tokensOut == null ? null : new double[timesMillis.length + 1];
+        for (int i = first; i < timesMillis.length && timesMillis[i] < end; i++) {
+            t[n] = Math.max(0, timesMillis[i] - start);
+            if (in != null) {
+                in[n] = tokensIn[i];
+            }
+            if (out != null) {
+                out[n] = tokensOut[i];
+            }
+            r[n++] = rps[i];
+        }
+        t[n] = end - start;
+        r[n] = r[n - 1];
+        return new LoadTrace(Arrays.copyOf(t, n + 1), Arrays.copyOf(r, n + 1), in == null ? null : Arrays.copyOf(in, n + 1),
+                out == null ? null : Arrays.copyOf(out, n + 1));
+    }
+
     /** The trace as CSV with the header {@code time_s,rps} (rates only, no tokens); {@link #parseCsv} reads it back. */
     public String toCsv() {
         StringBuilder sb = new StringBuilder("time_s,rps\n");

@@ -1,11 +1,16 @@
 package io.inferscale.backend.kubernetes.simulation;
 
+import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.simulation.AutoscalerModel;
 import io.inferscale.api.simulation.AutoscalerModelProvider;
 import io.inferscale.api.simulation.ModelContext;
 import io.inferscale.backend.kubernetes.KubernetesTranslator;
+import io.inferscale.api.simulation.ReplicaProfile;
+import io.inferscale.api.simulation.TuningKnob;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -68,6 +73,22 @@ public final class KubernetesAutoscalerModelProvider implements AutoscalerModelP
     @Override
     public java.util.Optional<io.inferscale.api.simulation.ReplicaPrice> price(ModelContext context) {
         return KubernetesPrices.price(context);
+    }
+
+    /**
+     * The generic knobs plus {@code behavior.scaleUp/scaleDown.stabilizationWindowSeconds}, which the HPA honours
+     * natively (autoscaling/v2 {@code HPAScalingRules}, 0..3600 s); a direction that is {@code Disabled} is left alone.
+     */
+    @Override
+    public List<TuningKnob> tuningKnobs(InferenceEndpoint endpoint, ReplicaProfile profile) {
+        List<TuningKnob> knobs = new ArrayList<>(TuningKnob.generic(endpoint, profile));
+        if (!TuningKnob.disabled(endpoint, true)) {
+            knobs.add(TuningKnob.stabilizationWindow(true, List.of(0, 60, 180)));
+        }
+        if (!TuningKnob.disabled(endpoint, false)) {
+            knobs.add(TuningKnob.stabilizationWindow(false, List.of(0, 120, 300, 600)));
+        }
+        return knobs;
     }
 
     @Override

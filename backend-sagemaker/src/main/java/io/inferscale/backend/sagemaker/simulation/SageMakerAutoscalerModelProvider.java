@@ -1,10 +1,15 @@
 package io.inferscale.backend.sagemaker.simulation;
 
+import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.simulation.AutoscalerModel;
 import io.inferscale.api.simulation.AutoscalerModelProvider;
 import io.inferscale.api.simulation.ModelContext;
+import io.inferscale.api.simulation.ReplicaProfile;
+import io.inferscale.api.simulation.TuningKnob;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -62,6 +67,23 @@ public final class SageMakerAutoscalerModelProvider implements AutoscalerModelPr
     @Override
     public java.util.Optional<io.inferscale.api.simulation.ReplicaPrice> price(ModelContext context) {
         return SageMakerPrices.price(context);
+    }
+
+    /**
+     * The generic knobs plus the target-tracking cooldowns, as {@code spec.backends.sagemaker.scaleOutCooldownSeconds}
+     * and {@code scaleInCooldownSeconds} (the options the translator renders as {@code ScaleOutCooldown} /
+     * {@code ScaleInCooldown}, which win over the behaviour windows); a direction that is {@code Disabled} is left alone.
+     */
+    @Override
+    public List<TuningKnob> tuningKnobs(InferenceEndpoint endpoint, ReplicaProfile profile) {
+        List<TuningKnob> knobs = new ArrayList<>(TuningKnob.generic(endpoint, profile));
+        if (!TuningKnob.disabled(endpoint, true)) {
+            knobs.add(TuningKnob.backendOption(backendId(), TargetTrackingAutoscalerModel.OPTION_SCALE_OUT_COOLDOWN, List.of(60, 300)));
+        }
+        if (!TuningKnob.disabled(endpoint, false)) {
+            knobs.add(TuningKnob.backendOption(backendId(), TargetTrackingAutoscalerModel.OPTION_SCALE_IN_COOLDOWN, List.of(60, 300, 900)));
+        }
+        return knobs;
     }
 
     @Override
