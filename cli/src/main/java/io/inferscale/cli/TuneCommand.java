@@ -6,8 +6,6 @@ import io.inferscale.api.backend.Backends;
 import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.codec.EndpointDocument;
 import io.inferscale.api.codec.Json;
-import io.inferscale.api.simulation.ModelSettings;
-import io.inferscale.api.simulation.ReplicaProfile;
 import io.inferscale.api.simulation.SimulationResult;
 import io.inferscale.api.simulation.SimulationSummary;
 import io.inferscale.api.simulation.Simulations;
@@ -21,6 +19,7 @@ import io.inferscale.api.simulation.tune.TuningEvaluation;
 import io.inferscale.api.simulation.tune.WrittenRecommendation;
 import io.inferscale.api.validation.ValidationReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -30,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,16 +46,8 @@ final class TuneCommand extends BaseCommand {
     @Option(names = {"-f", "--filename"}, paramLabel = "FILE", required = true, description = "the InferenceEndpoint document, YAML or JSON")
     Path file;
 
-    @Option(names = {"-b", "--backend"}, paramLabel = "ID", split = ",", required = true,
-            description = "the backends to tune for, comma-separated or repeated, e.g. kubernetes,sagemaker,vertex")
-    List<String> backendIds = new ArrayList<>();
-
-    @Option(names = "--trace", paramLabel = "TRACE.csv", required = true, description = "the load trace, CSV with header time_s,rps")
-    Path trace;
-
-    @Option(names = "--replica-capacity", paramLabel = "RPS", required = true,
-            description = "requests per second one replica serves at 100%% of its CPU request")
-    double replicaCapacity;
+    @Mixin
+    SimulationOptions simulation;
 
     @Option(names = "--slo", paramLabel = "KEY=VALUE", split = ",",
             description = "the objective: max-unserved (share of requests beyond capacity, default 0.5%%), max-over-capacity (e.g. 5m), "
@@ -77,13 +67,6 @@ final class TuneCommand extends BaseCommand {
             description = "where to write <name>.<backend>.yaml (default: the current directory)")
     Path outDir;
 
-    @Option(names = "--startup", paramLabel = "SECONDS",
-            description = "seconds from a scale-up decision to a ready replica (default: each backend's typical value)")
-    Double startupSeconds;
-
-    @Option(names = "--setting", paramLabel = "KEY=VALUE", description = "override a model constant, repeatable, as for simulate")
-    Map<String, String> settings = new LinkedHashMap<>();
-
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
             description = "table, json or yaml (default: ${DEFAULT-VALUE})")
     Format format;
@@ -95,7 +78,7 @@ final class TuneCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        List<String> ids = List.copyOf(new LinkedHashSet<>(backendIds.stream().map(String::strip).filter(s -> !s.isEmpty()).toList()));
+        List<String> ids = simulation.backendIds(context());
         Simulations models = Simulations.discover();
         ids.forEach(models::model); // an unknown id is a usage error naming the ids found
         EndpointDocument doc = load();
@@ -149,28 +132,16 @@ final class TuneCommand extends BaseCommand {
     }
 
     private Tuner tuner(InferenceEndpoint endpoint, Simulations models) {
-        if (!(replicaCapacity > 0) || Double.isInfinite(replicaCapacity)) {
-            throw new UsageException("--replica-capacity must be a positive number of requests per second, got " + replicaCapacity);
-        }
-        ReplicaProfile.Builder profile = ReplicaProfile.builder(replicaCapacity);
-        if (startupSeconds != null) {
-            if (!(startupSeconds >= 0)) {
-                throw new UsageException("--startup must be 0 or more seconds, got " + startupSeconds);
-            }
-            profile.startup(Duration.ofMillis(Math.round(startupSeconds * 1000)));
-        }
         ServiceLevelObjective objective;
         try {
             objective = ServiceLevelObjective.parse(slo);
         } catch (ConfigurationException e) {
             throw new UsageException("--slo: " + e.getMessage());
         }
-        if (!Files.isRegularFile(trace)) {
-            throw new InputException("cannot read the load trace " + trace + ": no such file");
-        }
-        return Tuner.of(endpoint).trace(io.inferscale.api.simulation.LoadTrace.read(trace)).profile(profile.build()).slo(objective)
-                .keep(keep.stream().map(String::strip).filter(s -> !s.isEmpty()).toList()).holdout(holdoutShare())
-                .settings(ModelSettings.of(settings)).models(models);
+        SimulationOptions.Inputs inputs = simulation.resolve(context(), models);
+        return Tuner.of(endpoint).trace(inputs.trace()).profile(inputs.profile()).step(inputs.step()).settings(inputs.settings())
+                .slo(objective).keep(keep.stream().map(String::strip).filter(s -> !s.isEmpty()).toList()).holdout(holdoutShare())
+                .models(models);
     }
 
     private double holdoutShare() {

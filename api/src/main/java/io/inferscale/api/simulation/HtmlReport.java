@@ -48,14 +48,27 @@ public final class HtmlReport {
      * @throws UncheckedIOException     when the file cannot be written
      */
     public static void write(List<SimulationResult> results, Path file) {
+        writePage(render(results), file, "simulation report");
+    }
+
+    /**
+     * Writes a rendered page to {@code file} as UTF-8, creating its parent directories; the file-writing both this report
+     * and the tuning report ({@link io.inferscale.api.simulation.tune.TuneReport}) use.
+     *
+     * @param page the page's text
+     * @param file where to write it (replaced when it exists)
+     * @param what the page's name in the error message, e.g. {@code simulation report}
+     * @throws UncheckedIOException when the file cannot be written, naming {@code what} and the file
+     */
+    public static void writePage(String page, Path file, String what) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(file, render(results), StandardCharsets.UTF_8);
+            Files.writeString(file, page, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the simulation report to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the " + what + " to " + file + ": " + e.getMessage(), e);
         }
     }
 

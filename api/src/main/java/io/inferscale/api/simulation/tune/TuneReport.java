@@ -1,11 +1,9 @@
 package io.inferscale.api.simulation.tune;
 
+import io.inferscale.api.simulation.HtmlReport;
 import io.inferscale.api.simulation.SimulationResult;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -38,15 +36,7 @@ public final class TuneReport {
      * @throws UncheckedIOException     when the file cannot be written
      */
     public static void write(List<TuneResult> results, Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(file, render(results), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the tuning report to " + file + ": " + e.getMessage(), e);
-        }
+        HtmlReport.writePage(render(results), file, "tuning report");
     }
 
     /**
