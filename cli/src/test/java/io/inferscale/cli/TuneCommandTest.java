@@ -3,16 +3,23 @@ package io.inferscale.cli;
 import io.inferscale.api.backend.Backends;
 import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.simulation.LoadTrace;
+import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.ReplicaProfile;
 import io.inferscale.api.simulation.Simulations;
+import io.inferscale.api.simulation.TraceOptions;
 import io.inferscale.api.simulation.tune.Tuner;
 import io.inferscale.api.simulation.tune.TuningEvaluation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,16 +31,19 @@ class TuneCommandTest {
     private final CliHarness cli = new CliHarness().backends(Backends.discover());
     private final String seed = CliHarness.seed();
     private final String day = CliHarness.resource("traces/diurnal-day.csv").toString();
+    private final String spike = CliHarness.resource("traces/spike.csv").toString();
+    /** A quarter hour of the Azure LLM inference trace 2023 (CC BY 4.0, attribution in the README beside it): a request log. */
+    private final Path azure = CliHarness.resource("traces/azure-llm-2023/AzureLLMInferenceTrace_conv-1835-1850.csv");
 
     @Test
     void recommendsWritesAndPrintsFiguresSimulatedFromTheFile() throws Exception {
         CliHarness.Result r = cli.run("tune", "-f", seed, "--backend", "kubernetes", "--trace", day, "--replica-capacity", "40",
                 "--out-dir", dir.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
-        assertThat(r.out()).startsWith("kubernetes: unpriced: minimising replica-hours; SLO max-unserved=0.50%, min-replicas=1; "
+        assertThat(r.out()).startsWith("kubernetes: minimising cost (USD); SLO max-unserved=0.50%, min-replicas=1; "
                 + "tuned on the first 19h, holdout the last 4h48m;");
         assertThat(r.out()).contains("SETTING", "PART", "COST", "REPLICA-HOURS", "UNSERVED", "OVER-CAPACITY", "SCALE-EVENTS");
-        assertThat(r.out()).contains("\ncurrent ", "\nrecommended ", "\nstatic 2 ", " holdout ");
+        assertThat(r.out()).contains("\ncurrent ", "\nrecommended ", "\nstatic 3 ", " holdout ");
         Path file = dir.resolve("my-model-endpoint.kubernetes.yaml");
         assertThat(r.out()).contains("wrote " + file + " (validated on kubernetes");
         assertThat(cli.run("validate", "-f", file.toString(), "--backend", "kubernetes").code()).isEqualTo(ExitCode.OK);
@@ -54,7 +64,8 @@ class TuneCommandTest {
         CliHarness.Result r = cli.run("tune", "-f", seed, "-b", "kubernetes", "--trace", CliHarness.resource("traces/spike.csv").toString(),
                 "--replica-capacity", "25", "--slo", "max-catch-up=1s", "--keep", "minReplicas,maxReplicas", "--out-dir", dir.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.INVALID);
-        assertThat(r.out()).contains("no setting meets the SLO on kubernetes: closest misses ", "max-catch-up: 1m > 1s");
+        // 5 replicas (kept) serve 125 of the spike's 200 rps: capacity never catches up with it
+        assertThat(r.out()).contains("no setting meets the SLO on kubernetes: closest misses ", "max-catch-up: never (1 rise) > 1s");
         assertThat(r.out()).contains("\nclosest ");
         assertThat(dir.resolve("my-model-endpoint.kubernetes.yaml")).doesNotExist();
     }
@@ -97,5 +108,161 @@ class TuneCommandTest {
         String html = Files.readString(report);
         assertThat(html).contains("<g class=\"frontier\" data-backend=\"sagemaker\">", "data-chosen=\"true\"",
                 "<polyline data-series=\"recommended\"");
+    }
+
+    /** {@code tune} on the seed and the spike trace at 25 rps per replica, writing into the temporary directory, plus {@code extra}. */
+    private CliHarness.Result tune(String... extra) {
+        List<String> args = new ArrayList<>(List.of("tune", "-f", seed, "--trace", spike, "--replica-capacity", "25", "--out-dir", dir.toString()));
+        args.addAll(List.of(extra));
+        return cli.run(args.toArray(String[]::new));
+    }
+
+    /** The cells of the table row for {@code setting} (current, recommended or closest) on {@code part} (tuning or holdout). */
+    private static String[] row(String out, String setting, String part) {
+        String line = out.lines().filter(l -> l.startsWith(setting + " ") && l.split(" +")[1].equals(part)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + setting + " " + part + " in:\n" + out));
+        return line.split(" +");
+    }
+
+    /** The current spec's figures on the tuning part, as the Tuner API simulates them. */
+    private TuningEvaluation current(String backend, LoadTrace trace, double capacity, ModelSettings settings) throws IOException {
+        var spec = EndpointCodec.read(Path.of(seed)).endpoint();
+        return Tuner.of(spec).trace(trace).profile(ReplicaProfile.of(capacity)).settings(settings)
+                .evaluate(Simulations.discover().model(backend), spec);
+    }
+
+    @Test
+    void tunesOnARequestLogCountedPerStep() throws Exception {
+        CliHarness.Result r = cli.run("tune", "-f", seed, "-b", "kubernetes", "--trace", azure.toString(), "--replica-capacity", "2",
+                "--out-dir", dir.toString());
+        assertThat(r.code()).as(r.err()).isIn(ExitCode.OK, ExitCode.INVALID);
+        // timestamps from 2023-11-16 18:35:00.1 rebased to 0; 15 minutes of 15 s buckets, 20 % held out
+        assertThat(r.out()).startsWith("kubernetes: minimising cost (USD); SLO max-unserved=0.50%, min-replicas=1; "
+                + "tuned on the first 12m, holdout the last 3m;");
+        TuningEvaluation expected = current("kubernetes", LoadTrace.read(azure, TraceOptions.DEFAULTS.withBucket(Duration.ofSeconds(15))), 2,
+                ModelSettings.empty());
+        assertThat(row(r.out(), "current", "tuning")[3]).isEqualTo(String.format(Locale.ROOT, "%.2f", expected.tuning().summary().replicaHours()));
+
+        // the same log under another header, named with --trace-columns, tunes the same
+        Path renamed = dir.resolve("renamed.csv");
+        List<String> lines = new ArrayList<>(Files.readAllLines(azure));
+        lines.set(0, "when,in,out");
+        Files.write(renamed, lines);
+        CliHarness.Result named = cli.run("tune", "-f", seed, "-b", "kubernetes", "--trace", renamed.toString(), "--replica-capacity", "2",
+                "--out-dir", dir.toString(), "--trace-columns", "time=when,tokens_in=in,tokens_out=out");
+        assertThat(named.code()).as(named.err()).isEqualTo(r.code());
+        assertThat(named.out()).isEqualTo(r.out());
+    }
+
+    @Test
+    void aStartupPerBackendReachesEveryRunOfThatBackend() throws Exception {
+        CliHarness.Result six = tune("-b", "sagemaker", "--startup", "sagemaker=6m", "--holdout", "0");
+        CliHarness.Result setting = tune("-b", "sagemaker", "--setting", "sagemaker.startup=6m", "--holdout", "0");
+        CliHarness.Result typical = tune("-b", "sagemaker", "--holdout", "0");
+        assertThat(six.out()).as(six.err()).contains("\ncurrent ");
+        assertThat(setting.out()).isEqualTo(six.out());
+        TuningEvaluation expected = current("sagemaker", LoadTrace.read(Path.of(spike)), 25, ModelSettings.of(Map.of("sagemaker.startup", "6m")));
+        String[] current = row(six.out(), "current", "all");
+        assertThat(current[3]).isEqualTo(String.format(Locale.ROOT, "%.2f", expected.tuning().summary().replicaHours()));
+        assertThat(current[4]).isEqualTo(String.format(Locale.ROOT, "%.2f%%", 100 * expected.tuning().summary().unservedFraction()));
+        // SageMaker's typical start-up is 5m: a minute more leaves more of the spike unserved
+        assertThat(row(typical.out(), "current", "all")[4]).isNotEqualTo(current[4]);
+        // a start-up for every backend is a duration too (a plain number is seconds, as before)
+        assertThat(tune("-b", "kubernetes", "--startup", "90", "--holdout", "0").out()).isEqualTo(tune("-b", "kubernetes", "--startup", "1m30s",
+                "--holdout", "0").out());
+    }
+
+    @Test
+    void aPriceFileAndPriceSettingsPriceWhatIsMinimised() throws Exception {
+        Path prices = dir.resolve("prices.yaml");
+        Files.writeString(prices, "sagemaker:\n  ml.c5.large: 10\n");
+        CliHarness.Result file = tune("-b", "sagemaker", "--prices", prices.toString());
+        assertThat(file.out()).as(file.err()).startsWith("sagemaker: minimising cost (USD);");
+        for (String setting : List.of("current", "recommended", "closest")) {
+            for (String part : List.of("tuning", "holdout")) {
+                file.out().lines().filter(l -> l.startsWith(setting + " ") && l.split(" +")[1].equals(part)).findFirst().ifPresent(l -> {
+                    String[] cells = l.split(" +");
+                    double cost = Double.parseDouble(cells[2].substring(1));
+                    assertThat(cost).as(l).isCloseTo(10 * Double.parseDouble(cells[3]), org.assertj.core.api.Assertions.within(0.06));
+                });
+            }
+        }
+        // --setting BACKEND.price.ITEM wins over the file
+        CliHarness.Result setting = tune("-b", "sagemaker", "--prices", prices.toString(), "--setting", "sagemaker.price.ml.c5.large=20");
+        String[] current = row(setting.out(), "current", "tuning");
+        assertThat(Double.parseDouble(current[2].substring(1))).isCloseTo(20 * Double.parseDouble(current[3]),
+                org.assertj.core.api.Assertions.within(0.06));
+    }
+
+    @Test
+    void theDeploymentRegionOfSetIsTheRegionPriced() {
+        String[] us = row(tune("-b", "sagemaker").out(), "current", "tuning");
+        CliHarness.Result euRun = tune("-b", "sagemaker", "--set", "sagemaker.region=eu-west-1");
+        assertThat(euRun.out()).as(euRun.err()).contains("\ncurrent ");
+        String[] eu = row(euRun.out(), "current", "tuning");
+        assertThat(eu[3]).isEqualTo(us[3]); // the same replica-hours
+        assertThat(eu[2]).isNotEqualTo(us[2]); // at Ireland's price
+        // --setting sagemaker.region wins over --set
+        assertThat(row(tune("-b", "sagemaker", "--set", "sagemaker.region=eu-west-1", "--setting", "sagemaker.region=us-east-1").out(),
+                "current", "tuning")).isEqualTo(us);
+    }
+
+    @Test
+    void theBackendFallsBackToInferscaleBackendAndBurstingIsOptIn() {
+        CliHarness.Result env = new CliHarness().backends(Backends.discover()).env("INFERSCALE_BACKEND", "kubernetes")
+                .run("tune", "-f", seed, "--trace", spike, "--replica-capacity", "25", "--out-dir", dir.toString());
+        assertThat(env.out()).as(env.err()).isEqualTo(tune("-b", "kubernetes").out());
+        // the seed's CPU limit is twice its request: bursting doubles what a replica serves, so fewer replica-hours
+        double plain = Double.parseDouble(row(tune("-b", "kubernetes").out(), "current", "tuning")[3]);
+        double burst = Double.parseDouble(row(tune("-b", "kubernetes", "--burst-to-cpu-limit").out(), "current", "tuning")[3]);
+        assertThat(burst).isLessThan(plain);
+    }
+
+    @Test
+    void badSimulationOptionsFailAsInSimulate() throws IOException {
+        Path badPrices = dir.resolve("bad.yaml");
+        Files.writeString(badPrices, "sagemaker:\n  ml.c5.large: cheap\nsagemakr:\n  ml.c5.large: 1\n");
+        Path gpu = dir.resolve("gpu.yaml");
+        Files.writeString(gpu, Files.readString(Path.of(seed)) + "    accelerator:\n      type: nvidia-t4\n      count: 1\n");
+        List<List<String>> cases = List.of(
+                List.of("-f", seed, "--replica-capacity", "0"),
+                List.of("-f", seed, "--step", "0"),
+                List.of("-f", seed, "--startup", "soon"),
+                List.of("-f", seed, "--startup", "sagemaker=5 min"),
+                List.of("-f", seed, "--startup", "sagmaker=6m"),
+                List.of("-f", seed, "--startup", "1m,2m"),
+                List.of("-f", seed, "--startup", "sagemaker=6m", "--setting", "sagemaker.startup=5m"),
+                List.of("-f", seed, "--setting", "sagmaker.startup=6m"),
+                List.of("-f", seed, "--setting", "sagemaker.startup=soon"),
+                List.of("-f", seed, "--setting", "sagemaker.price.ml.c5.large=abc"),
+                List.of("-f", seed, "--trace-unit", "hourly"),
+                List.of("-f", seed, "--trace-columns", "when=t"),
+                List.of("-f", seed, "--set", "region=eu-west-1"),
+                List.of("-f", seed, "--set", "sagemaker.region"),
+                List.of("-f", seed, "--prices", badPrices.toString()),
+                List.of("-f", seed, "--prices", dir.resolve("missing.yaml").toString()),
+                List.of("-f", gpu.toString(), "--burst-to-cpu-limit"));
+        for (List<String> c : cases) {
+            List<String> common = new ArrayList<>(List.of("-b", "sagemaker", "--trace", spike));
+            common.addAll(c);
+            if (!c.contains("--replica-capacity")) {
+                common.addAll(List.of("--replica-capacity", "25"));
+            }
+            CliHarness.Result simulate = cli.run(concat("simulate", common));
+            common.addAll(List.of("--out-dir", dir.toString()));
+            CliHarness.Result tune = cli.run(concat("tune", common));
+            assertThat(simulate.code()).as(c + ": " + simulate.err()).isIn(ExitCode.USAGE, ExitCode.INVALID);
+            assertThat(tune.code()).as(c.toString()).isEqualTo(simulate.code());
+            assertThat(tune.err()).as(c.toString()).isEqualTo(simulate.err().replace("inferscale simulate --help", "inferscale tune --help"));
+        }
+        CliHarness.Result none = cli.run("tune", "-f", seed, "--trace", spike, "--replica-capacity", "25");
+        assertThat(none.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(none.err()).startsWith("error: no backend given: add --backend ID[,ID...] (models found: ");
+    }
+
+    private static String[] concat(String command, List<String> args) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(args);
+        return all.toArray(String[]::new);
     }
 }
