@@ -233,25 +233,17 @@ class TuneCommandTest {
         Files.writeString(badPrices, "sagemaker:\n  ml.c5.large: cheap\nsagemakr:\n  ml.c5.large: 1\n");
         Path gpu = dir.resolve("gpu.yaml");
         Files.writeString(gpu, Files.readString(Path.of(seed)) + "    accelerator:\n      type: nvidia-t4\n      count: 1\n");
-        List<List<String>> cases = List.of(
-                List.of("-f", seed, "--replica-capacity", "0"),
-                List.of("-f", seed, "--step", "0"),
-                List.of("-f", seed, "--startup", "soon"),
-                List.of("-f", seed, "--startup", "sagemaker=5 min"),
-                List.of("-f", seed, "--startup", "sagmaker=6m"),
-                List.of("-f", seed, "--startup", "1m,2m"),
-                List.of("-f", seed, "--startup", "sagemaker=6m", "--setting", "sagemaker.startup=5m"),
-                List.of("-f", seed, "--setting", "sagmaker.startup=6m"),
-                List.of("-f", seed, "--setting", "sagemaker.startup=soon"),
-                List.of("-f", seed, "--setting", "sagemaker.price.ml.c5.large=abc"),
-                List.of("-f", seed, "--trace-unit", "hourly"),
-                List.of("-f", seed, "--trace-columns", "when=t"),
-                List.of("-f", seed, "--set", "region=eu-west-1"),
-                List.of("-f", seed, "--set", "sagemaker.region"),
-                List.of("-f", seed, "--prices", badPrices.toString()),
-                List.of("-f", seed, "--prices", dir.resolve("missing.yaml").toString()),
-                List.of("-f", gpu.toString(), "--burst-to-cpu-limit"));
-        for (List<String> c : cases) {
+        // each case: the flags after -f SEED (or after the -f it gives)
+        String[][] cases = {
+                {"--replica-capacity", "0"}, {"--step", "0"}, {"--trace-unit", "hourly"}, {"--trace-columns", "when=t"},
+                {"--startup", "soon"}, {"--startup", "sagemaker=5 min"}, {"--startup", "sagmaker=6m"}, {"--startup", "1m,2m"},
+                {"--startup", "sagemaker=6m", "--setting", "sagemaker.startup=5m"}, {"--setting", "sagmaker.startup=6m"},
+                {"--setting", "sagemaker.startup=soon"}, {"--setting", "sagemaker.price.ml.c5.large=abc"},
+                {"--set", "region=eu-west-1"}, {"--set", "sagemaker.region"}, {"--prices", badPrices.toString()},
+                {"--prices", dir.resolve("missing.yaml").toString()}, {"-f", gpu.toString(), "--burst-to-cpu-limit"}};
+        for (String[] flags : cases) {
+            List<String> c = new ArrayList<>(flags[0].equals("-f") ? List.of() : List.of("-f", seed));
+            c.addAll(List.of(flags));
             List<String> common = new ArrayList<>(List.of("-b", "sagemaker", "--trace", spike));
             common.addAll(c);
             if (!c.contains("--replica-capacity")) {
