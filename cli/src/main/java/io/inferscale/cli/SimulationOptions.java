@@ -80,8 +80,8 @@ final class SimulationOptions {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = {"backend configuration, as for the other commands (repeatable; also INFERSCALE_KEY variables): its deployment",
-                "region is the region priced: sagemaker.region and vertex.location (a --setting ID.region wins)"})
+            description = "backend configuration, as for the other commands (repeatable; also INFERSCALE_KEY variables); the region it "
+                    + "deploys to is the region priced: sagemaker.region and vertex.location (a --setting ID.region wins)")
     Map<String, String> backendSettings = new LinkedHashMap<>();
 
     @Option(names = "--prices", paramLabel = "FILE",
