@@ -61,7 +61,7 @@ public class FleetSimulationBenchmark {
         for (int t = 0; t < traces.length; t++) {
             traces[t] = LoadTrace.diurnal(20 + 2 * t, 15, Duration.ofDays(1), Duration.ofHours(10 + t), Duration.ofMinutes(5), Duration.ofDays(30));
         }
-        profile = ReplicaProfile.builder(10).startup(Duration.ofSeconds(45)).build();
+        profile = ReplicaProfile.builder(10).startup(Duration.ofSeconds(45)).burstToLimit(true).build();
     }
 
     private long fleet(Function<ModelContext, AutoscalerModel> models) {

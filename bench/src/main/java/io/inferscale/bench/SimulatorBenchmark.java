@@ -62,7 +62,7 @@ public class SimulatorBenchmark {
     public void setUp() {
         endpoint = seedEndpoint();
         LoadTrace trace = LoadTrace.diurnal(30, 22, Duration.ofDays(1), Duration.ofHours(15), Duration.ofMinutes(5), Duration.ofDays(30));
-        simulation = Simulation.of(endpoint).trace(trace).profile(ReplicaProfile.builder(10).startup(Duration.ofSeconds(45)).build());
+        simulation = Simulation.of(endpoint).trace(trace).profile(ReplicaProfile.builder(10).startup(Duration.ofSeconds(45)).burstToLimit(true).build());
         context = ModelContext.of(endpoint);
         hpa = new KubernetesAutoscalerModelProvider();
         sagemaker = new SageMakerAutoscalerModelProvider();
