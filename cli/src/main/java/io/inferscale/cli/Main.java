@@ -49,6 +49,8 @@ public final class Main {
         for (String logger : AWS_SIGNER_LOGGERS) {
             System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log." + logger, "info");
         }
+        // progress the backends report while they retry (e.g. an unreachable Kubernetes API server) is for the user
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.io.inferscale.progress", "warn");
         // gRPC (Vertex AI) logs through java.util.logging, e.g. an INFO line about epoll on the first connection.
         // JavaLoggingLevel sets the root level if and when java.util.logging starts, which most commands never do.
         if (!list.contains("--verbose")) {

@@ -28,6 +28,7 @@ import io.inferscale.api.backend.Rendering;
 import io.inferscale.api.validation.EndpointValidator;
 import io.inferscale.api.validation.ValidationReport;
 import io.inferscale.backend.kubernetes.internal.ApiErrors;
+import io.inferscale.backend.kubernetes.internal.ConnectionProgress;
 import io.inferscale.backend.kubernetes.internal.ManifestDiff;
 import io.inferscale.backend.kubernetes.internal.ManifestYaml;
 import io.inferscale.backend.kubernetes.internal.StatusReader;
@@ -151,7 +152,9 @@ public final class KubernetesBackend implements Backend {
             Config config = Config.autoConfigure(s.context().orElse(null));
             config.setRequestRetryBackoffLimit(s.retryBackoffLimit());
             config.setRequestRetryBackoffInterval(s.retryBackoffIntervalMillis());
-            return new KubernetesClientBuilder().withConfig(config).build();
+            String server = config.getMasterUrl();
+            return new KubernetesClientBuilder().withConfig(config).withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(
+                    "inferscale-connection-progress", ConnectionProgress.logging(server, s.retryBackoffLimit()))).build();
         } catch (KubernetesClientException e) {
             throw new BackendException(ID, BackendException.Reason.CONFIGURATION,
                     "cannot configure the Kubernetes client from the kubeconfig" + s.context().map(c -> " (context " + c + ")").orElse("")

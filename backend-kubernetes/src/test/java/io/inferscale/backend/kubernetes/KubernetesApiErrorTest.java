@@ -159,16 +159,13 @@ class KubernetesApiErrorTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort(); // closed again: connections to it are refused
         }
-        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-        Config config = new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + port).withNamespace("test")
+        java.util.List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String url = "http://127.0.0.1:" + port + "/";
+        Config config = new ConfigBuilder().withMasterUrl(url).withNamespace("test")
                 .withRequestRetryBackoffLimit(2).withRequestRetryBackoffInterval(5).build();
         try (KubernetesClient down = new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", new io.fabric8.kubernetes.client.http.Interceptor() {
-                    @Override
-                    public void afterConnectionFailure(io.fabric8.kubernetes.client.http.HttpRequest request, Throwable failure) {
-                        attempts.incrementAndGet();
-                    }
-                })).build()) {
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("progress",
+                        new io.inferscale.backend.kubernetes.internal.ConnectionProgress(url, 2, progress::add))).build()) {
             KubernetesBackend b = new KubernetesBackend(down, KubernetesSettings.defaults());
             assertThatThrownBy(b::list).isInstanceOfSatisfying(BackendException.class, e -> {
                 assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
@@ -176,8 +173,10 @@ class KubernetesApiErrorTest {
                         + port + "/: Connection refused").contains("; check the kubeconfig's server and context (kubernetes.context)");
             });
         }
-        // fabric8 reports the failure before each of its 2 retries; a repeat of the request by the backend (which a
-        // refused connection must not get: nothing was sent) would add another 2
-        assertThat(attempts).hasValue(2);
+        // fabric8 reports the failure before each of its 2 retries, and each is said while it happens; a repeat of the
+        // request by the backend (which a refused connection must not get: nothing was sent) would add another 2
+        assertThat(progress).hasSize(2);
+        assertThat(progress.get(0)).startsWith("kubernetes: cannot reach the API server at " + url + " (Connection refused").endsWith("); retry 1 of 2");
+        assertThat(progress.get(1)).endsWith("); retry 2 of 2");
     }
 }
