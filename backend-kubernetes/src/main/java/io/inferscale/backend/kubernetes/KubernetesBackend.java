@@ -153,8 +153,8 @@ public final class KubernetesBackend implements Backend {
             config.setRequestRetryBackoffLimit(s.retryBackoffLimit());
             config.setRequestRetryBackoffInterval(s.retryBackoffIntervalMillis());
             String server = config.getMasterUrl();
-            return new KubernetesClientBuilder().withConfig(config).withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(
-                    "inferscale-connection-progress", ConnectionProgress.logging(server, s.retryBackoffLimit()))).build();
+            return new KubernetesClientBuilder().withConfig(config)
+                    .withHttpClientBuilderConsumer(ConnectionProgress.installer(server, s.retryBackoffLimit())).build();
         } catch (KubernetesClientException e) {
             throw new BackendException(ID, BackendException.Reason.CONFIGURATION,
                     "cannot configure the Kubernetes client from the kubeconfig" + s.context().map(c -> " (context " + c + ")").orElse("")

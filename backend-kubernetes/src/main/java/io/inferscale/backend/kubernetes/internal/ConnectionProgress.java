@@ -34,6 +34,14 @@ public final class ConnectionProgress implements Interceptor {
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
+    /**
+     * What {@code KubernetesClientBuilder.withHttpClientBuilderConsumer} takes to install a {@link #logging} instance. A
+     * method of this class, so that linking {@code KubernetesBackend} (as {@code render} does) loads no HTTP client class.
+     */
+    public static Consumer<io.fabric8.kubernetes.client.http.HttpClient.Builder> installer(String server, int retries) {
+        return b -> b.addOrReplaceInterceptor("inferscale-connection-progress", logging(server, retries));
+    }
+
     /** Lines to the {@value #LOGGER} logger at WARN. */
     public static ConnectionProgress logging(String server, int retries) {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LOGGER);
