@@ -66,6 +66,8 @@ final class TuningSearch {
     private final ServiceLevelObjective slo;
     private final ConcurrentHashMap<String, Outcome> memo = new ConcurrentHashMap<>();
     private final AtomicInteger simulations = new AtomicInteger();
+    /** Settings being simulated right now: a second thread asking for one waits for it instead of simulating it again. */
+    private final ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
 
     private List<TuningKnob> knobs;
     private List<TuningKnob> searched;
@@ -301,14 +303,32 @@ final class TuningSearch {
         if (known != null) {
             return known;
         }
-        InferenceEndpoint spec = endpoint(values, min, max);
-        SimulationResult run = tuner.simulation(spec, tuningTrace).run(provider);
-        simulations.incrementAndGet();
-        SimulationSummary s = run.summary();
-        Outcome o = new Outcome(key, values.clone(), min, max, s, TuningEvaluation.objective(s, run.cost()), slo.check(s),
-                changes(values, min, max));
-        Outcome raced = memo.putIfAbsent(key, o);
-        return raced != null ? raced : o;
+        java.util.concurrent.CompletableFuture<Outcome> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Outcome> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            return running.join(); // its owner is simulating it and waits on nothing: no deadlock
+        }
+        try {
+            known = memo.get(key); // finished between the first look and taking the key
+            if (known != null) {
+                mine.complete(known);
+                return known;
+            }
+            InferenceEndpoint spec = endpoint(values, min, max);
+            SimulationResult run = tuner.simulation(spec, tuningTrace).run(provider);
+            simulations.incrementAndGet();
+            SimulationSummary s = run.summary();
+            Outcome o = new Outcome(key, values.clone(), min, max, s, TuningEvaluation.objective(s, run.cost()), slo.check(s),
+                    changes(values, min, max));
+            memo.put(key, o);
+            mine.complete(o);
+            return o;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
     }
 
     private int changes(BigDecimal[] values, int min, int max) {

@@ -266,5 +266,7 @@ class TunerTest {
         }
         assertThat(four.recommendation().orElseThrow().endpoint()).isEqualTo(one.recommendation().orElseThrow().endpoint());
         assertThat(four.recommendation().orElseThrow().tuning().summary()).isEqualTo(one.recommendation().orElseThrow().tuning().summary());
+        // each setting is simulated once, whichever thread asks first: the count is the same on 1 and 4 threads
+        assertThat(four.simulations()).isEqualTo(one.simulations()).isEqualTo(one.tried().size());
     }
 }
