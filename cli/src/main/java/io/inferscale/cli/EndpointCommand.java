@@ -10,9 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** A subcommand that reads an endpoint document ({@code -f FILE}) and talks to one backend. */
@@ -43,12 +41,8 @@ abstract class EndpointCommand extends BaseCommand {
                 document = EndpointCodec.read(path);
             }
             return document;
-        } catch (NoSuchFileException e) {
-            throw new InputException("cannot read " + file + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw new InputException("cannot read " + file + ": permission denied");
         } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+            throw InputException.cannotRead(file, e);
         }
     }
 

@@ -13,9 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,12 +72,8 @@ final class EndpointFiles {
                     docs.addAll(readFile(path));
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new InputException("cannot read " + file + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw new InputException("cannot read " + file + ": permission denied");
         } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+            throw InputException.cannotRead(file, e);
         }
         requireDistinctNames(docs);
         return docs;

@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,10 +122,8 @@ final class SimulateCommand extends BaseCommand {
     private EndpointDocument load() {
         try {
             return "-".equals(file) ? EndpointCodec.read(context().in(), EndpointCommand.STDIN) : EndpointCodec.read(Path.of(file));
-        } catch (NoSuchFileException e) {
-            throw new InputException("cannot read " + file + ": no such file");
         } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+            throw InputException.cannotRead(file, e);
         }
     }
 
