@@ -1,6 +1,5 @@
 package io.inferscale.backend.vertex;
 
-import com.google.cloud.aiplatform.v1.AcceleratorType;
 import com.google.cloud.aiplatform.v1.AutoscalingMetricSpec;
 import com.google.cloud.aiplatform.v1.DedicatedResources;
 import com.google.cloud.aiplatform.v1.DeployedModel;
@@ -14,7 +13,6 @@ import com.google.cloud.aiplatform.v1.Probe;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
-import io.inferscale.api.Accelerator;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.InvalidEndpointException;
 import io.inferscale.api.ModelSpec;
@@ -26,7 +24,7 @@ import io.inferscale.api.backend.Note;
 import io.inferscale.api.codec.Json;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
-import io.inferscale.backend.vertex.internal.MachineCatalogue;
+import io.inferscale.backend.vertex.internal.MachineSelection;
 import io.inferscale.backend.vertex.internal.MachineCatalogue.Machine;
 import io.inferscale.backend.vertex.internal.VertexNames;
 
@@ -40,7 +38,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Translates a neutral {@link InferenceEndpoint} into Vertex AI v1 requests: {@code ModelService.UploadModel} (unless
@@ -142,6 +139,19 @@ public final class VertexTranslator {
      */
     public ValidationReport check(InferenceEndpoint e) {
         return ValidationReport.of(resolve(e).problems);
+    }
+
+    /**
+     * What {@link #translate} and {@link #check} find, in one pass: the desired state (built even when there are errors),
+     * its notes, and the Vertex-specific problems.
+     */
+    public record Result(VertexDesiredState desired, List<Note> notes, ValidationReport problems) {
+    }
+
+    /** The desired state, notes and Vertex-specific problems of an endpoint, in one pass. Pure. */
+    public Result translation(InferenceEndpoint e) {
+        Resolution r = resolve(e);
+        return new Result(r.state, r.state.notes(), ValidationReport.of(r.problems));
     }
 
     /**
@@ -293,7 +303,7 @@ public final class VertexTranslator {
 
         // Machine and accelerators.
         MachineSpec.Builder machineSpec = MachineSpec.newBuilder();
-        Machine machine = machine(e, machineSpec, r);
+        Machine machine = MachineSelection.choose(e, () -> option(e, OPTION_MACHINE_TYPE, r), machineSpec, r.problems, r.notes);
 
         // Replicas and autoscaling.
         var a = e.autoscaling();
@@ -383,98 +393,8 @@ public final class VertexTranslator {
      */
     public static Optional<MachineSpec> machineSpec(InferenceEndpoint e) {
         MachineSpec.Builder spec = MachineSpec.newBuilder();
-        new VertexTranslator(PLACEHOLDER_PROJECT, "us-central1").machine(e, spec, new Resolution());
+        MachineSelection.choose(e, Optional::empty, spec, new ArrayList<>(), new ArrayList<>());
         return spec.getMachineType().isEmpty() ? Optional.empty() : Optional.of(spec.build());
-    }
-
-    private Machine machine(InferenceEndpoint e, MachineSpec.Builder spec, Resolution r) {
-        Optional<Accelerator> acc = e.resources().accelerator();
-        AcceleratorType type = null;
-        int count = 0;
-        if (acc.isPresent()) {
-            count = acc.get().count();
-            type = switch (acc.get().type()) {
-                case NVIDIA_T4 -> AcceleratorType.NVIDIA_TESLA_T4;
-                case NVIDIA_L4 -> AcceleratorType.NVIDIA_L4;
-                case NVIDIA_A100 -> AcceleratorType.NVIDIA_TESLA_A100;
-                case NVIDIA_H100 -> AcceleratorType.NVIDIA_H100_80GB;
-                case NVIDIA_A10G -> null;
-            };
-            if (type == null) {
-                r.problems.add(Problem.error("spec.resources.accelerator.type", "nvidia-a10g has no Vertex AI equivalent (it is an "
-                        + "AWS-only part); use nvidia-l4 (24 GB, the closest), nvidia-t4, nvidia-a100 or nvidia-h100"));
-            } else {
-                spec.setAcceleratorType(type).setAcceleratorCount(count);
-                if (!MachineCatalogue.countsFor(type).contains(count)) {
-                    r.problems.add(Problem.error("spec.resources.accelerator.count", count + "x " + acc.get().type().id()
-                            + " is not offered on Vertex AI; use " + MachineCatalogue.countsFor(type).stream().map(String::valueOf)
-                            .collect(Collectors.joining(", ")) + " per replica"));
-                }
-            }
-        }
-        BigDecimal cpu = larger(e.resources().requests().cpu(), e.resources().limits().cpu());
-        BigDecimal memory = larger(e.resources().requests().memory(), e.resources().limits().memory());
-        String needs = "cpu " + text(cpu, false) + " and memory " + text(memory, true) + " (the larger of requests and limits)";
-        Optional<String> explicit = option(e, OPTION_MACHINE_TYPE, r);
-        if (explicit.isPresent()) {
-            spec.setMachineType(explicit.get());
-            Optional<Machine> known = MachineCatalogue.byName(explicit.get());
-            if (known.isEmpty()) {
-                r.notes.add(Note.info("spec.backends.vertex.machineType", "'" + explicit.get() + "' is not in InferScale's machine "
-                        + "catalogue: its fit to the requests and accelerators is not checked"));
-                return null;
-            }
-            Machine k = known.get();
-            if (acc.isPresent() && type != null && !MachineCatalogue.carries(k, type, count)) {
-                r.problems.add(Problem.error("spec.backends.vertex.machineType", k.describe() + " cannot carry " + count + "x "
-                        + type.name() + suggestion(cpu, memory, type, count)));
-            } else if (acc.isEmpty() && k.fixedAccelerator() != null) {
-                r.problems.add(Problem.error("spec.backends.vertex.machineType", k.describe() + " comes with GPUs; add "
-                        + "spec.resources.accelerator or choose a machine without GPUs"));
-            }
-            if (!MachineCatalogue.holds(k, cpu, memory)) {
-                r.problems.add(Problem.error("spec.backends.vertex.machineType", k.describe() + " is smaller than " + needs
-                        + suggestion(cpu, memory, type, count)));
-            }
-            return k;
-        }
-        if (acc.isPresent() && type == null) {
-            return null;
-        }
-        Optional<Machine> chosen = MachineCatalogue.smallest(cpu, memory, type, count);
-        if (chosen.isEmpty()) {
-            if (type == null || MachineCatalogue.countsFor(type).contains(count)) {
-                r.problems.add(Problem.error("spec.resources", "no Vertex machine in the catalogue holds " + needs
-                        + (type == null ? "" : " with " + count + "x " + type.name()) + "; lower the requests or set "
-                        + "spec.backends.vertex.machineType"));
-            }
-            return null;
-        }
-        spec.setMachineType(chosen.get().name());
-        r.notes.add(Note.derived("spec.resources", "machine type " + chosen.get().describe() + ": the smallest in the catalogue "
-                + "that holds " + needs + (type == null ? "" : " with " + count + "x " + type.name())
-                + "; set spec.backends.vertex.machineType to choose another"));
-        return chosen.get();
-    }
-
-    private static String suggestion(BigDecimal cpu, BigDecimal memory, AcceleratorType type, int count) {
-        return MachineCatalogue.smallest(cpu, memory, type, count).map(m -> "; " + m.name() + " fits").orElse("");
-    }
-
-    private static BigDecimal larger(Optional<Quantity> a, Optional<Quantity> b) {
-        BigDecimal x = a.map(Quantity::value).orElse(null);
-        BigDecimal y = b.map(Quantity::value).orElse(null);
-        return x == null ? y : y == null ? x : x.max(y);
-    }
-
-    private static String text(BigDecimal v, boolean bytes) {
-        if (v == null) {
-            return "(none)";
-        }
-        if (bytes && v.stripTrailingZeros().scale() <= 0) {
-            return Quantity.ofBytes(v.longValueExact()).text();
-        }
-        return v.stripTrailingZeros().toPlainString();
     }
 
     private Optional<AutoscalingMetricSpec> metric(InferenceEndpoint e, ScalingTarget t, Machine machine, Resolution r) {

@@ -14,6 +14,8 @@ import io.inferscale.api.backend.EndpointState;
 import io.inferscale.api.backend.EndpointStatus;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.backend.vertex.fake.FakeVertexServer;
+import io.inferscale.backend.vertex.internal.VertexPlanner;
+import io.inferscale.backend.vertex.internal.VertexReconciler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -173,7 +175,7 @@ class VertexBackendTest {
             assertThat(plan.changes()).singleElement().satisfies(c -> {
                 assertThat(c.action()).isEqualTo(Change.Action.UPDATE);
                 assertThat(c.kind()).isEqualTo("DeployedModel");
-                assertThat(c.fields()).extracting(f -> f.path()).containsExactly(VertexBackend.MASK_MAX, VertexBackend.MASK_METRICS);
+                assertThat(c.fields()).extracting(f -> f.path()).containsExactly(VertexPlanner.MASK_MAX, VertexPlanner.MASK_METRICS);
             });
             backend.apply(changed);
             assertThat(writesSince(mark)).containsExactly("MutateDeployedModel");
@@ -381,7 +383,7 @@ class VertexBackendTest {
             assertThat(e.isRetryable()).isTrue();
             assertThat(e.step()).hasValueSatisfying(s -> assertThat(s).startsWith("MutateDeployedModel "));
             assertThat(fake.calls().stream().filter("MutateDeployedModel"::equals).count())
-                    .as("1 + 1 in the first applies, then 1 + MAX_CONFLICT_ROUNDS").isEqualTo(2 + 1 + VertexBackend.MAX_CONFLICT_ROUNDS);
+                    .as("1 + 1 in the first applies, then 1 + MAX_CONFLICT_ROUNDS").isEqualTo(2 + 1 + VertexReconciler.MAX_CONFLICT_ROUNDS);
         }
 
         @Test

@@ -3,6 +3,7 @@ package io.inferscale.backend.vertex;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.backend.vertex.fake.FakeVertexServer;
+import io.inferscale.backend.vertex.internal.VertexPlanner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -124,7 +125,7 @@ class VertexCallCountTest {
         var mutate = fake.requests().subList(requests, fake.requests().size()).stream()
                 .filter(com.google.cloud.aiplatform.v1.MutateDeployedModelRequest.class::isInstance)
                 .map(com.google.cloud.aiplatform.v1.MutateDeployedModelRequest.class::cast).findFirst().orElseThrow();
-        assertThat(mutate.getUpdateMask().getPathsList()).containsExactly(VertexBackend.MASK_MAX);
+        assertThat(mutate.getUpdateMask().getPathsList()).containsExactly(VertexPlanner.MASK_MAX);
         assertThat(mutate.getDeployedModel().getDedicatedResources().getMaxReplicaCount()).isEqualTo(9);
     }
 

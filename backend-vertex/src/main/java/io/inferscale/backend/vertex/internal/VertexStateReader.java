@@ -1,0 +1,116 @@
+package io.inferscale.backend.vertex.internal;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.aiplatform.v1.Endpoint;
+import com.google.cloud.aiplatform.v1.ListEndpointsRequest;
+import com.google.cloud.aiplatform.v1.ListModelsRequest;
+import com.google.cloud.aiplatform.v1.Model;
+import com.google.longrunning.ListOperationsRequest;
+import com.google.longrunning.Operation;
+import io.inferscale.backend.vertex.VertexDesiredState;
+import io.inferscale.backend.vertex.VertexTranslator;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The live-state reader: every read the Vertex backend makes (GetEndpoint, GetModel, ListModels, ListEndpoints,
+ * ListOperations), each failure a {@link StepFailure} naming the call. GAX retries these reads (see
+ * {@link VertexClients}).
+ */
+public final class VertexStateReader {
+
+    private final Supplier<VertexClients> clients;
+    private final VertexCalls calls;
+
+    /** A reader over the backend's lazily built clients. */
+    public VertexStateReader(Supplier<VertexClients> clients, VertexCalls calls) {
+        this.clients = clients;
+        this.calls = calls;
+    }
+
+    /** What the planner diffs against: the endpoint, then the models {@link VertexPlanner#modelsToRead} names. */
+    public VertexLiveState live(VertexDesiredState desired) {
+        Optional<Endpoint> endpoint = endpoint(desired.endpointName());
+        Map<String, Optional<Model>> models = new LinkedHashMap<>();
+        for (String name : VertexPlanner.modelsToRead(desired, endpoint)) {
+            models.put(name, model(name));
+        }
+        return new VertexLiveState(endpoint, models);
+    }
+
+    /** {@code GetEndpoint}; empty when it does not exist. */
+    public Optional<Endpoint> endpoint(String endpointName) {
+        return calls.find("GetEndpoint " + endpointName, () -> clients.get().endpoints().getEndpoint(endpointName));
+    }
+
+    /** {@code GetModel}; empty when it does not exist. */
+    public Optional<Model> model(String modelName) {
+        return calls.find("GetModel " + modelName, () -> clients.get().models().getModel(modelName));
+    }
+
+    /** The endpoints InferScale manages in {@code parent} ({@code ListEndpoints} filtered by label). */
+    public List<Endpoint> managedEndpoints(String parent) {
+        ListEndpointsRequest req = ListEndpointsRequest.newBuilder().setParent(parent)
+                .setFilter("labels." + VertexTranslator.MANAGED_BY_LABEL + "=\"" + VertexTranslator.MANAGED_BY_VALUE + "\"").build();
+        List<Endpoint> out = new ArrayList<>();
+        calls.read("ListEndpoints " + parent, () -> {
+            for (Endpoint e : clients.get().endpoints().listEndpoints(req).iterateAll()) {
+                if (VertexTranslator.MANAGED_BY_VALUE.equals(e.getLabelsMap().get(VertexTranslator.MANAGED_BY_LABEL))
+                        && e.getLabelsMap().get(VertexTranslator.ENDPOINT_LABEL) != null) {
+                    out.add(e);
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /** The models InferScale uploaded for {@code endpoint} in {@code parent} ({@code ListModels} filtered by label). */
+    public List<Model> uploadedModels(String parent, String endpoint) {
+        ListModelsRequest req = ListModelsRequest.newBuilder().setParent(parent)
+                .setFilter("labels." + VertexTranslator.ENDPOINT_LABEL + "=\"" + endpoint + "\"").build();
+        List<Model> out = new ArrayList<>();
+        calls.read("ListModels " + parent, () -> {
+            for (Model m : clients.get().models().listModels(req).iterateAll()) {
+                if (VertexPlanner.uploadedBy(m, endpoint)) {
+                    out.add(m);
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /** The operations still running on {@code resource} (one ListOperations). */
+    public List<Operation> running(String resource) {
+        return calls.read("ListOperations " + resource, () -> listOperations(resource)).stream().filter(op -> !op.getDone()).toList();
+    }
+
+    /** Best effort: listing operations needs an extra permission, and status must work without it. */
+    public VertexStatusMapper.Operations operations(String endpointName) {
+        List<Operation> running = new ArrayList<>();
+        Operation lastFailed = null;
+        try {
+            for (Operation op : listOperations(endpointName)) {
+                if (!op.getDone()) {
+                    running.add(op);
+                } else if (op.hasError()) {
+                    lastFailed = op;
+                }
+            }
+        } catch (ApiException ignored) {
+            // status still reports the endpoint itself
+        }
+        return new VertexStatusMapper.Operations(running, lastFailed);
+    }
+
+    private List<Operation> listOperations(String resource) {
+        return clients.get().endpoints().getOperationsClient().listOperationsCallable()
+                .call(ListOperationsRequest.newBuilder().setName(resource).setPageSize(50).build()).getOperationsList();
+    }
+}
