@@ -261,14 +261,11 @@ public final class BackendConfig {
      * {@link io.inferscale.api.BackendOptions#toString} uses the same rule for option names.
      */
     public static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("secret") || k.contains("password") || k.contains("passwd") || k.contains("token") || k.contains("credential")
-                || k.contains("bearer") || k.contains("authorization") || k.contains("accesskey") || k.contains("access-key")
-                || k.contains("privatekey") || k.contains("private-key") || k.endsWith("key") && !k.endsWith("publickey");
+        return io.inferscale.api.Secrets.isSecretKey(key);
     }
 
     private String display(String key, String value) {
-        return isSecretKey(key) ? "****" : value;
+        return isSecretKey(key) ? io.inferscale.api.Secrets.HIDDEN : value;
     }
 
     /** Explicit keys with their values; secret values ({@link #isSecretKey}) as {@code ****}. */
