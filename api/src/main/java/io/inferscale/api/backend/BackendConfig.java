@@ -4,7 +4,6 @@ import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.validation.Suggestions;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -197,39 +196,13 @@ public final class BackendConfig {
     }
 
     /**
-     * Parses {@code 90s}, {@code 5m}, {@code 2h}, {@code 250ms}, a plain number of seconds, or ISO-8601.
+     * Parses a duration as {@link io.inferscale.api.Durations#parse} does ({@code 90s}, {@code 5m}, {@code 2h},
+     * {@code 1d}, {@code 250ms}, a plain number of seconds, or ISO-8601).
      *
      * @throws IllegalArgumentException when the text is none of these (including empty text)
      */
     public static Duration parseDuration(String text) {
-        String v = text.trim();
-        if (v.isEmpty()) {
-            throw new IllegalArgumentException("not a duration: empty");
-        }
-        try {
-            if (v.startsWith("P") || v.startsWith("p")) {
-                return Duration.parse(v);
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            char unit = v.isEmpty() ? ' ' : v.charAt(v.length() - 1);
-            String n = Character.isDigit(unit) ? v : v.substring(0, v.length() - 1);
-            long amount = Long.parseLong(n);
-            return switch (unit) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> {
-                    if (Character.isDigit(unit)) {
-                        yield Duration.ofSeconds(amount);
-                    }
-                    throw new IllegalArgumentException("unknown unit in " + text);
-                }
-            };
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration: " + text, e);
-        }
+        return io.inferscale.api.Durations.parse(text);
     }
 
     /** The explicit values (not the environment), keyed by full key. */
