@@ -4,6 +4,7 @@ import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.InvalidEndpointException;
 import io.inferscale.api.validation.EndpointValidator;
+import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
 
 import java.time.Duration;
@@ -76,7 +77,19 @@ public abstract class AbstractBackend<D> implements Backend {
     @Override
     public final ValidationReport validate(InferenceEndpoint endpoint) {
         Objects.requireNonNull(endpoint, "endpoint");
-        return Backend.super.validate(endpoint).and(validateNative(BackendOverrides.applyIfWellFormed(endpoint, id)));
+        InferenceEndpoint effective = BackendOverrides.applyIfWellFormed(endpoint, id);
+        ValidationReport base = Backend.super.validate(endpoint);
+        return ValidationReport.of(base.problems().stream().filter(p -> p.isError() || !honoursExactly(p, effective)).toList())
+                .and(validateNative(effective));
+    }
+
+    /**
+     * True when a warning of the default rules (an approximated capability) does not apply to this endpoint because the
+     * backend honours its value exactly (e.g. a stabilization window equal to the backend's fixed one); such a warning
+     * is dropped. Errors are never dropped. Default: false.
+     */
+    protected boolean honoursExactly(Problem warning, InferenceEndpoint effective) {
+        return false;
     }
 
     /**

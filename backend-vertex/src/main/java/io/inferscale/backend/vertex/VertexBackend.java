@@ -2,17 +2,19 @@ package io.inferscale.backend.vertex;
 
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.AbstractBackend;
 import io.inferscale.api.backend.ApplyResult;
-import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendConfig;
-import io.inferscale.api.backend.BackendOverrides;
-import io.inferscale.api.backend.Capabilities;
+import io.inferscale.api.backend.ConvergenceBudget;
 import io.inferscale.api.backend.EndpointStatus;
-import io.inferscale.api.backend.OptionKey;
 import io.inferscale.api.backend.Plan;
+import io.inferscale.api.backend.PreparedEndpoint;
+import io.inferscale.api.backend.ProgressListener;
 import io.inferscale.api.backend.Rendering;
-import io.inferscale.api.validation.EndpointValidator;
+import io.inferscale.api.backend.Translation;
+import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
+import io.inferscale.backend.vertex.internal.LazyVertexClients;
 import io.inferscale.backend.vertex.internal.StepFailure;
 import io.inferscale.backend.vertex.internal.VertexCalls;
 import io.inferscale.backend.vertex.internal.VertexClients;
@@ -45,7 +47,8 @@ import java.util.Optional;
  * </ul>
  *
  * <h2>Parts</h2>
- * This class is a facade over the parts in {@code io.inferscale.backend.vertex.internal}: {@code VertexSettings}
+ * Validation, name checks, option keys and the one translation per call are {@link AbstractBackend}'s. This class is a
+ * facade over the parts in {@code io.inferscale.backend.vertex.internal}: {@code VertexSettings}
  * (configuration, capabilities, option keys), {@code VertexClients} (one channel), {@link VertexTranslator} (pure),
  * {@code VertexStateReader} (reads), {@code VertexPlanner} (pure diff to steps), {@code VertexExecutor} (writes, each
  * failure naming its step), {@code VertexWaits} (operation futures, awaitReady), {@code VertexStatusMapper} and
@@ -58,28 +61,34 @@ import java.util.Optional;
  * (UNAVAILABLE, DEADLINE_EXCEEDED, a lost operation poll, an operation that ended UNAVAILABLE) is never blindly sent
  * again: the next round waits for the operations running on that resource, reads, and plans from what it finds, so a
  * write whose effect is visible is not repeated. Rounds after an unknown outcome are bounded by {@code vertex.maxAttempts},
- * rounds after conflicts by {@value VertexReconciler#MAX_CONFLICT_ROUNDS}. Any other failure, or a bound reached, ends {@code apply} or
- * {@code delete} with {@link BackendException#atStep} naming the call: re-running is safe, it converges from whatever
+ * rounds after conflicts by one {@link ConvergenceBudget} ({@value ConvergenceBudget#MAX_ROUNDS} rounds in all, with its
+ * random pause). Any other failure, or a bound reached, ends {@code apply} or {@code delete} with {@link BackendException#atStep} naming the call: re-running is safe, it converges from whatever
  * state the failed run left, and {@code delete} after any failure removes everything InferScale made for the endpoint.
  *
  * <h2>Thread safety and concurrent applies</h2>
  * An instance is safe for concurrent use by any number of threads, for the same or different endpoints: it holds only
- * immutable settings and ONE {@link VertexClients} (one gRPC channel for EndpointService, ModelService and Operations),
- * built on first use and released by {@link #close()}. Several threads or processes applying the same endpoint at once:
+ * immutable settings, a one-entry memo of its last (pure) translation, and ONE {@link VertexClients} (one gRPC channel
+ * for EndpointService, ModelService and Operations), built on first use and released by {@link #close()}. Several threads or processes applying the same endpoint at once:
  * when every such {@code apply} returns normally, the endpoint is left equal to one of their specs entirely (endpoint,
  * one deployed model with its replicas and autoscaling targets, 100% of the traffic), because each returns only after a
  * read in which nothing differs from its own spec, and the last write is followed by such a read. An {@code apply}
- * that gives up after {@value VertexReconciler#MAX_CONFLICT_ROUNDS} conflicting rounds throws a {@code CONFLICT} {@link BackendException}
- * ("re-running is safe"); until something re-runs, the endpoint may then hold a mixture of the racing specs.
+ * that gives up after {@value ConvergenceBudget#MAX_ROUNDS} conflicting rounds throws a {@code CONFLICT}
+ * {@link BackendException} ("re-running is safe"); until something re-runs, the endpoint may then hold a mixture of the racing specs.
  */
-public final class VertexBackend implements Backend {
+public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
 
     private final VertexSettings settings;
-    private volatile VertexClients clients;
+    private final VertexTranslator translator;
+    private final LazyVertexClients clients;
+    private volatile Translated lastTranslation;
     private final VertexStateReader reader;
     private final VertexExecutor executor;
     private final VertexWaits waits;
     private final VertexReconciler reconciler;
+
+    /** A translation and the endpoint it is of (see {@link #translate}). */
+    private record Translated(InferenceEndpoint effective, Translation<VertexDesiredState> translation) {
+    }
 
     /**
      * A backend reading the {@code vertex.*} keys of {@code config} (see {@link VertexBackendProvider#CONFIG_KEYS}).
@@ -87,47 +96,54 @@ public final class VertexBackend implements Backend {
      * @throws io.inferscale.api.ConfigurationException on a malformed value
      */
     public VertexBackend(BackendConfig config) {
+        super(VertexSettings.ID, VertexSettings.CAPABILITIES, VertexSettings.OPTION_KEYS);
         this.settings = VertexSettings.from(config);
+        this.translator = new VertexTranslator(settings.project().orElse(VertexTranslator.PLACEHOLDER_PROJECT), settings.location());
+        this.clients = new LazyVertexClients(settings);
         VertexCalls calls = new VertexCalls(settings);
-        this.reader = new VertexStateReader(this::clients, calls);
-        this.waits = new VertexWaits(settings, this::clients, calls, reader);
-        this.executor = new VertexExecutor(this::clients, calls, waits);
+        this.reader = new VertexStateReader(clients, calls);
+        this.waits = new VertexWaits(settings, clients, calls, reader);
+        this.executor = new VertexExecutor(clients, calls, waits);
         this.reconciler = new VertexReconciler(settings, reader, executor, waits);
     }
 
+    /** A stabilization window equal to Vertex's fixed policy (0 s up, 300 s down) is honoured exactly: no warning. */
     @Override
-    public String id() {
-        return VertexSettings.ID;
+    protected boolean honoursExactly(Problem warning, InferenceEndpoint effective) {
+        return VertexTranslator.matchesFixedPolicy(warning.path(), effective);
     }
 
+    /** Vertex's own rules (names, labels, machines, accelerators, model, image registry), found by translating. */
     @Override
-    public Capabilities capabilities() {
-        return VertexSettings.CAPABILITIES;
+    protected ValidationReport validateNative(InferenceEndpoint effective) {
+        Translation<VertexDesiredState> t = translator.translation(effective);
+        lastTranslation = new Translated(effective, t);
+        return t.problems();
     }
 
+    /**
+     * The translation {@link #validateNative} made of this endpoint when it is still the last one (the translation is pure,
+     * so any thread may reuse it), else a new one: one translation per call. Its problems were reported by validation.
+     */
     @Override
-    public List<OptionKey> optionKeys() {
-        return VertexSettings.OPTION_KEYS;
-    }
-
-    /** The neutral rules, capabilities and options, plus Vertex's own rules (names, machines, accelerators, model). */
-    @Override
-    public ValidationReport validate(InferenceEndpoint endpoint) {
-        InferenceEndpoint effective = BackendOverrides.applyIfWellFormed(endpoint, id());
-        return neutral(endpoint, effective).and(translator(false).translation(effective).problems());
+    protected Translation<VertexDesiredState> translate(InferenceEndpoint effective) {
+        Translated last = lastTranslation;
+        Translation<VertexDesiredState> t = last != null && last.effective().equals(effective) ? last.translation()
+                : translator.translation(effective);
+        return Translation.of(t.desired(), t.notes());
     }
 
     /** The requests for a fresh project as a JSON array (see {@link VertexTranslator#render}); offline. */
     @Override
-    public Rendering render(InferenceEndpoint endpoint) {
-        VertexDesiredState s = prepare(endpoint, false);
-        return new Rendering(id(), "json", VertexTranslator.render(s), s.notes());
+    protected Rendering render(PreparedEndpoint<VertexDesiredState> endpoint) {
+        return new Rendering(id(), "json", VertexTranslator.render(endpoint.desired()), endpoint.notes());
     }
 
     /** Reads only: {@code GetEndpoint}, and {@code GetModel} when the model is not deployed yet. */
     @Override
-    public Plan plan(InferenceEndpoint endpoint) {
-        VertexDesiredState desired = prepare(endpoint, true);
+    protected Plan plan(PreparedEndpoint<VertexDesiredState> endpoint) {
+        settings.requireProject();
+        VertexDesiredState desired = endpoint.desired();
         try {
             return VertexPlanner.plan(endpoint.name(), desired, VertexPlanner.steps(endpoint.name(), desired, reader.live(desired)));
         } catch (StepFailure f) {
@@ -136,26 +152,26 @@ public final class VertexBackend implements Backend {
     }
 
     /**
-     * Brings the endpoint to {@code endpoint}'s spec (see the class comment for rounds, re-runs and concurrency). Calls on
-     * a fresh project: GetEndpoint, GetModel, UploadModel, CreateEndpoint, DeployModel, one GetOperation poll or more per
+     * Brings the endpoint to its spec (see the class comment for rounds, re-runs and concurrency). Calls on a fresh
+     * project: GetEndpoint, GetModel, UploadModel, CreateEndpoint, DeployModel, one GetOperation poll or more per
      * operation, and the closing GetEndpoint; on an unchanged endpoint: one GetEndpoint and nothing else.
      *
      * @throws BackendException with {@link BackendException#step()} when a remote call failed; re-running is then safe
      */
     @Override
-    public ApplyResult apply(InferenceEndpoint endpoint) {
-        return reconciler.apply(endpoint.name(), prepare(endpoint, true));
+    protected ApplyResult apply(PreparedEndpoint<VertexDesiredState> endpoint) {
+        settings.requireProject();
+        return reconciler.apply(endpoint.name(), endpoint.desired());
     }
 
     @Override
-    public Optional<EndpointStatus> get(String name) {
-        EndpointValidator.requireValidName(name);
+    protected Optional<EndpointStatus> read(String name) {
         String endpointId = VertexNames.endpointId(name);
         if (endpointId == null) {
             return Optional.empty();
         }
         try {
-            return reader.endpoint(translator(true).parent() + "/endpoints/" + endpointId)
+            return reader.endpoint(parent() + "/endpoints/" + endpointId)
                     .map(e -> VertexStatusMapper.status(name, e, reader.operations(e.getName())));
         } catch (StepFailure f) {
             throw f.failure;
@@ -163,15 +179,9 @@ public final class VertexBackend implements Backend {
     }
 
     @Override
-    public EndpointStatus status(String name) {
-        EndpointValidator.requireValidName(name);
-        return Backend.super.status(name);
-    }
-
-    @Override
     public List<EndpointStatus> list() {
         try {
-            return reader.managedEndpoints(translator(true).parent()).stream()
+            return reader.managedEndpoints(parent()).stream()
                     .map(e -> VertexStatusMapper.status(e.getLabelsMap().get(VertexTranslator.ENDPOINT_LABEL), e, reader.operations(e.getName())))
                     .sorted(Comparator.comparing(EndpointStatus::name)).toList();
         } catch (StepFailure f) {
@@ -179,11 +189,13 @@ public final class VertexBackend implements Backend {
         }
     }
 
-    /** Waits on the operation running on the endpoint through its GAX future, else reads the status again (see {@code VertexWaits}). */
+    /**
+     * Waits on the operation running on the endpoint through its resumed GAX future, else reads the status again (see
+     * {@code VertexWaits}); reports each status that differs from the one before to {@code progress}.
+     */
     @Override
-    public EndpointStatus awaitReady(String name, Duration timeout) {
-        EndpointValidator.requireValidName(name);
-        return waits.ready(name, timeout, () -> get(name), status -> { });
+    protected EndpointStatus waitUntilReady(String name, Duration timeout, ProgressListener progress) {
+        return waits.ready(name, timeout, () -> read(name), progress::onStatus);
     }
 
     /**
@@ -196,65 +208,20 @@ public final class VertexBackend implements Backend {
      * @throws BackendException with {@link BackendException#step()} when a remote call failed; re-running is then safe
      */
     @Override
-    public boolean delete(String name) {
-        EndpointValidator.requireValidName(name);
+    protected boolean remove(String name) {
         String endpointId = VertexNames.endpointId(name);
-        if (endpointId == null) {
-            return false;
-        }
-        String parent = translator(true).parent();
-        return reconciler.delete(name, parent, parent + "/endpoints/" + endpointId);
+        return endpointId != null && reconciler.delete(name, parent(), parent() + "/endpoints/" + endpointId);
     }
 
     /** Releases the shared clients (channel, executor); the instance must not be used afterwards. */
     @Override
     public void close() {
-        VertexClients c = clients;
-        if (c != null) {
-            c.close();
-        }
+        clients.close();
     }
 
-    /** The neutral rules, capabilities and options; warnings on stabilization windows equal to Vertex's fixed policy dropped. */
-    private ValidationReport neutral(InferenceEndpoint endpoint, InferenceEndpoint effective) {
-        return ValidationReport.of(Backend.super.validate(endpoint).problems().stream()
-                .filter(p -> p.isError() || !VertexTranslator.matchesFixedPolicy(p.path(), effective)).toList());
-    }
-
-    /** Validates (as {@link #validate}) and translates once; throws every problem at once before any call. */
-    private VertexDesiredState prepare(InferenceEndpoint endpoint, boolean online) {
-        InferenceEndpoint effective = BackendOverrides.applyIfWellFormed(endpoint, id());
-        VertexTranslator.Result translation = translator(online).translation(effective);
-        neutral(endpoint, effective).and(translation.problems()).throwIfErrors("endpoint '" + endpoint.name() + "' on backend '" + id() + "'");
-        return translation.desired();
-    }
-
-    private VertexTranslator translator(boolean online) {
-        String project = online ? settings.requireProject() : settings.project().orElse(VertexTranslator.PLACEHOLDER_PROJECT);
-        return new VertexTranslator(project, settings.location());
-    }
-
-    /** The one set of clients of this backend, built on first use (double-checked; {@link #clients} is volatile). */
-    private VertexClients clients() {
-        VertexClients c = clients;
-        if (c == null) {
-            synchronized (this) {
-                c = clients;
-                if (c == null) {
-                    settings.requireProject();
-                    try {
-                        c = new VertexClients(settings);
-                    } catch (java.io.UncheckedIOException e) {
-                        throw new BackendException(id(), BackendException.Reason.CONFIGURATION, "cannot create Vertex AI clients "
-                                + "(Google application default credentials: run `gcloud auth application-default login` or set "
-                                + "GOOGLE_APPLICATION_CREDENTIALS, or set vertex.credentialsFile): "
-                                + e.getCause().getClass().getSimpleName(), e.getCause());
-                    }
-                    clients = c;
-                }
-            }
-        }
-        return c;
+    /** {@code projects/{project}/locations/{location}}; needs {@code vertex.project}. */
+    private String parent() {
+        return new VertexTranslator(settings.requireProject(), settings.location()).parent();
     }
 
     /** Mutating calls this backend has sent (creates, updates, deploys, undeploys, mutates, deletes); for live tests. */

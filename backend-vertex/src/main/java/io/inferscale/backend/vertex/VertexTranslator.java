@@ -21,6 +21,7 @@ import io.inferscale.api.ScalingRules;
 import io.inferscale.api.ScalingTarget;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.Note;
+import io.inferscale.api.backend.Translation;
 import io.inferscale.api.codec.Json;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
@@ -142,16 +143,13 @@ public final class VertexTranslator {
     }
 
     /**
-     * What {@link #translate} and {@link #check} find, in one pass: the desired state (built even when there are errors),
-     * its notes, and the Vertex-specific problems.
+     * The desired state, its notes and the Vertex-specific problems of an endpoint, in one pass (the neutral rules and
+     * capability checks are the backend's). The desired state is built even when there are errors (resource names of
+     * a broken part are placeholders then). Pure.
      */
-    public record Result(VertexDesiredState desired, List<Note> notes, ValidationReport problems) {
-    }
-
-    /** The desired state, notes and Vertex-specific problems of an endpoint, in one pass. Pure. */
-    public Result translation(InferenceEndpoint e) {
+    public Translation<VertexDesiredState> translation(InferenceEndpoint e) {
         Resolution r = resolve(e);
-        return new Result(r.state, r.state.notes(), ValidationReport.of(r.problems));
+        return new Translation<>(r.state, r.state.notes(), ValidationReport.of(r.problems));
     }
 
     /**

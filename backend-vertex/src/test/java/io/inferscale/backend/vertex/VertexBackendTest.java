@@ -10,12 +10,12 @@ import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.Change;
+import io.inferscale.api.backend.ConvergenceBudget;
 import io.inferscale.api.backend.EndpointState;
 import io.inferscale.api.backend.EndpointStatus;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.backend.vertex.fake.FakeVertexServer;
 import io.inferscale.backend.vertex.internal.VertexPlanner;
-import io.inferscale.backend.vertex.internal.VertexReconciler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -383,7 +383,7 @@ class VertexBackendTest {
             assertThat(e.isRetryable()).isTrue();
             assertThat(e.step()).hasValueSatisfying(s -> assertThat(s).startsWith("MutateDeployedModel "));
             assertThat(fake.calls().stream().filter("MutateDeployedModel"::equals).count())
-                    .as("1 + 1 in the first applies, then 1 + MAX_CONFLICT_ROUNDS").isEqualTo(2 + 1 + VertexReconciler.MAX_CONFLICT_ROUNDS);
+                    .as("1 + 1 in the first applies, then one per round of the convergence budget").isEqualTo(2 + ConvergenceBudget.MAX_ROUNDS);
         }
 
         @Test

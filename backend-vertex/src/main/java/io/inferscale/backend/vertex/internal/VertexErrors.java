@@ -5,6 +5,7 @@ import com.google.api.gax.rpc.ApiExceptionFactory;
 import io.grpc.StatusRuntimeException;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.BackendException.Reason;
+import io.inferscale.api.Secrets;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -86,11 +87,8 @@ public final class VertexErrors {
         return new BackendException(BACKEND, Reason.FAILED, action + " failed: " + e, e);
     }
 
-    /** What replaces a secret in messages. */
-    public static final String HIDDEN = "****";
-
     /**
-     * {@code e} with every secret (e.g. the model's environment values) replaced by {@value #HIDDEN}: in its message and,
+     * {@code e} with every secret (e.g. the model's environment values) replaced by {@link Secrets#HIDDEN}: in its message and,
      * when the cause chain mentions one, in a copy of the cause (an {@link ApiException} keeps its status code; the
      * stack trace is kept). {@code e} itself when no secret appears.
      */
@@ -131,7 +129,7 @@ public final class VertexErrors {
     private static String hide(String text, List<String> secrets) {
         String out = text;
         for (String v : secrets) {
-            out = out.replace(v, HIDDEN);
+            out = out.replace(v, Secrets.HIDDEN);
         }
         return out;
     }

@@ -5,6 +5,7 @@ import com.google.cloud.aiplatform.v1.Endpoint;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Change;
+import io.inferscale.api.backend.ConvergenceBudget;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.backend.vertex.VertexDesiredState;
 import io.inferscale.backend.vertex.internal.StepFailure.Outcome;
@@ -15,18 +16,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The convergence loops of apply and delete: read ({@link VertexStateReader}), plan ({@link VertexPlanner}), run the
- * steps ({@link VertexExecutor}), and again until the plan is empty, within a bounded budget of rounds. A step that
- * fails because of a concurrent change or with an unknown outcome is never blindly sent again: the next round waits for
- * the operations running on that resource ({@link VertexWaits}), reads, and plans from what it finds.
+ * steps ({@link VertexExecutor}), and again until the plan is empty. A step that fails because of a concurrent change or
+ * with an unknown outcome is never blindly sent again: the next round waits for the operations running on that resource
+ * ({@link VertexWaits}), reads, and plans from what it finds. Rounds after conflicts spend one {@link ConvergenceBudget}
+ * ({@value ConvergenceBudget#MAX_ROUNDS} rounds in all, its random pause before each); rounds after unknown outcomes
+ * are at most {@code vertex.maxAttempts} in all.
  */
 public final class VertexReconciler {
-
-    /** Most rounds of one apply or delete that end in a conflict with a concurrent change before it gives up. */
-    public static final int MAX_CONFLICT_ROUNDS = 12;
 
     private final VertexSettings settings;
     private final VertexStateReader reader;
@@ -50,7 +49,7 @@ public final class VertexReconciler {
     public ApplyResult apply(String name, VertexDesiredState desired) {
         String endpointName = desired.endpointName();
         List<Change> done = new ArrayList<>();
-        Rounds rounds = new Rounds();
+        Rounds rounds = new Rounds(ConvergenceBudget.start(VertexSettings.ID));
         boolean wrote = false;
         Optional<Endpoint> plannedFrom = Optional.empty();
         while (true) {
@@ -66,20 +65,15 @@ public final class VertexReconciler {
                 if (wrote) {
                     // every step succeeded, yet the state differs: a concurrent apply wrote in between; apply again after a pause
                     wrote = false;
-                    if (!rounds.conflictRoundLeft()) {
-                        throw new StepFailure("GetEndpoint " + endpointName, new BackendException(VertexSettings.ID, BackendException.Reason.CONFLICT,
-                                "endpoint '" + name + "' was changed by another apply while this one ran (" + steps.get(0).change().kind()
-                                + " " + steps.get(0).change().action() + " still needed)"), Outcome.DEFINITE);
-                    }
-                    rounds.backOff();
+                    rounds.conflict("apply", name, "GetEndpoint " + endpointName, new BackendException(VertexSettings.ID,
+                            BackendException.Reason.CONFLICT, "endpoint '" + name + "' was changed by another apply while this one ran ("
+                            + steps.get(0).change().kind() + " " + steps.get(0).change().action() + " still needed)"));
                     continue;
                 }
                 if (live.endpoint().isPresent() && !reader.running(endpointName).isEmpty()) {
                     // someone else's operation (another process, or one a failed run left): wait, then plan again
-                    if (!rounds.conflictRoundLeft()) {
-                        throw new StepFailure("ListOperations " + endpointName, new BackendException(VertexSettings.ID, BackendException.Reason.CONFLICT,
-                                "endpoint '" + name + "' keeps having operations in progress"), Outcome.DEFINITE);
-                    }
+                    rounds.conflict("apply", name, "ListOperations " + endpointName, new BackendException(VertexSettings.ID,
+                            BackendException.Reason.CONFLICT, "endpoint '" + name + "' keeps having operations in progress"));
                     rounds.waitFor(endpointName);
                     continue;
                 }
@@ -103,7 +97,7 @@ public final class VertexReconciler {
      */
     public boolean delete(String name, String parent, String endpointName) {
         boolean deleted = false;
-        Rounds rounds = new Rounds();
+        Rounds rounds = new Rounds(ConvergenceBudget.start(VertexSettings.ID));
         while (true) {
             try {
                 rounds.awaitPending();
@@ -146,14 +140,19 @@ public final class VertexReconciler {
     }
 
     /**
-     * The retry budget of one apply or delete: rounds after conflicts (at most {@link #MAX_CONFLICT_ROUNDS}, with a
-     * back-off) and after unknown outcomes (at most {@code vertex.maxAttempts} in all), and the resources whose
-     * operations the next round waits for.
+     * The retry budget of one apply or delete: rounds after conflicts (the {@link ConvergenceBudget}, with its pause)
+     * and after unknown outcomes (at most {@code vertex.maxAttempts} in all), and the resources whose operations the next
+     * round waits for.
      */
     private final class Rounds {
         private final Set<String> waitFor = new LinkedHashSet<>();
+        private final ConvergenceBudget conflicts;
         private int unknown;
-        private int conflicts;
+
+        Rounds(ConvergenceBudget conflicts) {
+            this.conflicts = conflicts;
+            conflicts.nextRound();
+        }
 
         /** Waits for the operations running on the resources a failed round left, before reading again. */
         void awaitPending() {
@@ -167,25 +166,17 @@ public final class VertexReconciler {
             waitFor.add(resource);
         }
 
-        /** Counts a conflict round; false when the budget is spent. */
-        boolean conflictRoundLeft() {
-            return ++conflicts <= MAX_CONFLICT_ROUNDS;
-        }
-
-        /** A short random pause between conflicting rounds, so that racing processes fall out of step. */
-        void backOff() {
-            long base = Math.min(settings.pollInterval().toMillis() * Math.min(conflicts, 8), 30_000);
-            try {
-                Thread.sleep(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
-            } catch (InterruptedException e) {
-                throw VertexErrors.map("backing off", e);
+        /** Starts another round after a conflict at {@code step} (after the budget's pause), or throws when none is left. */
+        void conflict(String operation, String name, String step, BackendException conflict) {
+            if (!conflicts.nextRound()) {
+                throw conflicts.exhausted(operation, name, step, conflict);
             }
         }
 
         /** Sets up the next round after {@code f}, or throws the step-naming failure when no round is left. */
         void failed(String operation, String name, StepFailure f) {
             boolean again = switch (f.outcome) {
-                case CONFLICT -> conflictRoundLeft();
+                case CONFLICT -> !conflicts.isLastRound();
                 case UNKNOWN -> ++unknown < settings.maxAttempts();
                 case DEFINITE -> false;
             };
@@ -193,25 +184,18 @@ public final class VertexReconciler {
                 if (f.outcome != Outcome.DEFINITE && f.resource != null) {
                     waits.quietlyForOperations(f.resource);
                 }
-                throw BackendException.atStep(operation, name, f.step, giveUp(f));
+                // a refusal that is itself a CONFLICT is reported as Vertex gave it; another (NOT_FOUND, a stale request) as
+                // the budget's CONFLICT caused by it
+                throw f.outcome == Outcome.CONFLICT && f.failure.reason() != BackendException.Reason.CONFLICT
+                        ? conflicts.exhausted(operation, name, f.step, f.failure)
+                        : BackendException.atStep(operation, name, f.step, f.failure);
             }
             if (f.resource != null) {
                 waitFor.add(f.resource);
             }
             if (f.outcome == Outcome.CONFLICT) {
-                backOff();
+                conflicts.nextRound();
             }
         }
-    }
-
-    /** The failure to report when the rounds run out: after conflicts it is a CONFLICT whatever the last code was. */
-    private static BackendException giveUp(StepFailure f) {
-        if (f.outcome != Outcome.CONFLICT || f.failure.reason() == BackendException.Reason.CONFLICT) {
-            return f.failure;
-        }
-        String prefix = VertexSettings.ID + ": ";
-        String detail = f.failure.getMessage().startsWith(prefix) ? f.failure.getMessage().substring(prefix.length()) : f.failure.getMessage();
-        return new BackendException(VertexSettings.ID, BackendException.Reason.CONFLICT, "concurrent changes to the endpoint outlasted "
-                + MAX_CONFLICT_ROUNDS + " rounds; the last: " + detail, f.failure);
     }
 }

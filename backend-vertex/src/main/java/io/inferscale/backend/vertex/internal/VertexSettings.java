@@ -1,6 +1,7 @@
 package io.inferscale.backend.vertex.internal;
 
 import io.inferscale.api.ConfigurationException;
+import io.inferscale.api.Secrets;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.ConfigKey;
@@ -21,9 +22,9 @@ import java.util.Optional;
  * @param endpoint         API endpoint host:port, or inprocess:NAME
  * @param plaintext        no TLS, no credentials
  * @param operationTimeout longest wait for one long-running operation
- * @param pollInterval     first delay between polls
+ * @param pollInterval     longest first delay between polls (GAX jitters)
  * @param requestTimeout   total timeout of one unary call, retries included
- * @param maxAttempts      attempts of read calls (Get/List/GetOperation)
+ * @param maxAttempts      attempts of read calls (Get/List) and of each GetOperation poll
  * @param credentialsFile  path of a service-account or authorized-user JSON file ({@code vertex.credentialsFile}); secret
  * @param accessToken      an OAuth2 access token ({@code vertex.accessToken}); secret
  */
@@ -72,12 +73,13 @@ public record VertexSettings(Optional<String> project, String location, String e
                     + "connects to an in-process gRPC server (tests)"),
             ConfigKey.of("vertex.plaintext", "false", "true: no TLS and no credentials (local emulators only)"),
             ConfigKey.of("vertex.operationTimeout", "45m", "longest wait for one long-running operation (deploys take 10-30 minutes)"),
-            ConfigKey.of("vertex.pollInterval", "10s", "first delay between polls of a long-running operation and of awaitReady; "
-                    + "grows 1.5x up to 1 minute"),
+            ConfigKey.of("vertex.pollInterval", "10s", "longest first delay between GAX's polls of a long-running operation (each "
+                    + "delay is random, growing 1.5x up to 1 minute), and between awaitReady's reads when no operation runs"),
             ConfigKey.of("vertex.requestTimeout", "60s", "timeout of one attempt of a unary call (GAX per-RPC timeout); a read "
                     + "retried by GAX has vertex.maxAttempts of them"),
-            ConfigKey.of("vertex.maxAttempts", "3", "attempts of read calls (Get/List/GetOperation/ListOperations) on UNAVAILABLE "
-                    + "or DEADLINE_EXCEEDED, by GAX; also the rounds apply and delete make after a write with an unknown outcome"),
+            ConfigKey.of("vertex.maxAttempts", "3", "attempts of read calls (Get/List/ListOperations) on UNAVAILABLE or "
+                    + "DEADLINE_EXCEEDED and of each GetOperation poll (also on RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNKNOWN, "
+                    + "CANCELLED), by GAX; also the rounds apply and delete make after a write with an unknown outcome"),
             ConfigKey.secret(CREDENTIALS_FILE, "path of a Google service-account "
                     + "JSON key file to authenticate with; default: Google application default credentials. Never printed"),
             ConfigKey.secret(ACCESS_TOKEN, "an OAuth2 access token to "
@@ -208,7 +210,7 @@ public record VertexSettings(Optional<String> project, String location, String e
         return "VertexSettings{project=" + project.orElse("(none)") + ", location=" + location + ", endpoint=" + endpoint
                 + ", plaintext=" + plaintext + ", operationTimeout=" + operationTimeout + ", pollInterval=" + pollInterval
                 + ", requestTimeout=" + requestTimeout + ", maxAttempts=" + maxAttempts
-                + ", credentials=" + (credentialsFile.isPresent() ? CREDENTIALS_FILE + "=****"
-                : accessToken.isPresent() ? ACCESS_TOKEN + "=****" : "application default") + "}";
+                + ", credentials=" + (credentialsFile.isPresent() ? CREDENTIALS_FILE + "=" + Secrets.HIDDEN
+                : accessToken.isPresent() ? ACCESS_TOKEN + "=" + Secrets.HIDDEN : "application default") + "}";
     }
 }
