@@ -160,6 +160,32 @@ class VertexBackendTest {
             applying.get(20, TimeUnit.SECONDS);
             assertThat(backend.status("my-model-endpoint").state()).isEqualTo(EndpointState.READY);
         }
+        @Test
+        @DisplayName("awaitReady waits on the running deploy through its GAX future and reports each new status to the listener")
+        void awaitReadyProgress() throws Exception {
+            fake.hold("DeployModel");
+            CompletableFuture<ApplyResult> applying = applyInBackground();
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); fake.calls().stream().noneMatch("DeployModel"::equals)
+                    && !applying.isDone() && System.nanoTime() < deadline; ) {
+                Thread.sleep(5);
+            }
+            List<EndpointStatus> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            CompletableFuture<EndpointStatus> ready = CompletableFuture.supplyAsync(
+                    () -> backend.awaitReady("my-model-endpoint", Duration.ofSeconds(20), seen::add));
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); seen.isEmpty() && System.nanoTime() < deadline; ) {
+                Thread.sleep(5);
+            }
+            assertThat(ready).as("not ready while DeployModel is held").isNotDone();
+            fake.release("DeployModel");
+            EndpointStatus status = ready.get(20, TimeUnit.SECONDS);
+            applying.get(20, TimeUnit.SECONDS);
+            assertThat(status.state()).isEqualTo(EndpointState.READY);
+            assertThat(seen.get(0).state()).isEqualTo(EndpointState.CREATING);
+            assertThat(seen.get(seen.size() - 1)).isEqualTo(status);
+            for (int i = 1; i < seen.size(); i++) {
+                assertThat(seen.get(i)).as("each status reported differs from the one before").isNotEqualTo(seen.get(i - 1));
+            }
+        }
     }
 
     @Nested
