@@ -78,6 +78,14 @@ class VertexBackendTest {
         });
     }
 
+    /** Waits (at most 20 s) until the apply running in {@code applying} has sent DeployModel, or ended. */
+    void awaitHeldDeploy(CompletableFuture<ApplyResult> applying) throws InterruptedException {
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); fake.calls().stream().noneMatch("DeployModel"::equals)
+                && !applying.isDone() && System.nanoTime() < deadline; ) {
+            Thread.sleep(5);
+        }
+    }
+
     List<String> writesSince(int from) {
         return fake.calls().subList(from, fake.calls().size()).stream()
                 .filter(c -> !c.startsWith("Get") && !c.startsWith("List")).toList();
@@ -160,15 +168,13 @@ class VertexBackendTest {
             applying.get(20, TimeUnit.SECONDS);
             assertThat(backend.status("my-model-endpoint").state()).isEqualTo(EndpointState.READY);
         }
+
         @Test
         @DisplayName("awaitReady waits on the running deploy through its GAX future and reports each new status to the listener")
         void awaitReadyProgress() throws Exception {
             fake.hold("DeployModel");
             CompletableFuture<ApplyResult> applying = applyInBackground();
-            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); fake.calls().stream().noneMatch("DeployModel"::equals)
-                    && !applying.isDone() && System.nanoTime() < deadline; ) {
-                Thread.sleep(5);
-            }
+            awaitHeldDeploy(applying);
             List<EndpointStatus> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             CompletableFuture<EndpointStatus> ready = CompletableFuture.supplyAsync(
                     () -> backend.awaitReady("my-model-endpoint", Duration.ofSeconds(20), seen::add));
@@ -369,10 +375,7 @@ class VertexBackendTest {
         void applyDuringOperation() throws Exception {
             fake.hold("DeployModel");
             CompletableFuture<ApplyResult> first = applyInBackground();
-            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); fake.calls().stream().noneMatch("DeployModel"::equals)
-                    && !first.isDone() && System.nanoTime() < deadline; ) {
-                Thread.sleep(5);
-            }
+            awaitHeldDeploy(first);
             assertThat(fake.calls()).as("the first apply reached DeployModel").contains("DeployModel");
             long before = fake.writeCount();
             int mark = fake.calls().size();
