@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  */
 public final class VertexWaits {
 
+    /** Longest wait on a running operation before awaitReady reads the status again (replicas may change meanwhile). */
+    private static final long STATUS_REFRESH_MILLIS = 60_000;
+
     private final VertexSettings settings;
     private final Supplier<VertexClients> clients;
     private final VertexCalls calls;
@@ -114,8 +117,9 @@ public final class VertexWaits {
 
     /**
      * Waits until the endpoint is ready, reporting each status that differs from the one before to {@code progress}.
-     * While an operation runs on the endpoint it waits on that operation's resumed future (GAX polls it); otherwise it
-     * reads the status again after {@code min(vertex.pollInterval, timeout / 10)} (at least 10 ms).
+     * While an operation runs on the endpoint it waits on that operation's resumed future (GAX polls it), reading the
+     * status again at least every minute; otherwise it reads the status again after
+     * {@code min(vertex.pollInterval, timeout / 10)} (at least 10 ms).
      *
      * @param status reads the endpoint's status with its operations (empty: it does not exist)
      * @throws BackendException NOT_FOUND when the endpoint does not exist, FAILED when it failed, TIMEOUT after {@code timeout}
@@ -145,7 +149,7 @@ public final class VertexWaits {
             String operation = s.details().get("operation");
             boolean ended;
             try {
-                ended = operation != null && awaitResumed(operation.split(",")[0], left);
+                ended = operation != null && awaitResumed(operation.split(",")[0], Math.min(left, STATUS_REFRESH_MILLIS));
             } catch (StepFailure pollFailed) {
                 ended = false; // the next status read tells
             }
