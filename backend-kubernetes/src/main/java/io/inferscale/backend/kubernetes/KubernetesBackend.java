@@ -5,14 +5,16 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.AbstractBackend;
 import io.inferscale.api.backend.ApplyResult;
-import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendOverrides;
-import io.inferscale.api.backend.Capabilities;
+import io.inferscale.api.backend.ConvergenceBudget;
 import io.inferscale.api.backend.EndpointStatus;
-import io.inferscale.api.backend.OptionKey;
 import io.inferscale.api.backend.Plan;
+import io.inferscale.api.backend.PreparedEndpoint;
+import io.inferscale.api.backend.ProgressListener;
 import io.inferscale.api.backend.Rendering;
+import io.inferscale.api.backend.Translation;
 import io.inferscale.api.validation.EndpointValidator;
 import io.inferscale.api.validation.ValidationReport;
 import io.inferscale.backend.kubernetes.internal.DesiredObjects;
@@ -26,10 +28,7 @@ import io.inferscale.backend.kubernetes.internal.KubernetesWaiter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Kubernetes backend: one endpoint is a Deployment, a Service and an {@code autoscaling/v2}
@@ -48,13 +47,17 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #get}, {@link #list}, {@link #status}, {@link #awaitReady} and {@link #delete} work in the
  *       backend's namespace ({@code kubernetes.namespace}, else the kubeconfig's); an endpoint whose document
  *       names another namespace with {@code spec.backends.kubernetes.namespace} is planned and applied there. Their
- *       name argument is checked with {@link EndpointValidator#requireValidName} before any request.</li>
+ *       name argument is checked with {@link EndpointValidator#requireValidName} before any request (by
+ *       {@link AbstractBackend}, which also validates and translates once per {@code render}, {@code plan} and
+ *       {@code apply}).</li>
+ *   <li>{@link #awaitReady(String, Duration, ProgressListener)} follows the Deployment with an informer (a LIST, then a
+ *       WATCH) and reports each status it observes that differs from the one before.</li>
  * </ul>
  *
  * <h2>Parts</h2>
  * This class is the facade over the parts in {@code io.inferscale.backend.kubernetes.internal}, the same parts every
  * backend has: {@link KubernetesSettings} (configuration), {@code KubernetesClients} (the lazy client and the request
- * policy), {@link KubernetesTranslator} (pure translation), {@code KubernetesLiveState} (reads), {@code KubernetesPlanner}
+ * policy), {@link KubernetesTranslator} (pure translation to a {@code Translation<KubernetesManifests>}), {@code KubernetesLiveState} (reads), {@code KubernetesPlanner}
  * (the pure diff of desired and live objects), {@code KubernetesExecutor} (writes, replica hand-over, delete),
  * {@code KubernetesVerifier} (the check after the writes), {@code KubernetesWaiter} (the watch behind
  * {@link #awaitReady}) and {@code StatusReader} (status mapping).
@@ -69,15 +72,15 @@ import java.util.concurrent.TimeUnit;
  * <h2>Concurrency</h2>
  * One instance is thread-safe: it holds no per-endpoint state (the client is created once, lazily, under a lock).
  * Several threads or processes applying the same endpoint race on three objects that Kubernetes cannot write
- * atomically together; {@code apply} therefore works in passes: read the three objects, write the changed ones,
- * then re-read every object except the one written last and check it still matches the spec. A failed check starts
- * another pass after a random pause within a window that starts at the pass's own duration and doubles each pass (at
- * most {@value #MAX_PAUSE_MILLIS} ms), so racing writers fall out of step; a 409 on a write starts another pass after
- * up to 5, 10, 20... 160 ms. At most {@value #MAX_PASSES} passes. The writes
+ * atomically together; {@code apply} therefore works in rounds of one {@link ConvergenceBudget}: read the three
+ * objects, write the changed ones, then re-read every object except the one written last and check it still matches
+ * the spec. A failed check, or a 409 on a write, starts another round after the budget's random pause (its window
+ * grows with the longest round and doubles each round, at most {@link ConvergenceBudget#MAX_PAUSE}), so racing writers
+ * fall out of step. At most {@value ConvergenceBudget#MAX_ROUNDS} rounds. The writes
  * carry no {@code resourceVersion} precondition: the controllers' status updates change it all the time (a
  * precondition would fail on every rollout), and the check after the writes is what keeps the objects consistent. Guarantee: when the racing applies return normally, the endpoint is exactly the spec
  * of the apply that wrote last, all three objects from that one spec, never a mixture (the writer of the last write
- * verifies after it). An apply that is outrun in every pass throws a {@link BackendException} CONFLICT (retryable)
+ * verifies after it). An apply that is outrun in every round throws a {@link BackendException} CONFLICT (retryable)
  * whose {@link BackendException#step()} names the step and whose message says re-running is safe; until something
  * re-runs, the objects may then mix that apply's writes with another's. Different endpoints do not interact.
  *
@@ -92,7 +95,7 @@ import java.util.concurrent.TimeUnit;
  * the request (e.g. {@code apply HorizontalPodAutoscaler ns/name}), and re-running the operation is safe (apply
  * converges to the spec; delete removes what is left), as the fault-injection test shows for every request.
  */
-public final class KubernetesBackend implements Backend {
+public final class KubernetesBackend extends AbstractBackend<KubernetesManifests> {
 
     /** The backend id. */
     public static final String ID = KubernetesTranslator.BACKEND_ID;
@@ -100,10 +103,6 @@ public final class KubernetesBackend implements Backend {
     public static final String HASH_ANNOTATION = DesiredObjects.HASH_ANNOTATION;
     /** Suffix of the field manager that keeps {@code spec.replicas} after create (see the class comment). */
     public static final String REPLICAS_HANDOVER_SUFFIX = KubernetesExecutor.REPLICAS_HANDOVER_SUFFIX;
-    /** Passes of read, write, verify before a concurrent change makes apply give up with CONFLICT. */
-    static final int MAX_PASSES = 10;
-    /** The longest pause between two passes of apply. */
-    static final long MAX_PAUSE_MILLIS = 2000;
 
     private final KubernetesSettings settings;
     private final KubernetesTranslator translator;
@@ -130,7 +129,8 @@ public final class KubernetesBackend implements Backend {
     }
 
     private KubernetesBackend(KubernetesClients clients, KubernetesSettings settings) {
-        this.settings = Objects.requireNonNull(settings, "settings");
+        super(ID, KubernetesTranslator.capabilities(settings), KubernetesTranslator.OPTION_KEYS);
+        this.settings = settings;
         this.translator = new KubernetesTranslator(settings);
         this.clients = clients;
         this.liveState = new KubernetesLiveState(clients);
@@ -139,36 +139,9 @@ public final class KubernetesBackend implements Backend {
         this.waiter = new KubernetesWaiter(clients, liveState);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return translator.capabilities();
-    }
-
-    @Override
-    public List<OptionKey> optionKeys() {
-        return KubernetesTranslator.OPTION_KEYS;
-    }
-
     /** The translator this backend uses. */
     public KubernetesTranslator translator() {
         return translator;
-    }
-
-    @Override
-    public ValidationReport validate(InferenceEndpoint endpoint) {
-        return Backend.super.validate(endpoint).and(translator.validate(BackendOverrides.applyIfWellFormed(endpoint, ID)));
-    }
-
-    @Override
-    public Rendering render(InferenceEndpoint endpoint) {
-        requireValid(endpoint);
-        KubernetesManifests m = translator.translate(BackendOverrides.apply(endpoint, ID));
-        return new Rendering(ID, "yaml", m.toYaml(), m.notes());
     }
 
     /** The namespace this backend reads and lists in: {@code kubernetes.namespace}, else the client's, else {@code default}. */
@@ -177,95 +150,79 @@ public final class KubernetesBackend implements Backend {
     }
 
     @Override
-    public Plan plan(InferenceEndpoint endpoint) {
-        requireValid(endpoint);
-        DesiredObjects desired = desired(endpoint, namespace(endpoint), null);
+    protected ValidationReport validateNative(InferenceEndpoint effective) {
+        return translator.validate(effective);
+    }
+
+    @Override
+    protected Translation<KubernetesManifests> translate(InferenceEndpoint effective) {
+        return translator.translation(effective);
+    }
+
+    @Override
+    protected Rendering render(PreparedEndpoint<KubernetesManifests> endpoint) {
+        return new Rendering(ID, "yaml", endpoint.desired().toYaml(), endpoint.notes());
+    }
+
+    @Override
+    protected Plan plan(PreparedEndpoint<KubernetesManifests> endpoint) {
+        DesiredObjects desired = desired(endpoint.desired(), null, null);
         return KubernetesPlanner.plan(desired, liveState.readAll(desired, null));
     }
 
     @Override
-    public ApplyResult apply(InferenceEndpoint endpoint) {
-        requireValid(endpoint);
-        return apply(desired(endpoint, namespace(endpoint), null));
+    protected ApplyResult apply(PreparedEndpoint<KubernetesManifests> endpoint) {
+        return converge(desired(endpoint.desired(), null, null));
     }
 
     /**
-     * Applies a valid endpoint into {@code namespace} with every object owned by {@code owner} (the operator's
-     * path: the children of an InferenceEndpoint resource). Writes nothing when the objects are up to date.
+     * Applies an endpoint that passed {@link #validate} into {@code namespace} with every object owned by {@code owner}
+     * (the operator's path: the children of an InferenceEndpoint resource). Writes nothing when the objects are up to date.
      */
     ApplyResult applyOwned(InferenceEndpoint endpoint, String namespace, OwnerReference owner) {
-        return apply(desired(endpoint, namespace, owner));
+        return converge(desired(translator.translate(BackendOverrides.apply(endpoint, ID)), namespace, owner));
     }
 
-    private String namespace(InferenceEndpoint e) {
-        return translator.namespace(e).orElseGet(this::defaultNamespace);
-    }
-
-    private DesiredObjects desired(InferenceEndpoint endpoint, String ns, OwnerReference owner) {
-        return DesiredObjects.of(translator.translate(BackendOverrides.apply(endpoint, ID)), ns, owner);
+    /** The manifests' objects in {@code ns} (null: the manifests' namespace, else {@link #defaultNamespace()}). */
+    private DesiredObjects desired(KubernetesManifests manifests, String ns, OwnerReference owner) {
+        return DesiredObjects.of(manifests, ns != null ? ns : manifests.namespaceIfSet().orElseGet(this::defaultNamespace), owner);
     }
 
     /**
-     * Read every object, write the changed ones, then verify that nobody changed the endpoint's other objects meanwhile;
-     * a 409 on a write or a failed verification starts another pass (see the class comment, "Concurrency"). The plan
-     * returned is the first pass's.
+     * Rounds of: read every object, write the changed ones, then verify that nobody changed the endpoint's other objects
+     * meanwhile; a 409 on a write or a failed verification starts another round (see the class comment, "Concurrency").
+     * The plan returned is the first round's.
      */
-    private ApplyResult apply(DesiredObjects desired) {
-        String name = desired.name();
+    private ApplyResult converge(DesiredObjects desired) {
+        ConvergenceBudget budget = ConvergenceBudget.start(ID);
         Plan first = null;
         String lastStep = null;
         BackendException lastConflict = null;
-        long pauseBound = 0;
-        for (int pass = 1; pass <= MAX_PASSES; pass++) {
-            if (pass > 1) {
-                pause(pauseBound);
-            }
-            long started = System.nanoTime();
+        while (budget.nextRound()) {
             Map<String, HasMetadata> live = liveState.readAll(desired, "apply");
             Plan plan = KubernetesPlanner.plan(desired, live);
             first = first == null ? plan : first;
             if (plan.isEmpty()) {
-                return new ApplyResult(first, KubernetesLiveState.statusOf(name, desired.namespace(), live));
+                return new ApplyResult(first, KubernetesLiveState.statusOf(desired.name(), desired.namespace(), live));
             }
             KubernetesExecutor.Writes writes = executor.write(plan, desired, live);
             lastStep = writes.step();
             if (writes.outrun()) {
                 lastConflict = writes.conflict();
-                pauseBound = 5L << Math.min(pass - 1, 5);
                 continue;
             }
             if (verifier.verify(desired, writes.lastWritten(), live)) {
-                return new ApplyResult(first, KubernetesLiveState.statusOf(name, desired.namespace(), live));
+                return new ApplyResult(first, KubernetesLiveState.statusOf(desired.name(), desired.namespace(), live));
             }
             lastStep = KubernetesVerifier.step(desired);
-            // another writer is applying this endpoint: wait a random part of a window that doubles each pass, in units of
-            // this pass's duration, so racing writers fall out of step
-            long passMillis = Math.max(5, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            pauseBound = Math.min(MAX_PAUSE_MILLIS, passMillis << Math.min(pass - 1, 6));
             lastConflict = new BackendException(ID, BackendException.Reason.CONFLICT, "another writer changed the objects of endpoint '"
-                    + name + "' while this apply wrote them");
+                    + desired.name() + "' while this apply wrote them");
         }
-        throw BackendException.atStep("apply", name, lastStep, new BackendException(ID, BackendException.Reason.CONFLICT,
-                "endpoint '" + name + "' was changed concurrently in each of " + MAX_PASSES + " passes (last: "
-                        + lastConflict.getMessage() + ")", lastConflict));
+        throw budget.exhausted("apply", desired.name(), lastStep, lastConflict);
     }
 
-    /** Sleeps a random time in [1, bound] ms. */
-    private static void pause(long bound) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, Math.max(2, bound + 1)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendException(ID, BackendException.Reason.TIMEOUT, "interrupted while applying", e);
-        }
-    }
-
-    /**
-     * @throws io.inferscale.api.InvalidEndpointException when {@code name} is not a DNS-1123 label (before any request)
-     */
     @Override
-    public Optional<EndpointStatus> get(String name) {
-        EndpointValidator.requireValidName(name);
+    protected Optional<EndpointStatus> read(String name) {
         return liveState.status(defaultNamespace(), name);
     }
 
@@ -275,16 +232,15 @@ public final class KubernetesBackend implements Backend {
     }
 
     /**
-     * Waits, with a watch on the Deployment (no polling), until every desired replica is ready.
+     * Waits, with an informer on the Deployment (no polling), until every desired replica is ready.
      *
      * @throws BackendException NOT_FOUND when the endpoint does not exist (or is deleted while waiting), FAILED when the
      *                          rollout stalls ({@code ProgressDeadlineExceeded}) or a replica cannot be created, TIMEOUT
      *                          after {@code timeout} with the last state
      */
     @Override
-    public EndpointStatus awaitReady(String name, Duration timeout) {
-        EndpointValidator.requireValidName(name);
-        return waiter.awaitReady(defaultNamespace(), name, timeout, status -> { });
+    protected EndpointStatus waitUntilReady(String name, Duration timeout, ProgressListener progress) {
+        return waiter.awaitReady(defaultNamespace(), name, timeout, progress);
     }
 
     /**
@@ -292,12 +248,10 @@ public final class KubernetesBackend implements Backend {
      * Six requests when all three exist: a GET per object (the label check: Kubernetes has no label precondition on
      * DELETE) and a DELETE per managed object; a DELETE answered 404 (already gone) counts as done.
      *
-     * @throws io.inferscale.api.InvalidEndpointException when {@code name} is not a DNS-1123 label (before any request)
      * @throws BackendException with {@link BackendException#step()} when a request fails; re-running delete removes what is left
      */
     @Override
-    public boolean delete(String name) {
-        EndpointValidator.requireValidName(name);
+    protected boolean remove(String name) {
         return executor.deleteManaged(defaultNamespace(), name);
     }
 
