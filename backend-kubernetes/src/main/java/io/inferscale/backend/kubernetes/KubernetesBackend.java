@@ -57,8 +57,8 @@ import java.util.Optional;
  * <h2>Parts</h2>
  * This class is the facade over the parts in {@code io.inferscale.backend.kubernetes.internal}, the same parts every
  * backend has: {@link KubernetesSettings} (configuration), {@code KubernetesClients} (the lazy client and the request
- * policy), {@link KubernetesTranslator} (pure translation to a {@code Translation<KubernetesManifests>}), {@code KubernetesLiveState} (reads), {@code KubernetesPlanner}
- * (the pure diff of desired and live objects), {@code KubernetesExecutor} (writes, replica hand-over, delete),
+ * policy), {@link KubernetesTranslator} (pure translation to a {@code Translation<KubernetesManifests>}),
+ * {@code KubernetesLiveState} (reads), {@code KubernetesPlanner} (the pure diff of desired and live objects), {@code KubernetesExecutor} (writes, replica hand-over, delete),
  * {@code KubernetesVerifier} (the check after the writes), {@code KubernetesWaiter} (the watch behind
  * {@link #awaitReady}) and {@code StatusReader} (status mapping).
  *
@@ -70,27 +70,24 @@ import java.util.Optional;
  * Deployment (none when it is already ready or failed), 2 GETs for the final status.
  *
  * <h2>Concurrency</h2>
- * One instance is thread-safe: it holds no per-endpoint state (the client is created once, lazily, under a lock).
- * Several threads or processes applying the same endpoint race on three objects that Kubernetes cannot write
- * atomically together; {@code apply} therefore works in rounds of one {@link ConvergenceBudget}: read the three
- * objects, write the changed ones, then re-read every object except the one written last and check it still matches
- * the spec. A failed check, or a 409 on a write, starts another round after the budget's random pause (its window
- * grows with the longest round and doubles each round, at most {@link ConvergenceBudget#MAX_PAUSE}), so racing writers
- * fall out of step. At most {@value ConvergenceBudget#MAX_ROUNDS} rounds. The writes
- * carry no {@code resourceVersion} precondition: the controllers' status updates change it all the time (a
- * precondition would fail on every rollout), and the check after the writes is what keeps the objects consistent. Guarantee: when the racing applies return normally, the endpoint is exactly the spec
- * of the apply that wrote last, all three objects from that one spec, never a mixture (the writer of the last write
- * verifies after it). An apply that is outrun in every round throws a {@link BackendException} CONFLICT (retryable)
- * whose {@link BackendException#step()} names the step and whose message says re-running is safe; until something
- * re-runs, the objects may then mix that apply's writes with another's. Different endpoints do not interact.
+ * The guarantees of {@link io.inferscale.api.backend.Backend}, on three objects that Kubernetes cannot write atomically
+ * together: each round of {@code apply} (one {@link ConvergenceBudget}: at most {@value ConvergenceBudget#MAX_ROUNDS}
+ * rounds, a random pause before each after the first) reads the three objects, writes the changed ones, then re-reads
+ * every object except the one written last and checks it still matches the spec; a failed check, or a 409 on a write,
+ * starts another round. The writes carry no {@code resourceVersion} precondition: the controllers' status updates
+ * change it all the time (a precondition would fail on every rollout), and the check after the writes is what keeps
+ * the objects consistent. So when racing applies return normally, all three objects are from the spec of the apply that
+ * wrote last, never a mixture; an apply outrun in every round throws a retryable CONFLICT whose
+ * {@link BackendException#step()} names the step and whose message says re-running is safe. One instance is
+ * thread-safe: it holds no per-endpoint state (the client is created once, lazily, under a lock).
  *
  * <p>API failures become {@link BackendException}s with the server's message: 403 PERMISSION_DENIED (or
  * QUOTA_EXCEEDED for a ResourceQuota rejection), 404 NOT_FOUND, 409 CONFLICT, 422 INVALID_REQUEST with the
  * field causes, 429 THROTTLED, 5xx and connection failures UNAVAILABLE, client-side timeouts TIMEOUT. 429 and 5xx
  * (and connection failures before a response) are retried by the fabric8 client with exponential backoff
  * ({@code kubernetes.retryBackoffLimit}, {@code kubernetes.retryBackoffIntervalMillis}); a request that got no HTTP
- * answer at all (request timeout, connection dropped mid-response) is repeated once by this class (all its requests
- * are idempotent). When a request of
+ * answer at all (request timeout, connection dropped mid-response) is repeated once (all the backend's requests are
+ * idempotent). When a request of
  * {@code apply} or {@code delete} fails, the exception comes from {@link BackendException#atStep}: its step names
  * the request (e.g. {@code apply HorizontalPodAutoscaler ns/name}), and re-running the operation is safe (apply
  * converges to the spec; delete removes what is left), as the fault-injection test shows for every request.
@@ -236,7 +233,7 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
      *
      * @throws BackendException NOT_FOUND when the endpoint does not exist (or is deleted while waiting), FAILED when the
      *                          rollout stalls ({@code ProgressDeadlineExceeded}) or a replica cannot be created, TIMEOUT
-     *                          after {@code timeout} with the last state
+     *                          after {@code timeout} with the last state observed
      */
     @Override
     protected EndpointStatus waitUntilReady(String name, Duration timeout, ProgressListener progress) {
@@ -244,11 +241,9 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
     }
 
     /**
-     * Deletes the HPA, the Service and the Deployment named {@code name} that carry InferScale's label; nothing else.
-     * Six requests when all three exist: a GET per object (the label check: Kubernetes has no label precondition on
-     * DELETE) and a DELETE per managed object; a DELETE answered 404 (already gone) counts as done.
-     *
-     * @throws BackendException with {@link BackendException#step()} when a request fails; re-running delete removes what is left
+     * Deletes the HPA, the Service and the Deployment named {@code name} that carry InferScale's label; nothing else. Six
+     * requests when all three exist: a GET per object (the label check: Kubernetes has no label precondition on DELETE)
+     * and a DELETE per managed object; a DELETE answered 404 (already gone) counts as done.
      */
     @Override
     protected boolean remove(String name) {
