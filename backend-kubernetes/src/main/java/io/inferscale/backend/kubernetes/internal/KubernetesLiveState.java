@@ -10,6 +10,7 @@ import io.inferscale.api.BackendException;
 import io.inferscale.api.backend.EndpointStatus;
 import io.inferscale.backend.kubernetes.KubernetesTranslator;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,11 @@ public final class KubernetesLiveState {
     public static boolean managed(HasMetadata o) {
         Map<String, String> labels = o.getMetadata().getLabels();
         return labels != null && KubernetesTranslator.MANAGED_BY.equals(labels.get(KubernetesTranslator.MANAGED_BY_LABEL));
+    }
+
+    /** True when any of the objects (null: absent) carries InferScale's managed-by label: the endpoint exists. */
+    public static boolean anyManaged(HasMetadata... objects) {
+        return Arrays.stream(objects).anyMatch(o -> o != null && managed(o));
     }
 
     /** One GET; null when absent. */
@@ -77,7 +83,7 @@ public final class KubernetesLiveState {
         Deployment d = read(Deployment.class, ns, name);
         HorizontalPodAutoscaler hpa = read(HorizontalPodAutoscaler.class, ns, name);
         Service svc = read(Service.class, ns, name);
-        if (!(d != null && managed(d)) && !(hpa != null && managed(hpa)) && !(svc != null && managed(svc))) {
+        if (!anyManaged(d, hpa, svc)) {
             return Optional.empty();
         }
         return Optional.of(StatusReader.read(name, ID, ns, d, hpa, svc != null));

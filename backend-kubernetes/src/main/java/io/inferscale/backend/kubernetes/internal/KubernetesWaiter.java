@@ -52,8 +52,7 @@ public final class KubernetesWaiter {
         Deployment first = liveState.read(Deployment.class, ns, name);
         HorizontalPodAutoscaler hpa = liveState.read(HorizontalPodAutoscaler.class, ns, name);
         Service service = liveState.read(Service.class, ns, name);
-        if (!(first != null && KubernetesLiveState.managed(first)) && !(hpa != null && KubernetesLiveState.managed(hpa))
-                && !(service != null && KubernetesLiveState.managed(service))) {
+        if (!KubernetesLiveState.anyManaged(first, hpa, service)) {
             throw BackendException.notFound(ID, name);
         }
         int min = hpa == null || hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
