@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.inferscale.api.BackendException;
 import io.inferscale.backend.kubernetes.internal.ApiErrors;
+import io.inferscale.backend.kubernetes.internal.KubernetesClients;
 import io.inferscale.api.backend.BackendConfig;
 import io.javaoperatorsdk.operator.Operator;
 
@@ -121,7 +122,7 @@ public final class InferenceEndpointOperator implements AutoCloseable {
      */
     public static void run(BackendConfig config) throws InterruptedException {
         KubernetesSettings settings = KubernetesSettings.from(config);
-        try (KubernetesClient client = KubernetesBackend.connect(settings)) {
+        try (KubernetesClient client = KubernetesClients.connect(settings)) {
             run(client, settings);
         }
     }

@@ -56,7 +56,7 @@ public record KubernetesManifests(String namespace, Deployment deployment, Servi
     }
 
     /** A copy of {@code d} without {@code spec.replicas}, the field the HorizontalPodAutoscaler owns. */
-    static Deployment withoutReplicas(Deployment d) {
+    public static Deployment withoutReplicas(Deployment d) {
         // a builder copy, not a Jackson clone: render stays free of ObjectMapper (StartupClassLoadingIT)
         return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(d).editSpec().withReplicas(null).endSpec().build();
     }

@@ -36,6 +36,7 @@ import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.Feature;
 import io.inferscale.api.backend.Note;
 import io.inferscale.api.backend.OptionKey;
+import io.inferscale.api.backend.Translation;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
 
@@ -288,7 +289,19 @@ public final class KubernetesTranslator {
     }
 
     /**
-     * The desired objects. Pure.
+     * The desired objects with the notes on how they were derived, as {@link KubernetesBackend} takes them from
+     * {@link io.inferscale.api.backend.AbstractBackend}'s {@code translate} hook. Pure. Translation finds no problems of
+     * its own: {@link #validate} has reported them all before.
+     *
+     * @param e an endpoint that passed {@link #validate} and the neutral validation (overrides applied)
+     */
+    public Translation<KubernetesManifests> translation(InferenceEndpoint e) {
+        KubernetesManifests m = translate(e);
+        return Translation.of(m, m.notes());
+    }
+
+    /**
+     * The desired objects ({@code translation(e).desired()}; the manifests carry the notes too). Pure.
      *
      * @param e an endpoint that passed {@link #validate} and the neutral validation
      */

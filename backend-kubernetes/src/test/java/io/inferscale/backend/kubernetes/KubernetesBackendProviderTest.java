@@ -9,6 +9,7 @@ import io.inferscale.api.backend.ConfigKey;
 import io.inferscale.api.backend.Feature;
 import io.inferscale.api.backend.OptionKey;
 import io.inferscale.api.backend.Support;
+import io.inferscale.backend.kubernetes.internal.KubernetesClients;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,14 +58,14 @@ class KubernetesBackendProviderTest {
     @Test
     @DisplayName("without any Kubernetes configuration, the first cluster call fails with CONFIGURATION and says how to fix it")
     void noKubeconfig(@TempDir Path home) throws IOException {
-        assertThat(KubernetesBackend.hasClusterConfiguration(k -> null, k -> k.equals("user.home") ? home.toString() : null)).isFalse();
+        assertThat(KubernetesClients.hasClusterConfiguration(k -> null, k -> k.equals("user.home") ? home.toString() : null)).isFalse();
         Files.createDirectories(home.resolve(".kube"));
         Files.writeString(home.resolve(".kube/config"), "apiVersion: v1\nkind: Config\n");
-        assertThat(KubernetesBackend.hasClusterConfiguration(k -> null, k -> k.equals("user.home") ? home.toString() : null)).isTrue();
-        assertThat(KubernetesBackend.hasClusterConfiguration(k -> k.equals("KUBERNETES_SERVICE_HOST") ? "10.0.0.1" : null, k -> null)).isTrue();
-        assertThat(KubernetesBackend.hasClusterConfiguration(k -> k.equals("KUBECONFIG") ? home.resolve("missing").toString() : null,
+        assertThat(KubernetesClients.hasClusterConfiguration(k -> null, k -> k.equals("user.home") ? home.toString() : null)).isTrue();
+        assertThat(KubernetesClients.hasClusterConfiguration(k -> k.equals("KUBERNETES_SERVICE_HOST") ? "10.0.0.1" : null, k -> null)).isTrue();
+        assertThat(KubernetesClients.hasClusterConfiguration(k -> k.equals("KUBECONFIG") ? home.resolve("missing").toString() : null,
                 k -> null)).isFalse();
-        if (!KubernetesBackend.hasClusterConfiguration(System::getenv, System::getProperty)) {
+        if (!KubernetesClients.hasClusterConfiguration(System::getenv, System::getProperty)) {
             try (Backend b = new KubernetesBackendProvider().create(BackendConfig.empty())) {
                 assertThatThrownBy(() -> b.get("x")).isInstanceOfSatisfying(BackendException.class,
                         e -> assertThat(e.reason()).isEqualTo(BackendException.Reason.CONFIGURATION)).hasMessageContaining("KUBECONFIG");

@@ -12,6 +12,7 @@ import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.InvalidEndpointException;
 import io.inferscale.api.ScaleToZero;
+import io.inferscale.api.Secrets;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Change;
 import io.inferscale.api.backend.Condition;
@@ -217,7 +218,7 @@ class KubernetesBackendTest {
         InferenceEndpoint changedEnv = seed.toBuilder().model(seed.model().toBuilder().env("API_TOKEN", "other-secret").build()).build();
         Plan plan = backend.plan(changedEnv);
         assertThat(plan.changes()).singleElement().satisfies(c -> assertThat(c.fields()).containsExactly(
-                new FieldChange("spec.template.spec.containers[0].env[0].value", "(hidden)", "(hidden)")));
+                new FieldChange("spec.template.spec.containers[0].env[0].value", Secrets.HIDDEN, Secrets.HIDDEN)));
         assertThat(plan.describe()).doesNotContain("s3cr3t").doesNotContain("other-secret");
     }
 
@@ -336,6 +337,57 @@ class KubernetesBackendTest {
             EndpointStatus s = backend.awaitReady("my-model-endpoint", Duration.ofSeconds(20));
             assertThat(s.isReady()).isTrue();
             assertThat(s.readyReplicas()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @DisplayName("awaitReady reports each status its watch observes that differs from the one before, on the waiting thread, "
+            + "ending with the one it returns")
+    void awaitReadyProgress() throws Exception {
+        backend.apply(seed);
+        List<EndpointStatus> seen = new java.util.ArrayList<>();
+        List<Thread> threads = new java.util.ArrayList<>();
+        List<AutoCloseable> controller = new java.util.ArrayList<>();
+        try {
+            EndpointStatus s = backend.awaitReady("my-model-endpoint", Duration.ofSeconds(20), status -> {
+                seen.add(status);
+                threads.add(Thread.currentThread());
+                if (controller.isEmpty()) {
+                    controller.add(cluster.startDeploymentController()); // the rollout starts after the first status
+                }
+            });
+            assertThat(s.isReady()).isTrue();
+            assertThat(seen.get(0).state()).isEqualTo(EndpointState.CREATING);
+            assertThat(seen.get(0).readyReplicas()).isZero();
+            assertThat(seen.get(seen.size() - 1)).isEqualTo(s);
+            for (int i = 1; i < seen.size(); i++) {
+                assertThat(seen.get(i)).as("status %d differs from the one before", i).isNotEqualTo(seen.get(i - 1));
+            }
+            assertThat(threads).containsOnly(Thread.currentThread());
+        } finally {
+            for (AutoCloseable c : controller) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("an exception the progress listener throws ends awaitReady with that exception")
+    void awaitReadyListenerFailure() throws Exception {
+        backend.apply(seed);
+        List<AutoCloseable> controller = new java.util.ArrayList<>();
+        try {
+            assertThatThrownBy(() -> backend.awaitReady("my-model-endpoint", Duration.ofSeconds(20), status -> {
+                if (controller.isEmpty()) {
+                    controller.add(cluster.startDeploymentController());
+                } else {
+                    throw new IllegalStateException("the listener gave up");
+                }
+            })).isInstanceOf(IllegalStateException.class).hasMessage("the listener gave up");
+        } finally {
+            for (AutoCloseable c : controller) {
+                c.close();
+            }
         }
     }
 

@@ -1,14 +1,21 @@
 package io.inferscale.backend.kubernetes;
 
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.EndpointStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,6 +53,15 @@ class KubernetesCallCountTest {
     static String call(RecordedRequest r) {
         Matcher m = RESOURCE.matcher(r.getPath());
         return r.getMethod() + " " + (m.find() ? m.group(1) : r.getPath());
+    }
+
+    /** A request as {@link #call}, with a collection GET shown as {@code LIST} and a watch as {@code WATCH}. */
+    private static String callOrWatch(RecordedRequest r) {
+        String c = call(r);
+        if (r.getPath().contains("watch=true")) {
+            return c.replaceFirst("^GET ", "WATCH ");
+        }
+        return r.getPath().contains("fieldSelector=") ? c.replaceFirst("^GET ", "LIST ") : c;
     }
 
     private List<String> callsSince(int from) {
@@ -109,5 +125,46 @@ class KubernetesCallCountTest {
         assertThat(backend.delete(seed.name())).isFalse();
         assertThat(callsSince(again)).as("deleting a missing endpoint: three GETs (404), no DELETE")
                 .containsExactly("GET horizontalpodautoscalers", "GET services", "GET deployments");
+    }
+
+    @Test
+    @DisplayName("awaitReady: 3 GETs, the informer's LIST and WATCH of the Deployment (no polling while the rollout runs), 2 GETs "
+            + "for the final status")
+    void awaitReadyWatches() throws Exception {
+        backend.apply(seed);
+        int before = cluster.requests().size();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<EndpointStatus> waiting = pool.submit(() -> backend.awaitReady(seed.name(), Duration.ofSeconds(20)));
+            // the rollout starts once the watch is open, so the wait sees it through the watch
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (cluster.requests().stream().skip(before).noneMatch(r -> r.getPath().contains("watch=true"))) {
+                assertThat(System.nanoTime()).as("the watch starts").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            try (AutoCloseable controller = cluster.startDeploymentController()) {
+                assertThat(waiting.get(20, TimeUnit.SECONDS).isReady()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<RecordedRequest> all = cluster.requests();
+        assertThat(all.subList(before, all.size()).stream().map(KubernetesCallCountTest::callOrWatch).toList()).containsExactly(
+                "GET deployments", "GET horizontalpodautoscalers", "GET services",
+                "LIST deployments", "WATCH deployments",
+                "GET horizontalpodautoscalers", "GET services");
+    }
+
+    @Test
+    @DisplayName("awaitReady on a ready endpoint: 3 GETs and 2 GETs for the final status, no watch")
+    void awaitReadyWhenReady() {
+        backend.apply(seed);
+        cluster.controllerClient().apps().deployments().inNamespace("test").withName(seed.name()).editStatus(d -> new DeploymentBuilder(d)
+                .withNewStatus().withObservedGeneration(d.getMetadata().getGeneration()).withReplicas(1).withUpdatedReplicas(1)
+                .withAvailableReplicas(1).withReadyReplicas(1).endStatus().build());
+        int before = cluster.requests().size();
+        assertThat(backend.awaitReady(seed.name(), Duration.ofSeconds(20)).isReady()).isTrue();
+        assertThat(callsSince(before)).containsExactly("GET deployments", "GET horizontalpodautoscalers", "GET services",
+                "GET horizontalpodautoscalers", "GET services");
     }
 }

@@ -8,6 +8,7 @@ import io.inferscale.api.ScalingRules;
 import io.inferscale.api.ScalingBehavior;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.FieldChange;
+import io.inferscale.backend.kubernetes.internal.KubernetesExecutor;
 import io.inferscale.backend.kubernetes.internal.ManifestDiff;
 import io.inferscale.backend.kubernetes.internal.ManifestYaml;
 import org.junit.jupiter.api.DisplayName;
@@ -51,13 +52,13 @@ class ManifestDiffTest {
             + "replicas only InferScale's apply owns do")
     void replicasOwnership() throws IOException {
         Deployment scaled = live("deployment.yaml", Deployment.class);
-        assertThat(KubernetesBackend.ownsReplicasAlone(scaled, "inferscale")).isFalse();
+        assertThat(KubernetesExecutor.ownsReplicasAlone(scaled, "inferscale")).isFalse();
         Deployment created = ManifestYaml.serialization().clone(scaled);
         created.getMetadata().setManagedFields(new java.util.ArrayList<>(created.getMetadata().getManagedFields()));
         created.getMetadata().getManagedFields().remove(1);
         created.getMetadata().getManagedFields().get(0).getFieldsV1().setAdditionalProperty("f:spec", Map.of("f:replicas", Map.of(), "f:template", Map.of()));
-        assertThat(KubernetesBackend.ownsReplicasAlone(created, "inferscale")).isTrue();
-        assertThat(KubernetesBackend.ownsReplicasAlone(created, "someone-else")).isFalse();
+        assertThat(KubernetesExecutor.ownsReplicasAlone(created, "inferscale")).isTrue();
+        assertThat(KubernetesExecutor.ownsReplicasAlone(created, "someone-else")).isFalse();
     }
 
     @Test

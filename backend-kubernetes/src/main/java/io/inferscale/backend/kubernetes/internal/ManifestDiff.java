@@ -1,6 +1,7 @@
 package io.inferscale.backend.kubernetes.internal;
 
 import io.inferscale.api.Quantity;
+import io.inferscale.api.Secrets;
 import io.inferscale.api.backend.FieldChange;
 
 import java.util.ArrayList;
@@ -12,14 +13,12 @@ import java.util.regex.Pattern;
  * Compares a desired object with the live one, field by field, over the fields the desired object sets:
  * fields only the server (or another manager) sets are ignored, {@code status} and server-populated
  * metadata are never compared, quantities compare by value ({@code 1} equals {@code 1000m}), and
- * environment values are never printed.
+ * environment values are never printed (shown as {@link Secrets#HIDDEN}).
  */
 public final class ManifestDiff {
 
     private static final Pattern SIMPLE_KEY = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern SECRET_PATH = Pattern.compile(".*\\.env\\[\\d+]\\.value$");
-    /** What plan prints instead of an environment variable's value. */
-    public static final String HIDDEN = "(hidden)";
 
     private ManifestDiff() {
     }
@@ -88,7 +87,7 @@ public final class ManifestDiff {
 
     private static FieldChange change(String path, Object before, Object after) {
         boolean secret = SECRET_PATH.matcher(path).matches() || path.matches(".*\\.env(\\[\\d+])?$");
-        return new FieldChange(path, secret && before != null ? HIDDEN : text(before), secret && after != null ? HIDDEN : text(after));
+        return new FieldChange(path, secret && before != null ? Secrets.HIDDEN : text(before), secret && after != null ? Secrets.HIDDEN : text(after));
     }
 
     /** A value as plan prints it: scalars as they are, structures as compact JSON; {@code null} when absent. */
@@ -102,11 +101,11 @@ public final class ManifestDiff {
         return v.toString();
     }
 
-    /** A copy with every {@code env[].value} replaced by {@link #HIDDEN}. */
+    /** A copy with every {@code env[].value} replaced by {@link Secrets#HIDDEN}. */
     private static Object redact(Object v, boolean inEnv) {
         if (v instanceof Map<?, ?> m) {
             Map<Object, Object> copy = new java.util.LinkedHashMap<>();
-            m.forEach((k, x) -> copy.put(k, inEnv && "value".equals(k) ? HIDDEN : redact(x, "env".equals(k))));
+            m.forEach((k, x) -> copy.put(k, inEnv && "value".equals(k) ? Secrets.HIDDEN : redact(x, "env".equals(k))));
             return copy;
         }
         if (v instanceof List<?> l) {

@@ -1,0 +1,132 @@
+package io.inferscale.backend.kubernetes.internal;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.inferscale.api.BackendException;
+import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.backend.kubernetes.KubernetesTranslator;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Reads what exists in the cluster: one GET per object (absent: {@code null}), an endpoint's status from its three
+ * objects, every managed endpoint of a namespace by the managed-by label. A read failure names its step when the caller
+ * gives the operation it belongs to.
+ */
+public final class KubernetesLiveState {
+
+    private static final String ID = KubernetesTranslator.BACKEND_ID;
+
+    private final KubernetesClients clients;
+
+    /** A reader using {@code clients}. */
+    public KubernetesLiveState(KubernetesClients clients) {
+        this.clients = Objects.requireNonNull(clients, "clients");
+    }
+
+    /** True when the object carries InferScale's managed-by label. */
+    public static boolean managed(HasMetadata o) {
+        Map<String, String> labels = o.getMetadata().getLabels();
+        return labels != null && KubernetesTranslator.MANAGED_BY.equals(labels.get(KubernetesTranslator.MANAGED_BY_LABEL));
+    }
+
+    /** True when any of the objects (null: absent) carries InferScale's managed-by label: the endpoint exists. */
+    public static boolean anyManaged(HasMetadata... objects) {
+        return Arrays.stream(objects).anyMatch(o -> o != null && managed(o));
+    }
+
+    /** One GET; null when absent. */
+    public <T extends HasMetadata> T read(Class<T> type, String ns, String name) {
+        return read(type, ns, name, null);
+    }
+
+    /** One GET; null when absent. A failure names its step (for {@link BackendException#step()}) when {@code operation} is set. */
+    public <T extends HasMetadata> T read(Class<T> type, String ns, String name, String operation) {
+        try {
+            return KubernetesClients.withOneRetry(() -> clients.client().resources(type).inNamespace(ns).withName(name).get());
+        } catch (KubernetesClientException e) {
+            String step = "read " + type.getSimpleName() + " " + ns + "/" + name;
+            BackendException failure = clients.wrap(step, e);
+            throw operation == null ? failure : BackendException.atStep(operation, name, step, failure);
+        }
+    }
+
+    /**
+     * The live objects of {@code desired}, one GET each in apply order, by kind; absent objects are left out.
+     *
+     * @param operation the operation a failed read stops ({@code apply})
+     */
+    public Map<String, HasMetadata> readAll(DesiredObjects desired, String operation) {
+        Map<String, HasMetadata> live = new LinkedHashMap<>();
+        for (HasMetadata object : desired.objects()) {
+            HasMetadata current = read(object.getClass(), desired.namespace(), desired.name(), operation);
+            if (current != null) {
+                live.put(object.getKind(), current);
+            }
+        }
+        return live;
+    }
+
+    /** The status of endpoint {@code name} in namespace {@code ns}; empty when none of its objects exists. */
+    public Optional<EndpointStatus> status(String ns, String name) {
+        Deployment d = read(Deployment.class, ns, name);
+        HorizontalPodAutoscaler hpa = read(HorizontalPodAutoscaler.class, ns, name);
+        Service svc = read(Service.class, ns, name);
+        if (!anyManaged(d, hpa, svc)) {
+            return Optional.empty();
+        }
+        return Optional.of(StatusReader.read(name, ID, ns, d, hpa, svc != null));
+    }
+
+    /** The status built from objects read (and written) by kind, without requests. */
+    public static EndpointStatus statusOf(String name, String ns, Map<String, HasMetadata> live) {
+        return StatusReader.read(name, ID, ns, (Deployment) live.get("Deployment"), (HorizontalPodAutoscaler) live.get("HorizontalPodAutoscaler"),
+                live.containsKey("Service"));
+    }
+
+    /** Every endpoint in {@code ns} with an object carrying the managed-by label, sorted by name: three LISTs. */
+    public List<EndpointStatus> list(String ns) {
+        try {
+            KubernetesClient c = clients.client();
+            Map<String, Deployment> deployments = byName(c.apps().deployments().inNamespace(ns)
+                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
+            Map<String, HorizontalPodAutoscaler> hpas = byName(c.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns)
+                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
+            Map<String, Service> services = byName(c.services().inNamespace(ns)
+                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
+            TreeMap<String, EndpointStatus> out = new TreeMap<>();
+            for (String name : union(deployments, hpas, services)) {
+                out.put(name, StatusReader.read(name, ID, ns, deployments.get(name), hpas.get(name), services.containsKey(name)));
+            }
+            return List.copyOf(out.values());
+        } catch (KubernetesClientException e) {
+            throw clients.wrap("list endpoints in namespace " + ns, e);
+        }
+    }
+
+    private static <T extends HasMetadata> Map<String, T> byName(List<T> items) {
+        Map<String, T> m = new LinkedHashMap<>();
+        items.forEach(i -> m.put(i.getMetadata().getName(), i));
+        return m;
+    }
+
+    @SafeVarargs
+    private static List<String> union(Map<String, ? extends HasMetadata>... maps) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Map<String, ? extends HasMetadata> m : maps) {
+            names.addAll(m.keySet());
+        }
+        return List.copyOf(names);
+    }
+}
