@@ -132,76 +132,6 @@ public final class SageMakerTranslator {
         };
     }
 
-    /**
-     * Everything needed to create the endpoint, in call order.
-     *
-     * @param endpointName           the SageMaker endpoint name (the neutral endpoint name)
-     * @param variantName            the production variant
-     * @param modelName              the content-hashed model name
-     * @param endpointConfigName     the content-hashed endpoint-config name
-     * @param instanceType           the ml.* instance type
-     * @param catalogued             the catalogue entry of the instance type, when known
-     * @param createModel            the CreateModel request
-     * @param createEndpointConfig   the CreateEndpointConfig request
-     * @param createEndpoint         the CreateEndpoint request
-     * @param registerScalableTarget the RegisterScalableTarget request
-     * @param scalingPolicies        one PutScalingPolicy request per target
-     * @param notes                  derived values and approximations
-     */
-    public record Translation(String endpointName, String variantName, String modelName, String endpointConfigName,
-                              String instanceType, Optional<InstanceType> catalogued, CreateModelRequest createModel,
-                              CreateEndpointConfigRequest createEndpointConfig, CreateEndpointRequest createEndpoint,
-                              RegisterScalableTargetRequest registerScalableTarget,
-                              List<PutScalingPolicyRequest> scalingPolicies, List<Note> notes) {
-        /** Copies the lists. */
-        public Translation {
-            scalingPolicies = List.copyOf(scalingPolicies);
-            notes = List.copyOf(notes);
-        }
-
-        /** Names only: CreateModel carries the model's environment, whose values may be secrets. */
-        @Override
-        public String toString() {
-            return "Translation{endpoint=" + endpointName + ", variant=" + variantName + ", model=" + modelName
-                    + ", endpointConfig=" + endpointConfigName + ", instanceType=" + instanceType + ", policies="
-                    + scalingPolicies.stream().map(PutScalingPolicyRequest::policyName).toList() + "}";
-        }
-
-        /** The Application Auto Scaling resource id, {@code endpoint/<endpoint>/variant/<variant>}. */
-        public String resourceId() {
-            return resourceId(endpointName, variantName);
-        }
-
-        /** {@code endpoint/<endpoint>/variant/<variant>}. */
-        public static String resourceId(String endpoint, String variant) {
-            return "endpoint/" + endpoint + "/variant/" + variant;
-        }
-
-        /** The calls as {@code {"service", "operation", "request"}} trees, in call order for a fresh account. */
-        public List<Map<String, Object>> calls() {
-            List<Map<String, Object>> calls = new ArrayList<>();
-            calls.add(call("sagemaker", "CreateModel", createModel));
-            calls.add(call("sagemaker", "CreateEndpointConfig", createEndpointConfig));
-            calls.add(call("sagemaker", "CreateEndpoint", createEndpoint));
-            calls.add(call("application-autoscaling", "RegisterScalableTarget", registerScalableTarget));
-            scalingPolicies.forEach(p -> calls.add(call("application-autoscaling", "PutScalingPolicy", p)));
-            return calls;
-        }
-
-        /** The calls as a pretty-printed JSON array, as {@code render} prints it. */
-        public String toJson() {
-            return Json.write(calls()) + "\n";
-        }
-
-        private static Map<String, Object> call(String service, String operation, SdkPojo request) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("service", service);
-            m.put("operation", operation);
-            m.put("request", RequestTree.of(request));
-            return m;
-        }
-    }
-
     /** A translator; stateless. */
     public SageMakerTranslator() {
     }
@@ -423,7 +353,7 @@ public final class SageMakerTranslator {
      * @return the requests, in call order
      * @throws InvalidEndpointException when the endpoint breaks a SageMaker rule (see {@link #validate})
      */
-    public Translation translate(InferenceEndpoint e, String configuredRole) {
+    public SageMakerDesiredState translate(InferenceEndpoint e, String configuredRole) {
         ValidationReport report = validate(e);
         report.throwIfErrors("endpoint '" + e.name() + "' on backend '" + ID + "'");
         List<Note> notes = new ArrayList<>();
@@ -476,7 +406,7 @@ public final class SageMakerTranslator {
                 .tags(tags.stream().filter(tag -> !tag.key().equals(MODEL_TAG)).toList()).build();
 
         AutoscalingPolicy policy = e.autoscaling();
-        String resourceId = Translation.resourceId(e.name(), variant);
+        String resourceId = SageMakerDesiredState.resourceId(e.name(), variant);
         RegisterScalableTargetRequest.Builder target = RegisterScalableTargetRequest.builder().serviceNamespace(ServiceNamespace.SAGEMAKER)
                 .resourceId(resourceId).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
                 .minCapacity(policy.minReplicas()).maxCapacity(policy.maxReplicas());
@@ -537,7 +467,7 @@ public final class SageMakerTranslator {
         if (policies.size() > 1) {
             notes.add(Note.info("spec.autoscaling", policies.size() + " target-tracking policies: Application Auto Scaling scales out when any policy asks and scales in only when all allow it"));
         }
-        return new Translation(e.name(), variant, modelName, configName, instanceType, cat, model, config, endpoint, target.build(), policies, notes);
+        return new SageMakerDesiredState(e.name(), variant, modelName, configName, instanceType, cat, model, config, endpoint, target.build(), policies, notes);
     }
 
     /**
@@ -624,7 +554,7 @@ public final class SageMakerTranslator {
      * first characters plus 6 hex digits of the whole name's hash, so that two long endpoint names sharing their
      * first 50 characters never claim (and clean up) each other's models and configs.
      */
-    static String prefix(String endpoint, String kind) {
+    public static String prefix(String endpoint, String kind) {
         int max = 63 - HASH_CHARS - 3;
         String p = endpoint;
         if (endpoint.length() > max) {
@@ -638,7 +568,7 @@ public final class SageMakerTranslator {
     }
 
     /** True when {@code name} is a model ({@code kind} "m") or config ("c") name InferScale made for {@code endpoint}. */
-    static boolean isOwnName(String endpoint, String kind, String name) {
+    public static boolean isOwnName(String endpoint, String kind, String name) {
         String p = prefix(endpoint, kind);
         return name.startsWith(p) && name.length() == p.length() + HASH_CHARS && name.substring(p.length()).matches("[0-9a-f]+");
     }

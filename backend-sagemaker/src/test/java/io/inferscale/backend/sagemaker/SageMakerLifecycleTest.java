@@ -154,7 +154,7 @@ class SageMakerLifecycleTest {
         @DisplayName("without deregistration SageMaker refuses the instance-type change (the fake enforces AWS's rule)")
         void fakeEnforcesDeregistration() {
             backend.apply(seed());
-            SageMakerTranslator.Translation t = new SageMakerTranslator().translate(withInstanceType(seed(), "ml.c5.xlarge"), SageMakerTestSupport.ROLE);
+            SageMakerDesiredState t = new SageMakerTranslator().translate(withInstanceType(seed(), "ml.c5.xlarge"), SageMakerTestSupport.ROLE);
             try (SageMakerClient raw = rawClient()) {
                 raw.createEndpointConfig(t.createEndpointConfig());
                 assertThatThrownBy(() -> raw.updateEndpoint(b -> b.endpointName(NAME).endpointConfigName(t.endpointConfigName())))
@@ -404,7 +404,7 @@ class SageMakerLifecycleTest {
         @DisplayName("a duplicate name answers SageMaker's 'Cannot create already existing' and maps to CONFLICT")
         void duplicate() {
             backend.apply(seed());
-            SageMakerTranslator.Translation t = new SageMakerTranslator().translate(seed(), SageMakerTestSupport.ROLE);
+            SageMakerDesiredState t = new SageMakerTranslator().translate(seed(), SageMakerTestSupport.ROLE);
             try (SageMakerClient raw = rawClient()) {
                 software.amazon.awssdk.core.exception.SdkException e = catchThrowableOfType(
                         software.amazon.awssdk.core.exception.SdkException.class, () -> raw.createModel(t.createModel()));
