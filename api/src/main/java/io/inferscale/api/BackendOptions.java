@@ -141,7 +141,7 @@ public final class BackendOptions {
     private static Object masked(Object v) {
         if (v instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((k, val) -> out.put(k, BackendConfig.isSecret(String.valueOf(k)) ? "****" : masked(val)));
+            map.forEach((k, val) -> out.put(k, Secrets.isSecretKey(String.valueOf(k)) ? Secrets.HIDDEN : masked(val)));
             return out;
         }
         if (v instanceof List<?> list) {

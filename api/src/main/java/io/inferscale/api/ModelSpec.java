@@ -158,7 +158,7 @@ public final class ModelSpec {
     }
 
     private static String withoutCredentials(String uri) {
-        return uri == null ? null : uri.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", "$1****@").replaceFirst("\\?.*", "?****");
+        return Secrets.maskUri(uri);
     }
 
     /** Builds a {@link ModelSpec}. */

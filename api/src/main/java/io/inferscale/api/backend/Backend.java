@@ -15,11 +15,33 @@ import java.util.Optional;
 
 /**
  * One deployment target (a cluster, an account and region, a project and location), created by a
- * {@link BackendProvider}. Every operation that takes an endpoint validates it first, including this
- * backend's capabilities and options, and throws {@link InvalidEndpointException} before any call to
- * the cloud. Cloud failures surface as {@link BackendException}.
+ * {@link BackendProvider}. The guarantees below hold for every backend; a backend's own Javadoc adds only what is
+ * specific to its cloud. Backends extend {@link AbstractBackend}, which implements the shared parts once.
  *
- * <p>Implementations are thread-safe. Close the backend to release its clients.
+ * <h2>Validation</h2>
+ * Every operation that takes an endpoint validates it first (the neutral rules, this backend's capabilities, its
+ * options under {@code spec.backends.<id>} and its own limits) and throws {@link InvalidEndpointException} naming
+ * each field and its fix before any call to the cloud. Every operation that takes a name checks it first the same
+ * way. An endpoint is validated and translated once per call.
+ *
+ * <h2>Idempotency and re-runs</h2>
+ * {@link #apply} of an unchanged endpoint makes no write calls, and {@link #delete} of an absent one returns false
+ * without writing. When a multi-step {@code apply} or {@code delete} fails part-way, the {@link BackendException}
+ * names the step ({@link BackendException#step()}) and re-running the same operation is safe: it continues from the
+ * state the failed run left (apply converges to the spec; delete removes whatever is left). Cloud failures surface
+ * as {@link BackendException} with a {@link BackendException.Reason}; credentials never appear in messages,
+ * {@code toString} or logs.
+ *
+ * <h2>Concurrency</h2>
+ * Implementations are thread-safe: one instance serves any number of threads. Concurrent applies of the same
+ * endpoint (threads or processes) work in bounded rounds ({@link ConvergenceBudget}): each round reads the live
+ * state, writes what differs and reads back; when another writer changed something meanwhile, another round
+ * follows after a random pause. An apply that returns normally saw its own spec complete after its last write, so
+ * when the racing applies all return normally the endpoint is exactly the spec of the apply that wrote last, never
+ * a mixture. An apply that is outrun in every round throws a retryable {@code CONFLICT} at its step; until an
+ * apply is re-run the state may then mix the racing specs. Different endpoints do not interact.
+ *
+ * <p>Close the backend to release its clients.
  */
 public interface Backend extends AutoCloseable {
 
@@ -124,6 +146,17 @@ public interface Backend extends AutoCloseable {
      *                          {@link BackendException.Reason#NOT_FOUND} when it does not exist
      */
     EndpointStatus awaitReady(String name, Duration timeout);
+
+    /**
+     * Waits until the endpoint is ready, reporting each newly observed status to {@code progress} as the backend's
+     * own watch, waiter or poll loop sees it. The default reports nothing and calls {@link #awaitReady(String,
+     * Duration)}; {@link AbstractBackend} backends report.
+     *
+     * @throws BackendException as {@link #awaitReady(String, Duration)}
+     */
+    default EndpointStatus awaitReady(String name, Duration timeout, ProgressListener progress) {
+        return awaitReady(name, timeout);
+    }
 
     /**
      * Deletes the endpoint and every resource InferScale created for it. Idempotent.

@@ -4,7 +4,6 @@ import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.validation.Suggestions;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -197,39 +196,13 @@ public final class BackendConfig {
     }
 
     /**
-     * Parses {@code 90s}, {@code 5m}, {@code 2h}, {@code 250ms}, a plain number of seconds, or ISO-8601.
+     * Parses a duration as {@link io.inferscale.api.Durations#parse} does ({@code 90s}, {@code 5m}, {@code 2h},
+     * {@code 1d}, {@code 250ms}, a plain number of seconds, or ISO-8601).
      *
      * @throws IllegalArgumentException when the text is none of these (including empty text)
      */
     public static Duration parseDuration(String text) {
-        String v = text.trim();
-        if (v.isEmpty()) {
-            throw new IllegalArgumentException("not a duration: empty");
-        }
-        try {
-            if (v.startsWith("P") || v.startsWith("p")) {
-                return Duration.parse(v);
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            char unit = v.isEmpty() ? ' ' : v.charAt(v.length() - 1);
-            String n = Character.isDigit(unit) ? v : v.substring(0, v.length() - 1);
-            long amount = Long.parseLong(n);
-            return switch (unit) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> {
-                    if (Character.isDigit(unit)) {
-                        yield Duration.ofSeconds(amount);
-                    }
-                    throw new IllegalArgumentException("unknown unit in " + text);
-                }
-            };
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration: " + text, e);
-        }
+        return io.inferscale.api.Durations.parse(text);
     }
 
     /** The explicit values (not the environment), keyed by full key. */
@@ -261,14 +234,11 @@ public final class BackendConfig {
      * {@link io.inferscale.api.BackendOptions#toString} uses the same rule for option names.
      */
     public static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("secret") || k.contains("password") || k.contains("passwd") || k.contains("token") || k.contains("credential")
-                || k.contains("bearer") || k.contains("authorization") || k.contains("accesskey") || k.contains("access-key")
-                || k.contains("privatekey") || k.contains("private-key") || k.endsWith("key") && !k.endsWith("publickey");
+        return io.inferscale.api.Secrets.isSecretKey(key);
     }
 
     private String display(String key, String value) {
-        return isSecretKey(key) ? "****" : value;
+        return isSecretKey(key) ? io.inferscale.api.Secrets.HIDDEN : value;
     }
 
     /** Explicit keys with their values; secret values ({@link #isSecretKey}) as {@code ****}. */

@@ -4,7 +4,6 @@ import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.validation.Suggestions;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -163,46 +162,15 @@ public final class ModelSettings {
      *                                {@code --startup was 'soon' but it must be a duration such as 15s, 5m, 1h or 250ms}
      */
     public static Duration parseDuration(String text, String what) {
-        String s = text.strip().toLowerCase(java.util.Locale.ROOT);
         try {
-            Duration parsed;
-            if (s.startsWith("p")) {
-                parsed = Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
-            } else if (s.endsWith("ms")) {
-                parsed = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).strip()));
-            } else {
-                parsed = parseUnitDuration(s);
+            Duration parsed = io.inferscale.api.Durations.parse(text);
+            if (!parsed.isNegative()) {
+                return parsed;
             }
-            if (parsed.isNegative()) {
-                throw new NumberFormatException(s);
-            }
-            return parsed;
-        } catch (RuntimeException e) {
-            throw new ConfigurationException(what + " was '" + text + "' but it must be a duration such as 15s, 5m, 1h or 250ms");
+        } catch (IllegalArgumentException e) {
+            // reported below, by name
         }
-    }
-
-    /** A number followed by s, m, h or d, or a bare number of seconds. */
-    private static Duration parseUnitDuration(String s) {
-        char unit = s.charAt(s.length() - 1);
-        String number = Character.isDigit(unit) ? s : s.substring(0, s.length() - 1).strip();
-        double amount = Double.parseDouble(number);
-        double seconds = switch (unit) {
-            case 's' -> amount;
-            case 'm' -> amount * 60;
-            case 'h' -> amount * 3600;
-            case 'd' -> amount * 86400;
-            default -> {
-                if (Character.isDigit(unit)) {
-                    yield amount;
-                }
-                throw new NumberFormatException(s);
-            }
-        };
-        if (!(seconds >= 0) || seconds * 1000 >= Long.MAX_VALUE) {
-            throw new NumberFormatException(s);
-        }
-        return Duration.ofMillis(Math.round(seconds * 1000));
+        throw new ConfigurationException(what + " was '" + text + "' but it must be a duration such as 15s, 5m, 1h or 250ms");
     }
 
     /**

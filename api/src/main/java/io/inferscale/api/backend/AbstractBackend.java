@@ -1,0 +1,195 @@
+package io.inferscale.api.backend;
+
+import io.inferscale.api.BackendException;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.InvalidEndpointException;
+import io.inferscale.api.validation.EndpointValidator;
+import io.inferscale.api.validation.ValidationReport;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The template every backend extends: it implements the shared contract of {@link Backend} once, and a backend
+ * supplies only what is specific to its cloud through the protected hooks.
+ *
+ * <ul>
+ *   <li>{@link #validate} = the {@link Backend#validate neutral rules, capabilities and option keys} plus the
+ *       backend's own rules ({@link #validateNative}) on the endpoint with its overrides applied.</li>
+ *   <li>{@link #render}, {@link #plan} and {@link #apply} prepare the endpoint once: validate (throwing
+ *       {@link InvalidEndpointException} before any cloud call), apply the {@code spec.backends.<id>} overrides,
+ *       {@link #translate} once, and hand the {@link PreparedEndpoint} to {@link #render(PreparedEndpoint)},
+ *       {@link #plan(PreparedEndpoint)} or {@link #apply(PreparedEndpoint)}. {@code apply} adds the validation
+ *       warnings to its {@link ApplyResult}.</li>
+ *   <li>{@link #get}, {@link #awaitReady} and {@link #delete} check the name once
+ *       ({@link EndpointValidator#requireValidName}) and call {@link #read}, {@link #waitUntilReady} and
+ *       {@link #remove}.</li>
+ * </ul>
+ *
+ * <p>The parts behind the hooks have the same names in every backend: {@code <Cloud>Settings} (configuration,
+ * capabilities, option keys), {@code <Cloud>Clients} (the cloud's SDK clients, created lazily),
+ * {@code <Cloud>Translator} (pure: endpoint to {@link Translation}), a live-state reader, a planner (pure: desired
+ * x live to the steps of a {@link Plan}), an executor (the writes, each failure wrapped with its step by
+ * {@link BackendException#atStep}), waits, and status mapping. Apply and delete loops spend one
+ * {@link ConvergenceBudget}. See {@code docs/architecture.md}.
+ *
+ * @param <D> the backend's native desired-state type
+ */
+public abstract class AbstractBackend<D> implements Backend {
+
+    private final String id;
+    private final Capabilities capabilities;
+    private final List<OptionKey> optionKeys;
+
+    /**
+     * @param id           the backend id ({@link BackendProvider#id()})
+     * @param capabilities what the backend honours with its configuration
+     * @param optionKeys   the options it reads from {@code spec.backends.<id>}
+     */
+    protected AbstractBackend(String id, Capabilities capabilities, List<OptionKey> optionKeys) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+        this.optionKeys = List.copyOf(optionKeys);
+    }
+
+    @Override
+    public final String id() {
+        return id;
+    }
+
+    @Override
+    public final Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public final List<OptionKey> optionKeys() {
+        return optionKeys;
+    }
+
+    // ---- the shared contract -------------------------------------------------------------------------------------
+
+    /** Every problem: the neutral rules, capabilities and option keys, then {@link #validateNative}. Pure. */
+    @Override
+    public final ValidationReport validate(InferenceEndpoint endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        return Backend.super.validate(endpoint).and(validateNative(BackendOverrides.applyIfWellFormed(endpoint, id)));
+    }
+
+    /**
+     * Validates once (throwing on errors), applies the overrides once and translates once.
+     *
+     * @throws InvalidEndpointException when the endpoint or its translation has errors on this backend
+     */
+    protected final PreparedEndpoint<D> prepare(InferenceEndpoint endpoint) {
+        ValidationReport report = requireValid(endpoint);
+        InferenceEndpoint effective = BackendOverrides.apply(endpoint, id);
+        Translation<D> translation = Objects.requireNonNull(translate(effective), "translate returned null");
+        report = report.and(translation.problems());
+        report.throwIfErrors("endpoint '" + endpoint.name() + "' on backend '" + id + "'");
+        return new PreparedEndpoint<>(endpoint, effective, translation, report);
+    }
+
+    @Override
+    public final Rendering render(InferenceEndpoint endpoint) {
+        return render(prepare(endpoint));
+    }
+
+    @Override
+    public final Plan plan(InferenceEndpoint endpoint) {
+        return plan(prepare(endpoint));
+    }
+
+    @Override
+    public final ApplyResult apply(InferenceEndpoint endpoint) {
+        PreparedEndpoint<D> prepared = prepare(endpoint);
+        return apply(prepared).withWarnings(prepared.warnings());
+    }
+
+    @Override
+    public final Optional<EndpointStatus> get(String name) {
+        return read(EndpointValidator.requireValidName(name));
+    }
+
+    @Override
+    public final EndpointStatus awaitReady(String name, Duration timeout) {
+        return awaitReady(name, timeout, ProgressListener.NONE);
+    }
+
+    /**
+     * Checks the name and the timeout, then {@link #waitUntilReady}.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is not positive
+     */
+    @Override
+    public final EndpointStatus awaitReady(String name, Duration timeout, ProgressListener progress) {
+        EndpointValidator.requireValidName(name);
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(progress, "progress");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        return waitUntilReady(name, timeout, progress);
+    }
+
+    @Override
+    public final boolean delete(String name) {
+        return remove(EndpointValidator.requireValidName(name));
+    }
+
+    // ---- hooks ---------------------------------------------------------------------------------------------------
+
+    /**
+     * This backend's own rules (its limits, its names, its options' values) on the endpoint with its overrides
+     * applied (as written when the overrides themselves are malformed). Pure, and robust to an endpoint that breaks
+     * the neutral rules (those are reported separately). Default: none.
+     */
+    protected ValidationReport validateNative(InferenceEndpoint effective) {
+        return ValidationReport.empty();
+    }
+
+    /**
+     * The native desired state of a valid endpoint (overrides applied). Pure: no I/O. Called once per
+     * {@code render}, {@code plan} and {@code apply}; problems found only while translating go in
+     * {@link Translation#problems()}.
+     */
+    protected abstract Translation<D> translate(InferenceEndpoint effective);
+
+    /** The rendering of a prepared endpoint, offline. */
+    protected abstract Rendering render(PreparedEndpoint<D> endpoint);
+
+    /** The plan of a prepared endpoint: reads the live state, writes nothing. */
+    protected abstract Plan plan(PreparedEndpoint<D> endpoint);
+
+    /** Creates or updates a prepared endpoint (see {@link Backend#apply} and the class comment of {@link Backend}). */
+    protected abstract ApplyResult apply(PreparedEndpoint<D> endpoint);
+
+    /** The status of the endpoint with a valid {@code name}, or empty when it does not exist. */
+    protected abstract Optional<EndpointStatus> read(String name);
+
+    /** Waits for the endpoint with a valid {@code name} (see {@link Backend#awaitReady(String, Duration, ProgressListener)}). */
+    protected abstract EndpointStatus waitUntilReady(String name, Duration timeout, ProgressListener progress);
+
+    /** Deletes the endpoint with a valid {@code name} (see {@link Backend#delete}). */
+    protected abstract boolean remove(String name);
+
+    // ---- helpers for the parts -----------------------------------------------------------------------------------
+
+    /**
+     * Runs one remote call of a multi-step operation: a {@link BackendException} that does not name its step yet is
+     * rethrown through {@link BackendException#atStep} naming {@code step}.
+     */
+    protected static <T> T atStep(String operation, String endpoint, String step, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (BackendException e) {
+            if (e.step().isPresent()) {
+                throw e;
+            }
+            throw BackendException.atStep(operation, endpoint, step, e);
+        }
+    }
+}
