@@ -1,18 +1,18 @@
 package io.inferscale.backend.sagemaker;
 
 import io.inferscale.api.BackendException;
-import io.inferscale.api.BackendException.Reason;
 import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.AbstractBackend;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendConfig;
-import io.inferscale.api.backend.BackendOverrides;
-import io.inferscale.api.backend.Capabilities;
+import io.inferscale.api.backend.ConvergenceBudget;
 import io.inferscale.api.backend.EndpointStatus;
-import io.inferscale.api.backend.OptionKey;
 import io.inferscale.api.backend.Plan;
+import io.inferscale.api.backend.PreparedEndpoint;
+import io.inferscale.api.backend.ProgressListener;
 import io.inferscale.api.backend.Rendering;
-import io.inferscale.api.validation.EndpointValidator;
+import io.inferscale.api.backend.Translation;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
 import io.inferscale.backend.sagemaker.internal.LiveEndpoint;
@@ -36,11 +36,14 @@ import java.util.Optional;
 /**
  * Deploys endpoints to Amazon SageMaker real-time inference with Application Auto Scaling: a Model, an
  * EndpointConfig with one production variant, an Endpoint, a scalable target on the variant's instance count
- * and one target-tracking policy per scaling target. See {@link SageMakerTranslator} for the mapping.
+ * and one target-tracking policy per scaling target. See {@link SageMakerTranslator} for the mapping. The shared
+ * contract (validation, name checks, re-runs, concurrency, thread safety) is {@link Backend}'s; what follows is
+ * SageMaker's.
  *
  * <p>Lifecycle rules: updates are never sent while the endpoint is {@code Creating} or {@code Updating}
  * (InferScale waits with the SDK's {@link SageMakerWaiter}); an instance-type change deregisters the scalable
- * target first (AWS rejects the update otherwise) and registers it again afterwards; updates use
+ * target first (AWS rejects the update otherwise) and registers it again afterwards, and when that update fails the
+ * old target and its policies are registered again (best effort) rather than leave the endpoint unscaled; updates use
  * {@code RetainAllVariantProperties=true} so the instance count autoscaling chose is kept; endpoint configs and
  * models no longer in use are deleted after a successful update. {@link #plan} only calls Describe* and List*.
  * Throttling, 5xx, timed-out attempts ({@code sagemaker.attemptTimeout}) and dropped connections are retried by the
@@ -51,35 +54,34 @@ import java.util.Optional;
  * RegisterScalableTarget and one PutScalingPolicy per target, then one verification round of five reads; a no-op
  * apply makes those five reads (DescribeEndpoint, DescribeScalableTargets, DescribeScalingPolicies,
  * ListEndpointConfigs, ListModels) and no write; a change of maxReplicas alone writes one RegisterScalableTarget.
+ * {@link #awaitReady} polls DescribeEndpoint through the SDK waiter, reporting each new state to its
+ * {@link io.inferscale.api.backend.ProgressListener}, then reads the full status once.
  *
- * <p>Failures: every failed remote call of {@code apply} and {@code delete} ends in
- * {@link BackendException#atStep} naming the step; running the same operation again converges (creates accept an
- * existing model or config of the same content-hashed name; delete removes whatever is left). A Failed endpoint is
- * the exception: apply reports its FailureReason (delete it and apply again).
+ * <p>Re-runs: creates accept an existing model or config of the same content-hashed name, and an endpoint an
+ * earlier attempt of the same apply created; delete removes whatever is left. A Failed endpoint is the exception:
+ * apply reports its FailureReason (delete it and apply again).
  *
- * <p>Thread safety: an instance is safe for use by any number of threads and is meant to be shared: it builds one
- * {@link SageMakerClient} and one {@link ApplicationAutoScalingClient} on first use (one HTTP client each, so one
- * connection pool per service for all endpoints and calls) and keeps no per-call state. {@link #close} closes them;
- * a call after {@code close} builds new ones.
+ * <p>Thread safety: one {@link SageMakerClient} and one {@link ApplicationAutoScalingClient} per instance, built on
+ * first use (one HTTP client each, so one connection pool per service for all endpoints and calls); no per-call
+ * state. {@link #close} closes them; a call after {@code close} builds new ones.
  *
- * <p>Concurrent applies of the same endpoint (threads or processes): every apply ends with a verification round that
- * reads the endpoint, its config and model names, the scalable target and the policies back, and repeats its writes
- * while they differ from its spec (after a random back-off that doubles each round, up to 8 times the duration of a
- * round; at most {@value #MAX_ROUNDS} rounds). So an apply that returns normally saw its own spec complete after its
- * last write, and when the apply that wrote last returns normally the final state is entirely its spec (model, config,
- * endpoint, target and policies, no leftover configs or models), never a mixture. Where SageMaker refuses a change because another apply's change is under way
- * (CreateEndpoint of an endpoint another apply created with another config; UpdateEndpoint while another apply's
- * update is in progress), apply stops before any further write with a {@code CONFLICT} {@link BackendException} from
- * {@link BackendException#atStep}: the apply whose change is under way verifies after it, and re-running the refused
- * apply is safe (it then wins as the last writer). Other conflicts a concurrent apply causes (the scalable target
- * deregistered or registered meanwhile, a config deleted by its cleanup, Application Auto Scaling's
- * ConcurrentUpdateException) start another round. An apply that still conflicts after {@value #MAX_ROUNDS} rounds stops
- * with {@code CONFLICT} too; the state may then be a mixture until an apply is re-run.
+ * <p>Concurrent applies of the same endpoint (threads or processes): every round of apply ends with a verification
+ * that reads the endpoint, its config and model names, the scalable target and the policies back, and the writes
+ * are repeated in another round while they differ from its spec ({@link ConvergenceBudget}: at most
+ * {@value #MAX_ROUNDS} rounds). So when the apply that wrote last returns normally the final state is entirely its
+ * spec (model, config, endpoint, target and policies, no leftover configs or models), never a mixture. Where
+ * SageMaker refuses a change because another apply's change is under way (CreateEndpoint of an endpoint another
+ * apply created with another config; UpdateEndpoint while another apply's update is in progress), apply stops before
+ * any further write with a {@code CONFLICT} {@link BackendException} from {@link BackendException#atStep}: the apply
+ * whose change is under way verifies after it, and re-running the refused apply is safe (it then wins as the last
+ * writer). Other conflicts a concurrent apply causes (the scalable target deregistered or registered meanwhile, a
+ * config deleted by its cleanup, Application Auto Scaling's ConcurrentUpdateException) start another round.
  *
- * <p>Parts (package {@code internal}): {@link SageMakerSettings} (keys, capabilities, options, the parsed
- * configuration), {@code SageMakerClients} (the lazy SDK clients), {@code SageMakerLiveReader} (Describe*, List*),
- * {@code SageMakerPlanner} (the pure diff of desired and live state), {@code SageMakerExecutor} (the writes),
- * {@code SageMakerWaits} (the SDK waiter) and {@code SageMakerStatusMapping}; this class runs the rounds of apply.
+ * <p>Parts: {@link SageMakerSettings} (keys, capabilities, options, the parsed configuration),
+ * {@link SageMakerTranslator} (pure: endpoint to {@link SageMakerDesiredState}), and in package {@code internal}
+ * {@code SageMakerClients} (the lazy SDK clients), {@code SageMakerLiveReader} (Describe*, List*),
+ * {@code SageMakerPlanner} (the pure diff of desired and live state), {@code SageMakerExecutor} (the rounds of apply
+ * and the writes), {@code SageMakerWaits} (the SDK waiter) and {@code SageMakerStatusMapping}.
  *
  * <p>Credentials come from the SDK's default provider chain (or the {@code sagemaker.profile} profile, or the
  * provider given to {@link #create(BackendConfig, AwsCredentialsProvider)}); InferScale never logs them, prints them in
@@ -87,11 +89,11 @@ import java.util.Optional;
  * signer logs the session token at DEBUG ({@code software.amazon.awssdk.http.auth.aws.internal.signer}): keep that
  * logger at INFO.
  */
-public final class SageMakerBackend implements Backend {
+public final class SageMakerBackend extends AbstractBackend<SageMakerDesiredState> {
 
     private static final String ID = SageMakerSettings.ID;
     /** Rounds of write-then-verify an apply makes at most before it reports a conflict with concurrent applies. */
-    static final int MAX_ROUNDS = 10;
+    static final int MAX_ROUNDS = ConvergenceBudget.MAX_ROUNDS;
 
     private final SageMakerSettings settings;
     private final SageMakerTranslator translator = new SageMakerTranslator();
@@ -102,6 +104,7 @@ public final class SageMakerBackend implements Backend {
 
     private SageMakerBackend(BackendConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
                              BackoffStrategy retryBackoff) {
+        super(ID, SageMakerSettings.CAPABILITIES, SageMakerSettings.OPTION_KEYS);
         this.settings = SageMakerSettings.of(config);
         this.clients = new SageMakerClients(settings, credentials, interceptors, retryBackoff);
         this.reader = new SageMakerLiveReader(clients);
@@ -140,69 +143,51 @@ public final class SageMakerBackend implements Backend {
     }
 
     @Override
-    public String id() {
-        return ID;
+    protected ValidationReport validateNative(InferenceEndpoint effective) {
+        return translator.validate(effective);
     }
 
     @Override
-    public Capabilities capabilities() {
-        return SageMakerSettings.CAPABILITIES;
-    }
-
-    @Override
-    public List<OptionKey> optionKeys() {
-        return SageMakerSettings.OPTION_KEYS;
-    }
-
-    @Override
-    public ValidationReport validate(InferenceEndpoint endpoint) {
-        ValidationReport base = Backend.super.validate(endpoint);
-        return base.and(translator.validate(BackendOverrides.applyIfWellFormed(endpoint, ID)));
+    protected Translation<SageMakerDesiredState> translate(InferenceEndpoint effective) {
+        return translator.translate(effective, settings.role().orElse(null));
     }
 
     /** Offline: the requests for a fresh account as a JSON array; needs no credentials and no execution role. */
     @Override
-    public Rendering render(InferenceEndpoint endpoint) {
-        requireValid(endpoint);
-        SageMakerDesiredState t = translator.translate(BackendOverrides.apply(endpoint, ID), settings.role().orElse(null));
-        return new Rendering(ID, "json", t.toJson(), t.notes());
+    protected Rendering render(PreparedEndpoint<SageMakerDesiredState> endpoint) {
+        return new Rendering(ID, "json", endpoint.desired().toJson(), endpoint.notes());
     }
 
     @Override
-    public Plan plan(InferenceEndpoint endpoint) {
-        SageMakerDesiredState t = translateOnline(endpoint);
+    protected Plan plan(PreparedEndpoint<SageMakerDesiredState> endpoint) {
+        SageMakerDesiredState t = requireRole(endpoint);
         LiveEndpoint live = reader.read(t, reader.describeEndpoint(t.endpointName()).orElse(null), true);
         return SageMakerPlanner.plan(t, live).plan();
     }
 
     /**
-     * Creates or updates the endpoint, then reads it back (one verification round: the reads of a no-op apply) and
-     * repeats while the read-back differs from the spec because another apply changed it meanwhile, at most
-     * {@value #MAX_ROUNDS} rounds. Every failed remote call ends in {@link BackendException#atStep}: re-running is safe.
+     * Creates or updates the endpoint in the rounds of one {@link ConvergenceBudget} (see the class comment), each
+     * ending with a read-back. Every failed remote call ends in {@link BackendException#atStep}: re-running is safe.
      */
     @Override
-    public ApplyResult apply(InferenceEndpoint endpoint) {
-        return executor.apply(translateOnline(endpoint), MAX_ROUNDS);
+    protected ApplyResult apply(PreparedEndpoint<SageMakerDesiredState> endpoint) {
+        return executor.apply(requireRole(endpoint), ConvergenceBudget.start(ID));
     }
 
-    /** Validation with the execution role plan and apply need (render does not), then the translation. */
-    private SageMakerDesiredState translateOnline(InferenceEndpoint endpoint) {
-        ValidationReport report = validate(endpoint);
-        Optional<String> role = endpoint.backends().string(ID, SageMakerTranslator.OPTION_EXECUTION_ROLE_ARN).or(settings::role);
-        if (role.isEmpty()) {
-            report = report.and(ValidationReport.of(Problem.error("spec.backends." + ID + "." + SageMakerTranslator.OPTION_EXECUTION_ROLE_ARN,
-                    "SageMaker needs an execution role to pull the image and model data: set --set " + SageMakerTranslator.ROLE_CONFIG_KEY
-                            + "=arn:aws:iam::<account>:role/<role> (or the environment variable "
-                            + BackendConfig.environmentVariable(SageMakerTranslator.ROLE_CONFIG_KEY) + "), or spec.backends."
-                            + ID + "." + SageMakerTranslator.OPTION_EXECUTION_ROLE_ARN)));
+    /** The desired state, when an execution role is set (plan and apply need one; render does not). */
+    private SageMakerDesiredState requireRole(PreparedEndpoint<SageMakerDesiredState> endpoint) {
+        if (endpoint.desired().createModel().executionRoleArn() == null) {
+            String option = "spec.backends." + ID + "." + SageMakerTranslator.OPTION_EXECUTION_ROLE_ARN;
+            endpoint.report().and(ValidationReport.of(Problem.error(option, "SageMaker needs an execution role to pull the image and model "
+                    + "data: set --set " + SageMakerTranslator.ROLE_CONFIG_KEY + "=arn:aws:iam::<account>:role/<role> (or the environment variable "
+                    + BackendConfig.environmentVariable(SageMakerTranslator.ROLE_CONFIG_KEY) + "), or " + option)))
+                    .throwIfErrors("endpoint '" + endpoint.name() + "' on backend '" + ID + "'");
         }
-        report.throwIfErrors("endpoint '" + endpoint.name() + "' on backend '" + ID + "'");
-        return translator.translate(BackendOverrides.apply(endpoint, ID), settings.role().orElse(null));
+        return endpoint.desired();
     }
 
     @Override
-    public Optional<EndpointStatus> get(String name) {
-        EndpointValidator.requireValidName(name);
+    protected Optional<EndpointStatus> read(String name) {
         return reader.status(name);
     }
 
@@ -211,13 +196,10 @@ public final class SageMakerBackend implements Backend {
         return reader.statuses();
     }
 
+    /** The SDK waiter's polls (DescribeEndpoint), each new state reported to {@code progress}, then the full status. */
     @Override
-    public EndpointStatus awaitReady(String name, Duration timeout) {
-        EndpointValidator.requireValidName(name);
-        if (reader.describeEndpoint(name).isEmpty()) {
-            throw BackendException.notFound(ID, name);
-        }
-        waits.awaitInService(name, timeout);
+    protected EndpointStatus waitUntilReady(String name, Duration timeout, ProgressListener progress) {
+        waits.awaitInService(name, timeout, progress);
         return reader.status(name).orElseThrow(() -> BackendException.notFound(ID, name));
     }
 
@@ -229,8 +211,7 @@ public final class SageMakerBackend implements Backend {
      * call ends in {@link BackendException#atStep}; re-running delete removes whatever is left.
      */
     @Override
-    public boolean delete(String name) {
-        EndpointValidator.requireValidName(name);
+    protected boolean remove(String name) {
         return executor.delete(name);
     }
 

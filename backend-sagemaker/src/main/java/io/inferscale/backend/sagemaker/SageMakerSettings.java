@@ -1,6 +1,7 @@
 package io.inferscale.backend.sagemaker;
 
 import io.inferscale.api.ConfigurationException;
+import io.inferscale.api.Secrets;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.ConfigKey;
@@ -208,11 +209,11 @@ public final class SageMakerSettings {
         return autoscalingEndpointOverride;
     }
 
-    /** The known {@code sagemaker.*} keys that are set, secret ones ({@link BackendConfig#isSecret}) as {@code ****}; other keys are left out. */
+    /** The known {@code sagemaker.*} keys that are set, secret ones masked ({@link Secrets#mask}); other keys are left out. */
     Map<String, String> shown() {
         Map<String, String> shown = new TreeMap<>();
         for (ConfigKey k : CONFIG_KEYS) {
-            config.get(k.name()).ifPresent(v -> shown.put(k.name(), BackendConfig.isSecret(k.name()) ? "****" : v));
+            config.get(k.name()).ifPresent(v -> shown.put(k.name(), Secrets.mask(k.name(), v)));
         }
         return shown;
     }

@@ -11,6 +11,7 @@ import io.inferscale.api.ScalingRules;
 import io.inferscale.api.ScalingTarget;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.Note;
+import io.inferscale.api.backend.Translation;
 import io.inferscale.api.codec.Json;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
@@ -345,20 +346,24 @@ public final class SageMakerTranslator {
     }
 
     /**
-     * Translates an endpoint that passed validation on this backend.
+     * Translates an endpoint that passed validation on this backend ({@link #validate} and the neutral rules, as
+     * {@code SageMakerBackend} checks before it translates): this method does not validate again.
      *
-     * @param e                the endpoint
+     * @param e                the endpoint, with its {@code spec.backends.sagemaker} overrides applied
      * @param configuredRole   the execution role from the configuration ({@value #ROLE_CONFIG_KEY}), or null;
      *                         {@code spec.backends.sagemaker.executionRoleArn} takes precedence
-     * @return the requests, in call order
-     * @throws InvalidEndpointException when the endpoint breaks a SageMaker rule (see {@link #validate})
+     * @return the requests in call order with the notes; a failed translation (no desired state) when no instance type
+     *         fits the endpoint, which {@link #validate} reports too
      */
-    public SageMakerDesiredState translate(InferenceEndpoint e, String configuredRole) {
-        ValidationReport report = validate(e);
-        report.throwIfErrors("endpoint '" + e.name() + "' on backend '" + ID + "'");
+    public Translation<SageMakerDesiredState> translate(InferenceEndpoint e, String configuredRole) {
         List<Note> notes = new ArrayList<>();
-        List<Problem> ignored = new ArrayList<>();
-        Map.Entry<String, Optional<InstanceType>> inst = instance(e, ignored, notes).orElseThrow();
+        List<Problem> problems = new ArrayList<>();
+        Optional<Map.Entry<String, Optional<InstanceType>>> chosen = instance(e, problems, notes);
+        if (chosen.isEmpty() || problems.stream().anyMatch(Problem::isError)) {
+            return Translation.failed(ValidationReport.of(problems.isEmpty()
+                    ? List.of(Problem.error("spec.resources", "no catalogued instance type fits the endpoint's resources")) : problems));
+        }
+        Map.Entry<String, Optional<InstanceType>> inst = chosen.get();
         String instanceType = inst.getKey();
         Optional<InstanceType> cat = inst.getValue();
         String variant = e.backends().string(ID, OPTION_VARIANT_NAME).orElse(DEFAULT_VARIANT_NAME);
@@ -467,7 +472,8 @@ public final class SageMakerTranslator {
         if (policies.size() > 1) {
             notes.add(Note.info("spec.autoscaling", policies.size() + " target-tracking policies: Application Auto Scaling scales out when any policy asks and scales in only when all allow it"));
         }
-        return new SageMakerDesiredState(e.name(), variant, modelName, configName, instanceType, cat, model, config, endpoint, target.build(), policies, notes);
+        return Translation.of(new SageMakerDesiredState(e.name(), variant, modelName, configName, instanceType, cat, model, config, endpoint,
+                target.build(), policies, notes), notes);
     }
 
     /**

@@ -101,6 +101,7 @@ public final class SageMakerClients implements AutoCloseable {
                     });
                     settings.attemptTimeout().ifPresent(o::apiCallAttemptTimeout);
                     interceptors.forEach(o::addExecutionInterceptor);
+                    o.addExecutionInterceptor(WaitProgress.INTERCEPTOR);
                 });
         endpointOverride.ifPresent(b::endpointOverride);
         return b;

@@ -4,6 +4,7 @@ import io.inferscale.api.BackendException;
 import io.inferscale.api.BackendException.Reason;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Change;
+import io.inferscale.api.backend.ConvergenceBudget;
 import io.inferscale.api.backend.Note;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.backend.sagemaker.SageMakerDesiredState;
@@ -23,7 +24,6 @@ import software.amazon.awssdk.services.sagemaker.model.PendingDeploymentSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.inferscale.backend.sagemaker.internal.AwsCalls.applyStep;
 import static io.inferscale.backend.sagemaker.internal.AwsCalls.atStep;
@@ -55,67 +55,52 @@ public final class SageMakerExecutor {
     }
 
     /**
-     * Applies {@code t}: rounds of observe (after waiting while the endpoint is changing), plan and execute, until a
-     * round finds nothing to write (the verification round) or {@code maxRounds} rounds are spent (a {@code CONFLICT}).
-     * A round whose writes conflict with a concurrent apply starts another round, after a random back-off that doubles
-     * each round; a refusal because another apply's change is under way ({@link OwnedByAnother}) stops at once.
+     * Applies {@code t} in the rounds of {@code budget}: observe (after waiting while the endpoint is changing), plan,
+     * execute, and read back right after the writes (the verification: the reads of a no-op apply); done when a read
+     * finds nothing to write. A round whose writes conflict with a concurrent apply, or whose read-back differs from
+     * the spec, is followed by another after the budget's random pause; a refusal because another apply's change is
+     * under way ({@link OwnedByAnother}) stops at once. When the rounds are spent: {@link ConvergenceBudget#exhausted}.
      */
-    public ApplyResult apply(SageMakerDesiredState t, int maxRounds) {
+    public ApplyResult apply(SageMakerDesiredState t, ConvergenceBudget budget) {
+        String name = t.endpointName();
         List<Change> applied = new ArrayList<>();
         List<Note> notes = new ArrayList<>();
-        long roundMillis = 1;
-        for (int round = 1; round <= maxRounds; round++) {
+        BackendException conflict = null;
+        while (budget.nextRound()) {
             LiveEndpoint live = observe(t);
             SageMakerSteps steps = SageMakerPlanner.plan(t, live);
-            if (round == 1) {
+            if (budget.round() == 1) {
                 notes.addAll(steps.plan().notes());
             }
             if (steps.plan().isEmpty()) {
-                return new ApplyResult(new Plan(t.endpointName(), ID, applied, notes), SageMakerStatusMapping.applied(t, live));
-            }
-            if (round > 1) {
-                // another apply wrote meanwhile: back off (random, doubling each round, scaled by how long a round of
-                // writes takes) so that concurrent applies stop overwriting each other in step, then look again
-                pause(round, roundMillis);
-                live = observe(t);
-                steps = SageMakerPlanner.plan(t, live);
-                if (steps.plan().isEmpty()) {
-                    return new ApplyResult(new Plan(t.endpointName(), ID, applied, notes), SageMakerStatusMapping.applied(t, live));
-                }
+                return new ApplyResult(new Plan(name, ID, applied, notes), SageMakerStatusMapping.applied(t, live));
             }
             applied.addAll(steps.plan().changes());
-            long started = System.nanoTime();
             try {
                 execute(t, steps);
             } catch (BackendException e) {
                 // a concurrent apply changed what this round was writing to (deregistered the target, registered it
                 // again, deleted a config): observe again and carry on, as the last writer must. Only a refusal
                 // because another apply's change is in progress (OwnedByAnother) stops here: that apply verifies later.
-                if (round == maxRounds || e.reason() != Reason.CONFLICT || e.getCause() instanceof OwnedByAnother) {
+                if (budget.isLastRound() || e.reason() != Reason.CONFLICT || e.getCause() instanceof OwnedByAnother) {
                     throw e;
                 }
+                conflict = e;
             }
-            roundMillis = Math.max(roundMillis, (System.nanoTime() - started) / 1_000_000);
+            // verify right after the writes; when another apply wrote meanwhile, the next round (after a random
+            // pause that grows each round, so that concurrent applies stop overwriting each other in step) repeats them
+            LiveEndpoint after = observe(t);
+            if (SageMakerPlanner.plan(t, after).plan().isEmpty()) {
+                return new ApplyResult(new Plan(name, ID, applied, notes), SageMakerStatusMapping.applied(t, after));
+            }
         }
-        throw BackendException.atStep("apply", t.endpointName(), "verify endpoint " + t.endpointName(), new BackendException(ID, Reason.CONFLICT,
-                "another apply kept changing endpoint '" + t.endpointName() + "' for " + maxRounds + " rounds"));
+        throw budget.exhausted("apply", name, "verify endpoint " + name, conflict);
     }
 
     /** The reads of one round of apply, after waiting while the endpoint is changing; a Failed endpoint stops apply. */
     private LiveEndpoint observe(SageMakerDesiredState t) {
         return atStep("apply", t.endpointName(), () -> "observe endpoint " + t.endpointName(),
                 () -> reader.read(t, waits.awaitSettled(t.endpointName()).orElse(null), false));
-    }
-
-    /** Random back-off before round {@code round} (2, 3, ...): up to roundMillis × 2^(round-2), the factor at most 8, at most sagemaker.timeout. */
-    private void pause(int round, long roundMillis) {
-        long bound = Math.min(waits.timeout().toMillis(), Math.max(2, roundMillis) << Math.min(round - 2, 3));
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, Math.max(2, bound)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendException(ID, Reason.UNAVAILABLE, "interrupted while applying", e);
-        }
     }
 
     /**

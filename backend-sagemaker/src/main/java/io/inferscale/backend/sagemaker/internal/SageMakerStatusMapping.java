@@ -36,6 +36,13 @@ public final class SageMakerStatusMapping {
         return status(live.endpoint(), t.variantName(), t.instanceType(), t.modelName(), modelRef, live.target(), live.policies(), List.of());
     }
 
+    /** The status DescribeEndpoint alone shows (state, instances, failure reason): what a wait reports as progress. */
+    public static EndpointStatus observed(DescribeEndpointResponse ep) {
+        ProductionVariantSummary v = ep.hasProductionVariants() && !ep.productionVariants().isEmpty() ? ep.productionVariants().get(0) : null;
+        String variantName = v == null ? SageMakerTranslator.DEFAULT_VARIANT_NAME : v.variantName();
+        return status(ep, variantName, null, null, null, null, List.of(), List.of());
+    }
+
     /** The status of the endpoint {@code ep} describes, its variant's instance type and model, target, policies and latest activities. */
     public static EndpointStatus status(DescribeEndpointResponse ep, String variantName, String instanceType,
                                         String modelName, String modelRef, ScalableTarget target,

@@ -2,6 +2,7 @@ package io.inferscale.backend.sagemaker.internal;
 
 import io.inferscale.api.BackendException;
 import io.inferscale.api.BackendException.Reason;
+import io.inferscale.api.backend.ProgressListener;
 import io.inferscale.backend.sagemaker.SageMakerSettings;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
@@ -44,7 +45,7 @@ public final class SageMakerWaits {
             EndpointStatus s = ep.endpointStatus();
             if (s == EndpointStatus.CREATING || s == EndpointStatus.UPDATING || s == EndpointStatus.SYSTEM_UPDATING
                     || s == EndpointStatus.ROLLING_BACK) {
-                ep = awaitInService(name, settings.timeout());
+                ep = awaitInService(name);
             } else if (s == EndpointStatus.DELETING) {
                 awaitDeleted(name);
                 ep = null;
@@ -67,19 +68,25 @@ public final class SageMakerWaits {
      * Waits with the SDK waiter (fixed delay {@code sagemaker.pollInterval}); returns the InService description the
      * waiter saw last, so no further DescribeEndpoint is needed. A poll that fails after the SDK's retries (the waiter
      * stops at an error it has no acceptor for) is followed by one DescribeEndpoint: still changing and time left → wait on.
+     * Each status the waiter sees that differs from the one before goes to {@code progress}.
+     *
+     * @throws BackendException {@code NOT_FOUND} when the endpoint does not exist, {@code FAILED} when it failed,
+     *                          {@code TIMEOUT} when it is not InService within {@code limit}
      */
-    public DescribeEndpointResponse awaitInService(String name, Duration limit) {
+    public DescribeEndpointResponse awaitInService(String name, Duration limit, ProgressListener progress) {
+        WaitProgress reporting = new WaitProgress(progress);
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
             try (SageMakerWaiter waiter = SageMakerWaiter.builder().client(clients.sageMaker()).overrideConfiguration(waiterConfig(left)).build()) {
-                WaiterResponse<DescribeEndpointResponse> r = waiter.waitUntilEndpointInService(b -> b.endpointName(name));
+                WaiterResponse<DescribeEndpointResponse> r = waiter.waitUntilEndpointInService(reporting.request(name));
                 Optional<DescribeEndpointResponse> ok = r.matched().response();
                 if (ok.isPresent() && ok.get().endpointStatus() == EndpointStatus.IN_SERVICE) {
                     return ok.get();
                 }
             } catch (SdkException e) {
-                // a failure state, the time limit or a failed poll: find out which below
+                // a failure state, the time limit, a failed poll or the listener's exception: find out which below
+                reporting.rethrowListenerFailure();
             }
             DescribeEndpointResponse now = reader.describeEndpoint(name).orElseThrow(() -> BackendException.notFound(ID, name));
             EndpointStatus s = now.endpointStatus();
@@ -97,14 +104,9 @@ public final class SageMakerWaits {
         }
     }
 
-    /** The longest wait ({@code sagemaker.timeout}). */
-    public Duration timeout() {
-        return settings.timeout();
-    }
-
-    /** As {@link #awaitInService(String, Duration)} for at most {@code sagemaker.timeout}. */
+    /** As {@link #awaitInService(String, Duration, ProgressListener)} for at most {@code sagemaker.timeout}, reporting nothing. */
     public DescribeEndpointResponse awaitInService(String name) {
-        return awaitInService(name, settings.timeout());
+        return awaitInService(name, settings.timeout(), ProgressListener.NONE);
     }
 
     /** Waits until DescribeEndpoint says the endpoint does not exist (the waiter's success); as {@link #awaitInService} on errors. */

@@ -64,7 +64,7 @@ class SageMakerPlannerTest {
     @Test
     @DisplayName("a fresh account: model, config, endpoint, scalable target and one policy per target, in call order")
     void freshAccount() throws IOException {
-        SageMakerDesiredState t = translator.translate(seed(), ROLE);
+        SageMakerDesiredState t = translator.translate(seed(), ROLE).desired();
         LiveEndpoint none = new LiveEndpoint(null, null, t.variantName(), null, null, List.of(), null, null);
 
         SageMakerSteps steps = SageMakerPlanner.plan(t, none);
@@ -83,7 +83,7 @@ class SageMakerPlannerTest {
     @Test
     @DisplayName("the live state of the same spec: nothing to do, also when AWS leaves the policies' defaults out")
     void unchangedIsEmpty() throws IOException {
-        SageMakerDesiredState t = translator.translate(seed(), ROLE);
+        SageMakerDesiredState t = translator.translate(seed(), ROLE).desired();
         LiveEndpoint live = deployed(t);
         List<ScalingPolicy> withoutDefaults = live.policies().stream().map(p -> p.toBuilder().targetTrackingScalingPolicyConfiguration(
                 p.targetTrackingScalingPolicyConfiguration().toBuilder().disableScaleIn(null).scaleInCooldown(null).scaleOutCooldown(null).build())
@@ -98,8 +98,8 @@ class SageMakerPlannerTest {
     @DisplayName("maxReplicas alone: one update of the scalable target, no new config")
     void maxReplicasUpdatesTheTargetOnly() throws IOException {
         InferenceEndpoint seed = seed();
-        LiveEndpoint live = deployed(translator.translate(seed, ROLE));
-        SageMakerDesiredState t = translator.translate(seed.toBuilder().autoscaling(seed.autoscaling().toBuilder().maxReplicas(9).build()).build(), ROLE);
+        LiveEndpoint live = deployed(translator.translate(seed, ROLE).desired());
+        SageMakerDesiredState t = translator.translate(seed.toBuilder().autoscaling(seed.autoscaling().toBuilder().maxReplicas(9).build()).build(), ROLE).desired();
 
         SageMakerSteps steps = SageMakerPlanner.plan(t, live);
 
@@ -116,8 +116,8 @@ class SageMakerPlannerTest {
     @DisplayName("a new instance type: new config, the target replaced around the update, the old config deleted, the model kept")
     void instanceTypeChangeReplacesTheTarget() throws IOException {
         InferenceEndpoint seed = seed();
-        SageMakerDesiredState before = translator.translate(seed, ROLE);
-        SageMakerDesiredState t = translator.translate(seed.toBuilder().option("sagemaker", "instanceType", "ml.c5.xlarge").build(), ROLE);
+        SageMakerDesiredState before = translator.translate(seed, ROLE).desired();
+        SageMakerDesiredState t = translator.translate(seed.toBuilder().option("sagemaker", "instanceType", "ml.c5.xlarge").build(), ROLE).desired();
         ProductionVariant oldVariant = before.createEndpointConfig().productionVariants().get(0);
         LiveEndpoint deployed = deployed(before);
         LiveEndpoint live = new LiveEndpoint(deployed.endpoint(), DescribeEndpointConfigResponse.builder()
@@ -140,7 +140,7 @@ class SageMakerPlannerTest {
     @Test
     @DisplayName("a policy no target asks for is deleted when InferScale named it, kept otherwise")
     void strayPolicies() throws IOException {
-        SageMakerDesiredState t = translator.translate(seed(), ROLE);
+        SageMakerDesiredState t = translator.translate(seed(), ROLE).desired();
         LiveEndpoint deployed = deployed(t);
         List<ScalingPolicy> policies = new ArrayList<>(deployed.policies());
         policies.add(deployed.policies().get(0).toBuilder().policyName("inferscale-memory-utilization").build());

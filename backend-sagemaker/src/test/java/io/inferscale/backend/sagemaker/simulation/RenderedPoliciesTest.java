@@ -62,7 +62,7 @@ class RenderedPoliciesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("endpoints")
     void theModelScalesOnExactlyTheRenderedPolicies(String name, InferenceEndpoint endpoint) {
-        SageMakerDesiredState t = new SageMakerTranslator().translate(endpoint, ROLE);
+        SageMakerDesiredState t = new SageMakerTranslator().translate(endpoint, ROLE).desired();
         List<Assumption> scalesOn = new SageMakerAutoscalerModelProvider().create(ModelContext.of(endpoint)).assumptions().stream()
                 .filter(a -> a.subject().startsWith("scales on (")).toList();
 
