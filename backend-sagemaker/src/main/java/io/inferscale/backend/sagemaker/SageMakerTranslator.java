@@ -3,7 +3,6 @@ package io.inferscale.backend.sagemaker;
 import io.inferscale.api.Accelerator;
 import io.inferscale.api.AutoscalingPolicy;
 import io.inferscale.api.InferenceEndpoint;
-import io.inferscale.api.InvalidEndpointException;
 import io.inferscale.api.ModelSpec;
 import io.inferscale.api.Quantity;
 import io.inferscale.api.ResourceList;
