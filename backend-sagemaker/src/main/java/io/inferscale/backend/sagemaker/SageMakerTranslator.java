@@ -3,7 +3,6 @@ package io.inferscale.backend.sagemaker;
 import io.inferscale.api.Accelerator;
 import io.inferscale.api.AutoscalingPolicy;
 import io.inferscale.api.InferenceEndpoint;
-import io.inferscale.api.InvalidEndpointException;
 import io.inferscale.api.ModelSpec;
 import io.inferscale.api.Quantity;
 import io.inferscale.api.ResourceList;
@@ -11,6 +10,7 @@ import io.inferscale.api.ScalingRules;
 import io.inferscale.api.ScalingTarget;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.Note;
+import io.inferscale.api.backend.Translation;
 import io.inferscale.api.codec.Json;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
@@ -130,76 +130,6 @@ public final class SageMakerTranslator {
             case CONCURRENT_REQUESTS -> "inferscale-concurrent-requests";
             case ACCELERATOR_UTILIZATION -> "inferscale-gpu-utilization";
         };
-    }
-
-    /**
-     * Everything needed to create the endpoint, in call order.
-     *
-     * @param endpointName           the SageMaker endpoint name (the neutral endpoint name)
-     * @param variantName            the production variant
-     * @param modelName              the content-hashed model name
-     * @param endpointConfigName     the content-hashed endpoint-config name
-     * @param instanceType           the ml.* instance type
-     * @param catalogued             the catalogue entry of the instance type, when known
-     * @param createModel            the CreateModel request
-     * @param createEndpointConfig   the CreateEndpointConfig request
-     * @param createEndpoint         the CreateEndpoint request
-     * @param registerScalableTarget the RegisterScalableTarget request
-     * @param scalingPolicies        one PutScalingPolicy request per target
-     * @param notes                  derived values and approximations
-     */
-    public record Translation(String endpointName, String variantName, String modelName, String endpointConfigName,
-                              String instanceType, Optional<InstanceType> catalogued, CreateModelRequest createModel,
-                              CreateEndpointConfigRequest createEndpointConfig, CreateEndpointRequest createEndpoint,
-                              RegisterScalableTargetRequest registerScalableTarget,
-                              List<PutScalingPolicyRequest> scalingPolicies, List<Note> notes) {
-        /** Copies the lists. */
-        public Translation {
-            scalingPolicies = List.copyOf(scalingPolicies);
-            notes = List.copyOf(notes);
-        }
-
-        /** Names only: CreateModel carries the model's environment, whose values may be secrets. */
-        @Override
-        public String toString() {
-            return "Translation{endpoint=" + endpointName + ", variant=" + variantName + ", model=" + modelName
-                    + ", endpointConfig=" + endpointConfigName + ", instanceType=" + instanceType + ", policies="
-                    + scalingPolicies.stream().map(PutScalingPolicyRequest::policyName).toList() + "}";
-        }
-
-        /** The Application Auto Scaling resource id, {@code endpoint/<endpoint>/variant/<variant>}. */
-        public String resourceId() {
-            return resourceId(endpointName, variantName);
-        }
-
-        /** {@code endpoint/<endpoint>/variant/<variant>}. */
-        public static String resourceId(String endpoint, String variant) {
-            return "endpoint/" + endpoint + "/variant/" + variant;
-        }
-
-        /** The calls as {@code {"service", "operation", "request"}} trees, in call order for a fresh account. */
-        public List<Map<String, Object>> calls() {
-            List<Map<String, Object>> calls = new ArrayList<>();
-            calls.add(call("sagemaker", "CreateModel", createModel));
-            calls.add(call("sagemaker", "CreateEndpointConfig", createEndpointConfig));
-            calls.add(call("sagemaker", "CreateEndpoint", createEndpoint));
-            calls.add(call("application-autoscaling", "RegisterScalableTarget", registerScalableTarget));
-            scalingPolicies.forEach(p -> calls.add(call("application-autoscaling", "PutScalingPolicy", p)));
-            return calls;
-        }
-
-        /** The calls as a pretty-printed JSON array, as {@code render} prints it. */
-        public String toJson() {
-            return Json.write(calls()) + "\n";
-        }
-
-        private static Map<String, Object> call(String service, String operation, SdkPojo request) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("service", service);
-            m.put("operation", operation);
-            m.put("request", RequestTree.of(request));
-            return m;
-        }
     }
 
     /** A translator; stateless. */
@@ -415,20 +345,24 @@ public final class SageMakerTranslator {
     }
 
     /**
-     * Translates an endpoint that passed validation on this backend.
+     * Translates an endpoint that passed validation on this backend ({@link #validate} and the neutral rules, as
+     * {@code SageMakerBackend} checks before it translates): this method does not validate again.
      *
-     * @param e                the endpoint
+     * @param e                the endpoint, with its {@code spec.backends.sagemaker} overrides applied
      * @param configuredRole   the execution role from the configuration ({@value #ROLE_CONFIG_KEY}), or null;
      *                         {@code spec.backends.sagemaker.executionRoleArn} takes precedence
-     * @return the requests, in call order
-     * @throws InvalidEndpointException when the endpoint breaks a SageMaker rule (see {@link #validate})
+     * @return the requests in call order with the notes; a failed translation (no desired state) when no instance type
+     *         fits the endpoint, which {@link #validate} reports too
      */
-    public Translation translate(InferenceEndpoint e, String configuredRole) {
-        ValidationReport report = validate(e);
-        report.throwIfErrors("endpoint '" + e.name() + "' on backend '" + ID + "'");
+    public Translation<SageMakerDesiredState> translate(InferenceEndpoint e, String configuredRole) {
         List<Note> notes = new ArrayList<>();
-        List<Problem> ignored = new ArrayList<>();
-        Map.Entry<String, Optional<InstanceType>> inst = instance(e, ignored, notes).orElseThrow();
+        List<Problem> problems = new ArrayList<>();
+        Optional<Map.Entry<String, Optional<InstanceType>>> chosen = instance(e, problems, notes);
+        if (chosen.isEmpty() || problems.stream().anyMatch(Problem::isError)) {
+            return Translation.failed(ValidationReport.of(problems.isEmpty()
+                    ? List.of(Problem.error("spec.resources", "no catalogued instance type fits the endpoint's resources")) : problems));
+        }
+        Map.Entry<String, Optional<InstanceType>> inst = chosen.get();
         String instanceType = inst.getKey();
         Optional<InstanceType> cat = inst.getValue();
         String variant = e.backends().string(ID, OPTION_VARIANT_NAME).orElse(DEFAULT_VARIANT_NAME);
@@ -476,7 +410,7 @@ public final class SageMakerTranslator {
                 .tags(tags.stream().filter(tag -> !tag.key().equals(MODEL_TAG)).toList()).build();
 
         AutoscalingPolicy policy = e.autoscaling();
-        String resourceId = Translation.resourceId(e.name(), variant);
+        String resourceId = SageMakerDesiredState.resourceId(e.name(), variant);
         RegisterScalableTargetRequest.Builder target = RegisterScalableTargetRequest.builder().serviceNamespace(ServiceNamespace.SAGEMAKER)
                 .resourceId(resourceId).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
                 .minCapacity(policy.minReplicas()).maxCapacity(policy.maxReplicas());
@@ -537,7 +471,8 @@ public final class SageMakerTranslator {
         if (policies.size() > 1) {
             notes.add(Note.info("spec.autoscaling", policies.size() + " target-tracking policies: Application Auto Scaling scales out when any policy asks and scales in only when all allow it"));
         }
-        return new Translation(e.name(), variant, modelName, configName, instanceType, cat, model, config, endpoint, target.build(), policies, notes);
+        return Translation.of(new SageMakerDesiredState(e.name(), variant, modelName, configName, instanceType, cat, model, config, endpoint,
+                target.build(), policies, notes), notes);
     }
 
     /**
@@ -624,7 +559,7 @@ public final class SageMakerTranslator {
      * first characters plus 6 hex digits of the whole name's hash, so that two long endpoint names sharing their
      * first 50 characters never claim (and clean up) each other's models and configs.
      */
-    static String prefix(String endpoint, String kind) {
+    public static String prefix(String endpoint, String kind) {
         int max = 63 - HASH_CHARS - 3;
         String p = endpoint;
         if (endpoint.length() > max) {
@@ -638,7 +573,7 @@ public final class SageMakerTranslator {
     }
 
     /** True when {@code name} is a model ({@code kind} "m") or config ("c") name InferScale made for {@code endpoint}. */
-    static boolean isOwnName(String endpoint, String kind, String name) {
+    public static boolean isOwnName(String endpoint, String kind, String name) {
         String p = prefix(endpoint, kind);
         return name.startsWith(p) && name.length() == p.length() + HASH_CHARS && name.substring(p.length()).matches("[0-9a-f]+");
     }

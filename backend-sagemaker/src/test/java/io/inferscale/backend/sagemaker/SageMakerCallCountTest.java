@@ -25,8 +25,8 @@ import static io.inferscale.backend.sagemaker.SageMakerTestSupport.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 9's call economy, asserted exactly: the requests a fresh apply, a no-op re-apply, a maxReplicas-only change
- * and a delete send to the fake, split into writes, the operation's own reads and the waiter's DescribeEndpoint polls.
+ * Issue 9's call economy, asserted exactly: the requests a fresh apply, a no-op re-apply, a maxReplicas-only change,
+ * a delete and an awaitReady send to the fake, split into writes, the operation's own reads and the waiter's DescribeEndpoint polls.
  * The fake finishes every Creating/Updating/Deleting on the {@value #POLLS}rd DescribeEndpoint after the write, so the
  * waiter makes exactly {@value #POLLS} polls (on AWS their number is the change's duration / {@code sagemaker.pollInterval}).
  * The table of the counts is written to {@code target/call-counts-sagemaker.md}.
@@ -152,6 +152,18 @@ class SageMakerCallCountTest {
         assertThat(again.writes()).isEmpty();
         assertThat(again.reads()).isEqualTo(Map.of("DescribeEndpoint", 1, "ListEndpointConfigs", 1, "ListModels", 1));
         table.put("delete of a missing endpoint", again.row());
+    }
+
+    @Test
+    @DisplayName("awaitReady of a ready endpoint: the waiter's one DescribeEndpoint, then the six reads of status (no read before the waiter)")
+    void awaitReady() {
+        backend.apply(seed());
+        Calls c = measure(() -> assertThat(backend.awaitReady(NAME, java.time.Duration.ofSeconds(10)).isReady()).isTrue());
+        assertThat(c.writes()).isEmpty();
+        assertThat(c.waitPolls()).as("the endpoint was not changing").isZero();
+        assertThat(c.reads()).isEqualTo(Map.of("DescribeEndpoint", 2, "DescribeEndpointConfig", 1, "ListTags", 1,
+                "DescribeScalableTargets", 1, "DescribeScalingPolicies", 1, "DescribeScalingActivities", 1));
+        table.put("awaitReady of a ready endpoint", c.row());
     }
 
     private static String emptyState() {

@@ -34,6 +34,7 @@ import static io.inferscale.backend.sagemaker.SageMakerTestSupport.IMAGE;
 import static io.inferscale.backend.sagemaker.SageMakerTestSupport.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The endpoint state machine and the update rules, against the fake through the real SDK clients. */
@@ -154,7 +155,7 @@ class SageMakerLifecycleTest {
         @DisplayName("without deregistration SageMaker refuses the instance-type change (the fake enforces AWS's rule)")
         void fakeEnforcesDeregistration() {
             backend.apply(seed());
-            SageMakerTranslator.Translation t = new SageMakerTranslator().translate(withInstanceType(seed(), "ml.c5.xlarge"), SageMakerTestSupport.ROLE);
+            SageMakerDesiredState t = new SageMakerTranslator().translate(withInstanceType(seed(), "ml.c5.xlarge"), SageMakerTestSupport.ROLE).desired();
             try (SageMakerClient raw = rawClient()) {
                 raw.createEndpointConfig(t.createEndpointConfig());
                 assertThatThrownBy(() -> raw.updateEndpoint(b -> b.endpointName(NAME).endpointConfigName(t.endpointConfigName())))
@@ -301,6 +302,40 @@ class SageMakerLifecycleTest {
         }
 
         @Test
+        @DisplayName("awaitReady reports each new state the SDK waiter sees (Creating once, then InService) and returns the full status")
+        void awaitReadyReportsProgress() {
+            backend.apply(seed());
+            fake.transitionAfterPolls(3);
+            try (SageMakerClient raw = rawClient()) {
+                raw.createEndpoint(b -> b.endpointName("another-endpoint").endpointConfigName(fake.endpointConfigName(NAME)));
+            }
+            List<EndpointStatus> seen = new java.util.ArrayList<>();
+            long polls = fake.waitPolls();
+            EndpointStatus ready = backend.awaitReady("another-endpoint", Duration.ofSeconds(10), seen::add);
+            assertThat(fake.waitPolls() - polls).as("the waiter polled while the endpoint was Creating").isEqualTo(3);
+            assertThat(seen).extracting(EndpointStatus::state).containsExactly(EndpointState.CREATING, EndpointState.READY);
+            assertThat(seen).allSatisfy(st -> assertThat(st.name()).isEqualTo("another-endpoint"));
+            assertThat(ready.isReady()).isTrue();
+            assertThat(ready.maxReplicas()).as("the full status: no scalable target on this one").isZero();
+        }
+
+        @Test
+        @DisplayName("a listener that throws ends awaitReady with its own exception; a missing endpoint is NOT_FOUND")
+        void awaitReadyListenerFailure() {
+            backend.apply(seed());
+            fake.transitionAfterPolls(5);
+            try (SageMakerClient raw = rawClient()) {
+                raw.createEndpoint(b -> b.endpointName("another-endpoint").endpointConfigName(fake.endpointConfigName(NAME)));
+            }
+            IllegalStateException stop = new IllegalStateException("the user pressed Ctrl-C");
+            assertThat(catchThrowable(() -> backend.awaitReady("another-endpoint", Duration.ofSeconds(10), st -> {
+                throw stop;
+            }))).isSameAs(stop);
+            assertThat(catchThrowableOfType(BackendException.class, () -> backend.awaitReady("no-such-endpoint", Duration.ofSeconds(5),
+                    st -> { })).reason()).isEqualTo(Reason.NOT_FOUND);
+        }
+
+        @Test
         @DisplayName("delete removes policies, target, endpoint, configs and models; a second delete finds nothing")
         void deleteAll() {
             backend.apply(seed());
@@ -404,7 +439,7 @@ class SageMakerLifecycleTest {
         @DisplayName("a duplicate name answers SageMaker's 'Cannot create already existing' and maps to CONFLICT")
         void duplicate() {
             backend.apply(seed());
-            SageMakerTranslator.Translation t = new SageMakerTranslator().translate(seed(), SageMakerTestSupport.ROLE);
+            SageMakerDesiredState t = new SageMakerTranslator().translate(seed(), SageMakerTestSupport.ROLE).desired();
             try (SageMakerClient raw = rawClient()) {
                 software.amazon.awssdk.core.exception.SdkException e = catchThrowableOfType(
                         software.amazon.awssdk.core.exception.SdkException.class, () -> raw.createModel(t.createModel()));

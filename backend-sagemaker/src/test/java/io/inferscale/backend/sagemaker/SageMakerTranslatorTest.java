@@ -15,7 +15,6 @@ import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.Note;
 import io.inferscale.api.validation.Problem;
-import io.inferscale.backend.sagemaker.SageMakerTranslator.Translation;
 import io.inferscale.backend.sagemaker.internal.InstanceCatalogue;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -54,7 +53,7 @@ class SageMakerTranslatorTest {
         assertThat(actual).isEqualTo(SageMakerTestSupport.resource("golden/" + name));
     }
 
-    private static double target(Translation t, TargetType type) {
+    private static double target(SageMakerDesiredState t, TargetType type) {
         return t.scalingPolicies().stream().filter(p -> p.policyName().equals(SageMakerTranslator.policyName(type))).findFirst()
                 .map(PutScalingPolicyRequest::targetTrackingScalingPolicyConfiguration).orElseThrow().targetValue();
     }
@@ -76,7 +75,7 @@ class SageMakerTranslatorTest {
         @Test
         @DisplayName("the seed with an image: ml.c5.large chosen, 60% of the 500m CPU request becomes CPUUtilization 30 (0.3 cores)")
         void seedGolden() throws IOException {
-            Translation t = translator.translate(seed(), ROLE);
+            SageMakerDesiredState t = translator.translate(seed(), ROLE).desired();
             assertThat(t.instanceType()).isEqualTo("ml.c5.large");
             // 60 / 100 x 0.5 cores = 0.3 cores; CPUUtilization sums the cores' percentages, so 0.3 cores = 30
             assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(30.0);
@@ -90,7 +89,7 @@ class SageMakerTranslatorTest {
         @DisplayName("60% of 500m on ml.c5.xlarge (4 vCPUs) is CPUUtilization 30 as on ml.c5.large: the threshold in cores does not depend on the instance")
         void cpuKeepsTheRequestsCores() throws IOException {
             InferenceEndpoint e = seed().toBuilder().option("sagemaker", "instanceType", "ml.c5.xlarge").build();
-            Translation t = translator.translate(e, ROLE);
+            SageMakerDesiredState t = translator.translate(e, ROLE).desired();
             assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(30.0);
             var spec = t.scalingPolicies().get(0).targetTrackingScalingPolicyConfiguration().customizedMetricSpecification();
             assertThat(spec.metricName()).isEqualTo("CPUUtilization");
@@ -106,7 +105,7 @@ class SageMakerTranslatorTest {
         @Test
         @DisplayName("GPU endpoint: T4 → ml.g4dn.xlarge, rps × 60, concurrency, memory, GPU, cooldown from the window, DisableScaleIn")
         void gpuGolden() throws IOException {
-            Translation t = translator.translate(gpuEndpoint(), ROLE);
+            SageMakerDesiredState t = translator.translate(gpuEndpoint(), ROLE).desired();
             assertThat(t.instanceType()).isEqualTo("ml.g4dn.xlarge");
             assertThat(target(t, TargetType.REQUESTS_PER_SECOND)).isEqualTo(1200.0);
             assertThat(target(t, TargetType.CONCURRENT_REQUESTS)).isEqualTo(4.0);
@@ -135,7 +134,7 @@ class SageMakerTranslatorTest {
                             .target(TargetType.REQUESTS_PER_SECOND, new BigDecimal("2.5"))
                             .behavior(ScalingBehavior.of(ScalingRules.disabled(), null)).build())
                     .build();
-            Translation t = translator.translate(e, ROLE);
+            SageMakerDesiredState t = translator.translate(e, ROLE).desired();
             assertThat(t.createModel().executionRoleArn()).endsWith("AmazonSageMaker-ExecutionRole");
             assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(25.0); // 50 % of the 500m request = 0.25 cores
             assertThat(target(t, TargetType.REQUESTS_PER_SECOND)).isEqualTo(150.0);
@@ -165,7 +164,7 @@ class SageMakerTranslatorTest {
         @Test
         @DisplayName("75% of 1500m on ml.c5.large (2 vCPUs) is 1.125 cores: CPUUtilization 112.5, a double as TargetValue is")
         void fractionalCores() {
-            Translation t = translator.translate(cpu(75, ResourceList.of("1500m", "1Gi")), ROLE);
+            SageMakerDesiredState t = translator.translate(cpu(75, ResourceList.of("1500m", "1Gi")), ROLE).desired();
             assertThat(t.instanceType()).isEqualTo("ml.c5.large");
             assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(112.5);
             assertThat(t.notes()).extracting(Note::message).contains("75% of the 1500m CPU request = 1.125 cores → CPUUtilization target "
@@ -175,15 +174,15 @@ class SageMakerTranslatorTest {
         @Test
         @DisplayName("100% of a request as large as the instance is the metric's ceiling, 100 x vCPUs")
         void wholeInstance() {
-            Translation t = translator.translate(cpu(100, ResourceList.of("2", "1Gi")).toBuilder()
-                    .option("sagemaker", "instanceType", "ml.c5.large").build(), ROLE);
+            SageMakerDesiredState t = translator.translate(cpu(100, ResourceList.of("2", "1Gi")).toBuilder()
+                    .option("sagemaker", "instanceType", "ml.c5.large").build(), ROLE).desired();
             assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(200.0);
         }
 
         @Test
         @DisplayName("without requests.cpu (the neutral validator rejects it; the translator alone does not) the % is of the whole instance")
         void noCpuRequest() {
-            Translation t = translator.translate(cpu(60, ResourceList.of((String) null, "1Gi")), ROLE);
+            SageMakerDesiredState t = translator.translate(cpu(60, ResourceList.of((String) null, "1Gi")), ROLE).desired();
             assertThat(t.instanceType()).isEqualTo("ml.c5.large");
             assertThat(target(t, TargetType.CPU_UTILIZATION)).isEqualTo(120.0); // 60 x 2 vCPUs
             assertThat(t.notes()).extracting(Note::message).contains("60% CPU of the whole instance (no requests.cpu to take it of) → "
@@ -199,7 +198,7 @@ class SageMakerTranslatorTest {
         void namesAreValid() {
             String longName = "a-very-long-endpoint-name-that-goes-on-and-on-and-on-until-63ch";
             assertThat(longName).hasSize(63);
-            Translation t = translator.translate(seed().toBuilder().name(longName).build(), ROLE);
+            SageMakerDesiredState t = translator.translate(seed().toBuilder().name(longName).build(), ROLE).desired();
             for (String n : List.of(t.modelName(), t.endpointConfigName(), t.endpointName(), t.variantName())) {
                 assertThat(n).hasSizeLessThanOrEqualTo(63).matches(NAME);
             }
@@ -213,8 +212,8 @@ class SageMakerTranslatorTest {
             String shared = "fraud-scoring-model-for-the-european-payments-team";
             assertThat(shared).hasSize(50);
             String a = shared + "-blue", b = shared + "-green";
-            Translation ta = translator.translate(seed().toBuilder().name(a).build(), ROLE);
-            Translation tb = translator.translate(seed().toBuilder().name(b).build(), ROLE);
+            SageMakerDesiredState ta = translator.translate(seed().toBuilder().name(a).build(), ROLE).desired();
+            SageMakerDesiredState tb = translator.translate(seed().toBuilder().name(b).build(), ROLE).desired();
             for (String kind : List.of("m", "c")) {
                 assertThat(SageMakerTranslator.prefix(a, kind)).isNotEqualTo(SageMakerTranslator.prefix(b, kind));
             }
@@ -232,9 +231,9 @@ class SageMakerTranslatorTest {
         @Test
         @DisplayName("a new image gives a new model and config name; a new replica range keeps both")
         void hashFollowsContent() {
-            Translation a = translator.translate(seed(), ROLE);
-            Translation b = translator.translate(seed().toBuilder().model(seed().model().toBuilder().image(SageMakerTestSupport.IMAGE + "-2").build()).build(), ROLE);
-            Translation c = translator.translate(seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().minReplicas(2).maxReplicas(9).build()).build(), ROLE);
+            SageMakerDesiredState a = translator.translate(seed(), ROLE).desired();
+            SageMakerDesiredState b = translator.translate(seed().toBuilder().model(seed().model().toBuilder().image(SageMakerTestSupport.IMAGE + "-2").build()).build(), ROLE).desired();
+            SageMakerDesiredState c = translator.translate(seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().minReplicas(2).maxReplicas(9).build()).build(), ROLE).desired();
             assertThat(b.modelName()).isNotEqualTo(a.modelName());
             assertThat(b.endpointConfigName()).isNotEqualTo(a.endpointConfigName());
             assertThat(c.modelName()).isEqualTo(a.modelName());
@@ -248,7 +247,7 @@ class SageMakerTranslatorTest {
     class Instances {
         private String chosen(String cpu, String memory, Accelerator acc) {
             InferenceEndpoint e = seed().toBuilder().resources(Resources.of(ResourceList.of(cpu, memory), ResourceList.empty(), acc)).build();
-            return translator.translate(e, ROLE).instanceType();
+            return translator.translate(e, ROLE).desired().instanceType();
         }
 
         @Test
@@ -268,7 +267,7 @@ class SageMakerTranslatorTest {
         @Test
         @DisplayName("the choice is shown as a derived note")
         void choiceIsANote() {
-            Translation t = translator.translate(seed(), ROLE);
+            SageMakerDesiredState t = translator.translate(seed(), ROLE).desired();
             assertThat(t.notes()).filteredOn(n -> n.kind() == Note.Kind.DERIVED && n.path().equals("spec.resources"))
                     .extracting(Note::message).singleElement().asString().contains("ml.c5.large", "2 vCPUs", "4 GiB", "cpu 500m", "memory 1Gi");
         }
@@ -380,29 +379,29 @@ class SageMakerTranslatorTest {
             });
             InferenceEndpoint vpc = e.toBuilder().option("sagemaker", "repositoryAccessMode", "Vpc").build();
             assertThat(offline.validate(vpc).errors()).isEmpty();
-            Translation t = translator.translate(vpc, ROLE);
+            SageMakerDesiredState t = translator.translate(vpc, ROLE).desired();
             assertThat(t.createModel().primaryContainer().imageConfig().repositoryAccessModeAsString()).isEqualTo("Vpc");
             assertThat(t.toJson()).contains("\"RepositoryAccessMode\": \"Vpc\"");
             assertThat(offline.validate(e.toBuilder().option("sagemaker", "repositoryAccessMode", "Public").build()).errors())
                     .extracting(Problem::path).containsExactly("spec.backends.sagemaker.repositoryAccessMode");
-            assertThat(translator.translate(seed(), ROLE).createModel().primaryContainer().imageConfig()).isNull();
+            assertThat(translator.translate(seed(), ROLE).desired().createModel().primaryContainer().imageConfig()).isNull();
         }
 
         @Test
         @DisplayName("startupSeconds: 900 with model data -> both variant timeouts 900; 30 without model data -> health-check timeout 60, approximated")
         void startupSeconds() {
-            Translation t = translator.translate(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(900)
-                    .artifactUri("s3://my-bucket/model.tar.gz").build()).build(), ROLE);
+            SageMakerDesiredState t = translator.translate(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(900)
+                    .artifactUri("s3://my-bucket/model.tar.gz").build()).build(), ROLE).desired();
             ProductionVariant v = t.createEndpointConfig().productionVariants().get(0);
             assertThat(v.containerStartupHealthCheckTimeoutInSeconds()).isEqualTo(900);
             assertThat(v.modelDataDownloadTimeoutInSeconds()).isEqualTo(900);
-            Translation fast = translator.translate(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(30).build()).build(), ROLE);
+            SageMakerDesiredState fast = translator.translate(seed().toBuilder().model(seed().model().toBuilder().startupSeconds(30).build()).build(), ROLE).desired();
             ProductionVariant f = fast.createEndpointConfig().productionVariants().get(0);
             assertThat(f.containerStartupHealthCheckTimeoutInSeconds()).isEqualTo(60);
             assertThat(f.modelDataDownloadTimeoutInSeconds()).isNull();
             assertThat(fast.notes()).anySatisfy(n -> assertThat(n.message()).isEqualTo(
                     "30 s -> 60 s, the shortest SageMaker accepts, for ContainerStartupHealthCheckTimeoutInSeconds"));
-            assertThat(fast.endpointConfigName()).isNotEqualTo(translator.translate(seed(), ROLE).endpointConfigName());
+            assertThat(fast.endpointConfigName()).isNotEqualTo(translator.translate(seed(), ROLE).desired().endpointConfigName());
         }
 
         @Test
@@ -458,7 +457,7 @@ class SageMakerTranslatorTest {
         void scaleUpDisabled() {
             InferenceEndpoint e = seed().toBuilder().autoscaling(seed().autoscaling().toBuilder()
                     .behavior(ScalingBehavior.of(ScalingRules.disabled(), null)).build()).build();
-            Translation t = translator.translate(e, ROLE);
+            SageMakerDesiredState t = translator.translate(e, ROLE).desired();
             assertThat(t.registerScalableTarget().suspendedState().dynamicScalingOutSuspended()).isTrue();
         }
 
@@ -466,7 +465,7 @@ class SageMakerTranslatorTest {
         @DisplayName("a translation's toString names the resources but never the model's environment values")
         void toStringHidesEnvironmentValues() {
             InferenceEndpoint e = seed().toBuilder().model(seed().model().toBuilder().env("API_TOKEN", "tok-s3cr3t-value").build()).build();
-            Translation t = translator.translate(e, ROLE);
+            SageMakerDesiredState t = translator.translate(e, ROLE).desired();
             assertThat(t.createModel().primaryContainer().environment()).containsEntry("API_TOKEN", "tok-s3cr3t-value");
             assertThat(t.toString()).contains(t.modelName()).contains(t.endpointConfigName()).contains("ml.c5.large")
                     .doesNotContain("tok-s3cr3t-value");
@@ -476,7 +475,7 @@ class SageMakerTranslatorTest {
         @DisplayName("cooldown options override the windows and AWS's 300 s default")
         void cooldownOptions() {
             InferenceEndpoint e = seed().toBuilder().option("sagemaker", "scaleInCooldownSeconds", new BigDecimal(900)).build();
-            var c = translator.translate(e, ROLE).scalingPolicies().get(0).targetTrackingScalingPolicyConfiguration();
+            var c = translator.translate(e, ROLE).desired().scalingPolicies().get(0).targetTrackingScalingPolicyConfiguration();
             assertThat(c.scaleInCooldown()).isEqualTo(900);
             assertThat(c.scaleOutCooldown()).isEqualTo(300);
         }

@@ -34,7 +34,7 @@ class SageMakerTuningKnobsTest {
     void cooldownKnobsReachTheRenderedPolicy() {
         InferenceEndpoint tuned = knob("sagemaker.scaleInCooldownSeconds").apply(seed(), BigDecimal.valueOf(900));
         tuned = knob("sagemaker.scaleOutCooldownSeconds").apply(tuned, BigDecimal.valueOf(120));
-        var c = new SageMakerTranslator().translate(tuned, ROLE).scalingPolicies().get(0).targetTrackingScalingPolicyConfiguration();
+        var c = new SageMakerTranslator().translate(tuned, ROLE).desired().scalingPolicies().get(0).targetTrackingScalingPolicyConfiguration();
         assertThat(c.scaleInCooldown()).isEqualTo(900);
         assertThat(c.scaleOutCooldown()).isEqualTo(120);
         assertThat(knob("sagemaker.scaleInCooldownSeconds").read(tuned)).contains(BigDecimal.valueOf(900));

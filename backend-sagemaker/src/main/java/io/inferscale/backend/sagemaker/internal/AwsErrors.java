@@ -2,6 +2,7 @@ package io.inferscale.backend.sagemaker.internal;
 
 import io.inferscale.api.BackendException;
 import io.inferscale.api.BackendException.Reason;
+import io.inferscale.api.Secrets;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -106,14 +107,11 @@ public final class AwsErrors {
     /**
      * As {@link #translate(String, String, SdkException)}, with every occurrence of a secret (e.g. the model's environment
      * values, which AWS echoes in "Value '...' at 'primaryContainer.environment' failed to satisfy constraint")
-     * replaced by {@value #HIDDEN} in the message and in the SDK exception kept as the cause.
+     * replaced by {@link Secrets#HIDDEN} in the message and in the SDK exception kept as the cause.
      */
     public static BackendException translate(String backendId, String doing, SdkException e, Collection<String> secrets) {
         return translated(backendId, doing, redact(e, secrets));
     }
-
-    /** What replaces a secret in messages. */
-    public static final String HIDDEN = "****";
 
     /** {@code e}, or a copy with the secrets hidden in its message (same type, error details and stack trace). */
     static SdkException redact(SdkException e, Collection<String> secrets) {
@@ -144,7 +142,7 @@ public final class AwsErrors {
         }
         String out = text;
         for (String v : secrets) {
-            out = out.replace(v, HIDDEN);
+            out = out.replace(v, Secrets.HIDDEN);
         }
         return out;
     }

@@ -12,7 +12,7 @@ import io.inferscale.api.TargetType;
 import io.inferscale.api.simulation.Assumption;
 import io.inferscale.api.simulation.ModelContext;
 import io.inferscale.backend.sagemaker.SageMakerTranslator;
-import io.inferscale.backend.sagemaker.SageMakerTranslator.Translation;
+import io.inferscale.backend.sagemaker.SageMakerDesiredState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -62,7 +62,7 @@ class RenderedPoliciesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("endpoints")
     void theModelScalesOnExactlyTheRenderedPolicies(String name, InferenceEndpoint endpoint) {
-        Translation t = new SageMakerTranslator().translate(endpoint, ROLE);
+        SageMakerDesiredState t = new SageMakerTranslator().translate(endpoint, ROLE).desired();
         List<Assumption> scalesOn = new SageMakerAutoscalerModelProvider().create(ModelContext.of(endpoint)).assumptions().stream()
                 .filter(a -> a.subject().startsWith("scales on (")).toList();
 

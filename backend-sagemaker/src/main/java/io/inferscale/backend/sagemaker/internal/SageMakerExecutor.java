@@ -1,0 +1,307 @@
+package io.inferscale.backend.sagemaker.internal;
+
+import io.inferscale.api.BackendException;
+import io.inferscale.api.BackendException.Reason;
+import io.inferscale.api.backend.ApplyResult;
+import io.inferscale.api.backend.Change;
+import io.inferscale.api.backend.ConvergenceBudget;
+import io.inferscale.api.backend.Note;
+import io.inferscale.api.backend.Plan;
+import io.inferscale.backend.sagemaker.SageMakerDesiredState;
+import io.inferscale.backend.sagemaker.SageMakerSettings;
+import io.inferscale.backend.sagemaker.SageMakerTranslator;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
+import software.amazon.awssdk.services.applicationautoscaling.model.RegisterScalableTargetRequest;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
+import software.amazon.awssdk.services.sagemaker.model.PendingDeploymentSummary;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.inferscale.backend.sagemaker.internal.AwsCalls.applyStep;
+import static io.inferscale.backend.sagemaker.internal.AwsCalls.atStep;
+import static io.inferscale.backend.sagemaker.internal.AwsCalls.call;
+import static io.inferscale.backend.sagemaker.internal.AwsCalls.findOrEmpty;
+import static io.inferscale.backend.sagemaker.internal.AwsCalls.ignoreNotFound;
+import static io.inferscale.backend.sagemaker.internal.AwsCalls.tolerateExisting;
+
+/**
+ * The writes: the rounds of an apply ({@link #apply}), each executing the planned steps in dependency order
+ * ({@link #execute}), and a delete ({@link #delete}).
+ * Every failed remote call ends in {@link BackendException#atStep} naming its step, and running the same operation
+ * again converges: creates accept an existing model or config of the same content-hashed name (and an endpoint an
+ * earlier attempt of this apply created), deletes accept what is already gone.
+ */
+public final class SageMakerExecutor {
+
+    private static final String ID = SageMakerSettings.ID;
+
+    private final SageMakerClients clients;
+    private final SageMakerLiveReader reader;
+    private final SageMakerWaits waits;
+
+    /** Writes through {@code clients}, reading back with {@code reader} and waiting with {@code waits}. */
+    public SageMakerExecutor(SageMakerClients clients, SageMakerLiveReader reader, SageMakerWaits waits) {
+        this.clients = clients;
+        this.reader = reader;
+        this.waits = waits;
+    }
+
+    /**
+     * Applies {@code t} in the rounds of {@code budget}: observe (after waiting while the endpoint is changing), plan,
+     * execute, and read back right after the writes (the verification: the reads of a no-op apply); done when a read
+     * finds nothing to write. A round whose writes conflict with a concurrent apply, or whose read-back differs from
+     * the spec, is followed by another after the budget's random pause; a refusal because another apply's change is
+     * under way ({@link OwnedByAnother}) stops at once. When the rounds are spent: {@link ConvergenceBudget#exhausted}.
+     */
+    public ApplyResult apply(SageMakerDesiredState t, ConvergenceBudget budget) {
+        String name = t.endpointName();
+        List<Change> applied = new ArrayList<>();
+        List<Note> notes = new ArrayList<>();
+        BackendException conflict = null;
+        while (budget.nextRound()) {
+            LiveEndpoint live = observe(t);
+            SageMakerSteps steps = SageMakerPlanner.plan(t, live);
+            if (budget.round() == 1) {
+                notes.addAll(steps.plan().notes());
+            }
+            if (steps.plan().isEmpty()) {
+                return new ApplyResult(new Plan(name, ID, applied, notes), SageMakerStatusMapping.applied(t, live));
+            }
+            applied.addAll(steps.plan().changes());
+            try {
+                execute(t, steps);
+            } catch (BackendException e) {
+                // a concurrent apply changed what this round was writing to (deregistered the target, registered it
+                // again, deleted a config): observe again and carry on, as the last writer must. Only a refusal
+                // because another apply's change is in progress (OwnedByAnother) stops here: that apply verifies later.
+                if (budget.isLastRound() || e.reason() != Reason.CONFLICT || e.getCause() instanceof OwnedByAnother) {
+                    throw e;
+                }
+                conflict = e;
+            }
+            // verify right after the writes; when another apply wrote meanwhile, the next round (after a random
+            // pause that grows each round, so that concurrent applies stop overwriting each other in step) repeats them
+            LiveEndpoint after = observe(t);
+            if (SageMakerPlanner.plan(t, after).plan().isEmpty()) {
+                return new ApplyResult(new Plan(name, ID, applied, notes), SageMakerStatusMapping.applied(t, after));
+            }
+        }
+        throw budget.exhausted("apply", name, "verify endpoint " + name, conflict);
+    }
+
+    /** The reads of one round of apply, after waiting while the endpoint is changing; a Failed endpoint stops apply. */
+    private LiveEndpoint observe(SageMakerDesiredState t) {
+        return atStep("apply", t.endpointName(), () -> "observe endpoint " + t.endpointName(),
+                () -> reader.read(t, waits.awaitSettled(t.endpointName()).orElse(null), false));
+    }
+
+    /**
+     * SageMaker refused a change because another apply's change of this endpoint is under way (it created the endpoint
+     * with another config, or its update is in progress): that apply verifies after its change, so this one stops.
+     */
+    public static final class OwnedByAnother extends BackendException {
+        private static final long serialVersionUID = 1L;
+
+        OwnedByAnother(BackendException refusal) {
+            super(ID, Reason.CONFLICT, refusal.getMessage().substring(ID.length() + 2)
+                    + " (another apply of this endpoint is changing it; re-run this one once that has finished)", refusal.getCause());
+        }
+    }
+
+    /** The writes of one round, in dependency order; each failure names its step. */
+    public void execute(SageMakerDesiredState t, SageMakerSteps steps) {
+        String name = t.endpointName();
+        if (steps.createModel) {
+            String step = "CreateModel " + t.modelName();
+            applyStep(name, step, () -> {
+                try {
+                    clients.sageMaker().createModel(t.createModel());
+                } catch (SdkException e) {
+                    // the name is a content hash: an existing model of that name is this model (a retried call, a concurrent apply)
+                    if (!AwsErrors.isAlreadyExisting(e)) {
+                        // AWS echoes invalid values in its messages: keep the environment's values (possible secrets) out of them.
+                        throw AwsErrors.translate(ID, step, e, t.createModel().primaryContainer().environment().values());
+                    }
+                }
+                return null;
+            });
+        }
+        if (steps.createConfig) {
+            String step = "CreateEndpointConfig " + t.endpointConfigName();
+            applyStep(name, step, () -> tolerateExisting(step, () -> clients.sageMaker().createEndpointConfig(t.createEndpointConfig())));
+        }
+        if (steps.createEndpoint) {
+            String step = "CreateEndpoint " + name;
+            applyStep(name, step, () -> {
+                try {
+                    clients.sageMaker().createEndpoint(t.createEndpoint());
+                } catch (SdkException e) {
+                    // ours when an earlier attempt of this call went through (its answer was lost); else another apply's
+                    if (!AwsErrors.isAlreadyExisting(e)) {
+                        throw AwsErrors.translate(ID, step, e);
+                    }
+                    Optional<DescribeEndpointResponse> existing = reader.describeEndpoint(name);
+                    if (existing.isEmpty()) {
+                        throw AwsErrors.translate(ID, step, e);
+                    }
+                    if (!t.endpointConfigName().equals(existing.get().endpointConfigName())) {
+                        throw new OwnedByAnother(AwsErrors.translate(ID, step, e));
+                    }
+                }
+                return null;
+            });
+            applyStep(name, "wait for endpoint " + name + " to be InService", () -> waits.awaitInService(name));
+        } else if (steps.updateEndpoint) {
+            if (steps.deregisterTarget != null) {
+                applyStep(name, "DeregisterScalableTarget " + steps.deregisterTarget, () -> {
+                    deregister(steps.deregisterTarget);
+                    return null;
+                });
+            }
+            try {
+                String step = "UpdateEndpoint " + name;
+                applyStep(name, step, () -> {
+                    try {
+                        clients.sageMaker().updateEndpoint(b -> b.endpointName(name).endpointConfigName(t.endpointConfigName())
+                                .retainAllVariantProperties(steps.retainVariantProperties));
+                    } catch (SdkException e) {
+                        // ours when an earlier attempt went through and the endpoint is now updating to this config
+                        if (!AwsErrors.isInProgress(e)) {
+                            throw AwsErrors.translate(ID, step, e);
+                        }
+                        Optional<DescribeEndpointResponse> now = reader.describeEndpoint(name);
+                        String pending = now.map(DescribeEndpointResponse::pendingDeploymentSummary)
+                                .map(PendingDeploymentSummary::endpointConfigName).orElse(null);
+                        if (pending == null) {
+                            throw AwsErrors.translate(ID, step, e);
+                        }
+                        if (!t.endpointConfigName().equals(pending)) {
+                            throw new OwnedByAnother(AwsErrors.translate(ID, step, e));
+                        }
+                    }
+                    return null;
+                });
+                applyStep(name, "wait for endpoint " + name + " to be InService", () -> waits.awaitInService(name));
+            } catch (BackendException e) {
+                // a refusal because another apply's update is in progress: that apply registers its own target afterwards
+                if (steps.deregisterTarget != null && e.reason() != Reason.CONFLICT) {
+                    restoreAutoscaling(steps.live, e);
+                }
+                throw e;
+            }
+        }
+        if (steps.registerTarget != null) {
+            RegisterScalableTargetRequest r = steps.registerTarget;
+            applyStep(name, "RegisterScalableTarget " + r.resourceId(), () -> call("RegisterScalableTarget " + r.resourceId(), () -> clients.autoScaling().registerScalableTarget(r)));
+        }
+        for (PutScalingPolicyRequest p : steps.putPolicies) {
+            applyStep(name, "PutScalingPolicy " + p.policyName(), () -> call("PutScalingPolicy " + p.policyName(), () -> clients.autoScaling().putScalingPolicy(p)));
+        }
+        for (String policy : steps.deletePolicies) {
+            String step = "DeleteScalingPolicy " + policy;
+            applyStep(name, step, () -> {
+                ignoreNotFound(step, () -> clients.autoScaling().deleteScalingPolicy(b -> b.policyName(policy).serviceNamespace(ServiceNamespace.SAGEMAKER)
+                        .resourceId(t.resourceId()).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)));
+                return null;
+            });
+        }
+        for (String c : steps.deleteConfigs) {
+            String step = "DeleteEndpointConfig " + c;
+            applyStep(name, step, () -> {
+                ignoreNotFound(step, () -> clients.sageMaker().deleteEndpointConfig(b -> b.endpointConfigName(c)));
+                return null;
+            });
+        }
+        for (String m : steps.deleteModels) {
+            String step = "DeleteModel " + m;
+            applyStep(name, step, () -> {
+                ignoreNotFound(step, () -> clients.sageMaker().deleteModel(b -> b.modelName(m)));
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Best effort after a failed update that followed a deregistration: SageMaker keeps (or rolls back to) the old
+     * config, so register the old target and put its old policies again rather than leave the endpoint unscaled.
+     */
+    private void restoreAutoscaling(LiveEndpoint live, BackendException failure) {
+        ScalableTarget old = live.target();
+        try {
+            clients.autoScaling().registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(old.resourceId())
+                    .scalableDimension(old.scalableDimension()).minCapacity(old.minCapacity()).maxCapacity(old.maxCapacity())
+                    .suspendedState(old.suspendedState()));
+            for (ScalingPolicy p : live.policies()) {
+                clients.autoScaling().putScalingPolicy(b -> b.policyName(p.policyName()).serviceNamespace(ServiceNamespace.SAGEMAKER)
+                        .resourceId(p.resourceId()).scalableDimension(p.scalableDimension()).policyType(p.policyType())
+                        .targetTrackingScalingPolicyConfiguration(p.targetTrackingScalingPolicyConfiguration())
+                        .stepScalingPolicyConfiguration(p.stepScalingPolicyConfiguration()));
+            }
+        } catch (SdkException e) {
+            failure.addSuppressed(AwsErrors.translate(ID, "restoring the scalable target " + old.resourceId() + " after the failed update", e));
+        }
+    }
+
+    /** Deletes the endpoint (waiting for it to go), then its configs and models; see {@code SageMakerBackend#delete} for the calls. */
+    public boolean delete(String name) {
+        boolean deleted = false;
+        Optional<DescribeEndpointResponse> ep = atStep("delete", name, () -> "DescribeEndpoint " + name, () -> reader.describeEndpoint(name));
+        if (ep.isPresent()) {
+            EndpointStatus s = ep.get().endpointStatus();
+            if (s == EndpointStatus.CREATING || s == EndpointStatus.UPDATING || s == EndpointStatus.SYSTEM_UPDATING || s == EndpointStatus.ROLLING_BACK) {
+                try {
+                    atStep("delete", name, () -> "wait for endpoint " + name + " to be InService before deleting it", () -> waits.awaitInService(name));
+                } catch (BackendException e) {
+                    if (e.reason() != Reason.FAILED) {
+                        throw e;
+                    }
+                }
+            }
+            if (s != EndpointStatus.DELETING) {
+                String step = "DeleteEndpoint " + name;
+                atStep("delete", name, () -> step, () -> {
+                    try {
+                        clients.sageMaker().deleteEndpoint(b -> b.endpointName(name));
+                    } catch (SdkException e) {
+                        // an earlier attempt of this call went through (its answer was lost): the endpoint is deleting or gone
+                        if (!AwsErrors.isNotFound(e) && !(AwsErrors.isInProgress(e) && reader.describeEndpoint(name)
+                                .map(d -> d.endpointStatus() == EndpointStatus.DELETING).orElse(true))) {
+                            throw AwsErrors.translate(ID, step, e);
+                        }
+                    }
+                    return null;
+                });
+            }
+            atStep("delete", name, () -> "wait for endpoint " + name + " to be deleted", () -> {
+                waits.awaitDeleted(name);
+                return null;
+            });
+            deleted = true;
+        }
+        for (String c : atStep("delete", name, () -> "ListEndpointConfigs " + SageMakerTranslator.prefix(name, "c"), () -> reader.ownConfigs(name))) {
+            String step = "DeleteEndpointConfig " + c;
+            atStep("delete", name, () -> step, () -> findOrEmpty(step, () -> clients.sageMaker().deleteEndpointConfig(b -> b.endpointConfigName(c))));
+            deleted = true;
+        }
+        for (String m : atStep("delete", name, () -> "ListModels " + SageMakerTranslator.prefix(name, "m"), () -> reader.ownModels(name))) {
+            String step = "DeleteModel " + m;
+            atStep("delete", name, () -> step, () -> findOrEmpty(step, () -> clients.sageMaker().deleteModel(b -> b.modelName(m))));
+            deleted = true;
+        }
+        return deleted;
+    }
+
+    private void deregister(String resourceId) {
+        ignoreNotFound("DeregisterScalableTarget " + resourceId, () -> clients.autoScaling().deregisterScalableTarget(b -> b
+                .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
+                .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)));
+    }
+}
