@@ -20,10 +20,10 @@ import io.inferscale.api.validation.ValidationReport;
 import io.inferscale.backend.kubernetes.internal.DesiredObjects;
 import io.inferscale.backend.kubernetes.internal.KubernetesClients;
 import io.inferscale.backend.kubernetes.internal.KubernetesExecutor;
-import io.inferscale.backend.kubernetes.internal.KubernetesLiveState;
+import io.inferscale.backend.kubernetes.internal.KubernetesLiveReader;
 import io.inferscale.backend.kubernetes.internal.KubernetesPlanner;
 import io.inferscale.backend.kubernetes.internal.KubernetesVerifier;
-import io.inferscale.backend.kubernetes.internal.KubernetesWaiter;
+import io.inferscale.backend.kubernetes.internal.KubernetesWaits;
 
 import java.time.Duration;
 import java.util.List;
@@ -58,9 +58,9 @@ import java.util.Optional;
  * This class is the facade over the parts in {@code io.inferscale.backend.kubernetes.internal}, the same parts every
  * backend has: {@link KubernetesSettings} (configuration), {@code KubernetesClients} (the lazy client and the request
  * policy), {@link KubernetesTranslator} (pure translation to a {@code Translation<KubernetesManifests>}),
- * {@code KubernetesLiveState} (reads), {@code KubernetesPlanner} (the pure diff of desired and live objects), {@code KubernetesExecutor} (writes, replica hand-over, delete),
- * {@code KubernetesVerifier} (the check after the writes), {@code KubernetesWaiter} (the watch behind
- * {@link #awaitReady}) and {@code StatusReader} (status mapping).
+ * {@code KubernetesLiveReader} (reads), {@code KubernetesPlanner} (the pure diff of desired and live objects), {@code KubernetesExecutor} (writes, replica hand-over, delete),
+ * {@code KubernetesVerifier} (the check after the writes), {@code KubernetesWaits} (the watch behind
+ * {@link #awaitReady}) and {@code KubernetesStatusMapper} (status mapping).
  *
  * <h2>Requests</h2>
  * A fresh {@code apply}: 3 GETs (plan), 3 server-side applies (one per object), 2 GETs (verify, below). A no-op
@@ -104,10 +104,10 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
     private final KubernetesSettings settings;
     private final KubernetesTranslator translator;
     private final KubernetesClients clients;
-    private final KubernetesLiveState liveState;
+    private final KubernetesLiveReader liveState;
     private final KubernetesExecutor executor;
     private final KubernetesVerifier verifier;
-    private final KubernetesWaiter waiter;
+    private final KubernetesWaits waiter;
 
     /**
      * A backend using an existing client (its namespace is the default namespace). The client is not closed by
@@ -130,10 +130,10 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
         this.settings = settings;
         this.translator = new KubernetesTranslator(settings);
         this.clients = clients;
-        this.liveState = new KubernetesLiveState(clients);
+        this.liveState = new KubernetesLiveReader(clients);
         this.executor = new KubernetesExecutor(clients, liveState, settings.fieldManager());
         this.verifier = new KubernetesVerifier(liveState);
-        this.waiter = new KubernetesWaiter(clients, liveState);
+        this.waiter = new KubernetesWaits(clients, liveState);
     }
 
     /** The translator this backend uses. */
@@ -200,7 +200,7 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
             Plan plan = KubernetesPlanner.plan(desired, live);
             first = first == null ? plan : first;
             if (plan.isEmpty()) {
-                return new ApplyResult(first, KubernetesLiveState.statusOf(desired.name(), desired.namespace(), live));
+                return new ApplyResult(first, KubernetesLiveReader.statusOf(desired.name(), desired.namespace(), live));
             }
             KubernetesExecutor.Writes writes = executor.write(plan, desired, live);
             lastStep = writes.step();
@@ -209,7 +209,7 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
                 continue;
             }
             if (verifier.verify(desired, writes.lastWritten(), live)) {
-                return new ApplyResult(first, KubernetesLiveState.statusOf(desired.name(), desired.namespace(), live));
+                return new ApplyResult(first, KubernetesLiveReader.statusOf(desired.name(), desired.namespace(), live));
             }
             lastStep = KubernetesVerifier.step(desired);
             lastConflict = new BackendException(ID, BackendException.Reason.CONFLICT, "another writer changed the objects of endpoint '"

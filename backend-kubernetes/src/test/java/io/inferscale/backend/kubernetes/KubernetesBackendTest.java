@@ -264,7 +264,7 @@ class KubernetesBackendTest {
                 .target(io.inferscale.api.TargetType.REQUESTS_PER_SECOND, new java.math.BigDecimal("2.5"))
                 .target(io.inferscale.api.TargetType.CONCURRENT_REQUESTS, 4).build()).build();
         HorizontalPodAutoscaler hpa = new KubernetesTranslator(external).translate(three).hpa();
-        assertThat(io.inferscale.backend.kubernetes.internal.StatusReader.targets(hpa))
+        assertThat(io.inferscale.backend.kubernetes.internal.KubernetesStatusMapper.targets(hpa))
                 .isEqualTo("cpu: <unknown>/60%, <unknown>/2500m + 1 more...");
         hpa.setStatus(new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatusBuilder()
                 .addNewCurrentMetric().withType("Pods").withNewPods().withNewMetric().withName("http_requests_per_second").endMetric()
@@ -272,7 +272,7 @@ class KubernetesBackendTest {
                 .addNewCurrentMetric().withType("External").withNewExternal().withNewMetric().withName("http_requests_in_flight").endMetric()
                 .withNewCurrent().withAverageValue(new Quantity("3")).endCurrent().endExternal().endCurrentMetric().build());
         hpa.getSpec().setMetrics(hpa.getSpec().getMetrics().subList(1, 3));
-        assertThat(io.inferscale.backend.kubernetes.internal.StatusReader.targets(hpa)).isEqualTo("1200m/2500m, 3/4 (avg)");
+        assertThat(io.inferscale.backend.kubernetes.internal.KubernetesStatusMapper.targets(hpa)).isEqualTo("1200m/2500m, 3/4 (avg)");
     }
 
     @Test

@@ -81,7 +81,7 @@ import java.util.Optional;
  * {@link SageMakerTranslator} (pure: endpoint to {@link SageMakerDesiredState}), and in package {@code internal}
  * {@code SageMakerClients} (the lazy SDK clients), {@code SageMakerLiveReader} (Describe*, List*),
  * {@code SageMakerPlanner} (the pure diff of desired and live state), {@code SageMakerExecutor} (the rounds of apply
- * and the writes), {@code SageMakerWaits} (the SDK waiter) and {@code SageMakerStatusMapping}.
+ * and the writes), {@code SageMakerWaits} (the SDK waiter) and {@code SageMakerStatusMapper}.
  *
  * <p>Credentials come from the SDK's default provider chain (or the {@code sagemaker.profile} profile, or the
  * provider given to {@link #create(BackendConfig, AwsCredentialsProvider)}); InferScale never logs them, prints them in

@@ -23,7 +23,7 @@ import io.inferscale.backend.vertex.internal.VertexNames;
 import io.inferscale.backend.vertex.internal.VertexPlanner;
 import io.inferscale.backend.vertex.internal.VertexReconciler;
 import io.inferscale.backend.vertex.internal.VertexSettings;
-import io.inferscale.backend.vertex.internal.VertexStateReader;
+import io.inferscale.backend.vertex.internal.VertexLiveReader;
 import io.inferscale.backend.vertex.internal.VertexStatusMapper;
 import io.inferscale.backend.vertex.internal.VertexWaits;
 
@@ -50,7 +50,7 @@ import java.util.Optional;
  * Validation, name checks, option keys and the one translation per call are {@link AbstractBackend}'s. This class is a
  * facade over the parts in {@code io.inferscale.backend.vertex.internal}: {@code VertexSettings}
  * (configuration, capabilities, option keys), {@code VertexClients} (one channel), {@link VertexTranslator} (pure),
- * {@code VertexStateReader} (reads), {@code VertexPlanner} (pure diff to steps), {@code VertexExecutor} (writes, each
+ * {@code VertexLiveReader} (reads), {@code VertexPlanner} (pure diff to steps), {@code VertexExecutor} (writes, each
  * failure naming its step), {@code VertexWaits} (operation futures, awaitReady), {@code VertexStatusMapper} and
  * {@code VertexReconciler} (the bounded apply and delete rounds).
  *
@@ -81,7 +81,7 @@ public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
     private final VertexTranslator translator;
     private final LazyVertexClients clients;
     private volatile Translated lastTranslation;
-    private final VertexStateReader reader;
+    private final VertexLiveReader reader;
     private final VertexExecutor executor;
     private final VertexWaits waits;
     private final VertexReconciler reconciler;
@@ -101,7 +101,7 @@ public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
         this.translator = new VertexTranslator(settings.project().orElse(VertexTranslator.PLACEHOLDER_PROJECT), settings.location());
         this.clients = new LazyVertexClients(settings);
         VertexCalls calls = new VertexCalls(settings);
-        this.reader = new VertexStateReader(clients, calls);
+        this.reader = new VertexLiveReader(clients, calls);
         this.waits = new VertexWaits(settings, clients, calls, reader);
         this.executor = new VertexExecutor(clients, calls, waits);
         this.reconciler = new VertexReconciler(settings, reader, executor, waits);

@@ -27,13 +27,13 @@ public final class KubernetesExecutor {
     public static final String REPLICAS_HANDOVER_SUFFIX = "-replicas-handover";
 
     private final KubernetesClients clients;
-    private final KubernetesLiveState liveState;
+    private final KubernetesLiveReader liveState;
     private final String fieldManager;
 
     /**
      * @param fieldManager the server-side apply field manager ({@code kubernetes.fieldManager})
      */
-    public KubernetesExecutor(KubernetesClients clients, KubernetesLiveState liveState, String fieldManager) {
+    public KubernetesExecutor(KubernetesClients clients, KubernetesLiveReader liveState, String fieldManager) {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.liveState = Objects.requireNonNull(liveState, "liveState");
         this.fieldManager = Objects.requireNonNull(fieldManager, "fieldManager");
@@ -153,7 +153,7 @@ public final class KubernetesExecutor {
         boolean deleted = false;
         for (Class<? extends HasMetadata> type : List.of(HorizontalPodAutoscaler.class, Service.class, Deployment.class)) {
             HasMetadata live = liveState.read(type, ns, name, "delete");
-            if (live == null || !KubernetesLiveState.managed(live)) {
+            if (live == null || !KubernetesLiveReader.managed(live)) {
                 continue;
             }
             String step = "delete " + type.getSimpleName() + " " + ns + "/" + name;

@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * The pure diff of desired and live objects: a CREATE for each absent object, an UPDATE listing the fields InferScale
  * sets whose live values differ ({@link ManifestDiff}: server-populated fields and other managers' fields are ignored),
- * nothing for an object that matches. No I/O: the live objects come from {@link KubernetesLiveState}.
+ * nothing for an object that matches. No I/O: the live objects come from {@link KubernetesLiveReader}.
  */
 public final class KubernetesPlanner {
 
@@ -56,7 +56,7 @@ public final class KubernetesPlanner {
         } else if (fields.size() == 1 && fields.get(0).path().equals(HASH_PATH)) {
             reason = "fields InferScale set before are no longer in the endpoint; server-side apply removes them";
         }
-        if (!KubernetesLiveState.managed(live)) {
+        if (!KubernetesLiveReader.managed(live)) {
             reason = "adopts an existing " + kind + " that InferScale did not create";
         }
         return fields.isEmpty() ? Optional.empty() : Optional.of(new Change(Change.Action.UPDATE, kind, name, fields, reason));

@@ -11,10 +11,10 @@ import java.util.Objects;
  */
 public final class KubernetesVerifier {
 
-    private final KubernetesLiveState liveState;
+    private final KubernetesLiveReader liveState;
 
     /** A verifier reading through {@code liveState}. */
-    public KubernetesVerifier(KubernetesLiveState liveState) {
+    public KubernetesVerifier(KubernetesLiveReader liveState) {
         this.liveState = Objects.requireNonNull(liveState, "liveState");
     }
 

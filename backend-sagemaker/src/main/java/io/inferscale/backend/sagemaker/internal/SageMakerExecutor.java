@@ -73,7 +73,7 @@ public final class SageMakerExecutor {
                 notes.addAll(steps.plan().notes());
             }
             if (steps.plan().isEmpty()) {
-                return new ApplyResult(new Plan(name, ID, applied, notes), SageMakerStatusMapping.applied(t, live));
+                return new ApplyResult(new Plan(name, ID, applied, notes), SageMakerStatusMapper.applied(t, live));
             }
             applied.addAll(steps.plan().changes());
             try {
@@ -91,7 +91,7 @@ public final class SageMakerExecutor {
             // pause that grows each round, so that concurrent applies stop overwriting each other in step) repeats them
             LiveEndpoint after = observe(t);
             if (SageMakerPlanner.plan(t, after).plan().isEmpty()) {
-                return new ApplyResult(new Plan(name, ID, applied, notes), SageMakerStatusMapping.applied(t, after));
+                return new ApplyResult(new Plan(name, ID, applied, notes), SageMakerStatusMapper.applied(t, after));
             }
         }
         throw budget.exhausted("apply", name, "verify endpoint " + name, conflict);

@@ -88,7 +88,7 @@ public final class SageMakerLiveReader {
         List<ScalingActivity> activities = call("DescribeScalingActivities " + resourceId, () -> clients.autoScaling().describeScalingActivities(r -> r
                 .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
                 .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).maxResults(5)).scalingActivities());
-        return Optional.of(SageMakerStatusMapping.status(ep, variantName, liveVariant.map(ProductionVariant::instanceTypeAsString).orElse(null),
+        return Optional.of(SageMakerStatusMapper.status(ep, variantName, liveVariant.map(ProductionVariant::instanceTypeAsString).orElse(null),
                 liveVariant.map(ProductionVariant::modelName).orElse(null), modelRef, target, policies, activities));
     }
 

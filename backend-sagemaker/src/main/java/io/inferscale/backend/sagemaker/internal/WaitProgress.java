@@ -50,7 +50,7 @@ final class WaitProgress {
     }
 
     private void observed(DescribeEndpointResponse described) {
-        EndpointStatus status = SageMakerStatusMapping.observed(described);
+        EndpointStatus status = SageMakerStatusMapper.observed(described);
         if (status.equals(last)) {
             return;
         }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What {@link VertexStateReader#live} read for one endpoint: the endpoint (empty when it does not exist) and the models
+ * What {@link VertexLiveReader#live} read for one endpoint: the endpoint (empty when it does not exist) and the models
  * the planner asked for ({@link VertexPlanner#modelsToRead}), each empty when it does not exist.
  *
  * @param endpoint the endpoint

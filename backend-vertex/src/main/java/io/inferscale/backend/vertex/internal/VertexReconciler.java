@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The convergence loops of apply and delete: read ({@link VertexStateReader}), plan ({@link VertexPlanner}), run the
+ * The convergence loops of apply and delete: read ({@link VertexLiveReader}), plan ({@link VertexPlanner}), run the
  * steps ({@link VertexExecutor}), and again until the plan is empty. A step that fails because of a concurrent change or
  * with an unknown outcome is never blindly sent again: the next round waits for the operations running on that resource
  * ({@link VertexWaits}), reads, and plans from what it finds. Rounds after conflicts spend one {@link ConvergenceBudget}
@@ -28,12 +28,12 @@ import java.util.TreeMap;
 public final class VertexReconciler {
 
     private final VertexSettings settings;
-    private final VertexStateReader reader;
+    private final VertexLiveReader reader;
     private final VertexExecutor executor;
     private final VertexWaits waits;
 
     /** A reconciler over the backend's parts. */
-    public VertexReconciler(VertexSettings settings, VertexStateReader reader, VertexExecutor executor, VertexWaits waits) {
+    public VertexReconciler(VertexSettings settings, VertexLiveReader reader, VertexExecutor executor, VertexWaits waits) {
         this.settings = settings;
         this.reader = reader;
         this.executor = executor;

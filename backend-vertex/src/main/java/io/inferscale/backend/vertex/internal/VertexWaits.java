@@ -35,10 +35,10 @@ public final class VertexWaits {
     private final VertexSettings settings;
     private final Supplier<VertexClients> clients;
     private final VertexCalls calls;
-    private final VertexStateReader reader;
+    private final VertexLiveReader reader;
 
     /** Waits over the backend's clients. */
-    public VertexWaits(VertexSettings settings, Supplier<VertexClients> clients, VertexCalls calls, VertexStateReader reader) {
+    public VertexWaits(VertexSettings settings, Supplier<VertexClients> clients, VertexCalls calls, VertexLiveReader reader) {
         this.settings = settings;
         this.clients = clients;
         this.calls = calls;

@@ -24,9 +24,9 @@ import java.util.Objects;
  * Reads an endpoint's status from its Deployment and HorizontalPodAutoscaler, the way {@code kubectl get
  * deploy,hpa} shows it: ready/desired replicas, TARGETS ({@code 45%/60%}), MINPODS/MAXPODS, conditions.
  */
-public final class StatusReader {
+public final class KubernetesStatusMapper {
 
-    private StatusReader() {
+    private KubernetesStatusMapper() {
     }
 
     /**

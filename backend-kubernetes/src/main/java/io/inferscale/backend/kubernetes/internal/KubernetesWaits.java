@@ -26,15 +26,15 @@ import java.util.function.Function;
  * {@link ProgressListener}. Requests: 3 GETs (the endpoint's objects), the LIST and WATCH unless the Deployment is
  * already ready, failed or missing, then 2 GETs (the HPA's and Service's final state).
  */
-public final class KubernetesWaiter {
+public final class KubernetesWaits {
 
     private static final String ID = KubernetesTranslator.BACKEND_ID;
 
     private final KubernetesClients clients;
-    private final KubernetesLiveState liveState;
+    private final KubernetesLiveReader liveState;
 
     /** A waiter using {@code clients} and reading through {@code liveState}. */
-    public KubernetesWaiter(KubernetesClients clients, KubernetesLiveState liveState) {
+    public KubernetesWaits(KubernetesClients clients, KubernetesLiveReader liveState) {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.liveState = Objects.requireNonNull(liveState, "liveState");
     }
@@ -52,20 +52,20 @@ public final class KubernetesWaiter {
         Deployment first = liveState.read(Deployment.class, ns, name);
         HorizontalPodAutoscaler hpa = liveState.read(HorizontalPodAutoscaler.class, ns, name);
         Service service = liveState.read(Service.class, ns, name);
-        if (!KubernetesLiveState.anyManaged(first, hpa, service)) {
+        if (!KubernetesLiveReader.anyManaged(first, hpa, service)) {
             throw BackendException.notFound(ID, name);
         }
         int min = hpa == null || hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
         Reported reported = new Reported(progress);
-        reported.report(StatusReader.read(name, ID, ns, first, hpa, service != null));
+        reported.report(KubernetesStatusMapper.read(name, ID, ns, first, hpa, service != null));
         Deployment last = first;
         if (first != null && !done(first, min)) {
-            last = watch(ns, name, min, timeout, d -> StatusReader.read(name, ID, ns, d, hpa, service != null), reported);
+            last = watch(ns, name, min, timeout, d -> KubernetesStatusMapper.read(name, ID, ns, d, hpa, service != null), reported);
         }
         if (last == null) {
             throw new BackendException(ID, BackendException.Reason.NOT_FOUND, "endpoint '" + name + "' was deleted while waiting for it");
         }
-        EndpointStatus s = StatusReader.read(name, ID, ns, last, liveState.read(HorizontalPodAutoscaler.class, ns, name),
+        EndpointStatus s = KubernetesStatusMapper.read(name, ID, ns, last, liveState.read(HorizontalPodAutoscaler.class, ns, name),
                 liveState.read(Service.class, ns, name) != null);
         reported.report(s);
         if (s.state() == EndpointState.FAILED) {
@@ -127,7 +127,7 @@ public final class KubernetesWaiter {
     }
 
     private static boolean done(Deployment d, int min) {
-        EndpointState state = StatusReader.state(d, min);
+        EndpointState state = KubernetesStatusMapper.state(d, min);
         return state == EndpointState.READY || state == EndpointState.FAILED;
     }
 

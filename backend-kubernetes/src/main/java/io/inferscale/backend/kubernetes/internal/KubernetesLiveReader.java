@@ -24,14 +24,14 @@ import java.util.TreeSet;
  * objects, every managed endpoint of a namespace by the managed-by label. A read failure names its step when the caller
  * gives the operation it belongs to.
  */
-public final class KubernetesLiveState {
+public final class KubernetesLiveReader {
 
     private static final String ID = KubernetesTranslator.BACKEND_ID;
 
     private final KubernetesClients clients;
 
     /** A reader using {@code clients}. */
-    public KubernetesLiveState(KubernetesClients clients) {
+    public KubernetesLiveReader(KubernetesClients clients) {
         this.clients = Objects.requireNonNull(clients, "clients");
     }
 
@@ -86,12 +86,12 @@ public final class KubernetesLiveState {
         if (!anyManaged(d, hpa, svc)) {
             return Optional.empty();
         }
-        return Optional.of(StatusReader.read(name, ID, ns, d, hpa, svc != null));
+        return Optional.of(KubernetesStatusMapper.read(name, ID, ns, d, hpa, svc != null));
     }
 
     /** The status built from objects read (and written) by kind, without requests. */
     public static EndpointStatus statusOf(String name, String ns, Map<String, HasMetadata> live) {
-        return StatusReader.read(name, ID, ns, (Deployment) live.get("Deployment"), (HorizontalPodAutoscaler) live.get("HorizontalPodAutoscaler"),
+        return KubernetesStatusMapper.read(name, ID, ns, (Deployment) live.get("Deployment"), (HorizontalPodAutoscaler) live.get("HorizontalPodAutoscaler"),
                 live.containsKey("Service"));
     }
 
@@ -107,7 +107,7 @@ public final class KubernetesLiveState {
                     .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
             TreeMap<String, EndpointStatus> out = new TreeMap<>();
             for (String name : union(deployments, hpas, services)) {
-                out.put(name, StatusReader.read(name, ID, ns, deployments.get(name), hpas.get(name), services.containsKey(name)));
+                out.put(name, KubernetesStatusMapper.read(name, ID, ns, deployments.get(name), hpas.get(name), services.containsKey(name)));
             }
             return List.copyOf(out.values());
         } catch (KubernetesClientException e) {

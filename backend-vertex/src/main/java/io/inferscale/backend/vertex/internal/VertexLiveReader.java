@@ -22,13 +22,13 @@ import java.util.function.Supplier;
  * ListOperations), each failure a {@link StepFailure} naming the call. GAX retries these reads (see
  * {@link VertexClients}).
  */
-public final class VertexStateReader {
+public final class VertexLiveReader {
 
     private final Supplier<VertexClients> clients;
     private final VertexCalls calls;
 
     /** A reader over the backend's lazily built clients. */
-    public VertexStateReader(Supplier<VertexClients> clients, VertexCalls calls) {
+    public VertexLiveReader(Supplier<VertexClients> clients, VertexCalls calls) {
         this.clients = clients;
         this.calls = calls;
     }

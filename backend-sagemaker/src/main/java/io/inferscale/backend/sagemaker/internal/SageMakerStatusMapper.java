@@ -21,9 +21,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** SageMaker and Application Auto Scaling descriptions → the neutral {@link EndpointStatus}. Pure. */
-public final class SageMakerStatusMapping {
+public final class SageMakerStatusMapper {
 
-    private SageMakerStatusMapping() {
+    private SageMakerStatusMapper() {
     }
 
     /**
