@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * Supplies the autoscaler model of one backend. Each backend module registers its provider in
  * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}, so
- * {@code Simulations.discover().model("sagemaker")} finds SageMaker's behaviour whenever the SageMaker
+ * {@code AutoscalerModels.discover().model("sagemaker")} finds SageMaker's behaviour whenever the SageMaker
  * backend is on the class path. Providers are cheap to construct and stateless.
  */
 public interface AutoscalerModelProvider {

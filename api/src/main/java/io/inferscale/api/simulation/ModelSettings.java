@@ -75,8 +75,11 @@ public final class ModelSettings {
         return values;
     }
 
-    /** These overrides without {@code key}. */
-    ModelSettings without(String key) {
+    /**
+     * These overrides without {@code key} (the simulator removes a setting it handles itself, such as
+     * {@code <backendId>.startup}, before the model sees them); this instance when {@code key} is not set.
+     */
+    public ModelSettings without(String key) {
         if (!values.containsKey(key)) {
             return this;
         }
