@@ -31,7 +31,8 @@ public interface AutoscalerModelProvider {
     /**
      * The price of one replica of this endpoint on this backend (the instance or machine the backend would choose,
      * or a share of a node), from the provider's catalogue or the user's overrides in the context's settings.
-     * Empty when the provider has no price for it: the result then has no {@link SimulationResult#cost()}.
+     * Empty when the provider has no price for it: the result then has no cost
+     * ({@code io.inferscale.simulator.SimulationResult.cost()}).
      *
      * @throws io.inferscale.api.ConfigurationException when a price override is malformed
      */

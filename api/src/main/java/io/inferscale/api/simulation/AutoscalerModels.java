@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The autoscaler models available to a program: found with {@link java.util.ServiceLoader} like the backends
- * themselves, or given explicitly.
+ * themselves, or given explicitly. The simulator (module {@code inferscale-simulator}) looks models up here; the
+ * example below runs one with its engine, {@code io.inferscale.simulator.Simulation}.
  *
  * <pre>{@code
  * AutoscalerModelProvider sagemaker = AutoscalerModels.discover().model("sagemaker");

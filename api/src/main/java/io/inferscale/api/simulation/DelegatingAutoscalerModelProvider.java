@@ -27,7 +27,7 @@ public class DelegatingAutoscalerModelProvider implements AutoscalerModelProvide
 
     private final String backendId;
     private final String defaultDelegate;
-    private final Supplier<AutoscalerModels> simulations;
+    private final Supplier<AutoscalerModels> models;
 
     /**
      * A provider delegating to discovered models.
@@ -44,10 +44,10 @@ public class DelegatingAutoscalerModelProvider implements AutoscalerModelProvide
      *
      * @throws IllegalArgumentException when the default delegate is the provider itself
      */
-    public DelegatingAutoscalerModelProvider(String backendId, String defaultDelegate, Supplier<AutoscalerModels> simulations) {
+    public DelegatingAutoscalerModelProvider(String backendId, String defaultDelegate, Supplier<AutoscalerModels> models) {
         this.backendId = Objects.requireNonNull(backendId, "backendId");
         this.defaultDelegate = Objects.requireNonNull(defaultDelegate, "defaultDelegate");
-        this.simulations = Objects.requireNonNull(simulations, "simulations");
+        this.models = Objects.requireNonNull(models, "models");
         if (backendId.equals(defaultDelegate)) {
             throw new IllegalArgumentException("a model provider cannot delegate to itself ('" + backendId + "')");
         }
@@ -115,6 +115,6 @@ public class DelegatingAutoscalerModelProvider implements AutoscalerModelProvide
         if (id.equals(backendId)) {
             throw new ConfigurationException("model setting " + delegateKey() + " names '" + id + "' itself; name another backend's model");
         }
-        return simulations.get().model(id);
+        return models.get().model(id);
     }
 }

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * ({@code PT5M}); never negative.
  *
  * <p>Besides each provider's own keys, {@code <backend id>.startup} is honoured for every backend: that backend's
- * start-up time, which takes precedence over {@link ReplicaProfile#startup()} (see {@link Simulation}).
+ * start-up time, which takes precedence over {@link ReplicaProfile#startup()} (see {@code io.inferscale.simulator.Simulation},
+ * module {@code inferscale-simulator}).
  */
 public final class ModelSettings {
 
