@@ -2,10 +2,10 @@ package io.inferscale.bench;
 
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.codec.EndpointCodec;
-import io.inferscale.api.simulation.LoadTrace;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.tune.TuneResult;
-import io.inferscale.api.simulation.tune.Tuner;
+import io.inferscale.simulator.trace.LoadTrace;
+import io.inferscale.simulator.tune.TuneResult;
+import io.inferscale.simulator.tune.Tuner;
 
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

@@ -5,9 +5,9 @@ import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.DiscoveryException;
 import io.inferscale.api.InferScaleException;
 import io.inferscale.api.InvalidEndpointException;
-import io.inferscale.api.simulation.TraceFormatException;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
+import io.inferscale.simulator.trace.TraceFormatException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

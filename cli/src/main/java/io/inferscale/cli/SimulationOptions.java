@@ -3,15 +3,15 @@ package io.inferscale.cli;
 import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.codec.PriceFile;
-import io.inferscale.api.simulation.LoadTrace;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulation;
-import io.inferscale.api.simulation.Simulations;
-import io.inferscale.api.simulation.TraceColumns;
-import io.inferscale.api.simulation.TraceOptions;
-import io.inferscale.api.simulation.TraceUnit;
 import io.inferscale.api.validation.Suggestions;
+import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.trace.LoadTrace;
+import io.inferscale.simulator.trace.TraceColumns;
+import io.inferscale.simulator.trace.TraceOptions;
+import io.inferscale.simulator.trace.TraceUnit;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -117,7 +117,7 @@ final class SimulationOptions {
         }
         if (ids.isEmpty()) {
             throw new UsageException("no backend given: add --backend ID[,ID...] (models found: "
-                    + String.join(", ", Simulations.discover().ids()) + ") or set INFERSCALE_BACKEND");
+                    + String.join(", ", AutoscalerModels.discover().ids()) + ") or set INFERSCALE_BACKEND");
         }
         return List.copyOf(ids);
     }
@@ -130,7 +130,7 @@ final class SimulationOptions {
      * @throws UsageException for a bad flag value (capacity, step, start-up, setting prefix, trace options, {@code --set} key)
      * @throws InputException for a trace or price file that cannot be read, or a price file or setting the models refuse
      */
-    Inputs resolve(CliContext context, Simulations models) {
+    Inputs resolve(CliContext context, AutoscalerModels models) {
         if (!(replicaCapacity > 0) || Double.isInfinite(replicaCapacity)) {
             throw new UsageException("--replica-capacity must be a positive number of requests per second, got " + replicaCapacity);
         }
@@ -229,7 +229,7 @@ final class SimulationOptions {
     }
 
     /** The command line's settings ({@code --setting}, {@code --startup ID=}) over the --prices file's, each file price with its origin (file and line). */
-    private ModelSettings withPriceFile(Simulations models, Map<String, String> settings) {
+    private ModelSettings withPriceFile(AutoscalerModels models, Map<String, String> settings) {
         if (prices == null) {
             return ModelSettings.of(settings);
         }

@@ -6,18 +6,18 @@ import io.inferscale.api.backend.Backends;
 import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.codec.EndpointDocument;
 import io.inferscale.api.codec.Json;
-import io.inferscale.api.simulation.SimulationResult;
-import io.inferscale.api.simulation.SimulationSummary;
-import io.inferscale.api.simulation.Simulations;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.TuningKnob;
-import io.inferscale.api.simulation.tune.ServiceLevelObjective;
-import io.inferscale.api.simulation.tune.SloViolation;
-import io.inferscale.api.simulation.tune.TuneReport;
-import io.inferscale.api.simulation.tune.TuneResult;
-import io.inferscale.api.simulation.tune.Tuner;
-import io.inferscale.api.simulation.tune.TuningEvaluation;
-import io.inferscale.api.simulation.tune.WrittenRecommendation;
 import io.inferscale.api.validation.ValidationReport;
+import io.inferscale.simulator.SimulationResult;
+import io.inferscale.simulator.SimulationSummary;
+import io.inferscale.simulator.tune.ServiceLevelObjective;
+import io.inferscale.simulator.tune.SloViolation;
+import io.inferscale.simulator.tune.TuneReport;
+import io.inferscale.simulator.tune.TuneResult;
+import io.inferscale.simulator.tune.Tuner;
+import io.inferscale.simulator.tune.TuningEvaluation;
+import io.inferscale.simulator.tune.WrittenRecommendation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,7 +79,7 @@ final class TuneCommand extends BaseCommand {
     @Override
     public Integer call() {
         List<String> ids = simulation.backendIds(context());
-        Simulations models = Simulations.discover();
+        AutoscalerModels models = AutoscalerModels.discover();
         ids.forEach(models::model); // an unknown id is a usage error naming the ids found
         EndpointDocument doc = load();
         InferenceEndpoint endpoint = doc.endpoint();
@@ -131,7 +131,7 @@ final class TuneCommand extends BaseCommand {
         }
     }
 
-    private Tuner tuner(InferenceEndpoint endpoint, Simulations models) {
+    private Tuner tuner(InferenceEndpoint endpoint, AutoscalerModels models) {
         ServiceLevelObjective objective;
         try {
             objective = ServiceLevelObjective.parse(slo);

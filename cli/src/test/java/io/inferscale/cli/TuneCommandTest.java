@@ -2,13 +2,13 @@ package io.inferscale.cli;
 
 import io.inferscale.api.backend.Backends;
 import io.inferscale.api.codec.EndpointCodec;
-import io.inferscale.api.simulation.LoadTrace;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulations;
-import io.inferscale.api.simulation.TraceOptions;
-import io.inferscale.api.simulation.tune.Tuner;
-import io.inferscale.api.simulation.tune.TuningEvaluation;
+import io.inferscale.simulator.trace.LoadTrace;
+import io.inferscale.simulator.trace.TraceOptions;
+import io.inferscale.simulator.tune.Tuner;
+import io.inferscale.simulator.tune.TuningEvaluation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +50,7 @@ class TuneCommandTest {
 
         // the printed recommendation row is the file's simulation
         TuningEvaluation again = Tuner.of(EndpointCodec.read(file).endpoint()).trace(LoadTrace.read(Path.of(day)))
-                .profile(ReplicaProfile.of(40)).evaluate(Simulations.discover().model("kubernetes"),
+                .profile(ReplicaProfile.of(40)).evaluate(AutoscalerModels.discover().model("kubernetes"),
                         EndpointCodec.read(file).endpoint());
         String row = r.out().lines().filter(l -> l.startsWith("recommended ") && l.contains(" tuning ")).findFirst().orElseThrow();
         assertThat(row).contains(String.format(Locale.ROOT, " %.2f ", again.tuning().summary().replicaHours()));
@@ -137,7 +137,7 @@ class TuneCommandTest {
             throws IOException {
         var spec = EndpointCodec.read(Path.of(seed)).endpoint();
         return Tuner.of(spec).trace(trace).profile(ReplicaProfile.of(capacity)).settings(settings).holdout(holdout)
-                .evaluate(Simulations.discover().model(backend), spec);
+                .evaluate(AutoscalerModels.discover().model(backend), spec);
     }
 
     @Test

@@ -12,15 +12,15 @@ import io.inferscale.api.backend.Rendering;
 import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.codec.EndpointDocument;
 import io.inferscale.api.simulation.AutoscalerModelProvider;
-import io.inferscale.api.simulation.HtmlReport;
-import io.inferscale.api.simulation.LoadTrace;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulation;
-import io.inferscale.api.simulation.SimulationResult;
-import io.inferscale.api.simulation.SimulationSummary;
-import io.inferscale.api.simulation.Simulations;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
+import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.SimulationResult;
+import io.inferscale.simulator.SimulationSummary;
+import io.inferscale.simulator.report.HtmlReport;
+import io.inferscale.simulator.trace.LoadTrace;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,7 +144,7 @@ public final class QuickStart {
         // 4. Simulate the three autoscalers on a day of traffic
         heading(out, "4. Simulate each cloud's autoscaler on a day of traffic");
         LoadTrace day = LoadTrace.parseCsv(text("traces/diurnal-day.csv"), "diurnal-day.csv");
-        Simulations models = Simulations.discover();
+        AutoscalerModels models = AutoscalerModels.discover();
         List<AutoscalerModelProvider> providers = new ArrayList<>();
         for (String id : CLOUDS) {
             try {

@@ -1,12 +1,12 @@
 package io.inferscale.examples;
 
 import io.inferscale.api.codec.EndpointDocument;
-import io.inferscale.api.simulation.LoadTrace;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulation;
-import io.inferscale.api.simulation.SimulationResult;
-import io.inferscale.api.simulation.Simulations;
-import io.inferscale.api.simulation.TraceOptions;
+import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.SimulationResult;
+import io.inferscale.simulator.trace.LoadTrace;
+import io.inferscale.simulator.trace.TraceOptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +48,7 @@ class AzureTraceSampleTest {
         EndpointDocument doc = QuickStart.bundled("inference_endpoint.yaml");
         LoadTrace trace = LoadTrace.parseCsv(QuickStart.text(SAMPLE), "sample");
         SimulationResult r = Simulation.of(doc.endpoint()).trace(trace).profile(ReplicaProfile.of(2))
-                .run(Simulations.discover().model("kubernetes"));
+                .run(AutoscalerModels.discover().model("kubernetes"));
         assertThat(r.summary().totalRequests()).isCloseTo(6282, within(1e-6));
         assertThat(r.tickCount()).isEqualTo(60);
     }

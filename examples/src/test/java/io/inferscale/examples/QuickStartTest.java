@@ -42,7 +42,7 @@ class QuickStartTest {
         Path report = dir.resolve("simulation-report.html");
         String html = Files.readString(report);
         // one replica curve per cloud whose autoscaler model is on the class path (all three in this module)
-        for (String id : io.inferscale.api.simulation.Simulations.discover().ids()) {
+        for (String id : io.inferscale.api.simulation.AutoscalerModels.discover().ids()) {
             if (QuickStart.CLOUDS.contains(id)) {
                 assertThat(html).contains("data-series=\"replicas\" data-backend=\"" + id + "\"");
             }

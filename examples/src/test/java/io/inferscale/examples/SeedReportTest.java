@@ -3,18 +3,17 @@ package io.inferscale.examples;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.simulation.Assumption;
-import io.inferscale.api.simulation.HtmlReport;
-import io.inferscale.api.simulation.LoadTrace;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulation;
-import io.inferscale.api.simulation.SimulationResult;
-import io.inferscale.api.simulation.Simulations;
+import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.SimulationResult;
+import io.inferscale.simulator.report.HtmlReport;
+import io.inferscale.simulator.trace.LoadTrace;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +42,7 @@ class SeedReportTest {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         InferenceEndpoint seed = EndpointCodec.read(yaml, "inference_endpoint.yaml").endpoint();
-        assertThat(Simulations.discover().ids()).contains("kubernetes", "sagemaker", "vertex");
+        assertThat(AutoscalerModels.discover().ids()).contains("kubernetes", "sagemaker", "vertex");
         LoadTrace trace = LoadTrace.of(new double[] {0, 600, 1200, 2400, 3000, 5400},
                 new double[] {4, 30, 45, 12, 4, 4});
         return Simulation.of(seed).trace(trace)

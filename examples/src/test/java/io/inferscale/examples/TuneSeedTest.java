@@ -2,13 +2,13 @@ package io.inferscale.examples;
 
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.codec.EndpointCodec;
-import io.inferscale.api.simulation.LoadTrace;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulations;
-import io.inferscale.api.simulation.tune.TuneResult;
-import io.inferscale.api.simulation.tune.Tuner;
-import io.inferscale.api.simulation.tune.TuningEvaluation;
-import io.inferscale.api.simulation.tune.WrittenRecommendation;
+import io.inferscale.simulator.trace.LoadTrace;
+import io.inferscale.simulator.tune.TuneResult;
+import io.inferscale.simulator.tune.Tuner;
+import io.inferscale.simulator.tune.TuningEvaluation;
+import io.inferscale.simulator.tune.WrittenRecommendation;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,7 @@ class TuneSeedTest {
     void seedOnTheDiurnalDay(@TempDir Path dir) throws Exception {
         InferenceEndpoint seed = EndpointCodec.read(resource("/inference_endpoint.yaml"), "inference_endpoint.yaml").endpoint();
         LoadTrace day = LoadTrace.parseCsv(resource("/traces/diurnal-day.csv"), "diurnal-day.csv");
-        assertThat(Simulations.discover().ids()).contains("kubernetes", "sagemaker", "vertex");
+        assertThat(AutoscalerModels.discover().ids()).contains("kubernetes", "sagemaker", "vertex");
         Tuner tuner = Tuner.of(seed).trace(day).profile(ReplicaProfile.of(40));
         for (String backend : List.of("kubernetes", "sagemaker", "vertex")) {
             TuneResult r = tuner.tune(backend);

@@ -1,7 +1,7 @@
 package io.inferscale.testkit;
 
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.DelegatingAutoscalerModelProvider;
-import io.inferscale.api.simulation.Simulations;
 
 import java.util.function.Supplier;
 
@@ -19,7 +19,7 @@ public final class InMemoryAutoscalerModelProvider extends DelegatingAutoscalerM
     }
 
     /** Delegates to models from the given source (for tests). */
-    public InMemoryAutoscalerModelProvider(Supplier<Simulations> simulations) {
+    public InMemoryAutoscalerModelProvider(Supplier<AutoscalerModels> simulations) {
         super(InMemoryBackend.ID, "kubernetes", simulations);
     }
 }

@@ -4,10 +4,10 @@ import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.DiscoveryException;
 import io.inferscale.api.simulation.AutoscalerModel;
 import io.inferscale.api.simulation.AutoscalerModelProvider;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.ModelContext;
 import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.Observation;
-import io.inferscale.api.simulation.Simulations;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -60,13 +60,13 @@ class InMemoryAutoscalerModelProviderTest {
     }
 
     private final InMemoryAutoscalerModelProvider provider = new InMemoryAutoscalerModelProvider(
-            () -> Simulations.of(new Fixed("kubernetes", 3), new Fixed("sagemaker", 7)));
+            () -> AutoscalerModels.of(new Fixed("kubernetes", 3), new Fixed("sagemaker", 7)));
 
     @Test
     @DisplayName("is discovered under the in-memory id")
     void discovered() {
-        assertThat(Simulations.discover().ids()).contains("in-memory");
-        assertThat(Simulations.discover().model("in-memory")).isInstanceOf(InMemoryAutoscalerModelProvider.class);
+        assertThat(AutoscalerModels.discover().ids()).contains("in-memory");
+        assertThat(AutoscalerModels.discover().model("in-memory")).isInstanceOf(InMemoryAutoscalerModelProvider.class);
     }
 
     @Test

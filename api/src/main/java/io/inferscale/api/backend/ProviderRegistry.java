@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 
 /**
  * Providers of one service type indexed by backend id: the discovery shared by {@link Backends} (backend
- * providers) and {@code io.inferscale.api.simulation.Simulations} (autoscaler models), so both report the
+ * providers) and {@code io.inferscale.api.simulation.AutoscalerModels} (autoscaler models), so both report the
  * same failures the same way. A provider that fails to load (also when a class it needs, such as its cloud
  * SDK, is missing) is recorded by its class name and does not hide the others; an id that is not a backend
  * id is a failure; two providers claiming one id fail discovery naming both classes; a missing id names

@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * Supplies the autoscaler model of one backend. Each backend module registers its provider in
  * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}, so
- * {@code Simulations.discover().model("sagemaker")} finds SageMaker's behaviour whenever the SageMaker
+ * {@code AutoscalerModels.discover().model("sagemaker")} finds SageMaker's behaviour whenever the SageMaker
  * backend is on the class path. Providers are cheap to construct and stateless.
  */
 public interface AutoscalerModelProvider {
@@ -31,7 +31,8 @@ public interface AutoscalerModelProvider {
     /**
      * The price of one replica of this endpoint on this backend (the instance or machine the backend would choose,
      * or a share of a node), from the provider's catalogue or the user's overrides in the context's settings.
-     * Empty when the provider has no price for it: the result then has no {@link SimulationResult#cost()}.
+     * Empty when the provider has no price for it: the result then has no cost
+     * ({@code io.inferscale.simulator.SimulationResult.cost()}).
      *
      * @throws io.inferscale.api.ConfigurationException when a price override is malformed
      */

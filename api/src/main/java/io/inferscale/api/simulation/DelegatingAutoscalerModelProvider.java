@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * A model provider for a backend that has no autoscaler of its own and simulates with another backend's model,
  * chosen by the setting {@code <id>.model} (for example the {@code in-memory} backend, which uses the Kubernetes
- * HPA by default). The delegate is found by {@link Simulations#discover()} when a model is created, so its
+ * HPA by default). The delegate is found by {@link AutoscalerModels#discover()} when a model is created, so its
  * artifact must be on the class path; the models it creates report this provider's {@link #backendId()}.
  *
  * <pre>{@code
@@ -27,7 +27,7 @@ public class DelegatingAutoscalerModelProvider implements AutoscalerModelProvide
 
     private final String backendId;
     private final String defaultDelegate;
-    private final Supplier<Simulations> simulations;
+    private final Supplier<AutoscalerModels> models;
 
     /**
      * A provider delegating to discovered models.
@@ -36,7 +36,7 @@ public class DelegatingAutoscalerModelProvider implements AutoscalerModelProvide
      * @param defaultDelegate the backend whose model is used when {@code <backendId>.model} is not set, e.g. {@code kubernetes}
      */
     public DelegatingAutoscalerModelProvider(String backendId, String defaultDelegate) {
-        this(backendId, defaultDelegate, Simulations::discover);
+        this(backendId, defaultDelegate, AutoscalerModels::discover);
     }
 
     /**
@@ -44,10 +44,10 @@ public class DelegatingAutoscalerModelProvider implements AutoscalerModelProvide
      *
      * @throws IllegalArgumentException when the default delegate is the provider itself
      */
-    public DelegatingAutoscalerModelProvider(String backendId, String defaultDelegate, Supplier<Simulations> simulations) {
+    public DelegatingAutoscalerModelProvider(String backendId, String defaultDelegate, Supplier<AutoscalerModels> models) {
         this.backendId = Objects.requireNonNull(backendId, "backendId");
         this.defaultDelegate = Objects.requireNonNull(defaultDelegate, "defaultDelegate");
-        this.simulations = Objects.requireNonNull(simulations, "simulations");
+        this.models = Objects.requireNonNull(models, "models");
         if (backendId.equals(defaultDelegate)) {
             throw new IllegalArgumentException("a model provider cannot delegate to itself ('" + backendId + "')");
         }
@@ -115,6 +115,6 @@ public class DelegatingAutoscalerModelProvider implements AutoscalerModelProvide
         if (id.equals(backendId)) {
             throw new ConfigurationException("model setting " + delegateKey() + " names '" + id + "' itself; name another backend's model");
         }
-        return simulations.get().model(id);
+        return models.get().model(id);
     }
 }

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * ({@code PT5M}); never negative.
  *
  * <p>Besides each provider's own keys, {@code <backend id>.startup} is honoured for every backend: that backend's
- * start-up time, which takes precedence over {@link ReplicaProfile#startup()} (see {@link Simulation}).
+ * start-up time, which takes precedence over {@link ReplicaProfile#startup()} (see {@code io.inferscale.simulator.Simulation},
+ * module {@code inferscale-simulator}).
  */
 public final class ModelSettings {
 
@@ -74,8 +75,11 @@ public final class ModelSettings {
         return values;
     }
 
-    /** These overrides without {@code key}. */
-    ModelSettings without(String key) {
+    /**
+     * These overrides without {@code key} (the simulator removes a setting it handles itself, such as
+     * {@code <backendId>.startup}, before the model sees them); this instance when {@code key} is not set.
+     */
+    public ModelSettings without(String key) {
         if (!values.containsKey(key)) {
             return this;
         }

@@ -7,133 +7,87 @@ import io.inferscale.api.TargetType;
  * readiness time and the per-replica metrics of the ready replicas. Metrics are constant from one call to the
  * next (the engine calls the model at every change), so a model can average them over time exactly.
  *
- * <p>One instance is reused for the whole run and changes in place: read it during the call, do not keep it.
+ * <p>The simulator (module {@code inferscale-simulator}) implements this interface; a model only reads it. One
+ * instance is reused for the whole run and changes in place: read it during the call, do not keep it.
  * All times are milliseconds since the start of the simulation.
  */
-public final class Observation {
-
-    long nowMillis;
-    double demandRps;
-    double servedRps;
-    int readyReplicas;
-    int podCount;
-    long[] podReadyAtMillis = new long[0];
-    long startupMillis;
-    double cpuPercent;
-    double memoryPercent;
-    double rpsPerReplica;
-    double concurrencyPerReplica;
-    double acceleratorPercent;
-
-    Observation() {
-    }
+public interface Observation {
 
     /** The current time. */
-    public long nowMillis() {
-        return nowMillis;
-    }
+    long nowMillis();
 
     /** Offered requests per second (the trace). */
-    public double demandRps() {
-        return demandRps;
-    }
+    double demandRps();
 
     /** Requests per second the ready replicas serve. */
-    public double servedRps() {
-        return servedRps;
-    }
+    double servedRps();
 
     /** The replica count last set by the autoscaler (the Deployment's {@code spec.replicas}, SageMaker's desired instance count). */
-    public int desiredReplicas() {
-        return podCount;
+    default int desiredReplicas() {
+        return podCount();
     }
 
     /** Replicas serving traffic. */
-    public int readyReplicas() {
-        return readyReplicas;
-    }
+    int readyReplicas();
 
     /** Replicas created but not ready yet. */
-    public int startingReplicas() {
-        return podCount - readyReplicas;
+    default int startingReplicas() {
+        return podCount() - readyReplicas();
     }
 
     /** Number of replicas (pods, instances), ready or not; the same as {@link #desiredReplicas()}. */
-    public int podCount() {
-        return podCount;
-    }
+    int podCount();
 
     /**
      * When pod {@code i} (0 = oldest) became or will become ready. Pods are ordered by creation; ready pods come
      * first. Long-running initial pods report a time one hour before the start.
+     *
+     * @throws IndexOutOfBoundsException when {@code i} is not in {@code [0, podCount())}
      */
-    public long podReadyAtMillis(int i) {
-        if (i < 0 || i >= podCount) {
-            throw new IndexOutOfBoundsException("pod " + i + " of " + podCount);
-        }
-        return podReadyAtMillis[i];
-    }
+    long podReadyAtMillis(int i);
 
     /** When pod {@code i} was created: its ready time minus the startup time. */
-    public long podCreatedAtMillis(int i) {
-        return podReadyAtMillis(i) - startupMillis;
+    default long podCreatedAtMillis(int i) {
+        return podReadyAtMillis(i) - startupMillis();
     }
 
     /** The startup time in force for this run. */
-    public long startupMillis() {
-        return startupMillis;
-    }
+    long startupMillis();
 
     /** Average CPU utilization of ready replicas, % of the CPU request; 0 with no ready replica. */
-    public double cpuPercent() {
-        return cpuPercent;
-    }
+    double cpuPercent();
 
     /** Average memory utilization of ready replicas, % of the memory request. */
-    public double memoryPercent() {
-        return memoryPercent;
-    }
+    double memoryPercent();
 
     /**
      * Requests per second <em>offered</em> per ready replica (demand / ready replicas): request-count metrics such as
      * SageMaker's {@code InvocationsPerInstance} count every request that arrives, including those a saturated
      * replica cannot serve in time. 0 with no ready replica.
      */
-    public double rpsPerReplica() {
-        return rpsPerReplica;
-    }
+    double rpsPerReplica();
 
     /** Requests in flight per ready replica (Little's law on offered load). */
-    public double concurrencyPerReplica() {
-        return concurrencyPerReplica;
-    }
+    double concurrencyPerReplica();
 
     /** Accelerator utilization % per ready replica. */
-    public double acceleratorPercent() {
-        return acceleratorPercent;
-    }
+    double acceleratorPercent();
 
     /** The per-replica value of a target's metric, in the target's neutral unit. */
-    public double value(TargetType type) {
+    default double value(TargetType type) {
         switch (type) {
             case CPU_UTILIZATION:
-                return cpuPercent;
+                return cpuPercent();
             case MEMORY_UTILIZATION:
-                return memoryPercent;
+                return memoryPercent();
             case REQUESTS_PER_SECOND:
-                return rpsPerReplica;
+                return rpsPerReplica();
             case CONCURRENT_REQUESTS:
-                return concurrencyPerReplica;
+                return concurrencyPerReplica();
             case ACCELERATOR_UTILIZATION:
-                return acceleratorPercent;
+                return acceleratorPercent();
             default:
                 throw new IllegalArgumentException("unknown target type " + type);
         }
-    }
-
-    @Override
-    public String toString() {
-        return "Observation{t=" + nowMillis + "ms, demand=" + demandRps + ", served=" + servedRps + ", ready=" + readyReplicas
-                + ", pods=" + podCount + ", cpu=" + cpuPercent + "%}";
     }
 }

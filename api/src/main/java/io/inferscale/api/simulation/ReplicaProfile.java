@@ -14,7 +14,8 @@ import java.util.Optional;
  * its capacity grows with it, to {@code rpsAtFullCpu * (ceiling - overhead) / (100 - overhead)} where the
  * ceiling is {@code 100 * limits.cpu / requests.cpu} %. Bursting never applies to an endpoint with accelerators
  * (a GPU-bound replica's throughput does not grow with spare CPU): the simulation rejects that combination.
- * Every result shows the effective capacity and where it comes from among its {@link SimulationResult#assumptions()}.
+ * Every result shows the effective capacity and where it comes from among its assumptions
+ * ({@code io.inferscale.simulator.SimulationResult.assumptions()}).
  *
  * <p>For a replica receiving {@code r} requests per second (the replica's share of the demand, capped at
  * its capacity):
@@ -36,8 +37,8 @@ import java.util.Optional;
  * <p>{@link #startup()} is the time from the autoscaler's decision to the new replica serving traffic
  * (scheduling or instance launch, image pull, model load, readiness), for every backend. When absent, the
  * model's backend supplies its typical value ({@link AutoscalerModelProvider#defaultStartup()}). A backend's own
- * value, the model setting {@code <backend id>.startup} (see {@link Simulation#settings(ModelSettings)}), takes
- * precedence over both.
+ * value, the model setting {@code <backend id>.startup} (see {@code io.inferscale.simulator.Simulation.settings(ModelSettings)}),
+ * takes precedence over both.
  */
 public final class ReplicaProfile {
 

@@ -11,12 +11,12 @@ import io.inferscale.api.ScalingPolicy;
 import io.inferscale.api.ScalingRules;
 import io.inferscale.api.SelectPolicy;
 import io.inferscale.api.TargetType;
-import io.inferscale.api.simulation.LoadTrace;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulation;
-import io.inferscale.api.simulation.SimulationResult;
-import io.inferscale.api.simulation.Simulations;
+import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.SimulationResult;
+import io.inferscale.simulator.trace.LoadTrace;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class HpaAutoscalerModelTest {
     @Test
     @DisplayName("is discovered under the id 'kubernetes'")
     void discovered() {
-        assertThat(Simulations.discover().model("kubernetes")).isInstanceOf(KubernetesAutoscalerModelProvider.class);
+        assertThat(AutoscalerModels.discover().model("kubernetes")).isInstanceOf(KubernetesAutoscalerModelProvider.class);
     }
 
     @Test

@@ -13,14 +13,14 @@ import io.inferscale.api.ScalingRules;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.simulation.Assumption;
-import io.inferscale.api.simulation.LoadTrace;
 import io.inferscale.api.simulation.ModelContext;
 import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulation;
-import io.inferscale.api.simulation.SimulationResult;
 import io.inferscale.backend.kubernetes.KubernetesSettings;
 import io.inferscale.backend.kubernetes.KubernetesTranslator;
+import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.SimulationResult;
+import io.inferscale.simulator.trace.LoadTrace;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -2,11 +2,11 @@ package io.inferscale.backend.sagemaker.simulation;
 
 import io.inferscale.api.AutoscalingPolicy;
 import io.inferscale.api.TargetType;
-import io.inferscale.api.simulation.LoadTrace;
 import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulation;
-import io.inferscale.api.simulation.SimulationResult;
+import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.SimulationResult;
+import io.inferscale.simulator.trace.LoadTrace;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -12,13 +12,13 @@ import io.inferscale.api.ScalingBehavior;
 import io.inferscale.api.ScalingRules;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.simulation.Assumption;
-import io.inferscale.api.simulation.LoadTrace;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.ModelContext;
 import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulation;
-import io.inferscale.api.simulation.SimulationResult;
-import io.inferscale.api.simulation.Simulations;
+import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.SimulationResult;
+import io.inferscale.simulator.trace.LoadTrace;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +61,7 @@ class TargetTrackingAutoscalerModelTest {
     @Test
     @DisplayName("is discovered under the id 'sagemaker'; its start-up is a marked assumption with the override")
     void discovered() {
-        assertThat(Simulations.discover().model("sagemaker")).isInstanceOf(SageMakerAutoscalerModelProvider.class);
+        assertThat(AutoscalerModels.discover().model("sagemaker")).isInstanceOf(SageMakerAutoscalerModelProvider.class);
         assertThat(new SageMakerAutoscalerModelProvider().defaultStartupSource())
                 .startsWith("assumption; override with --startup sagemaker=");
     }

@@ -9,14 +9,14 @@ import io.inferscale.api.ResourceList;
 import io.inferscale.api.Resources;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.simulation.Assumption;
-import io.inferscale.api.simulation.LoadTrace;
+import io.inferscale.api.simulation.AutoscalerModels;
 import io.inferscale.api.simulation.ModelContext;
 import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.ReplicaProfile;
-import io.inferscale.api.simulation.Simulation;
-import io.inferscale.api.simulation.SimulationResult;
-import io.inferscale.api.simulation.Simulations;
 import io.inferscale.backend.vertex.VertexTranslator;
+import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.SimulationResult;
+import io.inferscale.simulator.trace.LoadTrace;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -79,7 +79,7 @@ class VertexAutoscalerModelTest {
     @Test
     @DisplayName("is discovered under the id 'vertex'; its default start-up (3 min) is an assumption overridable with --startup")
     void discovered() {
-        VertexAutoscalerModelProvider p = (VertexAutoscalerModelProvider) Simulations.discover().model("vertex");
+        VertexAutoscalerModelProvider p = (VertexAutoscalerModelProvider) AutoscalerModels.discover().model("vertex");
         assertThat(p.defaultStartup()).isEqualTo(Duration.ofMinutes(3));
         assertThat(new Assumption("startup", "3m", p.defaultStartupSource()).isAssumption()).isTrue();
         assertThat(p.defaultStartupSource()).contains("--startup vertex=");

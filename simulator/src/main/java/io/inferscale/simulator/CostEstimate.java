@@ -1,0 +1,26 @@
+package io.inferscale.simulator;
+
+import io.inferscale.api.simulation.ReplicaPrice;
+import java.util.Objects;
+
+/**
+ * What a run costs: provisioned replica-hours (ready and starting, as clouds bill) at the replica's price.
+ *
+ * @param price                        the price of one replica-hour and its source
+ * @param totalUsd                     {@code replicaHours x price}, US dollars
+ * @param usdPerMillionRequestsServed  {@code totalUsd / (requests served / 1,000,000)}; NaN when no request was served
+ */
+public record CostEstimate(ReplicaPrice price, double totalUsd, double usdPerMillionRequestsServed) {
+
+    /** Rejects a null price. */
+    public CostEstimate {
+        Objects.requireNonNull(price, "price");
+    }
+
+    /** The cost of a run summarised by {@code summary} at {@code price}. */
+    public static CostEstimate of(ReplicaPrice price, SimulationSummary summary) {
+        double total = summary.replicaHours() * price.usdPerHour();
+        double served = summary.totalRequests() - summary.requestsOverCapacity();
+        return new CostEstimate(price, total, served > 0 ? total / (served / 1_000_000.0) : Double.NaN);
+    }
+}

@@ -1,0 +1,53 @@
+package io.inferscale.simulator;
+
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * The outcome of one run in numbers.
+ *
+ * @param backendId              which autoscaler model ran
+ * @param durationSeconds        length of the trace
+ * @param replicaHours           replica-hours provisioned (ready and starting replicas; what a cloud bills)
+ * @param readyReplicaHours      replica-hours of ready replicas only
+ * @param p50UtilizationPercent  median CPU utilization over ticks with a ready replica
+ * @param p95UtilizationPercent  95th percentile CPU utilization over the same ticks (nearest rank)
+ * @param secondsOverCapacity    seconds during which demand exceeded what the ready replicas could serve (exact, not per tick)
+ * @param requestsOverCapacity   requests beyond capacity over the whole run
+ * @param totalRequests          requests offered over the whole run
+ * @param scaleUps               decisions that raised the replica count
+ * @param scaleDowns             decisions that lowered it
+ * @param peakReplicas           most replicas provisioned at once
+ * @param stepResponses          each load increase the capacity could not absorb at once, with its catch-up time
+ */
+public record SimulationSummary(String backendId, double durationSeconds, double replicaHours, double readyReplicaHours,
+                                double p50UtilizationPercent, double p95UtilizationPercent, double secondsOverCapacity,
+                                double requestsOverCapacity, double totalRequests, int scaleUps, int scaleDowns,
+                                int peakReplicas, List<StepResponse> stepResponses) {
+
+    /** Copies the list. */
+    public SimulationSummary {
+        stepResponses = List.copyOf(stepResponses);
+    }
+
+    /** The longest catch-up time over the step responses that caught up; empty when none did. */
+    public OptionalDouble worstSecondsToCapacity() {
+        double worst = Double.NaN;
+        for (StepResponse s : stepResponses) {
+            if (!Double.isNaN(s.secondsToCapacity())) {
+                worst = Double.isNaN(worst) ? s.secondsToCapacity() : Math.max(worst, s.secondsToCapacity());
+            }
+        }
+        return Double.isNaN(worst) ? OptionalDouble.empty() : OptionalDouble.of(worst);
+    }
+
+    /** Step responses whose capacity never caught up (the rate fell back or the trace ended first). */
+    public long stepsNeverCaughtUp() {
+        return stepResponses.stream().filter(s -> Double.isNaN(s.secondsToCapacity())).count();
+    }
+
+    /** Share of offered requests beyond capacity, 0..1. */
+    public double unservedFraction() {
+        return totalRequests <= 0 ? 0 : requestsOverCapacity / totalRequests;
+    }
+}

@@ -1,0 +1,336 @@
+package io.inferscale.simulator.tune;
+
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.Backend;
+import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.api.backend.Backends;
+import io.inferscale.api.codec.EndpointCodec;
+import io.inferscale.api.codec.EndpointDocument;
+import io.inferscale.api.simulation.AutoscalerModelProvider;
+import io.inferscale.api.simulation.AutoscalerModels;
+import io.inferscale.api.simulation.ModelSettings;
+import io.inferscale.api.simulation.ReplicaProfile;
+import io.inferscale.api.simulation.TuningKnob;
+import io.inferscale.api.validation.ValidationReport;
+import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.SimulationResult;
+import io.inferscale.simulator.trace.LoadTrace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Recommends each backend's autoscaling settings for a load trace: the cheapest setting of the backend's own knobs
+ * ({@link AutoscalerModelProvider#tuningKnobs}) that meets a {@link ServiceLevelObjective}, found by simulating
+ * candidates with the backend's autoscaler model.
+ *
+ * <pre>{@code
+ * Tuner tuner = Tuner.of(endpoint)
+ *         .trace(LoadTrace.read(Path.of("traffic.csv")))
+ *         .profile(ReplicaProfile.of(40))
+ *         .slo(ServiceLevelObjective.parse(Map.of("max-unserved", "0.5%", "min-replicas", "2")))
+ *         .keep(List.of("maxReplicas"));
+ * TuneResult r = tuner.tune("kubernetes");
+ * WrittenRecommendation file = tuner.write(r, Path.of("tuned"));   // validated, re-read, re-simulated
+ * }</pre>
+ *
+ * <p><b>Objective.</b> Total cost on the tuning part when the backend's model prices a replica
+ * ({@link AutoscalerModelProvider#price}), else replica-hours ({@value TuneResult#UNPRICED}); no price is ever invented.
+ *
+ * <p><b>Holdout.</b> The search runs on the first {@code 1 - holdout} of the trace (default 80 %); the SLO on the rest
+ * is reported for the current spec, the baseline and the recommendation, never used to choose. The holdout run starts
+ * with the replicas ready at the end of the tuning run.
+ *
+ * <p><b>Search.</b> Coarse-to-fine: every combination of the knobs' coarse candidates (plus the spec's own values),
+ * then two rounds of midpoints around the best. For each combination the replica bounds are searched with pruning:
+ * {@code minReplicas} ascending from the SLO's floor to the replicas the peak needs, skipped once
+ * {@code minReplicas x hours} alone costs more than the best found; {@code maxReplicas} by bisection for the smallest
+ * value that meets the SLO, since more maximum replicas never leave more demand unserved. Combinations run in parallel
+ * on {@link #parallelism(int)} threads (default: every processor). Results are memoised per setting; the choice is
+ * deterministic (ties go to fewer unserved requests, fewer scale events, fewer changes from the spec).
+ *
+ * <p>Instances are immutable: each setter returns a copy.
+ */
+public final class Tuner {
+
+    /** The default holdout share: 20 %. */
+    public static final double DEFAULT_HOLDOUT = 0.2;
+
+    private final InferenceEndpoint endpoint;
+    private final LoadTrace trace;
+    private final ReplicaProfile profile;
+    private final ServiceLevelObjective slo;
+    private final Set<String> keep;
+    private final double holdout;
+    private final ModelSettings settings;
+    private final Duration step;
+    private final int parallelism;
+    private final ExecutorService executor;
+    private final AutoscalerModels models;
+
+    private Tuner(InferenceEndpoint endpoint, LoadTrace trace, ReplicaProfile profile, ServiceLevelObjective slo, Set<String> keep,
+                  double holdout, ModelSettings settings, Duration step, int parallelism, ExecutorService executor, AutoscalerModels models) {
+        this.endpoint = endpoint;
+        this.trace = trace;
+        this.profile = profile;
+        this.slo = slo;
+        this.keep = keep;
+        this.holdout = holdout;
+        this.settings = settings;
+        this.step = step;
+        this.parallelism = parallelism;
+        this.executor = executor;
+        this.models = models;
+    }
+
+    /** A tuner for the given spec; a trace and a profile must be set before tuning. */
+    public static Tuner of(InferenceEndpoint endpoint) {
+        return new Tuner(Objects.requireNonNull(endpoint, "endpoint"), null, null, ServiceLevelObjective.defaults(), Set.of(),
+                DEFAULT_HOLDOUT, ModelSettings.empty(), Simulation.DEFAULT_STEP, Runtime.getRuntime().availableProcessors(), null, null);
+    }
+
+    /** The load to tune for. */
+    public Tuner trace(LoadTrace trace) {
+        return new Tuner(endpoint, Objects.requireNonNull(trace, "trace"), profile, slo, keep, holdout, settings, step, parallelism,
+                executor, models);
+    }
+
+    /** How one replica behaves under load. */
+    public Tuner profile(ReplicaProfile profile) {
+        return new Tuner(endpoint, trace, Objects.requireNonNull(profile, "profile"), slo, keep, holdout, settings, step, parallelism,
+                executor, models);
+    }
+
+    /** The objective (default {@link ServiceLevelObjective#defaults()}). */
+    public Tuner slo(ServiceLevelObjective slo) {
+        return new Tuner(endpoint, trace, profile, Objects.requireNonNull(slo, "slo"), keep, holdout, settings, step, parallelism,
+                executor, models);
+    }
+
+    /**
+     * Knobs not to search, by {@link TuningKnob#name()} ({@code maxReplicas}, {@code targetCPUUtilizationPercentage},
+     * {@code behavior.scaleDown.stabilizationWindowSeconds}, ...): they keep the spec's value. Names are checked per
+     * backend when tuning.
+     */
+    public Tuner keep(Collection<String> knobNames) {
+        return new Tuner(endpoint, trace, profile, slo, Set.copyOf(new LinkedHashSet<>(knobNames)), holdout, settings, step,
+                parallelism, executor, models);
+    }
+
+    /**
+     * The share of the trace, at its end, held out of the search and only reported (default 0.2); 0 tunes on all of it.
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= share < 1}
+     */
+    public Tuner holdout(double share) {
+        if (!(share >= 0 && share < 1)) {
+            throw new IllegalArgumentException("holdout was " + share + " but it must be a share from 0 (none) to below 1, e.g. 0.2 for 20%");
+        }
+        return new Tuner(endpoint, trace, profile, slo, keep, share, settings, step, parallelism, executor, models);
+    }
+
+    /** Overrides of the models' constants, as {@link Simulation#settings(ModelSettings)}. */
+    public Tuner settings(ModelSettings settings) {
+        return new Tuner(endpoint, trace, profile, slo, keep, holdout, Objects.requireNonNull(settings, "settings"), step, parallelism,
+                executor, models);
+    }
+
+    /** The output step of every simulation (default 15 s). */
+    public Tuner step(Duration step) {
+        return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, Objects.requireNonNull(step, "step"), parallelism,
+                executor, models);
+    }
+
+    /**
+     * Threads the search uses when no executor is given (default: available processors).
+     *
+     * @throws IllegalArgumentException when below 1
+     */
+    public Tuner parallelism(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("parallelism was " + threads + " but it must be 1 or more");
+        }
+        return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, threads, executor, models);
+    }
+
+    /** Runs the search's simulations on the caller's executor (not shut down by the tuner) instead of its own pool. */
+    public Tuner executor(ExecutorService executor) {
+        return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, parallelism,
+                Objects.requireNonNull(executor, "executor"), models);
+    }
+
+    /** The autoscaler models to use (default {@link AutoscalerModels#discover()}). */
+    public Tuner models(AutoscalerModels models) {
+        return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, parallelism, executor,
+                Objects.requireNonNull(models, "models"));
+    }
+
+    /** The spec being tuned. */
+    public InferenceEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Tunes for one backend, with its discovered model.
+     *
+     * @throws io.inferscale.api.DiscoveryException     when no model for that backend is on the class path
+     * @throws io.inferscale.api.ConfigurationException when a kept knob is unknown to the backend or a setting is invalid
+     * @throws IllegalStateException                    when the trace or profile is missing
+     */
+    public TuneResult tune(String backendId) {
+        return tune(provider(backendId));
+    }
+
+    /** Tunes for each backend in turn. */
+    public List<TuneResult> tune(List<String> backendIds) {
+        List<TuneResult> results = new ArrayList<>();
+        for (String id : backendIds) {
+            results.add(tune(id));
+        }
+        return results;
+    }
+
+    /** Tunes with the given model provider. */
+    public TuneResult tune(AutoscalerModelProvider provider) {
+        requireReady();
+        ExecutorService pool = executor != null ? executor : Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "inferscale-tune");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return new TuningSearch(this, provider, pool).run();
+        } finally {
+            if (executor == null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Simulates {@code spec} with {@code provider}'s model on the tuning part and the holdout, and checks the SLO.
+     *
+     * @throws io.inferscale.api.ConfigurationException when the model refuses the spec or a setting
+     */
+    public TuningEvaluation evaluate(AutoscalerModelProvider provider, InferenceEndpoint spec) {
+        requireReady();
+        SimulationResult tuned = simulation(spec, tuningTrace()).run(provider);
+        Optional<SimulationResult> held = Optional.empty();
+        if (holdoutStartMillis() < trace.durationMillis()) {
+            int last = tuned.tickCount() - 1;
+            int initial = last < 0 ? Math.max(1, spec.autoscaling().minReplicas()) : tuned.readyReplicas(last);
+            held = Optional.of(simulation(spec, trace.slice(Duration.ofMillis(holdoutStartMillis()), trace.duration()))
+                    .initialReplicas(initial).run(provider));
+        }
+        return new TuningEvaluation(spec, tuned, held, slo.check(tuned.summary()),
+                held.map(h -> slo.check(h.summary())).orElse(List.of()));
+    }
+
+    /**
+     * Writes the recommendation of {@code result} as a complete InferenceEndpoint document {@code dir/<name>.<backend>.yaml},
+     * reads it back, validates it on its backend ({@link Backend#validate}, when the backend is discovered; otherwise the
+     * neutral rules) and simulates what was read: the returned figures come from that file. Errors the given spec already
+     * has on that backend (a SageMaker spec without a container image, say) stay in
+     * {@link WrittenRecommendation#validation()} and {@link WrittenRecommendation#inheritedErrors()}; any other error throws.
+     *
+     * @throws IllegalStateException                          when no setting met the SLO (nothing to recommend)
+     * @throws io.inferscale.api.InvalidEndpointException     when the tuning made the spec invalid on its backend
+     * @throws UncheckedIOException                           when the file cannot be written or read
+     */
+    public WrittenRecommendation write(TuneResult result, Path dir) {
+        return write(result, dir, Backends.discover());
+    }
+
+    /** As {@link #write(TuneResult, Path)}, validating with the given backends. */
+    public WrittenRecommendation write(TuneResult result, Path dir, Backends backends) {
+        TuningEvaluation chosen = result.recommendation().orElseThrow(() -> new IllegalStateException(
+                "no setting of backend '" + result.backendId() + "' meets the SLO; there is no recommendation to write"));
+        Path file = dir.resolve(chosen.endpoint().name() + "." + result.backendId() + ".yaml");
+        EndpointDocument doc;
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(file, EndpointCodec.toYaml(chosen.endpoint()), StandardCharsets.UTF_8);
+            doc = EndpointCodec.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the recommendation " + file + ": " + e.getMessage(), e);
+        }
+        ValidationReport report;
+        ValidationReport given;
+        if (backends.ids().contains(result.backendId())) {
+            try (Backend backend = backends.create(result.backendId(), BackendConfig.empty())) {
+                report = doc.locate(backend.validate(doc.endpoint()));
+                given = backend.validate(endpoint);
+            }
+        } else {
+            report = doc.validate();
+            given = io.inferscale.api.validation.EndpointValidator.validate(endpoint);
+        }
+        // errors the spec already had on this backend (e.g. no container image) are not the tuner's: they are reported, not thrown
+        java.util.Set<String> inherited = new java.util.HashSet<>();
+        given.errors().forEach(p -> inherited.add(p.path() + "\n" + p.message()));
+        List<io.inferscale.api.validation.Problem> introduced = report.errors().stream()
+                .filter(p -> !inherited.contains(p.path() + "\n" + p.message())).toList();
+        ValidationReport.of(introduced).throwIfErrors("recommended endpoint " + file + " on backend '" + result.backendId() + "'");
+        return new WrittenRecommendation(file, report, evaluate(provider(result.backendId()), doc.endpoint()));
+    }
+
+    private AutoscalerModelProvider provider(String backendId) {
+        return (models != null ? models : AutoscalerModels.discover()).model(backendId);
+    }
+
+    Simulation simulation(InferenceEndpoint spec, LoadTrace load) {
+        return Simulation.of(spec).trace(load).profile(profile).step(step).settings(settings);
+    }
+
+    /** Where the holdout starts: the end of the tuning part, on a whole second. */
+    long holdoutStartMillis() {
+        if (holdout == 0) {
+            return trace.durationMillis();
+        }
+        long split = Math.round(trace.durationMillis() * (1 - holdout) / 1000.0) * 1000L;
+        return Math.max(1000L, Math.min(split, trace.durationMillis()));
+    }
+
+    LoadTrace tuningTrace() {
+        long split = holdoutStartMillis();
+        return split >= trace.durationMillis() ? trace : trace.slice(Duration.ZERO, Duration.ofMillis(split));
+    }
+
+    LoadTrace trace() {
+        return trace;
+    }
+
+    ReplicaProfile profile() {
+        return profile;
+    }
+
+    ServiceLevelObjective slo() {
+        return slo;
+    }
+
+    Set<String> kept() {
+        return keep;
+    }
+
+    private void requireReady() {
+        if (trace == null) {
+            throw new IllegalStateException("no load trace: call trace(LoadTrace) before tuning");
+        }
+        if (profile == null) {
+            throw new IllegalStateException("no replica profile: call profile(ReplicaProfile) before tuning");
+        }
+    }
+}
