@@ -184,6 +184,9 @@ class ScaledObjectTranslatorTest {
         });
         assertThat(translator(Map.of("kubernetes.keda.concurrencyQuery", "sum(gateway_requests_active{service=\"{name}\"})"))
                 .validate(e).problems()).isEmpty();
+        // overriding a query the endpoint does not use does not silence the warning
+        assertThat(translator(Map.of("kubernetes.keda.requestsPerSecondQuery", "sum(rate(gateway_requests_total[1m]))"))
+                .validate(e).problems()).hasSize(1);
     }
 
     @Test

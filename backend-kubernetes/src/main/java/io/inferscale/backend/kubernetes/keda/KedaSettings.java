@@ -1,6 +1,7 @@
 package io.inferscale.backend.kubernetes.keda;
 
 import io.inferscale.api.ConfigurationException;
+import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.ConfigKey;
 
@@ -51,7 +52,7 @@ public final class KedaSettings {
     private final String prometheusServerAddress;
     private final String servingRuntime;
     private final PrometheusQueries queries;
-    private final boolean queriesOverridden;
+    private final PrometheusQueries preset;
     private final BigDecimal activationThreshold;
     private final Integer pollingIntervalSeconds;
     private final Integer fallbackReplicas;
@@ -65,11 +66,10 @@ public final class KedaSettings {
                     + DEFAULT_PROMETHEUS_SERVER_ADDRESS + "; got '" + prometheusServerAddress + "'");
         }
         this.servingRuntime = c.get("kubernetes.keda.servingRuntime", DEFAULT_SERVING_RUNTIME).trim();
-        PrometheusQueries preset = PrometheusQueries.forRuntime("kubernetes.keda.servingRuntime", servingRuntime);
+        this.preset = PrometheusQueries.forRuntime("kubernetes.keda.servingRuntime", servingRuntime);
         Optional<String> rps = query(c, "kubernetes.keda.requestsPerSecondQuery");
         Optional<String> concurrency = query(c, "kubernetes.keda.concurrencyQuery");
         Optional<String> accelerator = query(c, "kubernetes.keda.acceleratorQuery");
-        this.queriesOverridden = rps.isPresent() || concurrency.isPresent() || accelerator.isPresent();
         this.queries = new PrometheusQueries(rps.orElse(preset.requestsPerSecond()), concurrency.orElse(preset.concurrency()),
                 accelerator.orElse(preset.accelerator()));
         String activation = c.get("kubernetes.keda.activationThreshold", "0").trim();
@@ -135,9 +135,9 @@ public final class KedaSettings {
         return queries;
     }
 
-    /** True when a query was configured rather than taken from the runtime preset. */
-    public boolean queriesOverridden() {
-        return queriesOverridden;
+    /** True when the query for {@code type} is the serving runtime's preset, not a configured one. */
+    public boolean usesPreset(TargetType type) {
+        return queries.forTarget(type).equals(preset.forTarget(type));
     }
 
     /** The value a prometheus trigger's query must exceed to wake the endpoint from zero (0: any positive value). */
@@ -163,7 +163,7 @@ public final class KedaSettings {
     @Override
     public String toString() {
         return "KedaSettings{prometheusServerAddress=" + prometheusServerAddress + ", servingRuntime=" + servingRuntime
-                + ", queriesOverridden=" + queriesOverridden + ", activationThreshold=" + activationThreshold.toPlainString()
+                + ", queries=" + (queries.equals(preset) ? "preset" : "configured") + ", activationThreshold=" + activationThreshold.toPlainString()
                 + ", pollingIntervalSeconds=" + pollingIntervalSeconds + ", fallbackReplicas=" + fallbackReplicas + "}";
     }
 }

@@ -1,6 +1,7 @@
 package io.inferscale.backend.kubernetes.keda;
 
 import io.inferscale.api.ConfigurationException;
+import io.inferscale.api.TargetType;
 import io.inferscale.backend.kubernetes.KubernetesSettings;
 
 import java.util.Locale;
@@ -53,6 +54,20 @@ public record PrometheusQueries(String requestsPerSecond, String concurrency, St
         Objects.requireNonNull(requestsPerSecond, "requestsPerSecond");
         Objects.requireNonNull(concurrency, "concurrency");
         Objects.requireNonNull(accelerator, "accelerator");
+    }
+
+    /**
+     * The query template for a target read from Prometheus.
+     *
+     * @throws IllegalArgumentException for CPU or memory utilization, which KEDA reads with its cpu/memory triggers
+     */
+    public String forTarget(TargetType type) {
+        return switch (type) {
+            case REQUESTS_PER_SECOND -> requestsPerSecond;
+            case CONCURRENT_REQUESTS -> concurrency;
+            case ACCELERATOR_UTILIZATION -> accelerator;
+            case CPU_UTILIZATION, MEMORY_UTILIZATION -> throw new IllegalArgumentException(type + " is not read from Prometheus");
+        };
     }
 
     /**

@@ -118,7 +118,8 @@ public final class ScaledObjectTranslator {
                     + "(requests per second, concurrency or accelerator utilization): KEDA applies a fallback only to triggers other "
                     + "than cpu and memory; add such a target or remove kubernetes.keda.fallbackReplicas"));
         }
-        if (e.autoscaling().scaleToZero().isPresent() && external && !keda.queriesOverridden()) {
+        if (e.autoscaling().scaleToZero().isPresent() && external
+                && targets.stream().filter(t -> isPrometheus(t.type())).allMatch(t -> keda.usesPreset(t.type()))) {
             p.add(Problem.warning("spec.autoscaling.scaleToZero", "the " + keda.servingRuntime() + " queries read metrics the model's pods "
                     + "export; at zero replicas nothing exports them, so KEDA never wakes the endpoint. Point "
                     + "kubernetes.keda.requestsPerSecondQuery (or concurrencyQuery) at a metric measured in front of the pods, such as "
@@ -184,9 +185,9 @@ public final class ScaledObjectTranslator {
             switch (t.type()) {
                 case CPU_UTILIZATION -> out.add(resourceTrigger("cpu", t));
                 case MEMORY_UTILIZATION -> out.add(resourceTrigger("memory", t));
-                case REQUESTS_PER_SECOND -> out.add(prometheusTrigger("requests-per-second", keda.queries().requestsPerSecond(), t, ns, e, scaleToZero, notes));
-                case CONCURRENT_REQUESTS -> out.add(prometheusTrigger("concurrency", keda.queries().concurrency(), t, ns, e, scaleToZero, notes));
-                case ACCELERATOR_UTILIZATION -> out.add(prometheusTrigger("accelerator-utilization", keda.queries().accelerator(), t, ns, e, scaleToZero, notes));
+                case REQUESTS_PER_SECOND -> out.add(prometheusTrigger("requests-per-second", t, ns, e, scaleToZero, notes));
+                case CONCURRENT_REQUESTS -> out.add(prometheusTrigger("concurrency", t, ns, e, scaleToZero, notes));
+                case ACCELERATOR_UTILIZATION -> out.add(prometheusTrigger("accelerator-utilization", t, ns, e, scaleToZero, notes));
             }
         }
         return out;
@@ -196,9 +197,9 @@ public final class ScaledObjectTranslator {
         return ordered("type", type, "name", type, "metricType", "Utilization", "metadata", ordered("value", number(t.value())));
     }
 
-    private Map<String, Object> prometheusTrigger(String name, String template, ScalingTarget t, String ns, InferenceEndpoint e,
-                                                  boolean scaleToZero, List<Note> notes) {
-        String query = PrometheusQueries.fill(template, ns, e.name());
+    private Map<String, Object> prometheusTrigger(String name, ScalingTarget t, String ns, InferenceEndpoint e, boolean scaleToZero,
+                                                  List<Note> notes) {
+        String query = PrometheusQueries.fill(keda.queries().forTarget(t.type()), ns, e.name());
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("serverAddress", keda.prometheusServerAddress());
         metadata.put("query", query);
