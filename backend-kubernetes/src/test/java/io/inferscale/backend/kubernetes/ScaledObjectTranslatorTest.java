@@ -196,6 +196,8 @@ class ScaledObjectTranslatorTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("'kubernetes.keda.servingRuntime' must be vllm or triton");
         assertThatThrownBy(() -> KedaSettings.from(BackendConfig.of(Map.of("kubernetes.keda.prometheusServerAddress", "prometheus:9090"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("must be an http(s) URL");
+        assertThatThrownBy(() -> KedaSettings.from(BackendConfig.of(Map.of("kubernetes.keda.prometheusServerAddress", "http://admin:s3cret@prom:9090"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("must not carry credentials").hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> KedaSettings.from(BackendConfig.of(Map.of("kubernetes.keda.activationThreshold", "-1"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("'kubernetes.keda.activationThreshold' must be >= 0");
         assertThatThrownBy(() -> KedaSettings.from(BackendConfig.of(Map.of("kubernetes.keda.pollingIntervalSeconds", "0"))))

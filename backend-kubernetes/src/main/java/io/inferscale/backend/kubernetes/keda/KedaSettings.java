@@ -61,6 +61,11 @@ public final class KedaSettings {
     private KedaSettings(BackendConfig c) {
         c.requireKnownKeys("kubernetes.keda.", KEYS);
         this.prometheusServerAddress = c.get("kubernetes.keda.prometheusServerAddress", DEFAULT_PROMETHEUS_SERVER_ADDRESS).trim();
+        if (prometheusServerAddress.matches("https?://[^/]*@.*")) {
+            // the value is not echoed: it holds a credential
+            throw new ConfigurationException("configuration 'kubernetes.keda.prometheusServerAddress' must not carry credentials (user:password@); "
+                    + "give KEDA's prometheus trigger a TriggerAuthentication instead (https://keda.sh/docs/latest/scalers/prometheus/)");
+        }
         if (!prometheusServerAddress.matches("https?://[^\\s/]+(/\\S*)?")) {
             throw new ConfigurationException("configuration 'kubernetes.keda.prometheusServerAddress' must be an http(s) URL, e.g. "
                     + DEFAULT_PROMETHEUS_SERVER_ADDRESS + "; got '" + prometheusServerAddress + "'");
