@@ -211,16 +211,21 @@ class InferenceEndpointCrdTest {
         return v;
     }
 
-    @SuppressWarnings("unchecked")
     static List<String> validate(String yaml) throws IOException {
+        return validate(yaml, schema());
+    }
+
+    /** {@code yaml} checked against another CRD's schema {@code root} (ScaledObjectCrdTest: KEDA's ScaledObject). */
+    @SuppressWarnings("unchecked")
+    static List<String> validate(String yaml, JSONSchemaProps root) throws IOException {
         Map<String, Object> doc = Serialization.yamlMapper().readValue(yaml, Map.class);
         List<String> errors = new ArrayList<>();
-        JSONSchemaProps root = schema();
         for (Map.Entry<String, Object> e : doc.entrySet()) {
             if (e.getKey().equals("metadata")) {
                 // the API server checks metadata itself; a CRD may only restrict metadata.name (and generateName)
                 Object name = e.getValue() instanceof Map<?, ?> md ? md.get("name") : null;
-                if (name != null) {
+                if (name != null && root.getProperties().get("metadata").getProperties() != null
+                        && root.getProperties().get("metadata").getProperties().containsKey("name")) {
                     check("metadata.name", name, root.getProperties().get("metadata").getProperties().get("name"), errors);
                 }
                 continue;
