@@ -126,10 +126,10 @@ public final class PriceFile {
     }
 
     private static Node compose(String text, String source) {
-        BoundedParser parser = new BoundedParser(new ParserImpl(new StreamReader(text), EndpointCodec.loaderOptions()),
+        BoundedParser parser = new BoundedParser(new ParserImpl(new StreamReader(text), SafeYaml.loaderOptions()),
                 EndpointCodec.MAX_NODES);
         try {
-            Composer composer = new Composer(parser, new Resolver(), EndpointCodec.loaderOptions());
+            Composer composer = new Composer(parser, new Resolver(), SafeYaml.loaderOptions());
             Node root = composer.checkNode() ? composer.getNode() : null;
             if (composer.checkNode()) {
                 throw new ConfigurationException("price file " + source + ": line " + NodeReader.line(composer.getNode())
@@ -143,7 +143,7 @@ public final class PriceFile {
         } catch (YAMLException e) {
             Mark m = parser.lastMark();
             throw new ConfigurationException("price file " + source + ": line " + (m == null ? 1 : m.getLine() + 1) + ": "
-                    + EndpointCodec.limitMessage(String.valueOf(e.getMessage())));
+                    + SafeYaml.limitMessage(String.valueOf(e.getMessage())));
         }
     }
 
