@@ -1,4 +1,4 @@
-package io.inferscale.testkit;
+package io.inferscale.backend.inmemory;
 
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
@@ -23,21 +23,11 @@ import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.validation.EndpointValidator;
 import io.inferscale.api.validation.ValidationReport;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -114,7 +104,8 @@ public final class InMemoryBackend implements Backend {
     public record Operation(OperationType type, String endpoint, Instant at) {
     }
 
-    private static final class Stored {
+    /** One endpoint as kept in memory (and in the {@link InMemoryStateFile state file}). */
+    static final class Stored {
         InferenceEndpoint endpoint;
         Instant createdAt;
         Instant readyAt;
@@ -129,15 +120,15 @@ public final class InMemoryBackend implements Backend {
     private final Capabilities capabilities;
     private final Map<String, Stored> endpoints = new TreeMap<>();
     private final List<Operation> operations = new ArrayList<>();
-    private final Path stateFile;
+    private final InMemoryStateFile stateFile;
 
     private InMemoryBackend(Builder b) {
         this.clock = b.clock;
         this.readyDelay = b.readyDelay;
         this.capabilities = b.capabilities;
-        this.stateFile = b.stateFile;
-        if (stateFile != null && Files.exists(stateFile)) {
-            load();
+        this.stateFile = b.stateFile == null ? null : new InMemoryStateFile(b.stateFile);
+        if (stateFile != null) {
+            endpoints.putAll(stateFile.load());
         }
     }
 
@@ -406,101 +397,9 @@ public final class InMemoryBackend implements Backend {
     }
 
     private void save() {
-        if (stateFile == null) {
-            return;
+        if (stateFile != null) {
+            stateFile.save(endpoints);
         }
-        List<Object> list = new ArrayList<>();
-        endpoints.forEach((name, st) -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("createdAt", st.createdAt.toString());
-            m.put("readyAt", st.readyAt.toString());
-            m.put("updating", st.updating);
-            m.put("desired", st.desired);
-            m.put("previouslyReady", st.previouslyReady);
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            st.metrics.forEach((k, v) -> metrics.put(k.name(), v.toPlainString()));
-            m.put("metrics", metrics);
-            m.put("document", EndpointCodec.toYaml(st.endpoint));
-            list.add(m);
-        });
-        try {
-            Path parent = stateFile.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Path tmp = Files.createTempFile(parent, ".inferscale-state", ".tmp");
-            Files.writeString(tmp, EndpointCodec.writeYaml(Map.of("endpoints", list)));
-            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new BackendException(ID, BackendException.Reason.UNAVAILABLE, "cannot write state file " + stateFile + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void load() {
-        String text;
-        try {
-            text = Files.readString(stateFile);
-        } catch (IOException e) {
-            throw corruptStateFile("it cannot be read: " + e.getMessage(), e);
-        }
-        Object root;
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            root = new Yaml(new SafeConstructor(options)).load(text);
-        } catch (MarkedYAMLException e) {
-            // problem and line only, and not SnakeYAML's exception as the cause (a --verbose stack trace prints it):
-            // the snippet it quotes could hold a model's environment values
-            throw corruptStateFile("it is not valid YAML: " + e.getProblem()
-                    + (e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)), null);
-        } catch (YAMLException e) {
-            throw corruptStateFile("it is not valid YAML: " + e.getMessage(), null);
-        }
-        if (root == null) {
-            return;
-        }
-        if (!(root instanceof Map<?, ?> top) || !(top.get("endpoints") instanceof List<?> entries)) {
-            throw corruptStateFile("expected a mapping with an 'endpoints' list", null);
-        }
-        for (int i = 0; i < entries.size(); i++) {
-            String where = "endpoints[" + i + "]";
-            if (!(entries.get(i) instanceof Map<?, ?> m)) {
-                throw corruptStateFile(where + " is not a mapping", null);
-            }
-            Stored st = new Stored();
-            try {
-                st.endpoint = EndpointCodec.read(field(m, "document", String.class), stateFile + " " + where + ".document").endpoint();
-                st.createdAt = Instant.parse(field(m, "createdAt", String.class));
-                st.readyAt = Instant.parse(field(m, "readyAt", String.class));
-                st.updating = field(m, "updating", Boolean.class);
-                st.desired = field(m, "desired", Number.class).intValue();
-                st.previouslyReady = field(m, "previouslyReady", Number.class).intValue();
-                Object metrics = m.get("metrics");
-                if (metrics != null && !(metrics instanceof Map<?, ?>)) {
-                    throw new IllegalArgumentException("metrics must be a mapping");
-                }
-                if (metrics instanceof Map<?, ?> mm) {
-                    mm.forEach((k, v) -> st.metrics.put(TargetType.valueOf(String.valueOf(k)), new BigDecimal(String.valueOf(v))));
-                }
-            } catch (InvalidEndpointException | DateTimeParseException | IllegalArgumentException e) {
-                throw corruptStateFile(e instanceof InvalidEndpointException ? e.getMessage() : where + ": " + e.getMessage(), e);
-            }
-            endpoints.put(st.endpoint.name(), st);
-        }
-    }
-
-    private static <T> T field(Map<?, ?> m, String key, Class<T> type) {
-        Object v = m.get(key);
-        if (!type.isInstance(v)) {
-            throw new IllegalArgumentException(key + " must be " + (type == String.class ? "text"
-                    : type == Boolean.class ? "true or false" : "a number") + (v == null ? ", but it is missing" : ""));
-        }
-        return type.cast(v);
-    }
-
-    private BackendException corruptStateFile(String why, Throwable cause) {
-        return new BackendException(ID, BackendException.Reason.CONFIGURATION, "cannot read state file " + stateFile
-                + " (" + why + "); fix it or delete it to start empty", cause);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.inferscale.testkit;
+package io.inferscale.backend.inmemory;
 
 import io.inferscale.api.simulation.DelegatingAutoscalerModelProvider;
 import io.inferscale.api.simulation.Simulations;

@@ -1,4 +1,4 @@
-package io.inferscale.testkit;
+package io.inferscale.backend.inmemory;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

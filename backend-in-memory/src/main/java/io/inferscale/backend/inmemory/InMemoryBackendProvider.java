@@ -1,4 +1,4 @@
-package io.inferscale.testkit;
+package io.inferscale.backend.inmemory;
 
 import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.backend.Backend;

@@ -1,4 +1,4 @@
-package io.inferscale.testkit;
+package io.inferscale.backend.inmemory;
 
 import io.inferscale.api.AutoscalingPolicy;
 import io.inferscale.api.InferenceEndpoint;
