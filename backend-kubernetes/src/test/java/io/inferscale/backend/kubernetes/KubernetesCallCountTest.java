@@ -9,8 +9,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.inferscale.backend.kubernetes.KubernetesTranslatorTest.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,8 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code bench/results/call-counts-kubernetes.md} and the module README.
  */
 class KubernetesCallCountTest {
-
-    private static final Pattern RESOURCE = Pattern.compile("/namespaces/[^/]+/([^/?]+)");
 
     private MockCluster cluster;
     private KubernetesBackend backend;
@@ -44,8 +40,7 @@ class KubernetesCallCountTest {
 
     /** A request as {@code "GET deployments"}. */
     static String call(RecordedRequest r) {
-        Matcher m = RESOURCE.matcher(r.getPath());
-        return r.getMethod() + " " + (m.find() ? m.group(1) : r.getPath());
+        return MockCluster.call(r);
     }
 
     private List<String> callsSince(int from) {
