@@ -1,4 +1,4 @@
-package io.inferscale.backend.vertex;
+package io.inferscale.bench.vertex;
 
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
@@ -12,6 +12,10 @@ import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.backend.vertex.VertexBackend;
+import io.inferscale.backend.vertex.VertexBackendProvider;
+import io.inferscale.backend.vertex.VertexDesiredState;
+import io.inferscale.backend.vertex.VertexTranslator;
 import io.inferscale.backend.vertex.fake.FakeVertexServer;
 import io.inferscale.bench.CountingProxy;
 import io.inferscale.bench.Phase;
@@ -31,7 +35,7 @@ import java.util.concurrent.ExecutionException;
  * operation delays are 0, so the figures measure calls and polling, not a simulated wait. Requests are counted at the
  * fake; connections at a {@link CountingProxy} between clients and fake.
  *
- * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.backend.vertex.VertexFleetBench [n=200] [threads=8] [rounds=2]</pre>
+ * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.vertex.VertexFleetBench [n=200] [threads=8] [rounds=2]</pre>
  */
 public final class VertexFleetBench {
 

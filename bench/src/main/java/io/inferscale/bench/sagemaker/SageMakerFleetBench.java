@@ -1,8 +1,11 @@
-package io.inferscale.backend.sagemaker;
+package io.inferscale.bench.sagemaker;
 
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.backend.sagemaker.FakeAwsServer;
+import io.inferscale.backend.sagemaker.SageMakerBackend;
+import io.inferscale.backend.sagemaker.SageMakerTranslator;
 import io.inferscale.bench.CountingProxy;
 import io.inferscale.bench.Phase;
 import io.inferscale.bench.Seed;
@@ -32,7 +35,7 @@ import java.util.Map;
  * 0 and both wait with the same 25 ms poll interval, so the figures measure the calls, not a simulated wait. Requests
  * are counted at the fake; connections at a {@link CountingProxy} between clients and fake.
  *
- * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.backend.sagemaker.SageMakerFleetBench [n=200] [threads=8] [rounds=2]</pre>
+ * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.sagemaker.SageMakerFleetBench [n=200] [threads=8] [rounds=2]</pre>
  */
 public final class SageMakerFleetBench {
 

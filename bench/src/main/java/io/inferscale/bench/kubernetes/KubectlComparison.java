@@ -1,9 +1,13 @@
-package io.inferscale.backend.kubernetes;
+package io.inferscale.bench.kubernetes;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.backend.kubernetes.KubernetesBackend;
+import io.inferscale.backend.kubernetes.KubernetesSettings;
+import io.inferscale.backend.kubernetes.KubernetesTranslator;
+import io.inferscale.backend.kubernetes.MockCluster;
 import io.inferscale.bench.Seed;
 
 import java.io.IOException;
@@ -36,7 +40,7 @@ import java.util.Set;
  * kubectl runs with {@code --validate=false} (client-side schema validation needs the OpenAPI document the mock lacks)
  * and a fresh {@code --cache-dir} per scenario, so the first apply does discovery and the re-apply may use the cache.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.inferscale.backend.kubernetes.KubectlComparison [kubectl=/usr/bin/kubectl]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar io.inferscale.bench.kubernetes.KubectlComparison [kubectl=/usr/bin/kubectl]</pre>
  */
 public final class KubectlComparison {
 
@@ -55,7 +59,7 @@ public final class KubectlComparison {
         System.out.println("| client | apply | requests incl. discovery | discovery | requests to objects | writes | per object (excl. discovery) | request lines |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (boolean serverSide : new boolean[] {false, true}) {
-            try (MockCluster cluster = new MockCluster(); Front front = new Front(masterUrl(cluster))) {
+            try (MockCluster cluster = new MockCluster(); Front front = new Front(cluster.endpoint())) {
                 Path kubeconfig = dir.resolve("kubeconfig-" + serverSide);
                 Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: http://127.0.0.1:"
                         + front.port() + "\ncontexts:\n- name: mock\n  context:\n    cluster: mock\n    namespace: test\n    user: u\n"
@@ -100,11 +104,6 @@ public final class KubectlComparison {
 
     private static String path(String p) {
         return p.contains("?") ? p.substring(0, p.indexOf('?')) : p;
-    }
-
-    private static String masterUrl(MockCluster cluster) {
-        String url = cluster.client().getConfiguration().getMasterUrl();
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** Serves discovery, forwards the rest to the mock, logs "D|F METHOD path -> status". */

@@ -1,9 +1,13 @@
-package io.inferscale.backend.kubernetes;
+package io.inferscale.bench.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.ApplyResult;
+import io.inferscale.backend.kubernetes.KubernetesBackend;
+import io.inferscale.backend.kubernetes.KubernetesSettings;
+import io.inferscale.backend.kubernetes.KubernetesTranslator;
+import io.inferscale.backend.kubernetes.MockCluster;
 import io.inferscale.bench.Phase;
 import io.inferscale.bench.Seed;
 
@@ -14,14 +18,14 @@ import java.util.function.IntConsumer;
 
 /**
  * Fleet-scale apply on Kubernetes (issue 9): {@code n} distinct endpoints applied with {@link KubernetesBackend} to the
- * fabric8 mock server with the backends' server-side-apply stand-in ({@link MockCluster}, {@link FieldOwnership}),
+ * fabric8 mock server with the backends' server-side-apply stand-in ({@link MockCluster} from the backend's test-jar, with its {@code FieldOwnership}),
  * then applied again unchanged; the baseline, in the same JVM and against the same stand-in, server-side-applies the
  * same {@code 3n} objects {@link KubernetesTranslator} renders with plain fabric8 calls
  * ({@code client.resource(o).inNamespace(ns).fieldManager("x").forceConflicts().serverSideApply()}), twice. Requests are
  * counted at the server (MockCluster's log). A third pair of phases is a reference for read-then-write at its limit
  * ({@link #readThenApply}). Each pair gets a fresh cluster and client; rounds alternate the order.
  *
- * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.backend.kubernetes.KubernetesFleetBench [n=1000] [threads=8] [rounds=2]</pre>
+ * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.kubernetes.KubernetesFleetBench [n=1000] [threads=8] [rounds=2]</pre>
  */
 public final class KubernetesFleetBench {
 
