@@ -22,7 +22,7 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1048576 }'; }
 {
   echo "| module | own jar bytes | runtime dependencies | dependency bytes | total MiB | third-party jars (largest first, MiB) |"
   echo "|---|---:|---:|---:|---:|---|"
-  for m in api testkit backend-kubernetes backend-sagemaker backend-vertex cli; do
+  for m in api backend-in-memory testkit backend-kubernetes backend-sagemaker backend-vertex cli; do
     cp="$WORK/classpath-$m.txt"
     mvn -B -o -q dependency:build-classpath -pl "$m" -DincludeScope=runtime -Dmdep.outputFile="$(pwd)/$cp" >/dev/null 2>&1
     own=$(stat -c %s "$HOME/.m2/repository/io/inferscale/inferscale-$m/0.1.0-SNAPSHOT/inferscale-$m-0.1.0-SNAPSHOT.jar")

@@ -2,7 +2,7 @@ package io.inferscale.bench;
 
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.codec.EndpointCodec;
-import io.inferscale.testkit.InMemoryBackend;
+import io.inferscale.backend.inmemory.InMemoryBackend;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.inferscale.cli;
 
 import io.inferscale.api.backend.Backends;
-import io.inferscale.testkit.InMemoryBackendProvider;
+import io.inferscale.backend.inmemory.InMemoryBackendProvider;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,8 +14,8 @@ class BackendsCommandTest {
     void listsBackendsAndTheirCapabilities() {
         CliHarness.Result r = cli.run("backends");
         assertThat(r.code()).isEqualTo(ExitCode.OK);
-        assertThat(r.out()).contains("ID          ARTIFACT                           DESCRIPTION")
-                .contains("in-memory   io.inferscale:inferscale-testkit   endpoints kept in memory")
+        assertThat(r.out()).contains("ID          ARTIFACT                                     DESCRIPTION")
+                .contains("in-memory   io.inferscale:inferscale-backend-in-memory   endpoints kept in memory")
                 .contains("FEATURE                          in-memory")
                 .contains("cpu-utilization-target           native")
                 .contains("scale-to-zero                    native");

@@ -5,8 +5,8 @@ import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.BackendProvider;
 import io.inferscale.api.backend.Backends;
 import io.inferscale.api.backend.Capabilities;
-import io.inferscale.testkit.InMemoryBackend;
-import io.inferscale.testkit.ManualClock;
+import io.inferscale.backend.inmemory.InMemoryBackend;
+import io.inferscale.backend.inmemory.ManualClock;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.inferscale.cli;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.Backends;
 import io.inferscale.api.codec.EndpointCodec;
-import io.inferscale.testkit.InMemoryBackendProvider;
+import io.inferscale.backend.inmemory.InMemoryBackendProvider;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 

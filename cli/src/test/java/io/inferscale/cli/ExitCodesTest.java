@@ -157,7 +157,7 @@ class ExitCodesTest {
 
     @Test
     void anUnknownConfigurationKeyOfTheBackendIsReported() {
-        CliHarness c = new CliHarness().backends(Backends.of(new io.inferscale.testkit.InMemoryBackendProvider()));
+        CliHarness c = new CliHarness().backends(Backends.of(new io.inferscale.backend.inmemory.InMemoryBackendProvider()));
         CliHarness.Result r = c.run("get", "-b", "in-memory", "--set", "in-memory.readyDelai=5s");
         assertThat(r.code()).isEqualTo(ExitCode.INVALID);
         assertThat(r.err()).contains("unknown configuration 'in-memory.readyDelai'").contains("readyDelay");

@@ -6,7 +6,7 @@ import io.inferscale.api.backend.BackendProvider;
 import io.inferscale.api.backend.Backends;
 import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.ConfigKey;
-import io.inferscale.testkit.InMemoryBackendProvider;
+import io.inferscale.backend.inmemory.InMemoryBackendProvider;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package io.inferscale.cli;
 
 import io.inferscale.api.backend.Backends;
-import io.inferscale.testkit.InMemoryBackendProvider;
+import io.inferscale.backend.inmemory.InMemoryBackendProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

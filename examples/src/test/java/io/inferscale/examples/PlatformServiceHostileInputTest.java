@@ -1,6 +1,6 @@
 package io.inferscale.examples;
 
-import io.inferscale.testkit.InMemoryBackend;
+import io.inferscale.backend.inmemory.InMemoryBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;

@@ -2,7 +2,7 @@ package io.inferscale.examples;
 
 import io.inferscale.api.DiscoveryException;
 import io.inferscale.api.backend.Backends;
-import io.inferscale.testkit.InMemoryBackendProvider;
+import io.inferscale.backend.inmemory.InMemoryBackendProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

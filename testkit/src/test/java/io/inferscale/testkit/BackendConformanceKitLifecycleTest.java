@@ -1,6 +1,7 @@
 package io.inferscale.testkit;
 
 import io.inferscale.api.backend.Backend;
+import io.inferscale.backend.inmemory.InMemoryBackend;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;

@@ -1,6 +1,8 @@
 package io.inferscale.testkit;
 
 import io.inferscale.api.backend.Backend;
+import io.inferscale.backend.inmemory.InMemoryBackend;
+import io.inferscale.backend.inmemory.ManualClock;
 
 import java.time.Duration;
 

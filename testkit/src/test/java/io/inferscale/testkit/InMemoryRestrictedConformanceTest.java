@@ -3,6 +3,7 @@ package io.inferscale.testkit;
 import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.Feature;
+import io.inferscale.backend.inmemory.InMemoryBackend;
 
 /**
  * The kit against an in-memory backend that rejects some features and approximates others, so the

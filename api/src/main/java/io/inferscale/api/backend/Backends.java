@@ -33,7 +33,7 @@ public final class Backends {
         m.put("kubernetes", "io.inferscale:inferscale-backend-kubernetes");
         m.put("sagemaker", "io.inferscale:inferscale-backend-sagemaker");
         m.put("vertex", "io.inferscale:inferscale-backend-vertex");
-        m.put("in-memory", "io.inferscale:inferscale-testkit");
+        m.put("in-memory", "io.inferscale:inferscale-backend-in-memory");
         return Collections.unmodifiableMap(m);
     }
 

@@ -21,7 +21,7 @@ class BackendsTest {
     private static final String PREFIX = "io.inferscale.api.backend.TestProviders$";
     private static final String ALL_ARTIFACTS = "io.inferscale:inferscale-backend-kubernetes (kubernetes), "
             + "io.inferscale:inferscale-backend-sagemaker (sagemaker), io.inferscale:inferscale-backend-vertex (vertex), "
-            + "io.inferscale:inferscale-testkit (in-memory)";
+            + "io.inferscale:inferscale-backend-in-memory (in-memory)";
 
     @TempDir
     Path dir;

@@ -16,8 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.inferscale.backend.kubernetes.KubernetesTranslatorTest.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,8 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code bench/results/call-counts-kubernetes.md} and the module README.
  */
 class KubernetesCallCountTest {
-
-    private static final Pattern RESOURCE = Pattern.compile("/namespaces/[^/]+/([^/?]+)");
 
     private MockCluster cluster;
     private KubernetesBackend backend;
@@ -51,8 +47,7 @@ class KubernetesCallCountTest {
 
     /** A request as {@code "GET deployments"}. */
     static String call(RecordedRequest r) {
-        Matcher m = RESOURCE.matcher(r.getPath());
-        return r.getMethod() + " " + (m.find() ? m.group(1) : r.getPath());
+        return MockCluster.call(r);
     }
 
     /** A request as {@link #call}, with a collection GET shown as {@code LIST} and a watch as {@code WATCH}. */

@@ -16,6 +16,7 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.inferscale.testkit.FakeCloud;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * fabric8's kubernetes-server-mock in CRUD mode on 127.0.0.1, with two additions the CRUD dispatcher lacks:
@@ -33,8 +36,23 @@ import java.util.Set;
  * manager owns it, a non-apply write makes the writer the owner of what it changed, and single-object GETs show
  * {@code metadata.managedFields}; and a log of every request, so tests can count writes. Requests from {@link #controllerClient()} (user agent
  * {@value #CONTROLLER_AGENT}, standing in for kube-controller-manager) are served but not logged.
+ *
+ * <p>Published in {@code inferscale-backend-kubernetes}'s test-jar (a {@link FakeCloud}), to test code that drives the
+ * Kubernetes backend without a cluster:
+ *
+ * <pre>{@code
+ * try (MockCluster cluster = new MockCluster()) {
+ *     Backend backend = new KubernetesBackend(cluster.client(), KubernetesSettings.defaults());
+ *     backend.apply(endpoint);
+ *     assertThat(cluster.calls()).contains("PATCH deployments");
+ * }
+ * }</pre>
+ *
+ * Controllers are not running unless started ({@link #startDeploymentController()}, {@link #startHpaController()},
+ * {@link #startGarbageCollector()}), so a Deployment reports no ready replicas until a test sets them. Clients are
+ * bound to namespace {@code test}. Thread-safe.
  */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements FakeCloud {
 
     /** Keeps the mock server's per-request JUL logging quiet (a strong reference, so the level sticks). */
     private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -43,7 +61,10 @@ final class MockCluster implements AutoCloseable {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 
-    static final String CONTROLLER_AGENT = "fake-controller-manager";
+    /** The user agent of {@link #controllerClient()}, whose requests are served but not logged. */
+    public static final String CONTROLLER_AGENT = "fake-controller-manager";
+    /** A request path's resource: {@code /apis/apps/v1/namespaces/test/deployments/x} is {@code deployments}. */
+    private static final Pattern RESOURCE = Pattern.compile("/namespaces/[^/]+/([^/?]+)");
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
@@ -57,12 +78,12 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** From now on, answers requests matching {@code matches} with HTTP {@code code} and a Status carrying {@code message}. */
-    void fail(java.util.function.Predicate<RecordedRequest> matches, int code, String message) {
+    public void fail(java.util.function.Predicate<RecordedRequest> matches, int code, String message) {
         failures.add(new Failure(matches, code, message));
     }
 
     /** Stops answering with the failures set by {@link #fail} and removes the interceptors set by {@link #intercept}. */
-    void clearFailures() {
+    public void clearFailures() {
         failures.clear();
         interceptors.clear();
     }
@@ -71,14 +92,15 @@ final class MockCluster implements AutoCloseable {
      * Decides the answer to one logged request: {@code proceed} serves it as usual (so an interceptor can let the write
      * happen and still answer late or drop the connection); null lets the next interceptor, or the cluster, answer.
      */
-    interface Interceptor {
+    public interface Interceptor {
+        /** The answer to {@code request}, or null to let the next interceptor (or the cluster) answer. */
         MockResponse intercept(RecordedRequest request, java.util.function.Supplier<MockResponse> proceed);
     }
 
     private final List<Interceptor> interceptors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Adds an interceptor for logged requests (see {@link Interceptor}); {@link #clearFailures} removes it. */
-    void intercept(Interceptor interceptor) {
+    public void intercept(Interceptor interceptor) {
         interceptors.add(interceptor);
     }
 
@@ -87,11 +109,12 @@ final class MockCluster implements AutoCloseable {
      * {@code Connection: close} makes the server close the socket after the short body, so the client reads a
      * truncated response (an IOException, "connection closed"), as when a load balancer or the API server drops it.
      */
-    static MockResponse droppedConnection() {
+    public static MockResponse droppedConnection() {
         return new MockResponse().setResponseCode(200).setHeader("Content-Length", "1048576").setHeader("Connection", "close").setBody("{");
     }
 
-    MockCluster() {
+    /** Starts an empty cluster on a free port of 127.0.0.1. */
+    public MockCluster() {
         Dispatcher dispatcher = new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -235,7 +258,7 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** The managers that own field {@code pointer} (e.g. {@code /spec/replicas}) of the object at {@code path}. */
-    Set<String> ownersOf(String path, String pointer) {
+    public Set<String> ownersOf(String path, String pointer) {
         synchronized (ownership) {
             return ownership.ownersOf(path, pointer);
         }
@@ -259,22 +282,22 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** A client for the code under test (logged requests, quick retries). */
-    KubernetesClient client() {
+    public KubernetesClient client() {
         return client("inferscale-test");
     }
 
     /** A client whose requests are not logged: it plays the cluster's controllers (Deployment controller, HPA). */
-    KubernetesClient controllerClient() {
+    public KubernetesClient controllerClient() {
         return client(CONTROLLER_AGENT);
     }
 
     /** A client whose requests are logged with {@code userAgent} (e.g. to tell the operator's requests from the test's). */
-    KubernetesClient client(String userAgent) {
+    public KubernetesClient client(String userAgent) {
         return client(userAgent, b -> b.withRequestRetryBackoffLimit(2).withRequestRetryBackoffInterval(10));
     }
 
     /** A client whose requests are logged with {@code userAgent}, configured further by {@code configure} (timeouts, retries). */
-    KubernetesClient client(String userAgent, java.util.function.Consumer<ConfigBuilder> configure) {
+    public KubernetesClient client(String userAgent, java.util.function.Consumer<ConfigBuilder> configure) {
         Config base = server.createClient().getConfiguration();
         ConfigBuilder builder = new ConfigBuilder(base).withUserAgent(userAgent).withNamespace("test");
         configure.accept(builder);
@@ -290,7 +313,7 @@ final class MockCluster implements AutoCloseable {
      * Starts a stand-in for the Deployment controller: whenever a Deployment's status does not match its spec, it
      * marks every desired replica updated, available and ready (as if pods started at once). Stop it with close().
      */
-    AutoCloseable startDeploymentController() {
+    public AutoCloseable startDeploymentController() {
         KubernetesClient c = controllerClient();
         var informer = c.apps().deployments().inAnyNamespace().inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
             @Override
@@ -315,7 +338,7 @@ final class MockCluster implements AutoCloseable {
      * replicas inside [minReplicas, maxReplicas] (through the Deployment, as the HPA does through the scale
      * subresource) and reports currentReplicas/desiredReplicas in the HPA's status.
      */
-    AutoCloseable startHpaController() {
+    public AutoCloseable startHpaController() {
         KubernetesClient c = controllerClient();
         var informer = c.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(
                 new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
@@ -362,7 +385,7 @@ final class MockCluster implements AutoCloseable {
      * Starts a stand-in for the garbage collector (the mock server has none): every 200 ms, a Deployment, Service or
      * HPA whose InferenceEndpoint owner (by uid) no longer exists is deleted.
      */
-    AutoCloseable startGarbageCollector() {
+    public AutoCloseable startGarbageCollector() {
         KubernetesClient c = controllerClient();
         Runnable collect = () -> {
             List<io.fabric8.kubernetes.api.model.HasMetadata> children = new ArrayList<>();
@@ -421,7 +444,8 @@ final class MockCluster implements AutoCloseable {
      * Empties the cluster (every stored object and its field ownership), the request log, the failures and the
      * interceptors: a fresh cluster on the same server and clients (starting a server costs far more).
      */
-    void reset() {
+    @Override
+    public void reset() {
         clearFailures();
         synchronized (ownership) {
             crud.reset();
@@ -433,19 +457,42 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** Every logged request so far. */
-    List<RecordedRequest> requests() {
+    public List<RecordedRequest> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
     }
 
+    /** Every logged request so far by its {@link #call call name}, e.g. {@code "PATCH deployments"}. */
+    @Override
+    public List<String> calls() {
+        return requests().stream().map(MockCluster::call).toList();
+    }
+
+    /** A request's call name: its method and resource, e.g. {@code "GET horizontalpodautoscalers"}. */
+    public static String call(RecordedRequest r) {
+        Matcher m = RESOURCE.matcher(r.getPath());
+        return r.getMethod() + " " + (m.find() ? m.group(1) : r.getPath());
+    }
+
+    /** The cluster's master URL, e.g. {@code http://127.0.0.1:41234} (no trailing slash), for a kubeconfig or kubectl. */
+    @Override
+    public String endpoint() {
+        String url;
+        try (KubernetesClient c = server.createClient()) {
+            url = c.getConfiguration().getMasterUrl();
+        }
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
     /** Logged POST, PUT, PATCH and DELETE requests so far. */
-    long writeCount() {
+    @Override
+    public long writeCount() {
         return requests().stream().filter(r -> WRITES.contains(r.getMethod())).count();
     }
 
     /** Logged write requests after the first {@code from} requests. */
-    List<RecordedRequest> writesSince(int from) {
+    public List<RecordedRequest> writesSince(int from) {
         List<RecordedRequest> all = requests();
         return all.subList(from, all.size()).stream().filter(r -> WRITES.contains(r.getMethod())).toList();
     }

@@ -3,6 +3,7 @@ package io.inferscale.backend.sagemaker;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.inferscale.api.codec.Json;
+import io.inferscale.testkit.FakeCloud;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 import java.io.IOException;
@@ -30,30 +31,52 @@ import java.util.concurrent.atomic.AtomicLong;
  * targets, policies and scaling activities; moves Creating/Updating to InService and Deleting to gone after a
  * configurable delay; answers with SageMaker's and Application Auto Scaling's real error codes and messages;
  * can inject errors (throttling, 5xx, access denied...); and counts mutating requests.
+ *
+ * <p>Published in {@code inferscale-backend-sagemaker}'s test-jar (a {@link FakeCloud}), to test code that drives the
+ * SageMaker backend without an AWS account: start it, point the backend at it with
+ * {@code sagemaker.endpointOverride=<uri()>} and {@code sagemaker.region=us-east-1}, and give the SDK any static
+ * credentials (the fake does not check signatures):
+ *
+ * <pre>{@code
+ * try (FakeAwsServer fake = FakeAwsServer.start()) {
+ *     fake.transitionDelay(Duration.ZERO);
+ *     BackendConfig config = BackendConfig.of(Map.of("sagemaker.region", "us-east-1", "sagemaker.endpointOverride", fake.endpoint(),
+ *             "sagemaker.executionRoleArn", "arn:aws:iam::123456789012:role/Exec"));
+ *     try (SageMakerBackend backend = SageMakerBackend.create(config, StaticCredentialsProvider.create(
+ *             AwsBasicCredentials.create("AKIAFAKE", "fake")))) {
+ *         backend.apply(endpoint);
+ *     }
+ *     assertThat(fake.calls()).startsWith("DescribeEndpoint");
+ * }
+ * }</pre>
+ *
+ * Thread-safe.
  */
-final class FakeAwsServer implements AutoCloseable {
+public final class FakeAwsServer implements FakeCloud {
 
-    static final String ACCOUNT = "123456789012";
-    static final String REGION = "us-east-1";
+    /** The account id in every ARN the fake returns. */
+    public static final String ACCOUNT = "123456789012";
+    /** The region in every ARN the fake returns. */
+    public static final String REGION = "us-east-1";
     private static final String DIMENSION = "sagemaker:variant:DesiredInstanceCount";
 
     private record Injected(String operation, int status, String code, String message) {
     }
 
     /** A fault armed by {@link #arm}: an AWS error answer (before the request takes effect), or a lost answer (after). */
-    record Armed(String operation, boolean persistent, int status, String code, String message, long holdMillis, boolean drop) {
+    public record Armed(String operation, boolean persistent, int status, String code, String message, long holdMillis, boolean drop) {
         /** An error answer, as AWS sends it: HTTP status, {@code __type} and message; the request has no effect. */
-        static Armed error(String operation, boolean persistent, int status, String code, String message) {
+        public static Armed error(String operation, boolean persistent, int status, String code, String message) {
             return new Armed(operation, persistent, status, code, message, 0, false);
         }
 
         /** The request takes effect, then the answer is held {@code holdMillis} (beyond the client's attempt timeout). */
-        static Armed slow(String operation, boolean persistent, long holdMillis) {
+        public static Armed slow(String operation, boolean persistent, long holdMillis) {
             return new Armed(operation, persistent, 0, null, null, holdMillis, false);
         }
 
         /** The request takes effect, then the connection closes without an answer. */
-        static Armed dropped(String operation, boolean persistent) {
+        public static Armed dropped(String operation, boolean persistent) {
             return new Armed(operation, persistent, 0, null, null, 0, true);
         }
     }
@@ -111,7 +134,12 @@ final class FakeAwsServer implements AutoCloseable {
         server.start();
     }
 
-    static FakeAwsServer start() {
+    /**
+     * Starts an empty fake on a free loopback port (endpoints go InService 150 ms after a write).
+     *
+     * @throws IllegalStateException when no port can be bound
+     */
+    public static FakeAwsServer start() {
         try {
             return new FakeAwsServer();
         } catch (IOException e) {
@@ -119,50 +147,94 @@ final class FakeAwsServer implements AutoCloseable {
         }
     }
 
-    URI uri() {
+    /** The fake's base URI, {@code http://127.0.0.1:<port>}: the SDK clients' {@code endpointOverride}. */
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** {@link #uri()} as text. */
+    @Override
+    public String endpoint() {
+        return uri().toString();
+    }
+
+    /** {@link #operations()}. */
+    @Override
+    public List<String> calls() {
+        return operations();
+    }
+
+    /**
+     * Empties the fake: every resource, scaling activity and tag, the operation log and write count, injected and armed
+     * faults, and the transition settings (150 ms, not held, no poll count). Connections already open stay counted.
+     */
+    @Override
+    public synchronized void reset() {
+        operations.clear();
+        injected.clear();
+        armed = null;
+        armedFired.set(0);
+        writes.set(0);
+        models.clear();
+        configs.clear();
+        endpoints.clear();
+        targets.clear();
+        policies.clear();
+        activities.clear();
+        tagsByArn.clear();
+        transitionMillis = 150;
+        transitionsHeld = false;
+        transitionPolls = 0;
+        waitPolls = 0;
+        failNextEndpoint = null;
+        activitySeq = 0;
+    }
+
     /** Mutating requests received so far (every operation except Describe* and List*), failed ones included. */
-    long writeCount() {
+    @Override
+    public long writeCount() {
         return writes.get();
     }
 
-    synchronized List<String> operations() {
+    /** The operations received so far, oldest first, by AWS name ({@code CreateModel}, {@code DescribeEndpoint}...). */
+    public synchronized List<String> operations() {
         return List.copyOf(operations);
     }
 
-    synchronized void clearOperations() {
+    /** Forgets the operations received so far (resources stay). */
+    public synchronized void clearOperations() {
         operations.clear();
     }
 
-    synchronized void transitionDelay(Duration d) {
+    /** How long an endpoint stays Creating/Updating/Deleting after the write that started the change (default 150 ms). */
+    public synchronized void transitionDelay(Duration d) {
         transitionMillis = d.toMillis();
     }
 
     /** While held, endpoints stay Creating/Updating/Deleting whatever the delay (tests need not race a timer). */
-    synchronized void holdTransitions(boolean held) {
+    public synchronized void holdTransitions(boolean held) {
         transitionsHeld = held;
     }
 
     /** The next {@code times} requests for {@code operation} (null: any) answer with this error. */
-    synchronized void inject(String operation, int status, String code, String message, int times) {
+    public synchronized void inject(String operation, int status, String code, String message, int times) {
         for (int i = 0; i < times; i++) {
             injected.add(new Injected(operation, status, code, message));
         }
     }
 
-    /** Arms one fault (replacing any other); a {@link Armed#persistent} one lasts until {@link #disarm}. */
     /** How many requests an {@link #arm armed} fault has hit since the server started. */
-    long armedFired() {
+    public long armedFired() {
         return armedFired.get();
     }
 
-    synchronized void arm(Armed fault) {
+    /** Arms one fault (replacing any other); a {@link Armed#persistent} one lasts until {@link #disarm}. */
+    public synchronized void arm(Armed fault) {
         armed = fault;
     }
 
-    synchronized void disarm() {
+    /** Removes the {@link #arm armed} fault. */
+    public synchronized void disarm() {
         armed = null;
     }
 
@@ -171,27 +243,27 @@ final class FakeAwsServer implements AutoCloseable {
      * after the write that started the change (0: after {@link #transitionDelay} as before). Makes the waiter's poll
      * count deterministic.
      */
-    synchronized void transitionAfterPolls(int polls) {
+    public synchronized void transitionAfterPolls(int polls) {
         transitionPolls = polls;
     }
 
     /** DescribeEndpoint calls that found the endpoint changing (the waiter's polls, including the one that saw it finish). */
-    synchronized long waitPolls() {
+    public synchronized long waitPolls() {
         return waitPolls;
     }
 
     /** The Authorization header of the last request (SigV4: names the access key id, never the secret). */
-    String lastAuthorization() {
+    public String lastAuthorization() {
         return lastAuthorization;
     }
 
     /** The X-Amz-Security-Token header (the session token) of the last request. */
-    String lastSecurityToken() {
+    public String lastSecurityToken() {
         return lastSecurityToken;
     }
 
     /** Distinct client TCP connections (source ports) seen so far. */
-    int connections() {
+    public int connections() {
         return clientPorts.size();
     }
 
@@ -199,7 +271,7 @@ final class FakeAwsServer implements AutoCloseable {
      * A canonical dump of every model, endpoint config, endpoint, scalable target and scaling policy, without times,
      * request ids or scaling activities: equal strings mean equal resources.
      */
-    synchronized String state() {
+    public synchronized String state() {
         Map<String, Object> out = new java.util.TreeMap<>();
         Map<String, Object> ms = new java.util.TreeMap<>();
         models.forEach((n, m) -> ms.put(n, map("PrimaryContainer", m.get("PrimaryContainer"), "ExecutionRoleArn", m.get("ExecutionRoleArn"),
@@ -224,49 +296,58 @@ final class FakeAwsServer implements AutoCloseable {
     }
 
     /** The next endpoint creation ends in Failed with this reason. */
-    synchronized void failNextEndpoint(String reason) {
+    public synchronized void failNextEndpoint(String reason) {
         failNextEndpoint = reason;
     }
 
     /** Simulates the autoscaler choosing {@code count} instances. */
-    synchronized void setDesiredInstanceCount(String endpoint, String variant, int count) {
+    public synchronized void setDesiredInstanceCount(String endpoint, String variant, int count) {
         endpoints.get(endpoint).desired.put(variant, count);
         activity("endpoint/" + endpoint + "/variant/" + variant, "Setting desired instance count to " + count + ".", "monitor alarm fired");
     }
 
-    synchronized Map<String, Integer> desiredCounts(String endpoint) {
+    /** The desired instance count of each production variant of {@code endpoint}, by variant name. */
+    public synchronized Map<String, Integer> desiredCounts(String endpoint) {
         return Map.copyOf(endpoints.get(endpoint).desired);
     }
 
-    synchronized List<String> modelNames() {
+    /** The names of the models that exist. */
+    public synchronized List<String> modelNames() {
         return List.copyOf(models.keySet());
     }
 
-    synchronized List<String> configNames() {
+    /** The names of the endpoint configs that exist. */
+    public synchronized List<String> configNames() {
         return List.copyOf(configs.keySet());
     }
 
-    synchronized Map<String, Object> config(String name) {
+    /** The endpoint config {@code name} as CreateEndpointConfig received it, or null. */
+    public synchronized Map<String, Object> config(String name) {
         return configs.get(name);
     }
 
-    synchronized String endpointConfigName(String endpoint) {
+    /** The endpoint config {@code endpoint} currently uses. */
+    public synchronized String endpointConfigName(String endpoint) {
         return endpoints.get(endpoint).configName;
     }
 
-    synchronized boolean hasTarget(String resourceId) {
+    /** Whether a scalable target is registered for {@code resourceId} ({@code endpoint/<name>/variant/<variant>}). */
+    public synchronized boolean hasTarget(String resourceId) {
         return targets.containsKey(resourceId);
     }
 
-    synchronized boolean suspendedOut(String resourceId) {
+    /** Whether the scalable target {@code resourceId} has dynamic scale-out suspended. */
+    public synchronized boolean suspendedOut(String resourceId) {
         return Boolean.TRUE.equals(asMap(targets.get(resourceId).get("SuspendedState")).get("DynamicScalingOutSuspended"));
     }
 
-    synchronized List<String> policyNames() {
+    /** The names of the scaling policies that exist. */
+    public synchronized List<String> policyNames() {
         return policies.values().stream().map(p -> (String) p.get("PolicyName")).toList();
     }
 
-    synchronized Map<String, Object> policy(String name) {
+    /** The scaling policy {@code name} as PutScalingPolicy received it, or null. */
+    public synchronized Map<String, Object> policy(String name) {
         return policies.values().stream().filter(p -> p.get("PolicyName").equals(name)).findFirst().orElse(null);
     }
 

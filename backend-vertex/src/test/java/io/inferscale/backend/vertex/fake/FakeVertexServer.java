@@ -46,6 +46,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
+import io.inferscale.testkit.FakeCloud;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,8 +82,24 @@ import java.util.regex.Pattern;
  * one operation at a time per deployed model (FAILED_PRECONDITION), traffic splits sum to 100 or are empty
  * (INVALID_ARGUMENT), a model that still has traffic cannot be undeployed unless it is the last one (FAILED_PRECONDITION),
  * minReplicaCount at least 1, known autoscaling metric names. Failures can be injected per method.
+ *
+ * <p>Published in {@code inferscale-backend-vertex}'s test-jar (a {@link FakeCloud}), to test code that drives the
+ * Vertex backend without a Google Cloud project (the test class path needs {@code io.grpc:grpc-inprocess}):
+ *
+ * <pre>{@code
+ * try (FakeVertexServer fake = new FakeVertexServer().deployDelay(Duration.ZERO)) {
+ *     BackendConfig config = BackendConfig.of(Map.of("vertex.project", "test-project", "vertex.location", "us-central1",
+ *             "vertex.endpointOverride", fake.endpoint()));
+ *     try (Backend backend = new VertexBackendProvider().create(config)) {
+ *         backend.apply(endpoint);
+ *     }
+ *     assertThat(fake.calls()).contains("DeployModel");
+ * }
+ * }</pre>
+ *
+ * Thread-safe.
  */
-public final class FakeVertexServer implements AutoCloseable {
+public final class FakeVertexServer implements FakeCloud {
 
     static final String ENDPOINT_SERVICE = "google.cloud.aiplatform.v1.EndpointService";
     static final String MODEL_SERVICE = "google.cloud.aiplatform.v1.ModelService";
@@ -332,7 +349,44 @@ public final class FakeVertexServer implements AutoCloseable {
         failOperation.put(method, status);
     }
 
+    /** {@code inprocess:<name()>}: the {@code vertex.endpointOverride} that reaches this fake in the same JVM. */
+    @Override
+    public String endpoint() {
+        return "inprocess:" + name;
+    }
+
+    /**
+     * Empties the fake: endpoints, models, operations, the call and request logs and counters, every injected fault,
+     * held method and authorization setting, and the delays (back to 150 ms deploy, 20 ms other operations, no call
+     * latency). Call it when no operation is running: a running operation's timer could still complete it afterwards.
+     */
+    @Override
+    public void reset() {
+        synchronized (lock) {
+            models.clear();
+            endpoints.clear();
+            operations.clear();
+            busy.clear();
+            pendingCreates.clear();
+        }
+        serving.clear();
+        clearFaults();
+        held.clear();
+        finishOnPoll.clear();
+        calls.clear();
+        requests.clear();
+        authorizations.clear();
+        writes.set(0);
+        faultsInjected.set(0);
+        authFailure = null;
+        completeOnPoll = false;
+        callLatency = Duration.ZERO;
+        deployDelay = Duration.ofMillis(150);
+        operationDelay = Duration.ofMillis(20);
+    }
+
     /** Mutating requests received so far, accepted or not. */
+    @Override
     public long writeCount() {
         return writes.get();
     }
@@ -343,6 +397,7 @@ public final class FakeVertexServer implements AutoCloseable {
     }
 
     /** Every method called, in order. */
+    @Override
     public List<String> calls() {
         synchronized (calls) {
             return List.copyOf(calls);

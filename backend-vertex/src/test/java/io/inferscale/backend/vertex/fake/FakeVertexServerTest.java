@@ -139,4 +139,25 @@ class FakeVertexServerTest {
         assertThat(code(machine)).isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
         assertThat(fake.writeCount()).isEqualTo(6); // upload, create, deploy, 3 mutates
     }
+
+    @Test
+    @DisplayName("as a FakeCloud: endpoint() is the in-process address, calls() and writeCount() log requests, reset() empties it")
+    void fakeCloudSurface() throws Exception {
+        assertThat(fake.endpoint()).isEqualTo("inprocess:" + fake.name());
+        assertThat(fake.calls()).contains("UploadModel", "CreateEndpoint");
+        assertThat(fake.writeCount()).isEqualTo(2); // the set-up's upload and create
+
+        fake.reset();
+        assertThat(fake.calls()).isEmpty();
+        assertThat(fake.writeCount()).isZero();
+        assertThat(fake.modelNames()).isEmpty();
+        assertThat(fake.endpoint(ENDPOINT)).isEmpty();
+        assertThat(fake.state()).isEmpty();
+
+        // e1 is gone, so creating it again succeeds
+        clients.endpoints().createEndpointAsync(CreateEndpointRequest.newBuilder().setParent(PARENT).setEndpointId("e1")
+                .setEndpoint(Endpoint.newBuilder().setDisplayName("e1")).build()).get();
+        assertThat(fake.calls()).startsWith("CreateEndpoint");
+        assertThat(fake.writeCount()).isEqualTo(1);
+    }
 }
