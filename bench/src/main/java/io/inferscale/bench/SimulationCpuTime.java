@@ -3,6 +3,7 @@ package io.inferscale.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -31,9 +32,8 @@ public final class SimulationCpuTime {
         SimulatorBenchmark single = new SimulatorBenchmark();
         single.setUp();
         String[] names = {"hpa30Days", "sagemaker30Days", "vertex30Days", "baselineEngineNoopModel", "baselineArrayLoop"};
-        @SuppressWarnings("unchecked")
-        Supplier<Object>[] ops = new Supplier[] {single::hpa30Days, single::sagemaker30Days, single::vertex30Days,
-                single::baselineEngineNoopModel, single::baselineArrayLoop};
+        List<Supplier<Object>> ops = List.of(single::hpa30Days, single::sagemaker30Days, single::vertex30Days,
+                single::baselineEngineNoopModel, single::baselineArrayLoop);
         long sink = 0;
         for (int w = 0; w < warmup; w++) {
             for (Supplier<Object> op : ops) {
@@ -42,13 +42,13 @@ public final class SimulationCpuTime {
         }
         System.out.println("| benchmark (1 endpoint, 172,800 ticks) | runs | CPU ms median | CPU ms best | wall ms median | endpoint-ticks per CPU-second (median) | (best) |");
         System.out.println("|---|---|---|---|---|---|---|");
-        for (int b = 0; b < ops.length; b++) {
+        for (int b = 0; b < ops.size(); b++) {
             long[] cpu = new long[reps];
             long[] wall = new long[reps];
             for (int r = 0; r < reps; r++) {
                 long c0 = threads.getCurrentThreadCpuTime();
                 long w0 = System.nanoTime();
-                sink += System.identityHashCode(ops[b].get());
+                sink += System.identityHashCode(ops.get(b).get());
                 wall[r] = System.nanoTime() - w0;
                 cpu[r] = threads.getCurrentThreadCpuTime() - c0;
             }

@@ -5,13 +5,13 @@ import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.backend.sagemaker.FakeAwsServer;
 import io.inferscale.backend.sagemaker.SageMakerBackend;
+import io.inferscale.backend.sagemaker.SageMakerDesiredState;
 import io.inferscale.backend.sagemaker.SageMakerTranslator;
 import io.inferscale.bench.CountingProxy;
 import io.inferscale.bench.Phase;
 import io.inferscale.bench.Seed;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
@@ -78,7 +78,7 @@ public final class SageMakerFleetBench {
 
     static List<Phase.Result> baseline(List<InferenceEndpoint> fleet, int threads) throws Exception {
         SageMakerTranslator translator = new SageMakerTranslator();
-        List<SageMakerTranslator.Translation> calls = fleet.stream().map(e -> translator.translate(e, ROLE)).toList();
+        List<SageMakerDesiredState> calls = fleet.stream().map(e -> translator.translate(e, ROLE).desired()).toList();
         try (FakeAwsServer fake = FakeAwsServer.start(); CountingProxy proxy = new CountingProxy(fake.uri().getPort())) {
             fake.transitionDelay(Duration.ZERO);
             URI uri = URI.create("http://127.0.0.1:" + proxy.port());
@@ -87,9 +87,9 @@ public final class SageMakerFleetBench {
                  ApplicationAutoScalingClient aas = ApplicationAutoScalingClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
                          .httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(uri).build();
                  SageMakerWaiter waiter = SageMakerWaiter.builder().client(sm).overrideConfiguration(w -> w.maxAttempts(2000)
-                         .backoffStrategy(FixedDelayBackoffStrategy.create(POLL))).build()) {
+                         .backoffStrategyV2(software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelayWithoutJitter(POLL))).build()) {
                 Phase.Result r = Phase.run("baseline: plain SDK calls", fleet.size(), threads, i -> {
-                    SageMakerTranslator.Translation t = calls.get(i);
+                    SageMakerDesiredState t = calls.get(i);
                     sm.createModel(t.createModel());
                     sm.createEndpointConfig(t.createEndpointConfig());
                     sm.createEndpoint(t.createEndpoint());
