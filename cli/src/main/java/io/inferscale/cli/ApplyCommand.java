@@ -6,8 +6,8 @@ import io.inferscale.api.codec.EndpointDocument;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendConfig;
-import io.inferscale.api.backend.EndpointState;
 import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -58,54 +58,79 @@ final class ApplyCommand extends EndpointCommand {
         return ExitCode.OK;
     }
 
-    private void follow(Backend b, String name, Duration timeout) throws InterruptedException {
+    /**
+     * Follows one endpoint until ready through {@link Backend#awaitReady(String, Duration, ProgressListener)}: the
+     * backend's own watch, waiter or operation poll reports each status it observes, and each one is drawn (redrawn
+     * in place on a terminal, a timestamped line otherwise). No status polling of its own.
+     */
+    private void follow(Backend b, String name, Duration timeout) {
         CliContext ctx = context();
         PrintWriter out = out();
         Instant start = ctx.clock().instant();
-        Instant deadline = start.plus(timeout);
-        String last = null;
-        int width = 0;
-        while (true) {
-            EndpointStatus s = b.status(name);
+        Progress progress = new Progress(ctx, out, name, start);
+        EndpointStatus ready;
+        try {
+            ready = b.awaitReady(name, timeout, progress);
+        } catch (BackendException e) {
+            progress.endLine();
+            if (e.reason() != BackendException.Reason.TIMEOUT) {
+                throw e;
+            }
+            EndpointStatus last = progress.last != null ? progress.last : b.status(name);
+            throw new BackendException(b.id(), BackendException.Reason.TIMEOUT, "endpoint '" + name + "' not ready after "
+                    + HumanDuration.format(timeout) + " (state " + last.state() + ", replicas " + last.replicasDisplay()
+                    + "); it keeps converging: follow it with 'inferscale get " + name + "', or wait longer with --wait=30m", e);
+        }
+        if (progress.last == null || !progress.last.equals(ready)) {
+            progress.onStatus(ready);
+        }
+        progress.endLine();
+        out.println("ready: " + name + " on " + b.id() + " after " + HumanDuration.format(Duration.between(start, ctx.clock().instant()))
+                + " (" + ready.replicasDisplay() + " replicas ready)");
+        out.flush();
+    }
+
+    /** Draws each status the backend reports while it waits. */
+    private static final class Progress implements ProgressListener {
+        private final CliContext ctx;
+        private final PrintWriter out;
+        private final String name;
+        private final Instant start;
+        private EndpointStatus last;
+        private String lastKey;
+        private int width;
+
+        Progress(CliContext ctx, PrintWriter out, String name, Instant start) {
+            this.ctx = ctx;
+            this.out = out;
+            this.name = name;
+            this.start = start;
+        }
+
+        @Override
+        public void onStatus(EndpointStatus s) {
+            last = s;
             Instant now = ctx.clock().instant();
-            Duration elapsed = Duration.between(start, now);
             String line = name + "  " + s.state() + "  replicas " + s.replicasDisplay() + " ready/desired  "
-                    + HumanDuration.format(elapsed) + s.message().map(m -> "  " + m).orElse("");
+                    + HumanDuration.format(Duration.between(start, now)) + s.message().map(m -> "  " + m).orElse("");
+            String key = s.state() + " " + s.replicasDisplay() + s.message().orElse("");
             if (ctx.terminal()) {
                 out.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
                 width = line.length();
-            } else {
-                String key = s.state() + " " + s.replicasDisplay() + s.message().orElse("");
-                if (!key.equals(last)) {
-                    out.println(now.truncatedTo(ChronoUnit.SECONDS) + "  " + line);
-                }
-                last = key;
+            } else if (!key.equals(lastKey)) {
+                out.println(now.truncatedTo(ChronoUnit.SECONDS) + "  " + line);
             }
+            lastKey = key;
             out.flush();
-            if (s.state() == EndpointState.READY) {
-                if (ctx.terminal()) {
-                    out.println();
-                }
-                out.println("ready: " + name + " on " + b.id() + " after " + HumanDuration.format(elapsed)
-                        + " (" + s.replicasDisplay() + " replicas ready)");
-                out.flush();
-                return;
-            }
-            if (ctx.terminal() && (s.state() == EndpointState.FAILED || !now.isBefore(deadline))) {
+        }
+
+        /** Ends the redrawn line on a terminal. */
+        void endLine() {
+            if (ctx.terminal() && width > 0) {
                 out.println();
+                width = 0;
                 out.flush();
             }
-            if (s.state() == EndpointState.FAILED) {
-                throw new BackendException(b.id(), BackendException.Reason.FAILED, "endpoint '" + name + "' failed"
-                        + s.message().map(m -> ": " + m).orElse(""));
-            }
-            if (!now.isBefore(deadline)) {
-                throw new BackendException(b.id(), BackendException.Reason.TIMEOUT, "endpoint '" + name + "' not ready after "
-                        + HumanDuration.format(timeout) + " (state " + s.state() + ", replicas " + s.replicasDisplay()
-                        + "); it keeps converging: follow it with 'inferscale get " + name + "', or wait longer with --wait=30m");
-            }
-            Duration left = Duration.between(now, deadline);
-            ctx.sleep(left.compareTo(ctx.pollInterval()) < 0 ? left : ctx.pollInterval());
         }
     }
 

@@ -5,7 +5,6 @@ import io.inferscale.api.backend.Backends;
 
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -13,17 +12,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * Everything the {@code inferscale} command takes from its surroundings: standard input, environment
- * variables, the backends on the class path, the clock, whether output goes to a terminal, and how to
- * wait. {@link #system()} is the real process; tests build their own with {@link #builder()}.
+ * variables, the backends on the class path, the clock and whether output goes to a terminal
+ * ({@code apply --wait} waits through the backend's own {@code awaitReady}). {@link #system()} is the real process; tests build their own with {@link #builder()}.
  */
 public final class CliContext {
-
-    /** Waits between status polls; replaceable so tests need not sleep. */
-    @FunctionalInterface
-    public interface Sleeper {
-        /** Waits for {@code d}. */
-        void sleep(Duration d) throws InterruptedException;
-    }
 
     private final InputStream in;
     private final UnaryOperator<String> environment;
@@ -31,8 +23,6 @@ public final class CliContext {
     private final Supplier<Backends> backends;
     private final Clock clock;
     private final boolean terminal;
-    private final Sleeper sleeper;
-    private final Duration pollInterval;
 
     private CliContext(Builder b) {
         this.in = b.in;
@@ -41,8 +31,6 @@ public final class CliContext {
         this.backends = b.backends;
         this.clock = b.clock;
         this.terminal = b.terminal;
-        this.sleeper = b.sleeper;
-        this.pollInterval = b.pollInterval;
     }
 
     /** The real process: {@code System.in}, {@code System.getenv}, ServiceLoader discovery, the system clock. */
@@ -85,16 +73,6 @@ public final class CliContext {
         return terminal;
     }
 
-    /** How long {@code apply --wait} waits between status reads. */
-    public Duration pollInterval() {
-        return pollInterval;
-    }
-
-    /** Waits for {@code d}. */
-    public void sleep(Duration d) throws InterruptedException {
-        sleeper.sleep(d);
-    }
-
     /** Builds a {@link CliContext}; every value defaults to the real process. */
     public static final class Builder {
         private InputStream in = System.in;
@@ -103,8 +81,6 @@ public final class CliContext {
         private Supplier<Backends> backends = Backends::discover;
         private Clock clock = Clock.systemUTC();
         private boolean terminal = System.console() != null;
-        private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
-        private Duration pollInterval = Duration.ofSeconds(2);
 
         private Builder() {
         }
@@ -139,18 +115,6 @@ public final class CliContext {
         /** Whether output goes to an interactive terminal. */
         public Builder terminal(boolean terminal) {
             this.terminal = terminal;
-            return this;
-        }
-
-        /** How to wait between polls. */
-        public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-            return this;
-        }
-
-        /** Time between status reads during {@code apply --wait} (default 2 s). */
-        public Builder pollInterval(Duration pollInterval) {
-            this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
             return this;
         }
 

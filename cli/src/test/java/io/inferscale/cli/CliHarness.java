@@ -73,8 +73,6 @@ final class CliHarness {
                 .clock(clock)
                 .terminal(terminal)
                 .in(stdin)
-                .pollInterval(Duration.ofSeconds(5))
-                .sleeper(clock::advance)
                 .build();
         int code = Main.execute(context, new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(code, out.toString(), err.toString());
