@@ -66,6 +66,9 @@ import java.util.concurrent.Executors;
  */
 public final class Tuner {
 
+    /** What {@link #keep} calls the target type: kept, the tuner never switches it ({@link TuneResult#targetTypeChange()}). */
+    public static final String KEEP_TARGET_TYPE = "targetType";
+
     /** The default holdout share: 20 %. */
     public static final double DEFAULT_HOLDOUT = 0.2;
 
@@ -80,9 +83,12 @@ public final class Tuner {
     private final int parallelism;
     private final ExecutorService executor;
     private final Simulations models;
+    /** Instance or machine type to the requests per second one replica of it serves ({@link #instanceTypes}). */
+    private final java.util.Map<String, Double> instanceTypes;
 
     private Tuner(InferenceEndpoint endpoint, LoadTrace trace, ReplicaProfile profile, ServiceLevelObjective slo, Set<String> keep,
-                  double holdout, ModelSettings settings, Duration step, int parallelism, ExecutorService executor, Simulations models) {
+                  double holdout, ModelSettings settings, Duration step, int parallelism, ExecutorService executor, Simulations models,
+                  java.util.Map<String, Double> instanceTypes) {
         this.endpoint = endpoint;
         this.trace = trace;
         this.profile = profile;
@@ -94,30 +100,32 @@ public final class Tuner {
         this.parallelism = parallelism;
         this.executor = executor;
         this.models = models;
+        this.instanceTypes = instanceTypes;
     }
 
     /** A tuner for the given spec; a trace and a profile must be set before tuning. */
     public static Tuner of(InferenceEndpoint endpoint) {
         return new Tuner(Objects.requireNonNull(endpoint, "endpoint"), null, null, ServiceLevelObjective.defaults(), Set.of(),
-                DEFAULT_HOLDOUT, ModelSettings.empty(), Simulation.DEFAULT_STEP, Runtime.getRuntime().availableProcessors(), null, null);
+                DEFAULT_HOLDOUT, ModelSettings.empty(), Simulation.DEFAULT_STEP, Runtime.getRuntime().availableProcessors(), null, null,
+                java.util.Map.of());
     }
 
     /** The load to tune for. */
     public Tuner trace(LoadTrace trace) {
         return new Tuner(endpoint, Objects.requireNonNull(trace, "trace"), profile, slo, keep, holdout, settings, step, parallelism,
-                executor, models);
+                executor, models, instanceTypes);
     }
 
     /** How one replica behaves under load. */
     public Tuner profile(ReplicaProfile profile) {
         return new Tuner(endpoint, trace, Objects.requireNonNull(profile, "profile"), slo, keep, holdout, settings, step, parallelism,
-                executor, models);
+                executor, models, instanceTypes);
     }
 
     /** The objective (default {@link ServiceLevelObjective#defaults()}). */
     public Tuner slo(ServiceLevelObjective slo) {
         return new Tuner(endpoint, trace, profile, Objects.requireNonNull(slo, "slo"), keep, holdout, settings, step, parallelism,
-                executor, models);
+                executor, models, instanceTypes);
     }
 
     /**
@@ -127,7 +135,7 @@ public final class Tuner {
      */
     public Tuner keep(Collection<String> knobNames) {
         return new Tuner(endpoint, trace, profile, slo, Set.copyOf(new LinkedHashSet<>(knobNames)), holdout, settings, step,
-                parallelism, executor, models);
+                parallelism, executor, models, instanceTypes);
     }
 
     /**
@@ -139,19 +147,19 @@ public final class Tuner {
         if (!(share >= 0 && share < 1)) {
             throw new IllegalArgumentException("holdout was " + share + " but it must be a share from 0 (none) to below 1, e.g. 0.2 for 20%");
         }
-        return new Tuner(endpoint, trace, profile, slo, keep, share, settings, step, parallelism, executor, models);
+        return new Tuner(endpoint, trace, profile, slo, keep, share, settings, step, parallelism, executor, models, instanceTypes);
     }
 
     /** Overrides of the models' constants, as {@link Simulation#settings(ModelSettings)}. */
     public Tuner settings(ModelSettings settings) {
         return new Tuner(endpoint, trace, profile, slo, keep, holdout, Objects.requireNonNull(settings, "settings"), step, parallelism,
-                executor, models);
+                executor, models, instanceTypes);
     }
 
     /** The output step of every simulation (default 15 s). */
     public Tuner step(Duration step) {
         return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, Objects.requireNonNull(step, "step"), parallelism,
-                executor, models);
+                executor, models, instanceTypes);
     }
 
     /**
@@ -163,19 +171,44 @@ public final class Tuner {
         if (threads < 1) {
             throw new IllegalArgumentException("parallelism was " + threads + " but it must be 1 or more");
         }
-        return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, threads, executor, models);
+        return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, threads, executor, models, instanceTypes);
     }
 
     /** Runs the search's simulations on the caller's executor (not shut down by the tuner) instead of its own pool. */
     public Tuner executor(ExecutorService executor) {
         return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, parallelism,
-                Objects.requireNonNull(executor, "executor"), models);
+                Objects.requireNonNull(executor, "executor"), models, instanceTypes);
     }
 
     /** The autoscaler models to use (default {@link Simulations#discover()}). */
     public Tuner models(Simulations models) {
         return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, parallelism, executor,
-                Objects.requireNonNull(models, "models"));
+                Objects.requireNonNull(models, "models"), instanceTypes);
+    }
+
+    /**
+     * Also searches these instance or machine types (each backend takes the ones in its price catalogue,
+     * {@link AutoscalerModelProvider#instanceTypes}), each with the requests per second one replica of it serves. InferScale
+     * cannot know a model's throughput on another machine, so every type needs its capacity; the spec's own machine keeps
+     * the profile's. Default: none (the spec's machine only).
+     *
+     * @param capacityByType type to requests per second per replica, e.g. {@code ml.c5.xlarge=80}
+     * @throws IllegalArgumentException for a blank type or a capacity that is not a positive number
+     */
+    public Tuner instanceTypes(java.util.Map<String, Double> capacityByType) {
+        java.util.Map<String, Double> copy = new java.util.LinkedHashMap<>();
+        capacityByType.forEach((type, rps) -> {
+            if (type == null || type.isBlank()) {
+                throw new IllegalArgumentException("an instance type was blank; name one such as ml.c5.xlarge or n1-standard-4");
+            }
+            if (rps == null || !(rps > 0) || rps.isInfinite()) {
+                throw new IllegalArgumentException("the replica capacity of " + type + " was " + rps
+                        + " but it must be a positive number of requests per second, e.g. " + type.strip() + "=80");
+            }
+            copy.put(type.strip(), rps);
+        });
+        return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, parallelism, executor, models,
+                java.util.Collections.unmodifiableMap(copy));
     }
 
     /** The spec being tuned. */
@@ -194,8 +227,14 @@ public final class Tuner {
         return tune(provider(backendId));
     }
 
-    /** Tunes for each backend in turn. */
+    /**
+     * Tunes for each backend in turn.
+     *
+     * @throws io.inferscale.api.ConfigurationException as {@link #tune(String)}, and for an {@link #instanceTypes instance type}
+     *                                                  none of these backends catalogues
+     */
     public List<TuneResult> tune(List<String> backendIds) {
+        requireCataloguedInstanceTypes(backendIds.stream().map(this::provider).toList());
         List<TuneResult> results = new ArrayList<>();
         for (String id : backendIds) {
             results.add(tune(id));
@@ -212,7 +251,7 @@ public final class Tuner {
             return t;
         });
         try {
-            return new TuningSearch(this, provider, pool).run();
+            return TuningSearch.TypeSearch.run(this, provider, pool);
         } finally {
             if (executor == null) {
                 pool.shutdownNow();
@@ -279,12 +318,78 @@ public final class Tuner {
             given = io.inferscale.api.validation.EndpointValidator.validate(endpoint);
         }
         // errors the spec already had on this backend (e.g. no container image) are not the tuner's: they are reported, not thrown
+        ValidationReport.of(introduced(given, report)).throwIfErrors("recommended endpoint " + file + " on backend '" + result.backendId() + "'");
+        Tuner measured = result.instanceType().map(t -> profile(withCapacity(profile, t.replicaCapacity()))).orElse(this);
+        return new WrittenRecommendation(file, report, measured.evaluate(provider(result.backendId()), doc.endpoint()));
+    }
+
+    /**
+     * Every {@link #instanceTypes instance type} must be in the catalogue of one of {@code providers}.
+     *
+     * @throws io.inferscale.api.ConfigurationException naming the type, the closest catalogued one and the backends' flag
+     */
+    void requireCataloguedInstanceTypes(List<AutoscalerModelProvider> providers) {
+        if (instanceTypes.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> catalogued = new java.util.TreeSet<>();
+        List<String> choosing = new ArrayList<>();
+        for (AutoscalerModelProvider p : providers) {
+            p.instanceTypes(settings).ifPresent(t -> {
+                catalogued.addAll(t.types());
+                choosing.add(p.backendId() + " (" + t.path() + ")");
+            });
+        }
+        if (choosing.isEmpty()) {
+            throw new io.inferscale.api.ConfigurationException("--instance-types: none of the backends tuned ("
+                    + String.join(", ", providers.stream().map(AutoscalerModelProvider::backendId).toList())
+                    + ") has an instance or machine type to choose; sagemaker (instanceType) and vertex (machineType) have, a kubernetes "
+                    + "pod is priced per requested vCPU and GiB whatever node it lands on");
+        }
+        for (String type : instanceTypes.keySet()) {
+            if (!catalogued.contains(type)) {
+                throw new io.inferscale.api.ConfigurationException("--instance-types " + type + ": not an instance or machine type of "
+                        + String.join(", ", choosing) + " in the region priced"
+                        + io.inferscale.api.validation.Suggestions.didYouMean(type, catalogued)
+                        + " Catalogued: " + String.join(", ", catalogued));
+            }
+        }
+    }
+
+    /** The errors of {@code report} that {@code given} (the spec's own report) does not have. */
+    static List<io.inferscale.api.validation.Problem> introduced(ValidationReport given, ValidationReport report) {
         java.util.Set<String> inherited = new java.util.HashSet<>();
         given.errors().forEach(p -> inherited.add(p.path() + "\n" + p.message()));
-        List<io.inferscale.api.validation.Problem> introduced = report.errors().stream()
-                .filter(p -> !inherited.contains(p.path() + "\n" + p.message())).toList();
-        ValidationReport.of(introduced).throwIfErrors("recommended endpoint " + file + " on backend '" + result.backendId() + "'");
-        return new WrittenRecommendation(file, report, evaluate(provider(result.backendId()), doc.endpoint()));
+        return report.errors().stream().filter(p -> !inherited.contains(p.path() + "\n" + p.message())).toList();
+    }
+
+    /**
+     * The errors backend {@code backendId} finds in {@code changed} that it does not find in the spec; empty when the backend
+     * is not on the class path (the tuner then cannot check, and {@link #write} validates with the neutral rules).
+     */
+    List<io.inferscale.api.validation.Problem> introducedErrors(String backendId, InferenceEndpoint changed) {
+        Backends backends = Backends.discover();
+        if (!backends.ids().contains(backendId)) {
+            return List.of();
+        }
+        try (Backend backend = backends.create(backendId, BackendConfig.empty())) {
+            return introduced(backend.validate(endpoint), backend.validate(changed));
+        }
+    }
+
+    /** {@code profile} with another capacity per replica. */
+    static ReplicaProfile withCapacity(ReplicaProfile profile, double rpsAtFullCpu) {
+        return ReplicaProfile.builder(rpsAtFullCpu).startup(profile.startup().orElse(null)).overheadPercent(profile.overheadPercent())
+                .latency(profile.latency()).memory(profile.memoryIdlePercent(), profile.memoryFullPercent())
+                .burstToLimit(profile.burstToLimit()).build();
+    }
+
+    java.util.Map<String, Double> instanceTypeCapacities() {
+        return instanceTypes;
+    }
+
+    ModelSettings settings() {
+        return settings;
     }
 
     private AutoscalerModelProvider provider(String backendId) {
