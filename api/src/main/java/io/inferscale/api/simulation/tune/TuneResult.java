@@ -56,29 +56,30 @@ public record TuneResult(String backendId, boolean priced, ServiceLevelObjective
     }
 
     /**
-     * The target type changed because the spec's own could not meet the SLO on the backend.
+     * The target type changed because the spec's own could not meet the SLO on the backend by scaling: no value of it
+     * met the SLO, or it met it only with {@code minReplicas} at what the peak needs (a static fleet: the target never
+     * scaled up), and a type the backend scales on natively met it for less.
      *
      * @param from         the spec's target fields, e.g. {@code [targetCPUUtilizationPercentage]}
      * @param to           the target the recommendation scales on instead (it replaces them)
-     * @param ownTypeMisses what the closest setting of the spec's own type missed: why it changed
+     * @param reason       why the spec's own type was not enough, e.g. {@code no value of targetCPUUtilizationPercentage
+     *                     meets the SLO (the closest misses max-unserved: 14.20% > 0.50%)}
      * @param nativeMetric what the backend scales on for the new type
      */
-    public record TargetTypeChange(List<String> from, io.inferscale.api.TargetType to, List<SloViolation> ownTypeMisses,
-                                   String nativeMetric) {
-        /** Copies the lists; rejects nulls. */
+    public record TargetTypeChange(List<String> from, io.inferscale.api.TargetType to, String reason, String nativeMetric) {
+        /** Copies the list; rejects nulls. */
         public TargetTypeChange {
             from = List.copyOf(from);
             Objects.requireNonNull(to, "to");
-            ownTypeMisses = List.copyOf(ownTypeMisses);
+            Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(nativeMetric, "nativeMetric");
         }
 
-        /** {@code targetCPUUtilizationPercentage -> targetRequestsPerSecondPerReplica: no value of ... meets the SLO (...); ...}. */
+        /** {@code targetCPUUtilizationPercentage -> targetRequestsPerSecondPerReplica: <reason>; <to> scales on <metric>}. */
         @Override
         public String toString() {
-            return String.join(", ", from) + " -> " + to.field() + ": no value of " + String.join(", ", from)
-                    + " meets the SLO (the closest misses " + String.join(", ", ownTypeMisses.stream().map(SloViolation::toString).toList())
-                    + "); " + to.field() + " scales on " + nativeMetric;
+            return (from.isEmpty() ? "(no target)" : String.join(", ", from)) + " -> " + to.field() + ": " + reason + "; " + to.field()
+                    + " scales on " + nativeMetric;
         }
     }
 

@@ -435,7 +435,8 @@ final class TuningSearch {
                 }
             }
             Optional<TuneResult.TargetTypeChange> change = Optional.empty();
-            if (best == null && mayRetarget(tuner)) {
+            Optional<String> notEnough = ownTypeNotEnough(tuner, runs);
+            if (notEnough.isPresent() && mayRetarget(tuner)) {
                 java.util.Set<io.inferscale.api.TargetType> ownTypes = new java.util.HashSet<>();
                 endpoint.autoscaling().targets().forEach(t -> ownTypes.add(t.type()));
                 for (TuningKnob.TargetTypeCandidate c : provider.targetTypeCandidates(endpoint)) {
@@ -450,7 +451,7 @@ final class TuningSearch {
                             bestMachine = m;
                             change = Optional.of(new TuneResult.TargetTypeChange(
                                     endpoint.autoscaling().targets().stream().map(t -> t.type().field()).toList(), c.type(),
-                                    own.best().tuningViolations(), c.nativeMetric()));
+                                    notEnough.get(), c.nativeMetric()));
                         }
                     }
                 }
@@ -469,6 +470,37 @@ final class TuningSearch {
             return new TuneResult(chosen.backendId(), chosen.priced(), chosen.slo(), chosen.knobs(), chosen.kept(), own.current(),
                     own.baseline(), own.baselineReplicas(), chosen.recommendation(), chosen.closest(), tried, simulations,
                     chosen.tuningPart(), chosen.holdoutPart(), change, instanceType);
+        }
+
+        /**
+         * Why the spec's own target type is not enough on any machine searched: no setting of it met the SLO, or each that did
+         * kept {@code minReplicas} at what the tuning part's peak needs (a static fleet). Empty when one met it by scaling.
+         */
+        private static Optional<String> ownTypeNotEnough(Tuner tuner, List<TuneResult> ownRuns) {
+            String fields = tuner.endpoint().autoscaling().targets().isEmpty() ? "the spec's targets"
+                    : String.join(", ", tuner.endpoint().autoscaling().targets().stream().map(t -> t.type().field()).toList());
+            String reason = null;
+            for (int i = 0; i < ownRuns.size(); i++) {
+                TuneResult r = ownRuns.get(i);
+                if (r.recommendation().isEmpty()) {
+                    if (reason == null) {
+                        reason = "no value of " + fields + " meets the SLO (the closest misses "
+                                + String.join(", ", r.best().tuningViolations().stream().map(SloViolation::toString).toList()) + ")";
+                    }
+                    continue;
+                }
+                TuningEvaluation rec = r.recommendation().get();
+                int needed = replicasFor(tuner.tuningTrace().peakRps(), rec.tuning().capacityPerReplica());
+                int min = rec.endpoint().autoscaling().minReplicas();
+                if (min < needed || needed <= Math.max(1, tuner.slo().minReplicas())) {
+                    return Optional.empty(); // it scales, or the floor alone serves the peak
+                }
+                if (i == 0 || reason == null) {
+                    reason = fields + " meets the SLO only with minReplicas " + min + ", what the peak needs (" + needed
+                            + " replicas): a static fleet; the target does not scale it up in time on this trace";
+                }
+            }
+            return Optional.ofNullable(reason);
         }
 
         /** Whether {@code r} meets the SLO for less than {@code best} (or {@code best} is null). */
