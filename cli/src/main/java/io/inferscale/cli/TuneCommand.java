@@ -58,6 +58,12 @@ final class TuneCommand extends BaseCommand {
             description = "settings not to search (they keep the spec's value), e.g. --keep maxReplicas,targetCPUUtilizationPercentage")
     List<String> keep = new ArrayList<>();
 
+    @Option(names = "--instance-types", paramLabel = "TYPE", split = ",",
+            description = "also search these instance or machine types (sagemaker instanceType, vertex machineType; each backend takes "
+                    + "the ones in its price catalogue), each with its capacity in --replica-capacity TYPE=RPS, e.g. --instance-types "
+                    + "ml.c5.xlarge,n1-standard-4 --replica-capacity 40,ml.c5.xlarge=80,n1-standard-4=80")
+    List<String> instanceTypes = new ArrayList<>();
+
     @Option(names = "--holdout", paramLabel = "SHARE", defaultValue = "20%",
             description = "the end of the trace held out of the search and only reported, e.g. 20%% or 0.2; 0 tunes on all of it "
                     + "(default: 20%%)")
@@ -96,13 +102,13 @@ final class TuneCommand extends BaseCommand {
         Tuner tuner = tuner(endpoint, models);
         List<Outcome> outcomes = new ArrayList<>();
         try {
-            for (String id : ids) {
-                TuneResult result = tuner.tune(id);
+            for (TuneResult result : tuner.tune(ids)) {
                 Optional<WrittenRecommendation> written = result.recommendation().map(r -> tuner.write(result, outDir, backends));
                 outcomes.add(new Outcome(result, written));
             }
         } catch (ConfigurationException | java.io.UncheckedIOException e) {
-            throw new InputException(e.getMessage(), e); // a bad --keep or --setting, or an --out-dir that cannot be written
+            // a bad --keep, --setting or --instance-types, or an --out-dir that cannot be written
+            throw new InputException(e.getMessage(), e);
         }
         PrintWriter out = out();
         switch (format) {
@@ -139,9 +145,33 @@ final class TuneCommand extends BaseCommand {
             throw new UsageException("--slo: " + e.getMessage());
         }
         SimulationOptions.Inputs inputs = simulation.resolve(context(), models);
-        return Tuner.of(endpoint).trace(inputs.trace()).profile(inputs.profile()).step(inputs.step()).settings(inputs.settings())
+        return Tuner.of(endpoint).instanceTypes(capacityByType(inputs.capacityByType())).trace(inputs.trace()).profile(inputs.profile()).step(inputs.step()).settings(inputs.settings())
                 .slo(objective).keep(keep.stream().map(String::strip).filter(s -> !s.isEmpty()).toList()).holdout(holdoutShare())
                 .models(models);
+    }
+
+    /**
+     * {@code --instance-types} with the capacity {@code --replica-capacity TYPE=RPS} gives each: InferScale cannot know a
+     * model's throughput on another machine, so a type without one is refused, as is a capacity for a type not searched.
+     */
+    private Map<String, Double> capacityByType(Map<String, Double> given) {
+        Map<String, Double> byType = new LinkedHashMap<>();
+        for (String type : instanceTypes.stream().map(String::strip).filter(t -> !t.isEmpty()).toList()) {
+            Double rps = given.get(type);
+            if (rps == null) {
+                throw new UsageException("--instance-types " + type + ": give the requests per second one replica of " + type
+                        + " serves with --replica-capacity " + type + "=RPS (InferScale cannot know a model's throughput on another "
+                        + "machine; measure it), e.g. --replica-capacity " + simulation.replicaCapacities.get(0).strip() + "," + type + "=80");
+            }
+            byType.put(type, rps);
+        }
+        for (String type : given.keySet()) {
+            if (!byType.containsKey(type)) {
+                throw new UsageException("--replica-capacity " + type + "=RPS: " + type + " is not in --instance-types; add "
+                        + "--instance-types " + type + " to search it, or drop its capacity");
+            }
+        }
+        return byType;
     }
 
     private double holdoutShare() {
@@ -188,6 +218,7 @@ final class TuneCommand extends BaseCommand {
             ev.holdout().ifPresent(h -> row(t, e.getKey(), "holdout", h, ev.holdoutViolations()));
         }
         t.print(out);
+        r.targetTypeChange().ifPresent(c -> out.println("target type changed: " + c));
         List<String> changes = changes(r, o.chosen().endpoint());
         out.println("changes: " + (changes.isEmpty() ? "none (the spec is already the cheapest setting found)" : String.join(", ", changes)));
         if (o.written().isPresent()) {
@@ -208,15 +239,25 @@ final class TuneCommand extends BaseCommand {
                 violations.isEmpty() ? "met" : "missed: " + String.join("; ", violations.stream().map(SloViolation::toString).toList()));
     }
 
-    /** {@code maxReplicas 5 -> 2}, for each knob whose value differs. */
+    /**
+     * {@code maxReplicas 5 -> 2}, for each knob whose value differs; a target the spec had and the chosen setting has not
+     * ({@code targetCPUUtilizationPercentage 60 -> (removed)}); the instance type when it changed.
+     */
     static List<String> changes(TuneResult r, InferenceEndpoint chosen) {
         List<String> changes = new ArrayList<>();
+        r.instanceType().ifPresent(t -> changes.add(t.toString()));
+        for (io.inferscale.api.ScalingTarget t : r.current().endpoint().autoscaling().targets()) {
+            if (chosen.autoscaling().target(t.type()).isEmpty()) {
+                changes.add(t.type().field() + " " + t.value().toPlainString() + " -> (removed)");
+            }
+        }
         for (TuningKnob k : r.knobs()) {
             Optional<BigDecimal> before = k.read(r.current().endpoint());
             Optional<BigDecimal> after = k.read(chosen);
             if (!before.map(BigDecimal::stripTrailingZeros).equals(after.map(BigDecimal::stripTrailingZeros))) {
-                changes.add(k.name() + " " + before.map(BigDecimal::toPlainString).orElse("(default)") + " -> "
-                        + after.map(BigDecimal::toPlainString).orElse("(default)"));
+                String absent = k.kind() == TuningKnob.Kind.TARGET ? "(none)" : "(default)";
+                changes.add(k.name() + " " + before.map(BigDecimal::toPlainString).orElse(absent) + " -> "
+                        + after.map(BigDecimal::toPlainString).orElse(absent));
             }
         }
         return changes;
@@ -234,6 +275,22 @@ final class TuneCommand extends BaseCommand {
         m.put("meetsSlo", o.written().isPresent());
         o.written().ifPresent(w -> m.put("file", w.file().toString()));
         m.put("changes", changes(r, o.chosen().endpoint()));
+        r.targetTypeChange().ifPresent(c -> {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("from", new ArrayList<>(c.from()));
+            t.put("to", c.to().field());
+            t.put("reason", c.reason());
+            t.put("nativeMetric", c.nativeMetric());
+            m.put("targetTypeChange", t);
+        });
+        r.instanceType().ifPresent(c -> {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("path", c.path());
+            t.put("from", c.from());
+            t.put("to", c.to());
+            t.put("replicaCapacityRps", c.replicaCapacity());
+            m.put("instanceTypeChange", t);
+        });
         m.put("current", evaluation(r.current()));
         m.put(o.written().isPresent() ? "recommended" : "closest", evaluation(o.chosen()));
         Map<String, Object> baseline = evaluation(r.baseline());
