@@ -73,6 +73,12 @@ final class TuneCommand extends BaseCommand {
             description = "where to write <name>.<backend>.yaml (default: the current directory)")
     Path outDir;
 
+    @Option(names = "--one-file",
+            description = "also write DIR/<name>.tuned.yaml: the spec as given with each backend's recommendation as spec.backends.<id> "
+                    + "overrides (minReplicas, maxReplicas, targets, behavior, its own options), validated on each backend and simulated "
+                    + "again per backend from that file")
+    boolean oneFile;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
             description = "table, json or yaml (default: ${DEFAULT-VALUE})")
     Format format;
@@ -101,10 +107,15 @@ final class TuneCommand extends BaseCommand {
 
         Tuner tuner = tuner(endpoint, models);
         List<Outcome> outcomes = new ArrayList<>();
+        List<WrittenRecommendation> together = List.of();
         try {
-            for (TuneResult result : tuner.tune(ids)) {
+            List<TuneResult> results = tuner.tune(ids);
+            for (TuneResult result : results) {
                 Optional<WrittenRecommendation> written = result.recommendation().map(r -> tuner.write(result, outDir, backends));
                 outcomes.add(new Outcome(result, written));
+            }
+            if (oneFile && results.stream().anyMatch(r -> r.recommendation().isPresent())) {
+                together = tuner.writeOneFile(results, outDir, backends);
             }
         } catch (ConfigurationException | java.io.UncheckedIOException e) {
             // a bad --keep, --setting or --instance-types, or an --out-dir that cannot be written
@@ -115,6 +126,9 @@ final class TuneCommand extends BaseCommand {
             case json -> out.println(Json.write(outcomes.stream().map(TuneCommand::tree).toList()));
             case yaml -> out.print(EndpointCodec.writeYaml(outcomes.stream().map(TuneCommand::tree).toList()));
             default -> outcomes.forEach(o -> printTable(o, out));
+        }
+        if (!together.isEmpty()) {
+            (format == Format.table ? out : err()).println(oneFileLine(together, outcomes)); // json and yaml stay parseable
         }
         out.flush();
         for (Outcome o : outcomes) {
@@ -172,6 +186,25 @@ final class TuneCommand extends BaseCommand {
             }
         }
         return byType;
+    }
+
+    /**
+     * {@code wrote DIR/<name>.tuned.yaml with spec.backends.<id> overrides for a, b (validated on each; simulated from it per
+     * backend: the same figures as the per-backend files)}, or which backend's figures differ.
+     */
+    private static String oneFileLine(List<WrittenRecommendation> together, List<Outcome> outcomes) {
+        List<String> ids = new ArrayList<>();
+        List<String> differ = new ArrayList<>();
+        for (WrittenRecommendation w : together) {
+            String id = w.evaluation().tuning().backendId();
+            ids.add(id);
+            outcomes.stream().filter(o -> o.result().backendId().equals(id)).findFirst().flatMap(Outcome::written)
+                    .filter(alone -> !alone.evaluation().tuning().summary().equals(w.evaluation().tuning().summary()))
+                    .ifPresent(alone -> differ.add(id));
+        }
+        return "wrote " + together.get(0).file() + " with spec.backends.<id> overrides for " + String.join(", ", ids) + " (validated on each; "
+                + (differ.isEmpty() ? "simulated from it per backend: the same figures as the per-backend files)"
+                : "simulated from it per backend: figures DIFFER from the per-backend files for " + String.join(", ", differ) + ")");
     }
 
     private double holdoutShare() {

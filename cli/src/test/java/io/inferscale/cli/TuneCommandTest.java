@@ -318,4 +318,24 @@ class TuneCommandTest {
         assertThat(bad.err()).startsWith("error: --replica-capacity ml.c5.xlarge=fast: the capacity of ml.c5.xlarge must be a positive "
                 + "number of requests per second, e.g. ml.c5.xlarge=80");
     }
+
+    @Test
+    void oneFileCarriesEachBackendsRecommendationAsOverridesAndReSimulatesToTheSameFigures() throws Exception {
+        CliHarness.Result r = cli.run("tune", "-f", seed, "-b", "kubernetes,sagemaker", "--trace", day, "--replica-capacity", "40",
+                "--out-dir", dir.toString(), "--one-file");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        Path together = dir.resolve("my-model-endpoint.tuned.yaml");
+        assertThat(r.out()).contains("wrote " + together + " with spec.backends.<id> overrides for kubernetes, sagemaker (validated on each; "
+                + "simulated from it per backend: the same figures as the per-backend files)");
+        var merged = EndpointCodec.read(together).endpoint();
+        var seedSpec = EndpointCodec.read(Path.of(seed)).endpoint();
+        assertThat(merged.autoscaling()).isEqualTo(seedSpec.autoscaling()); // the shared fields stay the spec's
+        for (String id : List.of("kubernetes", "sagemaker")) {
+            var alone = EndpointCodec.read(dir.resolve("my-model-endpoint." + id + ".yaml")).endpoint();
+            // what the backend runs from the one file is what its own file says
+            assertThat(io.inferscale.api.backend.BackendOverrides.apply(merged, id).autoscaling()).as(id).isEqualTo(alone.autoscaling());
+        }
+        assertThat(merged.backends().of("kubernetes")).containsKeys("maxReplicas", "targetCPUUtilizationPercentage", "behavior");
+        assertThat(cli.run("validate", "-f", together.toString(), "--backend", "kubernetes").code()).isEqualTo(ExitCode.OK);
+    }
 }

@@ -251,7 +251,11 @@ public final class Tuner {
             return t;
         });
         try {
-            return TuningSearch.TypeSearch.run(this, provider, pool);
+            // the backend's overrides (spec.backends.<id>.behavior, minReplicas, ...) applied and then tuned as fields
+            InferenceEndpoint resolved = io.inferscale.api.backend.BackendOverrides.resolve(endpoint, provider.backendId());
+            Tuner onBackend = resolved == endpoint ? this : new Tuner(resolved, trace, profile, slo, keep, holdout, settings, step,
+                    parallelism, executor, models, instanceTypes);
+            return TuningSearch.TypeSearch.run(onBackend, provider, pool);
         } finally {
             if (executor == null) {
                 pool.shutdownNow();
@@ -321,6 +325,91 @@ public final class Tuner {
         ValidationReport.of(introduced(given, report)).throwIfErrors("recommended endpoint " + file + " on backend '" + result.backendId() + "'");
         Tuner measured = result.instanceType().map(t -> profile(withCapacity(profile, t.replicaCapacity()))).orElse(this);
         return new WrittenRecommendation(file, report, measured.evaluate(provider(result.backendId()), doc.endpoint()));
+    }
+
+    /**
+     * Writes the recommendations of several backends as one InferenceEndpoint document {@code dir/<name>.tuned.yaml}: the
+     * spec as given, and under {@code spec.backends.<id>} what each backend's recommendation sets differently from it
+     * ({@code minReplicas}, {@code maxReplicas}, its target fields, {@code behavior}, and its own options such as cooldowns
+     * and the instance type; see {@link io.inferscale.api.backend.BackendOverrides}). Reads it back, validates it on each
+     * backend and simulates each backend from it (with its overrides applied), as {@link #write} does for one. Backends
+     * without a recommendation are left out of the file.
+     *
+     * @return one entry per backend written, in the order of {@code results}, each with the same file
+     * @throws IllegalStateException                      when no result has a recommendation
+     * @throws io.inferscale.api.InvalidEndpointException when the file is invalid on a backend where the spec was not
+     * @throws UncheckedIOException                       when the file cannot be written or read
+     */
+    public List<WrittenRecommendation> writeOneFile(List<TuneResult> results, Path dir, Backends backends) {
+        List<TuneResult> recommended = results.stream().filter(r -> r.recommendation().isPresent()).toList();
+        if (recommended.isEmpty()) {
+            throw new IllegalStateException("no backend has a setting that meets the SLO; there is no recommendation to write");
+        }
+        java.util.Map<String, java.util.Map<String, Object>> options = new java.util.LinkedHashMap<>(endpoint.backends().asMap());
+        for (TuneResult r : recommended) {
+            options.put(r.backendId(), overrides(r.backendId(), r.recommendation().get().endpoint()));
+        }
+        InferenceEndpoint merged = endpoint.toBuilder().backends(io.inferscale.api.BackendOptions.of(options)).build();
+        Path file = dir.resolve(endpoint.name() + ".tuned.yaml");
+        EndpointDocument doc;
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(file, EndpointCodec.toYaml(merged), StandardCharsets.UTF_8);
+            doc = EndpointCodec.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the recommendation " + file + ": " + e.getMessage(), e);
+        }
+        List<WrittenRecommendation> written = new ArrayList<>();
+        for (TuneResult r : recommended) {
+            ValidationReport report;
+            if (backends.ids().contains(r.backendId())) {
+                try (Backend backend = backends.create(r.backendId(), BackendConfig.empty())) {
+                    report = doc.locate(backend.validate(doc.endpoint()));
+                    ValidationReport.of(introduced(backend.validate(endpoint), report))
+                            .throwIfErrors("recommended endpoint " + file + " on backend '" + r.backendId() + "'");
+                }
+            } else {
+                report = doc.validate();
+                ValidationReport.of(introduced(io.inferscale.api.validation.EndpointValidator.validate(endpoint), report))
+                        .throwIfErrors("recommended endpoint " + file + " on backend '" + r.backendId() + "'");
+            }
+            Tuner measured = r.instanceType().map(t -> profile(withCapacity(profile, t.replicaCapacity()))).orElse(this);
+            written.add(new WrittenRecommendation(file, report, measured.evaluate(provider(r.backendId()), doc.endpoint())));
+        }
+        return written;
+    }
+
+    /**
+     * The options of backend {@code id} that make the spec as given run as {@code chosen} there: its own options, then the
+     * bounds, targets (as a set) and behaviour where they differ from the spec's shared fields.
+     */
+    private java.util.Map<String, Object> overrides(String id, InferenceEndpoint chosen) {
+        java.util.Map<String, Object> o = new java.util.LinkedHashMap<>(endpoint.backends().of(id));
+        java.util.Set<String> overrideKeys = new java.util.HashSet<>(io.inferscale.api.backend.BackendOverrides.OPTION_KEYS.stream()
+                .map(io.inferscale.api.backend.OptionKey::name).toList());
+        overrideKeys.remove(io.inferscale.api.backend.BackendOverrides.ARTIFACT_URI);
+        overrideKeys.remove(io.inferscale.api.backend.BackendOverrides.IMAGE);
+        o.keySet().removeAll(overrideKeys); // replaced below by what the recommendation sets
+        o.putAll(chosen.backends().of(id));
+        io.inferscale.api.AutoscalingPolicy shared = endpoint.autoscaling();
+        io.inferscale.api.AutoscalingPolicy own = chosen.autoscaling();
+        if (own.minReplicas() != shared.minReplicas()) {
+            o.put(io.inferscale.api.backend.BackendOverrides.MIN_REPLICAS, own.minReplicas());
+        }
+        if (own.maxReplicas() != shared.maxReplicas()) {
+            o.put(io.inferscale.api.backend.BackendOverrides.MAX_REPLICAS, own.maxReplicas());
+        }
+        if (!new java.util.HashSet<>(own.targets()).equals(new java.util.HashSet<>(shared.targets()))) {
+            own.targets().forEach(t -> o.put(t.type().field(), t.value()));
+        }
+        if (!own.behavior().equals(shared.behavior())) {
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> spec = (java.util.Map<String, Object>) EndpointCodec.toTree(chosen).get("spec");
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> autoscaling = (java.util.Map<String, Object>) spec.get("autoscaling");
+            o.put(io.inferscale.api.backend.BackendOverrides.BEHAVIOR, autoscaling.getOrDefault("behavior", java.util.Map.of()));
+        }
+        return o;
     }
 
     /**
