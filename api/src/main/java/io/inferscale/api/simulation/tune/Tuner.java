@@ -302,14 +302,25 @@ public final class Tuner {
         TuningEvaluation chosen = result.recommendation().orElseThrow(() -> new IllegalStateException(
                 "no setting of backend '" + result.backendId() + "' meets the SLO; there is no recommendation to write"));
         Path file = dir.resolve(chosen.endpoint().name() + "." + result.backendId() + ".yaml");
-        EndpointDocument doc;
+        return measure(result, file, writeAndRead(file, chosen.endpoint()), backends);
+    }
+
+    /** Writes {@code spec} to {@code file} and reads it back. */
+    private static EndpointDocument writeAndRead(Path file, InferenceEndpoint spec) {
         try {
-            Files.createDirectories(dir);
-            Files.writeString(file, EndpointCodec.toYaml(chosen.endpoint()), StandardCharsets.UTF_8);
-            doc = EndpointCodec.read(file);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, EndpointCodec.toYaml(spec), StandardCharsets.UTF_8);
+            return EndpointCodec.read(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the recommendation " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Validates the document read back on {@code result}'s backend (throwing for an error the spec does not have there) and
+     * simulates that backend from it, at the capacity of the recommendation's instance type.
+     */
+    private WrittenRecommendation measure(TuneResult result, Path file, EndpointDocument doc, Backends backends) {
         ValidationReport report;
         ValidationReport given;
         if (backends.ids().contains(result.backendId())) {
@@ -322,7 +333,8 @@ public final class Tuner {
             given = io.inferscale.api.validation.EndpointValidator.validate(endpoint);
         }
         // errors the spec already had on this backend (e.g. no container image) are not the tuner's: they are reported, not thrown
-        ValidationReport.of(introduced(given, report)).throwIfErrors("recommended endpoint " + file + " on backend '" + result.backendId() + "'");
+        ValidationReport.of(introduced(given, report)).throwIfErrors("recommended endpoint " + file + " on backend '"
+                + result.backendId() + "'");
         Tuner measured = result.instanceType().map(t -> profile(withCapacity(profile, t.replicaCapacity()))).orElse(this);
         return new WrittenRecommendation(file, report, measured.evaluate(provider(result.backendId()), doc.endpoint()));
     }
@@ -351,32 +363,8 @@ public final class Tuner {
         }
         InferenceEndpoint merged = endpoint.toBuilder().backends(io.inferscale.api.BackendOptions.of(options)).build();
         Path file = dir.resolve(endpoint.name() + ".tuned.yaml");
-        EndpointDocument doc;
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(file, EndpointCodec.toYaml(merged), StandardCharsets.UTF_8);
-            doc = EndpointCodec.read(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the recommendation " + file + ": " + e.getMessage(), e);
-        }
-        List<WrittenRecommendation> written = new ArrayList<>();
-        for (TuneResult r : recommended) {
-            ValidationReport report;
-            if (backends.ids().contains(r.backendId())) {
-                try (Backend backend = backends.create(r.backendId(), BackendConfig.empty())) {
-                    report = doc.locate(backend.validate(doc.endpoint()));
-                    ValidationReport.of(introduced(backend.validate(endpoint), report))
-                            .throwIfErrors("recommended endpoint " + file + " on backend '" + r.backendId() + "'");
-                }
-            } else {
-                report = doc.validate();
-                ValidationReport.of(introduced(io.inferscale.api.validation.EndpointValidator.validate(endpoint), report))
-                        .throwIfErrors("recommended endpoint " + file + " on backend '" + r.backendId() + "'");
-            }
-            Tuner measured = r.instanceType().map(t -> profile(withCapacity(profile, t.replicaCapacity()))).orElse(this);
-            written.add(new WrittenRecommendation(file, report, measured.evaluate(provider(r.backendId()), doc.endpoint())));
-        }
-        return written;
+        EndpointDocument doc = writeAndRead(file, merged);
+        return recommended.stream().map(r -> measure(r, file, doc, backends)).toList();
     }
 
     /**
