@@ -62,6 +62,13 @@ import java.util.concurrent.Executors;
  * on {@link #parallelism(int)} threads (default: every processor). Results are memoised per setting; the choice is
  * deterministic (ties go to fewer unserved requests, fewer scale events, fewer changes from the spec).
  *
+ * <p><b>Per backend</b> the spec is tuned as that backend runs it, its {@code spec.backends.<id>} overrides resolved
+ * ({@link io.inferscale.api.backend.BackendOverrides#resolve}). With {@link #instanceTypes}, each type the backend
+ * catalogues is searched too, with the capacity given for it. When the spec's own target type cannot meet the SLO by
+ * scaling (no setting meets it, or only a static fleet sized for the peak), the types the backend scales on natively
+ * ({@link AutoscalerModelProvider#targetTypeCandidates}) are searched, replacing the spec's targets; the result says
+ * which changed and why ({@link TuneResult#targetTypeChange()}, {@link TuneResult#instanceType()}).
+ *
  * <p>Instances are immutable: each setter returns a copy.
  */
 public final class Tuner {
