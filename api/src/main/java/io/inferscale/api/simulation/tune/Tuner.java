@@ -197,7 +197,9 @@ public final class Tuner {
      * Also searches these instance or machine types (each backend takes the ones in its price catalogue,
      * {@link AutoscalerModelProvider#instanceTypes}), each with the requests per second one replica of it serves. InferScale
      * cannot know a model's throughput on another machine, so every type needs its capacity; the spec's own machine keeps
-     * the profile's. Default: none (the spec's machine only).
+     * the profile's. Default: none (the spec's machine only). {@link #tune(List)} refuses a type none of its backends
+     * catalogues; {@link #tune(String)} of one backend of several searches the types that backend catalogues and ignores
+     * the others.
      *
      * @param capacityByType type to requests per second per replica, e.g. {@code ml.c5.xlarge=80}
      * @throws IllegalArgumentException for a blank type or a capacity that is not a positive number
