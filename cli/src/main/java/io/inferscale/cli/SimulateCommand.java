@@ -77,6 +77,10 @@ final class SimulateCommand extends BaseCommand {
         err().flush();
 
         SimulationOptions.Inputs inputs = simulation.resolve(context(), models);
+        if (!inputs.capacityByType().isEmpty()) {
+            throw new UsageException("--replica-capacity " + inputs.capacityByType().keySet().iterator().next()
+                    + "=RPS is for tune --instance-types; simulate runs the spec's own machine: give its --replica-capacity RPS alone");
+        }
         List<SimulationResult> results;
         try {
             results = Simulation.of(endpoint).trace(inputs.trace()).profile(inputs.profile()).step(inputs.step())

@@ -55,10 +55,10 @@ final class SimulationOptions {
             description = "what a rate trace's rate column counts: per-second or per-minute (default: per-second; per-minute for a column named rpm)")
     String traceUnit;
 
-    @Option(names = "--replica-capacity", paramLabel = "RPS", required = true,
+    @Option(names = "--replica-capacity", paramLabel = "RPS[,TYPE=RPS...]", required = true, split = ",",
             description = "requests per second one replica serves (its capacity, at 100%% of its CPU request); "
-                    + "more only with --burst-to-cpu-limit")
-    double replicaCapacity;
+                    + "more only with --burst-to-cpu-limit. tune --instance-types also needs TYPE=RPS for each type searched")
+    List<String> replicaCapacities = new ArrayList<>();
 
     @Option(names = "--burst-to-cpu-limit",
             description = "let a replica use CPU up to limits.cpu, serving RPS x (limit / request) when the limit is higher "
@@ -89,8 +89,11 @@ final class SimulationOptions {
                     + "--setting BACKEND.price.ITEM=USD wins over the file (see docs/simulation.md, Cost)")
     Path prices;
 
-    /** What the options resolve to: the trace read, the profile, the model settings (prices included) and the step. */
-    record Inputs(LoadTrace trace, ReplicaProfile profile, ModelSettings settings, Duration step) {
+    /**
+     * What the options resolve to: the trace read, the profile, the model settings (prices included), the step, and the
+     * capacity per instance or machine type ({@code --replica-capacity TYPE=RPS}, for {@code tune --instance-types}).
+     */
+    record Inputs(LoadTrace trace, ReplicaProfile profile, ModelSettings settings, Duration step, Map<String, Double> capacityByType) {
     }
 
     /**
@@ -131,8 +134,28 @@ final class SimulationOptions {
      * @throws InputException for a trace or price file that cannot be read, or a price file or setting the models refuse
      */
     Inputs resolve(CliContext context, AutoscalerModels models) {
-        if (!(replicaCapacity > 0) || Double.isInfinite(replicaCapacity)) {
-            throw new UsageException("--replica-capacity must be a positive number of requests per second, got " + replicaCapacity);
+        Map<String, Double> capacityByType = new LinkedHashMap<>();
+        Double replicaCapacity = null;
+        String ownEntry = null;
+        for (String entry : replicaCapacities) {
+            int eq = entry.indexOf('=');
+            String type = eq < 0 ? null : entry.substring(0, eq).strip();
+            double rps = capacity(eq < 0 ? entry : entry.substring(eq + 1), type);
+            if (type == null) {
+                if (replicaCapacity != null) {
+                    throw new UsageException("--replica-capacity was given twice for the spec's own machine (" + ownEntry
+                            + " and " + entry.strip() + "); give one RPS, and TYPE=RPS for each other instance type");
+                }
+                replicaCapacity = rps;
+                ownEntry = entry.strip();
+            } else if (type.isEmpty() || capacityByType.put(type, rps) != null) {
+                throw new UsageException("--replica-capacity " + entry.strip() + ": " + (type.isEmpty() ? "name the instance type before '='"
+                        : type + " was given twice") + ", e.g. --replica-capacity 40,ml.c5.xlarge=80");
+            }
+        }
+        if (replicaCapacity == null) {
+            throw new UsageException("--replica-capacity needs the requests per second one replica of the spec's own machine serves, "
+                    + "e.g. --replica-capacity 40" + (capacityByType.isEmpty() ? "" : "," + replicaCapacities.get(0).strip()));
         }
         if (!(stepSeconds > 0)) {
             throw new UsageException("--step must be a positive number of seconds, got " + stepSeconds);
@@ -150,7 +173,22 @@ final class SimulationOptions {
         } catch (ConfigurationException e) {
             throw new InputException(e.getMessage(), e);
         }
-        return new Inputs(load, profile.build(), resolved, step);
+        return new Inputs(load, profile.build(), resolved, step, Map.copyOf(capacityByType));
+    }
+
+    /** One capacity of {@code --replica-capacity}: a positive, finite number of requests per second. */
+    private static double capacity(String text, String type) {
+        try {
+            double rps = Double.parseDouble(text.strip());
+            if (rps > 0 && !Double.isInfinite(rps)) {
+                return rps;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(type == null ? "--replica-capacity must be a positive number of requests per second, got " + text.strip()
+                : "--replica-capacity " + type + "=" + text.strip() + ": the capacity of " + type
+                + " must be a positive number of requests per second, e.g. " + type + "=80");
     }
 
     /**

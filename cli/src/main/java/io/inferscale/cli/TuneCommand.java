@@ -58,6 +58,12 @@ final class TuneCommand extends BaseCommand {
             description = "settings not to search (they keep the spec's value), e.g. --keep maxReplicas,targetCPUUtilizationPercentage")
     List<String> keep = new ArrayList<>();
 
+    @Option(names = "--instance-types", paramLabel = "TYPE", split = ",",
+            description = "also search these instance or machine types (sagemaker instanceType, vertex machineType; each backend takes "
+                    + "the ones in its price catalogue), each with its capacity in --replica-capacity TYPE=RPS, e.g. --instance-types "
+                    + "ml.c5.xlarge,n1-standard-4 --replica-capacity 40,ml.c5.xlarge=80,n1-standard-4=80")
+    List<String> instanceTypes = new ArrayList<>();
+
     @Option(names = "--holdout", paramLabel = "SHARE", defaultValue = "20%",
             description = "the end of the trace held out of the search and only reported, e.g. 20%% or 0.2; 0 tunes on all of it "
                     + "(default: 20%%)")
@@ -66,6 +72,12 @@ final class TuneCommand extends BaseCommand {
     @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = ".",
             description = "where to write <name>.<backend>.yaml (default: the current directory)")
     Path outDir;
+
+    @Option(names = "--one-file",
+            description = "also write DIR/<name>.tuned.yaml: the spec as given with each backend's recommendation as spec.backends.<id> "
+                    + "overrides (minReplicas, maxReplicas, targets, behavior, its own options), validated on each backend and simulated "
+                    + "again per backend from that file")
+    boolean oneFile;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
             description = "table, json or yaml (default: ${DEFAULT-VALUE})")
@@ -95,20 +107,28 @@ final class TuneCommand extends BaseCommand {
 
         Tuner tuner = tuner(endpoint, models);
         List<Outcome> outcomes = new ArrayList<>();
+        List<WrittenRecommendation> together = List.of();
         try {
-            for (String id : ids) {
-                TuneResult result = tuner.tune(id);
+            List<TuneResult> results = tuner.tune(ids);
+            for (TuneResult result : results) {
                 Optional<WrittenRecommendation> written = result.recommendation().map(r -> tuner.write(result, outDir, backends));
                 outcomes.add(new Outcome(result, written));
             }
+            if (oneFile && results.stream().anyMatch(r -> r.recommendation().isPresent())) {
+                together = tuner.writeOneFile(results, outDir, backends);
+            }
         } catch (ConfigurationException | java.io.UncheckedIOException e) {
-            throw new InputException(e.getMessage(), e); // a bad --keep or --setting, or an --out-dir that cannot be written
+            // a bad --keep, --setting or --instance-types, or an --out-dir that cannot be written
+            throw new InputException(e.getMessage(), e);
         }
         PrintWriter out = out();
         switch (format) {
             case json -> out.println(Json.write(outcomes.stream().map(TuneCommand::tree).toList()));
             case yaml -> out.print(EndpointCodec.writeYaml(outcomes.stream().map(TuneCommand::tree).toList()));
             default -> outcomes.forEach(o -> printTable(o, out));
+        }
+        if (!together.isEmpty()) {
+            (format == Format.table ? out : err()).println(oneFileLine(together, outcomes)); // json and yaml stay parseable
         }
         out.flush();
         for (Outcome o : outcomes) {
@@ -139,9 +159,52 @@ final class TuneCommand extends BaseCommand {
             throw new UsageException("--slo: " + e.getMessage());
         }
         SimulationOptions.Inputs inputs = simulation.resolve(context(), models);
-        return Tuner.of(endpoint).trace(inputs.trace()).profile(inputs.profile()).step(inputs.step()).settings(inputs.settings())
+        return Tuner.of(endpoint).instanceTypes(capacityByType(inputs.capacityByType())).trace(inputs.trace()).profile(inputs.profile()).step(inputs.step()).settings(inputs.settings())
                 .slo(objective).keep(keep.stream().map(String::strip).filter(s -> !s.isEmpty()).toList()).holdout(holdoutShare())
                 .models(models);
+    }
+
+    /**
+     * {@code --instance-types} with the capacity {@code --replica-capacity TYPE=RPS} gives each: InferScale cannot know a
+     * model's throughput on another machine, so a type without one is refused, as is a capacity for a type not searched.
+     */
+    private Map<String, Double> capacityByType(Map<String, Double> given) {
+        Map<String, Double> byType = new LinkedHashMap<>();
+        for (String type : instanceTypes.stream().map(String::strip).filter(t -> !t.isEmpty()).toList()) {
+            Double rps = given.get(type);
+            if (rps == null) {
+                throw new UsageException("--instance-types " + type + ": give the requests per second one replica of " + type
+                        + " serves with --replica-capacity " + type + "=RPS (InferScale cannot know a model's throughput on another "
+                        + "machine; measure it), e.g. --replica-capacity " + simulation.replicaCapacities.get(0).strip() + "," + type + "=80");
+            }
+            byType.put(type, rps);
+        }
+        for (String type : given.keySet()) {
+            if (!byType.containsKey(type)) {
+                throw new UsageException("--replica-capacity " + type + "=RPS: " + type + " is not in --instance-types; add "
+                        + "--instance-types " + type + " to search it, or drop its capacity");
+            }
+        }
+        return byType;
+    }
+
+    /**
+     * {@code wrote DIR/<name>.tuned.yaml with spec.backends.<id> overrides for a, b (validated on each; simulated from it per
+     * backend: the same figures as the per-backend files)}, or which backend's figures differ.
+     */
+    private static String oneFileLine(List<WrittenRecommendation> together, List<Outcome> outcomes) {
+        List<String> ids = new ArrayList<>();
+        List<String> differ = new ArrayList<>();
+        for (WrittenRecommendation w : together) {
+            String id = w.evaluation().tuning().backendId();
+            ids.add(id);
+            outcomes.stream().filter(o -> o.result().backendId().equals(id)).findFirst().flatMap(Outcome::written)
+                    .filter(alone -> !alone.evaluation().tuning().summary().equals(w.evaluation().tuning().summary()))
+                    .ifPresent(alone -> differ.add(id));
+        }
+        return "wrote " + together.get(0).file() + " with spec.backends.<id> overrides for " + String.join(", ", ids) + " (validated on each; "
+                + (differ.isEmpty() ? "simulated from it per backend: the same figures as the per-backend files)"
+                : "simulated from it per backend: figures DIFFER from the per-backend files for " + String.join(", ", differ) + ")");
     }
 
     private double holdoutShare() {
@@ -188,6 +251,7 @@ final class TuneCommand extends BaseCommand {
             ev.holdout().ifPresent(h -> row(t, e.getKey(), "holdout", h, ev.holdoutViolations()));
         }
         t.print(out);
+        r.targetTypeChange().ifPresent(c -> out.println("target type changed: " + c));
         List<String> changes = changes(r, o.chosen().endpoint());
         out.println("changes: " + (changes.isEmpty() ? "none (the spec is already the cheapest setting found)" : String.join(", ", changes)));
         if (o.written().isPresent()) {
@@ -208,15 +272,25 @@ final class TuneCommand extends BaseCommand {
                 violations.isEmpty() ? "met" : "missed: " + String.join("; ", violations.stream().map(SloViolation::toString).toList()));
     }
 
-    /** {@code maxReplicas 5 -> 2}, for each knob whose value differs. */
+    /**
+     * {@code maxReplicas 5 -> 2}, for each knob whose value differs; a target the spec had and the chosen setting has not
+     * ({@code targetCPUUtilizationPercentage 60 -> (removed)}); the instance type when it changed.
+     */
     static List<String> changes(TuneResult r, InferenceEndpoint chosen) {
         List<String> changes = new ArrayList<>();
+        r.instanceType().ifPresent(t -> changes.add(t.toString()));
+        for (io.inferscale.api.ScalingTarget t : r.current().endpoint().autoscaling().targets()) {
+            if (chosen.autoscaling().target(t.type()).isEmpty()) {
+                changes.add(t.type().field() + " " + t.value().toPlainString() + " -> (removed)");
+            }
+        }
         for (TuningKnob k : r.knobs()) {
             Optional<BigDecimal> before = k.read(r.current().endpoint());
             Optional<BigDecimal> after = k.read(chosen);
             if (!before.map(BigDecimal::stripTrailingZeros).equals(after.map(BigDecimal::stripTrailingZeros))) {
-                changes.add(k.name() + " " + before.map(BigDecimal::toPlainString).orElse("(default)") + " -> "
-                        + after.map(BigDecimal::toPlainString).orElse("(default)"));
+                String absent = k.kind() == TuningKnob.Kind.TARGET ? "(none)" : "(default)";
+                changes.add(k.name() + " " + before.map(BigDecimal::toPlainString).orElse(absent) + " -> "
+                        + after.map(BigDecimal::toPlainString).orElse(absent));
             }
         }
         return changes;
@@ -234,6 +308,22 @@ final class TuneCommand extends BaseCommand {
         m.put("meetsSlo", o.written().isPresent());
         o.written().ifPresent(w -> m.put("file", w.file().toString()));
         m.put("changes", changes(r, o.chosen().endpoint()));
+        r.targetTypeChange().ifPresent(c -> {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("from", new ArrayList<>(c.from()));
+            t.put("to", c.to().field());
+            t.put("reason", c.reason());
+            t.put("nativeMetric", c.nativeMetric());
+            m.put("targetTypeChange", t);
+        });
+        r.instanceType().ifPresent(c -> {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("path", c.path());
+            t.put("from", c.from());
+            t.put("to", c.to());
+            t.put("replicaCapacityRps", c.replicaCapacity());
+            m.put("instanceTypeChange", t);
+        });
         m.put("current", evaluation(r.current()));
         m.put(o.written().isPresent() ? "recommended" : "closest", evaluation(o.chosen()));
         Map<String, Object> baseline = evaluation(r.baseline());

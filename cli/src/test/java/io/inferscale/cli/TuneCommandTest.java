@@ -266,4 +266,76 @@ class TuneCommandTest {
         all.addAll(args);
         return all.toArray(String[]::new);
     }
+
+    @Test
+    void instanceTypesAreSearchedWithTheCapacityGivenForEach() throws Exception {
+        // ml.c5.xlarge at $0.204/h serving 200 rps per replica: one replica serves the day's peak (about 110 rps) for less than
+        // the seed's ml.c5.large ($0.102/h, 40 rps) scaling between 1 and 3
+        CliHarness.Result r = cli.run("tune", "-f", seed, "-b", "sagemaker", "--trace", day, "--replica-capacity", "40,ml.c5.xlarge=200",
+                "--instance-types", "ml.c5.xlarge", "--out-dir", dir.toString(), "-o", "json");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("\"instanceTypeChange\": {", "\"from\": \"ml.c5.large\"", "\"to\": \"ml.c5.xlarge\"",
+                "\"replicaCapacityRps\": 200",
+                "spec.backends.sagemaker.instanceType ml.c5.large -> ml.c5.xlarge (200 rps per replica, as given)");
+        String file = Files.readString(dir.resolve("my-model-endpoint.sagemaker.yaml"));
+        assertThat(file).contains("instanceType: ml.c5.xlarge");
+    }
+
+    @Test
+    void instanceTypesNeedACapacityEachAndACataloguedName() {
+        CliHarness.Result noCapacity = cli.run("tune", "-f", seed, "-b", "sagemaker", "--trace", day, "--replica-capacity", "40",
+                "--instance-types", "ml.c5.xlarge", "--out-dir", dir.toString());
+        assertThat(noCapacity.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(noCapacity.err()).startsWith("error: --instance-types ml.c5.xlarge: give the requests per second one replica of "
+                + "ml.c5.xlarge serves with --replica-capacity ml.c5.xlarge=RPS (InferScale cannot know a model's throughput on another "
+                + "machine; measure it), e.g. --replica-capacity 40,ml.c5.xlarge=80");
+
+        CliHarness.Result typo = cli.run("tune", "-f", seed, "-b", "sagemaker,vertex", "--trace", day, "--replica-capacity",
+                "40,ml.c5.xlarg=80", "--instance-types", "ml.c5.xlarg", "--out-dir", dir.toString());
+        assertThat(typo.code()).isEqualTo(ExitCode.INVALID);
+        assertThat(typo.err()).contains("--instance-types ml.c5.xlarg: not an instance or machine type of sagemaker "
+                + "(spec.backends.sagemaker.instanceType), vertex (spec.backends.vertex.machineType) in the region priced; did you mean "
+                + "'ml.c5.xlarge'?");
+
+        CliHarness.Result kubernetes = cli.run("tune", "-f", seed, "-b", "kubernetes", "--trace", day, "--replica-capacity",
+                "40,n1-standard-4=80", "--instance-types", "n1-standard-4", "--out-dir", dir.toString());
+        assertThat(kubernetes.code()).isEqualTo(ExitCode.INVALID);
+        assertThat(kubernetes.err()).contains("none of the backends tuned (kubernetes) has an instance or machine type to choose");
+
+        CliHarness.Result stray = cli.run("tune", "-f", seed, "-b", "sagemaker", "--trace", day, "--replica-capacity",
+                "40,ml.c5.xlarge=80", "--out-dir", dir.toString());
+        assertThat(stray.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(stray.err()).startsWith("error: --replica-capacity ml.c5.xlarge=RPS: ml.c5.xlarge is not in --instance-types");
+
+        CliHarness.Result simulate = cli.run("simulate", "-f", seed, "-b", "sagemaker", "--trace", day, "--replica-capacity",
+                "40,ml.c5.xlarge=80");
+        assertThat(simulate.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(simulate.err()).startsWith("error: --replica-capacity ml.c5.xlarge=RPS is for tune --instance-types");
+
+        CliHarness.Result bad = cli.run("tune", "-f", seed, "-b", "sagemaker", "--trace", day, "--replica-capacity",
+                "40,ml.c5.xlarge=fast", "--instance-types", "ml.c5.xlarge", "--out-dir", dir.toString());
+        assertThat(bad.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).startsWith("error: --replica-capacity ml.c5.xlarge=fast: the capacity of ml.c5.xlarge must be a positive "
+                + "number of requests per second, e.g. ml.c5.xlarge=80");
+    }
+
+    @Test
+    void oneFileCarriesEachBackendsRecommendationAsOverridesAndReSimulatesToTheSameFigures() throws Exception {
+        CliHarness.Result r = cli.run("tune", "-f", seed, "-b", "kubernetes,sagemaker", "--trace", day, "--replica-capacity", "40",
+                "--out-dir", dir.toString(), "--one-file");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        Path together = dir.resolve("my-model-endpoint.tuned.yaml");
+        assertThat(r.out()).contains("wrote " + together + " with spec.backends.<id> overrides for kubernetes, sagemaker (validated on each; "
+                + "simulated from it per backend: the same figures as the per-backend files)");
+        var merged = EndpointCodec.read(together).endpoint();
+        var seedSpec = EndpointCodec.read(Path.of(seed)).endpoint();
+        assertThat(merged.autoscaling()).isEqualTo(seedSpec.autoscaling()); // the shared fields stay the spec's
+        for (String id : List.of("kubernetes", "sagemaker")) {
+            var alone = EndpointCodec.read(dir.resolve("my-model-endpoint." + id + ".yaml")).endpoint();
+            // what the backend runs from the one file is what its own file says
+            assertThat(io.inferscale.api.backend.BackendOverrides.apply(merged, id).autoscaling()).as(id).isEqualTo(alone.autoscaling());
+        }
+        assertThat(merged.backends().of("kubernetes")).containsKeys("maxReplicas", "targetCPUUtilizationPercentage", "behavior");
+        assertThat(cli.run("validate", "-f", together.toString(), "--backend", "kubernetes").code()).isEqualTo(ExitCode.OK);
+    }
 }

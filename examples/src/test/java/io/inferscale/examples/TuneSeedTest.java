@@ -39,9 +39,14 @@ class TuneSeedTest {
         LoadTrace day = LoadTrace.parseCsv(resource("/traces/diurnal-day.csv"), "diurnal-day.csv");
         assertThat(AutoscalerModels.discover().ids()).contains("kubernetes", "sagemaker", "vertex");
         Tuner tuner = Tuner.of(seed).trace(day).profile(ReplicaProfile.of(40));
+        List<TuneResult> results = new java.util.ArrayList<>();
+        java.util.Map<String, WrittenRecommendation> alone = new java.util.HashMap<>();
         for (String backend : List.of("kubernetes", "sagemaker", "vertex")) {
             TuneResult r = tuner.tune(backend);
+            results.add(r);
             System.out.println(describe(r));
+            // the seed's CPU target scales on every backend: its type is kept
+            assertThat(r.targetTypeChange()).as(backend).isEmpty();
             if (r.recommendation().isPresent()) {
                 TuningEvaluation rec = r.recommendation().get();
                 assertThat(rec.meetsSlo()).as(backend).isTrue();
@@ -53,9 +58,20 @@ class TuneSeedTest {
                 // the seed has no container image, which SageMaker needs: that error is the seed's, not the tuner's
                 assertThat(w.validation().errors()).as(backend).allSatisfy(p -> assertThat(p.path()).isEqualTo("spec.model.image"));
                 assertThat(w.evaluation().tuning().summary()).as(backend).isEqualTo(rec.tuning().summary());
+                alone.put(backend, w);
             } else {
                 assertThat(r.closest().orElseThrow().tuningViolations()).as(backend).isNotEmpty();
             }
+        }
+        // one file for the three clouds: each backend simulated from it (its spec.backends.<id> overrides applied) gives the
+        // figures of its own file
+        for (WrittenRecommendation w : tuner.writeOneFile(results, dir, io.inferscale.api.backend.Backends.discover())) {
+            String backend = w.evaluation().tuning().backendId();
+            assertThat(w.file()).isEqualTo(dir.resolve("my-model-endpoint.tuned.yaml"));
+            assertThat(w.validation().errors()).as(backend).allSatisfy(p -> assertThat(p.path()).isEqualTo("spec.model.image"));
+            assertThat(w.evaluation().tuning().summary()).as(backend).isEqualTo(alone.get(backend).evaluation().tuning().summary());
+            assertThat(w.evaluation().holdout().orElseThrow().summary()).as(backend)
+                    .isEqualTo(alone.get(backend).evaluation().holdout().orElseThrow().summary());
         }
     }
 

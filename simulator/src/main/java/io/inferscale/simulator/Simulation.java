@@ -154,13 +154,22 @@ public final class Simulation {
 
     /**
      * Runs with a model from the given provider; settings are checked against its {@link AutoscalerModelProvider#settingKeys()}
-     * and {@code <backend id>.startup}.
+     * and {@code <backend id>.startup}. The endpoint is simulated as that backend runs it: with its per-backend overrides
+     * ({@link io.inferscale.api.backend.BackendOverrides}, e.g. {@code spec.backends.<id>.behavior}) applied.
      *
      * @throws IllegalStateException                    when the trace or profile is missing
      * @throws io.inferscale.api.ConfigurationException when a setting is unknown or invalid, or the profile bursts
      *                                                  an endpoint with accelerators
+     * @throws io.inferscale.api.InvalidEndpointException when an override of the provider's backend is malformed
      */
     public SimulationResult run(AutoscalerModelProvider provider) {
+        // the backend runs the endpoint with its overrides (spec.backends.<id>.behavior, ...) applied: so does its model
+        InferenceEndpoint effective = io.inferscale.api.backend.BackendOverrides.apply(endpoint, provider.backendId());
+        return effective == endpoint ? runAsGiven(provider)
+                : new Simulation(effective, trace, profile, step, initialReplicas, settings).runAsGiven(provider);
+    }
+
+    private SimulationResult runAsGiven(AutoscalerModelProvider provider) {
         requireReady();
         String id = provider.backendId();
         String startupKey = startupKey(id);

@@ -52,6 +52,28 @@ public interface AutoscalerModelProvider {
         return TuningKnob.generic(endpoint, profile);
     }
 
+    /**
+     * The target types {@code inferscale tune} may switch to when no value of the spec's own target type meets the SLO
+     * on this backend, in the order to try, each with the native metric it scales on. Only types that follow the demand
+     * and that this backend honours natively belong here. Default: none (the tuner never changes the target type).
+     *
+     * @param endpoint the spec being tuned
+     */
+    default java.util.List<TuningKnob.TargetTypeCandidate> targetTypeCandidates(io.inferscale.api.InferenceEndpoint endpoint) {
+        return java.util.List.of();
+    }
+
+    /**
+     * The instance or machine types {@code inferscale tune --instance-types} may choose from on this backend: its price
+     * catalogue's types in the region the settings price. Default: empty (the backend has no type to choose).
+     *
+     * @param settings the model settings (the region priced)
+     * @throws io.inferscale.api.ConfigurationException when the settings name an unknown region
+     */
+    default java.util.Optional<TuningKnob.InstanceTypes> instanceTypes(ModelSettings settings) {
+        return java.util.Optional.empty();
+    }
+
     /** The keys {@link ModelSettings} may override for this model. */
     Set<String> settingKeys();
 

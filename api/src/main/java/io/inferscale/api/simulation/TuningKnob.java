@@ -203,6 +203,74 @@ public final class TuningKnob {
                 (e, v) -> e.toBuilder().backends(e.backends().with(backendId, option, v)).build());
     }
 
+    /**
+     * A target type {@code inferscale tune} may switch an endpoint to on a backend when no value of the spec's own target
+     * type meets the SLO there ({@link AutoscalerModelProvider#targetTypeCandidates}): a type the backend scales on
+     * natively, that follows the demand itself (requests per second or in flight per replica).
+     *
+     * @param type         the target type
+     * @param nativeMetric what the backend scales on for it, for the output, e.g. {@code predefined metric
+     *                     SageMakerVariantInvocationsPerInstance}
+     */
+    public record TargetTypeCandidate(TargetType type, String nativeMetric) {
+        /** Rejects nulls. */
+        public TargetTypeCandidate {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(nativeMetric, "nativeMetric");
+        }
+    }
+
+    /**
+     * The demand-following target types a backend's capabilities support (requests per second, then concurrent requests
+     * per replica), each with the capability's note as its native metric: what {@link
+     * AutoscalerModelProvider#targetTypeCandidates} returns for a backend that scales on them.
+     *
+     * @param capabilities the backend's capabilities ({@link io.inferscale.api.backend.BackendProvider#capabilities()})
+     */
+    public static List<TargetTypeCandidate> demandTargets(io.inferscale.api.backend.Capabilities capabilities) {
+        List<TargetTypeCandidate> candidates = new ArrayList<>();
+        for (io.inferscale.api.backend.Feature f : List.of(io.inferscale.api.backend.Feature.REQUESTS_PER_SECOND_TARGET,
+                io.inferscale.api.backend.Feature.CONCURRENT_REQUESTS_TARGET)) {
+            if (capabilities.support(f) == io.inferscale.api.backend.Support.NATIVE) {
+                candidates.add(new TargetTypeCandidate(f.targetType().orElseThrow(), capabilities.note(f)));
+            }
+        }
+        return candidates;
+    }
+
+    /**
+     * The instance or machine types a replica of a backend may run on, for {@code inferscale tune --instance-types}
+     * ({@link AutoscalerModelProvider#instanceTypes}): the items of its price catalogue, set through a string option
+     * under {@code spec.backends.<backendId>}.
+     *
+     * @param backendId the backend
+     * @param option    the option that chooses the type, e.g. {@code instanceType} (SageMaker) or {@code machineType} (Vertex)
+     * @param types     the types catalogued (priced) in the region being priced
+     */
+    public record InstanceTypes(String backendId, String option, java.util.Set<String> types) {
+        /** Copies the set (sorted); rejects nulls. */
+        public InstanceTypes {
+            Objects.requireNonNull(backendId, "backendId");
+            Objects.requireNonNull(option, "option");
+            types = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(types));
+        }
+
+        /** The document field, e.g. {@code spec.backends.sagemaker.instanceType}. */
+        public String path() {
+            return "spec.backends." + backendId + "." + option;
+        }
+
+        /** The type the endpoint names, when it names one (otherwise the backend chooses from the requests). */
+        public Optional<String> read(InferenceEndpoint endpoint) {
+            return endpoint.backends().string(backendId, option);
+        }
+
+        /** A copy of {@code endpoint} whose replicas run on {@code type}. */
+        public InferenceEndpoint apply(InferenceEndpoint endpoint, String type) {
+            return endpoint.toBuilder().backends(endpoint.backends().with(backendId, option, type)).build();
+        }
+    }
+
     /** Whether a direction is switched off ({@code selectPolicy: Disabled}); its window then does nothing. */
     public static boolean disabled(InferenceEndpoint e, boolean up) {
         return rules(e, up).map(ScalingRules::isDisabled).orElse(false);

@@ -98,9 +98,37 @@ public final class EndpointValidator {
                     b.scaleUp().ifPresent(rules -> rules(rules, path + ".scaleUp", p));
                     b.scaleDown().ifPresent(rules -> rules(rules, path + ".scaleDown", p));
                 }
-                io.inferscale.api.backend.BackendOverrides.apply(e, id);
+                InferenceEndpoint applied = io.inferscale.api.backend.BackendOverrides.apply(e, id);
+                if (applied.autoscaling() != e.autoscaling() && !applied.autoscaling().equals(e.autoscaling())) {
+                    overriddenAutoscaling(e, applied, id, p);
+                }
             } catch (io.inferscale.api.InvalidEndpointException x) {
                 x.report().problems().stream().filter(q -> p.stream().noneMatch(q::equals)).forEach(p::add);
+            }
+        }
+    }
+
+    /**
+     * The neutral autoscaling rules on what backend {@code id} runs (replica bounds and targets overridden under
+     * {@code spec.backends.<id>}): each problem the overrides introduce, at the override's path when it names the field.
+     */
+    private static void overriddenAutoscaling(InferenceEndpoint e, InferenceEndpoint applied, String id, List<Problem> p) {
+        List<Problem> own = new ArrayList<>();
+        autoscaling(e.autoscaling(), e.resources(), own);
+        List<Problem> overridden = new ArrayList<>();
+        autoscaling(applied.autoscaling(), applied.resources(), overridden);
+        java.util.Set<String> keys = e.backends().of(id).keySet();
+        for (Problem q : overridden) {
+            if (own.contains(q)) {
+                continue;
+            }
+            String field = q.path().startsWith("spec.autoscaling.") ? q.path().substring("spec.autoscaling.".length()) : "";
+            String top = field.contains(".") ? field.substring(0, field.indexOf('.')) : field;
+            String path = keys.contains(top) ? "spec.backends." + id + "." + field : "spec.backends." + id;
+            String message = keys.contains(top) ? q.message() : "with the overrides of backend '" + id + "', " + q.path() + ": " + q.message();
+            Problem moved = q.isError() ? Problem.error(path, message) : Problem.warning(path, message);
+            if (!p.contains(moved)) {
+                p.add(moved);
             }
         }
     }

@@ -71,4 +71,54 @@ class BackendOverridesTest {
         assertThat(EndpointValidator.validate(tooLong).errors()).extracting(Problem::path)
                 .containsExactly("spec.backends.sagemaker.behavior.scaleDown.stabilizationWindowSeconds");
     }
+
+    @Test
+    @DisplayName("replica bounds and targets per backend: the target fields of a backend replace the spec's targets as a set")
+    void replicasAndTargets() {
+        InferenceEndpoint e = EndpointCodec.readEndpoint(SPEC.replace("""
+                    vertex:
+                      artifactUri: gs://models/scorer/
+                """, """
+                    vertex:
+                      artifactUri: gs://models/scorer/
+                      minReplicas: 2
+                      maxReplicas: 8
+                      targetConcurrentRequestsPerReplica: 4
+                """), "spec.yaml");
+        assertThat(EndpointValidator.validate(e).errors()).isEmpty();
+        InferenceEndpoint vertex = BackendOverrides.apply(e, "vertex");
+        assertThat(vertex.autoscaling().minReplicas()).isEqualTo(2);
+        assertThat(vertex.autoscaling().maxReplicas()).isEqualTo(8);
+        assertThat(vertex.autoscaling().targets()).singleElement().satisfies(t -> {
+            assertThat(t.type()).isEqualTo(io.inferscale.api.TargetType.CONCURRENT_REQUESTS);
+            assertThat(t.value()).isEqualByComparingTo("4");
+        });
+        InferenceEndpoint sagemaker = BackendOverrides.apply(e, "sagemaker");
+        assertThat(sagemaker.autoscaling().maxReplicas()).isEqualTo(5);
+        assertThat(sagemaker.autoscaling().target(io.inferscale.api.TargetType.REQUESTS_PER_SECOND)).isPresent();
+        // resolve: applied, and the backend's overrides gone from its options (others' stay)
+        InferenceEndpoint resolved = BackendOverrides.resolve(e, "vertex");
+        assertThat(resolved.autoscaling()).isEqualTo(vertex.autoscaling());
+        assertThat(resolved.backends().of("vertex")).isEmpty();
+        assertThat(resolved.backends().of("sagemaker")).containsKey("behavior");
+        assertThat(BackendOverrides.apply(resolved, "vertex")).isSameAs(resolved);
+        assertThat(BackendOverrides.OPTION_KEYS).extracting(OptionKey::name)
+                .contains("minReplicas", "maxReplicas", "targetCPUUtilizationPercentage", "targetRequestsPerSecondPerReplica");
+    }
+
+    @Test
+    @DisplayName("an override of the bounds or a target breaks the neutral rules at its own path")
+    void badReplicaAndTargetOverrides() {
+        InferenceEndpoint e = EndpointCodec.readEndpoint(SPEC, "spec.yaml");
+        assertThat(EndpointValidator.validate(e.toBuilder().option("vertex", "minReplicas", 7).build()).errors())
+                .extracting(Problem::path, Problem::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.backends.vertex",
+                        "with the overrides of backend 'vertex', spec.autoscaling.maxReplicas: 5 is below minReplicas 7; set maxReplicas to at least 7"));
+        assertThat(EndpointValidator.validate(e.toBuilder().option("vertex", "targetMemoryUtilizationPercentage", new java.math.BigDecimal("150")).build())
+                .errors()).extracting(Problem::path).contains("spec.backends.vertex.targetMemoryUtilizationPercentage");
+        assertThat(EndpointValidator.validate(e.toBuilder().option("vertex", "maxReplicas", "eight").build()).errors())
+                .extracting(Problem::path, Problem::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.backends.vertex.maxReplicas",
+                        "must be a whole number of replicas, 0 or more, e.g. 2"));
+    }
 }

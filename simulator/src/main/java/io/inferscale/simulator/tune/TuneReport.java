@@ -66,7 +66,9 @@ public final class TuneReport {
         sb.append("<h2>").append(escape(r.backendId())).append("</h2>\n<p class=\"note\">").append(escape(r.objectiveDescription()))
                 .append("; SLO ").append(escape(r.slo().toString())).append("; ").append(r.simulations()).append(" simulations; ")
                 .append(r.recommendation().isPresent() ? "recommended" : "no setting meets the SLO; closest")
-                .append(": ").append(escape(settings(r, best))).append("</p>\n");
+                .append(": ").append(escape(settings(r, best)))
+                .append(r.instanceType().map(t -> "; instance type " + escape(t.toString())).orElse(""))
+                .append(r.targetTypeChange().map(t -> "; target type changed: " + escape(t.toString())).orElse("")).append("</p>\n");
         frontier(r, best, sb);
         replicas(r, best, sb);
     }

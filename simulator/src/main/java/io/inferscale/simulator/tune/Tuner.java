@@ -62,9 +62,19 @@ import java.util.concurrent.Executors;
  * on {@link #parallelism(int)} threads (default: every processor). Results are memoised per setting; the choice is
  * deterministic (ties go to fewer unserved requests, fewer scale events, fewer changes from the spec).
  *
+ * <p><b>Per backend</b> the spec is tuned as that backend runs it, its {@code spec.backends.<id>} overrides resolved
+ * ({@link io.inferscale.api.backend.BackendOverrides#resolve}). With {@link #instanceTypes}, each type the backend
+ * catalogues is searched too, with the capacity given for it. When the spec's own target type cannot meet the SLO by
+ * scaling (no setting meets it, or only a static fleet sized for the peak), the types the backend scales on natively
+ * ({@link AutoscalerModelProvider#targetTypeCandidates}) are searched, replacing the spec's targets; the result says
+ * which changed and why ({@link TuneResult#targetTypeChange()}, {@link TuneResult#instanceType()}).
+ *
  * <p>Instances are immutable: each setter returns a copy.
  */
 public final class Tuner {
+
+    /** What {@link #keep} calls the target type: kept, the tuner never switches it ({@link TuneResult#targetTypeChange()}). */
+    public static final String KEEP_TARGET_TYPE = "targetType";
 
     /** The default holdout share: 20 %. */
     public static final double DEFAULT_HOLDOUT = 0.2;
@@ -80,9 +90,12 @@ public final class Tuner {
     private final int parallelism;
     private final ExecutorService executor;
     private final AutoscalerModels models;
+    /** Instance or machine type to the requests per second one replica of it serves ({@link #instanceTypes}). */
+    private final java.util.Map<String, Double> instanceTypes;
 
     private Tuner(InferenceEndpoint endpoint, LoadTrace trace, ReplicaProfile profile, ServiceLevelObjective slo, Set<String> keep,
-                  double holdout, ModelSettings settings, Duration step, int parallelism, ExecutorService executor, AutoscalerModels models) {
+                  double holdout, ModelSettings settings, Duration step, int parallelism, ExecutorService executor, AutoscalerModels models,
+                  java.util.Map<String, Double> instanceTypes) {
         this.endpoint = endpoint;
         this.trace = trace;
         this.profile = profile;
@@ -94,30 +107,32 @@ public final class Tuner {
         this.parallelism = parallelism;
         this.executor = executor;
         this.models = models;
+        this.instanceTypes = instanceTypes;
     }
 
     /** A tuner for the given spec; a trace and a profile must be set before tuning. */
     public static Tuner of(InferenceEndpoint endpoint) {
         return new Tuner(Objects.requireNonNull(endpoint, "endpoint"), null, null, ServiceLevelObjective.defaults(), Set.of(),
-                DEFAULT_HOLDOUT, ModelSettings.empty(), Simulation.DEFAULT_STEP, Runtime.getRuntime().availableProcessors(), null, null);
+                DEFAULT_HOLDOUT, ModelSettings.empty(), Simulation.DEFAULT_STEP, Runtime.getRuntime().availableProcessors(), null, null,
+                java.util.Map.of());
     }
 
     /** The load to tune for. */
     public Tuner trace(LoadTrace trace) {
         return new Tuner(endpoint, Objects.requireNonNull(trace, "trace"), profile, slo, keep, holdout, settings, step, parallelism,
-                executor, models);
+                executor, models, instanceTypes);
     }
 
     /** How one replica behaves under load. */
     public Tuner profile(ReplicaProfile profile) {
         return new Tuner(endpoint, trace, Objects.requireNonNull(profile, "profile"), slo, keep, holdout, settings, step, parallelism,
-                executor, models);
+                executor, models, instanceTypes);
     }
 
     /** The objective (default {@link ServiceLevelObjective#defaults()}). */
     public Tuner slo(ServiceLevelObjective slo) {
         return new Tuner(endpoint, trace, profile, Objects.requireNonNull(slo, "slo"), keep, holdout, settings, step, parallelism,
-                executor, models);
+                executor, models, instanceTypes);
     }
 
     /**
@@ -127,7 +142,7 @@ public final class Tuner {
      */
     public Tuner keep(Collection<String> knobNames) {
         return new Tuner(endpoint, trace, profile, slo, Set.copyOf(new LinkedHashSet<>(knobNames)), holdout, settings, step,
-                parallelism, executor, models);
+                parallelism, executor, models, instanceTypes);
     }
 
     /**
@@ -139,19 +154,19 @@ public final class Tuner {
         if (!(share >= 0 && share < 1)) {
             throw new IllegalArgumentException("holdout was " + share + " but it must be a share from 0 (none) to below 1, e.g. 0.2 for 20%");
         }
-        return new Tuner(endpoint, trace, profile, slo, keep, share, settings, step, parallelism, executor, models);
+        return new Tuner(endpoint, trace, profile, slo, keep, share, settings, step, parallelism, executor, models, instanceTypes);
     }
 
     /** Overrides of the models' constants, as {@link Simulation#settings(ModelSettings)}. */
     public Tuner settings(ModelSettings settings) {
         return new Tuner(endpoint, trace, profile, slo, keep, holdout, Objects.requireNonNull(settings, "settings"), step, parallelism,
-                executor, models);
+                executor, models, instanceTypes);
     }
 
     /** The output step of every simulation (default 15 s). */
     public Tuner step(Duration step) {
         return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, Objects.requireNonNull(step, "step"), parallelism,
-                executor, models);
+                executor, models, instanceTypes);
     }
 
     /**
@@ -163,19 +178,46 @@ public final class Tuner {
         if (threads < 1) {
             throw new IllegalArgumentException("parallelism was " + threads + " but it must be 1 or more");
         }
-        return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, threads, executor, models);
+        return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, threads, executor, models, instanceTypes);
     }
 
     /** Runs the search's simulations on the caller's executor (not shut down by the tuner) instead of its own pool. */
     public Tuner executor(ExecutorService executor) {
         return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, parallelism,
-                Objects.requireNonNull(executor, "executor"), models);
+                Objects.requireNonNull(executor, "executor"), models, instanceTypes);
     }
 
     /** The autoscaler models to use (default {@link AutoscalerModels#discover()}). */
     public Tuner models(AutoscalerModels models) {
         return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, parallelism, executor,
-                Objects.requireNonNull(models, "models"));
+                Objects.requireNonNull(models, "models"), instanceTypes);
+    }
+
+    /**
+     * Also searches these instance or machine types (each backend takes the ones in its price catalogue,
+     * {@link AutoscalerModelProvider#instanceTypes}), each with the requests per second one replica of it serves. InferScale
+     * cannot know a model's throughput on another machine, so every type needs its capacity; the spec's own machine keeps
+     * the profile's. Default: none (the spec's machine only). {@link #tune(List)} refuses a type none of its backends
+     * catalogues; {@link #tune(String)} of one backend of several searches the types that backend catalogues and ignores
+     * the others.
+     *
+     * @param capacityByType type to requests per second per replica, e.g. {@code ml.c5.xlarge=80}
+     * @throws IllegalArgumentException for a blank type or a capacity that is not a positive number
+     */
+    public Tuner instanceTypes(java.util.Map<String, Double> capacityByType) {
+        java.util.Map<String, Double> copy = new java.util.LinkedHashMap<>();
+        capacityByType.forEach((type, rps) -> {
+            if (type == null || type.isBlank()) {
+                throw new IllegalArgumentException("an instance type was blank; name one such as ml.c5.xlarge or n1-standard-4");
+            }
+            if (rps == null || !(rps > 0) || rps.isInfinite()) {
+                throw new IllegalArgumentException("the replica capacity of " + type + " was " + rps
+                        + " but it must be a positive number of requests per second, e.g. " + type.strip() + "=80");
+            }
+            copy.put(type.strip(), rps);
+        });
+        return new Tuner(endpoint, trace, profile, slo, keep, holdout, settings, step, parallelism, executor, models,
+                java.util.Collections.unmodifiableMap(copy));
     }
 
     /** The spec being tuned. */
@@ -194,8 +236,14 @@ public final class Tuner {
         return tune(provider(backendId));
     }
 
-    /** Tunes for each backend in turn. */
+    /**
+     * Tunes for each backend in turn.
+     *
+     * @throws io.inferscale.api.ConfigurationException as {@link #tune(String)}, and for an {@link #instanceTypes instance type}
+     *                                                  none of these backends catalogues
+     */
     public List<TuneResult> tune(List<String> backendIds) {
+        requireCataloguedInstanceTypes(backendIds.stream().map(this::provider).toList());
         List<TuneResult> results = new ArrayList<>();
         for (String id : backendIds) {
             results.add(tune(id));
@@ -212,7 +260,11 @@ public final class Tuner {
             return t;
         });
         try {
-            return new TuningSearch(this, provider, pool).run();
+            // the backend's overrides (spec.backends.<id>.behavior, minReplicas, ...) applied and then tuned as fields
+            InferenceEndpoint resolved = io.inferscale.api.backend.BackendOverrides.resolve(endpoint, provider.backendId());
+            Tuner onBackend = resolved == endpoint ? this : new Tuner(resolved, trace, profile, slo, keep, holdout, settings, step,
+                    parallelism, executor, models, instanceTypes);
+            return TuningSearch.TypeSearch.run(onBackend, provider, pool);
         } finally {
             if (executor == null) {
                 pool.shutdownNow();
@@ -259,14 +311,25 @@ public final class Tuner {
         TuningEvaluation chosen = result.recommendation().orElseThrow(() -> new IllegalStateException(
                 "no setting of backend '" + result.backendId() + "' meets the SLO; there is no recommendation to write"));
         Path file = dir.resolve(chosen.endpoint().name() + "." + result.backendId() + ".yaml");
-        EndpointDocument doc;
+        return measure(result, file, writeAndRead(file, chosen.endpoint()), backends);
+    }
+
+    /** Writes {@code spec} to {@code file} and reads it back. */
+    private static EndpointDocument writeAndRead(Path file, InferenceEndpoint spec) {
         try {
-            Files.createDirectories(dir);
-            Files.writeString(file, EndpointCodec.toYaml(chosen.endpoint()), StandardCharsets.UTF_8);
-            doc = EndpointCodec.read(file);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, EndpointCodec.toYaml(spec), StandardCharsets.UTF_8);
+            return EndpointCodec.read(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the recommendation " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Validates the document read back on {@code result}'s backend (throwing for an error the spec does not have there) and
+     * simulates that backend from it, at the capacity of the recommendation's instance type.
+     */
+    private WrittenRecommendation measure(TuneResult result, Path file, EndpointDocument doc, Backends backends) {
         ValidationReport report;
         ValidationReport given;
         if (backends.ids().contains(result.backendId())) {
@@ -279,12 +342,140 @@ public final class Tuner {
             given = io.inferscale.api.validation.EndpointValidator.validate(endpoint);
         }
         // errors the spec already had on this backend (e.g. no container image) are not the tuner's: they are reported, not thrown
+        ValidationReport.of(introduced(given, report)).throwIfErrors("recommended endpoint " + file + " on backend '"
+                + result.backendId() + "'");
+        Tuner measured = result.instanceType().map(t -> profile(withCapacity(profile, t.replicaCapacity()))).orElse(this);
+        return new WrittenRecommendation(file, report, measured.evaluate(provider(result.backendId()), doc.endpoint()));
+    }
+
+    /**
+     * Writes the recommendations of several backends as one InferenceEndpoint document {@code dir/<name>.tuned.yaml}: the
+     * spec as given, and under {@code spec.backends.<id>} what each backend's recommendation sets differently from it
+     * ({@code minReplicas}, {@code maxReplicas}, its target fields, {@code behavior}, and its own options such as cooldowns
+     * and the instance type; see {@link io.inferscale.api.backend.BackendOverrides}). Reads it back, validates it on each
+     * backend and simulates each backend from it (with its overrides applied), as {@link #write} does for one. Backends
+     * without a recommendation are left out of the file.
+     *
+     * @return one entry per backend written, in the order of {@code results}, each with the same file
+     * @throws IllegalStateException                      when no result has a recommendation
+     * @throws io.inferscale.api.InvalidEndpointException when the file is invalid on a backend where the spec was not
+     * @throws UncheckedIOException                       when the file cannot be written or read
+     */
+    public List<WrittenRecommendation> writeOneFile(List<TuneResult> results, Path dir, Backends backends) {
+        List<TuneResult> recommended = results.stream().filter(r -> r.recommendation().isPresent()).toList();
+        if (recommended.isEmpty()) {
+            throw new IllegalStateException("no backend has a setting that meets the SLO; there is no recommendation to write");
+        }
+        java.util.Map<String, java.util.Map<String, Object>> options = new java.util.LinkedHashMap<>(endpoint.backends().asMap());
+        for (TuneResult r : recommended) {
+            options.put(r.backendId(), overrides(r.backendId(), r.recommendation().get().endpoint()));
+        }
+        InferenceEndpoint merged = endpoint.toBuilder().backends(io.inferscale.api.BackendOptions.of(options)).build();
+        Path file = dir.resolve(endpoint.name() + ".tuned.yaml");
+        EndpointDocument doc = writeAndRead(file, merged);
+        return recommended.stream().map(r -> measure(r, file, doc, backends)).toList();
+    }
+
+    /**
+     * The options of backend {@code id} that make the spec as given run as {@code chosen} there: its own options, then the
+     * bounds, targets (as a set) and behaviour where they differ from the spec's shared fields.
+     */
+    private java.util.Map<String, Object> overrides(String id, InferenceEndpoint chosen) {
+        java.util.Map<String, Object> o = new java.util.LinkedHashMap<>(endpoint.backends().of(id));
+        java.util.Set<String> overrideKeys = new java.util.HashSet<>(io.inferscale.api.backend.BackendOverrides.OPTION_KEYS.stream()
+                .map(io.inferscale.api.backend.OptionKey::name).toList());
+        overrideKeys.remove(io.inferscale.api.backend.BackendOverrides.ARTIFACT_URI);
+        overrideKeys.remove(io.inferscale.api.backend.BackendOverrides.IMAGE);
+        o.keySet().removeAll(overrideKeys); // replaced below by what the recommendation sets
+        o.putAll(chosen.backends().of(id));
+        io.inferscale.api.AutoscalingPolicy shared = endpoint.autoscaling();
+        io.inferscale.api.AutoscalingPolicy own = chosen.autoscaling();
+        if (own.minReplicas() != shared.minReplicas()) {
+            o.put(io.inferscale.api.backend.BackendOverrides.MIN_REPLICAS, own.minReplicas());
+        }
+        if (own.maxReplicas() != shared.maxReplicas()) {
+            o.put(io.inferscale.api.backend.BackendOverrides.MAX_REPLICAS, own.maxReplicas());
+        }
+        if (!new java.util.HashSet<>(own.targets()).equals(new java.util.HashSet<>(shared.targets()))) {
+            own.targets().forEach(t -> o.put(t.type().field(), t.value()));
+        }
+        if (!own.behavior().equals(shared.behavior())) {
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> spec = (java.util.Map<String, Object>) EndpointCodec.toTree(chosen).get("spec");
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> autoscaling = (java.util.Map<String, Object>) spec.get("autoscaling");
+            o.put(io.inferscale.api.backend.BackendOverrides.BEHAVIOR, autoscaling.getOrDefault("behavior", java.util.Map.of()));
+        }
+        return o;
+    }
+
+    /**
+     * Every {@link #instanceTypes instance type} must be in the catalogue of one of {@code providers}.
+     *
+     * @throws io.inferscale.api.ConfigurationException naming the type, the closest catalogued one and the backends' flag
+     */
+    void requireCataloguedInstanceTypes(List<AutoscalerModelProvider> providers) {
+        if (instanceTypes.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> catalogued = new java.util.TreeSet<>();
+        List<String> choosing = new ArrayList<>();
+        for (AutoscalerModelProvider p : providers) {
+            p.instanceTypes(settings).ifPresent(t -> {
+                catalogued.addAll(t.types());
+                choosing.add(p.backendId() + " (" + t.path() + ")");
+            });
+        }
+        if (choosing.isEmpty()) {
+            throw new io.inferscale.api.ConfigurationException("--instance-types: none of the backends tuned ("
+                    + String.join(", ", providers.stream().map(AutoscalerModelProvider::backendId).toList())
+                    + ") has an instance or machine type to choose; sagemaker (instanceType) and vertex (machineType) have, a kubernetes "
+                    + "pod is priced per requested vCPU and GiB whatever node it lands on");
+        }
+        for (String type : instanceTypes.keySet()) {
+            if (!catalogued.contains(type)) {
+                throw new io.inferscale.api.ConfigurationException("--instance-types " + type + ": not an instance or machine type of "
+                        + String.join(", ", choosing) + " in the region priced"
+                        + io.inferscale.api.validation.Suggestions.didYouMean(type, catalogued)
+                        + " Catalogued: " + String.join(", ", catalogued));
+            }
+        }
+    }
+
+    /** The errors of {@code report} that {@code given} (the spec's own report) does not have. */
+    static List<io.inferscale.api.validation.Problem> introduced(ValidationReport given, ValidationReport report) {
         java.util.Set<String> inherited = new java.util.HashSet<>();
         given.errors().forEach(p -> inherited.add(p.path() + "\n" + p.message()));
-        List<io.inferscale.api.validation.Problem> introduced = report.errors().stream()
-                .filter(p -> !inherited.contains(p.path() + "\n" + p.message())).toList();
-        ValidationReport.of(introduced).throwIfErrors("recommended endpoint " + file + " on backend '" + result.backendId() + "'");
-        return new WrittenRecommendation(file, report, evaluate(provider(result.backendId()), doc.endpoint()));
+        return report.errors().stream().filter(p -> !inherited.contains(p.path() + "\n" + p.message())).toList();
+    }
+
+    /**
+     * The errors backend {@code backendId} finds in {@code changed} that it does not find in the spec; empty when the backend
+     * is not on the class path (the tuner then cannot check, and {@link #write} validates with the neutral rules).
+     */
+    List<io.inferscale.api.validation.Problem> introducedErrors(String backendId, InferenceEndpoint changed) {
+        Backends backends = Backends.discover();
+        if (!backends.ids().contains(backendId)) {
+            return List.of();
+        }
+        try (Backend backend = backends.create(backendId, BackendConfig.empty())) {
+            return introduced(backend.validate(endpoint), backend.validate(changed));
+        }
+    }
+
+    /** {@code profile} with another capacity per replica. */
+    static ReplicaProfile withCapacity(ReplicaProfile profile, double rpsAtFullCpu) {
+        return ReplicaProfile.builder(rpsAtFullCpu).startup(profile.startup().orElse(null)).overheadPercent(profile.overheadPercent())
+                .latency(profile.latency()).memory(profile.memoryIdlePercent(), profile.memoryFullPercent())
+                .burstToLimit(profile.burstToLimit()).build();
+    }
+
+    java.util.Map<String, Double> instanceTypeCapacities() {
+        return instanceTypes;
+    }
+
+    ModelSettings settings() {
+        return settings;
     }
 
     private AutoscalerModelProvider provider(String backendId) {

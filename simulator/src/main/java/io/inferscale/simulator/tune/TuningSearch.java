@@ -82,11 +82,12 @@ final class TuningSearch {
     private Outcome closest;
     private volatile double bestObjective = Double.POSITIVE_INFINITY;
 
-    TuningSearch(Tuner tuner, AutoscalerModelProvider provider, ExecutorService pool) {
+    /** A search around {@code base}: the spec, or the spec on another instance type or with another target type. */
+    TuningSearch(Tuner tuner, AutoscalerModelProvider provider, ExecutorService pool, InferenceEndpoint base) {
         this.tuner = tuner;
         this.provider = provider;
         this.pool = pool;
-        this.base = tuner.endpoint();
+        this.base = base;
         this.tuningTrace = tuner.tuningTrace();
         this.slo = tuner.slo();
     }
@@ -160,11 +161,12 @@ final class TuningSearch {
         long split = tuner.holdoutStartMillis();
         return new TuneResult(provider.backendId(), cost.isPresent(), slo, knobs, tuner.kept(), current, baseline, baselineReplicas,
                 recommendation, nearest, tried, simulations.get(), java.time.Duration.ofMillis(split),
-                java.time.Duration.ofMillis(tuner.trace().durationMillis() - split));
+                java.time.Duration.ofMillis(tuner.trace().durationMillis() - split), Optional.empty(), Optional.empty());
     }
 
     private void requireKnownKeep() {
-        List<String> names = knobs.stream().map(TuningKnob::name).toList();
+        List<String> names = new ArrayList<>(knobs.stream().map(TuningKnob::name).toList());
+        names.add(Tuner.KEEP_TARGET_TYPE);
         for (String k : tuner.kept()) {
             if (!names.contains(k)) {
                 throw new ConfigurationException("--keep " + k + ": backend '" + provider.backendId() + "' has no such setting to tune"
@@ -384,5 +386,163 @@ final class TuningSearch {
     @Override
     public String toString() {
         return "TuningSearch{" + provider.backendId() + ", simulations=" + simulations + ", best=" + Objects.toString(best) + "}";
+    }
+
+    /**
+     * The searches of one backend: the spec's own machine and target type first, then the {@link Tuner#instanceTypes
+     * instance types} this backend catalogues, then, when none of those met the SLO, the {@link
+     * AutoscalerModelProvider#targetTypeCandidates target types} the backend scales on natively, on every machine. The
+     * cheapest setting that meets the SLO wins; when none does, the result is the spec's own search (its closest setting).
+     */
+    static final class TypeSearch {
+
+        /** One machine to search on: the spec's own ({@code type} empty) or another type with the capacity given for it. */
+        private record Machine(Optional<String> type, double capacity, Tuner tuner, InferenceEndpoint spec) {
+        }
+
+        private TypeSearch() {
+        }
+
+        static TuneResult run(Tuner tuner, AutoscalerModelProvider provider, ExecutorService pool) {
+            InferenceEndpoint endpoint = tuner.endpoint();
+            TuneResult own = new TuningSearch(tuner, provider, pool, endpoint).run();
+            List<TuneResult> runs = new ArrayList<>(List.of(own));
+            List<Machine> machines = new ArrayList<>(List.of(new Machine(Optional.empty(), tuner.profile().rpsAtFullCpu(), tuner, endpoint)));
+            Optional<TuningKnob.InstanceTypes> choice = provider.instanceTypes(tuner.settings());
+            String ownType = choice.flatMap(c -> c.read(endpoint))
+                    .or(() -> own.current().tuning().cost().map(c -> c.price().machine())).orElse("(the backend's choice)");
+            if (choice.isPresent() && !tuner.instanceTypeCapacities().isEmpty()) {
+                if (!own.priced()) {
+                    throw new ConfigurationException("--instance-types: backend '" + provider.backendId() + "' has no price for the spec's "
+                            + "own machine (" + ownType + "), so other types cannot be compared with it; give one with --setting "
+                            + provider.backendId() + ".price." + ownType + "=USD");
+                }
+                machines.addAll(otherMachines(tuner, provider, choice.get(), ownType));
+            }
+            TuneResult best = own.recommendation().isPresent() ? own : null;
+            Machine bestMachine = machines.get(0);
+            for (Machine m : machines.subList(1, machines.size())) {
+                TuneResult r = new TuningSearch(m.tuner(), provider, pool, m.spec()).run();
+                if (!r.priced()) {
+                    throw new ConfigurationException("--instance-types " + m.type().orElseThrow() + ": backend '" + provider.backendId()
+                            + "' has no price for it in the region priced; give one with --setting " + provider.backendId() + ".price."
+                            + m.type().orElseThrow() + "=USD");
+                }
+                runs.add(r);
+                if (cheaper(r, best)) {
+                    best = r;
+                    bestMachine = m;
+                }
+            }
+            Optional<TuneResult.TargetTypeChange> change = Optional.empty();
+            Optional<String> notEnough = ownTypeNotEnough(tuner, runs);
+            if (notEnough.isPresent() && mayRetarget(tuner)) {
+                java.util.Set<io.inferscale.api.TargetType> ownTypes = new java.util.HashSet<>();
+                endpoint.autoscaling().targets().forEach(t -> ownTypes.add(t.type()));
+                for (TuningKnob.TargetTypeCandidate c : provider.targetTypeCandidates(endpoint)) {
+                    if (ownTypes.contains(c.type())) {
+                        continue;
+                    }
+                    for (Machine m : machines) {
+                        TuneResult r = new TuningSearch(m.tuner(), provider, pool, retarget(m.spec(), c.type(), m.tuner().profile())).run();
+                        runs.add(r);
+                        if (cheaper(r, best)) {
+                            best = r;
+                            bestMachine = m;
+                            change = Optional.of(new TuneResult.TargetTypeChange(
+                                    endpoint.autoscaling().targets().stream().map(t -> t.type().field()).toList(), c.type(),
+                                    notEnough.get(), c.nativeMetric()));
+                        }
+                    }
+                }
+            }
+            if (runs.size() == 1) {
+                return own;
+            }
+            TuneResult chosen = best != null ? best : own;
+            List<TriedCandidate> tried = runs.stream().flatMap(r -> r.tried().stream())
+                    .sorted(Comparator.comparingDouble(TriedCandidate::objective).thenComparingDouble(TriedCandidate::unservedShare))
+                    .toList();
+            int simulations = runs.stream().mapToInt(TuneResult::simulations).sum();
+            Machine on = bestMachine;
+            Optional<TuneResult.InstanceTypeChange> instanceType = on.type()
+                    .map(t -> new TuneResult.InstanceTypeChange(choice.orElseThrow().path(), ownType, t, on.capacity()));
+            return new TuneResult(chosen.backendId(), chosen.priced(), chosen.slo(), chosen.knobs(), chosen.kept(), own.current(),
+                    own.baseline(), own.baselineReplicas(), chosen.recommendation(), chosen.closest(), tried, simulations,
+                    chosen.tuningPart(), chosen.holdoutPart(), change, instanceType);
+        }
+
+        /**
+         * Why the spec's own target type is not enough on any machine searched: no setting of it met the SLO, or each that did
+         * kept {@code minReplicas} at what the tuning part's peak needs (a static fleet). Empty when one met it by scaling.
+         */
+        private static Optional<String> ownTypeNotEnough(Tuner tuner, List<TuneResult> ownRuns) {
+            String fields = tuner.endpoint().autoscaling().targets().isEmpty() ? "the spec's targets"
+                    : String.join(", ", tuner.endpoint().autoscaling().targets().stream().map(t -> t.type().field()).toList());
+            String reason = null;
+            for (int i = 0; i < ownRuns.size(); i++) {
+                TuneResult r = ownRuns.get(i);
+                if (r.recommendation().isEmpty()) {
+                    if (reason == null) {
+                        reason = "no value of " + fields + " meets the SLO (the closest misses "
+                                + String.join(", ", r.best().tuningViolations().stream().map(SloViolation::toString).toList()) + ")";
+                    }
+                    continue;
+                }
+                TuningEvaluation rec = r.recommendation().get();
+                int needed = replicasFor(tuner.tuningTrace().peakRps(), rec.tuning().capacityPerReplica());
+                int min = rec.endpoint().autoscaling().minReplicas();
+                if (min < needed || needed <= Math.max(1, tuner.slo().minReplicas())) {
+                    return Optional.empty(); // it scales, or the floor alone serves the peak
+                }
+                if (i == 0 || reason == null) {
+                    reason = fields + " meets the SLO only with minReplicas " + min + ", what the peak needs (" + needed
+                            + " replicas): a static fleet; the target does not scale it up in time on this trace";
+                }
+            }
+            return Optional.ofNullable(reason);
+        }
+
+        /** Whether {@code r} meets the SLO for less than {@code best} (or {@code best} is null). */
+        private static boolean cheaper(TuneResult r, TuneResult best) {
+            return r.recommendation().isPresent() && (best == null
+                    || r.recommendation().get().objective() < best.recommendation().orElseThrow().objective() - 1e-12);
+        }
+
+        /** The target type may change unless {@code --keep} names it or a target the spec uses. */
+        private static boolean mayRetarget(Tuner tuner) {
+            if (tuner.kept().contains(Tuner.KEEP_TARGET_TYPE)) {
+                return false;
+            }
+            return tuner.endpoint().autoscaling().targets().stream().noneMatch(t -> tuner.kept().contains(t.type().field()));
+        }
+
+        /** {@code spec} scaling on {@code type} alone, starting at the middle of its coarse candidates. */
+        static InferenceEndpoint retarget(InferenceEndpoint spec, io.inferscale.api.TargetType type, io.inferscale.api.simulation.ReplicaProfile profile) {
+            List<BigDecimal> candidates = TuningKnob.target(type, profile).candidates();
+            BigDecimal start = candidates.get(candidates.size() / 2);
+            return spec.toBuilder().autoscaling(spec.autoscaling().toBuilder().targets(List.of()).target(type, start).build()).build();
+        }
+
+        /** The requested types this backend catalogues, other than the spec's own, each checked on the backend. */
+        private static List<Machine> otherMachines(Tuner tuner, AutoscalerModelProvider provider, TuningKnob.InstanceTypes choice,
+                                                   String ownType) {
+            List<Machine> machines = new ArrayList<>();
+            for (Map.Entry<String, Double> e : tuner.instanceTypeCapacities().entrySet()) {
+                String type = e.getKey();
+                if (!choice.types().contains(type) || type.equals(ownType)) {
+                    continue;
+                }
+                InferenceEndpoint spec = choice.apply(tuner.endpoint(), type);
+                List<io.inferscale.api.validation.Problem> refused = tuner.introducedErrors(provider.backendId(), spec);
+                if (!refused.isEmpty()) {
+                    throw new ConfigurationException("--instance-types " + type + ": backend '" + provider.backendId()
+                            + "' refuses it for this endpoint: " + String.join("; ", refused.stream().map(p -> p.path() + ": " + p.message()).toList())
+                            + "; leave it out of --instance-types");
+                }
+                machines.add(new Machine(Optional.of(type), e.getValue(), tuner.profile(Tuner.withCapacity(tuner.profile(), e.getValue())), spec));
+            }
+            return machines;
+        }
     }
 }

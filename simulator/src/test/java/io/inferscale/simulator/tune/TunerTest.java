@@ -269,4 +269,123 @@ class TunerTest {
         // each setting is simulated once, whichever thread asks first: the count is the same on 1 and 4 threads
         assertThat(four.simulations()).isEqualTo(one.simulations()).isEqualTo(one.tried().size());
     }
+
+    // --- candidate target type ---
+
+    /** A model that sees a quarter of the CPU (as Vertex measures a request against a bigger machine) and can scale on requests per second. */
+    static ProportionalModelProvider cpuBlind(List<io.inferscale.api.simulation.TuningKnob.TargetTypeCandidate> candidates) {
+        return new ProportionalModelProvider(2.0, 0.25, candidates, Map.of());
+    }
+
+    static final List<io.inferscale.api.simulation.TuningKnob.TargetTypeCandidate> RPS_NATIVELY = List.of(
+            new io.inferscale.api.simulation.TuningKnob.TargetTypeCandidate(TargetType.REQUESTS_PER_SECOND, "the test's request count"));
+
+    @Test
+    @DisplayName("a CPU target that cannot scale (the SLO is met only by a static fleet) switches to the request-rate target the backend scales on natively, which costs less; the file re-simulates")
+    void switchesToARequestRateTargetWhenTheSpecsTypeCannotScale(@TempDir Path dir) throws Exception {
+        InferenceEndpoint seed = spec(1, 5, 60);
+        // the spec's own type alone: feasible only with minReplicas at the peak's need (8 x 10 rps = 80 rps)
+        TuneResult ownOnly = tuner(seed, cpuBlind(RPS_NATIVELY)).keep(List.of(Tuner.KEEP_TARGET_TYPE)).tune("proportional");
+        assertThat(ownOnly.targetTypeChange()).isEmpty();
+        assertThat(ownOnly.recommendation().orElseThrow().endpoint().autoscaling().minReplicas()).isEqualTo(8);
+
+        Tuner tuner = tuner(seed, cpuBlind(RPS_NATIVELY));
+        TuneResult result = tuner.tune("proportional");
+
+        TuneResult.TargetTypeChange change = result.targetTypeChange().orElseThrow();
+        assertThat(change.from()).containsExactly("targetCPUUtilizationPercentage");
+        assertThat(change.to()).isEqualTo(TargetType.REQUESTS_PER_SECOND);
+        assertThat(change.reason()).contains("targetCPUUtilizationPercentage meets the SLO only with minReplicas 8");
+        assertThat(change.toString()).contains("targetRequestsPerSecondPerReplica scales on the test's request count");
+        InferenceEndpoint chosen = result.recommendation().orElseThrow().endpoint();
+        assertThat(chosen.autoscaling().targets()).extracting(io.inferscale.api.ScalingTarget::type)
+                .containsExactly(TargetType.REQUESTS_PER_SECOND);
+        assertThat(chosen.autoscaling().minReplicas()).isLessThan(8);
+        assertThat(result.recommendation().get().objective()).isLessThan(ownOnly.recommendation().get().objective());
+        assertThat(result.current().endpoint()).isEqualTo(seed); // the current row stays the spec as given
+        assertThat(result.knobs()).extracting(io.inferscale.api.simulation.TuningKnob::name).contains("targetRequestsPerSecondPerReplica");
+        // the frontier holds both types' settings; the simulations of both searches are counted
+        assertThat(result.tried()).anyMatch(c -> c.settings().containsKey("targetCPUUtilizationPercentage"))
+                .anyMatch(c -> c.settings().containsKey("targetRequestsPerSecondPerReplica"));
+        assertThat(result.simulations()).isGreaterThan(ownOnly.simulations());
+
+        WrittenRecommendation written = tuner.write(result, dir, io.inferscale.api.backend.Backends.of());
+        assertThat(EndpointCodec.read(written.file()).endpoint()).isEqualTo(chosen);
+        assertThat(written.evaluation().tuning().summary()).isEqualTo(result.recommendation().get().tuning().summary());
+    }
+
+    @Test
+    @DisplayName("when the spec's own target type meets the SLO by scaling, the type is not switched and no other type is searched")
+    void keepsTheSpecsTypeWhenItScales() {
+        TuneResult withCandidates = tuner(spec(1, 5, 60), new ProportionalModelProvider(2.0, 1.0, RPS_NATIVELY, Map.of()))
+                .tune("proportional");
+        TuneResult without = tuner(spec(1, 5, 60), new ProportionalModelProvider(2.0)).tune("proportional");
+        assertThat(withCandidates.targetTypeChange()).isEmpty();
+        assertThat(withCandidates.recommendation().orElseThrow().endpoint())
+                .isEqualTo(without.recommendation().orElseThrow().endpoint());
+        assertThat(withCandidates.recommendation().get().endpoint().autoscaling().minReplicas()).isLessThan(8);
+        assertThat(withCandidates.simulations()).isEqualTo(without.simulations());
+        assertThat(withCandidates.tried()).noneMatch(c -> c.settings().containsKey("targetRequestsPerSecondPerReplica"));
+    }
+
+    @Test
+    @DisplayName("a kept target (by its field or as targetType) is never switched")
+    void aKeptTargetIsNotSwitched() {
+        for (String kept : List.of("targetCPUUtilizationPercentage", Tuner.KEEP_TARGET_TYPE)) {
+            TuneResult r = tuner(spec(1, 5, 60), cpuBlind(RPS_NATIVELY)).keep(List.of(kept)).tune("proportional");
+            assertThat(r.targetTypeChange()).as(kept).isEmpty();
+            assertThat(r.recommendation().orElseThrow().endpoint().autoscaling().target(TargetType.CPU_UTILIZATION)).as(kept).isPresent();
+        }
+    }
+
+    // --- instance types ---
+
+    /** Priced per machine: the spec's own (no machine named) $2/h at 10 rps; "large" $3/h; "small" $1.5/h. */
+    static ProportionalModelProvider machines() {
+        return new ProportionalModelProvider(2.0, 1.0, List.of(), Map.of("small", 1.5, "large", 3.0));
+    }
+
+    @Test
+    @DisplayName("--instance-types: each type is searched with the capacity given for it; the cheapest that meets the SLO wins and its file re-simulates at that capacity")
+    void searchesInstanceTypesWithTheirCapacity(@TempDir Path dir) throws Exception {
+        InferenceEndpoint seed = spec(1, 5, 60);
+        TuneResult own = tuner(seed, machines()).tune("proportional");
+        // large: 25 rps per replica for $3/h (0.12 $/rps-h) beats the spec's 10 rps for $2/h (0.2) and small's 6 rps for $1.5/h (0.25)
+        Tuner tuner = tuner(seed, machines()).instanceTypes(Map.of("large", 25.0, "small", 6.0));
+        TuneResult result = tuner.tune(List.of("proportional")).get(0);
+
+        TuneResult.InstanceTypeChange change = result.instanceType().orElseThrow();
+        assertThat(change.to()).isEqualTo("large");
+        assertThat(change.from()).isEqualTo("test-machine");
+        assertThat(change.replicaCapacity()).isEqualTo(25.0);
+        assertThat(change.path()).isEqualTo("spec.backends.proportional.machine");
+        TuningEvaluation rec = result.recommendation().orElseThrow();
+        assertThat(rec.endpoint().backends().string("proportional", ProportionalModelProvider.MACHINE)).contains("large");
+        assertThat(rec.tuning().capacityPerReplica()).isEqualTo(25.0);
+        assertThat(rec.tuning().cost().orElseThrow().price().machine()).isEqualTo("large");
+        assertThat(rec.objective()).isLessThan(own.recommendation().orElseThrow().objective());
+        assertThat(result.current().tuning().capacityPerReplica()).isEqualTo(10.0); // the current row: the spec's own machine
+        assertThat(result.current().endpoint()).isEqualTo(seed);
+
+        WrittenRecommendation written = tuner.write(result, dir, io.inferscale.api.backend.Backends.of());
+        assertThat(written.evaluation().tuning().capacityPerReplica()).isEqualTo(25.0);
+        assertThat(written.evaluation().tuning().summary()).isEqualTo(rec.tuning().summary());
+    }
+
+    @Test
+    @DisplayName("--instance-types: a type no backend tuned catalogues names the closest; a backend with no type to choose says so")
+    void unknownInstanceTypesAreRefused() {
+        assertThatThrownBy(() -> tuner(spec(1, 5, 60), machines()).instanceTypes(Map.of("lareg", 25.0)).tune(List.of("proportional")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("--instance-types lareg")
+                .hasMessageContaining("did you mean 'large'")
+                .hasMessageContaining("large, small");
+        assertThatThrownBy(() -> tuner(spec(1, 5, 60), new ProportionalModelProvider(2.0)).instanceTypes(Map.of("large", 25.0))
+                .tune(List.of("proportional")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("has an instance or machine type to choose");
+        assertThatThrownBy(() -> Tuner.of(spec(1, 5, 60)).instanceTypes(Map.of("large", -1.0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("large=80");
+    }
 }

@@ -91,6 +91,17 @@ public final class KubernetesAutoscalerModelProvider implements AutoscalerModelP
         return knobs;
     }
 
+    /**
+     * Requests per second, then concurrent requests per replica: the HPA scales on them natively as Pods (or External)
+     * metrics of target type AverageValue, from a custom metrics adapter serving the metric (each candidate's note says
+     * which). A pod has no instance type to choose ({@link #instanceTypes} stays empty): it is priced per requested vCPU
+     * and GiB ({@link KubernetesPrices}) whatever node it lands on.
+     */
+    @Override
+    public List<TuningKnob.TargetTypeCandidate> targetTypeCandidates(InferenceEndpoint endpoint) {
+        return TuningKnob.demandTargets(new io.inferscale.backend.kubernetes.KubernetesBackendProvider().capabilities());
+    }
+
     @Override
     public AutoscalerModel create(ModelContext context) {
         HpaSettings settings = HpaSettings.from(context.settings());

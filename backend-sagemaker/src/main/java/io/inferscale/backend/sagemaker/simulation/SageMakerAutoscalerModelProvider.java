@@ -86,6 +86,23 @@ public final class SageMakerAutoscalerModelProvider implements AutoscalerModelPr
         return knobs;
     }
 
+    /**
+     * Requests per second ({@code SageMakerVariantInvocationsPerInstance}) and concurrent requests per replica
+     * ({@code SageMakerVariantConcurrentRequestsPerModelHighResolution}): predefined metrics of target tracking, from the
+     * backend's capabilities.
+     */
+    @Override
+    public List<TuningKnob.TargetTypeCandidate> targetTypeCandidates(InferenceEndpoint endpoint) {
+        return TuningKnob.demandTargets(new io.inferscale.backend.sagemaker.SageMakerBackendProvider().capabilities());
+    }
+
+    /** The instance types of {@link SageMakerPrices} in the region priced, set as {@code spec.backends.sagemaker.instanceType}. */
+    @Override
+    public java.util.Optional<TuningKnob.InstanceTypes> instanceTypes(io.inferscale.api.simulation.ModelSettings settings) {
+        return java.util.Optional.of(new TuningKnob.InstanceTypes(backendId(), io.inferscale.backend.sagemaker.SageMakerTranslator.OPTION_INSTANCE_TYPE,
+                SageMakerPrices.catalogue().items(SageMakerPrices.catalogue().region(settings))));
+    }
+
     @Override
     public AutoscalerModel create(ModelContext context) {
         return new TargetTrackingAutoscalerModel(context.endpoint(), TargetTrackingSettings.from(context.settings()));

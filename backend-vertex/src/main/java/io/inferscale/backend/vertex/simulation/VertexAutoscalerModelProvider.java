@@ -66,6 +66,28 @@ public final class VertexAutoscalerModelProvider implements AutoscalerModelProvi
         return VertexPrices.price(context);
     }
 
+    /**
+     * Requests per second per replica: Vertex scales on the request count metric natively (from the backend's
+     * capabilities); it has no concurrency metric.
+     */
+    @Override
+    public java.util.List<io.inferscale.api.simulation.TuningKnob.TargetTypeCandidate> targetTypeCandidates(
+            io.inferscale.api.InferenceEndpoint endpoint) {
+        return io.inferscale.api.simulation.TuningKnob.demandTargets(io.inferscale.backend.vertex.VertexBackendProvider.CAPABILITIES);
+    }
+
+    /**
+     * The machine types of the machine catalogue that {@link VertexPrices} prices in the region (not the per-accelerator
+     * rows), set as {@code spec.backends.vertex.machineType}.
+     */
+    @Override
+    public java.util.Optional<io.inferscale.api.simulation.TuningKnob.InstanceTypes> instanceTypes(io.inferscale.api.simulation.ModelSettings settings) {
+        java.util.Set<String> machines = new java.util.TreeSet<>(VertexPrices.catalogue().items(VertexPrices.catalogue().region(settings)));
+        machines.removeIf(item -> io.inferscale.backend.vertex.internal.MachineCatalogue.byName(item).isEmpty());
+        return java.util.Optional.of(new io.inferscale.api.simulation.TuningKnob.InstanceTypes(backendId(),
+                io.inferscale.backend.vertex.VertexTranslator.OPTION_MACHINE_TYPE, machines));
+    }
+
     @Override
     public AutoscalerModel create(ModelContext context) {
         return new VertexAutoscalerModel(context.endpoint(), VertexAutoscalingSettings.from(context.settings()), context.settings());
