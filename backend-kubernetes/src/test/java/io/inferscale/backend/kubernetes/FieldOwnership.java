@@ -3,8 +3,8 @@ package io.inferscale.backend.kubernetes;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -141,7 +141,7 @@ final class FieldOwnership {
     /** {@code object} with {@code metadata.managedFields} as the API server reports them (FieldsV1). */
     JsonNode withManagedFields(String path, JsonNode object) {
         ObjectNode out = object.deepCopy();
-        var list = Serialization.jsonMapper().createArrayNode();
+        var list = JsonNodeFactory.instance.arrayNode();
         owners.getOrDefault(path, Map.of()).forEach((manager, fields) -> {
             ObjectNode entry = list.addObject();
             entry.put("manager", manager);
@@ -188,13 +188,13 @@ final class FieldOwnership {
     /** JSON pointers of the object's fields (scalars, lists and empty maps), without server-populated ones. */
     static Set<String> fields(JsonNode object) {
         Set<String> out = new LinkedHashSet<>();
-        object.fields().forEachRemaining(e -> {
+        object.properties().forEach(e -> {
             String key = e.getKey();
             if (key.equals("apiVersion") || key.equals("kind") || key.equals("status")) {
                 return;
             }
             if (key.equals("metadata")) {
-                e.getValue().fields().forEachRemaining(m -> {
+                e.getValue().properties().forEach(m -> {
                     if (!SERVER_METADATA.contains(m.getKey())) {
                         collect("/metadata/" + escape(m.getKey()), m.getValue(), out);
                     }
@@ -208,7 +208,7 @@ final class FieldOwnership {
 
     private static void collect(String pointer, JsonNode v, Set<String> out) {
         if (v.isObject() && v.size() > 0) {
-            v.fields().forEachRemaining(e -> collect(pointer + "/" + escape(e.getKey()), e.getValue(), out));
+            v.properties().forEach(e -> collect(pointer + "/" + escape(e.getKey()), e.getValue(), out));
         } else if (!v.isNull()) {
             out.add(pointer);
         }

@@ -1,7 +1,6 @@
 package io.inferscale.backend.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +14,7 @@ class FieldOwnershipTest {
     private static final String PATH = "/apis/apps/v1/namespaces/test/deployments/d";
 
     private static JsonNode json(String yaml) throws IOException {
-        return Serialization.yamlMapper().readTree(yaml);
+        return MockCluster.YAML.readTree(yaml);
     }
 
     private static JsonNode deployment(String spec) throws IOException {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.inferscale.backend.kubernetes.internal.ManifestYaml;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -122,7 +123,7 @@ class InferenceEndpointCrdTest {
     void leastPrivilege() throws IOException {
         List<HasMetadata> objects;
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/rbac.yaml")) {
-            objects = Serialization.unmarshal(in);
+            objects = ManifestYaml.serialization().unmarshal(in);
         }
         ClusterRole role = objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast).findFirst().orElseThrow();
         assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("delete", "deletecollection", "*"));
@@ -218,7 +219,7 @@ class InferenceEndpointCrdTest {
     /** {@code yaml} checked against another CRD's schema {@code root} (ScaledObjectCrdTest: KEDA's ScaledObject). */
     @SuppressWarnings("unchecked")
     static List<String> validate(String yaml, JSONSchemaProps root) throws IOException {
-        Map<String, Object> doc = Serialization.yamlMapper().readValue(yaml, Map.class);
+        Map<String, Object> doc = MockCluster.YAML.readValue(yaml, Map.class);
         List<String> errors = new ArrayList<>();
         for (Map.Entry<String, Object> e : doc.entrySet()) {
             if (e.getKey().equals("metadata")) {

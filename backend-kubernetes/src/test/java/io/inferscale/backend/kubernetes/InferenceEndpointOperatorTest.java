@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.inferscale.backend.kubernetes.internal.ManifestYaml;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -107,7 +108,7 @@ class InferenceEndpointOperatorTest {
 
     private static io.fabric8.kubernetes.api.model.rbac.ClusterRole clusterRole() throws IOException {
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/rbac.yaml")) {
-            return Serialization.<List<io.fabric8.kubernetes.api.model.HasMetadata>>unmarshal(in).stream()
+            return ManifestYaml.serialization().<List<io.fabric8.kubernetes.api.model.HasMetadata>>unmarshal(in).stream()
                     .filter(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::isInstance)
                     .map(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::cast).findFirst().orElseThrow();
         }
@@ -247,11 +248,14 @@ class InferenceEndpointOperatorTest {
     void deleteRemovesChildren() throws Exception {
         InferenceEndpointResource r = create(resource("inference_endpoint.yaml"));
         await(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("my-model-endpoint").get(), Objects::nonNull);
-        try (AutoCloseable gc = cluster.startGarbageCollector()) {
+        AutoCloseable gc = cluster.startGarbageCollector();
+        try {
             client.resource(r).inNamespace("test").delete();
             awaitGone(() -> client.apps().deployments().inNamespace("test").withName("my-model-endpoint").get());
             awaitGone(() -> client.services().inNamespace("test").withName("my-model-endpoint").get());
             awaitGone(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("my-model-endpoint").get());
+        } finally {
+            gc.close();
         }
     }
 

@@ -333,10 +333,13 @@ class KubernetesBackendTest {
     @DisplayName("awaitReady watches the Deployment until its replicas are ready")
     void awaitReady() throws Exception {
         backend.apply(seed);
-        try (AutoCloseable controllerManager = cluster.startDeploymentController()) {
+        AutoCloseable controllerManager = cluster.startDeploymentController();
+        try {
             EndpointStatus s = backend.awaitReady("my-model-endpoint", Duration.ofSeconds(20));
             assertThat(s.isReady()).isTrue();
             assertThat(s.readyReplicas()).isEqualTo(1);
+        } finally {
+            controllerManager.close();
         }
     }
 

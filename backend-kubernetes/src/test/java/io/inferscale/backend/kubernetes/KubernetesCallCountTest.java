@@ -137,8 +137,11 @@ class KubernetesCallCountTest {
                 assertThat(System.nanoTime()).as("the watch starts").isLessThan(deadline);
                 Thread.sleep(10);
             }
-            try (AutoCloseable controller = cluster.startDeploymentController()) {
+            AutoCloseable controller = cluster.startDeploymentController();
+            try {
                 assertThat(waiting.get(20, TimeUnit.SECONDS).isReady()).isTrue();
+            } finally {
+                controller.close();
             }
         } finally {
             pool.shutdownNow();

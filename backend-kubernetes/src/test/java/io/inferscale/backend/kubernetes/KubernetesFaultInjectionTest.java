@@ -1,6 +1,7 @@
 package io.inferscale.backend.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -162,7 +163,7 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
         all.addAll(observer.services().inAnyNamespace().list().getItems());
         all.addAll(observer.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().list().getItems());
         for (HasMetadata o : all) {
-            ObjectNode tree = Serialization.jsonMapper().valueToTree(o);
+            ObjectNode tree = observer.getKubernetesSerialization().convertValue(o, ObjectNode.class);
             tree.remove("status");
             ObjectNode metadata = (ObjectNode) tree.get("metadata");
             metadata.remove(List.of("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink"));
@@ -175,16 +176,16 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
 
     private static JsonNode sorted(JsonNode node) {
         if (node.isObject()) {
-            ObjectNode out = Serialization.jsonMapper().createObjectNode();
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
             new TreeMap<String, JsonNode>() {
                 {
-                    node.fields().forEachRemaining(e -> put(e.getKey(), sorted(e.getValue())));
+                    node.properties().forEach(e -> put(e.getKey(), sorted(e.getValue())));
                 }
             }.forEach(out::set);
             return out;
         }
         if (node.isArray()) {
-            var out = Serialization.jsonMapper().createArrayNode();
+            var out = JsonNodeFactory.instance.arrayNode();
             node.forEach(n -> out.add(sorted(n)));
             return out;
         }

@@ -1,6 +1,9 @@
 package io.inferscale.backend.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -66,6 +69,10 @@ public final class MockCluster implements FakeCloud {
     /** A request path's resource: {@code /apis/apps/v1/namespaces/test/deployments/x} is {@code deployments}. */
     private static final Pattern RESOURCE = Pattern.compile("/namespaces/[^/]+/([^/?]+)");
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+    /** Reads apply bodies (YAML or JSON) as trees; Jackson's own YAML mapper, as fabric8 deprecated its static one. */
+    static final ObjectMapper YAML = new YAMLMapper();
+    /** Reads response bodies as trees. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
     private final List<RecordedRequest> requests = new ArrayList<>();
@@ -161,7 +168,7 @@ public final class MockCluster implements FakeCloud {
         String resourcePath = resourcePath(request);
         JsonNode body;
         try {
-            body = Serialization.yamlMapper().readTree(request.getUtf8Body());
+            body = YAML.readTree(request.getUtf8Body());
         } catch (IOException e) {
             return new MockResponse().setResponseCode(400).setBody("{\"kind\":\"Status\",\"message\":\"bad apply body\"}");
         }
@@ -251,7 +258,7 @@ public final class MockCluster implements FakeCloud {
 
     private static JsonNode json(MockResponse response) {
         try {
-            return Serialization.jsonMapper().readTree(response.getBody().readUtf8());
+            return JSON.readTree(response.getBody().readUtf8());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -270,8 +277,8 @@ public final class MockCluster implements FakeCloud {
             return patch;
         }
         com.fasterxml.jackson.databind.node.ObjectNode out = target != null && target.isObject()
-                ? ((com.fasterxml.jackson.databind.node.ObjectNode) target).deepCopy() : Serialization.jsonMapper().createObjectNode();
-        patch.fields().forEachRemaining(e -> {
+                ? ((com.fasterxml.jackson.databind.node.ObjectNode) target).deepCopy() : JsonNodeFactory.instance.objectNode();
+        patch.properties().forEach(e -> {
             if (e.getValue().isNull()) {
                 out.remove(e.getKey());
             } else {

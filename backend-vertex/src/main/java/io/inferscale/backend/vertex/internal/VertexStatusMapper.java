@@ -69,8 +69,9 @@ public final class VertexStatusMapper {
                 .detail("machineType", VertexPlanner.machine(r.getMachineSpec()));
         for (AutoscalingMetricSpec m : r.getAutoscalingMetricSpecsList()) {
             String shortName = m.getMetricName().replace("aiplatform.googleapis.com/prediction/online/", "");
-            b.metric(new MetricStatus(shortName, null, m.getMetricName().equals(VertexTranslator.REQUEST_COUNT_METRIC)
-                    ? m.getTarget() + "/min" : m.getTarget() + "%"));
+            // CPU: Vertex's target is a share of the machine's vCPUs, not of a CPU request as in an HPA (VertexTranslator.cpuTarget)
+            b.metric(new MetricStatus(shortName, null, m.getMetricName().equals(VertexTranslator.REQUEST_COUNT_METRIC) ? m.getTarget() + "/min"
+                    : m.getMetricName().equals(VertexTranslator.CPU_METRIC) ? m.getTarget() + "% of the machine" : m.getTarget() + "%"));
         }
         if (!dm.getStatus().getMessage().isEmpty()) {
             b.message(dm.getStatus().getMessage());
