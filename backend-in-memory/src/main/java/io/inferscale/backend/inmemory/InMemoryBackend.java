@@ -223,14 +223,7 @@ public final class InMemoryBackend extends AbstractBackend<InferenceEndpoint> {
     public void scale(String name, int replicas) {
         EndpointValidator.requireValidName(name);
         synchronized (store) {
-            Stored s = store.require(name);
-            int min = s.endpoint.autoscaling().minReplicas();
-            int max = s.endpoint.autoscaling().maxReplicas();
-            if (replicas < min || replicas > max) {
-                throw new IllegalArgumentException(replicas + " replicas is outside " + name + "'s range " + min + ".." + max);
-            }
-            s.desired = replicas;
-            store.save();
+            store.scale(name, replicas);
         }
     }
 
@@ -301,10 +294,7 @@ public final class InMemoryBackend extends AbstractBackend<InferenceEndpoint> {
          * @throws IllegalArgumentException when negative
          */
         public Builder readyDelay(Duration readyDelay) {
-            if (readyDelay.isNegative()) {
-                throw new IllegalArgumentException("readyDelay must not be negative: " + readyDelay);
-            }
-            this.readyDelay = readyDelay;
+            this.readyDelay = InMemorySettings.requireNotNegative(readyDelay);
             return this;
         }
 

@@ -41,11 +41,20 @@ public record InMemorySettings(Duration readyDelay, Capabilities capabilities, P
      * @throws IllegalArgumentException when {@code readyDelay} is negative
      */
     public InMemorySettings {
-        Objects.requireNonNull(readyDelay, "readyDelay");
+        requireNotNegative(readyDelay);
         Objects.requireNonNull(capabilities, "capabilities");
-        if (readyDelay.isNegative()) {
+    }
+
+    /**
+     * {@code readyDelay} itself.
+     *
+     * @throws IllegalArgumentException when it is negative
+     */
+    static Duration requireNotNegative(Duration readyDelay) {
+        if (Objects.requireNonNull(readyDelay, "readyDelay").isNegative()) {
             throw new IllegalArgumentException("readyDelay must not be negative: " + readyDelay);
         }
+        return readyDelay;
     }
 
     /** Ready at once, every feature supported, memory only. */

@@ -18,8 +18,9 @@ import java.util.TreeMap;
 /**
  * What the in-memory backend has instead of a cloud: the endpoints by name, the log of writes and the optional
  * {@link InMemoryStateFile}. It plays two of the parts every backend has: the live reader ({@link #get},
- * {@link #all}) and the executor ({@link #create}, {@link #update}, {@link #delete}, {@link #save}: each write is
- * logged as an {@link Operation} and saved to the state file). There are no clients (nothing is remote).
+ * {@link #all}) and the executor ({@link #create}, {@link #update}, {@link #delete}: each write is logged as an
+ * {@link Operation} and saved to the state file; {@link #scale} and {@link #save} serve the autoscaler and metrics a
+ * test plays). There are no clients (nothing is remote).
  *
  * <p>Not thread-safe on its own: its monitor is the backend's lock, and every caller holds it
  * ({@code synchronized (store)}), so an operation is atomic from its first read to its last write;
@@ -114,6 +115,23 @@ final class InMemoryStore {
             written(s, OperationType.DELETE, now);
         }
         return s != null;
+    }
+
+    /**
+     * Sets the desired replica count, as the autoscaler would (not logged as an operation: InferScale did not write it).
+     *
+     * @throws BackendException NOT_FOUND when the endpoint does not exist
+     * @throws IllegalArgumentException when {@code replicas} is outside the endpoint's range
+     */
+    void scale(String name, int replicas) {
+        Stored s = require(name);
+        int min = s.endpoint.autoscaling().minReplicas();
+        int max = s.endpoint.autoscaling().maxReplicas();
+        if (replicas < min || replicas > max) {
+            throw new IllegalArgumentException(replicas + " replicas is outside " + name + "'s range " + min + ".." + max);
+        }
+        s.desired = replicas;
+        save();
     }
 
     private Stored written(Stored s, OperationType type, Instant now) {
