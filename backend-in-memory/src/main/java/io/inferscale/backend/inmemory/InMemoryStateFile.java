@@ -4,7 +4,7 @@ import io.inferscale.api.BackendException;
 import io.inferscale.api.InvalidEndpointException;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.codec.EndpointCodec;
-import io.inferscale.backend.inmemory.InMemoryBackend.Stored;
+import io.inferscale.backend.inmemory.InMemoryStore.Stored;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

@@ -3,6 +3,7 @@ package io.inferscale.backend.inmemory;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.InvalidEndpointException;
 import io.inferscale.api.ModelSpec;
+import io.inferscale.api.Secrets;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendConfig;
@@ -61,7 +62,8 @@ class InMemoryBackendSafetyTest {
         InMemoryBackend backend = InMemoryBackend.builder().stateFile(dir.resolve("state.yaml")).build();
         InferenceEndpoint e = withSecrets();
         String rendered = backend.render(e).text();
-        assertThat(rendered).doesNotContain(CANARY).contains("DB_PASSWORD: " + InMemoryBackend.HIDDEN);
+        assertThat(rendered).doesNotContain(CANARY).contains("DB_PASSWORD: '" + Secrets.HIDDEN + "'"); // YAML quotes '*'
+        assertThat(EndpointCodec.read(rendered, "rendered").endpoint().model().env()).containsEntry("DB_PASSWORD", Secrets.HIDDEN);
         assertThat(EndpointCodec.read(rendered, "rendered").endpoint().model().env()).containsOnlyKeys("DB_PASSWORD", "PLAIN");
         assertThat(backend.plan(e).toString()).doesNotContain(CANARY);
         backend.apply(e);

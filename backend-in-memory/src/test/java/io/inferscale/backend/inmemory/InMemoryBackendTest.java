@@ -6,6 +6,7 @@ import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.ModelSpec;
 import io.inferscale.api.ResourceList;
 import io.inferscale.api.Resources;
+import io.inferscale.api.Secrets;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.Backends;
@@ -152,7 +153,7 @@ class InMemoryBackendTest {
         InferenceEndpoint after = before.toBuilder().model(before.model().toBuilder().env("API_TOKEN", "new-secret").env("LOG", "x").build()).build();
         Plan plan = backend.plan(after);
         assertThat(plan.changes()).singleElement().satisfies(c -> assertThat(c.fields()).containsExactly(
-                new FieldChange("spec.model.env.API_TOKEN", "(hidden)", "(hidden)"), new FieldChange("spec.model.env.LOG", null, "(hidden)")));
+                new FieldChange("spec.model.env.API_TOKEN", Secrets.HIDDEN, Secrets.HIDDEN), new FieldChange("spec.model.env.LOG", null, Secrets.HIDDEN)));
         assertThat(plan.toString()).doesNotContain("old-secret", "new-secret");
     }
 
