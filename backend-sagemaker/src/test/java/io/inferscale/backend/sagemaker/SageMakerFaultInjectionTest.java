@@ -108,7 +108,9 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
             case SERVER_ERROR -> sageMaker
                     ? FakeAwsServer.Armed.error(call, persistent, 500, "InternalFailure", "We encountered an internal error. Please try again.")
                     : FakeAwsServer.Armed.error(call, persistent, 503, "ServiceUnavailable", "Service is unavailable");
-            case TIMEOUT -> FakeAwsServer.Armed.slow(call, persistent, attemptTimeoutMillis * 5 / 2);
+            // held 10x the attempt timeout, so a client timer that fires late on a loaded machine still times out (2.5x let an
+            // answer through under load: the cell read "handled" instead of "failed safely")
+            case TIMEOUT -> FakeAwsServer.Armed.slow(call, persistent, attemptTimeoutMillis * 10);
             case DROPPED_CONNECTION -> FakeAwsServer.Armed.dropped(call, persistent);
             case CONFLICT -> conflict(call, persistent);
         });
@@ -151,7 +153,7 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
         return switch (fault) {
             case THROTTLING -> "HTTP 400, `__type` ThrottlingException \"Rate exceeded\" (as AWS JSON 1.1 services send it)";
             case SERVER_ERROR -> "SageMaker: HTTP 500 InternalFailure; Application Auto Scaling: HTTP 503 ServiceUnavailable";
-            case TIMEOUT -> "the request takes effect, the answer is held 2.5 × the client's attempt timeout (`sagemaker.attemptTimeout`: "
+            case TIMEOUT -> "the request takes effect, the answer is held 10 × the client's attempt timeout (`sagemaker.attemptTimeout`: "
                     + ONCE_ATTEMPT_TIMEOUT_MILLIS + " ms once, " + PERSISTENT_ATTEMPT_TIMEOUT_MILLIS + " ms persistent)";
             case DROPPED_CONNECTION -> "the request takes effect, then the connection closes without an answer";
             case CONFLICT -> "HTTP 400: creates ValidationException \"Cannot create already existing ...\"; UpdateEndpoint and DeleteEndpoint"
