@@ -164,7 +164,9 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
     @Override
     protected Plan plan(PreparedEndpoint<KubernetesManifests> endpoint) {
         DesiredObjects desired = desired(endpoint.desired(), null, null);
-        return KubernetesPlanner.plan(desired, liveState.readAll(desired, null));
+        Map<String, HasMetadata> live = liveState.readAll(desired, null);
+        KubernetesPlanner.requireAutoscalerSwitchable(desired, live);
+        return KubernetesPlanner.plan(desired, live);
     }
 
     @Override
@@ -197,6 +199,7 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
         BackendException lastConflict = null;
         while (budget.nextRound()) {
             Map<String, HasMetadata> live = liveState.readAll(desired, "apply");
+            KubernetesPlanner.requireAutoscalerSwitchable(desired, live);
             Plan plan = KubernetesPlanner.plan(desired, live);
             first = first == null ? plan : first;
             if (plan.isEmpty()) {
