@@ -94,6 +94,7 @@ class KubernetesKedaTest {
     @DisplayName("render prints Deployment, Service and the ScaledObject, no HorizontalPodAutoscaler; notes say cooldownPeriod")
     void render() throws IOException {
         String yaml = backend.render(scaleToZero()).text();
+        writeForSchemaCheck("render.yaml", yaml);
         assertThat(yaml).contains("kind: Deployment", "kind: Service", "apiVersion: keda.sh/v1alpha1", "kind: ScaledObject",
                 "cooldownPeriod: 900", "minReplicaCount: 0").doesNotContain("HorizontalPodAutoscaler");
         assertThat(backend.render(scaleToZero()).notes()).anySatisfy(n -> assertThat(n.message()).contains("cooldownPeriod 900"));
@@ -116,7 +117,7 @@ class KubernetesKedaTest {
         RecordedRequest apply = cluster.requests().stream().filter(r -> MockCluster.call(r).equals("PATCH scaledobjects")).findFirst().orElseThrow();
         assertThat(apply.getPath()).startsWith("/apis/keda.sh/v1alpha1/namespaces/" + NS + "/scaledobjects/llm-endpoint")
                 .contains("fieldManager=inferscale").contains("force=true");
-        writeForSchemaCheck(apply.getUtf8Body());
+        writeForSchemaCheck("scaledobject-apply.yaml", apply.getUtf8Body());
 
         GenericKubernetesResource so = liveScaledObject("llm-endpoint");
         assertThat(so).isNotNull();
@@ -134,8 +135,8 @@ class KubernetesKedaTest {
     }
 
     /** The apply body, for {@code k8s-schema-check --crd} by hand (the test itself never reads /work/shared). */
-    private static void writeForSchemaCheck(String body) throws IOException {
-        Path out = Path.of("target", "keda-apply", "scaledobject-apply.yaml");
+    private static void writeForSchemaCheck(String file, String body) throws IOException {
+        Path out = Path.of("target", "keda-apply", file);
         Files.createDirectories(out.getParent());
         Files.writeString(out, body, StandardCharsets.UTF_8);
     }
