@@ -35,7 +35,7 @@ final class KedaStatus {
         EndpointStatus.Builder b = status.toBuilder();
         b.detail("autoscaler", "keda");
         Map<String, Object> spec = map(scaledObject.getAdditionalProperties().get("spec"));
-        int min = integer(spec.get("minReplicaCount"), 0);
+        int min = minReplicaCount(scaledObject);
         Object max = spec.get("maxReplicaCount");
         if (max != null) {
             b.replicaRange(min, integer(max, 100));
@@ -67,6 +67,11 @@ final class KedaStatus {
             }
         }
         return b.build();
+    }
+
+    /** The ScaledObject's {@code spec.minReplicaCount}; 0 when absent (KEDA's default). */
+    static int minReplicaCount(GenericKubernetesResource scaledObject) {
+        return integer(map(scaledObject.getAdditionalProperties().get("spec")).get("minReplicaCount"), 0);
     }
 
     @SuppressWarnings("unchecked")

@@ -58,7 +58,9 @@ public final class KubernetesWaits {
         if (!KubernetesLiveReader.anyManaged(first, hpa, service, so)) {
             throw BackendException.notFound(ID, name);
         }
-        int min = hpa == null || hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
+        // with KEDA, the ScaledObject's minReplicaCount: KEDA updates its HPA from it asynchronously, so the HPA may be stale
+        int min = so != null ? KedaStatus.minReplicaCount(so)
+                : hpa == null || hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
         Reported reported = new Reported(progress);
         reported.report(KedaStatus.read(KubernetesStatusMapper.read(name, ID, ns, first, hpa, service != null), so, hpa));
         Deployment last = first;
