@@ -32,7 +32,11 @@ import java.util.Optional;
 
 /**
  * The Kubernetes backend: one endpoint is a Deployment, a Service and an {@code autoscaling/v2}
- * HorizontalPodAutoscaler with the endpoint's name, written with server-side apply.
+ * HorizontalPodAutoscaler with the endpoint's name, written with server-side apply. With
+ * {@code spec.backends.kubernetes.autoscaler: keda} a KEDA {@code keda.sh/v1alpha1} ScaledObject takes the HPA's place
+ * (read and applied as a generic resource; KEDA creates the HPA, named after the endpoint, from it): see the module
+ * README's KEDA section for the requests, the status it adds, a missing KEDA (NOT_FOUND naming the CRD) and switching
+ * (hpa -> keda adopts the HPA; keda -> hpa is refused with the manual step).
  *
  * <ul>
  *   <li>{@link #plan} reads the three objects and compares them with {@link KubernetesTranslator}'s output over
@@ -164,7 +168,9 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
     @Override
     protected Plan plan(PreparedEndpoint<KubernetesManifests> endpoint) {
         DesiredObjects desired = desired(endpoint.desired(), null, null);
-        return KubernetesPlanner.plan(desired, liveState.readAll(desired, null));
+        Map<String, HasMetadata> live = liveState.readAll(desired, null);
+        KubernetesPlanner.requireAutoscalerSwitchable(desired, live);
+        return KubernetesPlanner.plan(desired, live);
     }
 
     @Override
@@ -197,6 +203,7 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
         BackendException lastConflict = null;
         while (budget.nextRound()) {
             Map<String, HasMetadata> live = liveState.readAll(desired, "apply");
+            KubernetesPlanner.requireAutoscalerSwitchable(desired, live);
             Plan plan = KubernetesPlanner.plan(desired, live);
             first = first == null ? plan : first;
             if (plan.isEmpty()) {
@@ -241,9 +248,10 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
     }
 
     /**
-     * Deletes the HPA, the Service and the Deployment named {@code name} that carry InferScale's label; nothing else. Six
-     * requests when all three exist: a GET per object (the label check: Kubernetes has no label precondition on DELETE)
-     * and a DELETE per managed object; a DELETE answered 404 (already gone) counts as done.
+     * Deletes the HPA, the Service and the Deployment named {@code name} that carry InferScale's label, and first the KEDA
+     * ScaledObject of that name when the HPA is missing or a ScaledObject owns it; nothing else. Six requests when the
+     * three objects of an HPA endpoint exist: a GET per object (the label check: Kubernetes has no label precondition on
+     * DELETE) and a DELETE per managed object; a DELETE answered 404 (already gone) counts as done.
      */
     @Override
     protected boolean remove(String name) {

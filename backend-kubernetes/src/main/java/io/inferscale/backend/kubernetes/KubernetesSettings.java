@@ -4,6 +4,7 @@ import io.inferscale.api.AcceleratorType;
 import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.ConfigKey;
+import io.inferscale.backend.kubernetes.keda.KedaSettings;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +17,8 @@ import java.util.Optional;
 /**
  * The configuration of the Kubernetes backend, read once from a {@link BackendConfig}: where objects go,
  * how images and custom metrics are named, which nodes accelerators select, and how writes are made.
- * Every key is listed in {@link #KEYS} with its default; unknown {@code kubernetes.*} keys are rejected.
+ * Every key is listed in {@link #KEYS} with its default (the {@code kubernetes.keda.*} keys of {@link KedaSettings} among them);
+ * unknown {@code kubernetes.*} keys are rejected.
  */
 public final class KubernetesSettings {
 
@@ -85,6 +87,7 @@ public final class KubernetesSettings {
     private final String fieldManager;
     private final int retryBackoffLimit;
     private final int retryBackoffIntervalMillis;
+    private final KedaSettings keda;
 
     private KubernetesSettings(BackendConfig c) {
         c.requireKnownKeys("kubernetes.", KEYS);
@@ -121,6 +124,7 @@ public final class KubernetesSettings {
         this.fieldManager = c.get("kubernetes.fieldManager", DEFAULT_FIELD_MANAGER);
         this.retryBackoffLimit = c.getInt("kubernetes.retryBackoffLimit", 5);
         this.retryBackoffIntervalMillis = c.getInt("kubernetes.retryBackoffIntervalMillis", 250);
+        this.keda = KedaSettings.from(c);
     }
 
     /**
@@ -186,6 +190,7 @@ public final class KubernetesSettings {
         k.add(ConfigKey.of("kubernetes.fieldManager", DEFAULT_FIELD_MANAGER, "server-side apply field manager"));
         k.add(ConfigKey.of("kubernetes.retryBackoffLimit", "5", "retries of transient API failures (429, 5xx, connection errors)"));
         k.add(ConfigKey.of("kubernetes.retryBackoffIntervalMillis", "250", "first retry delay in milliseconds; doubles each retry (5 retries from 250 ms: an unreachable server fails in about 8 s)"));
+        k.addAll(KedaSettings.KEYS);
         return List.copyOf(k);
     }
 
@@ -262,6 +267,11 @@ public final class KubernetesSettings {
     /** First retry delay in milliseconds. */
     public int retryBackoffIntervalMillis() {
         return retryBackoffIntervalMillis;
+    }
+
+    /** The KEDA settings ({@code kubernetes.keda.*}), used by endpoints with {@code spec.backends.kubernetes.autoscaler: keda}. */
+    public KedaSettings keda() {
+        return keda;
     }
 
     @Override

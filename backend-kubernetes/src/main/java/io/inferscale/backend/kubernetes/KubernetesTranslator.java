@@ -39,6 +39,8 @@ import io.inferscale.api.backend.OptionKey;
 import io.inferscale.api.backend.Translation;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
+import io.inferscale.backend.kubernetes.keda.ScaledObjectManifest;
+import io.inferscale.backend.kubernetes.keda.ScaledObjectTranslator;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -97,13 +99,22 @@ public final class KubernetesTranslator {
     /** The Service port when the {@code servicePort} option is absent. */
     public static final int DEFAULT_SERVICE_PORT = 80;
 
+    /** The option choosing the autoscaler: {@value #AUTOSCALER_HPA} (default) or {@value #AUTOSCALER_KEDA}. */
+    public static final String AUTOSCALER_OPTION = "autoscaler";
+    /** {@code autoscaler: hpa}: an {@code autoscaling/v2} HorizontalPodAutoscaler scales the Deployment (the default). */
+    public static final String AUTOSCALER_HPA = "hpa";
+    /** {@code autoscaler: keda}: a KEDA ScaledObject scales the Deployment. */
+    public static final String AUTOSCALER_KEDA = "keda";
+
     /** The options read from {@code spec.backends.kubernetes}. */
     public static final List<OptionKey> OPTION_KEYS = List.of(
             new OptionKey("namespace", "namespace for this endpoint's objects (DNS-1123 label); default: configuration kubernetes.namespace, then the kubeconfig's namespace"),
             new OptionKey("nodeSelector", "extra node selector labels for the pods (a map of label: value), merged over any accelerator selector"),
             new OptionKey("serviceType", "Service type: ClusterIP (default), NodePort or LoadBalancer"),
             new OptionKey("servicePort", "port the Service listens on (1..65535, default 80); it forwards to the container port"),
-            new OptionKey("serviceAccountName", "service account the pods run as; default: the namespace's default"));
+            new OptionKey("serviceAccountName", "service account the pods run as; default: the namespace's default"),
+            new OptionKey(AUTOSCALER_OPTION, "hpa (default): an autoscaling/v2 HorizontalPodAutoscaler; keda: a KEDA ScaledObject "
+                    + "(keda.sh/v1alpha1; KEDA must be installed), which can scale to zero"));
 
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
@@ -117,6 +128,16 @@ public final class KubernetesTranslator {
                     + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
                     + "(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?");
     private static final List<String> SERVICE_TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer");
+
+    /** Why the plain HPA scales to zero only approximately (with {@code kubernetes.allowScaleToZero=true}). */
+    private static final String HPA_SCALE_TO_ZERO_APPROXIMATION = "HPA minReplicas: 0 needs the HPAScaleToZero feature gate (alpha and off "
+            + "by default before Kubernetes 1.37, beta and on by default from 1.37, KEP-2021) and at least one Object or External metric; "
+            + "idleSeconds becomes behavior.scaleDown.stabilizationWindowSeconds (at most 3600)";
+    /** Why the plain HPA refuses scale to zero without {@code kubernetes.allowScaleToZero=true}. */
+    private static final String HPA_SCALE_TO_ZERO_REJECTION = "the HorizontalPodAutoscaler keeps at least 1 replica unless the cluster enables "
+            + "the HPAScaleToZero feature gate (alpha and off by default before Kubernetes 1.37, beta and on by default from 1.37, KEP-2021) "
+            + "and the HPA has an Object or External metric; set spec.backends.kubernetes.autoscaler: keda, or kubernetes.allowScaleToZero=true "
+            + "if your cluster has the gate, or use minReplicas: 1";
 
     private final KubernetesSettings settings;
 
@@ -136,8 +157,9 @@ public final class KubernetesTranslator {
     }
 
     /**
-     * What the HPA honours with these settings: every target and behaviour feature natively, accelerators,
-     * and scale-to-zero only when {@code kubernetes.allowScaleToZero=true} (approximated then).
+     * What the backend honours with these settings: every target and behaviour feature natively, accelerators, and
+     * scale-to-zero, which depends on the endpoint's autoscaler: native with {@code autoscaler: keda}; with the HPA,
+     * {@link #validate} rejects it unless {@code kubernetes.allowScaleToZero=true} and warns that it is approximated then.
      */
     public Capabilities capabilities() {
         return capabilities(settings);
@@ -161,14 +183,10 @@ public final class KubernetesTranslator {
                 .supports(Feature.SCALE_UP_DISABLED, "behavior.scaleUp.selectPolicy: Disabled")
                 .supports(Feature.SCALE_DOWN_DISABLED, "behavior.scaleDown.selectPolicy: Disabled")
                 .supports(Feature.ACCELERATORS, "nvidia.com/gpu limits and a GPU node selector");
-        if (s.allowScaleToZero()) {
-            b.approximates(Feature.SCALE_TO_ZERO, "HPA minReplicas: 0 needs the alpha HPAScaleToZero feature gate and at least one "
-                    + "Object or External metric; idleSeconds becomes behavior.scaleDown.stabilizationWindowSeconds (at most 3600)");
-        } else {
-            b.rejects(Feature.SCALE_TO_ZERO, "the HorizontalPodAutoscaler keeps at least 1 replica unless the cluster enables the alpha "
-                    + "HPAScaleToZero feature gate and the HPA has an Object or External metric; set kubernetes.allowScaleToZero=true "
-                    + "if your cluster does, or use minReplicas: 1");
-        }
+        // scale to zero is decided per endpoint (the autoscaler option): validate() rejects or approximates it for the HPA
+        b.supports(Feature.SCALE_TO_ZERO, "with spec.backends.kubernetes.autoscaler: keda: minReplicaCount 0, cooldownPeriod = idleSeconds; "
+                + "needs a metric measured in front of the pods to wake. With the default HPA: " + (s.allowScaleToZero()
+                ? "approximated (" + HPA_SCALE_TO_ZERO_APPROXIMATION + ")" : "rejected (" + HPA_SCALE_TO_ZERO_REJECTION + ")"));
         return b.build();
     }
 
@@ -232,9 +250,24 @@ public final class KubernetesTranslator {
                     + "letters, digits and separators '.', '_', '-'; tags at most 128 letters, digits, '_', '.' and '-'); set spec.model.image "
                     + "(e.g. registry.example.com/" + lower + ":v1) or rename the model (e.g. " + lower + ")"));
         }
-        if (settings.allowScaleToZero() && Feature.SCALE_TO_ZERO.isUsedBy(e) && !hasExternalMetric(e)) {
-            p.add(Problem.error("spec.autoscaling.minReplicas", "minReplicas 0 needs at least one External metric on the HPA: set "
-                    + "kubernetes.requestsPerSecondMetricType=External (or concurrencyMetricType/acceleratorMetricType) and use that target"));
+        Object autoscaler = o.get(AUTOSCALER_OPTION);
+        if (autoscaler != null && !AUTOSCALER_HPA.equals(autoscaler) && !AUTOSCALER_KEDA.equals(autoscaler)) {
+            p.add(Problem.error(base + AUTOSCALER_OPTION, "'" + autoscaler + "' is not supported; use " + AUTOSCALER_HPA + " or " + AUTOSCALER_KEDA));
+        } else if (usesKeda(e)) {
+            return ValidationReport.of(p).and(new ScaledObjectTranslator(this, settings.keda()).validate(e));
+        } else if (Feature.SCALE_TO_ZERO.isUsedBy(e)) {
+            if (!settings.allowScaleToZero()) {
+                p.add(Problem.error(Feature.SCALE_TO_ZERO.path(), "backend '" + BACKEND_ID + "' with the default autoscaler hpa does not support "
+                        + Feature.SCALE_TO_ZERO.description() + ": " + HPA_SCALE_TO_ZERO_REJECTION));
+            } else {
+                p.add(Problem.warning(Feature.SCALE_TO_ZERO.path(), "backend '" + BACKEND_ID + "' approximates "
+                        + Feature.SCALE_TO_ZERO.description() + ": " + HPA_SCALE_TO_ZERO_APPROXIMATION));
+                if (!hasExternalMetric(e)) {
+                    p.add(Problem.error("spec.autoscaling.minReplicas", "minReplicas 0 needs at least one External metric on the HPA: set "
+                            + "kubernetes.requestsPerSecondMetricType=External (or concurrencyMetricType/acceleratorMetricType) and use that "
+                            + "target, or set spec.backends.kubernetes.autoscaler: keda"));
+                }
+            }
         }
         return ValidationReport.of(p);
     }
@@ -256,6 +289,11 @@ public final class KubernetesTranslator {
 
     private boolean hasExternalMetric(InferenceEndpoint e) {
         return e.autoscaling().targets().stream().anyMatch(t -> source(t.type()) == KubernetesSettings.MetricSource.EXTERNAL);
+    }
+
+    /** True when the endpoint asks for a KEDA ScaledObject ({@code spec.backends.kubernetes.autoscaler: keda}). */
+    public static boolean usesKeda(InferenceEndpoint e) {
+        return e.backends().string(BACKEND_ID, AUTOSCALER_OPTION).map(AUTOSCALER_KEDA::equals).orElse(false);
     }
 
     /** The namespace for an endpoint: the option, then the configuration; empty when neither is set. */
@@ -306,6 +344,25 @@ public final class KubernetesTranslator {
      * @param e an endpoint that passed {@link #validate} and the neutral validation
      */
     public KubernetesManifests translate(InferenceEndpoint e) {
+        KubernetesManifests withHpa = translateHpa(e);
+        if (!usesKeda(e)) {
+            return withHpa;
+        }
+        ScaledObjectManifest keda = new ScaledObjectTranslator(this, settings.keda()).translate(e);
+        // the HPA's metric and idle-window notes do not apply to the ScaledObject, which brings its own
+        List<Note> notes = new ArrayList<>(withHpa.notes().stream().filter(n -> !n.path().startsWith("spec.autoscaling.target")
+                && !n.path().startsWith(Feature.SCALE_TO_ZERO.path())).toList());
+        notes.addAll(keda.notes());
+        return new KubernetesManifests(withHpa.namespace(), withHpa.deployment(), withHpa.service(), null, keda.scaledObject(), notes);
+    }
+
+    /**
+     * The Deployment, the Service and the HorizontalPodAutoscaler, whatever the endpoint's {@code autoscaler} option: the
+     * HPA rendering the ScaledObject's {@code horizontalPodAutoscalerConfig} and the HPA model reuse. Pure.
+     *
+     * @param e an endpoint that passed {@link #validate} and the neutral validation
+     */
+    public KubernetesManifests translateHpa(InferenceEndpoint e) {
         List<Note> notes = new ArrayList<>();
         String ns = namespace(e).orElse(null);
         Map<String, String> labels = labels(e);

@@ -35,8 +35,9 @@ class KubernetesBackendProviderTest {
         assertThat(provider.configKeys()).filteredOn(k -> k.name().equals("kubernetes.requestsPerSecondMetric"))
                 .singleElement().satisfies(k -> assertThat(k.defaultValue()).isEqualTo("http_requests_per_second"));
         assertThat(provider.optionKeys()).extracting(OptionKey::name)
-                .containsExactly("namespace", "nodeSelector", "serviceType", "servicePort", "serviceAccountName");
-        assertThat(provider.capabilities().support(Feature.SCALE_TO_ZERO)).isEqualTo(Support.UNSUPPORTED);
+                .containsExactly("namespace", "nodeSelector", "serviceType", "servicePort", "serviceAccountName", "autoscaler");
+        // native through autoscaler: keda; the HPA's rule is per endpoint (KubernetesKedaTest.scaleToZeroCapability)
+        assertThat(provider.capabilities().support(Feature.SCALE_TO_ZERO)).isEqualTo(Support.NATIVE);
     }
 
     @Test

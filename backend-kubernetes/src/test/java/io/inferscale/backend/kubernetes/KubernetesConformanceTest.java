@@ -18,8 +18,8 @@ import java.util.List;
  */
 class KubernetesConformanceTest extends BackendConformanceKit {
 
-    private static final List<AutoCloseable> OPEN = new ArrayList<>();
-    private MockCluster cluster;
+    static final List<AutoCloseable> OPEN = new ArrayList<>();
+    MockCluster cluster;
 
     @Override
     protected Backend createBackend() {

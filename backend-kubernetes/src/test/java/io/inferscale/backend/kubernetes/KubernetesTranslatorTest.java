@@ -196,18 +196,20 @@ class KubernetesTranslatorTest {
     }
 
     @Test
-    @DisplayName("scale-to-zero is rejected with the reason unless kubernetes.allowScaleToZero=true")
+    @DisplayName("scale-to-zero is native through autoscaler: keda; the note says the HPA rejects it unless kubernetes.allowScaleToZero=true")
     void scaleToZero() {
+        // issue 17: the capability moved from UNSUPPORTED/APPROXIMATED to NATIVE (KEDA); the HPA's rule is now validate()'s,
+        // per endpoint (KubernetesKedaTest.scaleToZeroCapability)
         KubernetesTranslator t = new KubernetesTranslator();
-        assertThat(t.capabilities().support(Feature.SCALE_TO_ZERO)).isEqualTo(Support.UNSUPPORTED);
-        assertThat(t.capabilities().note(Feature.SCALE_TO_ZERO)).contains("HPAScaleToZero").contains("kubernetes.allowScaleToZero");
+        assertThat(t.capabilities().support(Feature.SCALE_TO_ZERO)).isEqualTo(Support.NATIVE);
+        assertThat(t.capabilities().note(Feature.SCALE_TO_ZERO)).contains("HPAScaleToZero").contains("kubernetes.allowScaleToZero")
+                .contains("rejected").contains("autoscaler: keda");
         KubernetesTranslator allowed = new KubernetesTranslator(KubernetesSettings.from(BackendConfig.of(Map.of(
                 "kubernetes.allowScaleToZero", "true"))));
-        assertThat(allowed.capabilities().support(Feature.SCALE_TO_ZERO)).isEqualTo(Support.APPROXIMATED);
+        assertThat(allowed.capabilities().support(Feature.SCALE_TO_ZERO)).isEqualTo(Support.NATIVE);
+        assertThat(allowed.capabilities().note(Feature.SCALE_TO_ZERO)).contains("approximated");
         for (Feature f : Feature.values()) {
-            if (f != Feature.SCALE_TO_ZERO) {
-                assertThat(t.capabilities().support(f)).as(f.name()).isEqualTo(Support.NATIVE);
-            }
+            assertThat(t.capabilities().support(f)).as(f.name()).isEqualTo(Support.NATIVE);
         }
     }
 

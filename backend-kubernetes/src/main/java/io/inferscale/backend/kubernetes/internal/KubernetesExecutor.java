@@ -1,5 +1,6 @@
 package io.inferscale.backend.kubernetes.internal;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Service;
@@ -14,6 +15,7 @@ import io.inferscale.api.backend.Plan;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The writes: server-side apply of each planned change (field manager {@code kubernetes.fieldManager}, conflicts
@@ -70,7 +72,7 @@ public final class KubernetesExecutor {
                 HasMetadata written;
                 update = change.action() != Change.Action.CREATE;
                 if (!update) {
-                    written = serverSideApply(object, desired.namespace(), fieldManager, true);
+                    written = createWithApply(object, desired);
                 } else {
                     if (current instanceof Deployment d && ownsReplicasAlone(d, fieldManager)) {
                         // inferscale still owns replicas alone (no HPA scale yet): hand them over with the live count, so
@@ -131,9 +133,28 @@ public final class KubernetesExecutor {
         serverSideApply(replicasOnly, ns, fieldManager + REPLICAS_HANDOVER_SUFFIX, false);
     }
 
-    /** Server-side apply; returns the object as the API server stored it. */
+    /**
+     * The create's server-side apply; a 404 on a ScaledObject means KEDA is not installed (the Deployment, applied before it,
+     * proved the namespace exists).
+     */
+    private HasMetadata createWithApply(HasMetadata object, DesiredObjects desired) {
+        try {
+            return serverSideApply(object, desired.namespace(), fieldManager, true);
+        } catch (BackendException e) {
+            if (ScaledObjects.isScaledObject(object) && e.reason() == BackendException.Reason.NOT_FOUND) {
+                throw ScaledObjects.kedaMissing(desired.qualifiedName(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Server-side apply; returns the object as the API server stored it. A ScaledObject goes through the generic API. */
     private HasMetadata serverSideApply(HasMetadata object, String ns, String manager, boolean force) {
         try {
+            if (object instanceof GenericKubernetesResource g && ScaledObjects.isScaledObject(g)) {
+                var op = ScaledObjects.api(clients.client()).inNamespace(ns).resource(g).fieldManager(manager);
+                return KubernetesClients.withOneRetry(() -> (force ? op.forceConflicts() : op).serverSideApply());
+            }
             var op = clients.client().resource(object).inNamespace(ns).fieldManager(manager);
             return KubernetesClients.withOneRetry(() -> (force ? op.forceConflicts() : op).serverSideApply());
         } catch (KubernetesClientException e) {
@@ -142,32 +163,49 @@ public final class KubernetesExecutor {
     }
 
     /**
-     * Deletes the HPA, the Service and the Deployment named {@code name} that carry InferScale's label; nothing else: per
-     * object a GET (the label check: Kubernetes has no label precondition on DELETE) and a DELETE when managed; a DELETE
-     * answered 404 (already gone) counts as done.
+     * Deletes the HPA, the Service and the Deployment named {@code name} that carry InferScale's label, and the KEDA
+     * ScaledObject of that name first when there may be one (the HPA is missing, or a ScaledObject owns it); nothing else:
+     * per object a GET (the label check: Kubernetes has no label precondition on DELETE) and a DELETE when managed; a DELETE
+     * answered 404 (already gone) counts as done. An endpoint with a plain HPA costs the same six requests as before KEDA
+     * support; a GET of the ScaledObject answered 404 (none, or KEDA not installed) counts as absent.
      *
      * @return true when something was deleted
      * @throws BackendException from {@link BackendException#atStep} ({@code delete}) when a request fails
      */
     public boolean deleteManaged(String ns, String name) {
         boolean deleted = false;
-        for (Class<? extends HasMetadata> type : List.of(HorizontalPodAutoscaler.class, Service.class, Deployment.class)) {
+        HasMetadata hpa = liveState.read(HorizontalPodAutoscaler.class, ns, name, "delete");
+        if (hpa == null || ScaledObjects.ownedByKeda(hpa)) {
+            // the ScaledObject first: KEDA would recreate an HPA deleted under it; its HPA goes with it (owner reference)
+            HasMetadata so = liveState.readScaledObject(ns, name, "delete");
+            deleted |= deleteIfManaged(so, ns, name, "ScaledObject",
+                    () -> ScaledObjects.api(clients.client()).inNamespace(ns).withName(name).delete());
+        }
+        deleted |= deleteIfManaged(hpa, ns, name, "HorizontalPodAutoscaler",
+                () -> clients.client().resources(HorizontalPodAutoscaler.class).inNamespace(ns).withName(name).delete());
+        for (Class<? extends HasMetadata> type : List.of(Service.class, Deployment.class)) {
             HasMetadata live = liveState.read(type, ns, name, "delete");
-            if (live == null || !KubernetesLiveReader.managed(live)) {
-                continue;
-            }
-            String step = "delete " + type.getSimpleName() + " " + ns + "/" + name;
-            try {
-                // the object existed when read: an empty answer means this delete's first, unanswered attempt (or a
-                // concurrent delete) removed it, which still counts as deleted
-                KubernetesClients.withOneRetry(() -> clients.client().resources(type).inNamespace(ns).withName(name).delete());
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 404) {
-                    throw BackendException.atStep("delete", name, step, clients.wrap(step, e));
-                }
-            }
-            deleted = true;
+            deleted |= deleteIfManaged(live, ns, name, type.getSimpleName(),
+                    () -> clients.client().resources(type).inNamespace(ns).withName(name).delete());
         }
         return deleted;
+    }
+
+    /** One DELETE of {@code live} when it exists and is managed; true when it was deleted (a 404 counts as done). */
+    private boolean deleteIfManaged(HasMetadata live, String ns, String name, String kind, Supplier<?> delete) {
+        if (live == null || !KubernetesLiveReader.managed(live)) {
+            return false;
+        }
+        String step = "delete " + kind + " " + ns + "/" + name;
+        try {
+            // the object existed when read: an empty answer means this delete's first, unanswered attempt (or a
+            // concurrent delete) removed it, which still counts as deleted
+            KubernetesClients.withOneRetry(delete);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw BackendException.atStep("delete", name, step, clients.wrap(step, e));
+            }
+        }
+        return true;
     }
 }

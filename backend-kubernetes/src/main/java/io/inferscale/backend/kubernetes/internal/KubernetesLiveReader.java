@@ -1,5 +1,6 @@
 package io.inferscale.backend.kubernetes.internal;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -63,6 +64,29 @@ public final class KubernetesLiveReader {
     }
 
     /**
+     * One GET of the live counterpart of {@code desired} (same kind, namespace and name): a ScaledObject through the generic
+     * {@code keda.sh/v1alpha1} API, any other object through its typed API. Null when absent (for a ScaledObject also when
+     * KEDA is not installed: the API server answers 404 either way).
+     */
+    public HasMetadata readLike(HasMetadata desired, String ns, String name, String operation) {
+        if (ScaledObjects.isScaledObject(desired)) {
+            return readScaledObject(ns, name, operation);
+        }
+        return read(desired.getClass(), ns, name, operation);
+    }
+
+    /** One GET of the ScaledObject {@code ns/name}; null when absent or when KEDA is not installed. */
+    public GenericKubernetesResource readScaledObject(String ns, String name, String operation) {
+        try {
+            return KubernetesClients.withOneRetry(() -> ScaledObjects.api(clients.client()).inNamespace(ns).withName(name).get());
+        } catch (KubernetesClientException e) {
+            String step = "read ScaledObject " + ns + "/" + name;
+            BackendException failure = clients.wrap(step, e);
+            throw operation == null ? failure : BackendException.atStep(operation, name, step, failure);
+        }
+    }
+
+    /**
      * The live objects of {@code desired}, one GET each in apply order, by kind; absent objects are left out.
      *
      * @param operation the operation a failed read stops ({@code apply})
@@ -70,7 +94,7 @@ public final class KubernetesLiveReader {
     public Map<String, HasMetadata> readAll(DesiredObjects desired, String operation) {
         Map<String, HasMetadata> live = new LinkedHashMap<>();
         for (HasMetadata object : desired.objects()) {
-            HasMetadata current = read(object.getClass(), desired.namespace(), desired.name(), operation);
+            HasMetadata current = readLike(object, desired.namespace(), desired.name(), operation);
             if (current != null) {
                 live.put(object.getKind(), current);
             }
@@ -78,21 +102,30 @@ public final class KubernetesLiveReader {
         return live;
     }
 
-    /** The status of endpoint {@code name} in namespace {@code ns}; empty when none of its objects exists. */
+    /**
+     * The status of endpoint {@code name} in namespace {@code ns}; empty when none of its objects exists. The ScaledObject is
+     * read (a fourth GET) only when a ScaledObject owns the HPA or the HPA is missing, so an HPA endpoint costs three GETs.
+     */
     public Optional<EndpointStatus> status(String ns, String name) {
         Deployment d = read(Deployment.class, ns, name);
         HorizontalPodAutoscaler hpa = read(HorizontalPodAutoscaler.class, ns, name);
         Service svc = read(Service.class, ns, name);
-        if (!anyManaged(d, hpa, svc)) {
+        GenericKubernetesResource so = hpa == null || ScaledObjects.ownedByKeda(hpa) ? readScaledObject(ns, name, null) : null;
+        if (!anyManaged(d, hpa, svc, so)) {
             return Optional.empty();
         }
-        return Optional.of(KubernetesStatusMapper.read(name, ID, ns, d, hpa, svc != null));
+        return Optional.of(KedaStatus.read(KubernetesStatusMapper.read(name, ID, ns, d, hpa, svc != null), so, hpa));
     }
 
-    /** The status built from objects read (and written) by kind, without requests. */
+    /**
+     * The status built from objects read (and written) by kind, without requests. With a ScaledObject, the HPA KEDA created
+     * is not among them (InferScale does not read it on apply): replicas come from the Deployment.
+     */
     public static EndpointStatus statusOf(String name, String ns, Map<String, HasMetadata> live) {
-        return KubernetesStatusMapper.read(name, ID, ns, (Deployment) live.get("Deployment"), (HorizontalPodAutoscaler) live.get("HorizontalPodAutoscaler"),
-                live.containsKey("Service"));
+        EndpointStatus status = KubernetesStatusMapper.read(name, ID, ns, (Deployment) live.get("Deployment"),
+                (HorizontalPodAutoscaler) live.get("HorizontalPodAutoscaler"), live.containsKey("Service"));
+        HasMetadata so = live.get(io.inferscale.backend.kubernetes.keda.ScaledObjectTranslator.KIND);
+        return so instanceof GenericKubernetesResource g ? KedaStatus.read(status, g, null) : status;
     }
 
     /** Every endpoint in {@code ns} with an object carrying the managed-by label, sorted by name: three LISTs. */

@@ -28,7 +28,7 @@ public final class KubernetesVerifier {
             if (object.getKind().equals(lastWritten)) {
                 continue;
             }
-            HasMetadata current = liveState.read(object.getClass(), desired.namespace(), desired.name(), "apply");
+            HasMetadata current = liveState.readLike(object, desired.namespace(), desired.name(), "apply");
             if (current == null) {
                 live.remove(object.getKind());
                 consistent = false;

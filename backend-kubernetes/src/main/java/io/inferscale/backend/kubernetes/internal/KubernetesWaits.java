@@ -1,5 +1,6 @@
 package io.inferscale.backend.kubernetes.internal;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -52,21 +53,29 @@ public final class KubernetesWaits {
         Deployment first = liveState.read(Deployment.class, ns, name);
         HorizontalPodAutoscaler hpa = liveState.read(HorizontalPodAutoscaler.class, ns, name);
         Service service = liveState.read(Service.class, ns, name);
-        if (!KubernetesLiveReader.anyManaged(first, hpa, service)) {
+        // a KEDA endpoint: its ScaledObject (read only when the HPA is missing or KEDA owns it, as in status)
+        GenericKubernetesResource so = hpa == null || ScaledObjects.ownedByKeda(hpa) ? liveState.readScaledObject(ns, name, null) : null;
+        if (!KubernetesLiveReader.anyManaged(first, hpa, service, so)) {
             throw BackendException.notFound(ID, name);
         }
-        int min = hpa == null || hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
+        // with KEDA, the ScaledObject's minReplicaCount: KEDA updates its HPA from it asynchronously, so the HPA may be stale
+        int min = so != null ? KedaStatus.minReplicaCount(so)
+                : hpa == null || hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
         Reported reported = new Reported(progress);
-        reported.report(KubernetesStatusMapper.read(name, ID, ns, first, hpa, service != null));
+        reported.report(KedaStatus.read(KubernetesStatusMapper.read(name, ID, ns, first, hpa, service != null), so, hpa));
         Deployment last = first;
         if (first != null && !done(first, min)) {
-            last = watch(ns, name, min, timeout, d -> KubernetesStatusMapper.read(name, ID, ns, d, hpa, service != null), reported);
+            last = watch(ns, name, min, timeout, d -> KedaStatus.read(KubernetesStatusMapper.read(name, ID, ns, d, hpa, service != null), so, hpa),
+                    reported);
         }
         if (last == null) {
             throw new BackendException(ID, BackendException.Reason.NOT_FOUND, "endpoint '" + name + "' was deleted while waiting for it");
         }
-        EndpointStatus s = KubernetesStatusMapper.read(name, ID, ns, last, liveState.read(HorizontalPodAutoscaler.class, ns, name),
-                liveState.read(Service.class, ns, name) != null);
+        HorizontalPodAutoscaler finalHpa = liveState.read(HorizontalPodAutoscaler.class, ns, name);
+        EndpointStatus s = KubernetesStatusMapper.read(name, ID, ns, last, finalHpa, liveState.read(Service.class, ns, name) != null);
+        if (so != null) {
+            s = KedaStatus.read(s, liveState.readScaledObject(ns, name, null), finalHpa);
+        }
         reported.report(s);
         if (s.state() == EndpointState.FAILED) {
             throw new BackendException(ID, BackendException.Reason.FAILED, "endpoint '" + name + "' failed: " + s.message().orElse(""));

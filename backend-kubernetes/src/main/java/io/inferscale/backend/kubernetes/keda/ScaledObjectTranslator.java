@@ -176,7 +176,7 @@ public final class ScaledObjectTranslator {
         }
         // the plain translator folds idleSeconds into scaleDown.stabilizationWindowSeconds; KEDA uses cooldownPeriod instead
         InferenceEndpoint withoutZero = e.toBuilder().autoscaling(e.autoscaling().toBuilder().scaleToZero(null).build()).build();
-        return Optional.ofNullable(kubernetes.translate(withoutZero).hpa().getSpec().getBehavior());
+        return Optional.ofNullable(kubernetes.translateHpa(withoutZero).hpa().getSpec().getBehavior());
     }
 
     private List<Object> triggers(InferenceEndpoint e, String ns, boolean scaleToZero, List<Note> notes) {

@@ -93,7 +93,7 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
      * @throws ConfigurationException when a CPU or memory target has no matching request in {@code spec.resources.requests}
      */
     public HpaAutoscalerModel(InferenceEndpoint endpoint, HpaSettings settings) {
-        this(endpoint, new KubernetesTranslator().translate(endpoint).hpa(), settings);
+        this(endpoint, new KubernetesTranslator().translateHpa(endpoint).hpa(), settings);
     }
 
     /**

@@ -106,6 +106,6 @@ public final class KubernetesAutoscalerModelProvider implements AutoscalerModelP
     public AutoscalerModel create(ModelContext context) {
         HpaSettings settings = HpaSettings.from(context.settings());
         KubernetesTranslator translator = new KubernetesTranslator(HpaSettings.translatorSettings(context.settings()));
-        return new HpaAutoscalerModel(context.endpoint(), translator.translate(context.endpoint()).hpa(), settings);
+        return new HpaAutoscalerModel(context.endpoint(), translator.translateHpa(context.endpoint()).hpa(), settings);
     }
 }

@@ -1,0 +1,101 @@
+package io.inferscale.backend.kubernetes;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.Backend;
+import io.inferscale.backend.kubernetes.internal.ScaledObjects;
+
+import java.util.Map;
+
+/**
+ * The conformance kit again, every sample endpoint with {@code spec.backends.kubernetes.autoscaler: keda}: the same
+ * lifecycle, idempotence, update, delete and validation guarantees with a KEDA ScaledObject in place of the HPA, on
+ * {@link MockCluster} (which stores the ScaledObject like any resource). A stand-in for the KEDA operator does what KEDA
+ * does with a ScaledObject that has no active external trigger: it creates (and updates) the HPA named by
+ * {@code advanced.horizontalPodAutoscalerConfig.name}, controlled by the ScaledObject, with {@code minReplicas} =
+ * max(1, minReplicaCount) and {@code maxReplicas} = maxReplicaCount ({@code controllers/keda/hpa.go}
+ * newHPAForScaledObject, KEDA v2.20.2), and deletes it with the ScaledObject (the garbage collector's part); the
+ * mock's HPA controller stand-in then scales the Deployment.
+ */
+class KubernetesKedaConformanceTest extends KubernetesConformanceTest {
+
+    @Override
+    protected Backend createBackend() {
+        Backend backend = super.createBackend();
+        OPEN.add(0, startKedaOperator(cluster));
+        return backend;
+    }
+
+    @Override
+    protected InferenceEndpoint.Builder customize(InferenceEndpoint.Builder builder) {
+        return builder.option(KubernetesTranslator.BACKEND_ID, KubernetesTranslator.AUTOSCALER_OPTION, KubernetesTranslator.AUTOSCALER_KEDA);
+    }
+
+    /** The KEDA operator stand-in described in the class comment. */
+    static AutoCloseable startKedaOperator(MockCluster cluster) {
+        KubernetesClient c = cluster.controllerClient();
+        var informer = ScaledObjects.api(c).inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource so) {
+                reconcile(c, so);
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource so) {
+                reconcile(c, so);
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource so, boolean unknown) {
+                c.autoscaling().v2().horizontalPodAutoscalers().inNamespace(so.getMetadata().getNamespace())
+                        .withName(hpaName(so)).delete();
+            }
+        });
+        return informer::close;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(GenericKubernetesResource so) {
+        return (Map<String, Object>) so.getAdditionalProperties().get("spec");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String hpaName(GenericKubernetesResource so) {
+        Object advanced = spec(so).get("advanced");
+        Object config = advanced instanceof Map<?, ?> a ? a.get("horizontalPodAutoscalerConfig") : null;
+        Object name = config instanceof Map<?, ?> m ? m.get("name") : null;
+        return name == null ? "keda-hpa-" + so.getMetadata().getName() : name.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void reconcile(KubernetesClient c, GenericKubernetesResource so) {
+        String ns = so.getMetadata().getNamespace();
+        int min = Math.max(1, ((Number) spec(so).getOrDefault("minReplicaCount", 0)).intValue());
+        int max = ((Number) spec(so).getOrDefault("maxReplicaCount", 100)).intValue();
+        Map<String, Object> target = (Map<String, Object>) spec(so).get("scaleTargetRef");
+        var hpas = c.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns);
+        HorizontalPodAutoscaler live = hpas.withName(hpaName(so)).get();
+        if (live != null && Integer.valueOf(min).equals(live.getSpec().getMinReplicas()) && live.getSpec().getMaxReplicas() == max
+                && ScaledObjects.ownedByKeda(live)) {
+            return;
+        }
+        HorizontalPodAutoscaler hpa = new HorizontalPodAutoscalerBuilder().withNewMetadata().withName(hpaName(so)).withNamespace(ns)
+                .withLabels(so.getMetadata().getLabels())
+                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(so.getApiVersion()).withKind(so.getKind())
+                        .withName(so.getMetadata().getName()).withUid(String.valueOf(so.getMetadata().getUid())).withController(true).build())
+                .endMetadata()
+                .withNewSpec().withMinReplicas(min).withMaxReplicas(max)
+                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(target.get("name").toString()).endScaleTargetRef()
+                .endSpec().build();
+        if (live == null) {
+            hpas.resource(hpa).create();
+        } else {
+            hpas.withName(hpaName(so)).edit(x -> new HorizontalPodAutoscalerBuilder(x).withMetadata(hpa.getMetadata()).withSpec(hpa.getSpec()).build());
+        }
+    }
+}
