@@ -342,7 +342,7 @@ class InferenceEndpointOperatorTest {
      * Polls {@code get} every 100 ms until {@code done} holds (at most 20 s). Polling, not a watch: the mock server's
      * watches do not replay events that happen between an informer's list and its watch.
      */
-    private static <T> T await(java.util.function.Supplier<T> get, java.util.function.Predicate<T> done) {
+    static <T> T await(java.util.function.Supplier<T> get, java.util.function.Predicate<T> done) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         T value = get.get();
         while (!done.test(value)) {
