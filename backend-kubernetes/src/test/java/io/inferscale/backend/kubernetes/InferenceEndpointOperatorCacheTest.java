@@ -70,6 +70,7 @@ class InferenceEndpointOperatorCacheTest {
         InferenceEndpointResource r = await(() -> client.resources(InferenceEndpointResource.class).inNamespace("test").withName(NAME).get(),
                 x -> "cpu: 45%/60%".equals(x.getStatus().targets));
         assertThat(r.getStatus().desiredReplicas).as("the cached HPA status: desiredReplicas").isEqualTo(1);
+        assertThat(r.getStatus().replicas).as("the REPLICAS printer column (.status.replicas)").isEqualTo(1);
         awaitQuiet();
         List<String> calls = operatorCallsSince(before);
         assertThat(calls).as("the reconcile's requests (watches excluded)").containsExactly("PATCH inferenceendpoints/status");
