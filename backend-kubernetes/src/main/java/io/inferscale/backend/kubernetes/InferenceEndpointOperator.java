@@ -26,7 +26,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Thread-safety: {@link #start()} and {@link #close()} are meant to be called once each, from one thread. While it
  * runs, reconciles of one resource never overlap; different resources are reconciled in parallel (see
- * {@code InferenceEndpointReconciler}). Run one operator per cluster (the manifest's Deployment has one replica).
+ * {@code InferenceEndpointReconciler}). Run one operator per cluster, or several replicas with a {@link LeaderElection}
+ * (the manifest's Deployment runs two): only the Lease holder reconciles. {@link OperatorHealthServer} serves
+ * {@link #isAlive()} and {@link #isReady()} as probes.
  *
  * <p>The CLI's {@code inferscale operator} command calls {@link #run(BackendConfig)}. The CRD and RBAC must
  * be installed first ({@code manifests/} in this jar; see the module README).

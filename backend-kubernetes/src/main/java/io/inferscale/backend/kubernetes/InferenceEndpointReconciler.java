@@ -52,9 +52,10 @@ import java.util.Map;
  * resource and queues events that arrive meanwhile); reconciles of different resources run in parallel on its
  * executor (50 threads by default). This class keeps no mutable state and shares only the thread-safe
  * {@link KubernetesBackend}; each reconcile writes only its own resource's status and the children named after it, so
- * parallel reconciles of different resources do not interact. Two operator processes reconciling the same resource
- * (e.g. two replicas of the operator's Deployment, which runs one and configures no leader election) get
- * {@link KubernetesBackend}'s guarantee for racing applies: the children end as one spec entirely.
+ * parallel reconciles of different resources do not interact. The operator's Deployment runs two replicas with leader
+ * election, so one process reconciles; two processes reconciling the same resource anyway (no leader election, or a
+ * deposed leader before it exits) get {@link KubernetesBackend}'s guarantee for racing applies: the children end as one
+ * spec entirely.
  */
 @ControllerConfiguration(name = InferenceEndpointReconciler.NAME)
 final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointResource> {
