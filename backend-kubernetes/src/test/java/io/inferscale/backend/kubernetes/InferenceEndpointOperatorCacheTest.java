@@ -1,6 +1,5 @@
 package io.inferscale.backend.kubernetes;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatusBuilder;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -39,9 +37,7 @@ class InferenceEndpointOperatorCacheTest {
     void start() throws IOException {
         cluster = new MockCluster();
         client = cluster.client();
-        try (InputStream crd = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
-            client.resource(Serialization.unmarshal(crd, CustomResourceDefinition.class)).create();
-        }
+        InferenceEndpointOperatorTest.installCrd(client);
         operator = InferenceEndpointOperator.create(cluster.client(AGENT), KubernetesSettings.defaults(), Set.of("test"),
                 new InferenceEndpointReconciler.OperatorIdentity("inferscale-system", AGENT));
         operator.start();

@@ -1,6 +1,5 @@
 package io.inferscale.backend.kubernetes;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,9 +46,7 @@ class InferenceEndpointOperatorLeaderElectionTest {
     void start() throws IOException {
         cluster = new MockCluster();
         client = cluster.client();
-        try (InputStream crd = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
-            client.resource(Serialization.unmarshal(crd, CustomResourceDefinition.class)).create();
-        }
+        InferenceEndpointOperatorTest.installCrd(client);
         // the CRUD mock cannot evaluate a SelfSubjectRulesReview (JOSDK posts one at start to check the Lease rights):
         // answer it as the API server would for the shipped Role, with that Role's rules
         List<io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule> granted = leaseRole().getRules().stream()

@@ -33,9 +33,7 @@ class InferenceEndpointOperatorTest {
     void start() throws IOException {
         cluster = new MockCluster();
         client = cluster.client();
-        try (InputStream crd = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
-            client.resource(Serialization.unmarshal(crd, CustomResourceDefinition.class)).create();
-        }
+        installCrd(client);
         deploymentController = cluster.startDeploymentController();
         hpaController = cluster.startHpaController();
         // the operator "runs" in namespace test here, so the own-service-account rule applies to the tests' endpoints
@@ -45,6 +43,13 @@ class InferenceEndpointOperatorTest {
     }
 
     private static final String OPERATOR_AGENT = "inferscale-operator";
+
+    /** Creates the shipped CRD (manifests/crd.yaml) in the cluster. */
+    static void installCrd(KubernetesClient client) throws IOException {
+        try (InputStream crd = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
+            client.resource(Serialization.unmarshal(crd, CustomResourceDefinition.class)).create();
+        }
+    }
 
     @AfterEach
     void stop() throws Exception {
