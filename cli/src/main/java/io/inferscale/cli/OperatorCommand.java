@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.inferscale.api.BackendException;
 import io.inferscale.backend.kubernetes.InferenceEndpointOperator;
 import io.inferscale.backend.kubernetes.KubernetesSettings;
+import io.inferscale.backend.kubernetes.OperatorHealthServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,6 +29,14 @@ final class OperatorCommand extends BaseCommand {
             description = "namespaces to watch, comma-separated or repeated (default: all, which needs the ClusterRole)")
     List<String> namespaces = new ArrayList<>();
 
+    @Option(names = "--leader-election",
+            description = "reconcile only while holding the Lease inferscale-operator-leader in the operator's namespace (INFERSCALE_OPERATOR_NAMESPACE, default inferscale-system), so several replicas can run; identity: POD_NAME, else HOSTNAME")
+    boolean leaderElection;
+
+    @Option(names = "--health-port", paramLabel = "PORT",
+            description = "serve the probes GET /healthz (liveness) and GET /readyz (readiness) on this port (0-65535; default: none)")
+    Integer healthPort;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
             description = "kubernetes backend configuration, repeatable, e.g. --set kubernetes.imageTemplate=registry/{name}:{version}")
     Map<String, String> values = new LinkedHashMap<>();
@@ -41,6 +50,9 @@ final class OperatorCommand extends BaseCommand {
             if (e.getValue().isEmpty()) {
                 throw new UsageException("--set " + e.getKey() + ": no value; write --set " + e.getKey() + "=VALUE");
             }
+        }
+        if (healthPort != null && (healthPort < 0 || healthPort > 65535)) {
+            throw new UsageException("--health-port " + healthPort + ": not a port number; use 0-65535 (e.g. 8080)");
         }
         KubernetesSettings settings = KubernetesSettings.from(context().config(values));
         KubernetesClient client;
@@ -63,7 +75,10 @@ final class OperatorCommand extends BaseCommand {
             }
         }, "inferscale-operator-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (client; InferenceEndpointOperator operator = InferenceEndpointOperator.create(client, settings, Set.copyOf(namespaces))) {
+        try (client; InferenceEndpointOperator operator = leaderElection
+                ? InferenceEndpointOperator.create(client, settings, Set.copyOf(namespaces), InferenceEndpointOperator.LeaderElection.fromEnvironment())
+                : InferenceEndpointOperator.create(client, settings, Set.copyOf(namespaces));
+             OperatorHealthServer health = healthPort == null ? null : OperatorHealthServer.start(healthPort, operator)) {
             try {
                 operator.start();
             } catch (RuntimeException e) {
@@ -73,6 +88,7 @@ final class OperatorCommand extends BaseCommand {
             }
             out().println("operator: reconciling InferenceEndpoint resources in "
                     + (namespaces.isEmpty() ? "all namespaces" : String.join(", ", namespaces)) + " on " + client.getMasterUrl()
+                    + (leaderElection ? " while holding the leader Lease" : "") + (health == null ? "" : "; probes on port " + health.port())
                     + "; stop with SIGTERM or Ctrl-C");
             out().flush();
             stopped.await();

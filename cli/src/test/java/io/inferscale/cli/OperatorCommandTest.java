@@ -22,4 +22,17 @@ class OperatorCommandTest {
         assertThat(r.code()).isEqualTo(ExitCode.OK);
         assertThat(r.out()).contains("--namespace=NS").contains("backend-kubernetes/README.md");
     }
+
+    @Test
+    void healthPortMustBeAPort() {
+        CliHarness.Result r = cli.run("operator", "--health-port", "70000");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).startsWith("error: --health-port 70000: not a port number; use 0-65535");
+    }
+
+    @Test
+    void helpListsTheHighAvailabilityOptions() {
+        CliHarness.Result r = cli.run("operator", "--help");
+        assertThat(r.out()).contains("--leader-election").contains("--health-port=PORT").contains("/readyz");
+    }
 }

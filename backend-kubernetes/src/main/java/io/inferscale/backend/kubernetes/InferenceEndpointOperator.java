@@ -26,7 +26,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Thread-safety: {@link #start()} and {@link #close()} are meant to be called once each, from one thread. While it
  * runs, reconciles of one resource never overlap; different resources are reconciled in parallel (see
- * {@code InferenceEndpointReconciler}). Run one operator per cluster (the manifest's Deployment has one replica).
+ * {@code InferenceEndpointReconciler}). Run one operator per cluster, or several replicas with a {@link LeaderElection}
+ * (the manifest's Deployment runs two): only the Lease holder reconciles. {@link OperatorHealthServer} serves
+ * {@link #isAlive()} and {@link #isReady()} as probes.
  *
  * <p>The CLI's {@code inferscale operator} command calls {@link #run(BackendConfig)}. The CRD and RBAC must
  * be installed first ({@code manifests/} in this jar; see the module README).
@@ -37,10 +39,15 @@ public final class InferenceEndpointOperator implements AutoCloseable {
     private final KubernetesBackend backend;
 
     private InferenceEndpointOperator(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces,
-                                      InferenceEndpointReconciler.OperatorIdentity identity) {
+                                      InferenceEndpointReconciler.OperatorIdentity identity, LeaderElection leaderElection) {
         this.backend = new KubernetesBackend(client, settings);
-        this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
-                .checkingCRDAndValidateLocalModel(false).withStopOnInformerErrorDuringStartup(true));
+        this.operator = new Operator(o -> {
+            o.withKubernetesClient(client).withCloseClientOnStop(false)
+                    .checkingCRDAndValidateLocalModel(false).withStopOnInformerErrorDuringStartup(true);
+            if (leaderElection != null) {
+                o.withLeaderElectionConfiguration(leaderElection.toJosdk());
+            }
+        });
         InferenceEndpointReconciler reconciler = new InferenceEndpointReconciler(backend, identity);
         if (namespaces.isEmpty()) {
             operator.register(reconciler);
@@ -58,11 +65,113 @@ public final class InferenceEndpointOperator implements AutoCloseable {
         return create(client, settings, namespaces, InferenceEndpointReconciler.OperatorIdentity.fromEnvironment());
     }
 
+    /**
+     * As {@link #create(KubernetesClient, KubernetesSettings, Set)}, reconciling only while this instance holds the
+     * {@code coordination.k8s.io} Lease of {@code leaderElection}: run several replicas and one reconciles, the others
+     * keep their informer caches warm and take over within about {@link LeaderElection#leaseDuration()} of the leader's
+     * end. Needs the Role for Leases in {@code manifests/rbac.yaml}.
+     */
+    public static InferenceEndpointOperator create(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces,
+                                                   LeaderElection leaderElection) {
+        return create(client, settings, namespaces, InferenceEndpointReconciler.OperatorIdentity.fromEnvironment(),
+                Objects.requireNonNull(leaderElection, "leaderElection"));
+    }
+
     /** As {@link #create(KubernetesClient, KubernetesSettings, Set)}, with the operator's own namespace and service account given. */
     static InferenceEndpointOperator create(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces,
                                             InferenceEndpointReconciler.OperatorIdentity identity) {
+        return create(client, settings, namespaces, identity, null);
+    }
+
+    /** As above, with leader election when {@code leaderElection} is not null. */
+    static InferenceEndpointOperator create(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces,
+                                            InferenceEndpointReconciler.OperatorIdentity identity, LeaderElection leaderElection) {
         return new InferenceEndpointOperator(Objects.requireNonNull(client, "client"), Objects.requireNonNull(settings, "settings"),
-                Set.copyOf(namespaces), Objects.requireNonNull(identity, "identity"));
+                Set.copyOf(namespaces), Objects.requireNonNull(identity, "identity"), leaderElection);
+    }
+
+    /**
+     * Leader election over a {@code coordination.k8s.io/v1} Lease (the fabric8 LeaderElector behind JOSDK's
+     * {@code LeaderElectionConfiguration}).
+     *
+     * @param leaseName      the Lease's name
+     * @param leaseNamespace the Lease's namespace (the operator's own)
+     * @param identity       this instance's holder identity, unique per replica (the pod name)
+     * @param leaseDuration  how long a Lease not renewed keeps the others waiting
+     * @param renewDeadline  how long the leader retries renewing before it gives up leadership (less than leaseDuration)
+     * @param retryPeriod    the pause between acquire or renew attempts
+     * @param exitOnLoss     whether the process exits when it loses leadership (what a pod should do: its restart
+     *                       rejoins as a follower); false stops reconciling only
+     */
+    public record LeaderElection(String leaseName, String leaseNamespace, String identity, java.time.Duration leaseDuration,
+                                 java.time.Duration renewDeadline, java.time.Duration retryPeriod, boolean exitOnLoss) {
+
+        /** The Lease name the shipped manifests grant access to. */
+        public static final String LEASE_NAME = "inferscale-operator-leader";
+
+        /** Checks the durations: each positive, {@code renewDeadline < leaseDuration}. */
+        public LeaderElection {
+            Objects.requireNonNull(leaseName, "leaseName");
+            Objects.requireNonNull(leaseNamespace, "leaseNamespace");
+            Objects.requireNonNull(identity, "identity");
+            if (leaseDuration.isNegative() || leaseDuration.isZero() || retryPeriod.isNegative() || retryPeriod.isZero()
+                    || renewDeadline.compareTo(leaseDuration) >= 0 || renewDeadline.compareTo(retryPeriod) <= 0) {
+                throw new IllegalArgumentException("leader election: need 0 < retryPeriod < renewDeadline < leaseDuration, got retryPeriod "
+                        + retryPeriod + ", renewDeadline " + renewDeadline + ", leaseDuration " + leaseDuration);
+            }
+        }
+
+        /**
+         * Lease {@value #LEASE_NAME} in {@code namespace} with JOSDK's default timing (lease 15 s, renew deadline 10 s,
+         * retry 2 s, the client-go leader-election defaults), exiting the process on loss.
+         */
+        public static LeaderElection defaults(String namespace, String identity) {
+            return new LeaderElection(LEASE_NAME, namespace, identity,
+                    io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                    io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                    io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, true);
+        }
+
+        /**
+         * {@link #defaults} in the operator's namespace ({@code INFERSCALE_OPERATOR_NAMESPACE}, else
+         * {@code inferscale-system}) with the pod's name as identity ({@code POD_NAME}, set by
+         * {@code manifests/operator.yaml}; else {@code HOSTNAME}, which is the pod name in a pod; else a random id).
+         */
+        public static LeaderElection fromEnvironment() {
+            String id = System.getenv("POD_NAME");
+            if (id == null || id.isBlank()) {
+                id = System.getenv("HOSTNAME");
+            }
+            if (id == null || id.isBlank()) {
+                id = "inferscale-operator-" + java.util.UUID.randomUUID();
+            }
+            return defaults(InferenceEndpointReconciler.OperatorIdentity.fromEnvironment().namespace(), id.trim());
+        }
+
+        io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration toJosdk() {
+            // JOSDK 5.3's own exit-on-loss switch is deprecated (and build() leaves it off, so a deposed leader would keep
+            // reconciling): the exit is this callback's
+            Runnable onStopLeading = exitOnLoss ? () -> {
+                System.err.println("inferscale operator: lost the leader Lease " + leaseNamespace + "/" + leaseName + "; exiting");
+                System.exit(1);
+            } : () -> { };
+            return io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
+                    .withLeaseNamespace(leaseNamespace).withIdentity(identity).withLeaseDuration(leaseDuration)
+                    .withRenewDeadline(renewDeadline).withRetryPeriod(retryPeriod)
+                    .withLeaderCallbacks(new io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks(() -> { }, onStopLeading, leader -> { }))
+                    .build();
+        }
+    }
+
+    /** True once {@link #start()} returned and every informer is connected and synced: the readiness probe's answer. */
+    public boolean isReady() {
+        var info = operator.getRuntimeInfo();
+        return info.isStarted() && info.allEventSourcesAreHealthy();
+    }
+
+    /** True once {@link #start()} returned and until {@link #close()}: the liveness probe's answer. */
+    public boolean isAlive() {
+        return operator.getRuntimeInfo().isStarted();
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.inferscale.backend.kubernetes;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.inferscale.backend.kubernetes.internal.KubernetesLiveReader;
 import io.inferscale.backend.kubernetes.internal.ManifestYaml;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
@@ -20,6 +23,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
@@ -36,18 +40,22 @@ import java.util.Map;
  * {@link KubernetesBackend#apply} with an owner reference to the resource (so deleting it deletes them), and
  * writes the status (replicas, TARGETS, conditions). An invalid spec gets {@code Ready=False/InvalidSpec} with
  * every validation message and no children; nothing is thrown, so there is no crash or retry loop.
- * Re-runs when the resource's spec changes or when one of its Deployments or HPAs changes.
+ * Re-runs when the resource's spec changes or when one of its children (Deployment, Service, HPA) changes or is deleted.
  *
- * <p>Requests per reconcile: those of {@link KubernetesBackend#apply} (3 GETs when nothing changed, no write), plus a
- * status patch only when the status changed; the status is built from the objects apply read or wrote.
+ * <p>Requests per reconcile: the children are planned against the informer caches (one informer per kind on the
+ * managed-by label, {@link #CHILD_INFORMERS}), so a reconcile with nothing to change makes no request at all. On drift it
+ * makes the writes of {@link KubernetesBackend#apply} (one server-side apply per changed child) and its check after the
+ * writes (a GET of each other child); plus a status patch only when the status changed. The status is built from the
+ * objects planned against or written.
  *
  * <p>Concurrency: JOSDK never runs two reconciles of the same resource at once in one operator (it serialises them per
  * resource and queues events that arrive meanwhile); reconciles of different resources run in parallel on its
  * executor (50 threads by default). This class keeps no mutable state and shares only the thread-safe
  * {@link KubernetesBackend}; each reconcile writes only its own resource's status and the children named after it, so
- * parallel reconciles of different resources do not interact. Two operator processes reconciling the same resource
- * (e.g. two replicas of the operator's Deployment, which runs one and configures no leader election) get
- * {@link KubernetesBackend}'s guarantee for racing applies: the children end as one spec entirely.
+ * parallel reconciles of different resources do not interact. The operator's Deployment runs two replicas with leader
+ * election, so one process reconciles; two processes reconciling the same resource anyway (no leader election, or a
+ * deposed leader before it exits) get {@link KubernetesBackend}'s guarantee for racing applies: the children end as one
+ * spec entirely.
  */
 @ControllerConfiguration(name = InferenceEndpointReconciler.NAME)
 final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointResource> {
@@ -84,13 +92,41 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
         }
     }
 
+    /** The informers over the children, by kind: each watches its kind with the managed-by label selector. */
+    static final Map<Class<? extends HasMetadata>, String> CHILD_INFORMERS = Map.of(
+            Deployment.class, "deployments", Service.class, "services", HorizontalPodAutoscaler.class, "hpas");
+
+    /**
+     * One informer per child kind (Deployment, Service, HPA) on the managed-by label: a child changed or deleted by hand
+     * re-runs its owner's reconcile (mapped through the owner reference), and the reconcile plans against these caches.
+     */
     @Override
     public List<EventSource<?, InferenceEndpointResource>> prepareEventSources(EventSourceContext<InferenceEndpointResource> context) {
-        return List.of(
-                new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, InferenceEndpointResource.class)
-                        .withName("deployments").withLabelSelector(KubernetesTranslator.MANAGED_BY_LABEL + "=" + KubernetesTranslator.MANAGED_BY).build(), context),
-                new InformerEventSource<>(InformerEventSourceConfiguration.from(HorizontalPodAutoscaler.class, InferenceEndpointResource.class)
-                        .withName("hpas").withLabelSelector(KubernetesTranslator.MANAGED_BY_LABEL + "=" + KubernetesTranslator.MANAGED_BY).build(), context));
+        List<EventSource<?, InferenceEndpointResource>> sources = new ArrayList<>();
+        CHILD_INFORMERS.forEach((type, name) -> sources.add(informer(type, name, context)));
+        return sources;
+    }
+
+    private static <T extends HasMetadata> InformerEventSource<T, InferenceEndpointResource> informer(
+            Class<T> type, String name, EventSourceContext<InferenceEndpointResource> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, InferenceEndpointResource.class).withName(name)
+                .withLabelSelector(KubernetesTranslator.MANAGED_BY_LABEL + "=" + KubernetesTranslator.MANAGED_BY).build(), context);
+    }
+
+    /** The children as the informers last saw them: the first planning round of a reconcile makes no request. */
+    private static KubernetesLiveReader.CachedObjects informerCaches(Context<InferenceEndpointResource> context) {
+        return new KubernetesLiveReader.CachedObjects() {
+            @Override
+            public boolean covers(Class<? extends HasMetadata> type) {
+                return CHILD_INFORMERS.containsKey(type);
+            }
+
+            @Override
+            public HasMetadata get(Class<? extends HasMetadata> type, String ns, String name) {
+                var source = context.eventSourceRetriever().getEventSourceFor(type, CHILD_INFORMERS.get(type));
+                return ((InformerEventSource<? extends HasMetadata, ?>) source).get(new ResourceID(name, ns)).orElse(null);
+            }
+        };
     }
 
     @Override
@@ -110,7 +146,7 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
             status.conditions.add(condition(resource, READY, "False", "InvalidSpec", status.message));
             return patchIfChanged(resource, status);
         }
-        EndpointStatus s = backend.applyOwned(endpoint, ns, owner(resource)).status();
+        EndpointStatus s = backend.applyOwned(endpoint, ns, owner(resource), informerCaches(context)).status();
         status.state = s.state().name();
         status.replicas = s.details().containsKey("deployment.replicas") ? Integer.valueOf(s.details().get("deployment.replicas")) : null;
         status.readyReplicas = s.readyReplicas();

@@ -175,7 +175,7 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
 
     @Override
     protected ApplyResult apply(PreparedEndpoint<KubernetesManifests> endpoint) {
-        return converge(desired(endpoint.desired(), null, null));
+        return converge(desired(endpoint.desired(), null, null), null);
     }
 
     /**
@@ -183,7 +183,16 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
      * (the operator's path: the children of an InferenceEndpoint resource). Writes nothing when the objects are up to date.
      */
     ApplyResult applyOwned(InferenceEndpoint endpoint, String namespace, OwnerReference owner) {
-        return converge(desired(translator.translate(BackendOverrides.apply(endpoint, ID)), namespace, owner));
+        return applyOwned(endpoint, namespace, owner, null);
+    }
+
+    /**
+     * As {@link #applyOwned(InferenceEndpoint, String, OwnerReference)}, planning the first round against {@code cache}
+     * (the operator's informer caches; null: GETs): an up-to-date endpoint then makes no request at all. Rounds after a
+     * conflict, and the check after the writes, still read with GETs.
+     */
+    ApplyResult applyOwned(InferenceEndpoint endpoint, String namespace, OwnerReference owner, KubernetesLiveReader.CachedObjects cache) {
+        return converge(desired(translator.translate(BackendOverrides.apply(endpoint, ID)), namespace, owner), cache);
     }
 
     /** The manifests' objects in {@code ns} (null: the manifests' namespace, else {@link #defaultNamespace()}). */
@@ -196,13 +205,14 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
      * meanwhile; a 409 on a write or a failed verification starts another round (see the class comment, "Concurrency").
      * The plan returned is the first round's.
      */
-    private ApplyResult converge(DesiredObjects desired) {
+    private ApplyResult converge(DesiredObjects desired, KubernetesLiveReader.CachedObjects firstRead) {
         ConvergenceBudget budget = ConvergenceBudget.start(ID);
         Plan first = null;
         String lastStep = null;
         BackendException lastConflict = null;
         while (budget.nextRound()) {
-            Map<String, HasMetadata> live = liveState.readAll(desired, "apply");
+            Map<String, HasMetadata> live = first == null && firstRead != null ? liveState.readAll(desired, firstRead, "apply")
+                    : liveState.readAll(desired, "apply");
             KubernetesPlanner.requireAutoscalerSwitchable(desired, live);
             Plan plan = KubernetesPlanner.plan(desired, live);
             first = first == null ? plan : first;

@@ -132,7 +132,9 @@ class InferenceEndpointCrdTest {
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("inferenceendpoints/status"))
                 .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("patch"));
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/operator.yaml")) {
-            var operator = Serialization.unmarshal(in, io.fabric8.kubernetes.api.model.apps.Deployment.class);
+            // operator.yaml holds the Deployment and its PodDisruptionBudget
+            var operator = Serialization.<List<HasMetadata>>unmarshal(in).stream().filter(io.fabric8.kubernetes.api.model.apps.Deployment.class::isInstance)
+                    .map(io.fabric8.kubernetes.api.model.apps.Deployment.class::cast).findFirst().orElseThrow();
             var pod = operator.getSpec().getTemplate().getSpec();
             var binding = objects.stream().filter(io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class::isInstance)
                     .map(io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class::cast).findFirst().orElseThrow();

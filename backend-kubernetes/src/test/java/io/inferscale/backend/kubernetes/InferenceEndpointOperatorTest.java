@@ -34,9 +34,7 @@ class InferenceEndpointOperatorTest {
     void start() throws IOException {
         cluster = new MockCluster();
         client = cluster.client();
-        try (InputStream crd = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
-            client.resource(Serialization.unmarshal(crd, CustomResourceDefinition.class)).create();
-        }
+        installCrd(client);
         deploymentController = cluster.startDeploymentController();
         hpaController = cluster.startHpaController();
         // the operator "runs" in namespace test here, so the own-service-account rule applies to the tests' endpoints
@@ -46,6 +44,13 @@ class InferenceEndpointOperatorTest {
     }
 
     private static final String OPERATOR_AGENT = "inferscale-operator";
+
+    /** Creates the shipped CRD (manifests/crd.yaml) in the cluster. */
+    static void installCrd(KubernetesClient client) throws IOException {
+        try (InputStream crd = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
+            client.resource(Serialization.unmarshal(crd, CustomResourceDefinition.class)).create();
+        }
+    }
 
     @AfterEach
     void stop() throws Exception {
@@ -346,7 +351,7 @@ class InferenceEndpointOperatorTest {
      * Polls {@code get} every 100 ms until {@code done} holds (at most 20 s). Polling, not a watch: the mock server's
      * watches do not replay events that happen between an informer's list and its watch.
      */
-    private static <T> T await(java.util.function.Supplier<T> get, java.util.function.Predicate<T> done) {
+    static <T> T await(java.util.function.Supplier<T> get, java.util.function.Predicate<T> done) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         T value = get.get();
         while (!done.test(value)) {

@@ -103,6 +103,34 @@ public final class KubernetesLiveReader {
     }
 
     /**
+     * Objects already in memory, e.g. the operator's informer caches. Implementations make no request.
+     */
+    public interface CachedObjects {
+        /** True when this cache holds every object of {@code type} (the managed-by ones): an absent one does not exist. */
+        boolean covers(Class<? extends HasMetadata> type);
+
+        /** The cached object of a covered {@code type} named {@code name} in {@code ns}, or null when absent. */
+        HasMetadata get(Class<? extends HasMetadata> type, String ns, String name);
+    }
+
+    /**
+     * As {@link #readAll(DesiredObjects, String)}, taking each object whose kind {@code cache} covers from the cache
+     * (no request) and reading the others with one GET each. The operator plans against its informer caches with this;
+     * the library's plan and apply keep reading every object with GETs.
+     */
+    public Map<String, HasMetadata> readAll(DesiredObjects desired, CachedObjects cache, String operation) {
+        Map<String, HasMetadata> live = new LinkedHashMap<>();
+        for (HasMetadata object : desired.objects()) {
+            HasMetadata current = cache.covers(object.getClass()) ? cache.get(object.getClass(), desired.namespace(), desired.name())
+                    : readLike(object, desired.namespace(), desired.name(), operation);
+            if (current != null) {
+                live.put(object.getKind(), current);
+            }
+        }
+        return live;
+    }
+
+    /**
      * The status of endpoint {@code name} in namespace {@code ns}; empty when none of its objects exists. The ScaledObject is
      * read (a fourth GET) only when a ScaledObject owns the HPA or the HPA is missing, so an HPA endpoint costs three GETs.
      */
