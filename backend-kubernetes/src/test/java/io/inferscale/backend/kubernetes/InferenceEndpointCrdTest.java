@@ -133,7 +133,7 @@ class InferenceEndpointCrdTest {
                 .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("patch"));
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/operator.yaml")) {
             // operator.yaml holds the Deployment and its PodDisruptionBudget
-            var operator = Serialization.<List<HasMetadata>>unmarshal(in).stream().filter(io.fabric8.kubernetes.api.model.apps.Deployment.class::isInstance)
+            var operator = ManifestYaml.serialization().<List<HasMetadata>>unmarshal(in).stream().filter(io.fabric8.kubernetes.api.model.apps.Deployment.class::isInstance)
                     .map(io.fabric8.kubernetes.api.model.apps.Deployment.class::cast).findFirst().orElseThrow();
             var pod = operator.getSpec().getTemplate().getSpec();
             var binding = objects.stream().filter(io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class::isInstance)

@@ -1,5 +1,6 @@
 package io.inferscale.backend.kubernetes;
 
+import io.inferscale.backend.kubernetes.internal.ManifestYaml;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -179,7 +180,7 @@ class InferenceEndpointOperatorLeaderElectionTest {
     /** The Role for leader election in manifests/rbac.yaml. */
     private static io.fabric8.kubernetes.api.model.rbac.Role leaseRole() throws IOException {
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/rbac.yaml")) {
-            return Serialization.<List<io.fabric8.kubernetes.api.model.HasMetadata>>unmarshal(in).stream()
+            return ManifestYaml.serialization().<List<io.fabric8.kubernetes.api.model.HasMetadata>>unmarshal(in).stream()
                     .filter(io.fabric8.kubernetes.api.model.rbac.Role.class::isInstance).map(io.fabric8.kubernetes.api.model.rbac.Role.class::cast)
                     .findFirst().orElseThrow();
         }

@@ -1,5 +1,6 @@
 package io.inferscale.backend.kubernetes;
 
+import io.inferscale.backend.kubernetes.internal.ManifestYaml;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -20,7 +21,7 @@ class OperatorManifestHaTest {
 
     private static List<HasMetadata> load(String name) throws IOException {
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/" + name)) {
-            return Serialization.unmarshal(in);
+            return ManifestYaml.serialization().unmarshal(in);
         }
     }
 
