@@ -61,10 +61,11 @@ class StartupClassLoadingIT {
         List<Loaded> loaded = classesLoaded(tmp, "render", "-f", document.toString(), "--backend", "kubernetes");
 
         assertThat(names(loaded)).contains("io.inferscale.backend.kubernetes.KubernetesTranslator");
-        // the other providers are instantiated by ServiceLoader (their ids are needed), nothing behind them
+        // the other providers are instantiated by ServiceLoader (their ids are needed) with their descriptors (id,
+        // capabilities and keys live in <Cloud>Settings, which imports no SDK), nothing behind them
         assertThat(names(loaded)).noneMatch(n -> n.startsWith("software.amazon.") || n.startsWith("com.google.")
-                || n.startsWith("io.grpc.") || (n.startsWith("io.inferscale.backend.sagemaker.") && !n.endsWith("BackendProvider"))
-                || (n.startsWith("io.inferscale.backend.vertex.") && !n.endsWith("BackendProvider")));
+                || n.startsWith("io.grpc.") || (n.startsWith("io.inferscale.backend.sagemaker.") && !n.endsWith("BackendProvider") && !n.endsWith("Settings"))
+                || (n.startsWith("io.inferscale.backend.vertex.") && !n.endsWith("BackendProvider") && !n.endsWith("Settings")));
         // rendering is translation and YAML: no client, no HTTP stack
         assertThat(names(loaded)).noneMatch(n -> n.startsWith("io.vertx.") || n.startsWith("io.netty.") || n.startsWith("okhttp3.")
                 || n.startsWith("io.fabric8.kubernetes.client.http.") || n.startsWith("io.fabric8.kubernetes.client.impl.")
