@@ -1,9 +1,10 @@
 package io.inferscale.backend.kubernetes.simulation;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.inferscale.api.AutoscalingPolicy;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.ScaleToZero;
+import io.inferscale.api.ScalingBehavior;
+import io.inferscale.api.ScalingRules;
 import io.inferscale.api.TargetType;
 import io.inferscale.api.simulation.Assumption;
 import io.inferscale.api.simulation.ModelContext;
@@ -113,7 +114,21 @@ class KedaAutoscalerModelTest {
     @Test
     @DisplayName("a keda endpoint without scale to zero runs exactly as the HPA model of the same endpoint")
     void withoutScaleToZeroLikeHpa() {
-        InferenceEndpoint hpa = HpaFidelityTest.endpoint(1, 10, TargetType.REQUESTS_PER_SECOND, 10);
+        assertSameAsHpa(HpaFidelityTest.endpoint(1, 10, TargetType.REQUESTS_PER_SECOND, 10));
+    }
+
+    @Test
+    @DisplayName("the ScaledObject's advanced.horizontalPodAutoscalerConfig.behavior reaches the HPA model: same run as the HPA with that behavior")
+    void behaviorFromTheScaledObject() {
+        InferenceEndpoint e = HpaFidelityTest.endpoint(1, 10, TargetType.REQUESTS_PER_SECOND, 10);
+        InferenceEndpoint withBehavior = e.toBuilder().autoscaling(e.autoscaling().toBuilder()
+                .behavior(ScalingBehavior.of(ScalingRules.stabilization(60), ScalingRules.stabilization(120))).build()).build();
+        SimulationResult b = assertSameAsHpa(withBehavior);
+        // the 120 s scale-down window, not the 300 s default: 2 -> 1 within 120 s + one sync of the drop at 3600 s
+        assertThat(b.firstDesiredChangeAfter(3600).getAsDouble()).isLessThanOrEqualTo(3600 + 120 + 15);
+    }
+
+    private static SimulationResult assertSameAsHpa(InferenceEndpoint hpa) {
         InferenceEndpoint keda = hpa.toBuilder()
                 .option(KubernetesTranslator.BACKEND_ID, KubernetesTranslator.AUTOSCALER_OPTION, KubernetesTranslator.AUTOSCALER_KEDA).build();
         // KEDA's HPA reads the prometheus trigger as an External AverageValue metric: compare with the HPA rendered the same way
@@ -126,6 +141,7 @@ class KedaAutoscalerModelTest {
             assertThat(b.desiredReplicas(i)).as("desired replicas at %s s", a.timeSeconds(i)).isEqualTo(a.desiredReplicas(i));
         }
         assertThat(b.summary().replicaHours()).isEqualTo(a.summary().replicaHours());
+        return b;
     }
 
     @Test
