@@ -81,6 +81,7 @@ public final class KedaAutoscalerModel implements AutoscalerModel {
     public KedaAutoscalerModel(InferenceEndpoint endpoint, GenericKubernetesResource scaledObject, HpaSettings settings) {
         Map<String, Object> spec = map(scaledObject.getAdditionalProperties().get("spec"), "spec");
         this.minReplicaCount = integer(spec, "minReplicaCount", 0);
+        // absent: defaultHPAMaxReplicas = 100 (apis/keda/v1alpha1/scaledobject_types.go, KEDA v2.20.2); the translator always renders it
         int maxReplicaCount = integer(spec, "maxReplicaCount", 100);
         this.pollingMillis = 1000L * integer(spec, "pollingInterval", ScaledObjectTranslator.KEDA_DEFAULT_POLLING_INTERVAL_SECONDS);
         this.cooldownMillis = 1000L * integer(spec, "cooldownPeriod", ScaledObjectTranslator.KEDA_DEFAULT_COOLDOWN_PERIOD_SECONDS);
@@ -166,6 +167,10 @@ public final class KedaAutoscalerModel implements AutoscalerModel {
                 "rendered spec.minReplicaCount; GetHPAMinReplicas, defaultHPAMinReplicas = 1, " + source));
         a.add(Assumption.assumed("requests at zero replicas", "lost until a pod is ready: the Service has no endpoints and nothing queues "
                 + "them (no KEDA HTTP add-on interceptor)", "nothing; an ingress or interceptor that holds requests is not modelled"));
+        if (!java.util.stream.IntStream.range(0, prometheus.length).allMatch(i -> prometheus[i])) {
+            a.add(Assumption.assumed("KEDA cpu/memory trigger activity", "not counted: only prometheus triggers decide 0 <-> 1",
+                    "nothing; the model's reading of KEDA (a cpu or memory trigger alone cannot scale from zero)"));
+        }
         a.addAll(facts);
         a.addAll(hpa.assumptions());
         return a;
@@ -196,12 +201,12 @@ public final class KedaAutoscalerModel implements AutoscalerModel {
         return hpa;
     }
 
-    /** Seconds between KEDA's polls (for tests). */
+    /** Milliseconds between KEDA's polls (for tests). */
     long pollingMillis() {
         return pollingMillis;
     }
 
-    /** The cooldown before 1 -> 0 (for tests). */
+    /** The cooldown before 1 -> 0, in milliseconds (for tests). */
     long cooldownMillis() {
         return cooldownMillis;
     }
