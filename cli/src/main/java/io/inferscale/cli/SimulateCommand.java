@@ -137,11 +137,13 @@ final class SimulateCommand extends BaseCommand {
 
     /**
      * One row per backend: the machine a replica runs on and its price, replica-hours, what the run costs (in total and
-     * per million requests served), where the price comes from, the startup time, then the autoscaling figures.
+     * per million requests served), where the price comes from, the startup time, then the autoscaling figures, the time at
+     * zero replicas and the requests lost while no replica was ready (at zero and during the cold start).
      */
     static Table summaryTable(List<SimulationResult> results) {
         Table t = new Table("BACKEND", "MACHINE", "USD/REPLICA-H", "PRICE", "REPLICA-HOURS", "COST", "USD/M-REQ", "STARTUP",
-                "P50-UTIL", "P95-UTIL", "OVER-CAPACITY", "UNSERVED", "SCALE-UPS", "SCALE-DOWNS", "PEAK", "WORST-CATCH-UP");
+                "P50-UTIL", "P95-UTIL", "OVER-CAPACITY", "UNSERVED", "SCALE-UPS", "SCALE-DOWNS", "PEAK", "WORST-CATCH-UP",
+                "AT-ZERO", "LOST-AT-ZERO");
         for (SimulationResult r : results) {
             SimulationSummary s = r.summary();
             Optional<CostEstimate> cost = r.cost();
@@ -159,7 +161,9 @@ final class SimulateCommand extends BaseCommand {
                     s.worstSecondsToCapacity().isPresent()
                             ? HumanDuration.format(Duration.ofSeconds(Math.round(s.worstSecondsToCapacity().getAsDouble())))
                                 + (s.stepsNeverCaughtUp() > 0 ? " (" + s.stepsNeverCaughtUp() + " never)" : "")
-                            : s.stepsNeverCaughtUp() > 0 ? "never" : "-");
+                            : s.stepsNeverCaughtUp() > 0 ? "never" : "-",
+                    s.zeroReplicaSeconds() > 0 ? HumanDuration.format(Duration.ofSeconds(Math.round(s.zeroReplicaSeconds()))) : "-",
+                    fmt("%.0f", s.requestsLostAtZero()));
         }
         return t;
     }

@@ -383,6 +383,8 @@ public final class Simulation {
             double overMillis = 0;
             double unservedRequestMillis = 0;
             double requestMillis = 0;
+            double zeroMillis = 0;
+            double lostAtZeroRequestMillis = 0;
             int scaleUps = 0;
             int scaleDowns = 0;
             int peak = initial;
@@ -496,6 +498,12 @@ public final class Simulation {
                 replicaMillis += (double) o.podCount * dt;
                 readyReplicaMillis += (double) o.readyReplicas * dt;
                 requestMillis += o.demandRps * dt;
+                if (o.podCount == 0) {
+                    zeroMillis += dt;
+                }
+                if (o.readyReplicas == 0) {
+                    lostAtZeroRequestMillis += o.demandRps * dt;
+                }
                 if (short_) {
                     overMillis += dt;
                     unservedRequestMillis += unserved * dt;
@@ -518,7 +526,8 @@ public final class Simulation {
             double p50 = n == 0 ? 0 : select(sorted, rankIndex(n, 95) + 1, rankIndex(n, 50));
             SimulationSummary summary = new SimulationSummary(model.backendId(), end / 1000.0, replicaMillis / 3_600_000.0,
                     readyReplicaMillis / 3_600_000.0, p50, p95, overMillis / 1000.0,
-                    unservedRequestMillis / 1000.0, requestMillis / 1000.0, scaleUps, scaleDowns, peak, steps);
+                    unservedRequestMillis / 1000.0, requestMillis / 1000.0, scaleUps, scaleDowns, peak, steps, zeroMillis / 1000.0,
+                    lostAtZeroRequestMillis / 1000.0);
             List<Assumption> all = new ArrayList<>(assumptions);
             all.addAll(model.assumptions());
             return new SimulationResult(model.backendId(), sim.endpoint.name(), stepMillis, tick, tDemand, tReady, tDesired, tUtil,

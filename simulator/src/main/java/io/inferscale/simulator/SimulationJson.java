@@ -88,6 +88,8 @@ public final class SimulationJson {
         sm.put("scaleUps", s.scaleUps());
         sm.put("scaleDowns", s.scaleDowns());
         sm.put("peakReplicas", s.peakReplicas());
+        sm.put("zeroReplicaSeconds", s.zeroReplicaSeconds());
+        sm.put("requestsLostAtZero", s.requestsLostAtZero());
         List<Object> steps = new ArrayList<>();
         for (StepResponse sr : s.stepResponses()) {
             Map<String, Object> x = new LinkedHashMap<>();

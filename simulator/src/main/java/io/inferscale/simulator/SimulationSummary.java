@@ -19,15 +19,28 @@ import java.util.OptionalDouble;
  * @param scaleDowns             decisions that lowered it
  * @param peakReplicas           most replicas provisioned at once
  * @param stepResponses          each load increase the capacity could not absorb at once, with its catch-up time
+ * @param zeroReplicaSeconds     seconds with no replica provisioned (scaled to zero: nothing billed, nothing serving)
+ * @param requestsLostAtZero     requests offered while no replica was ready: at zero replicas and during the cold start
+ *                               from zero, when nothing queues them (part of {@code requestsOverCapacity})
  */
 public record SimulationSummary(String backendId, double durationSeconds, double replicaHours, double readyReplicaHours,
                                 double p50UtilizationPercent, double p95UtilizationPercent, double secondsOverCapacity,
                                 double requestsOverCapacity, double totalRequests, int scaleUps, int scaleDowns,
-                                int peakReplicas, List<StepResponse> stepResponses) {
+                                int peakReplicas, List<StepResponse> stepResponses, double zeroReplicaSeconds,
+                                double requestsLostAtZero) {
 
     /** Copies the list. */
     public SimulationSummary {
         stepResponses = List.copyOf(stepResponses);
+    }
+
+    /** A summary of a run that never was at zero replicas ({@code zeroReplicaSeconds} and {@code requestsLostAtZero} 0). */
+    public SimulationSummary(String backendId, double durationSeconds, double replicaHours, double readyReplicaHours,
+                             double p50UtilizationPercent, double p95UtilizationPercent, double secondsOverCapacity,
+                             double requestsOverCapacity, double totalRequests, int scaleUps, int scaleDowns,
+                             int peakReplicas, List<StepResponse> stepResponses) {
+        this(backendId, durationSeconds, replicaHours, readyReplicaHours, p50UtilizationPercent, p95UtilizationPercent,
+                secondsOverCapacity, requestsOverCapacity, totalRequests, scaleUps, scaleDowns, peakReplicas, stepResponses, 0, 0);
     }
 
     /** The longest catch-up time over the step responses that caught up; empty when none did. */

@@ -387,8 +387,8 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
         return proposal;
     }
 
-    /** An External metric's value: the total over the endpoint, in the target's neutral unit. */
-    private static double externalTotal(Observation o, TargetType source) {
+    /** An External metric's value: the total over the endpoint, in the target's neutral unit (also KEDA's trigger value). */
+    static double externalTotal(Observation o, TargetType source) {
         return switch (source) {
             case REQUESTS_PER_SECOND -> o.demandRps();
             case CONCURRENT_REQUESTS -> o.concurrencyPerReplica() * o.readyReplicas();

@@ -59,11 +59,13 @@ public record HpaSettings(Duration syncPeriod, double tolerance, Duration downsc
 
     /**
      * The backend configuration keys that change what the translator renders, and so what the model simulates:
-     * each custom metric's name and {@code Pods}/{@code External} type (see {@code KubernetesSettings}).
+     * each custom metric's name and {@code Pods}/{@code External} type (see {@code KubernetesSettings}), and for endpoints with
+     * {@code autoscaler: keda} the ScaledObject's activation threshold, polling interval and queries ({@code KedaSettings}).
      */
     public static final Set<String> TRANSLATOR_KEYS = Set.of("kubernetes.requestsPerSecondMetric", "kubernetes.requestsPerSecondMetricType",
             "kubernetes.concurrencyMetric", "kubernetes.concurrencyMetricType", "kubernetes.acceleratorMetric",
-            "kubernetes.acceleratorMetricType");
+            "kubernetes.acceleratorMetricType", "kubernetes.keda.activationThreshold", "kubernetes.keda.pollingIntervalSeconds",
+            "kubernetes.keda.requestsPerSecondQuery", "kubernetes.keda.concurrencyQuery", "kubernetes.keda.acceleratorQuery");
 
     /** The keys, for {@link io.inferscale.api.simulation.AutoscalerModelProvider#settingKeys()}. */
     public static final Set<String> KEYS = union(MODEL_KEYS, TRANSLATOR_KEYS);

@@ -17,7 +17,9 @@ import java.util.Set;
  * The {@code kubernetes} autoscaler model: {@link HpaAutoscalerModel} of the HPA the {@link KubernetesTranslator}
  * renders for the endpoint (with the translator keys of {@link HpaSettings#TRANSLATOR_KEYS} taken from the model
  * settings, e.g. {@code kubernetes.requestsPerSecondMetricType=External}). Registered in
- * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}.
+ * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. An endpoint with
+ * {@code spec.backends.kubernetes.autoscaler: keda} gets a {@link KedaAutoscalerModel} of the ScaledObject the translator
+ * renders instead (its {@code kubernetes.keda.*} keys of {@link HpaSettings#TRANSLATOR_KEYS} taken from the model settings).
  *
  * <p>Default startup 60 s: an assumption for a model-serving pod (scheduling on an existing node, cached image,
  * model load, readiness probe). Pods that need a new node (cluster autoscaler) take minutes: set
@@ -39,7 +41,8 @@ public final class KubernetesAutoscalerModelProvider implements AutoscalerModelP
 
     @Override
     public String description() {
-        return "Kubernetes HorizontalPodAutoscaler (autoscaling/v2), ported from pkg/controller/podautoscaler";
+        return "Kubernetes HorizontalPodAutoscaler (autoscaling/v2), ported from pkg/controller/podautoscaler; "
+                + "KEDA ScaledObject (0 <-> 1 by KEDA's polling loop, the HPA above) with autoscaler: keda";
     }
 
     @Override
@@ -106,6 +109,9 @@ public final class KubernetesAutoscalerModelProvider implements AutoscalerModelP
     public AutoscalerModel create(ModelContext context) {
         HpaSettings settings = HpaSettings.from(context.settings());
         KubernetesTranslator translator = new KubernetesTranslator(HpaSettings.translatorSettings(context.settings()));
+        if (KubernetesTranslator.usesKeda(context.endpoint())) {
+            return new KedaAutoscalerModel(context.endpoint(), translator.translate(context.endpoint()).scaledObject(), settings);
+        }
         return new HpaAutoscalerModel(context.endpoint(), translator.translateHpa(context.endpoint()).hpa(), settings);
     }
 }
