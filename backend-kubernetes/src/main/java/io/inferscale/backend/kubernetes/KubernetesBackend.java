@@ -169,7 +169,6 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
     protected Plan plan(PreparedEndpoint<KubernetesManifests> endpoint) {
         DesiredObjects desired = desired(endpoint.desired(), null, null);
         Map<String, HasMetadata> live = liveState.readAll(desired, null);
-        KubernetesPlanner.requireAutoscalerSwitchable(desired, live);
         return KubernetesPlanner.plan(desired, live);
     }
 
@@ -213,8 +212,7 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
         while (budget.nextRound()) {
             Map<String, HasMetadata> live = first == null && firstRead != null ? liveState.readAll(desired, firstRead, "apply")
                     : liveState.readAll(desired, "apply");
-            KubernetesPlanner.requireAutoscalerSwitchable(desired, live);
-            Plan plan = KubernetesPlanner.plan(desired, live);
+                Plan plan = KubernetesPlanner.plan(desired, live);
             first = first == null ? plan : first;
             if (plan.isEmpty()) {
                 return new ApplyResult(first, KubernetesLiveReader.statusOf(desired.name(), desired.namespace(), live));
