@@ -56,7 +56,9 @@ public final class KubernetesExecutor {
     /**
      * Writes the plan's changes in order; {@code live} receives each object as the API server stored it. A create
      * carries the Deployment's {@code spec.replicas} ({@code minReplicas}); an update leaves it out, after handing it over
-     * ({@link #handOverReplicas}) when InferScale still owns it alone.
+     * ({@link #handOverReplicas}) when InferScale still owns it alone. A DELETE (the ScaledObject left from
+     * {@code autoscaler: keda}) deletes it orphaning its HPA ({@link #deleteScaledObjectOrphaning}) and removes it from
+     * {@code live}.
      *
      * @throws BackendException from {@link BackendException#atStep} ({@code apply}) when a write fails for any reason
      *                          but another writer getting there first
