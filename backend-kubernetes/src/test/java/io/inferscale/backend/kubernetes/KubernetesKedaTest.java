@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import static io.inferscale.backend.kubernetes.KubernetesTranslatorTest.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * {@code spec.backends.kubernetes.autoscaler: keda} end to end on {@link MockCluster}: render, apply (server-side apply of
@@ -264,8 +265,8 @@ class KubernetesKedaTest {
 
             Plan plan = backend.plan(plain);
             assertThat(plan.changes()).extracting(Change::action, Change::kind).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple(Change.Action.DELETE, "ScaledObject"),
-                    org.assertj.core.groups.Tuple.tuple(Change.Action.UPDATE, "HorizontalPodAutoscaler"));
+                    tuple(Change.Action.DELETE, "ScaledObject"),
+                    tuple(Change.Action.UPDATE, "HorizontalPodAutoscaler"));
             assertThat(plan.changes().get(0).reason()).contains("orphaning the HPA");
 
             int from = cluster.requests().size();
@@ -301,8 +302,8 @@ class KubernetesKedaTest {
         InferenceEndpoint plain = endpoint("inference_endpoint.yaml").toBuilder().option("kubernetes", "namespace", NS).build();
         backend.apply(keda(plain)); // no KEDA here: the ScaledObject exists, its HPA not yet
         assertThat(backend.plan(plain).changes()).extracting(Change::action, Change::kind).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(Change.Action.DELETE, "ScaledObject"),
-                org.assertj.core.groups.Tuple.tuple(Change.Action.CREATE, "HorizontalPodAutoscaler"));
+                tuple(Change.Action.DELETE, "ScaledObject"),
+                tuple(Change.Action.CREATE, "HorizontalPodAutoscaler"));
         int from = cluster.requests().size();
         backend.apply(plain);
         assertThat(callsSince(from)).containsExactly("GET deployments", "GET services", "GET horizontalpodautoscalers",
