@@ -36,7 +36,7 @@ import java.util.Optional;
  * {@code spec.backends.kubernetes.autoscaler: keda} a KEDA {@code keda.sh/v1alpha1} ScaledObject takes the HPA's place
  * (read and applied as a generic resource; KEDA creates the HPA, named after the endpoint, from it): see the module
  * README's KEDA section for the requests, the status it adds, a missing KEDA (NOT_FOUND naming the CRD) and switching
- * (hpa -> keda adopts the HPA; keda -> hpa is refused with the manual step).
+ * (hpa -> keda adopts the HPA; keda -> hpa deletes the ScaledObject, orphaning KEDA's HPA, and takes the HPA over).
  *
  * <ul>
  *   <li>{@link #plan} reads the three objects and compares them with {@link KubernetesTranslator}'s output over
@@ -169,7 +169,6 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
     protected Plan plan(PreparedEndpoint<KubernetesManifests> endpoint) {
         DesiredObjects desired = desired(endpoint.desired(), null, null);
         Map<String, HasMetadata> live = liveState.readAll(desired, null);
-        KubernetesPlanner.requireAutoscalerSwitchable(desired, live);
         return KubernetesPlanner.plan(desired, live);
     }
 
@@ -213,8 +212,7 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
         while (budget.nextRound()) {
             Map<String, HasMetadata> live = first == null && firstRead != null ? liveState.readAll(desired, firstRead, "apply")
                     : liveState.readAll(desired, "apply");
-            KubernetesPlanner.requireAutoscalerSwitchable(desired, live);
-            Plan plan = KubernetesPlanner.plan(desired, live);
+                Plan plan = KubernetesPlanner.plan(desired, live);
             first = first == null ? plan : first;
             if (plan.isEmpty()) {
                 return new ApplyResult(first, KubernetesLiveReader.statusOf(desired.name(), desired.namespace(), live));

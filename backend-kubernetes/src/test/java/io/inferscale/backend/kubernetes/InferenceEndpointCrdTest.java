@@ -119,14 +119,21 @@ class InferenceEndpointCrdTest {
     }
 
     @Test
-    @DisplayName("RBAC grants no delete and writes only the status of InferenceEndpoints")
+    @DisplayName("RBAC grants no delete but a KEDA ScaledObject's and writes only the status of InferenceEndpoints")
     void leastPrivilege() throws IOException {
         List<HasMetadata> objects;
         try (InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/rbac.yaml")) {
             objects = ManifestYaml.serialization().unmarshal(in);
         }
         ClusterRole role = objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast).findFirst().orElseThrow();
-        assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("delete", "deletecollection", "*"));
+        // the one delete: a KEDA ScaledObject, when an endpoint switches from autoscaler keda back to hpa
+        assertThat(role.getRules()).filteredOn(r -> !r.getResources().equals(List.of("scaledobjects")))
+                .allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("delete", "deletecollection", "*"));
+        assertThat(role.getRules()).filteredOn(r -> r.getResources().equals(List.of("scaledobjects")))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getApiGroups()).containsExactly("keda.sh");
+                    assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "create", "patch", "delete");
+                });
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("inferenceendpoints"))
                 .allSatisfy(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("list", "watch"));
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("inferenceendpoints/status"))

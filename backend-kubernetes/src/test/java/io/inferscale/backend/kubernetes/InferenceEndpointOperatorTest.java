@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.inferscale.backend.kubernetes.internal.ManifestYaml;
+import io.inferscale.backend.kubernetes.internal.ScaledObjects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -214,6 +215,42 @@ class InferenceEndpointOperatorTest {
                 x -> "registry.example.com/my-ml-model:v2".equals(x.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()));
         assertThat(d.getSpec().getReplicas()).isEqualTo(6);
         assertThat(awaitStatus("my-model-endpoint", s -> Integer.valueOf(6).equals(s.readyReplicas)).getStatus().replicas).isEqualTo(6);
+    }
+
+    @Test
+    @DisplayName("autoscaler: keda: the operator applies a ScaledObject owned by the resource; switching to hpa deletes it and takes over KEDA's HPA")
+    void kedaEndpointAndSwitchToHpa() throws Exception {
+        AutoCloseable kedaOperator = KubernetesKedaConformanceTest.startKedaOperator(cluster);
+        try {
+            InferenceEndpointResource r = create(resource("inference_endpoint.yaml")
+                    .replace("\nspec:\n", "\nspec:\n  backends:\n    kubernetes:\n      autoscaler: keda\n"));
+            var scaledObject = ScaledObjects.api(client).inNamespace("test").withName("my-model-endpoint");
+            var so = await(scaledObject::get, Objects::nonNull);
+            assertThat(so.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+                assertThat(o.getKind()).isEqualTo("InferenceEndpoint");
+                assertThat(o.getUid()).isEqualTo(r.getMetadata().getUid());
+                assertThat(o.getController()).isTrue();
+            });
+            assertThat(((java.util.Map<?, ?>) so.getAdditionalProperties().get("spec")).get("maxReplicaCount")).isEqualTo(5);
+            var hpas = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName("my-model-endpoint");
+            // the HPA is KEDA's (the stand-in's), not the operator's
+            await(hpas::get, h -> h != null && ScaledObjects.ownedByKeda(h));
+            assertThat(awaitStatus("my-model-endpoint", s -> s.state != null).getStatus().state).isNotEqualTo("INVALID");
+
+            client.resources(InferenceEndpointResource.class).inNamespace("test").withName("my-model-endpoint").patch(
+                    io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                    "{\"spec\":{\"backends\":{\"kubernetes\":{\"autoscaler\":\"hpa\"}}}}");
+            // the reconcile the spec change starts: the ScaledObject goes (the HPA KEDA made is in the HPA informer's cache,
+            // controlled by it), the HPA is applied with the resource as its controller
+            await(() -> scaledObject.get() == null ? null : cluster.calls(), java.util.Objects::isNull);
+            HorizontalPodAutoscaler hpa = await(hpas::get, h -> h != null && !ScaledObjects.ownedByKeda(h)
+                    && h.getSpec().getMetrics() != null && !h.getSpec().getMetrics().isEmpty());
+            assertThat(hpa.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(r.getMetadata().getUid()));
+            assertThat(cluster.requests().stream().filter(x -> OPERATOR_AGENT.equals(x.getHeader("User-Agent")))
+                    .map(MockCluster::call)).contains("DELETE scaledobjects");
+        } finally {
+            kedaOperator.close();
+        }
     }
 
     @Test

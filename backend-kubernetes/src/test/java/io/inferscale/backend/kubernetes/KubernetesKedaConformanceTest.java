@@ -6,11 +6,16 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.Backend;
 import io.inferscale.backend.kubernetes.internal.ScaledObjects;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The conformance kit again, every sample endpoint with {@code spec.backends.kubernetes.autoscaler: keda}: the same
@@ -19,8 +24,9 @@ import java.util.Map;
  * does with a ScaledObject that has no active external trigger: it creates (and updates) the HPA named by
  * {@code advanced.horizontalPodAutoscalerConfig.name}, controlled by the ScaledObject, with {@code minReplicas} =
  * max(1, minReplicaCount) and {@code maxReplicas} = maxReplicaCount ({@code controllers/keda/hpa.go}
- * newHPAForScaledObject, KEDA v2.20.2), and deletes it with the ScaledObject (the garbage collector's part); the
- * mock's HPA controller stand-in then scales the Deployment.
+ * newHPAForScaledObject, KEDA v2.20.2), and deletes it with the ScaledObject while the ScaledObject still controls it
+ * (the garbage collector's part); a DELETE with {@code propagationPolicy: Orphan} first removes the owner reference, so
+ * the HPA stays. The mock's HPA controller stand-in then scales the Deployment.
  */
 class KubernetesKedaConformanceTest extends KubernetesConformanceTest {
 
@@ -39,6 +45,7 @@ class KubernetesKedaConformanceTest extends KubernetesConformanceTest {
     /** The KEDA operator stand-in described in the class comment. */
     static AutoCloseable startKedaOperator(MockCluster cluster) {
         KubernetesClient c = cluster.controllerClient();
+        Set<String> orphaned = ConcurrentHashMap.newKeySet();
         var informer = ScaledObjects.api(c).inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource so) {
@@ -52,11 +59,49 @@ class KubernetesKedaConformanceTest extends KubernetesConformanceTest {
 
             @Override
             public void onDelete(GenericKubernetesResource so, boolean unknown) {
-                c.autoscaling().v2().horizontalPodAutoscalers().inNamespace(so.getMetadata().getNamespace())
-                        .withName(hpaName(so)).delete();
+                // the garbage collector's part: a dependent still controlled by the deleted ScaledObject goes with it, or,
+                // after a DELETE with propagationPolicy Orphan, loses its owner reference and stays
+                String ns = so.getMetadata().getNamespace();
+                var hpa = c.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(hpaName(so));
+                HorizontalPodAutoscaler live = hpa.get();
+                if (live == null || !controlledBy(live, so)) {
+                    return;
+                }
+                if (orphaned.remove(ns + "/" + so.getMetadata().getName())) {
+                    hpa.edit(x -> new HorizontalPodAutoscalerBuilder(x).editMetadata().withOwnerReferences(x.getMetadata().getOwnerReferences()
+                            .stream().filter(r -> !uid(so).equals(r.getUid())).toList()).endMetadata().build());
+                } else {
+                    hpa.delete();
+                }
             }
         });
+        // no request from inside the mock server's dispatcher (it would wait for itself): only note the orphaning deletes
+        cluster.intercept((request, proceed) -> {
+            orphaningDelete(request).ifPresent(orphaned::add);
+            return null;
+        });
         return informer::close;
+    }
+
+    /** "namespace/name" of a DELETE of a ScaledObject with {@code propagationPolicy: Orphan}. */
+    private static Optional<String> orphaningDelete(RecordedRequest request) {
+        String path = request.getPath().replaceAll("[?].*", "");
+        int at = path.indexOf("/scaledobjects/");
+        if (!"DELETE".equals(request.getMethod()) || at < 0 || request.getBody() == null
+                || !new String(request.getBody().getBytes(), StandardCharsets.UTF_8).contains("\"Orphan\"")) {
+            return Optional.empty();
+        }
+        String ns = path.substring(path.indexOf("/namespaces/") + "/namespaces/".length(), at);
+        return Optional.of(ns + "/" + path.substring(at + "/scaledobjects/".length()));
+    }
+
+    private static String uid(GenericKubernetesResource so) {
+        return String.valueOf(so.getMetadata().getUid());
+    }
+
+    private static boolean controlledBy(HorizontalPodAutoscaler hpa, GenericKubernetesResource so) {
+        return hpa.getMetadata().getOwnerReferences() != null
+                && hpa.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid(so).equals(r.getUid()));
     }
 
     @SuppressWarnings("unchecked")

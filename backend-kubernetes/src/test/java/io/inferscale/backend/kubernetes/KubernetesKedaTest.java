@@ -33,10 +33,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static io.inferscale.backend.kubernetes.KubernetesTranslatorTest.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * {@code spec.backends.kubernetes.autoscaler: keda} end to end on {@link MockCluster}: render, apply (server-side apply of
@@ -252,22 +254,77 @@ class KubernetesKedaTest {
     }
 
     @Test
-    @DisplayName("keda -> hpa while KEDA owns the HPA is refused before any write, naming the option and the kubectl step")
-    void switchKedaToHpaRefused() throws IOException {
+    @DisplayName("keda -> hpa: apply deletes the ScaledObject (Orphan) and takes over KEDA's HPA in one round; 8 requests, 2 writes")
+    void switchKedaToHpa() throws Exception {
         InferenceEndpoint plain = endpoint("inference_endpoint.yaml").toBuilder().option("kubernetes", "namespace", NS).build();
-        backend.apply(keda(plain));
-        cluster.controllerClient().resource(new HorizontalPodAutoscalerBuilder().withNewMetadata().withName(plain.name()).withNamespace(NS)
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("keda.sh/v1alpha1").withKind("ScaledObject")
-                        .withName(plain.name()).withUid("uid-1").withController(true).build()).endMetadata()
-                .withNewSpec().withMinReplicas(1).withMaxReplicas(5)
-                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(plain.name()).endScaleTargetRef()
-                .endSpec().build()).create();
-        long writes = cluster.writeCount();
-        BackendException e = catchThrowableOfType(BackendException.class, () -> backend.apply(plain));
-        assertThat(e).isNotNull();
-        assertThat(e.reason()).isEqualTo(BackendException.Reason.INVALID_REQUEST);
-        assertThat(e.getMessage()).contains("spec.backends.kubernetes.autoscaler").contains("kubectl delete scaledobject " + plain.name() + " -n " + NS);
-        assertThat(cluster.writeCount()).isEqualTo(writes);
+        AutoCloseable kedaOperator = KubernetesKedaConformanceTest.startKedaOperator(cluster);
+        try {
+            backend.apply(keda(plain));
+            var hpas = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(plain.name());
+            hpas.waitUntilCondition(h -> h != null && ScaledObjects.ownedByKeda(h), 10, TimeUnit.SECONDS);
+
+            Plan plan = backend.plan(plain);
+            assertThat(plan.changes()).extracting(Change::action, Change::kind).containsExactly(
+                    tuple(Change.Action.DELETE, "ScaledObject"),
+                    tuple(Change.Action.UPDATE, "HorizontalPodAutoscaler"));
+            assertThat(plan.changes().get(0).reason()).contains("orphaning the HPA");
+
+            int from = cluster.requests().size();
+            backend.apply(plain);
+            // 3 GETs of the plan, the GET of the ScaledObject the KEDA-controlled HPA points to, the delete and the HPA's
+            // apply, then the verify's 2 GETs (Deployment, Service)
+            assertThat(callsSince(from)).containsExactly("GET deployments", "GET services", "GET horizontalpodautoscalers",
+                    "GET scaledobjects", "DELETE scaledobjects", "PATCH horizontalpodautoscalers", "GET deployments", "GET services");
+            RecordedRequest delete = cluster.requests().stream().filter(r -> MockCluster.call(r).equals("DELETE scaledobjects"))
+                    .findFirst().orElseThrow();
+            assertThat(delete.getUtf8Body()).contains("\"propagationPolicy\":\"Orphan\"");
+            assertThat(liveScaledObject(plain.name())).isNull();
+
+            // the garbage collector (the stand-in's part) orphans the HPA: its owner reference goes, the HPA stays
+            HorizontalPodAutoscaler hpa = hpas.waitUntilCondition(h -> h == null || !ScaledObjects.ownedByKeda(h), 10, TimeUnit.SECONDS);
+            assertThat(hpa).isNotNull();
+            assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(plain.autoscaling().maxReplicas());
+            assertThat(hpa.getSpec().getMetrics()).isNotEmpty();
+            assertThat(cluster.ownersOf("/apis/autoscaling/v2/namespaces/" + NS + "/horizontalpodautoscalers/" + plain.name(),
+                    "/spec/maxReplicas")).contains("inferscale");
+
+            int again = cluster.requests().size();
+            assertThat(backend.apply(plain).plan().isEmpty()).isTrue();
+            assertThat(callsSince(again)).containsExactly("GET deployments", "GET services", "GET horizontalpodautoscalers");
+        } finally {
+            kedaOperator.close();
+        }
+    }
+
+    @Test
+    @DisplayName("keda -> hpa before KEDA created its HPA: the ScaledObject is found (1 GET, as the Deployment exists without an HPA) and deleted")
+    void switchKedaToHpaBeforeKedaCreatedTheHpa() throws IOException {
+        InferenceEndpoint plain = endpoint("inference_endpoint.yaml").toBuilder().option("kubernetes", "namespace", NS).build();
+        backend.apply(keda(plain)); // no KEDA here: the ScaledObject exists, its HPA not yet
+        assertThat(backend.plan(plain).changes()).extracting(Change::action, Change::kind).containsExactly(
+                tuple(Change.Action.DELETE, "ScaledObject"),
+                tuple(Change.Action.CREATE, "HorizontalPodAutoscaler"));
+        int from = cluster.requests().size();
+        backend.apply(plain);
+        assertThat(callsSince(from)).containsExactly("GET deployments", "GET services", "GET horizontalpodautoscalers",
+                "GET scaledobjects", "DELETE scaledobjects", "PATCH horizontalpodautoscalers", "GET deployments", "GET services");
+        assertThat(liveScaledObject(plain.name())).isNull();
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(plain.name()).get()).isNotNull();
+    }
+
+    @Test
+    @DisplayName("hpa endpoints pay nothing for the check: a fresh apply and a no-op re-apply never GET a ScaledObject")
+    void hpaEndpointsDoNotReadScaledObjects() throws IOException {
+        InferenceEndpoint plain = endpoint("inference_endpoint.yaml").toBuilder().option("kubernetes", "namespace", NS).build();
+        backend.apply(plain);
+        backend.apply(plain);
+        assertThat(cluster.calls()).doesNotContain("GET scaledobjects");
+        // an HPA deleted by hand while the Deployment stays is the one HPA-only case that costs the extra GET (404 here)
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(plain.name()).delete();
+        int from = cluster.requests().size();
+        backend.apply(plain);
+        assertThat(callsSince(from)).containsExactly("GET deployments", "GET services", "GET horizontalpodautoscalers",
+                "GET scaledobjects", "PATCH horizontalpodautoscalers", "GET deployments", "GET services");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.inferscale.backend.kubernetes.internal;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -55,7 +56,9 @@ public final class KubernetesExecutor {
     /**
      * Writes the plan's changes in order; {@code live} receives each object as the API server stored it. A create
      * carries the Deployment's {@code spec.replicas} ({@code minReplicas}); an update leaves it out, after handing it over
-     * ({@link #handOverReplicas}) when InferScale still owns it alone.
+     * ({@link #handOverReplicas}) when InferScale still owns it alone. A DELETE (the ScaledObject left from
+     * {@code autoscaler: keda}) deletes it orphaning its HPA ({@link #deleteScaledObjectOrphaning}) and removes it from
+     * {@code live}.
      *
      * @throws BackendException from {@link BackendException#atStep} ({@code apply}) when a write fails for any reason
      *                          but another writer getting there first
@@ -66,6 +69,13 @@ public final class KubernetesExecutor {
         boolean update = false;
         try {
             for (Change change : plan.changes()) {
+                if (change.action() == Change.Action.DELETE) {
+                    step = "delete " + change.kind() + " " + desired.qualifiedName();
+                    update = true;
+                    deleteScaledObjectOrphaning(desired.namespace(), desired.name());
+                    live.remove(change.kind());
+                    continue;
+                }
                 HasMetadata object = desired.object(change.kind());
                 HasMetadata current = live.get(change.kind());
                 step = "apply " + change.kind() + " " + desired.qualifiedName();
@@ -102,6 +112,25 @@ public final class KubernetesExecutor {
      */
     private static boolean staleWrite(BackendException e, boolean update) {
         return e.reason() == BackendException.Reason.CONFLICT || (update && e.reason() == BackendException.Reason.NOT_FOUND);
+    }
+
+    /**
+     * One DELETE of the ScaledObject {@code ns/name} with {@code propagationPolicy: Orphan} (a 404 counts as done): the
+     * garbage collector then removes the ScaledObject's owner reference from the HPA KEDA created instead of deleting the
+     * HPA, so the HPA keeps scaling the Deployment while InferScale's server-side apply takes it over. With the default
+     * (background) propagation the garbage collector would delete the HPA even after InferScale applied it, because the
+     * owner reference stays. KEDA's finalizer only stops its scale loop and removes its finalizer; it does not delete the
+     * HPA ({@code controllers/keda/scaledobject_finalizer.go} finalizeScaledObject, kedacore/keda 8b4f083ca).
+     */
+    private void deleteScaledObjectOrphaning(String ns, String name) {
+        try {
+            KubernetesClients.withOneRetry(() -> ScaledObjects.api(clients.client()).inNamespace(ns).withName(name)
+                    .withPropagationPolicy(DeletionPropagation.ORPHAN).delete());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw clients.wrap("delete ScaledObject " + ns + "/" + name, e);
+            }
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.backend.EndpointStatus;
 import io.inferscale.backend.kubernetes.KubernetesTranslator;
+import io.inferscale.backend.kubernetes.keda.ScaledObjectTranslator;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -99,6 +100,26 @@ public final class KubernetesLiveReader {
                 live.put(object.getKind(), current);
             }
         }
+        return withLeftoverScaledObject(desired, live, operation);
+    }
+
+    /**
+     * With {@code autoscaler: hpa}, adds a ScaledObject of the endpoint's name left from {@code autoscaler: keda} to
+     * {@code live} (under its kind), for the planner to delete. It is read (one GET) only when the objects already read say
+     * there may be one: the HPA is controlled by a ScaledObject (KEDA created or adopted it), or the HPA is missing while the
+     * Deployment exists (KEDA has not created its HPA yet; apply writes the Deployment before the ScaledObject and delete
+     * removes the ScaledObject first, so a ScaledObject without its Deployment only follows a hand deletion of the
+     * Deployment). A fresh apply and an up-to-date HPA endpoint therefore cost no extra request.
+     */
+    private Map<String, HasMetadata> withLeftoverScaledObject(DesiredObjects desired, Map<String, HasMetadata> live, String operation) {
+        HasMetadata hpa = live.get("HorizontalPodAutoscaler");
+        boolean mayHaveOne = ScaledObjects.ownedByKeda(hpa) || (hpa == null && live.containsKey("Deployment"));
+        if (!desired.manifests().usesKeda() && mayHaveOne) {
+            GenericKubernetesResource so = readScaledObject(desired.namespace(), desired.name(), operation);
+            if (so != null && managed(so)) {
+                live.put(ScaledObjectTranslator.KIND, so);
+            }
+        }
         return live;
     }
 
@@ -127,7 +148,7 @@ public final class KubernetesLiveReader {
                 live.put(object.getKind(), current);
             }
         }
-        return live;
+        return withLeftoverScaledObject(desired, live, operation);
     }
 
     /**
@@ -152,7 +173,7 @@ public final class KubernetesLiveReader {
     public static EndpointStatus statusOf(String name, String ns, Map<String, HasMetadata> live) {
         EndpointStatus status = KubernetesStatusMapper.read(name, ID, ns, (Deployment) live.get("Deployment"),
                 (HorizontalPodAutoscaler) live.get("HorizontalPodAutoscaler"), live.containsKey("Service"));
-        HasMetadata so = live.get(io.inferscale.backend.kubernetes.keda.ScaledObjectTranslator.KIND);
+        HasMetadata so = live.get(ScaledObjectTranslator.KIND);
         return so instanceof GenericKubernetesResource g ? KedaStatus.read(status, g, null) : status;
     }
 

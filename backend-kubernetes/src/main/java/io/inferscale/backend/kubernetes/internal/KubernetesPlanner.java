@@ -1,11 +1,11 @@
 package io.inferscale.backend.kubernetes.internal;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.inferscale.api.BackendException;
 import io.inferscale.api.backend.Change;
 import io.inferscale.api.backend.FieldChange;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.backend.kubernetes.KubernetesTranslator;
+import io.inferscale.backend.kubernetes.keda.ScaledObjectTranslator;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,34 +27,23 @@ public final class KubernetesPlanner {
     /**
      * The plan that makes {@code live} match {@code desired}.
      *
-     * @param live the live objects by kind ({@code Deployment}, {@code Service}, {@code HorizontalPodAutoscaler}); an
-     *             absent kind is an absent object
+     * @param live the live objects by kind ({@code Deployment}, {@code Service}, {@code HorizontalPodAutoscaler} or
+     *             {@code ScaledObject}); an absent kind is an absent object. A {@code ScaledObject} there while the desired
+     *             autoscaler is the HPA (switching keda to hpa, see {@link KubernetesLiveReader#readAll}) is planned as a
+     *             DELETE before the other changes
      */
     public static Plan plan(DesiredObjects desired, Map<String, HasMetadata> live) {
         List<Change> changes = new ArrayList<>();
+        if (!desired.manifests().usesKeda() && live.containsKey(ScaledObjectTranslator.KIND)) {
+            // keda -> hpa: the ScaledObject goes first, so that KEDA stops writing the HPA before InferScale applies it
+            changes.add(new Change(Change.Action.DELETE, ScaledObjectTranslator.KIND, desired.qualifiedName(), List.of(),
+                    "spec.backends.kubernetes.autoscaler is hpa: the KEDA ScaledObject is deleted, orphaning the HPA it "
+                            + "controls, which InferScale then takes over with server-side apply"));
+        }
         for (HasMetadata object : desired.objects()) {
             change(desired, object, live.get(object.getKind())).ifPresent(changes::add);
         }
         return new Plan(desired.name(), KubernetesTranslator.BACKEND_ID, changes, desired.manifests().notes());
-    }
-
-    /**
-     * Refuses to switch an endpoint from {@code autoscaler: keda} back to {@code hpa} while KEDA owns its HPA: applying the
-     * HPA over KEDA's would fight the KEDA operator, which rewrites it from the ScaledObject. (The other way, hpa to keda,
-     * needs nothing here: the desired state holds no HPA, and the ScaledObject adopts the existing one through
-     * {@code scaledobject.keda.sh/transfer-hpa-ownership}.)
-     *
-     * @throws BackendException INVALID_REQUEST naming the option and the manual step
-     */
-    public static void requireAutoscalerSwitchable(DesiredObjects desired, Map<String, HasMetadata> live) {
-        HasMetadata hpa = live.get("HorizontalPodAutoscaler");
-        if (!desired.manifests().usesKeda() && ScaledObjects.ownedByKeda(hpa)) {
-            throw new BackendException(KubernetesTranslator.BACKEND_ID, BackendException.Reason.INVALID_REQUEST, "endpoint '"
-                    + desired.name() + "' is scaled by the KEDA ScaledObject " + desired.qualifiedName() + ", which owns its "
-                    + "HorizontalPodAutoscaler; switching spec.backends.kubernetes.autoscaler from keda to hpa is not automatic: delete "
-                    + "the ScaledObject first (kubectl delete scaledobject " + desired.name() + " -n " + desired.namespace()
-                    + "; its HPA goes with it), then apply again, or keep autoscaler: keda");
-        }
     }
 
     /** True when the live object exists and matches the desired one: no change needed. */
