@@ -77,7 +77,11 @@ public abstract class AbstractBackend<D> implements Backend {
     @Override
     public final ValidationReport validate(InferenceEndpoint endpoint) {
         Objects.requireNonNull(endpoint, "endpoint");
-        InferenceEndpoint effective = BackendOverrides.applyIfWellFormed(endpoint, id);
+        return validate(endpoint, BackendOverrides.applyIfWellFormed(endpoint, id));
+    }
+
+    /** {@link #validate(InferenceEndpoint)} with the overrides already applied ({@code effective}). */
+    private ValidationReport validate(InferenceEndpoint endpoint, InferenceEndpoint effective) {
         ValidationReport base = Backend.super.validate(endpoint);
         return ValidationReport.of(base.problems().stream().filter(p -> p.isError() || !honoursExactly(p, effective)).toList())
                 .and(validateNative(effective));
@@ -98,8 +102,11 @@ public abstract class AbstractBackend<D> implements Backend {
      * @throws InvalidEndpointException when the endpoint or its translation has errors on this backend
      */
     protected final PreparedEndpoint<D> prepare(InferenceEndpoint endpoint) {
-        ValidationReport report = requireValid(endpoint);
-        InferenceEndpoint effective = BackendOverrides.apply(endpoint, id);
+        Objects.requireNonNull(endpoint, "endpoint");
+        // without errors the overrides are well formed, so this is the endpoint the backend runs
+        InferenceEndpoint effective = BackendOverrides.applyIfWellFormed(endpoint, id);
+        ValidationReport report = validate(endpoint, effective);
+        report.throwIfErrors("endpoint '" + endpoint.name() + "' on backend '" + id + "'");
         Translation<D> translation = Objects.requireNonNull(translate(effective), "translate returned null");
         report = report.and(translation.problems());
         report.throwIfErrors("endpoint '" + endpoint.name() + "' on backend '" + id + "'");
