@@ -17,7 +17,17 @@ public enum TargetType {
     /** Requests in flight per replica; any positive number. */
     CONCURRENT_REQUESTS("targetConcurrentRequestsPerReplica", "concurrent", false, "concurrent requests per replica"),
     /** Average accelerator (GPU) utilization in percent; whole number 1..100. */
-    ACCELERATOR_UTILIZATION("targetAcceleratorUtilizationPercentage", "%", true, "accelerator utilization");
+    ACCELERATOR_UTILIZATION("targetAcceleratorUtilizationPercentage", "%", true, "accelerator utilization"),
+    /**
+     * Requests waiting in the model server's queue per replica (admitted but not yet being processed, e.g. vLLM's
+     * {@code vllm:num_requests_waiting}, Triton's {@code nv_inference_pending_request_count}); any positive number.
+     */
+    QUEUE_DEPTH("targetQueueDepthPerReplica", "queued", false, "queue depth per replica"),
+    /**
+     * Generated (output) tokens per second per replica, e.g. the rate of vLLM's {@code vllm:generation_tokens_total};
+     * any positive number.
+     */
+    TOKENS_PER_SECOND("targetTokensPerSecondPerReplica", "tokens/s", false, "generated tokens per second per replica");
 
     private final String field;
     private final String unit;
@@ -41,7 +51,7 @@ public enum TargetType {
         return "spec.autoscaling." + field;
     }
 
-    /** A short unit for display: {@code %}, {@code rps} or {@code concurrent}. */
+    /** A short unit for display: {@code %}, {@code rps}, {@code concurrent}, {@code queued} or {@code tokens/s}. */
     public String unit() {
         return unit;
     }

@@ -20,6 +20,9 @@ final class MutableObservation implements Observation {
     double rpsPerReplica;
     double concurrencyPerReplica;
     double acceleratorPercent;
+    double queueDepthPerReplica;
+    /** Generated tokens per second per ready replica; NaN when the trace has no output tokens. */
+    double tokensPerSecondPerReplica = Double.NaN;
 
     @Override
     public long nowMillis() {
@@ -82,6 +85,20 @@ final class MutableObservation implements Observation {
     @Override
     public double acceleratorPercent() {
         return acceleratorPercent;
+    }
+
+    @Override
+    public double queueDepthPerReplica() {
+        return queueDepthPerReplica;
+    }
+
+    @Override
+    public double tokensPerSecondPerReplica() {
+        if (Double.isNaN(tokensPerSecondPerReplica)) {
+            throw new IllegalStateException("the trace has no output tokens per request (a column such as GeneratedTokens or "
+                    + "tokens_out): tokens per second are not known");
+        }
+        return tokensPerSecondPerReplica;
     }
 
     @Override

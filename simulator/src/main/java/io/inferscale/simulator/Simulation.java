@@ -3,6 +3,7 @@ package io.inferscale.simulator;
 import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.Quantity;
+import io.inferscale.api.TargetType;
 import io.inferscale.api.simulation.Assumption;
 import io.inferscale.api.simulation.AutoscalerModel;
 import io.inferscale.api.simulation.AutoscalerModelProvider;
@@ -210,11 +211,27 @@ public final class Simulation {
     private SimulationResult run(AutoscalerModel model, Startup startup) {
         requireReady();
         Objects.requireNonNull(model, "model");
+        requireTokensFor(endpoint, trace);
         ReplicaCapacity capacity = ReplicaCapacity.of(endpoint, profile);
         List<Assumption> assumptions = new ArrayList<>();
         assumptions.add(new Assumption("startup", formatDuration(startup.time()), startup.source()));
         assumptions.add(capacity.assumption());
         return new Engine(this, model, startup.time().toMillis(), capacity.perReplica(), assumptions).run();
+    }
+
+    /**
+     * A tokens-per-second target needs the generated tokens of each request: refuses a trace without them.
+     *
+     * @throws ConfigurationException naming the target field and the trace column to add
+     */
+    static void requireTokensFor(InferenceEndpoint endpoint, LoadTrace trace) {
+        TargetType tokens = TargetType.TOKENS_PER_SECOND;
+        if (endpoint.autoscaling().target(tokens).isPresent() && !trace.hasOutputTokens()) {
+            throw new ConfigurationException(tokens.path() + " needs the generated tokens of each request, but the trace has no "
+                    + "output-token column (one of " + String.join(", ", LoadTrace.OUTPUT_TOKEN_COLUMNS) + "; a rate trace such as "
+                    + "time_s,rps carries none): simulate with a request log that has one, e.g. the Azure LLM inference trace's "
+                    + "GeneratedTokens, naming another column with --trace-columns tokens_out=COLUMN, or use another target");
+        }
     }
 
     /** The start-up time that applies to a run and which precedence level set it. */
@@ -377,6 +394,8 @@ public final class Simulation {
             final double latencySeconds = profile.latency().toNanos() / 1e9;
             final double memIdle = profile.memoryIdlePercent();
             final double memFull = profile.memoryFullPercent();
+            final boolean hasTokens = trace.hasOutputTokens();
+            double tokensOut = Double.NaN;
 
             double replicaMillis = 0;
             double readyReplicaMillis = 0;
@@ -412,7 +431,8 @@ public final class Simulation {
                 }
                 o.nowMillis = t;
                 o.demandRps = trace.rps(traceIndex);
-                derive(o, capacityPerReplica, inverseRpsFull, overhead, latencySeconds, memIdle, memFull);
+                tokensOut = hasTokens ? trace.tokensOutPerSecond(traceIndex) : Double.NaN;
+                derive(o, capacityPerReplica, inverseRpsFull, overhead, latencySeconds, memIdle, memFull, tokensOut);
 
                 // 2. the autoscaler decides
                 if (model.nextDecisionMillis() <= t) {
@@ -440,7 +460,7 @@ public final class Simulation {
                             ready++;
                         }
                         o.readyReplicas = ready;
-                        derive(o, capacityPerReplica, inverseRpsFull, overhead, latencySeconds, memIdle, memFull);
+                        derive(o, capacityPerReplica, inverseRpsFull, overhead, latencySeconds, memIdle, memFull, tokensOut);
                     }
                 }
 
@@ -580,7 +600,7 @@ public final class Simulation {
         }
 
         private static void derive(MutableObservation o, double capacityPerReplica, double inverseRpsFull, double overhead, double latencySeconds,
-                                   double memIdle, double memFull) {
+                                   double memIdle, double memFull, double tokensOut) {
             int r = o.readyReplicas;
             if (r == 0) {
                 o.servedRps = 0;
@@ -589,6 +609,8 @@ public final class Simulation {
                 o.rpsPerReplica = 0;
                 o.concurrencyPerReplica = 0;
                 o.acceleratorPercent = 0;
+                o.queueDepthPerReplica = 0;
+                o.tokensPerSecondPerReplica = Double.isNaN(tokensOut) ? Double.NaN : 0;
                 return;
             }
             double inverse = 1.0 / r;
@@ -601,6 +623,10 @@ public final class Simulation {
             o.memoryPercent = memIdle + (memFull - memIdle) * Math.min(1.0, load);
             o.concurrencyPerReplica = o.demandRps * inverse * latencySeconds;
             o.acceleratorPercent = Math.min(100.0, 100.0 * load);
+            // waiting = in flight (offered x latency) minus in service (served x latency), Little's law on each part
+            o.queueDepthPerReplica = (o.demandRps - served) * inverse * latencySeconds;
+            // the served requests' share of the trace's generated tokens (NaN stays NaN: the trace has none)
+            o.tokensPerSecondPerReplica = o.demandRps > 0 ? tokensOut * (served / o.demandRps) * inverse : tokensOut * 0;
         }
     }
 }

@@ -399,6 +399,8 @@ public abstract class BackendConformanceKit {
             case MEMORY_UTILIZATION_TARGET -> b.removeTarget(TargetType.CPU_UTILIZATION).target(TargetType.MEMORY_UTILIZATION, 70);
             case REQUESTS_PER_SECOND_TARGET -> b.removeTarget(TargetType.CPU_UTILIZATION).target(TargetType.REQUESTS_PER_SECOND, 20);
             case CONCURRENT_REQUESTS_TARGET -> b.removeTarget(TargetType.CPU_UTILIZATION).target(TargetType.CONCURRENT_REQUESTS, 4);
+            case QUEUE_DEPTH_TARGET -> b.removeTarget(TargetType.CPU_UTILIZATION).target(TargetType.QUEUE_DEPTH, 8);
+            case TOKENS_PER_SECOND_TARGET -> b.removeTarget(TargetType.CPU_UTILIZATION).target(TargetType.TOKENS_PER_SECOND, 500);
             case ACCELERATOR_UTILIZATION_TARGET -> {
                 b.removeTarget(TargetType.CPU_UTILIZATION).target(TargetType.ACCELERATOR_UTILIZATION, 70);
                 eb.resources(e.resources().withAccelerator(new Accelerator(AcceleratorType.NVIDIA_T4, 1)));

@@ -23,6 +23,10 @@ public enum Feature {
     CONCURRENT_REQUESTS_TARGET(TargetType.CONCURRENT_REQUESTS),
     /** {@code targetAcceleratorUtilizationPercentage}. */
     ACCELERATOR_UTILIZATION_TARGET(TargetType.ACCELERATOR_UTILIZATION),
+    /** {@code targetQueueDepthPerReplica}. */
+    QUEUE_DEPTH_TARGET(TargetType.QUEUE_DEPTH),
+    /** {@code targetTokensPerSecondPerReplica}. */
+    TOKENS_PER_SECOND_TARGET(TargetType.TOKENS_PER_SECOND),
     /** More than one target at once (the autoscaler follows the one asking for the most replicas). */
     MULTIPLE_TARGETS("spec.autoscaling", "several scaling targets at once", e -> e.autoscaling().targets().size() > 1),
     /** {@code behavior.scaleUp.stabilizationWindowSeconds}. */
@@ -83,7 +87,7 @@ public enum Feature {
         return usedBy.test(endpoint);
     }
 
-    /** The target type, for the five target features. */
+    /** The target type, for the target features (one per {@link TargetType}). */
     public Optional<TargetType> targetType() {
         return Optional.ofNullable(target);
     }

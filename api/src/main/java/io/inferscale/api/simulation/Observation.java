@@ -73,21 +73,37 @@ public interface Observation {
     /** Accelerator utilization % per ready replica. */
     double acceleratorPercent();
 
-    /** The per-replica value of a target's metric, in the target's neutral unit. */
+    /**
+     * Requests waiting in the model server's queue per ready replica: the share of the requests in flight
+     * ({@link #concurrencyPerReplica()}) that the ready replicas cannot serve at their capacity, by Little's law
+     * {@code (demand - served) / ready * latency}. 0 while the ready replicas keep up and with no ready replica.
+     */
+    double queueDepthPerReplica();
+
+    /**
+     * Generated (output) tokens per second per ready replica: the trace's output tokens per second, times the share of its
+     * requests the ready replicas serve, over the ready replicas. 0 with no ready replica.
+     *
+     * @throws IllegalStateException when the trace carries no output tokens per request (a rate trace, or a request log
+     *                               without a column such as {@code GeneratedTokens}); a simulation refuses a
+     *                               tokens-per-second target on such a trace before it starts
+     */
+    double tokensPerSecondPerReplica();
+
+    /**
+     * The per-replica value of a target's metric, in the target's neutral unit.
+     *
+     * @throws IllegalStateException for {@link TargetType#TOKENS_PER_SECOND} on a trace without output tokens
+     */
     default double value(TargetType type) {
-        switch (type) {
-            case CPU_UTILIZATION:
-                return cpuPercent();
-            case MEMORY_UTILIZATION:
-                return memoryPercent();
-            case REQUESTS_PER_SECOND:
-                return rpsPerReplica();
-            case CONCURRENT_REQUESTS:
-                return concurrencyPerReplica();
-            case ACCELERATOR_UTILIZATION:
-                return acceleratorPercent();
-            default:
-                throw new IllegalArgumentException("unknown target type " + type);
-        }
+        return switch (type) {
+            case CPU_UTILIZATION -> cpuPercent();
+            case MEMORY_UTILIZATION -> memoryPercent();
+            case REQUESTS_PER_SECOND -> rpsPerReplica();
+            case CONCURRENT_REQUESTS -> concurrencyPerReplica();
+            case ACCELERATOR_UTILIZATION -> acceleratorPercent();
+            case QUEUE_DEPTH -> queueDepthPerReplica();
+            case TOKENS_PER_SECOND -> tokensPerSecondPerReplica();
+        };
     }
 }

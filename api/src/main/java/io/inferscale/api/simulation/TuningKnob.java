@@ -146,7 +146,9 @@ public final class TuningKnob {
     /**
      * The value of the target of {@code type}. Coarse candidates: 30, 45, 60, 75 and 90 for percentages; for requests
      * per second and concurrency, 30 % to 90 % of what one replica serves at its full CPU request
-     * ({@link ReplicaProfile#rpsAtFullCpu()}, times {@link ReplicaProfile#latency()} for concurrency).
+     * ({@link ReplicaProfile#rpsAtFullCpu()}, times {@link ReplicaProfile#latency()} for concurrency); for queue depth
+     * the same shares of the requests one replica has in service at its capacity ({@code rpsAtFullCpu * latency}). Tokens
+     * per second have no candidates (the profile knows no tokens per request), so the tuner keeps the spec's value.
      */
     public static TuningKnob target(TargetType type, ReplicaProfile profile) {
         double[] shares = {0.30, 0.45, 0.60, 0.75, 0.90};
@@ -155,8 +157,9 @@ public final class TuningKnob {
         for (double share : shares) {
             double v = switch (type) {
                 case REQUESTS_PER_SECOND -> share * profile.rpsAtFullCpu();
-                case CONCURRENT_REQUESTS -> share * profile.rpsAtFullCpu() * profile.latency().toNanos() / 1e9;
-                default -> share * 100;
+                case CONCURRENT_REQUESTS, QUEUE_DEPTH -> share * profile.rpsAtFullCpu() * profile.latency().toNanos() / 1e9;
+                case TOKENS_PER_SECOND -> 0;
+                case CPU_UTILIZATION, MEMORY_UTILIZATION, ACCELERATOR_UTILIZATION -> share * 100;
             };
             BigDecimal rounded = BigDecimal.valueOf(v).setScale(scale, RoundingMode.HALF_UP);
             if (rounded.signum() > 0) {

@@ -58,6 +58,18 @@ public final class KubernetesSettings {
     public static final String DEFAULT_CONCURRENCY_METRIC = "http_requests_in_flight";
     /** Default per-pod metric for {@code targetAcceleratorUtilizationPercentage}: NVIDIA DCGM exporter's GPU utilization (0-100). */
     public static final String DEFAULT_ACCELERATOR_METRIC = "DCGM_FI_DEV_GPU_UTIL";
+    /**
+     * Default per-pod metric for {@code targetQueueDepthPerReplica}: vLLM's gauge of requests waiting to be scheduled
+     * (github.com/vllm-project/vllm {@code vllm/v1/metrics/loggers.py} at a6f0308cfe80).
+     */
+    public static final String DEFAULT_QUEUE_DEPTH_METRIC = "vllm:num_requests_waiting";
+    /**
+     * Default per-pod metric for {@code targetTokensPerSecondPerReplica}: the name a Prometheus Adapter rule renaming
+     * {@code _total} counters to {@code _per_second} rates (its docs/config-walkthrough.md) gives vLLM's
+     * {@code vllm:generation_tokens_total}; an <b>assumption</b> about the adapter's rules, set
+     * {@code kubernetes.tokensPerSecondMetric} to yours.
+     */
+    public static final String DEFAULT_TOKENS_PER_SECOND_METRIC = "vllm:generation_tokens_per_second";
     /** Default node label that selects the GPU model (set by NVIDIA GPU Feature Discovery). */
     public static final String DEFAULT_GPU_NODE_LABEL = "nvidia.com/gpu.product";
     /** Default field manager for server-side apply. */
@@ -81,6 +93,10 @@ public final class KubernetesSettings {
     private final MetricSource concurrencyMetricSource;
     private final String acceleratorMetric;
     private final MetricSource acceleratorMetricSource;
+    private final String queueDepthMetric;
+    private final MetricSource queueDepthMetricSource;
+    private final String tokensPerSecondMetric;
+    private final MetricSource tokensPerSecondMetricSource;
     private final String gpuNodeLabel;
     private final Map<AcceleratorType, Map<String, String>> gpuNodeSelectors;
     private final boolean allowScaleToZero;
@@ -111,6 +127,10 @@ public final class KubernetesSettings {
         this.concurrencyMetricSource = source(c, "kubernetes.concurrencyMetricType");
         this.acceleratorMetric = c.get("kubernetes.acceleratorMetric", DEFAULT_ACCELERATOR_METRIC);
         this.acceleratorMetricSource = source(c, "kubernetes.acceleratorMetricType");
+        this.queueDepthMetric = c.get("kubernetes.queueDepthMetric", DEFAULT_QUEUE_DEPTH_METRIC);
+        this.queueDepthMetricSource = source(c, "kubernetes.queueDepthMetricType");
+        this.tokensPerSecondMetric = c.get("kubernetes.tokensPerSecondMetric", DEFAULT_TOKENS_PER_SECOND_METRIC);
+        this.tokensPerSecondMetricSource = source(c, "kubernetes.tokensPerSecondMetricType");
         this.gpuNodeLabel = c.get("kubernetes.gpuNodeLabel", DEFAULT_GPU_NODE_LABEL);
         Map<AcceleratorType, Map<String, String>> selectors = new EnumMap<>(AcceleratorType.class);
         for (AcceleratorType t : AcceleratorType.values()) {
@@ -181,6 +201,11 @@ public final class KubernetesSettings {
         k.add(ConfigKey.of("kubernetes.concurrencyMetricType", "Pods", "Pods or External for the concurrency metric"));
         k.add(ConfigKey.of("kubernetes.acceleratorMetric", DEFAULT_ACCELERATOR_METRIC, "metric for targetAcceleratorUtilizationPercentage (0-100 per pod; DCGM exporter's GPU utilization by default)"));
         k.add(ConfigKey.of("kubernetes.acceleratorMetricType", "Pods", "Pods or External for the accelerator metric"));
+        k.add(ConfigKey.of("kubernetes.queueDepthMetric", DEFAULT_QUEUE_DEPTH_METRIC, "metric for targetQueueDepthPerReplica (requests waiting per pod; vLLM's gauge by default)"));
+        k.add(ConfigKey.of("kubernetes.queueDepthMetricType", "Pods", "Pods or External for the queue-depth metric"));
+        k.add(ConfigKey.of("kubernetes.tokensPerSecondMetric", DEFAULT_TOKENS_PER_SECOND_METRIC, "metric for targetTokensPerSecondPerReplica (generated tokens per second per pod; "
+                + "assumed: a Prometheus Adapter rule naming the rate of vllm:generation_tokens_total)"));
+        k.add(ConfigKey.of("kubernetes.tokensPerSecondMetricType", "Pods", "Pods or External for the tokens-per-second metric"));
         k.add(ConfigKey.of("kubernetes.gpuNodeLabel", DEFAULT_GPU_NODE_LABEL, "node label whose value selects the GPU model (NVIDIA GPU Feature Discovery)"));
         for (AcceleratorType t : AcceleratorType.values()) {
             k.add(ConfigKey.of("kubernetes.gpuNodeSelector." + t.id(), "<gpuNodeLabel>=" + DEFAULT_GPU_PRODUCTS.get(t),
@@ -242,6 +267,26 @@ public final class KubernetesSettings {
     /** Where the accelerator metric is read from. */
     public MetricSource acceleratorMetricSource() {
         return acceleratorMetricSource;
+    }
+
+    /** The queue-depth metric name ({@code kubernetes.queueDepthMetric}). */
+    public String queueDepthMetric() {
+        return queueDepthMetric;
+    }
+
+    /** Where the queue-depth metric is read from. */
+    public MetricSource queueDepthMetricSource() {
+        return queueDepthMetricSource;
+    }
+
+    /** The tokens-per-second metric name ({@code kubernetes.tokensPerSecondMetric}). */
+    public String tokensPerSecondMetric() {
+        return tokensPerSecondMetric;
+    }
+
+    /** Where the tokens-per-second metric is read from. */
+    public MetricSource tokensPerSecondMetricSource() {
+        return tokensPerSecondMetricSource;
     }
 
     /** The node selector for an accelerator type. */

@@ -175,6 +175,10 @@ public final class KubernetesTranslator {
                         + s.concurrencyMetric() + "', target type AverageValue; needs a custom metrics adapter")
                 .supports(Feature.ACCELERATOR_UTILIZATION_TARGET, s.acceleratorMetricSource().id() + " metric '"
                         + s.acceleratorMetric() + "', target type AverageValue; needs a custom metrics adapter")
+                .supports(Feature.QUEUE_DEPTH_TARGET, s.queueDepthMetricSource().id() + " metric '"
+                        + s.queueDepthMetric() + "', target type AverageValue; needs a custom metrics adapter")
+                .supports(Feature.TOKENS_PER_SECOND_TARGET, s.tokensPerSecondMetricSource().id() + " metric '"
+                        + s.tokensPerSecondMetric() + "', target type AverageValue; needs a custom metrics adapter")
                 .supports(Feature.MULTIPLE_TARGETS, "one HPA metric per target; the HPA takes the highest replica proposal")
                 .supports(Feature.SCALE_UP_STABILIZATION, "behavior.scaleUp.stabilizationWindowSeconds")
                 .supports(Feature.SCALE_DOWN_STABILIZATION, "behavior.scaleDown.stabilizationWindowSeconds")
@@ -497,6 +501,8 @@ public final class KubernetesTranslator {
             case REQUESTS_PER_SECOND -> settings.requestsPerSecondMetricSource();
             case CONCURRENT_REQUESTS -> settings.concurrencyMetricSource();
             case ACCELERATOR_UTILIZATION -> settings.acceleratorMetricSource();
+            case QUEUE_DEPTH -> settings.queueDepthMetricSource();
+            case TOKENS_PER_SECOND -> settings.tokensPerSecondMetricSource();
             default -> null;
         };
     }
@@ -510,6 +516,8 @@ public final class KubernetesTranslator {
                 case REQUESTS_PER_SECOND -> out.add(custom(settings.requestsPerSecondMetric(), source(t.type()), t, notes));
                 case CONCURRENT_REQUESTS -> out.add(custom(settings.concurrencyMetric(), source(t.type()), t, notes));
                 case ACCELERATOR_UTILIZATION -> out.add(custom(settings.acceleratorMetric(), source(t.type()), t, notes));
+                case QUEUE_DEPTH -> out.add(custom(settings.queueDepthMetric(), source(t.type()), t, notes));
+                case TOKENS_PER_SECOND -> out.add(custom(settings.tokensPerSecondMetric(), source(t.type()), t, notes));
             }
         }
         return out;

@@ -129,6 +129,8 @@ public final class SageMakerTranslator {
             case REQUESTS_PER_SECOND -> "inferscale-invocations-per-instance";
             case CONCURRENT_REQUESTS -> "inferscale-concurrent-requests";
             case ACCELERATOR_UTILIZATION -> "inferscale-gpu-utilization";
+            case QUEUE_DEPTH, TOKENS_PER_SECOND -> throw new IllegalArgumentException(type.path()
+                    + " has no SageMaker scaling policy: the backend rejects it (SageMakerSettings.CAPABILITIES)");
         };
     }
 

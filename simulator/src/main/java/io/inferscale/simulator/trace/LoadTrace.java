@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -256,6 +257,9 @@ public final class LoadTrace {
     public boolean hasInputTokens() {
         return tokensIn != null;
     }
+
+    /** The header names recognised as a request's output (generated) tokens, e.g. {@code GeneratedTokens}; ignoring case. */
+    public static final List<String> OUTPUT_TOKEN_COLUMNS = TraceReader.TOKENS_OUT_NAMES;
 
     /** True when the trace came from a request log with an output-token column. */
     public boolean hasOutputTokens() {

@@ -40,6 +40,10 @@ public final class KedaSettings {
                     "PromQL for targetConcurrentRequestsPerReplica, the endpoint's total in flight"),
             ConfigKey.of("kubernetes.keda.acceleratorQuery", "<servingRuntime's>",
                     "PromQL for targetAcceleratorUtilizationPercentage, summed over the pods (0..100 each)"),
+            ConfigKey.of("kubernetes.keda.queueDepthQuery", "<servingRuntime's>",
+                    "PromQL for targetQueueDepthPerReplica, the endpoint's total requests waiting in the servers' queues"),
+            ConfigKey.of("kubernetes.keda.tokensPerSecondQuery", "<servingRuntime's; none for triton>",
+                    "PromQL for targetTokensPerSecondPerReplica, the endpoint's total generated tokens per second"),
             ConfigKey.of("kubernetes.keda.activationThreshold", "0",
                     "with scale to zero: a prometheus trigger wakes the endpoint from 0 when its query exceeds this (activationThreshold)"),
             ConfigKey.of("kubernetes.keda.pollingIntervalSeconds", "",
@@ -75,8 +79,10 @@ public final class KedaSettings {
         Optional<String> rps = query(c, "kubernetes.keda.requestsPerSecondQuery");
         Optional<String> concurrency = query(c, "kubernetes.keda.concurrencyQuery");
         Optional<String> accelerator = query(c, "kubernetes.keda.acceleratorQuery");
+        Optional<String> queueDepth = query(c, PrometheusQueries.key(TargetType.QUEUE_DEPTH));
+        Optional<String> tokens = query(c, PrometheusQueries.key(TargetType.TOKENS_PER_SECOND));
         this.queries = new PrometheusQueries(rps.orElse(preset.requestsPerSecond()), concurrency.orElse(preset.concurrency()),
-                accelerator.orElse(preset.accelerator()));
+                accelerator.orElse(preset.accelerator()), queueDepth.orElse(preset.queueDepth()), tokens.orElse(preset.tokensPerSecond()));
         String activation = c.get("kubernetes.keda.activationThreshold", "0").trim();
         try {
             this.activationThreshold = new BigDecimal(activation);

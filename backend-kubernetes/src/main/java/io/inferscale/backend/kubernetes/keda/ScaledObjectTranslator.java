@@ -30,7 +30,8 @@ import java.util.Optional;
  * <ul>
  *   <li>CPU and memory utilization become {@code cpu} / {@code memory} triggers, {@code metricType: Utilization},
  *       {@code metadata.value} the percentage ({@code pkg/scalers/cpu_memory_scaler.go}).</li>
- *   <li>Requests per second, concurrency and accelerator utilization become {@code prometheus} triggers with
+ *   <li>Requests per second, concurrency, accelerator utilization, queue depth and generated tokens per second become
+ *       {@code prometheus} triggers with
  *       {@code metricType: AverageValue}: the query returns the endpoint's total and the threshold is the per-replica target
  *       ({@link PrometheusQueries}; {@code pkg/scalers/prometheus_scaler.go}: serverAddress, query, threshold,
  *       activationThreshold).</li>
@@ -92,6 +93,8 @@ public final class ScaledObjectTranslator {
      * What KEDA would refuse or never do with this endpoint, by field. Pure.
      * <ul>
      *   <li>error: no target (a ScaledObject needs at least one trigger; CRD {@code triggers} minItems 1);</li>
+     *   <li>error: a target whose serving runtime has no preset query and none is configured (tokens per second on
+     *       Triton), naming the key to set;</li>
      *   <li>error: scale to zero with only CPU/memory targets (KEDA's webhook: "scaledobject has only cpu/memory triggers AND
      *       minReplica is 0 (scale to zero doesn't work in this case)");</li>
      *   <li>error: a fallback with only CPU/memory targets (KEDA's {@code CheckFallbackValid}: fallback needs a trigger that is
@@ -108,6 +111,14 @@ public final class ScaledObjectTranslator {
             p.add(Problem.error("spec.autoscaling", "KEDA needs at least one trigger: set a target such as targetCPUUtilizationPercentage "
                     + "or targetRequestsPerSecondPerReplica"));
         }
+        for (ScalingTarget t : targets) {
+            if (isPrometheus(t.type()) && keda.queries().forTarget(t.type()).isEmpty()) {
+                p.add(Problem.error(t.type().path(), "the " + keda.servingRuntime() + " preset has no query for " + t.type().description()
+                        + " (its metrics have none); set configuration " + PrometheusQueries.key(t.type())
+                        + " to a PromQL query returning the endpoint's total, e.g. sum(rate(<your server's generated-token counter>"
+                        + "{{selector}}[1m])), or use another target"));
+            }
+        }
         if (e.autoscaling().scaleToZero().isPresent() && !targets.isEmpty() && !external) {
             p.add(Problem.error("spec.autoscaling.scaleToZero", "KEDA cannot wake an endpoint from zero on CPU or memory alone (no pod, no "
                     + "usage; its admission webhook rejects such a ScaledObject); add targetRequestsPerSecondPerReplica or "
@@ -115,7 +126,7 @@ public final class ScaledObjectTranslator {
         }
         if (keda.fallbackReplicas().isPresent() && !targets.isEmpty() && !external) {
             p.add(Problem.error("spec.autoscaling", "configuration kubernetes.keda.fallbackReplicas needs a target read from Prometheus "
-                    + "(requests per second, concurrency or accelerator utilization): KEDA applies a fallback only to triggers other "
+                    + "(requests per second, concurrency, accelerator utilization, queue depth or tokens per second): KEDA applies a fallback only to triggers other "
                     + "than cpu and memory; add such a target or remove kubernetes.keda.fallbackReplicas"));
         }
         if (e.autoscaling().scaleToZero().isPresent() && external
@@ -188,6 +199,8 @@ public final class ScaledObjectTranslator {
                 case REQUESTS_PER_SECOND -> out.add(prometheusTrigger("requests-per-second", t, ns, e, scaleToZero, notes));
                 case CONCURRENT_REQUESTS -> out.add(prometheusTrigger("concurrency", t, ns, e, scaleToZero, notes));
                 case ACCELERATOR_UTILIZATION -> out.add(prometheusTrigger("accelerator-utilization", t, ns, e, scaleToZero, notes));
+                case QUEUE_DEPTH -> out.add(prometheusTrigger("queue-depth", t, ns, e, scaleToZero, notes));
+                case TOKENS_PER_SECOND -> out.add(prometheusTrigger("tokens-per-second", t, ns, e, scaleToZero, notes));
             }
         }
         return out;
@@ -199,7 +212,8 @@ public final class ScaledObjectTranslator {
 
     private Map<String, Object> prometheusTrigger(String name, ScalingTarget t, String ns, InferenceEndpoint e, boolean scaleToZero,
                                                   List<Note> notes) {
-        String query = PrometheusQueries.fill(keda.queries().forTarget(t.type()), ns, e.name());
+        String query = PrometheusQueries.fill(keda.queries().forTarget(t.type()).orElseThrow(() -> new IllegalStateException(
+                "no query for " + t.type().field() + ": call validate first (" + PrometheusQueries.key(t.type()) + ")")), ns, e.name());
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("serverAddress", keda.prometheusServerAddress());
         metadata.put("query", query);

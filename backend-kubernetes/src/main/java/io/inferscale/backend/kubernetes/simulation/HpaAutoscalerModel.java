@@ -395,6 +395,8 @@ public final class HpaAutoscalerModel implements AutoscalerModel {
             case ACCELERATOR_UTILIZATION -> o.acceleratorPercent() * o.readyReplicas();
             case CPU_UTILIZATION -> o.cpuPercent() * o.readyReplicas();
             case MEMORY_UTILIZATION -> o.memoryPercent() * o.readyReplicas();
+            case QUEUE_DEPTH -> o.queueDepthPerReplica() * o.readyReplicas();
+            case TOKENS_PER_SECOND -> o.tokensPerSecondPerReplica() * o.readyReplicas();
         };
     }
 

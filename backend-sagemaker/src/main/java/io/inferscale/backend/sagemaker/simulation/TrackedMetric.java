@@ -93,6 +93,8 @@ record TrackedMetric(TargetType type, String metricName, String unit, double tar
                         + " (0-" + 100 * gpus + ")", given.multiply(BigDecimal.valueOf(gpus)).doubleValue(), used, 100.0 * gpus,
                         "GPUs busy = accelerator% / 100 x the replica's " + used + " GPUs, at most " + gpus);
             }
+            case QUEUE_DEPTH, TOKENS_PER_SECOND -> throw new ConfigurationException(st.type().path() + " cannot be simulated on SageMaker: "
+                    + "the backend has no metric for " + st.type().description() + " and rejects it; use targetConcurrentRequestsPerReplica");
         };
     }
 
