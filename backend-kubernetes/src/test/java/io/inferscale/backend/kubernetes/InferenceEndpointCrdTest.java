@@ -97,6 +97,25 @@ class InferenceEndpointCrdTest {
     }
 
     @Test
+    @DisplayName("every neutral target field is in the schema, typed like the library reads it, and counts as a target in the CEL rule")
+    void everyTargetField() throws IOException {
+        JSONSchemaProps autoscaling = schema().getProperties().get("spec").getProperties().get("autoscaling");
+        String noTargetRule = autoscaling.getXKubernetesValidations().stream().map(v -> v.getRule())
+                .filter(r -> r.contains("self.maxReplicas <= (has(self.minReplicas)")).findFirst().orElseThrow();
+        for (io.inferscale.api.TargetType t : io.inferscale.api.TargetType.values()) {
+            JSONSchemaProps field = autoscaling.getProperties().get(t.field());
+            assertThat(field).as(t.field()).isNotNull();
+            assertThat(field.getType()).as(t.field()).isEqualTo(t.isPercentage() ? "integer" : "number");
+            assertThat(noTargetRule).contains("has(self." + t.field() + ")");
+        }
+        String seed = resource("inference_endpoint.yaml");
+        String queue = seed.replace("targetCPUUtilizationPercentage: 60", "targetQueueDepthPerReplica: 4");
+        assertThat(validate(queue)).isEmpty();
+        assertThat(validate(seed.replace("targetCPUUtilizationPercentage: 60", "targetTokensPerSecondPerReplica: 0")))
+                .containsExactly("spec.autoscaling.targetTokensPerSecondPerReplica: 0 is below the minimum 0");
+    }
+
+    @Test
     @DisplayName("invalid values are rejected with their path")
     void invalidRejected() throws IOException {
         String seed = resource("inference_endpoint.yaml");

@@ -188,6 +188,31 @@ class KubernetesTranslatorTest {
     }
 
     @Test
+    @DisplayName("with the HPA, queue depth and tokens per second are Pods (or External) AverageValue metrics like concurrency")
+    void inferenceTargetsOnTheHpa() throws IOException {
+        InferenceEndpoint keda = endpoint("llm_targets_endpoint.yaml");
+        InferenceEndpoint e = keda.toBuilder().backends(keda.backends().with(KubernetesTranslator.BACKEND_ID, "autoscaler", "hpa")).build();
+        assertThat(new KubernetesTranslator().validate(e).errors()).isEmpty();
+        KubernetesManifests rendered = new KubernetesTranslator().translate(e);
+        assertGolden(rendered.toYaml(), "llm_targets_endpoint.k8s.yaml");
+        List<MetricSpec> pods = rendered.hpa().getSpec().getMetrics();
+        assertThat(pods).extracting(MetricSpec::getType).containsExactly("Pods", "Pods");
+        assertThat(pods).extracting(m -> m.getPods().getMetric().getName())
+                .containsExactly("vllm:num_requests_waiting", "vllm:generation_tokens_per_second");
+        assertThat(pods).extracting(m -> m.getPods().getTarget().getAverageValue().toString()).containsExactly("4", "1500500m");
+        KubernetesTranslator external = new KubernetesTranslator(KubernetesSettings.from(BackendConfig.of(Map.of(
+                "kubernetes.queueDepthMetric", "gateway_queue", "kubernetes.queueDepthMetricType", "External",
+                "kubernetes.tokensPerSecondMetric", "tokens_rate"))));
+        List<MetricSpec> m = external.translate(e).hpa().getSpec().getMetrics();
+        assertThat(m.get(0).getType()).isEqualTo("External");
+        assertThat(m.get(0).getExternal().getMetric().getName()).isEqualTo("gateway_queue");
+        assertThat(m.get(1).getPods().getMetric().getName()).isEqualTo("tokens_rate");
+        assertThat(new KubernetesTranslator().capabilities().note(io.inferscale.api.backend.Feature.QUEUE_DEPTH_TARGET))
+                .isEqualTo("Pods metric 'vllm:num_requests_waiting', target type AverageValue; needs a custom metrics adapter");
+        assertThat(new KubernetesTranslator().capabilities().supports(io.inferscale.api.backend.Feature.TOKENS_PER_SECOND_TARGET)).isTrue();
+    }
+
+    @Test
     @DisplayName("decimal targets use the canonical quantity form")
     void quantityText() {
         assertThat(KubernetesTranslator.quantityText(new java.math.BigDecimal("10.0"))).isEqualTo("10");

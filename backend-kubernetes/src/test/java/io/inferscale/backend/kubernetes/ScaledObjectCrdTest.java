@@ -51,6 +51,8 @@ class ScaledObjectCrdTest {
             "rich_endpoint.yaml, kubernetes.keda.servingRuntime, triton",
             "scale_to_zero_endpoint.yaml, kubernetes.keda.pollingIntervalSeconds, 10",
             "scale_to_zero_endpoint.yaml, kubernetes.keda.activationThreshold, 0.5",
+            "llm_targets_endpoint.yaml, kubernetes.keda.servingRuntime, vllm",
+            "llm_targets_endpoint.yaml, kubernetes.keda.fallbackReplicas, 2",
     })
     @DisplayName("every rendered ScaledObject is valid against KEDA's CRD schema")
     void renderedObjectsAreValid(String document, String key, String value) throws IOException {

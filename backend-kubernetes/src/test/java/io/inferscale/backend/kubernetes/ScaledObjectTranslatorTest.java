@@ -144,6 +144,47 @@ class ScaledObjectTranslatorTest {
     }
 
     @Test
+    @DisplayName("queue depth and tokens per second: prometheus triggers on vLLM's waiting gauge and generation-token rate (golden)")
+    void inferenceTargetsGolden() throws IOException {
+        ScaledObjectManifest m = render("llm_targets_endpoint.yaml", Map.of());
+        assertGolden(m.toYaml(), "llm_targets_endpoint.keda.yaml");
+        String pods = "namespace=\"ml-serving\",pod=~\"llm-chat-[a-z0-9]+-[a-z0-9]+\"";
+        assertThat(triggers(m)).extracting(t -> t.get("name")).containsExactly("queue-depth", "tokens-per-second");
+        assertThat(triggers(m)).allSatisfy(t -> assertThat(t).containsEntry("type", "prometheus").containsEntry("metricType", "AverageValue"));
+        assertThat(metadata(triggers(m).get(0))).containsEntry("threshold", "4")
+                .containsEntry("query", "sum(vllm:num_requests_waiting{" + pods + "})");
+        assertThat(metadata(triggers(m).get(1))).containsEntry("threshold", "1500.5")
+                .containsEntry("query", "sum(rate(vllm:generation_tokens_total{" + pods + "}[1m]))");
+        assertThat(m.notes()).anySatisfy(n -> assertThat(n.path()).isEqualTo("spec.autoscaling.targetQueueDepthPerReplica"));
+        assertThat(translator(Map.of()).validate(endpoint("llm_targets_endpoint.yaml")).problems()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Triton: queue depth reads nv_inference_pending_request_count; tokens per second has no preset: an error naming the key to set")
+    void tritonInferenceTargets() throws IOException {
+        InferenceEndpoint e = endpoint("llm_targets_endpoint.yaml");
+        Map<String, String> triton = Map.of("kubernetes.keda.servingRuntime", "triton");
+        assertThat(translator(triton).validate(e).problems()).singleElement().satisfies(p -> {
+            assertThat(p.isError()).isTrue();
+            assertThat(p.path()).isEqualTo("spec.autoscaling.targetTokensPerSecondPerReplica");
+            assertThat(p.message()).contains("the triton preset has no query for generated tokens per second per replica")
+                    .contains("set configuration kubernetes.keda.tokensPerSecondQuery");
+        });
+        InferenceEndpoint queueOnly = e.toBuilder().autoscaling(e.autoscaling().toBuilder().removeTarget(TargetType.TOKENS_PER_SECOND).build()).build();
+        assertThat(translator(triton).validate(queueOnly).problems()).isEmpty();
+        assertThat(metadata(triggers(translator(triton).translate(queueOnly)).get(0))).extractingByKey("query").asString()
+                .startsWith("sum(nv_inference_pending_request_count{namespace=\"ml-serving\"");
+        // a configured query is used as given, placeholders filled
+        Map<String, String> custom = Map.of("kubernetes.keda.servingRuntime", "triton", "kubernetes.keda.tokensPerSecondQuery",
+                "sum(rate(tgi_generated_tokens_total{namespace=\"{namespace}\"}[1m]))");
+        assertThat(translator(custom).validate(e).problems()).isEmpty();
+        assertThat(metadata(triggers(translator(custom).translate(e)).get(1)))
+                .containsEntry("query", "sum(rate(tgi_generated_tokens_total{namespace=\"ml-serving\"}[1m]))");
+        assertThat(PrometheusQueries.TRITON.forTarget(TargetType.TOKENS_PER_SECOND)).isEmpty();
+        assertThat(PrometheusQueries.key(TargetType.QUEUE_DEPTH)).isEqualTo("kubernetes.keda.queueDepthQuery");
+    }
+
+    @Test
     @DisplayName("a configured fallback renders failureThreshold and replicas")
     void fallback() throws IOException {
         ScaledObjectManifest m = render("rich_endpoint.yaml", Map.of("kubernetes.keda.fallbackReplicas", "4"));
