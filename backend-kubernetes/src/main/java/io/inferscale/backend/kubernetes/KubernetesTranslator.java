@@ -268,7 +268,8 @@ public final class KubernetesTranslator {
                         + Feature.SCALE_TO_ZERO.description() + ": " + HPA_SCALE_TO_ZERO_APPROXIMATION));
                 if (!hasExternalMetric(e)) {
                     p.add(Problem.error("spec.autoscaling.minReplicas", "minReplicas 0 needs at least one External metric on the HPA: set "
-                            + "kubernetes.requestsPerSecondMetricType=External (or concurrencyMetricType/acceleratorMetricType) and use that "
+                            + "kubernetes.requestsPerSecondMetricType=External (or concurrencyMetricType, acceleratorMetricType, "
+                            + "queueDepthMetricType, tokensPerSecondMetricType) and use that "
                             + "target, or set spec.backends.kubernetes.autoscaler: keda"));
                 }
             }

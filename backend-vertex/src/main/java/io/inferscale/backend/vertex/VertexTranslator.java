@@ -68,6 +68,13 @@ public final class VertexTranslator {
     /** Vertex's request count autoscaling metric (requests per minute per replica). */
     public static final String REQUEST_COUNT_METRIC = "aiplatform.googleapis.com/prediction/online/request_count";
     /**
+     * Vertex's vLLM queue-depth autoscaling metric (Preview): "number of requests waiting per replica", an integer target
+     * ("Scale inference nodes by using autoscaling", https://docs.cloud.google.com/vertex-ai/docs/predictions/autoscaling;
+     * v1 REST {@code AutoscalingMetricSpec.metricName}, e.g. the .NET Google.Apis.Aiplatform.v1 reference). Not in the
+     * {@code metric_name} comment of proto-google-cloud-aiplatform-v1 3.93.0, which is a plain string field.
+     */
+    public static final String QUEUE_DEPTH_METRIC = "prometheus.googleapis.com/vertex_vllm_num_requests_waiting";
+    /**
      * Target Vertex gives a resource metric (CPU utilization, accelerator duty cycle) that no spec sets: 60 (%).
      * {@code machine_resources.proto}, {@code AutoscalingMetricSpec.target}: "The default value is 60 (representing
      * 60%) if not provided." The translator renders such metrics explicitly at this target.
@@ -418,8 +425,16 @@ public final class VertexTranslator {
                         : Note.approximated(path, msg + " (" + perMinute.stripTrailingZeros().toPlainString() + ", rounded: Vertex targets are whole numbers)"));
                 return Optional.of(spec(REQUEST_COUNT_METRIC, rounded.intValue()));
             }
+            case QUEUE_DEPTH -> {
+                BigDecimal rounded = t.value().setScale(0, RoundingMode.HALF_UP).max(BigDecimal.ONE);
+                String msg = QUEUE_DEPTH_METRIC + " (Preview; the container must be Vertex's vLLM) target " + rounded.toPlainString()
+                        + " requests waiting per replica";
+                r.notes.add(rounded.compareTo(t.value()) == 0 ? Note.derived(path, msg)
+                        : Note.approximated(path, msg + " (" + t.value().toPlainString() + ", rounded: Vertex targets are whole numbers)"));
+                return Optional.of(spec(QUEUE_DEPTH_METRIC, rounded.intValueExact()));
+            }
             default -> {
-                // Memory and concurrency targets are rejected by the capability check; nothing to emit.
+                // Memory, concurrency and tokens-per-second targets are rejected by the capability check; nothing to emit.
                 return Optional.empty();
             }
         }

@@ -49,8 +49,10 @@ public record VertexSettings(Optional<String> project, String location, String e
             .supports(Feature.REQUESTS_PER_SECOND_TARGET, VertexTranslator.REQUEST_COUNT_METRIC + " (per minute per replica: rps x 60)")
             .rejects(Feature.MEMORY_UTILIZATION_TARGET, NO_OTHER_METRICS)
             .rejects(Feature.CONCURRENT_REQUESTS_TARGET, NO_OTHER_METRICS)
-            .rejects(Feature.QUEUE_DEPTH_TARGET, NO_OTHER_METRICS)
-            .rejects(Feature.TOKENS_PER_SECOND_TARGET, NO_OTHER_METRICS + " (no token rate among them)")
+            .supports(Feature.QUEUE_DEPTH_TARGET, VertexTranslator.QUEUE_DEPTH_METRIC + " (Preview; vLLM's requests waiting per replica, "
+                    + "whole numbers)")
+            .rejects(Feature.TOKENS_PER_SECOND_TARGET, "Vertex AI autoscales on CPU utilization, accelerator duty cycle, request count "
+                    + "and vLLM's requests waiting (v1 AutoscalingMetricSpec.metric_name), not on a token rate")
             .supports(Feature.MULTIPLE_TARGETS, "one autoscalingMetricSpec per target; Vertex scales up when any is above its target "
                     + "and down when all are below")
             .approximates(Feature.SCALE_UP_STABILIZATION, "Vertex scales up on its fixed 15 s cycle without a window (0 s)")

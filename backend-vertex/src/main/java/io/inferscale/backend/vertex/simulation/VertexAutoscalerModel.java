@@ -117,6 +117,10 @@ public final class VertexAutoscalerModel implements AutoscalerModel {
                 types[i] = TargetType.REQUESTS_PER_SECOND;
                 perUnit = 60; // requests per second → per minute, the rendered unit
                 unit = " requests/min per replica (offered)";
+            } else if (metric.equals(VertexTranslator.QUEUE_DEPTH_METRIC)) {
+                types[i] = TargetType.QUEUE_DEPTH;
+                perUnit = 1;
+                unit = " requests waiting per replica";
             } else {
                 throw new IllegalStateException("the vertex translator rendered metric " + metric + ", which this model does not know");
             }
@@ -150,6 +154,7 @@ public final class VertexAutoscalerModel implements AutoscalerModel {
             case CPU_UTILIZATION -> VertexTranslator.CPU_METRIC;
             case ACCELERATOR_UTILIZATION -> VertexTranslator.ACCELERATOR_METRIC;
             case REQUESTS_PER_SECOND -> VertexTranslator.REQUEST_COUNT_METRIC;
+            case QUEUE_DEPTH -> VertexTranslator.QUEUE_DEPTH_METRIC;
             default -> "";
         };
     }
