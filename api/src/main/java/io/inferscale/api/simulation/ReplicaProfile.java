@@ -32,6 +32,10 @@ import java.util.Optional;
  *       {@code demand / ready replicas * latency}, so a saturated replica shows its queue.</li>
  *   <li><b>Accelerator utilization %</b>: {@code 100 * r / rpsAtFullCpu} capped at 100, assuming the
  *       accelerator does the work the CPU allotment paces, without the fixed overhead.</li>
+ *   <li><b>Queue depth per replica</b>: the in-flight requests no replica serves, {@code (demand - served) / ready
+ *       replicas * latency}: 0 until the ready replicas saturate.</li>
+ *   <li><b>Generated tokens per second per replica</b>: from the trace's output tokens (a request log with a column such
+ *       as {@code GeneratedTokens}), the served share, over the ready replicas; not defined for a trace without them.</li>
  * </ul>
  *
  * <p>{@link #startup()} is the time from the autoscaler's decision to the new replica serving traffic

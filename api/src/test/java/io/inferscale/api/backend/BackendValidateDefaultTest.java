@@ -37,8 +37,8 @@ class BackendValidateDefaultTest {
         InferenceEndpoint e = seed().option("demo", "namespce", "ml").option("demo", "zzz", "1").option("other", "anything", "x").build();
         List<Problem> errors = b.validate(e).errors();
         assertThat(errors).extracting(Problem::path).containsExactly("spec.backends.demo.namespce", "spec.backends.demo.zzz");
-        assertThat(errors.get(0).message()).isEqualTo("unknown option for backend 'demo'; did you mean 'namespace'? known options: namespace, serviceAccount, behavior, artifactUri, image, minReplicas, maxReplicas, targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage, targetRequestsPerSecondPerReplica, targetConcurrentRequestsPerReplica, targetAcceleratorUtilizationPercentage");
-        assertThat(errors.get(1).message()).isEqualTo("unknown option for backend 'demo'; known options: namespace, serviceAccount, behavior, artifactUri, image, minReplicas, maxReplicas, targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage, targetRequestsPerSecondPerReplica, targetConcurrentRequestsPerReplica, targetAcceleratorUtilizationPercentage");
+        assertThat(errors.get(0).message()).isEqualTo("unknown option for backend 'demo'; did you mean 'namespace'? known options: namespace, serviceAccount, behavior, artifactUri, image, minReplicas, maxReplicas, targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage, targetRequestsPerSecondPerReplica, targetConcurrentRequestsPerReplica, targetAcceleratorUtilizationPercentage, targetQueueDepthPerReplica, targetTokensPerSecondPerReplica");
+        assertThat(errors.get(1).message()).isEqualTo("unknown option for backend 'demo'; known options: namespace, serviceAccount, behavior, artifactUri, image, minReplicas, maxReplicas, targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage, targetRequestsPerSecondPerReplica, targetConcurrentRequestsPerReplica, targetAcceleratorUtilizationPercentage, targetQueueDepthPerReplica, targetTokensPerSecondPerReplica");
     }
 
     @Test
@@ -46,7 +46,7 @@ class BackendValidateDefaultTest {
     void noOptions() {
         Backend b = backend(List.of(), Capabilities.all());
         assertThat(b.validate(seed().option("demo", "x", "1").build()).errors()).singleElement()
-                .satisfies(p -> assertThat(p.message()).isEqualTo("unknown option for backend 'demo'; known options: behavior, artifactUri, image, minReplicas, maxReplicas, targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage, targetRequestsPerSecondPerReplica, targetConcurrentRequestsPerReplica, targetAcceleratorUtilizationPercentage"));
+                .satisfies(p -> assertThat(p.message()).isEqualTo("unknown option for backend 'demo'; known options: behavior, artifactUri, image, minReplicas, maxReplicas, targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage, targetRequestsPerSecondPerReplica, targetConcurrentRequestsPerReplica, targetAcceleratorUtilizationPercentage, targetQueueDepthPerReplica, targetTokensPerSecondPerReplica"));
     }
 
     @Test

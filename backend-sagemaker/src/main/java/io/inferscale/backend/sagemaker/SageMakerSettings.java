@@ -81,11 +81,11 @@ public final class SageMakerSettings {
             // the predefined metrics are the enum MetricType of botocore aas-service-2.json (application-autoscaling 2016-02-06)
             .rejects(Feature.QUEUE_DEPTH_TARGET, "Application Auto Scaling's predefined SageMaker metrics (MetricType: "
                     + "SageMakerVariantInvocationsPerInstance, SageMakerVariantProvisionedConcurrencyUtilization, "
-                    + "SageMakerVariantConcurrentRequestsPerModelHighResolution and the inference-component ones) have no queue depth, "
-                    + "and SageMaker publishes none to CloudWatch; use targetConcurrentRequestsPerReplica (requests in flight, queued ones included)")
+                    + "SageMakerVariantConcurrentRequestsPerModelHighResolution and the inference-component ones) have no queue depth; "
+                    + "use targetConcurrentRequestsPerReplica (requests in flight, queued ones included)")
             .rejects(Feature.TOKENS_PER_SECOND_TARGET, "Application Auto Scaling's predefined SageMaker metrics (MetricType in "
-                    + "aas-service-2.json) count invocations and concurrent requests, not tokens, and SageMaker publishes no token "
-                    + "metric to CloudWatch; use targetConcurrentRequestsPerReplica or targetRequestsPerSecondPerReplica")
+                    + "aas-service-2.json) count invocations and concurrent requests, not tokens; use targetConcurrentRequestsPerReplica "
+                    + "or targetRequestsPerSecondPerReplica")
             .supports(Feature.MULTIPLE_TARGETS, "one target-tracking policy per target; scale out when any asks, scale in when all allow")
             .approximates(Feature.SCALE_UP_STABILIZATION, "mapped to ScaleOutCooldown (a wait after each scale-out, not a look-back window)")
             .approximates(Feature.SCALE_DOWN_STABILIZATION, "mapped to ScaleInCooldown (a wait after each scale-in, not a look-back window)")
