@@ -99,19 +99,20 @@ class InferenceTargetsTest {
         assertThat(EndpointValidator.validate(fraction).errors()).isEmpty();
     }
 
+    /** {@link #SPEC} with {@code spec.backends} set to {@code options} (indented as its children). */
+    private static InferenceEndpoint withBackends(String options) {
+        return EndpointCodec.read(SPEC.replace("  resources:\n", "  backends:\n" + options + "  resources:\n"), "llm.yaml").endpoint();
+    }
+
     @Test
     @DisplayName("per-backend overrides: each field is an option key and replaces the spec's targets as a set on that backend")
     void overrides() {
-        InferenceEndpoint e = EndpointCodec.read(SPEC.replace("""
-                  resources:
-                """, """
-                  backends:
+        InferenceEndpoint e = withBackends("""
                     kubernetes:
                       targetQueueDepthPerReplica: 2.5
                     vertex:
                       targetRequestsPerSecondPerReplica: 3
-                  resources:
-                """), "llm.yaml").endpoint();
+                """);
         assertThat(BackendOverrides.OPTION_KEYS).extracting(OptionKey::name)
                 .contains("targetQueueDepthPerReplica", "targetTokensPerSecondPerReplica");
         InferenceEndpoint k8s = BackendOverrides.apply(e, "kubernetes");
@@ -125,14 +126,10 @@ class InferenceTargetsTest {
     @Test
     @DisplayName("an override that is not a positive number is an error at spec.backends.<id>.<field>")
     void badOverride() {
-        InferenceEndpoint e = EndpointCodec.read(SPEC.replace("""
-                  resources:
-                """, """
-                  backends:
+        InferenceEndpoint e = withBackends("""
                     kubernetes:
                       targetTokensPerSecondPerReplica: 0
-                  resources:
-                """), "llm.yaml").endpoint();
+                """);
         assertThat(EndpointValidator.validate(e).errors()).extracting(Problem::path)
                 .containsExactly("spec.backends.kubernetes.targetTokensPerSecondPerReplica");
     }
