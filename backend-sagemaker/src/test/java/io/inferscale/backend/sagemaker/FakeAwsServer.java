@@ -1046,18 +1046,14 @@ public final class FakeAwsServer implements FakeCloud {
 
     // ---- Application Auto Scaling
 
-    /** RegisterScalableTarget of an inference component's copy count ({@code inference-component/<name>}, min 0 allowed). */
-    private Object registerComponentTarget(String id, Map<String, Object> r) {
-        Component c = id.startsWith("inference-component/") ? components.get(id.substring("inference-component/".length())) : null;
-        if (c == null || c.status.equals("Deleting")) {
-            throw validation("Unable to find resource " + id + ": the inference component does not exist");
-        }
+    /** Registers the target {@code id} or changes its capacities and suspended state, as RegisterScalableTarget does. */
+    private Map<String, Object> upsertTarget(String id, String dimension, Map<String, Object> r) {
         Map<String, Object> t = targets.get(id);
         if (t == null) {
             if (r.get("MinCapacity") == null || r.get("MaxCapacity") == null) {
                 throw validation("MinCapacity and MaxCapacity are required to register a new scalable target");
             }
-            t = map("ServiceNamespace", "sagemaker", "ResourceId", id, "ScalableDimension", IC_DIMENSION,
+            t = map("ServiceNamespace", "sagemaker", "ResourceId", id, "ScalableDimension", dimension,
                     "RoleARN", "arn:aws:iam::" + ACCOUNT + ":role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
                     "CreationTime", now(), "SuspendedState", map("DynamicScalingInSuspended", false, "DynamicScalingOutSuspended", false, "ScheduledScalingSuspended", false));
             targets.put(id, t);
@@ -1074,6 +1070,16 @@ public final class FakeAwsServer implements FakeCloud {
         if (r.get("SuspendedState") != null) {
             asMap(t.get("SuspendedState")).putAll(asMap(r.get("SuspendedState")));
         }
+        return t;
+    }
+
+    /** RegisterScalableTarget of an inference component's copy count ({@code inference-component/<name>}, min 0 allowed). */
+    private Object registerComponentTarget(String id, Map<String, Object> r) {
+        Component c = id.startsWith("inference-component/") ? components.get(id.substring("inference-component/".length())) : null;
+        if (c == null || c.status.equals("Deleting")) {
+            throw validation("Unable to find resource " + id + ": the inference component does not exist");
+        }
+        Map<String, Object> t = upsertTarget(id, IC_DIMENSION, r);
         if (c.status.equals("InService")) {
             int clamped = Math.max(((BigDecimal) t.get("MinCapacity")).intValue(), Math.min(((BigDecimal) t.get("MaxCapacity")).intValue(), c.desiredCopies));
             if (clamped != c.desiredCopies) {
@@ -1101,28 +1107,7 @@ public final class FakeAwsServer implements FakeCloud {
                 if (e == null || !e.desired.containsKey(parts[3]) && !e.status.equals("Creating")) {
                     throw validation("Unable to find resource " + id + ": the endpoint or variant does not exist");
                 }
-                Map<String, Object> t = targets.get(id);
-                if (t == null) {
-                    if (r.get("MinCapacity") == null || r.get("MaxCapacity") == null) {
-                        throw validation("MinCapacity and MaxCapacity are required to register a new scalable target");
-                    }
-                    t = map("ServiceNamespace", "sagemaker", "ResourceId", id, "ScalableDimension", DIMENSION,
-                            "RoleARN", "arn:aws:iam::" + ACCOUNT + ":role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
-                            "CreationTime", now(), "SuspendedState", map("DynamicScalingInSuspended", false, "DynamicScalingOutSuspended", false, "ScheduledScalingSuspended", false));
-                    targets.put(id, t);
-                }
-                if (r.get("MinCapacity") != null) {
-                    t.put("MinCapacity", r.get("MinCapacity"));
-                }
-                if (r.get("MaxCapacity") != null) {
-                    t.put("MaxCapacity", r.get("MaxCapacity"));
-                }
-                if (((BigDecimal) t.get("MinCapacity")).compareTo((BigDecimal) t.get("MaxCapacity")) > 0) {
-                    throw validation("Minimum capacity cannot be greater than maximum capacity");
-                }
-                if (r.get("SuspendedState") != null) {
-                    asMap(t.get("SuspendedState")).putAll(asMap(r.get("SuspendedState")));
-                }
+                Map<String, Object> t = upsertTarget(id, DIMENSION, r);
                 if (e.status.equals("InService")) {
                     int min = ((BigDecimal) t.get("MinCapacity")).intValue();
                     int max = ((BigDecimal) t.get("MaxCapacity")).intValue();

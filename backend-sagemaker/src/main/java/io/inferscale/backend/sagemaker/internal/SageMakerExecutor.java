@@ -299,19 +299,8 @@ public final class SageMakerExecutor {
                 () -> reader.describeInferenceComponent(ic));
         if (component.isPresent()) {
             if (component.get().inferenceComponentStatus() != InferenceComponentStatus.DELETING) {
-                String step = "DeleteInferenceComponent " + ic;
-                atStep("delete", name, () -> step, () -> {
-                    try {
-                        clients.sageMaker().deleteInferenceComponent(b -> b.inferenceComponentName(ic));
-                    } catch (SdkException e) {
-                        // an earlier attempt went through (its answer was lost): the component is deleting or gone
-                        if (!AwsErrors.isNotFound(e) && !(AwsErrors.isInProgress(e) && reader.describeInferenceComponent(ic)
-                                .map(d -> d.inferenceComponentStatus() == InferenceComponentStatus.DELETING).orElse(true))) {
-                            throw AwsErrors.translate(ID, step, e);
-                        }
-                    }
-                    return null;
-                });
+                deleteOnce(name, "DeleteInferenceComponent " + ic, () -> clients.sageMaker().deleteInferenceComponent(b -> b.inferenceComponentName(ic)),
+                        () -> reader.describeInferenceComponent(ic).map(d -> d.inferenceComponentStatus() == InferenceComponentStatus.DELETING).orElse(true));
             }
             atStep("delete", name, () -> "wait for inference component " + ic + " to be deleted", () -> {
                 waits.awaitInferenceComponentDeleted(ic);
@@ -360,19 +349,8 @@ public final class SageMakerExecutor {
                 deleteInferenceComponent(name);
             }
             if (s != EndpointStatus.DELETING) {
-                String step = "DeleteEndpoint " + name;
-                atStep("delete", name, () -> step, () -> {
-                    try {
-                        clients.sageMaker().deleteEndpoint(b -> b.endpointName(name));
-                    } catch (SdkException e) {
-                        // an earlier attempt of this call went through (its answer was lost): the endpoint is deleting or gone
-                        if (!AwsErrors.isNotFound(e) && !(AwsErrors.isInProgress(e) && reader.describeEndpoint(name)
-                                .map(d -> d.endpointStatus() == EndpointStatus.DELETING).orElse(true))) {
-                            throw AwsErrors.translate(ID, step, e);
-                        }
-                    }
-                    return null;
-                });
+                deleteOnce(name, "DeleteEndpoint " + name, () -> clients.sageMaker().deleteEndpoint(b -> b.endpointName(name)),
+                        () -> reader.describeEndpoint(name).map(d -> d.endpointStatus() == EndpointStatus.DELETING).orElse(true));
             }
             atStep("delete", name, () -> "wait for endpoint " + name + " to be deleted", () -> {
                 waits.awaitDeleted(name);
@@ -391,6 +369,23 @@ public final class SageMakerExecutor {
             deleted = true;
         }
         return deleted;
+    }
+
+    /**
+     * A delete of delete(): NOT_FOUND, or "in progress" while {@code deletingOrGone} says the resource is deleting or gone,
+     * means an earlier attempt of this call went through (its answer was lost); anything else fails the step.
+     */
+    private static void deleteOnce(String endpoint, String step, Runnable delete, java.util.function.BooleanSupplier deletingOrGone) {
+        atStep("delete", endpoint, () -> step, () -> {
+            try {
+                delete.run();
+            } catch (SdkException e) {
+                if (!AwsErrors.isNotFound(e) && !(AwsErrors.isInProgress(e) && deletingOrGone.getAsBoolean())) {
+                    throw AwsErrors.translate(ID, step, e);
+                }
+            }
+            return null;
+        });
     }
 
     private void deregister(String resourceId) {
