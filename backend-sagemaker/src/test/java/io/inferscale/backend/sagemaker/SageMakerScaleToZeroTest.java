@@ -213,7 +213,7 @@ class SageMakerScaleToZeroTest {
     }
 
     @Test
-    @DisplayName("call counts: fresh apply, no-op apply and delete, writes and reads exactly (table in target/call-counts-sagemaker-scale-to-zero.md)")
+    @DisplayName("call counts: fresh apply, no-op apply, status and delete, writes and reads exactly (table in target/call-counts-sagemaker-scale-to-zero.md)")
     void callCounts() throws Exception {
         StringBuilder table = new StringBuilder("| operation | writes | own reads | waits' polls |\n|---|---|---|---|\n");
         int from = fake.operations().size();
@@ -231,6 +231,11 @@ class SageMakerScaleToZeroTest {
         table.append("| fresh apply | 8 | ").append(reads.values().stream().mapToInt(Integer::intValue).sum() - waited).append(" | ").append(waited).append(" |\n");
         table.append("| no-op apply | 0 | 7 | 0 |\n");
         assertThat(readsDuring(() -> backend.apply(scaleToZero())).values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(7);
+
+        assertThat(readsDuring(() -> backend.status(NAME))).isEqualTo(Map.of("DescribeEndpoint", 1, "DescribeEndpointConfig", 1, "ListTags", 1,
+                "DescribeInferenceComponent", 1, "DescribeScalableTargets", 1, "DescribeScalingPolicies", 1, "DescribeScalingActivities", 1));
+        assertThat(writesDuring(() -> backend.status(NAME))).isEmpty();
+        table.append("| status | 0 | 7 | 0 |\n");
 
         from = fake.operations().size();
         polls = fake.waitPolls() + fake.componentPolls();

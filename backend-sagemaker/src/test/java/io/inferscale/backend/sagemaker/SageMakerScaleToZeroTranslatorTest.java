@@ -24,7 +24,7 @@ class SageMakerScaleToZeroTranslatorTest {
 
     private final SageMakerTranslator translator = new SageMakerTranslator();
 
-    private static InferenceEndpoint gpu() {
+    static InferenceEndpoint gpu() {
         InferenceEndpoint e = SageMakerScaleToZeroTest.scaleToZero();
         return e.toBuilder().name("llm-endpoint").option("sagemaker", "variantName", "Blue")
                 .model(e.model().toBuilder().artifactUri("s3://my-bucket/models/llm/model.tar.gz").startupSeconds(900).build())
