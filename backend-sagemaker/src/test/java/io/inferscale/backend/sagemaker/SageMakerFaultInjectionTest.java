@@ -96,6 +96,11 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
                 "sagemaker.pollInterval", "1ms", "sagemaker.timeout", "20s"));
     }
 
+    /** The attempt timeout while a transient (once) timeout is armed; default {@value #ONCE_ATTEMPT_TIMEOUT_MILLIS} ms. */
+    protected long onceAttemptTimeoutMillis() {
+        return ONCE_ATTEMPT_TIMEOUT_MILLIS;
+    }
+
     @Override
     protected List<String> calls() {
         return fake.operations();
@@ -104,7 +109,7 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
     @Override
     protected void arm(String call, Fault fault, FaultMode mode) {
         boolean persistent = mode == FaultMode.PERSISTENT;
-        attemptTimeoutMillis = fault != Fault.TIMEOUT ? 0 : persistent ? PERSISTENT_ATTEMPT_TIMEOUT_MILLIS : ONCE_ATTEMPT_TIMEOUT_MILLIS;
+        attemptTimeoutMillis = fault != Fault.TIMEOUT ? 0 : persistent ? PERSISTENT_ATTEMPT_TIMEOUT_MILLIS : onceAttemptTimeoutMillis();
         boolean sageMaker = !AUTOSCALING.contains(call);
         boolean cloudWatch = CLOUDWATCH.contains(call);
         fake.arm(switch (fault) {
@@ -174,7 +179,7 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
             case SERVER_ERROR -> "SageMaker: HTTP 500 InternalFailure; Application Auto Scaling: HTTP 503 ServiceUnavailable; CloudWatch: HTTP 500 "
                     + "InternalServiceError";
             case TIMEOUT -> "the request takes effect, the answer is held 10 × the client's attempt timeout (`sagemaker.attemptTimeout`: "
-                    + ONCE_ATTEMPT_TIMEOUT_MILLIS + " ms once, " + PERSISTENT_ATTEMPT_TIMEOUT_MILLIS + " ms persistent)";
+                    + onceAttemptTimeoutMillis() + " ms once, " + PERSISTENT_ATTEMPT_TIMEOUT_MILLIS + " ms persistent)";
             case DROPPED_CONNECTION -> "the request takes effect, then the connection closes without an answer";
             case CONFLICT -> "HTTP 400: creates ValidationException \"Cannot create already existing ...\"; UpdateEndpoint and DeleteEndpoint"
                     + " ValidationException \"Cannot update in-progress endpoint\"; Application Auto Scaling ConcurrentUpdateException;"
