@@ -36,7 +36,11 @@ import java.util.Optional;
 /**
  * Deploys endpoints to Amazon SageMaker real-time inference with Application Auto Scaling: a Model, an
  * EndpointConfig with one production variant, an Endpoint, a scalable target on the variant's instance count
- * and one target-tracking policy per scaling target. See {@link SageMakerTranslator} for the mapping. The shared
+ * and one target-tracking policy per scaling target. With {@code spec.autoscaling.scaleToZero} the model runs in an
+ * inference component instead ({@link InferenceComponentParts}: managed instance scaling from 0 instances, a scalable
+ * target on the component's copy count from 0, and the step policy and CloudWatch alarm on
+ * {@code NoCapacityInvocationFailures} that scale out from zero); a live endpoint cannot switch between the two (plan
+ * refuses it at {@code spec.autoscaling.scaleToZero}). See {@link SageMakerTranslator} for the mapping. The shared
  * contract (validation, name checks, re-runs, concurrency, thread safety) is {@link Backend}'s; what follows is
  * SageMaker's.
  *
@@ -207,7 +211,10 @@ public final class SageMakerBackend extends AbstractBackend<SageMakerDesiredStat
      * Deletes the endpoint, then every endpoint config and model InferScale made for it (also those an interrupted
      * apply left). Calls: DescribeEndpoint; when it exists, DeleteEndpoint and the waiter's DescribeEndpoint polls
      * (SageMaker deregisters the variant's scalable target, and with it the scaling policies, when it deletes the
-     * endpoint); ListEndpointConfigs and ListModels; one DeleteEndpointConfig / DeleteModel per name found. A failed
+     * endpoint); ListEndpointConfigs and ListModels; one DeleteEndpointConfig / DeleteModel per name found. An endpoint
+     * with an inference component (scale to zero) first loses, in this order, its CloudWatch alarm (DeleteAlarms), its
+     * policies (DescribeScalingPolicies, DeleteScalingPolicy), the copy-count target (DeregisterScalableTarget) and the
+     * component (DescribeInferenceComponent, DeleteInferenceComponent, polls until it is gone). A failed
      * call ends in {@link BackendException#atStep}; re-running delete removes whatever is left.
      */
     @Override

@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What {@link SageMakerTranslator} makes of an endpoint: everything needed to create it, in call order. Immutable;
+ * What {@link SageMakerTranslator} makes of an endpoint: everything needed to create it, in call order (with scale
+ * to zero: also the inference component, its step policy and CloudWatch alarm, {@link InferenceComponentParts}). Immutable;
  * {@link #toJson()} is what {@code render} prints.
  *
  * @param endpointName           the SageMaker endpoint name (the neutral endpoint name)
@@ -33,12 +34,15 @@ import java.util.Optional;
  * @param registerScalableTarget the RegisterScalableTarget request
  * @param scalingPolicies        one PutScalingPolicy request per target
  * @param notes                  derived values and approximations
+ * @param inferenceComponent     with {@code spec.autoscaling.scaleToZero}: the inference component, step policy and alarm
+ *                               (the scalable target and policies above are then the inference component's); else null
  */
 public record SageMakerDesiredState(String endpointName, String variantName, String modelName, String endpointConfigName,
                                     String instanceType, Optional<InstanceType> catalogued, CreateModelRequest createModel,
                                     CreateEndpointConfigRequest createEndpointConfig, CreateEndpointRequest createEndpoint,
                                     RegisterScalableTargetRequest registerScalableTarget,
-                                    List<PutScalingPolicyRequest> scalingPolicies, List<Note> notes) {
+                                    List<PutScalingPolicyRequest> scalingPolicies, List<Note> notes,
+                                    InferenceComponentParts inferenceComponent) {
     /** Copies the lists. */
     public SageMakerDesiredState {
         scalingPolicies = List.copyOf(scalingPolicies);
@@ -50,12 +54,36 @@ public record SageMakerDesiredState(String endpointName, String variantName, Str
     public String toString() {
         return "SageMakerDesiredState{endpoint=" + endpointName + ", variant=" + variantName + ", model=" + modelName
                 + ", endpointConfig=" + endpointConfigName + ", instanceType=" + instanceType + ", policies="
-                + scalingPolicies.stream().map(PutScalingPolicyRequest::policyName).toList() + "}";
+                + allPolicies().stream().map(PutScalingPolicyRequest::policyName).toList()
+                + (inferenceComponent == null ? "" : ", inferenceComponent=" + inferenceComponent.name() + ", alarm=" + inferenceComponent.alarmName()) + "}";
     }
 
-    /** The Application Auto Scaling resource id, {@code endpoint/<endpoint>/variant/<variant>}. */
+    /**
+     * The Application Auto Scaling resource id: {@code endpoint/<endpoint>/variant/<variant>}, or
+     * {@code inference-component/<name>} with scale to zero.
+     */
     public String resourceId() {
-        return resourceId(endpointName, variantName);
+        return registerScalableTarget.resourceId();
+    }
+
+    /** The scalable dimension: {@code sagemaker:variant:DesiredInstanceCount}, or {@code sagemaker:inference-component:DesiredCopyCount}. */
+    public String scalableDimension() {
+        return registerScalableTarget.scalableDimensionAsString();
+    }
+
+    /** True when the endpoint deploys through an inference component (scale to zero). */
+    public boolean isInferenceComponent() {
+        return inferenceComponent != null;
+    }
+
+    /** Every policy apply puts on the scalable target: the target-tracking ones, then the step policy of scale to zero. */
+    public List<PutScalingPolicyRequest> allPolicies() {
+        if (inferenceComponent == null) {
+            return scalingPolicies;
+        }
+        List<PutScalingPolicyRequest> all = new ArrayList<>(scalingPolicies);
+        all.add(inferenceComponent.stepScalingPolicy());
+        return all;
     }
 
     /** {@code endpoint/<endpoint>/variant/<variant>}. */
@@ -69,8 +97,14 @@ public record SageMakerDesiredState(String endpointName, String variantName, Str
         calls.add(call("sagemaker", "CreateModel", createModel));
         calls.add(call("sagemaker", "CreateEndpointConfig", createEndpointConfig));
         calls.add(call("sagemaker", "CreateEndpoint", createEndpoint));
+        if (inferenceComponent != null) {
+            calls.add(call("sagemaker", "CreateInferenceComponent", inferenceComponent.createInferenceComponent()));
+        }
         calls.add(call("application-autoscaling", "RegisterScalableTarget", registerScalableTarget));
-        scalingPolicies.forEach(p -> calls.add(call("application-autoscaling", "PutScalingPolicy", p)));
+        allPolicies().forEach(p -> calls.add(call("application-autoscaling", "PutScalingPolicy", p)));
+        if (inferenceComponent != null) {
+            calls.add(call("cloudwatch", "PutMetricAlarm", inferenceComponent.putMetricAlarm()));
+        }
         return calls;
     }
 

@@ -33,6 +33,8 @@ public final class SageMakerSettings {
     public static final String ENDPOINT_OVERRIDE = "sagemaker.endpointOverride";
     /** {@code sagemaker.autoscalingEndpointOverride}: a URL that replaces the Application Auto Scaling endpoint. */
     public static final String AUTOSCALING_ENDPOINT_OVERRIDE = "sagemaker.autoscalingEndpointOverride";
+    /** {@code sagemaker.cloudwatchEndpointOverride}: a URL that replaces the CloudWatch endpoint (scale to zero's alarm). */
+    public static final String CLOUDWATCH_ENDPOINT_OVERRIDE = "sagemaker.cloudwatchEndpointOverride";
     /** {@code sagemaker.profile}: the AWS profile whose credentials to use; default: the SDK's default credentials chain. */
     public static final String PROFILE = "sagemaker.profile";
     /** {@code sagemaker.pollInterval}: time between DescribeEndpoint calls while waiting; default 30s (the SDK waiter's delay). */
@@ -55,6 +57,7 @@ public final class SageMakerSettings {
                     + "required by plan and apply unless spec.backends.sagemaker.executionRoleArn is set; render works without it"),
             ConfigKey.of(ENDPOINT_OVERRIDE, "", "URL replacing the SageMaker and Application Auto Scaling endpoints (local fakes, VPC endpoints)"),
             ConfigKey.of(AUTOSCALING_ENDPOINT_OVERRIDE, "", "URL replacing the Application Auto Scaling endpoint only"),
+            ConfigKey.of(CLOUDWATCH_ENDPOINT_OVERRIDE, "", "URL replacing the CloudWatch endpoint only (default: sagemaker.endpointOverride)"),
             ConfigKey.of(PROFILE, "", "AWS profile whose credentials to use; default: the SDK's default credentials provider chain"),
             ConfigKey.of(POLL_INTERVAL, "30s", "time between DescribeEndpoint calls while waiting for InService or deletion"),
             ConfigKey.of(TIMEOUT, "60m", "the longest wait for InService or deletion"),
@@ -95,8 +98,11 @@ public final class SageMakerSettings {
                     + "use stabilizationWindowSeconds (ScaleInCooldown) instead")
             .supports(Feature.SCALE_UP_DISABLED, "SuspendedState.DynamicScalingOutSuspended=true on the scalable target")
             .supports(Feature.SCALE_DOWN_DISABLED, "DisableScaleIn=true on every policy")
-            .rejects(Feature.SCALE_TO_ZERO, "SageMaker scales a plain production variant down to 1 instance at least (InitialInstanceCount and "
-                    + "MinCapacity >= 1); scaling to zero needs inference components, which this backend does not create; set minReplicas to 1 or more")
+            .supports(Feature.SCALE_TO_ZERO, "through an inference component on an endpoint with managed instance scaling (MinInstanceCount 0) "
+                    + "and a scalable target on its copy count (min 0); idleSeconds → ScaleInCooldown. At zero, requests fail with an error "
+                    + "until a copy is placed: NoCapacityInvocationFailures wakes it (CloudWatch alarm → step policy +1 copy; provisioning "
+                    + "takes several minutes). AWS docs: \"Scale an endpoint to zero instances\", "
+                    + "https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html")
             .supports(Feature.ACCELERATORS, "instance families: nvidia-t4 → ml.g4dn, nvidia-a10g → ml.g5, nvidia-l4 → ml.g6, nvidia-a100 → ml.p4d, nvidia-h100 → ml.p5")
             .build();
 
@@ -113,6 +119,7 @@ public final class SageMakerSettings {
     private final Optional<String> profile;
     private final Optional<URI> endpointOverride;
     private final Optional<URI> autoscalingEndpointOverride;
+    private final Optional<URI> cloudwatchEndpointOverride;
 
     private SageMakerSettings(BackendConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -146,6 +153,8 @@ public final class SageMakerSettings {
         this.endpointOverride = url(config, ENDPOINT_OVERRIDE);
         Optional<URI> autoscaling = url(config, AUTOSCALING_ENDPOINT_OVERRIDE);
         this.autoscalingEndpointOverride = autoscaling.isPresent() ? autoscaling : endpointOverride;
+        Optional<URI> cloudwatch = url(config, CLOUDWATCH_ENDPOINT_OVERRIDE);
+        this.cloudwatchEndpointOverride = cloudwatch.isPresent() ? cloudwatch : endpointOverride;
         this.profile = config.get(PROFILE);
     }
 
@@ -215,6 +224,11 @@ public final class SageMakerSettings {
     /** The Application Auto Scaling endpoint override ({@value #AUTOSCALING_ENDPOINT_OVERRIDE}, else {@value #ENDPOINT_OVERRIDE}). */
     public Optional<URI> autoscalingEndpointOverride() {
         return autoscalingEndpointOverride;
+    }
+
+    /** The CloudWatch endpoint override ({@value #CLOUDWATCH_ENDPOINT_OVERRIDE}, else {@value #ENDPOINT_OVERRIDE}). */
+    public Optional<URI> cloudwatchEndpointOverride() {
+        return cloudwatchEndpointOverride;
     }
 
     /** The known {@code sagemaker.*} keys that are set, secret ones masked ({@link Secrets#mask}); other keys are left out. */

@@ -28,11 +28,28 @@ import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPo
 import software.amazon.awssdk.services.applicationautoscaling.model.RegisterScalableTargetRequest;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
 import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.applicationautoscaling.model.AdjustmentType;
+import software.amazon.awssdk.services.applicationautoscaling.model.MetricAggregationType;
+import software.amazon.awssdk.services.applicationautoscaling.model.StepAdjustment;
+import software.amazon.awssdk.services.applicationautoscaling.model.StepScalingPolicyConfiguration;
 import software.amazon.awssdk.services.applicationautoscaling.model.SuspendedState;
 import software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingScalingPolicyConfiguration;
+import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateInferenceComponentRequest;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentComputeResourceRequirements;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentRuntimeConfig;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentSpecification;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentStartupParameters;
+import software.amazon.awssdk.services.sagemaker.model.ManagedInstanceScalingStatus;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantManagedInstanceScaling;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantRoutingConfig;
+import software.amazon.awssdk.services.sagemaker.model.RoutingStrategy;
 import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
 import software.amazon.awssdk.services.sagemaker.model.ImageConfig;
@@ -91,6 +108,8 @@ public final class SageMakerTranslator {
     public static final String ROLE_CONFIG_KEY = "sagemaker.executionRoleArn";
 
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+    /** botocore sagemaker 2017-07-24 {@code InferenceComponentName}. */
+    static final Pattern IC_NAME = Pattern.compile("[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?");
     static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
     private static final Pattern MODEL_DATA_URL = Pattern.compile("(https|s3)://([^/]+)/?(.*)");
     private static final Pattern ENV_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
@@ -121,6 +140,35 @@ public final class SageMakerTranslator {
     /** Option: ScaleInCooldown in seconds (overrides the scale-down stabilization window). */
     public static final String OPTION_SCALE_IN_COOLDOWN = "scaleInCooldownSeconds";
 
+    /** The scalable dimension of an inference component's copy count (botocore application-autoscaling 2016-02-06 ScalableDimension). */
+    public static final String IC_SCALABLE_DIMENSION = "sagemaker:inference-component:DesiredCopyCount";
+    /**
+     * The CloudWatch namespace of inference-component utilization metrics ({@code CPUUtilizationNormalized},
+     * {@code MemoryUtilizationNormalized}, {@code GPUUtilizationNormalized}, dimension {@code InferenceComponentName}, each
+     * 0-100 % of what the copy reserved): "SageMaker AI metrics in Amazon CloudWatch",
+     * https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html (inference component metrics).
+     */
+    public static final String IC_METRICS_NAMESPACE = "/aws/sagemaker/InferenceComponents";
+    /** The smallest MinMemoryRequiredInMb (botocore sagemaker 2017-07-24 {@code MemoryInMb}: min 128). */
+    public static final int IC_MIN_MEMORY_MIB = 128;
+    /** The smallest NumberOfCpuCoresRequired (botocore sagemaker 2017-07-24 {@code NumberOfCpuCores}: min 0.25). */
+    public static final BigDecimal IC_MIN_CPU_CORES = new BigDecimal("0.25");
+    /**
+     * The step policy and alarm of scale-out from zero, as "Scale an endpoint to zero instances"
+     * (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html) shows them: Cooldown 60 s,
+     * +1 copy for any breach, MetricAggregationType Maximum; alarm on AWS/SageMaker NoCapacityInvocationFailures, Sum over
+     * 60 s, 1 of 1 datapoints, threshold 1.
+     */
+    public static final int STEP_COOLDOWN_SECONDS = 60;
+    /** The alarm's period in seconds (SM-ZERO: 60). */
+    public static final int ALARM_PERIOD_SECONDS = 60;
+    /**
+     * The alarm's comparison. AWS's example uses GreaterThanThreshold with threshold 1, which needs two failed requests
+     * in a minute; InferScale deviates on purpose and uses GreaterThanOrEqualToThreshold so the first failed request
+     * wakes the endpoint (docs/design/scale-to-zero.md, section 2).
+     */
+    public static final ComparisonOperator ALARM_COMPARISON = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+
     /** The policy name of each target type; one policy per target on the variant's scalable target. */
     public static String policyName(TargetType type) {
         return switch (type) {
@@ -132,6 +180,11 @@ public final class SageMakerTranslator {
             case QUEUE_DEPTH, TOKENS_PER_SECOND -> throw new IllegalArgumentException(type.path()
                     + " has no SageMaker scaling policy: the backend rejects it (SageMakerSettings.CAPABILITIES)");
         };
+    }
+
+    /** The policy name of each target type on an inference component's scalable target (scale to zero). */
+    public static String inferenceComponentPolicyName(TargetType type) {
+        return policyName(type).replace("-invocations-per-instance", "-invocations") + "-per-copy";
     }
 
     /** A translator; stateless. */
@@ -205,6 +258,9 @@ public final class SageMakerTranslator {
             }
         });
         options(e, p);
+        if (e.autoscaling().scaleToZero().isPresent()) {
+            inferenceComponentProblems(e, p);
+        }
         if (p.stream().noneMatch(x -> x.isError() && x.path().startsWith("spec.backends"))) {
             instance(e, p, new ArrayList<>());
         }
@@ -233,6 +289,35 @@ public final class SageMakerTranslator {
                 p.add(Problem.error(path(key), "must be a whole number of seconds, 0 or more; got '" + v + "'"));
             }
         }
+    }
+
+    /**
+     * The rules of an inference component (botocore sagemaker 2017-07-24 {@code CreateInferenceComponentInput}): the name
+     * {@code <endpoint>-ic} within 63 characters and {@code InferenceComponentName}'s pattern; MinMemoryRequiredInMb
+     * (required, at least 128) from {@code spec.resources.requests.memory}; NumberOfCpuCoresRequired at least 0.25.
+     */
+    private static void inferenceComponentProblems(InferenceEndpoint e, List<Problem> p) {
+        String ic = InferenceComponentParts.nameOf(e.name());
+        if (ic.length() > 63 || !IC_NAME.matcher(ic).matches()) {
+            p.add(Problem.error("metadata.name", "with spec.autoscaling.scaleToZero the model runs in a SageMaker inference component named '"
+                    + ic + "', which must be at most 63 letters, digits and '-' (InferenceComponentName); shorten the name to at most "
+                    + (63 - InferenceComponentParts.NAME_SUFFIX.length()) + " characters"));
+        }
+        Optional<Quantity> memory = e.resources().requests().memory();
+        if (memory.isEmpty()) {
+            p.add(Problem.error("spec.resources.requests.memory", "required with spec.autoscaling.scaleToZero on SageMaker: it becomes the "
+                    + "inference component's MinMemoryRequiredInMb (at least " + IC_MIN_MEMORY_MIB + " MiB), e.g. memory: 2Gi"));
+        } else if (mebibytes(memory.get()) < IC_MIN_MEMORY_MIB) {
+            p.add(Problem.error("spec.resources.requests.memory", memory.get().text() + " is below SageMaker's smallest MinMemoryRequiredInMb, "
+                    + IC_MIN_MEMORY_MIB + " MiB; request at least 128Mi"));
+        }
+        e.resources().requests().cpu().filter(c -> c.value().compareTo(IC_MIN_CPU_CORES) < 0).ifPresent(c -> p.add(Problem.error(
+                "spec.resources.requests.cpu", c.text() + " is below SageMaker's smallest NumberOfCpuCoresRequired, 0.25 cores; request at least 250m")));
+    }
+
+    /** A memory quantity in MiB, rounded up (MinMemoryRequiredInMb is a whole number of MiB). */
+    private static long mebibytes(Quantity q) {
+        return q.value().divide(BigDecimal.valueOf(1024L * 1024L), 0, java.math.RoundingMode.CEILING).longValueExact();
     }
 
     private static boolean isVpcRegistry(InferenceEndpoint e) {
@@ -399,12 +484,24 @@ public final class SageMakerTranslator {
 
         // The hash leaves InitialInstanceCount out: it only matters when the endpoint is created; afterwards the
         // scalable target's MinCapacity/MaxCapacity govern the count, so a new minReplicas needs no new config.
-        ProductionVariant.Builder pv = ProductionVariant.builder().variantName(variant).modelName(modelName)
-                .instanceType(instanceType).initialVariantWeight(1.0f);
-        m.startupSeconds().ifPresent(sec -> startupTimeouts(m, sec, pv, notes));
-        String configName = name(e.name(), "c", CreateEndpointConfigRequest.builder().productionVariants(pv.build()).tags(tags).build());
-        CreateEndpointConfigRequest config = CreateEndpointConfigRequest.builder().endpointConfigName(configName)
-                .productionVariants(pv.initialInstanceCount(e.autoscaling().minReplicas()).build()).tags(tags).build();
+        boolean ic = e.autoscaling().scaleToZero().isPresent();
+        ProductionVariant.Builder pv = ProductionVariant.builder().variantName(variant).instanceType(instanceType).initialVariantWeight(1.0f);
+        CreateEndpointConfigRequest.Builder configContent = CreateEndpointConfigRequest.builder();
+        int initialInstances = e.autoscaling().minReplicas();
+        if (ic) {
+            inferenceComponentVariant(e, pv, notes);
+            // an endpoint that hosts inference components names its execution role in the config (CreateEndpointConfig
+            // ExecutionRoleArn), and starts with one instance (InitialInstanceCount min 1); managed instance scaling then
+            // removes it when no copy is placed on it
+            configContent.executionRoleArn(role);
+            initialInstances = 1;
+        } else {
+            pv.modelName(modelName);
+            m.startupSeconds().ifPresent(sec -> startupTimeouts(m, sec, pv, notes));
+        }
+        String configName = name(e.name(), "c", configContent.productionVariants(pv.build()).tags(tags).build());
+        CreateEndpointConfigRequest config = configContent.endpointConfigName(configName)
+                .productionVariants(pv.initialInstanceCount(initialInstances).build()).tags(tags).build();
 
         // The endpoint outlives configs (an update keeps it) and its tags are set at creation: the model reference lives
         // on the immutable model and config only, where it is always right.
@@ -412,9 +509,10 @@ public final class SageMakerTranslator {
                 .tags(tags.stream().filter(tag -> !tag.key().equals(MODEL_TAG)).toList()).build();
 
         AutoscalingPolicy policy = e.autoscaling();
-        String resourceId = SageMakerDesiredState.resourceId(e.name(), variant);
+        String resourceId = ic ? InferenceComponentParts.resourceIdOf(e.name()) : SageMakerDesiredState.resourceId(e.name(), variant);
+        String dimension = ic ? IC_SCALABLE_DIMENSION : SCALABLE_DIMENSION;
         RegisterScalableTargetRequest.Builder target = RegisterScalableTargetRequest.builder().serviceNamespace(ServiceNamespace.SAGEMAKER)
-                .resourceId(resourceId).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+                .resourceId(resourceId).scalableDimension(dimension)
                 .minCapacity(policy.minReplicas()).maxCapacity(policy.maxReplicas());
         if (policy.behavior().scaleUp().map(ScalingRules::isDisabled).orElse(false)) {
             target.suspendedState(SuspendedState.builder().dynamicScalingOutSuspended(true).build());
@@ -422,7 +520,8 @@ public final class SageMakerTranslator {
         }
 
         int scaleOut = cooldown(e, OPTION_SCALE_OUT_COOLDOWN, policy.behavior().scaleUp(), "scaleUp", "ScaleOutCooldown", notes);
-        int scaleIn = cooldown(e, OPTION_SCALE_IN_COOLDOWN, policy.behavior().scaleDown(), "scaleDown", "ScaleInCooldown", notes);
+        int scaleIn = ic ? idleCooldown(e, notes)
+                : cooldown(e, OPTION_SCALE_IN_COOLDOWN, policy.behavior().scaleDown(), "scaleDown", "ScaleInCooldown", notes);
         boolean disableScaleIn = policy.behavior().scaleDown().map(ScalingRules::isDisabled).orElse(false);
         if (disableScaleIn) {
             notes.add(Note.derived("spec.autoscaling.behavior.scaleDown.selectPolicy", "scale-down disabled: every policy has DisableScaleIn=true"));
@@ -431,6 +530,14 @@ public final class SageMakerTranslator {
         for (ScalingTarget st : policy.targets()) {
             TargetTrackingScalingPolicyConfiguration.Builder c = TargetTrackingScalingPolicyConfiguration.builder();
             BigDecimal value = st.value();
+            if (ic) {
+                value = inferenceComponentTarget(e, st, c, notes);
+                c.targetValue(value.doubleValue()).scaleOutCooldown(scaleOut).scaleInCooldown(scaleIn).disableScaleIn(disableScaleIn);
+                policies.add(PutScalingPolicyRequest.builder().policyName(inferenceComponentPolicyName(st.type())).serviceNamespace(ServiceNamespace.SAGEMAKER)
+                        .resourceId(resourceId).scalableDimension(dimension)
+                        .policyType(PolicyType.TARGET_TRACKING_SCALING).targetTrackingScalingPolicyConfiguration(c.build()).build());
+                continue;
+            }
             switch (st.type()) {
                 case CPU_UTILIZATION -> {
                     InstanceType t = cat.orElseThrow();
@@ -473,8 +580,136 @@ public final class SageMakerTranslator {
         if (policies.size() > 1) {
             notes.add(Note.info("spec.autoscaling", policies.size() + " target-tracking policies: Application Auto Scaling scales out when any policy asks and scales in only when all allow it"));
         }
+        InferenceComponentParts parts = ic ? inferenceComponent(e, modelName, variant, resourceId, tags, notes) : null;
         return Translation.of(new SageMakerDesiredState(e.name(), variant, modelName, configName, instanceType, cat, model, config, endpoint,
-                target.build(), policies, notes), notes);
+                target.build(), policies, notes, parts), notes);
+    }
+
+    /**
+     * The production variant of an endpoint that hosts an inference component and may scale to zero instances: no
+     * ModelName (the inference component names the model), ManagedInstanceScaling ENABLED from 0 to maxReplicas
+     * instances, and RoutingConfig LEAST_OUTSTANDING_REQUESTS, as in "Scale an endpoint to zero instances"
+     * (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html: "In the endpoint
+     * configuration, for the production variant ManagedInstanceScaling object, you've set the MinInstanceCount parameter to 0").
+     */
+    private static void inferenceComponentVariant(InferenceEndpoint e, ProductionVariant.Builder pv, List<Note> notes) {
+        int max = e.autoscaling().maxReplicas();
+        pv.managedInstanceScaling(ProductionVariantManagedInstanceScaling.builder().status(ManagedInstanceScalingStatus.ENABLED)
+                        .minInstanceCount(0).maxInstanceCount(max).build())
+                .routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(RoutingStrategy.LEAST_OUTSTANDING_REQUESTS).build());
+        notes.add(Note.derived("spec.autoscaling.scaleToZero", "scale to zero → the model runs in the inference component "
+                + InferenceComponentParts.nameOf(e.name()) + " on an endpoint with ManagedInstanceScaling ENABLED, MinInstanceCount 0, "
+                + "MaxInstanceCount " + max + " (one copy per instance at most: the copy reserves the replica's requests); "
+                + "the scalable target is the component's copy count, 0.." + max));
+        notes.add(Note.info("spec.autoscaling.scaleToZero", "at zero copies SageMaker answers every request with an error until a copy "
+                + "is placed: the failed requests count in the CloudWatch metric NoCapacityInvocationFailures, whose alarm runs the "
+                + "step policy " + InferenceComponentParts.STEP_POLICY_NAME + " (+1 copy); provisioning then takes several minutes "
+                + "(https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html)"));
+    }
+
+    /**
+     * ScaleInCooldown of an inference component's target-tracking policies: {@code scaleInCooldownSeconds} when given,
+     * else {@code scaleToZero.idleSeconds}. Approximated: target tracking removes the last copy once its own scale-in alarm
+     * (managed by Application Auto Scaling) has seen the metric below target, and no sooner than the cooldown after the
+     * previous scale-in; it has no "idle for N seconds" setting.
+     */
+    private static int idleCooldown(InferenceEndpoint e, List<Note> notes) {
+        Optional<Object> explicit = e.backends().get(ID, OPTION_SCALE_IN_COOLDOWN);
+        if (explicit.isPresent()) {
+            int v = ((BigDecimal) explicit.get()).intValueExact();
+            notes.add(Note.derived(path(OPTION_SCALE_IN_COOLDOWN), "ScaleInCooldown " + v + " s as given (instead of scaleToZero.idleSeconds)"));
+            return v;
+        }
+        int idle = e.autoscaling().scaleToZero().orElseThrow().idleSeconds();
+        String ignored = e.autoscaling().behavior().scaleDown().flatMap(ScalingRules::stabilizationWindowSeconds)
+                .map(w -> "; behavior.scaleDown.stabilizationWindowSeconds (" + w + " s) is not used").orElse("");
+        notes.add(Note.approximated("spec.autoscaling.scaleToZero.idleSeconds", "idleSeconds " + idle + " → ScaleInCooldown " + idle
+                + " s of the target-tracking policies: the last copy goes once target tracking's own scale-in alarm (Application Auto "
+                + "Scaling's, not configurable) sees the metric below target, and no sooner than " + idle + " s after the previous scale-in"
+                + ignored));
+        return idle;
+    }
+
+    /** The metric and TargetValue of one target on an inference component's copies; returns the TargetValue. */
+    private static BigDecimal inferenceComponentTarget(InferenceEndpoint e, ScalingTarget st, TargetTrackingScalingPolicyConfiguration.Builder c,
+                                                       List<Note> notes) {
+        String path = st.type().path();
+        BigDecimal value = st.value();
+        switch (st.type()) {
+            case REQUESTS_PER_SECOND -> {
+                value = st.value().multiply(BigDecimal.valueOf(60));
+                c.predefinedMetricSpecification(PredefinedMetricSpecification.builder()
+                        .predefinedMetricType(MetricType.SAGE_MAKER_INFERENCE_COMPONENT_INVOCATIONS_PER_COPY).build());
+                notes.add(Note.derived(path, plain(st.value()) + " requests/s per replica → SageMakerInferenceComponentInvocationsPerCopy target "
+                        + plain(value) + " (invocations per copy per minute = rps × 60)"));
+            }
+            case CONCURRENT_REQUESTS -> {
+                c.predefinedMetricSpecification(PredefinedMetricSpecification.builder()
+                        .predefinedMetricType(MetricType.SAGE_MAKER_INFERENCE_COMPONENT_CONCURRENT_REQUESTS_PER_COPY_HIGH_RESOLUTION).build());
+                notes.add(Note.derived(path, plain(value) + " concurrent requests per replica → "
+                        + "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution target " + plain(value)));
+            }
+            case CPU_UTILIZATION, MEMORY_UTILIZATION, ACCELERATOR_UTILIZATION -> {
+                String metric = switch (st.type()) {
+                    case CPU_UTILIZATION -> "CPUUtilizationNormalized";
+                    case MEMORY_UTILIZATION -> "MemoryUtilizationNormalized";
+                    default -> "GPUUtilizationNormalized";
+                };
+                c.customizedMetricSpecification(CustomizedMetricSpecification.builder().metricName(metric).namespace(IC_METRICS_NAMESPACE)
+                        .dimensions(MetricDimension.builder().name("InferenceComponentName").value(InferenceComponentParts.nameOf(e.name())).build())
+                        .statistic(MetricStatistic.AVERAGE).build());
+                notes.add(Note.derived(path, plain(value) + "% → " + metric + " target " + plain(value)
+                        + " (percent of what each copy reserved, " + IC_METRICS_NAMESPACE + ")"));
+                notes.add(Note.info(path, "a utilization target lets target tracking keep a copy while the container uses any of its "
+                        + "reservation; a requests-per-second or concurrency target scales to zero copies more reliably"));
+            }
+            default -> throw new IllegalStateException(String.valueOf(st.type()));
+        }
+        return value;
+    }
+
+    /**
+     * CreateInferenceComponent (the model, compute requirements from {@code spec.resources.requests}, 1 copy), the step
+     * policy and the CloudWatch alarm that scale out from zero copies ("Scale an endpoint to zero instances").
+     */
+    private static InferenceComponentParts inferenceComponent(InferenceEndpoint e, String modelName, String variant, String resourceId,
+                                                              List<Tag> tags, List<Note> notes) {
+        String name = InferenceComponentParts.nameOf(e.name());
+        InferenceComponentComputeResourceRequirements.Builder compute = InferenceComponentComputeResourceRequirements.builder()
+                .minMemoryRequiredInMb((int) mebibytes(e.resources().requests().memory().orElseThrow()));
+        e.resources().requests().cpu().ifPresent(c -> compute.numberOfCpuCoresRequired(c.value().floatValue()));
+        e.resources().accelerator().ifPresent(a -> compute.numberOfAcceleratorDevicesRequired((float) a.count()));
+        InferenceComponentSpecification.Builder spec = InferenceComponentSpecification.builder().modelName(modelName)
+                .computeResourceRequirements(compute.build());
+        e.model().startupSeconds().ifPresent(sec -> {
+            int timeout = Math.max(MIN_STARTUP_TIMEOUT_SECONDS, sec);
+            InferenceComponentStartupParameters.Builder startup = InferenceComponentStartupParameters.builder().containerStartupHealthCheckTimeoutInSeconds(timeout);
+            e.model().artifactUri().ifPresent(u -> startup.modelDataDownloadTimeoutInSeconds(timeout));
+            spec.startupParameters(startup.build());
+            notes.add(Note.derived("spec.model.startupSeconds", sec + " s -> the inference component's StartupParameters " + timeout + " s"));
+        });
+        notes.add(Note.derived("spec.resources.requests", "the inference component reserves per copy: " + compute.build().minMemoryRequiredInMb()
+                + " MiB" + e.resources().requests().cpu().map(c -> ", " + plain(c.value()) + " cores").orElse("")
+                + e.resources().accelerator().map(a -> ", " + a.count() + " accelerator(s)").orElse("")));
+        CreateInferenceComponentRequest create = CreateInferenceComponentRequest.builder().inferenceComponentName(name).endpointName(e.name())
+                .variantName(variant).specification(spec.build()).runtimeConfig(InferenceComponentRuntimeConfig.builder().copyCount(1).build())
+                .tags(tags).build();
+        PutScalingPolicyRequest step = PutScalingPolicyRequest.builder().policyName(InferenceComponentParts.STEP_POLICY_NAME)
+                .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId).scalableDimension(IC_SCALABLE_DIMENSION)
+                .policyType(PolicyType.STEP_SCALING).stepScalingPolicyConfiguration(StepScalingPolicyConfiguration.builder()
+                        .adjustmentType(AdjustmentType.CHANGE_IN_CAPACITY).metricAggregationType(MetricAggregationType.MAXIMUM)
+                        .cooldown(STEP_COOLDOWN_SECONDS).stepAdjustments(StepAdjustment.builder().metricIntervalLowerBound(0.0).scalingAdjustment(1).build())
+                        .build()).build();
+        PutMetricAlarmRequest alarm = PutMetricAlarmRequest.builder().alarmName(InferenceComponentParts.alarmNameOf(e.name()))
+                .alarmDescription("InferScale: adds a copy of " + name + " when a request found none (scale out from zero)")
+                .alarmActions(InferenceComponentParts.POLICY_ARN_PLACEHOLDER).metricName("NoCapacityInvocationFailures").namespace("AWS/SageMaker")
+                .dimensions(Dimension.builder().name("InferenceComponentName").value(name).build()).statistic(Statistic.SUM)
+                .period(ALARM_PERIOD_SECONDS).evaluationPeriods(1).datapointsToAlarm(1).threshold(1.0).comparisonOperator(ALARM_COMPARISON).build();
+        notes.add(Note.derived("spec.autoscaling.scaleToZero", "scale-out from zero: CloudWatch alarm " + alarm.alarmName()
+                + " (NoCapacityInvocationFailures Sum >= 1 in 60 s) → step policy " + step.policyName() + " (+1 copy, cooldown "
+                + STEP_COOLDOWN_SECONDS + " s); AWS's example compares with GreaterThanThreshold, InferScale with "
+                + "GreaterThanOrEqualToThreshold so that the first failed request wakes the endpoint"));
+        return new InferenceComponentParts(name, create, step, alarm);
     }
 
     /**

@@ -26,10 +26,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stateful local stand-in for SageMaker and Application Auto Scaling, speaking the AWS JSON 1.1 protocol
- * ({@code X-Amz-Target: SageMaker.<Op>} and {@code AnyScaleFrontendService.<Op>}) on a loopback port. The real SDK
- * clients talk to it through {@code endpointOverride}. It keeps models, endpoint configs, endpoints, scalable
- * targets, policies and scaling activities; moves Creating/Updating to InService and Deleting to gone after a
- * configurable delay; answers with SageMaker's and Application Auto Scaling's real error codes and messages;
+ * ({@code X-Amz-Target: SageMaker.<Op>} and {@code AnyScaleFrontendService.<Op>}), and for the CloudWatch alarm calls
+ * of scale to zero ({@code PutMetricAlarm}, {@code DescribeAlarms}, {@code DeleteAlarms}) in the awsQuery protocol
+ * (form-encoded {@code Action=<Op>} requests, XML answers: what the SDK 2.40.2 {@code cloudwatch} client sends), on a
+ * loopback port. The real SDK clients talk to it through {@code endpointOverride}. It keeps models, endpoint configs,
+ * endpoints, inference components, scalable targets (variant instance counts and inference-component copy counts),
+ * policies (target tracking and step scaling), alarms and scaling activities; moves Creating/Updating to InService and
+ * Deleting to gone after a configurable delay (inference components like endpoints, counting DescribeInferenceComponent
+ * polls); answers with SageMaker's and Application Auto Scaling's real error codes and messages;
  * can inject errors (throttling, 5xx, access denied...); and counts mutating requests.
  *
  * <p>Published in {@code inferscale-backend-sagemaker}'s test-jar (a {@link FakeCloud}), to test code that drives the
@@ -59,6 +63,7 @@ public final class FakeAwsServer implements FakeCloud {
     /** The region in every ARN the fake returns. */
     public static final String REGION = "us-east-1";
     private static final String DIMENSION = "sagemaker:variant:DesiredInstanceCount";
+    private static final String IC_DIMENSION = "sagemaker:inference-component:DesiredCopyCount";
 
     private record Injected(String operation, int status, String code, String message) {
     }
@@ -97,6 +102,22 @@ public final class FakeAwsServer implements FakeCloud {
         List<Object> tags = new ArrayList<>();
     }
 
+    /** An inference component: its request, status and copy counts. */
+    private static final class Component {
+        String name;
+        String endpoint;
+        String variant;
+        Map<String, Object> specification;
+        String status;
+        int desiredCopies;
+        int currentCopies;
+        BigDecimal created;
+        BigDecimal modified;
+        long transitionAt;
+        int pollsLeft;
+        Map<String, Object> pendingSpecification;
+    }
+
     private final HttpServer server;
     private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fake-aws");
@@ -120,6 +141,9 @@ public final class FakeAwsServer implements FakeCloud {
     private final Map<String, Map<String, Object>> policies = new LinkedHashMap<>();
     private final List<Map<String, Object>> activities = new ArrayList<>();
     private final Map<String, List<Object>> tagsByArn = new LinkedHashMap<>();
+    private final Map<String, Component> components = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> alarms = new LinkedHashMap<>();
+    private long componentPolls;
     private long transitionMillis = 150;
     private boolean transitionsHeld;
     private String failNextEndpoint;
@@ -182,6 +206,9 @@ public final class FakeAwsServer implements FakeCloud {
         policies.clear();
         activities.clear();
         tagsByArn.clear();
+        components.clear();
+        alarms.clear();
+        componentPolls = 0;
         transitionMillis = 150;
         transitionsHeld = false;
         transitionPolls = 0;
@@ -286,13 +313,60 @@ public final class FakeAwsServer implements FakeCloud {
                 "SuspendedState", t.get("SuspendedState"))));
         Map<String, Object> ps = new java.util.TreeMap<>();
         policies.forEach((k, p) -> ps.put(k, map("PolicyType", p.get("PolicyType"), "TargetTrackingScalingPolicyConfiguration",
-                p.get("TargetTrackingScalingPolicyConfiguration"))));
+                p.get("TargetTrackingScalingPolicyConfiguration"), "StepScalingPolicyConfiguration", p.get("StepScalingPolicyConfiguration"))));
         out.put("1 models", ms);
         out.put("2 endpointConfigs", cs);
         out.put("3 endpoints", es);
         out.put("4 scalableTargets", ts);
         out.put("5 scalingPolicies", ps);
+        if (!components.isEmpty() || !alarms.isEmpty()) {
+            Map<String, Object> ics = new java.util.TreeMap<>();
+            components.forEach((n, c) -> ics.put(n, map("EndpointName", c.endpoint, "VariantName", c.variant, "Specification", c.specification,
+                    "Status", c.status, "DesiredCopyCount", c.desiredCopies, "Tags", tagsByArn.get(arn("inference-component", n)))));
+            Map<String, Object> as = new java.util.TreeMap<>();
+            alarms.forEach((n, a) -> {
+                Map<String, Object> copy = new java.util.TreeMap<>(a);
+                copy.remove("AlarmConfigurationUpdatedTimestamp");
+                as.put(n, copy);
+            });
+            out.put("6 inferenceComponents", ics);
+            out.put("7 alarms", as);
+        }
         return Json.write(out);
+    }
+
+    /** The names of the inference components, sorted. */
+    public synchronized List<String> inferenceComponentNames() {
+        return components.keySet().stream().sorted().toList();
+    }
+
+    /** The desired copy count of inference component {@code name} (as Application Auto Scaling would set it); -1 when missing. */
+    public synchronized int desiredCopies(String name) {
+        Component c = components.get(name);
+        return c == null ? -1 : c.desiredCopies;
+    }
+
+    /** Sets the copy count of inference component {@code name} as autoscaling would (e.g. 0: scaled to zero), at once. */
+    public synchronized void setCopies(String name, int copies) {
+        Component c = components.get(name);
+        c.desiredCopies = copies;
+        c.currentCopies = copies;
+    }
+
+    /** The alarm {@code name} as DescribeAlarms returns it (member names as in the API), or null. */
+    public synchronized Map<String, Object> alarm(String name) {
+        Map<String, Object> a = alarms.get(name);
+        return a == null ? null : new LinkedHashMap<>(a);
+    }
+
+    /** The alarm names, sorted. */
+    public synchronized List<String> alarmNames() {
+        return alarms.keySet().stream().sorted().toList();
+    }
+
+    /** DescribeInferenceComponent calls that found the component changing (the apply's and delete's polls). */
+    public synchronized long componentPolls() {
+        return componentPolls;
     }
 
     /** The next endpoint creation ends in Failed with this reason. */
@@ -387,10 +461,13 @@ public final class FakeAwsServer implements FakeCloud {
         Object response;
         Map<String, String> headers = new LinkedHashMap<>();
         Armed lost = null;
+        // awsQuery (CloudWatch in SDK 2.40.2): no X-Amz-Target, a form-encoded body naming the Action
+        Map<String, String> form = target.isEmpty() ? form(body) : null;
+        boolean query = form != null && form.containsKey("Action");
         synchronized (this) {
             int dot = target.indexOf('.');
-            String service = dot < 0 ? "" : target.substring(0, dot);
-            String op = dot < 0 ? target : target.substring(dot + 1);
+            String service = query ? "CloudWatch" : dot < 0 ? "" : target.substring(0, dot);
+            String op = query ? form.get("Action") : dot < 0 ? target : target.substring(dot + 1);
             operations.add(op);
             if (!op.startsWith("Describe") && !op.startsWith("List")) {
                 writes.incrementAndGet();
@@ -413,19 +490,25 @@ public final class FakeAwsServer implements FakeCloud {
                 }
                 lost = fault;
                 tick();
-                Map<String, Object> req = body.length == 0 ? Map.of() : asMap(toJava(JsonNode.parser().parse(body)));
+                Map<String, Object> req = query ? Map.of() : body.length == 0 ? Map.of() : asMap(toJava(JsonNode.parser().parse(body)));
                 response = switch (service) {
                     case "SageMaker" -> sageMaker(op, req);
                     case "AnyScaleFrontendService" -> autoScaling(op, req);
+                    case "CloudWatch" -> cloudWatch(op, form);
                     default -> throw new AwsError(400, "UnknownOperationException", "unknown target " + target);
                 };
             } catch (AwsError e) {
                 status = e.status;
-                headers.put("x-amzn-ErrorType", e.code);
-                Map<String, Object> err = new LinkedHashMap<>();
-                err.put("__type", e.code);
-                err.put("message", e.getMessage());
-                response = err;
+                if (query) {
+                    response = new XmlAnswer("<ErrorResponse xmlns=\"" + CLOUDWATCH_XMLNS + "\"><Error><Type>Sender</Type><Code>" + xml(e.code)
+                            + "</Code><Message>" + xml(e.getMessage()) + "</Message></Error><RequestId>fake-" + System.nanoTime() + "</RequestId></ErrorResponse>");
+                } else {
+                    headers.put("x-amzn-ErrorType", e.code);
+                    Map<String, Object> err = new LinkedHashMap<>();
+                    err.put("__type", e.code);
+                    err.put("message", e.getMessage());
+                    response = err;
+                }
             }
         }
         if (lost != null && lost.drop()) {
@@ -441,9 +524,9 @@ public final class FakeAwsServer implements FakeCloud {
                 return;
             }
         }
-        byte[] out = Json.write(response).getBytes(StandardCharsets.UTF_8);
+        byte[] out = (response instanceof XmlAnswer x ? x.xml() : Json.write(response)).getBytes(StandardCharsets.UTF_8);
         try {
-            ex.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+            ex.getResponseHeaders().add("Content-Type", response instanceof XmlAnswer ? "text/xml" : "application/x-amz-json-1.1");
             ex.getResponseHeaders().add("x-amzn-RequestId", "fake-" + System.nanoTime());
             headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
             ex.sendResponseHeaders(status, out.length);
@@ -453,6 +536,41 @@ public final class FakeAwsServer implements FakeCloud {
         } catch (IOException e) {
             ex.close(); // the client gave up (a held answer)
         }
+    }
+
+    /** An awsQuery answer: the XML document as sent. */
+    private record XmlAnswer(String xml) {
+    }
+
+    private static final String CLOUDWATCH_XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
+
+    /** A form-encoded body as a flat map ({@code Dimensions.member.1.Name=...}); null when it is not one. */
+    private static Map<String, String> form(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (!text.startsWith("Action=") && !text.contains("&Action=")) {
+            return null;
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String pair : text.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            m.put(k, v);
+        }
+        return m;
+    }
+
+    /** The members {@code prefix.member.1}, {@code prefix.member.2}... of a query list of strings. */
+    private static List<String> queryList(Map<String, String> form, String prefix) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; form.containsKey(prefix + ".member." + i); i++) {
+            out.add(form.get(prefix + ".member." + i));
+        }
+        return out;
+    }
+
+    private static String xml(Object text) {
+        return String.valueOf(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private static Object toJava(JsonNode n) {
@@ -527,6 +645,143 @@ public final class FakeAwsServer implements FakeCloud {
                 transition(e);
             }
         }
+        for (Component c : new ArrayList<>(components.values())) {
+            if (transitionPolls == 0 && c.transitionAt != 0 && t >= c.transitionAt) {
+                transition(c);
+            }
+        }
+    }
+
+    private void startTransition(Component c) {
+        c.transitionAt = System.currentTimeMillis() + transitionMillis;
+        c.pollsLeft = transitionPolls;
+    }
+
+    private void transition(Component c) {
+        c.transitionAt = 0;
+        switch (c.status) {
+            case "Creating", "Updating" -> {
+                if (c.pendingSpecification != null) {
+                    c.specification = c.pendingSpecification;
+                    c.pendingSpecification = null;
+                }
+                c.currentCopies = c.desiredCopies;
+                c.status = "InService";
+            }
+            case "Deleting" -> components.remove(c.name);
+            default -> {
+            }
+        }
+        c.modified = now();
+    }
+
+    private Component component(String name) {
+        Component c = components.get(name);
+        if (c == null) {
+            throw validation("Could not find inference component \"" + arn("inference-component", name) + "\".");
+        }
+        return c;
+    }
+
+    private Map<String, Object> describeComponent(Component c) {
+        return map("InferenceComponentName", c.name, "InferenceComponentArn", arn("inference-component", c.name), "EndpointName", c.endpoint,
+                "EndpointArn", arn("endpoint", c.endpoint), "VariantName", c.variant, "Specification", c.specification,
+                "RuntimeConfig", map("DesiredCopyCount", c.desiredCopies, "CurrentCopyCount", c.currentCopies),
+                "CreationTime", c.created, "LastModifiedTime", c.modified, "InferenceComponentStatus", c.status);
+    }
+
+    /** The inference-component operations of SageMaker; null for another operation. */
+    private Object inferenceComponents(String op, Map<String, Object> r) {
+        return switch (op) {
+            case "CreateInferenceComponent" -> {
+                String name = str(r, "InferenceComponentName");
+                if (components.containsKey(name)) {
+                    throw validation("Cannot create already existing inference component \"" + arn("inference-component", name) + "\".");
+                }
+                Endpoint e = endpoint(str(r, "EndpointName"));
+                if (!e.status.equals("InService")) {
+                    throw validation("Endpoint \"" + arn("endpoint", e.name) + "\" is not in service: it is " + e.status + ".");
+                }
+                Map<String, Object> spec = asMap(r.get("Specification"));
+                if (spec == null) {
+                    throw validation("Specification is required.");
+                }
+                model(str(spec, "ModelName"));
+                Map<String, Object> compute = asMap(spec.get("ComputeResourceRequirements"));
+                if (compute == null || compute.get("MinMemoryRequiredInMb") == null) {
+                    throw validation("1 validation error detected: Value null at 'specification.computeResourceRequirements.minMemoryRequiredInMb' "
+                            + "failed to satisfy constraint: Member must not be null");
+                }
+                Map<String, Object> runtime = asMap(r.get("RuntimeConfig"));
+                if (runtime == null || runtime.get("CopyCount") == null) {
+                    throw validation("1 validation error detected: Value null at 'runtimeConfig.copyCount' failed to satisfy constraint: Member must not be null");
+                }
+                String variant = str(r, "VariantName");
+                if (!e.desired.containsKey(variant)) {
+                    throw validation("Variant \"" + variant + "\" does not exist on endpoint \"" + arn("endpoint", e.name) + "\".");
+                }
+                Component c = new Component();
+                c.name = name;
+                c.endpoint = e.name;
+                c.variant = variant;
+                c.specification = spec;
+                c.desiredCopies = ((BigDecimal) runtime.get("CopyCount")).intValue();
+                c.status = "Creating";
+                c.created = now();
+                c.modified = c.created;
+                startTransition(c);
+                components.put(name, c);
+                tagsByArn.put(arn("inference-component", name), new ArrayList<>(asList(r.get("Tags"))));
+                yield map("InferenceComponentArn", arn("inference-component", name));
+            }
+            case "DescribeInferenceComponent" -> {
+                Component c = component(str(r, "InferenceComponentName"));
+                if (c.transitionAt != 0) {
+                    componentPolls++;
+                    if (transitionPolls > 0 && !transitionsHeld && --c.pollsLeft <= 0) {
+                        transition(c);
+                    }
+                }
+                yield describeComponent(component(c.name));
+            }
+            case "UpdateInferenceComponent", "UpdateInferenceComponentRuntimeConfig" -> {
+                Component c = component(str(r, "InferenceComponentName"));
+                if (!c.status.equals("InService")) {
+                    throw validation("Cannot update in-progress inference component \"" + arn("inference-component", c.name) + "\".");
+                }
+                if (op.equals("UpdateInferenceComponent")) {
+                    c.pendingSpecification = r.get("Specification") == null ? c.specification : asMap(r.get("Specification"));
+                    if (r.get("RuntimeConfig") != null) {
+                        c.desiredCopies = ((BigDecimal) asMap(r.get("RuntimeConfig")).get("CopyCount")).intValue();
+                    }
+                } else {
+                    Map<String, Object> desired = asMap(r.get("DesiredRuntimeConfig"));
+                    if (desired == null || desired.get("CopyCount") == null) {
+                        throw validation("1 validation error detected: Value null at 'desiredRuntimeConfig.copyCount' failed to satisfy constraint: Member must not be null");
+                    }
+                    c.desiredCopies = ((BigDecimal) desired.get("CopyCount")).intValue();
+                }
+                c.status = "Updating";
+                c.modified = now();
+                startTransition(c);
+                yield map("InferenceComponentArn", arn("inference-component", c.name));
+            }
+            case "DeleteInferenceComponent" -> {
+                Component c = component(str(r, "InferenceComponentName"));
+                if (!c.status.equals("Deleting")) {
+                    c.status = "Deleting";
+                    startTransition(c);
+                }
+                yield map();
+            }
+            case "ListInferenceComponents" -> map("InferenceComponents", components.values().stream()
+                    .filter(c -> r.get("EndpointNameEquals") == null || c.endpoint.equals(r.get("EndpointNameEquals")))
+                    .filter(c -> contains(c.name, r.get("NameContains")))
+                    .map(c -> map("InferenceComponentName", c.name, "InferenceComponentArn", arn("inference-component", c.name),
+                            "EndpointName", c.endpoint, "EndpointArn", arn("endpoint", c.endpoint), "VariantName", c.variant,
+                            "InferenceComponentStatus", c.status, "CreationTime", c.created, "LastModifiedTime", c.modified)).toList());
+            default -> null;
+        };
     }
 
     /** Starts a state change: done after the configured delay or number of DescribeEndpoint polls. */
@@ -575,13 +830,17 @@ public final class FakeAwsServer implements FakeCloud {
 
     private void activity(String resourceId, String description, String cause) {
         activities.add(0, map("ActivityId", "act-" + (++activitySeq), "ServiceNamespace", "sagemaker", "ResourceId", resourceId,
-                "ScalableDimension", DIMENSION, "Description", description, "Cause", cause, "StartTime", now(), "EndTime", now(),
+                "ScalableDimension", resourceId.startsWith("inference-component/") ? IC_DIMENSION : DIMENSION, "Description", description, "Cause", cause, "StartTime", now(), "EndTime", now(),
                 "StatusCode", "Successful", "StatusMessage", "Successfully set desired instance count."));
     }
 
     // ---- SageMaker
 
     private Object sageMaker(String op, Map<String, Object> r) {
+        Object component = inferenceComponents(op, r);
+        if (component != null) {
+            return component;
+        }
         return switch (op) {
             case "CreateModel" -> {
                 String name = str(r, "ModelName");
@@ -609,6 +868,12 @@ public final class FakeAwsServer implements FakeCloud {
                 }
                 for (Object v : asList(r.get("ProductionVariants"))) {
                     String model = (String) asMap(v).get("ModelName");
+                    if (model == null && asMap(v).get("ManagedInstanceScaling") != null) {
+                        continue; // a variant for inference components: they name the model
+                    }
+                    if (model == null) {
+                        throw validation("ModelName is required for a production variant that hosts no inference components.");
+                    }
                     if (!models.containsKey(model)) {
                         throw validation("Could not find model \"" + arn("model", model) + "\".");
                     }
@@ -697,6 +962,12 @@ public final class FakeAwsServer implements FakeCloud {
             }
             case "DeleteEndpoint" -> {
                 Endpoint e = endpoint(str(r, "EndpointName"));
+                // assumption (not in the API reference): an endpoint still hosting inference components is not deleted;
+                // InferScale deletes its component first, as AWS's own examples do
+                List<String> hosted = components.values().stream().filter(c -> c.endpoint.equals(e.name)).map(c -> c.name).toList();
+                if (!hosted.isEmpty()) {
+                    throw validation("Endpoint \"" + arn("endpoint", e.name) + "\" hosts inference components " + hosted + ": delete them first.");
+                }
                 e.status = "Deleting";
                 startTransition(e);
                 yield map();
@@ -749,8 +1020,23 @@ public final class FakeAwsServer implements FakeCloud {
     private Map<String, Object> describeEndpoint(Endpoint e) {
         List<Object> variants = new ArrayList<>();
         if (!e.status.equals("Creating") && !e.status.equals("Failed")) {
-            e.desired.forEach((v, n) -> variants.add(map("VariantName", v, "CurrentWeight", 1.0, "DesiredWeight", 1.0,
-                    "CurrentInstanceCount", n, "DesiredInstanceCount", n)));
+            Map<String, Object> cfg = configs.get(e.configName);
+            e.desired.forEach((v, n) -> {
+                Map<String, Object> pv = cfg == null ? Map.of() : asList(cfg.get("ProductionVariants")).stream().map(FakeAwsServer::asMap)
+                        .filter(x -> v.equals(x.get("VariantName"))).findFirst().orElse(Map.of());
+                Object managed = pv.get("ManagedInstanceScaling");
+                int instances = n;
+                if (managed != null) {
+                    // managed instance scaling: one instance per placed copy, within MinInstanceCount..MaxInstanceCount
+                    int copies = components.values().stream().filter(c -> c.endpoint.equals(e.name) && c.variant.equals(v)).mapToInt(c -> c.currentCopies).sum();
+                    int min = asMap(managed).get("MinInstanceCount") == null ? 0 : ((BigDecimal) asMap(managed).get("MinInstanceCount")).intValue();
+                    int max = asMap(managed).get("MaxInstanceCount") == null ? Integer.MAX_VALUE : ((BigDecimal) asMap(managed).get("MaxInstanceCount")).intValue();
+                    instances = components.values().stream().anyMatch(c -> c.endpoint.equals(e.name)) ? Math.max(min, Math.min(max, copies)) : n;
+                }
+                variants.add(map("VariantName", v, "CurrentWeight", 1.0, "DesiredWeight", 1.0,
+                        "CurrentInstanceCount", instances, "DesiredInstanceCount", instances, "ManagedInstanceScaling", managed,
+                        "RoutingConfig", pv.get("RoutingConfig")));
+            });
         }
         return map("EndpointName", e.name, "EndpointArn", arn("endpoint", e.name), "EndpointConfigName", e.configName,
                 "ProductionVariants", variants.isEmpty() ? null : variants, "EndpointStatus", e.status, "FailureReason", e.failureReason,
@@ -760,11 +1046,59 @@ public final class FakeAwsServer implements FakeCloud {
 
     // ---- Application Auto Scaling
 
+    /** Registers the target {@code id} or changes its capacities and suspended state, as RegisterScalableTarget does. */
+    private Map<String, Object> upsertTarget(String id, String dimension, Map<String, Object> r) {
+        Map<String, Object> t = targets.get(id);
+        if (t == null) {
+            if (r.get("MinCapacity") == null || r.get("MaxCapacity") == null) {
+                throw validation("MinCapacity and MaxCapacity are required to register a new scalable target");
+            }
+            t = map("ServiceNamespace", "sagemaker", "ResourceId", id, "ScalableDimension", dimension,
+                    "RoleARN", "arn:aws:iam::" + ACCOUNT + ":role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                    "CreationTime", now(), "SuspendedState", map("DynamicScalingInSuspended", false, "DynamicScalingOutSuspended", false, "ScheduledScalingSuspended", false));
+            targets.put(id, t);
+        }
+        if (r.get("MinCapacity") != null) {
+            t.put("MinCapacity", r.get("MinCapacity"));
+        }
+        if (r.get("MaxCapacity") != null) {
+            t.put("MaxCapacity", r.get("MaxCapacity"));
+        }
+        if (((BigDecimal) t.get("MinCapacity")).compareTo((BigDecimal) t.get("MaxCapacity")) > 0) {
+            throw validation("Minimum capacity cannot be greater than maximum capacity");
+        }
+        if (r.get("SuspendedState") != null) {
+            asMap(t.get("SuspendedState")).putAll(asMap(r.get("SuspendedState")));
+        }
+        return t;
+    }
+
+    /** RegisterScalableTarget of an inference component's copy count ({@code inference-component/<name>}, min 0 allowed). */
+    private Object registerComponentTarget(String id, Map<String, Object> r) {
+        Component c = id.startsWith("inference-component/") ? components.get(id.substring("inference-component/".length())) : null;
+        if (c == null || c.status.equals("Deleting")) {
+            throw validation("Unable to find resource " + id + ": the inference component does not exist");
+        }
+        Map<String, Object> t = upsertTarget(id, IC_DIMENSION, r);
+        if (c.status.equals("InService")) {
+            int clamped = Math.max(((BigDecimal) t.get("MinCapacity")).intValue(), Math.min(((BigDecimal) t.get("MaxCapacity")).intValue(), c.desiredCopies));
+            if (clamped != c.desiredCopies) {
+                c.desiredCopies = clamped;
+                c.currentCopies = clamped;
+                activity(id, "Setting desired copy count to " + clamped + ".", "scalable target range changed");
+            }
+        }
+        return map("ScalableTargetARN", "arn:aws:application-autoscaling:" + REGION + ":" + ACCOUNT + ":scalable-target/" + Integer.toHexString(id.hashCode()));
+    }
+
     private Object autoScaling(String op, Map<String, Object> r) {
         return switch (op) {
             case "RegisterScalableTarget" -> {
                 String id = str(r, "ResourceId");
                 str(r, "ServiceNamespace");
+                if (IC_DIMENSION.equals(str(r, "ScalableDimension"))) {
+                    yield registerComponentTarget(id, r);
+                }
                 if (!DIMENSION.equals(str(r, "ScalableDimension"))) {
                     throw validation("Unsupported scalable dimension " + r.get("ScalableDimension"));
                 }
@@ -773,28 +1107,7 @@ public final class FakeAwsServer implements FakeCloud {
                 if (e == null || !e.desired.containsKey(parts[3]) && !e.status.equals("Creating")) {
                     throw validation("Unable to find resource " + id + ": the endpoint or variant does not exist");
                 }
-                Map<String, Object> t = targets.get(id);
-                if (t == null) {
-                    if (r.get("MinCapacity") == null || r.get("MaxCapacity") == null) {
-                        throw validation("MinCapacity and MaxCapacity are required to register a new scalable target");
-                    }
-                    t = map("ServiceNamespace", "sagemaker", "ResourceId", id, "ScalableDimension", DIMENSION,
-                            "RoleARN", "arn:aws:iam::" + ACCOUNT + ":role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
-                            "CreationTime", now(), "SuspendedState", map("DynamicScalingInSuspended", false, "DynamicScalingOutSuspended", false, "ScheduledScalingSuspended", false));
-                    targets.put(id, t);
-                }
-                if (r.get("MinCapacity") != null) {
-                    t.put("MinCapacity", r.get("MinCapacity"));
-                }
-                if (r.get("MaxCapacity") != null) {
-                    t.put("MaxCapacity", r.get("MaxCapacity"));
-                }
-                if (((BigDecimal) t.get("MinCapacity")).compareTo((BigDecimal) t.get("MaxCapacity")) > 0) {
-                    throw validation("Minimum capacity cannot be greater than maximum capacity");
-                }
-                if (r.get("SuspendedState") != null) {
-                    asMap(t.get("SuspendedState")).putAll(asMap(r.get("SuspendedState")));
-                }
+                Map<String, Object> t = upsertTarget(id, DIMENSION, r);
                 if (e.status.equals("InService")) {
                     int min = ((BigDecimal) t.get("MinCapacity")).intValue();
                     int max = ((BigDecimal) t.get("MaxCapacity")).intValue();
@@ -815,7 +1128,7 @@ public final class FakeAwsServer implements FakeCloud {
                 String id = str(r, "ResourceId");
                 if (targets.remove(id) == null) {
                     throw new AwsError(400, "ObjectNotFoundException", "No scalable target registered for service namespace: sagemaker, resource ID: "
-                            + id + ", scalable dimension: " + DIMENSION);
+                            + id + ", scalable dimension: " + str(r, "ScalableDimension"));
                 }
                 policies.values().removeIf(p -> p.get("ResourceId").equals(id));
                 yield map();
@@ -823,18 +1136,22 @@ public final class FakeAwsServer implements FakeCloud {
             case "PutScalingPolicy" -> {
                 String id = str(r, "ResourceId");
                 String name = str(r, "PolicyName");
-                if (!targets.containsKey(id)) {
+                String dimension = str(r, "ScalableDimension");
+                if (!targets.containsKey(id) || !dimension.equals(targets.get(id).get("ScalableDimension"))) {
                     throw new AwsError(400, "ObjectNotFoundException", "No scalable target registered for service namespace: sagemaker, resource ID: "
-                            + id + ", scalable dimension: " + DIMENSION);
+                            + id + ", scalable dimension: " + dimension);
                 }
-                if (r.get("TargetTrackingScalingPolicyConfiguration") == null) {
-                    throw validation("TargetTrackingScalingPolicyConfiguration is required for a TargetTrackingScaling policy");
+                boolean step = "StepScaling".equals(r.get("PolicyType"));
+                if (step ? r.get("StepScalingPolicyConfiguration") == null : r.get("TargetTrackingScalingPolicyConfiguration") == null) {
+                    throw validation((step ? "StepScalingPolicyConfiguration is required for a StepScaling policy"
+                            : "TargetTrackingScalingPolicyConfiguration is required for a TargetTrackingScaling policy"));
                 }
                 String policyArn = "arn:aws:autoscaling:" + REGION + ":" + ACCOUNT + ":scalingPolicy:" + Integer.toHexString(id.hashCode())
                         + ":resource/sagemaker/" + id + ":policyName/" + name;
                 policies.put(id + "|" + name, map("PolicyARN", policyArn, "PolicyName", name, "ServiceNamespace", "sagemaker", "ResourceId", id,
-                        "ScalableDimension", DIMENSION, "PolicyType", r.get("PolicyType"),
+                        "ScalableDimension", dimension, "PolicyType", r.get("PolicyType"),
                         "TargetTrackingScalingPolicyConfiguration", r.get("TargetTrackingScalingPolicyConfiguration"),
+                        "StepScalingPolicyConfiguration", r.get("StepScalingPolicyConfiguration"),
                         "Alarms", List.of(), "CreationTime", now()));
                 yield map("PolicyARN", policyArn, "Alarms", List.of());
             }
@@ -849,7 +1166,7 @@ public final class FakeAwsServer implements FakeCloud {
                 String name = str(r, "PolicyName");
                 if (policies.remove(id + "|" + name) == null) {
                     throw new AwsError(400, "ObjectNotFoundException", "No scaling policy found for service namespace: sagemaker, resource ID: "
-                            + id + ", scalable dimension: " + DIMENSION + ", policy name: " + name);
+                            + id + ", scalable dimension: " + str(r, "ScalableDimension") + ", policy name: " + name);
                 }
                 yield map();
             }
@@ -860,5 +1177,84 @@ public final class FakeAwsServer implements FakeCloud {
             }
             default -> throw new AwsError(400, "UnknownOperationException", "the fake does not implement AnyScaleFrontendService." + op);
         };
+    }
+
+    // ---- CloudWatch (awsQuery)
+
+    private static final List<String> ALARM_SCALARS = List.of("AlarmName", "AlarmDescription", "ActionsEnabled", "MetricName", "Namespace",
+            "Statistic", "Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData");
+
+    private Object cloudWatch(String op, Map<String, String> f) {
+        String ok = "<ResponseMetadata><RequestId>fake-" + System.nanoTime() + "</RequestId></ResponseMetadata>";
+        return switch (op) {
+            case "PutMetricAlarm" -> {
+                String name = f.get("AlarmName");
+                if (name == null || name.isEmpty()) {
+                    throw validation("1 validation error detected: Value null at 'alarmName' failed to satisfy constraint: Member must not be null");
+                }
+                for (String required : List.of("ComparisonOperator", "EvaluationPeriods")) {
+                    if (!f.containsKey(required)) {
+                        throw new AwsError(400, "ValidationError", "The parameter " + required + " is required.");
+                    }
+                }
+                Map<String, Object> a = new LinkedHashMap<>();
+                for (String k : ALARM_SCALARS) {
+                    if (f.containsKey(k)) {
+                        a.put(k, f.get(k));
+                    }
+                }
+                a.put("AlarmArn", "arn:aws:cloudwatch:" + REGION + ":" + ACCOUNT + ":alarm:" + name);
+                a.put("AlarmActions", queryList(f, "AlarmActions"));
+                List<Object> dims = new ArrayList<>();
+                for (int i = 1; f.containsKey("Dimensions.member." + i + ".Name"); i++) {
+                    dims.add(map("Name", f.get("Dimensions.member." + i + ".Name"), "Value", f.get("Dimensions.member." + i + ".Value")));
+                }
+                a.put("Dimensions", dims);
+                a.put("StateValue", "INSUFFICIENT_DATA");
+                a.put("AlarmConfigurationUpdatedTimestamp", java.time.Instant.now().toString());
+                alarms.put(name, a);
+                yield new XmlAnswer("<PutMetricAlarmResponse xmlns=\"" + CLOUDWATCH_XMLNS + "\">" + ok + "</PutMetricAlarmResponse>");
+            }
+            case "DescribeAlarms" -> {
+                List<String> names = queryList(f, "AlarmNames");
+                StringBuilder x = new StringBuilder("<DescribeAlarmsResponse xmlns=\"" + CLOUDWATCH_XMLNS + "\"><DescribeAlarmsResult><MetricAlarms>");
+                alarms.values().stream().filter(a -> names.isEmpty() || names.contains(a.get("AlarmName"))).forEach(a -> x.append(alarmXml(a)));
+                x.append("</MetricAlarms><CompositeAlarms/></DescribeAlarmsResult>").append(ok).append("</DescribeAlarmsResponse>");
+                yield new XmlAnswer(x.toString());
+            }
+            case "DeleteAlarms" -> {
+                List<String> names = queryList(f, "AlarmNames");
+                List<String> missing = names.stream().filter(n -> !alarms.containsKey(n)).toList();
+                if (!missing.isEmpty()) {
+                    // CloudWatch API reference, DeleteAlarms: "ResourceNotFound: The named resource does not exist", HTTP 404
+                    throw new AwsError(404, "ResourceNotFound", "The following alarms were not found: " + missing);
+                }
+                names.forEach(alarms::remove);
+                yield new XmlAnswer("<DeleteAlarmsResponse xmlns=\"" + CLOUDWATCH_XMLNS + "\">" + ok + "</DeleteAlarmsResponse>");
+            }
+            default -> throw new AwsError(400, "InvalidAction", "the fake does not implement CloudWatch " + op);
+        };
+    }
+
+    private static String alarmXml(Map<String, Object> a) {
+        StringBuilder x = new StringBuilder("<member>");
+        for (Map.Entry<String, Object> e : a.entrySet()) {
+            x.append('<').append(e.getKey()).append('>');
+            if (e.getValue() instanceof List<?> list) {
+                for (Object item : list) {
+                    x.append("<member>");
+                    if (item instanceof Map<?, ?> dim) {
+                        x.append("<Name>").append(xml(dim.get("Name"))).append("</Name><Value>").append(xml(dim.get("Value"))).append("</Value>");
+                    } else {
+                        x.append(xml(item));
+                    }
+                    x.append("</member>");
+                }
+            } else {
+                x.append(xml(e.getValue()));
+            }
+            x.append("</").append(e.getKey()).append('>');
+        }
+        return x.append("</member>").toString();
     }
 }

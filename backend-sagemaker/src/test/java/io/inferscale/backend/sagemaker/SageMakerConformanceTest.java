@@ -1,12 +1,19 @@
 package io.inferscale.backend.sagemaker;
 
 import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.ScaleToZero;
 import io.inferscale.api.backend.Backend;
+import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.Feature;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import io.inferscale.testkit.BackendConformanceKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The conformance kit against the fake SageMaker / Application Auto Scaling server, through the real SDK clients. */
 class SageMakerConformanceTest extends BackendConformanceKit {
@@ -43,5 +50,32 @@ class SageMakerConformanceTest extends BackendConformanceKit {
     @Override
     protected Duration readyTimeout() {
         return Duration.ofSeconds(20);
+    }
+
+    /**
+     * What the kit's scale-to-zero case (gated on SCALE_TO_ZERO) will ask, on the kit's own sample: apply with
+     * scaleToZero {idleSeconds: 600} (and the sample's CPU target), read the status (minReplicas 0), re-apply without a
+     * write, delete everything.
+     */
+    @Test
+    @DisplayName("scale to zero on the kit's sample: apply, status minReplicas 0, no-op re-apply, clean delete")
+    void scaleToZeroOnTheKitsSample() {
+        String name = newName();
+        InferenceEndpoint e = using(Feature.SCALE_TO_ZERO, sample(name));
+        assertThat(e.autoscaling().scaleToZero()).contains(new ScaleToZero(600));
+        backend.apply(e);
+        EndpointStatus ready = backend.awaitReady(name, readyTimeout());
+        assertThat(ready.minReplicas()).isZero();
+        assertThat(backend.status(name).minReplicas()).isZero();
+        long writes = writeCount();
+        assertThat(backend.apply(e).plan().changes()).isEmpty();
+        assertThat(backend.plan(e).isEmpty()).isTrue();
+        assertThat(writeCount()).isEqualTo(writes);
+        assertThat(backend.delete(name)).isTrue();
+        assertThat(backend.list()).extracting(EndpointStatus::name).doesNotContain(name);
+        assertThat(fake.inferenceComponentNames()).doesNotContain(name + "-ic");
+        assertThat(fake.alarmNames()).doesNotContain("inferscale-" + name + "-ic-no-capacity");
+        assertThat(fake.modelNames()).noneMatch(m -> m.startsWith(name + "-"));
+        assertThat(fake.configNames()).noneMatch(c -> c.startsWith(name + "-"));
     }
 }

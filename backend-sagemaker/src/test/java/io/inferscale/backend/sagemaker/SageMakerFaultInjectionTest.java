@@ -38,6 +38,9 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
     private static final Set<String> ENDPOINT_WRITES = Set.of("UpdateEndpoint", "DeleteEndpoint");
     private static final Set<String> AUTOSCALING = Set.of("RegisterScalableTarget", "DeregisterScalableTarget", "PutScalingPolicy",
             "DeleteScalingPolicy", "DescribeScalableTargets", "DescribeScalingPolicies", "DescribeScalingActivities");
+    /** CloudWatch's calls (scale to zero's alarm), in the awsQuery protocol: its own error codes. */
+    private static final Set<String> CLOUDWATCH = Set.of("PutMetricAlarm", "DescribeAlarms", "DeleteAlarms");
+    private static final Set<String> COMPONENT_WRITES = Set.of("UpdateInferenceComponent", "DeleteInferenceComponent");
 
     private FakeAwsServer fake;
     private boolean warm;
@@ -93,6 +96,11 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
                 "sagemaker.pollInterval", "1ms", "sagemaker.timeout", "20s"));
     }
 
+    /** The attempt timeout while a transient (once) timeout is armed; default {@value #ONCE_ATTEMPT_TIMEOUT_MILLIS} ms. */
+    protected long onceAttemptTimeoutMillis() {
+        return ONCE_ATTEMPT_TIMEOUT_MILLIS;
+    }
+
     @Override
     protected List<String> calls() {
         return fake.operations();
@@ -101,11 +109,14 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
     @Override
     protected void arm(String call, Fault fault, FaultMode mode) {
         boolean persistent = mode == FaultMode.PERSISTENT;
-        attemptTimeoutMillis = fault != Fault.TIMEOUT ? 0 : persistent ? PERSISTENT_ATTEMPT_TIMEOUT_MILLIS : ONCE_ATTEMPT_TIMEOUT_MILLIS;
+        attemptTimeoutMillis = fault != Fault.TIMEOUT ? 0 : persistent ? PERSISTENT_ATTEMPT_TIMEOUT_MILLIS : onceAttemptTimeoutMillis();
         boolean sageMaker = !AUTOSCALING.contains(call);
+        boolean cloudWatch = CLOUDWATCH.contains(call);
         fake.arm(switch (fault) {
-            case THROTTLING -> FakeAwsServer.Armed.error(call, persistent, 400, "ThrottlingException", "Rate exceeded");
-            case SERVER_ERROR -> sageMaker
+            case THROTTLING -> FakeAwsServer.Armed.error(call, persistent, 400, cloudWatch ? "Throttling" : "ThrottlingException", "Rate exceeded");
+            case SERVER_ERROR -> cloudWatch
+                    ? FakeAwsServer.Armed.error(call, persistent, 500, "InternalServiceError", "Request processing has failed due to some unknown error.")
+                    : sageMaker
                     ? FakeAwsServer.Armed.error(call, persistent, 500, "InternalFailure", "We encountered an internal error. Please try again.")
                     : FakeAwsServer.Armed.error(call, persistent, 503, "ServiceUnavailable", "Service is unavailable");
             // held 10x the attempt timeout, so a client timer that fires late on a loaded machine still times out (2.5x let an
@@ -118,6 +129,18 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
 
     private static FakeAwsServer.Armed conflict(String call, boolean persistent) {
         String arn = "\"arn:aws:sagemaker:us-east-1:123456789012:";
+        if (CLOUDWATCH.contains(call)) {
+            return FakeAwsServer.Armed.error(call, persistent, 429, "ConcurrentModificationException",
+                    "More than one process tried to modify a resource at the same time.");
+        }
+        if (call.equals("CreateInferenceComponent")) {
+            return FakeAwsServer.Armed.error(call, persistent, 400, "ValidationException", "Cannot create already existing inference component "
+                    + arn + "inference-component/my-model-endpoint-ic\".");
+        }
+        if (COMPONENT_WRITES.contains(call)) {
+            return FakeAwsServer.Armed.error(call, persistent, 400, "ValidationException", "Cannot update in-progress inference component "
+                    + arn + "inference-component/my-model-endpoint-ic\".");
+        }
         if (CREATES.contains(call)) {
             String what = switch (call) {
                 case "CreateModel" -> "model " + arn + "model/x\".";
@@ -151,14 +174,17 @@ class SageMakerFaultInjectionTest extends FaultInjectionHarness {
     @Override
     protected String injectedAs(Fault fault) {
         return switch (fault) {
-            case THROTTLING -> "HTTP 400, `__type` ThrottlingException \"Rate exceeded\" (as AWS JSON 1.1 services send it)";
-            case SERVER_ERROR -> "SageMaker: HTTP 500 InternalFailure; Application Auto Scaling: HTTP 503 ServiceUnavailable";
+            case THROTTLING -> "HTTP 400, `__type` ThrottlingException \"Rate exceeded\" (as AWS JSON 1.1 services send it; CloudWatch: "
+                    + "awsQuery XML error Throttling)";
+            case SERVER_ERROR -> "SageMaker: HTTP 500 InternalFailure; Application Auto Scaling: HTTP 503 ServiceUnavailable; CloudWatch: HTTP 500 "
+                    + "InternalServiceError";
             case TIMEOUT -> "the request takes effect, the answer is held 10 × the client's attempt timeout (`sagemaker.attemptTimeout`: "
-                    + ONCE_ATTEMPT_TIMEOUT_MILLIS + " ms once, " + PERSISTENT_ATTEMPT_TIMEOUT_MILLIS + " ms persistent)";
+                    + onceAttemptTimeoutMillis() + " ms once, " + PERSISTENT_ATTEMPT_TIMEOUT_MILLIS + " ms persistent)";
             case DROPPED_CONNECTION -> "the request takes effect, then the connection closes without an answer";
             case CONFLICT -> "HTTP 400: creates ValidationException \"Cannot create already existing ...\"; UpdateEndpoint and DeleteEndpoint"
                     + " ValidationException \"Cannot update in-progress endpoint\"; Application Auto Scaling ConcurrentUpdateException;"
-                    + " other SageMaker calls ResourceInUse";
+                    + " CreateInferenceComponent \"Cannot create already existing\", Update/DeleteInferenceComponent \"Cannot update in-progress\";"
+                    + " CloudWatch HTTP 429 ConcurrentModificationException; other SageMaker calls ResourceInUse";
         };
     }
 

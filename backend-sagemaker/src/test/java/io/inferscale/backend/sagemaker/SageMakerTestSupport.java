@@ -36,6 +36,17 @@ final class SageMakerTestSupport {
         }
     }
 
+    /** Compares with src/test/resources/golden/{name}; -Dgolden.update=true rewrites it. Always writes target/render/{name}. */
+    static void golden(String name, String actual) throws IOException {
+        java.nio.file.Path out = java.nio.file.Path.of("target", "render", name);
+        java.nio.file.Files.createDirectories(out.getParent());
+        java.nio.file.Files.writeString(out, actual);
+        if (Boolean.getBoolean("golden.update")) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of("src", "test", "resources", "golden", name), actual);
+        }
+        org.assertj.core.api.Assertions.assertThat(actual).isEqualTo(resource("golden/" + name));
+    }
+
     /** The seed document exactly as written, plus the image SageMaker needs. */
     static InferenceEndpoint seed() {
         InferenceEndpoint e = EndpointCodec.read(resource("inference_endpoint.yaml"), "inference_endpoint.yaml").endpoint();

@@ -25,8 +25,6 @@ import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstance
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -42,15 +40,8 @@ class SageMakerTranslatorTest {
     private final SageMakerTranslator translator = new SageMakerTranslator();
     private final SageMakerBackend offline = SageMakerBackend.create(BackendConfig.of(Map.of("sagemaker.region", "us-east-1")));
 
-    /** Compares with src/test/resources/golden/{name}; -Dgolden.update=true rewrites it. Always writes target/render/{name}. */
     private static void golden(String name, String actual) throws IOException {
-        Path out = Path.of("target", "render", name);
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, actual);
-        if (Boolean.getBoolean("golden.update")) {
-            Files.writeString(Path.of("src", "test", "resources", "golden", name), actual);
-        }
-        assertThat(actual).isEqualTo(SageMakerTestSupport.resource("golden/" + name));
+        SageMakerTestSupport.golden(name, actual);
     }
 
     private static double target(SageMakerDesiredState t, TargetType type) {
@@ -326,11 +317,14 @@ class SageMakerTranslatorTest {
         }
 
         @Test
-        @DisplayName("scale-to-zero is rejected with the reason")
+        @DisplayName("scale-to-zero is accepted (through an inference component) and needs a memory request, by field")
         void scaleToZero() {
+            // issue 17: scale to zero moved from rejected to supported; the inference component's own rules replace the rejection
             InferenceEndpoint e = seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().minReplicas(0).scaleToZero(new ScaleToZero(300)).build()).build();
-            assertThat(offline.validate(e).errors()).filteredOn(p -> p.path().equals("spec.autoscaling.scaleToZero")).singleElement()
-                    .satisfies(p -> assertThat(p.message()).contains("inference components"));
+            assertThat(offline.validate(e).errors()).isEmpty();
+            InferenceEndpoint noMemory = e.toBuilder().resources(Resources.of(ResourceList.of("500m", null), ResourceList.empty())).build();
+            assertThat(offline.validate(noMemory).errors()).filteredOn(p -> p.path().equals("spec.resources.requests.memory")).singleElement()
+                    .satisfies(p -> assertThat(p.message()).contains("MinMemoryRequiredInMb"));
         }
 
         @Test

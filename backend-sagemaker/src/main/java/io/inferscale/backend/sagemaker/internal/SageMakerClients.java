@@ -15,6 +15,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 
 import java.net.URI;
@@ -23,9 +24,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The two SDK clients of one backend, built on first use and shared by every call and thread (one HTTP client each,
+ * The SDK clients of one backend (SageMaker, Application Auto Scaling, and CloudWatch for scale to zero), built on first use and shared by every call and thread (one HTTP client each,
  * so one connection pool per service): region, credentials, the SDK's standard retry strategy
- * ({@code sagemaker.maxAttempts}), the attempt timeout, interceptors and endpoint overrides are the same for both.
+ * ({@code sagemaker.maxAttempts}), the attempt timeout, interceptors and endpoint overrides are the same for all.
  * {@link #close} closes them; a call after it builds new ones.
  */
 public final class SageMakerClients implements AutoCloseable {
@@ -38,6 +39,7 @@ public final class SageMakerClients implements AutoCloseable {
     private final Object lock = new Object();
     private volatile SageMakerClient sageMaker;
     private volatile ApplicationAutoScalingClient autoScaling;
+    private volatile CloudWatchClient cloudWatch;
 
     /**
      * Clients for {@code settings}; builds nothing yet.
@@ -84,6 +86,21 @@ public final class SageMakerClients implements AutoCloseable {
                     clientsBuilt.incrementAndGet();
                 }
                 c = autoScaling;
+            }
+        }
+        return c;
+    }
+
+    /** The CloudWatch client (scale to zero's alarm only: built on first use, so plain endpoints never build it). */
+    public CloudWatchClient cloudWatch() {
+        CloudWatchClient c = cloudWatch;
+        if (c == null) {
+            synchronized (lock) {
+                if (cloudWatch == null) {
+                    cloudWatch = configured(CloudWatchClient.builder(), settings.cloudwatchEndpointOverride()).build();
+                    clientsBuilt.incrementAndGet();
+                }
+                c = cloudWatch;
             }
         }
         return c;
@@ -138,6 +155,10 @@ public final class SageMakerClients implements AutoCloseable {
             if (autoScaling != null) {
                 autoScaling.close();
                 autoScaling = null;
+            }
+            if (cloudWatch != null) {
+                cloudWatch.close();
+                cloudWatch = null;
             }
         }
     }

@@ -7,6 +7,7 @@ import io.inferscale.api.backend.Change;
 import io.inferscale.api.backend.ConvergenceBudget;
 import io.inferscale.api.backend.Note;
 import io.inferscale.api.backend.Plan;
+import io.inferscale.backend.sagemaker.InferenceComponentParts;
 import io.inferscale.backend.sagemaker.SageMakerDesiredState;
 import io.inferscale.backend.sagemaker.SageMakerSettings;
 import io.inferscale.backend.sagemaker.SageMakerTranslator;
@@ -18,7 +19,9 @@ import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarg
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
 import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentStatus;
 import software.amazon.awssdk.services.sagemaker.model.PendingDeploymentSummary;
 
 import java.util.ArrayList;
@@ -198,18 +201,38 @@ public final class SageMakerExecutor {
                 throw e;
             }
         }
+        if (steps.createInferenceComponent || steps.updateInferenceComponent) {
+            writeInferenceComponent(t, steps);
+        }
         if (steps.registerTarget != null) {
             RegisterScalableTargetRequest r = steps.registerTarget;
             applyStep(name, "RegisterScalableTarget " + r.resourceId(), () -> call("RegisterScalableTarget " + r.resourceId(), () -> clients.autoScaling().registerScalableTarget(r)));
         }
+        String stepPolicyArn = steps.live.policies().stream().filter(p -> p.policyName().equals(InferenceComponentParts.STEP_POLICY_NAME))
+                .map(ScalingPolicy::policyARN).findFirst().orElse(null);
         for (PutScalingPolicyRequest p : steps.putPolicies) {
-            applyStep(name, "PutScalingPolicy " + p.policyName(), () -> call("PutScalingPolicy " + p.policyName(), () -> clients.autoScaling().putScalingPolicy(p)));
+            String arn = applyStep(name, "PutScalingPolicy " + p.policyName(), () -> call("PutScalingPolicy " + p.policyName(),
+                    () -> clients.autoScaling().putScalingPolicy(p)).policyARN());
+            if (p.policyName().equals(InferenceComponentParts.STEP_POLICY_NAME)) {
+                stepPolicyArn = arn;
+            }
+        }
+        if (steps.putAlarm) {
+            InferenceComponentParts ic = t.inferenceComponent();
+            String arn = stepPolicyArn;
+            String step = "PutMetricAlarm " + ic.alarmName();
+            if (arn == null) {
+                // the step policy vanished between the read and now (a concurrent delete): the next round puts it first
+                throw BackendException.atStep("apply", name, step, new BackendException(ID, Reason.CONFLICT, "the step scaling policy "
+                        + InferenceComponentParts.STEP_POLICY_NAME + " of " + ic.name() + " is missing (removed meanwhile)"));
+            }
+            applyStep(name, step, () -> call(step, () -> clients.cloudWatch().putMetricAlarm(ic.alarmFor(arn))));
         }
         for (String policy : steps.deletePolicies) {
             String step = "DeleteScalingPolicy " + policy;
             applyStep(name, step, () -> {
                 ignoreNotFound(step, () -> clients.autoScaling().deleteScalingPolicy(b -> b.policyName(policy).serviceNamespace(ServiceNamespace.SAGEMAKER)
-                        .resourceId(t.resourceId()).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)));
+                        .resourceId(t.resourceId()).scalableDimension(t.scalableDimension())));
                 return null;
             });
         }
@@ -224,6 +247,63 @@ public final class SageMakerExecutor {
             String step = "DeleteModel " + m;
             applyStep(name, step, () -> {
                 ignoreNotFound(step, () -> clients.sageMaker().deleteModel(b -> b.modelName(m)));
+                return null;
+            });
+        }
+    }
+
+    /**
+     * CreateInferenceComponent (a name already taken is this endpoint's component from an earlier attempt: the next
+     * round compares its specification) or UpdateInferenceComponent with the desired Specification, then polls until
+     * it is InService.
+     */
+    private void writeInferenceComponent(SageMakerDesiredState t, SageMakerSteps steps) {
+        String name = t.endpointName();
+        InferenceComponentParts ic = t.inferenceComponent();
+        if (steps.createInferenceComponent) {
+            String step = "CreateInferenceComponent " + ic.name();
+            applyStep(name, step, () -> tolerateExisting(step, () -> clients.sageMaker().createInferenceComponent(ic.createInferenceComponent())));
+        } else {
+            String step = "UpdateInferenceComponent " + ic.name();
+            applyStep(name, step, () -> call(step, () -> clients.sageMaker().updateInferenceComponent(b -> b.inferenceComponentName(ic.name())
+                    .specification(ic.createInferenceComponent().specification()))));
+        }
+        applyStep(name, "wait for inference component " + ic.name() + " to be InService", () -> {
+            waits.awaitInferenceComponentInService(ic.name());
+            return null;
+        });
+    }
+
+    /**
+     * Before DeleteEndpoint of an endpoint that hosts InferScale's inference component, in AWS's order: the alarm
+     * (DeleteAlarms), the policies (DescribeScalingPolicies, one DeleteScalingPolicy each), the scalable target
+     * (DeregisterScalableTarget), the inference component (DeleteInferenceComponent, then polls until it is gone).
+     * Each step accepts what is already gone, so a re-run after a failure carries on.
+     */
+    private void deleteInferenceComponent(String name) {
+        String ic = InferenceComponentParts.nameOf(name);
+        String alarm = InferenceComponentParts.alarmNameOf(name);
+        String resourceId = InferenceComponentParts.resourceIdOf(name);
+        String dimension = SageMakerTranslator.IC_SCALABLE_DIMENSION;
+        atStep("delete", name, () -> "DeleteAlarms " + alarm, () -> findOrEmpty("DeleteAlarms " + alarm,
+                () -> clients.cloudWatch().deleteAlarms(b -> b.alarmNames(alarm))));
+        for (ScalingPolicy p : atStep("delete", name, () -> "DescribeScalingPolicies " + resourceId, () -> reader.policies(resourceId, dimension))) {
+            String step = "DeleteScalingPolicy " + p.policyName();
+            atStep("delete", name, () -> step, () -> findOrEmpty(step, () -> clients.autoScaling().deleteScalingPolicy(b -> b
+                    .policyName(p.policyName()).serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId).scalableDimension(dimension))));
+        }
+        String deregister = "DeregisterScalableTarget " + resourceId;
+        atStep("delete", name, () -> deregister, () -> findOrEmpty(deregister, () -> clients.autoScaling().deregisterScalableTarget(b -> b
+                .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId).scalableDimension(dimension))));
+        Optional<DescribeInferenceComponentResponse> component = atStep("delete", name, () -> "DescribeInferenceComponent " + ic,
+                () -> reader.describeInferenceComponent(ic));
+        if (component.isPresent()) {
+            if (component.get().inferenceComponentStatus() != InferenceComponentStatus.DELETING) {
+                deleteOnce(name, "DeleteInferenceComponent " + ic, () -> clients.sageMaker().deleteInferenceComponent(b -> b.inferenceComponentName(ic)),
+                        () -> reader.describeInferenceComponent(ic).map(d -> d.inferenceComponentStatus() == InferenceComponentStatus.DELETING).orElse(true));
+            }
+            atStep("delete", name, () -> "wait for inference component " + ic + " to be deleted", () -> {
+                waits.awaitInferenceComponentDeleted(ic);
                 return null;
             });
         }
@@ -265,20 +345,12 @@ public final class SageMakerExecutor {
                     }
                 }
             }
+            if (s != EndpointStatus.DELETING && LiveEndpoint.hostsInferenceComponents(ep.get())) {
+                deleteInferenceComponent(name);
+            }
             if (s != EndpointStatus.DELETING) {
-                String step = "DeleteEndpoint " + name;
-                atStep("delete", name, () -> step, () -> {
-                    try {
-                        clients.sageMaker().deleteEndpoint(b -> b.endpointName(name));
-                    } catch (SdkException e) {
-                        // an earlier attempt of this call went through (its answer was lost): the endpoint is deleting or gone
-                        if (!AwsErrors.isNotFound(e) && !(AwsErrors.isInProgress(e) && reader.describeEndpoint(name)
-                                .map(d -> d.endpointStatus() == EndpointStatus.DELETING).orElse(true))) {
-                            throw AwsErrors.translate(ID, step, e);
-                        }
-                    }
-                    return null;
-                });
+                deleteOnce(name, "DeleteEndpoint " + name, () -> clients.sageMaker().deleteEndpoint(b -> b.endpointName(name)),
+                        () -> reader.describeEndpoint(name).map(d -> d.endpointStatus() == EndpointStatus.DELETING).orElse(true));
             }
             atStep("delete", name, () -> "wait for endpoint " + name + " to be deleted", () -> {
                 waits.awaitDeleted(name);
@@ -297,6 +369,23 @@ public final class SageMakerExecutor {
             deleted = true;
         }
         return deleted;
+    }
+
+    /**
+     * A delete of delete(): NOT_FOUND, or "in progress" while {@code deletingOrGone} says the resource is deleting or gone,
+     * means an earlier attempt of this call went through (its answer was lost); anything else fails the step.
+     */
+    private static void deleteOnce(String endpoint, String step, Runnable delete, java.util.function.BooleanSupplier deletingOrGone) {
+        atStep("delete", endpoint, () -> step, () -> {
+            try {
+                delete.run();
+            } catch (SdkException e) {
+                if (!AwsErrors.isNotFound(e) && !(AwsErrors.isInProgress(e) && deletingOrGone.getAsBoolean())) {
+                    throw AwsErrors.translate(ID, step, e);
+                }
+            }
+            return null;
+        });
     }
 
     private void deregister(String resourceId) {

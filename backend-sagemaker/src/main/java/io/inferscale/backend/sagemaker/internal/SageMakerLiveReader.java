@@ -1,6 +1,7 @@
 package io.inferscale.backend.sagemaker.internal;
 
 import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.backend.sagemaker.InferenceComponentParts;
 import io.inferscale.backend.sagemaker.SageMakerDesiredState;
 import io.inferscale.backend.sagemaker.SageMakerTranslator;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
@@ -9,7 +10,9 @@ import software.amazon.awssdk.services.applicationautoscaling.model.ScalingActiv
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
 import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointConfigSummary;
 import software.amazon.awssdk.services.sagemaker.model.EndpointSummary;
 import software.amazon.awssdk.services.sagemaker.model.ModelSummary;
@@ -28,6 +31,8 @@ import static io.inferscale.backend.sagemaker.internal.AwsCalls.findOrEmpty;
 /** Reads what exists of an endpoint (Describe* and List* calls only): the live state to plan against, and statuses. */
 public final class SageMakerLiveReader {
 
+    private static final String VARIANT_DIMENSION = ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT.toString();
+
     private final SageMakerClients clients;
 
     /** A reader through {@code clients}. */
@@ -38,7 +43,8 @@ public final class SageMakerLiveReader {
     /**
      * Reads the endpoint whose description is {@code ep} (null: it does not exist): when it exists,
      * DescribeScalableTargets, DescribeScalingPolicies, ListEndpointConfigs and ListModels, plus DescribeEndpointConfig
-     * only when the endpoint runs another config than the desired one. {@code listWhenMissing}: list configs and models
+     * only when the endpoint runs another config than the desired one; with scale to zero also DescribeInferenceComponent
+     * and DescribeAlarms, and the scalable target and policies are the inference component's. {@code listWhenMissing}: list configs and models
      * also when the endpoint does not exist (plan shows what a resumed apply will not create again).
      */
     public LiveEndpoint read(SageMakerDesiredState t, DescribeEndpointResponse ep, boolean listWhenMissing) {
@@ -61,13 +67,35 @@ public final class SageMakerLiveReader {
                 variantName = ep.productionVariants().get(0).variantName();
             }
         }
+        if (t.isInferenceComponent()) {
+            String ic = t.inferenceComponent().name();
+            DescribeInferenceComponentResponse component = describeInferenceComponent(ic).orElse(null);
+            ScalableTarget target = scalableTarget(t.resourceId(), t.scalableDimension());
+            List<ScalingPolicy> policies = target == null ? List.of() : policies(t.resourceId(), t.scalableDimension());
+            MetricAlarm alarm = alarm(t.inferenceComponent().alarmName()).orElse(null);
+            return new LiveEndpoint(ep, cfg, variantName, variant, target, policies, ownConfigs(name), ownModels(name), component, alarm);
+        }
         String resourceId = SageMakerDesiredState.resourceId(name, variantName);
-        ScalableTarget target = scalableTarget(resourceId);
-        List<ScalingPolicy> policies = target == null ? List.of() : policies(resourceId);
+        ScalableTarget target = scalableTarget(resourceId, VARIANT_DIMENSION);
+        List<ScalingPolicy> policies = target == null ? List.of() : policies(resourceId, VARIANT_DIMENSION);
         return new LiveEndpoint(ep, cfg, variantName, variant, target, policies, ownConfigs(name), ownModels(name));
     }
 
-    /** The full status (get, status, list, awaitReady): six reads, scaling activities included; empty when the endpoint does not exist. */
+    /** DescribeInferenceComponent; empty when it does not exist. */
+    public Optional<DescribeInferenceComponentResponse> describeInferenceComponent(String name) {
+        return findOrEmpty("DescribeInferenceComponent " + name, () -> clients.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(name)));
+    }
+
+    /** DescribeAlarms of one alarm name; empty when it does not exist. */
+    public Optional<MetricAlarm> alarm(String name) {
+        return call("DescribeAlarms " + name, () -> clients.cloudWatch().describeAlarms(b -> b.alarmNames(name)).metricAlarms())
+                .stream().filter(a -> a.alarmName().equals(name)).findFirst();
+    }
+
+    /**
+     * The full status (get, status, list, awaitReady): six reads, scaling activities included (seven for an endpoint
+     * with an inference component: DescribeInferenceComponent, and the copy count's target); empty when the endpoint does not exist.
+     */
     public Optional<EndpointStatus> status(String name) {
         Optional<DescribeEndpointResponse> found = describeEndpoint(name);
         if (found.isEmpty()) {
@@ -82,14 +110,20 @@ public final class SageMakerLiveReader {
         // the model reference is a tag of the (immutable) endpoint config, so it always names the model the config runs
         String modelRef = cfg.map(c -> call("ListTags " + c.endpointConfigName(), () -> clients.sageMaker().listTags(r -> r.resourceArn(c.endpointConfigArn())).tags())
                 .stream().filter(t -> t.key().equals(SageMakerTranslator.MODEL_TAG)).map(Tag::value).findFirst().orElse(null)).orElse(null);
-        String resourceId = SageMakerDesiredState.resourceId(name, variantName);
-        ScalableTarget target = scalableTarget(resourceId);
-        List<ScalingPolicy> policies = policies(resourceId);
+        boolean ic = LiveEndpoint.hostsInferenceComponents(ep);
+        String resourceId = ic ? InferenceComponentParts.resourceIdOf(name) : SageMakerDesiredState.resourceId(name, variantName);
+        String dimension = ic ? SageMakerTranslator.IC_SCALABLE_DIMENSION : VARIANT_DIMENSION;
+        DescribeInferenceComponentResponse component = ic ? describeInferenceComponent(InferenceComponentParts.nameOf(name)).orElse(null) : null;
+        ScalableTarget target = scalableTarget(resourceId, dimension);
+        List<ScalingPolicy> policies = policies(resourceId, dimension);
         List<ScalingActivity> activities = call("DescribeScalingActivities " + resourceId, () -> clients.autoScaling().describeScalingActivities(r -> r
                 .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
-                .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).maxResults(5)).scalingActivities());
-        return Optional.of(SageMakerStatusMapper.status(ep, variantName, liveVariant.map(ProductionVariant::instanceTypeAsString).orElse(null),
-                liveVariant.map(ProductionVariant::modelName).orElse(null), modelRef, target, policies, activities));
+                .scalableDimension(dimension).maxResults(5)).scalingActivities());
+        String modelName = component != null && component.specification() != null ? component.specification().modelName()
+                : liveVariant.map(ProductionVariant::modelName).orElse(null);
+        EndpointStatus status = SageMakerStatusMapper.status(ep, variantName, liveVariant.map(ProductionVariant::instanceTypeAsString).orElse(null),
+                modelName, modelRef, target, policies, activities);
+        return Optional.of(ic ? SageMakerStatusMapper.withInferenceComponent(status, ep, InferenceComponentParts.nameOf(name), component) : status);
     }
 
     /** The status of every endpoint tagged as InferScale's, sorted by name. */
@@ -106,17 +140,18 @@ public final class SageMakerLiveReader {
         return out;
     }
 
-    private ScalableTarget scalableTarget(String resourceId) {
+    private ScalableTarget scalableTarget(String resourceId, String dimension) {
         return call("DescribeScalableTargets " + resourceId, () -> clients.autoScaling().describeScalableTargets(b -> b
                 .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceIds(resourceId)
-                .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)).scalableTargets())
+                .scalableDimension(dimension)).scalableTargets())
                 .stream().findFirst().orElse(null);
     }
 
-    private List<ScalingPolicy> policies(String resourceId) {
+    /** DescribeScalingPolicies of the scalable target {@code resourceId} / {@code dimension}. */
+    public List<ScalingPolicy> policies(String resourceId, String dimension) {
         return call("DescribeScalingPolicies " + resourceId, () -> clients.autoScaling().describeScalingPoliciesPaginator(b -> b
                 .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
-                .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)).scalingPolicies().stream().toList());
+                .scalableDimension(dimension)).scalingPolicies().stream().toList());
     }
 
     /** DescribeEndpoint; empty when the endpoint does not exist. */

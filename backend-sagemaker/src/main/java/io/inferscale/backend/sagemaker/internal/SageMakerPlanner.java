@@ -5,6 +5,9 @@ import io.inferscale.api.backend.FieldChange;
 import io.inferscale.api.backend.FieldChanges;
 import io.inferscale.api.backend.Note;
 import io.inferscale.api.backend.Plan;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.api.validation.ValidationReport;
+import io.inferscale.backend.sagemaker.InferenceComponentParts;
 import io.inferscale.backend.sagemaker.SageMakerDesiredState;
 import io.inferscale.backend.sagemaker.SageMakerSettings;
 import io.inferscale.backend.sagemaker.SageMakerTranslator;
@@ -15,6 +18,7 @@ import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolic
 import software.amazon.awssdk.services.applicationautoscaling.model.SuspendedState;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentStatus;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
 
 import java.util.ArrayList;
@@ -31,7 +35,9 @@ import java.util.Optional;
  * <p>Models and endpoint configs are immutable and content-named: a changed spec is a new model or config and an
  * UpdateEndpoint to it; configs and models no longer used are deleted after it. An instance-type (or variant-name)
  * change of an autoscaled variant replaces the scalable target around the update (AWS rejects the update otherwise).
- * Only {@code inferscale-*} policies are deleted.
+ * Only {@code inferscale-*} policies are deleted. With scale to zero the inference component is created or updated
+ * after the endpoint, its copy count's target, policies (target tracking and the step policy) and the CloudWatch alarm
+ * after it; an endpoint cannot switch between a plain variant and an inference component in place (rejected by field).
  */
 public final class SageMakerPlanner {
 
@@ -49,6 +55,9 @@ public final class SageMakerPlanner {
             ep = null;
         }
         boolean exists = ep != null;
+        if (exists && LiveEndpoint.hostsInferenceComponents(ep) != t.isInferenceComponent()) {
+            rejectSwitch(t, ep);
+        }
         String liveConfig = exists ? ep.endpointConfigName() : null;
         boolean configChanges = !exists || !t.endpointConfigName().equals(liveConfig);
         String liveInstanceType = live.variant() == null ? null : live.variant().instanceTypeAsString();
@@ -75,7 +84,9 @@ public final class SageMakerPlanner {
             s.changes.add(new Change(Change.Action.CREATE, "EndpointConfig", t.endpointConfigName(), List.of(
                     new FieldChange("ProductionVariants[0].InstanceType", null, v.instanceTypeAsString()),
                     new FieldChange("ProductionVariants[0].InitialInstanceCount", null, String.valueOf(v.initialInstanceCount())),
-                    new FieldChange("ProductionVariants[0].ModelName", null, v.modelName())),
+                    v.managedInstanceScaling() == null ? new FieldChange("ProductionVariants[0].ModelName", null, v.modelName())
+                            : new FieldChange("ProductionVariants[0].ManagedInstanceScaling.MaxInstanceCount", null,
+                            String.valueOf(v.managedInstanceScaling().maxInstanceCount()))),
                     exists && configChanges ? "endpoint configs are immutable: a new config replaces " + liveConfig : ""));
         }
         if (configChanges) {
@@ -90,7 +101,7 @@ public final class SageMakerPlanner {
                 if (instanceTypeChanges) {
                     fields.add(new FieldChange("ProductionVariants[0].InstanceType", liveInstanceType, t.instanceType()));
                 }
-                if (!Objects.equals(liveModel, t.modelName())) {
+                if (!t.isInferenceComponent() && !Objects.equals(liveModel, t.modelName())) {
                     fields.add(new FieldChange("ProductionVariants[0].ModelName", liveModel, t.modelName()));
                 }
                 if (variantRenamed) {
@@ -103,10 +114,13 @@ public final class SageMakerPlanner {
                 }
             }
         }
-        // scalable target
+        if (t.isInferenceComponent()) {
+            inferenceComponent(t, live, s);
+        }
+        // scalable target (an inference component's copy count stays registered through an update of the endpoint)
         RegisterScalableTargetRequest want = t.registerScalableTarget();
         ScalableTarget target = live.target();
-        boolean targetReplaced = target != null && (instanceTypeChanges || variantRenamed) && configChanges;
+        boolean targetReplaced = !t.isInferenceComponent() && target != null && (instanceTypeChanges || variantRenamed) && configChanges;
         if (targetReplaced) {
             s.deregisterTarget = target.resourceId();
             s.registerTarget = want;
@@ -130,23 +144,26 @@ public final class SageMakerPlanner {
         }
         // policies
         List<ScalingPolicy> livePolicies = targetReplaced ? List.of() : live.policies();
-        for (PutScalingPolicyRequest p : t.scalingPolicies()) {
+        for (PutScalingPolicyRequest p : t.allPolicies()) {
             Optional<ScalingPolicy> lp = livePolicies.stream().filter(x -> x.policyName().equals(p.policyName())).findFirst();
-            String wantValue = String.valueOf(p.targetTrackingScalingPolicyConfiguration().targetValue());
             if (lp.isEmpty()) {
                 s.putPolicies.add(p);
-                s.changes.add(new Change(Change.Action.CREATE, "ScalingPolicy", p.policyName(),
-                        List.of(new FieldChange("TargetTrackingScalingPolicyConfiguration.TargetValue", null, wantValue)), ""));
+                s.changes.add(new Change(Change.Action.CREATE, "ScalingPolicy", p.policyName(), List.of(p.targetTrackingScalingPolicyConfiguration() != null
+                        ? new FieldChange("TargetTrackingScalingPolicyConfiguration.TargetValue", null, String.valueOf(p.targetTrackingScalingPolicyConfiguration().targetValue()))
+                        : new FieldChange("PolicyType", null, p.policyTypeAsString())), ""));
             } else if (!samePolicy(lp.get(), p)) {
                 s.putPolicies.add(p);
                 s.changes.add(Change.update("ScalingPolicy", p.policyName(), policyFields(lp.get(), p)));
             }
         }
         for (ScalingPolicy lp : livePolicies) {
-            if (t.scalingPolicies().stream().noneMatch(p -> p.policyName().equals(lp.policyName())) && lp.policyName().startsWith("inferscale-")) {
+            if (t.allPolicies().stream().noneMatch(p -> p.policyName().equals(lp.policyName())) && lp.policyName().startsWith("inferscale-")) {
                 s.deletePolicies.add(lp.policyName());
                 s.changes.add(Change.delete("ScalingPolicy", lp.policyName()));
             }
+        }
+        if (t.isInferenceComponent()) {
+            alarm(t, live, s);
         }
         // cleanup of configs and models no longer in use (after the update), also those an interrupted apply left
         if (exists && live.configs() != null) {
@@ -188,8 +205,94 @@ public final class SageMakerPlanner {
     }
 
     private static boolean samePolicy(ScalingPolicy live, PutScalingPolicyRequest want) {
+        if (want.stepScalingPolicyConfiguration() != null) {
+            return live.policyType() == want.policyType() && live.stepScalingPolicyConfiguration() != null
+                    && RequestTree.of(live.stepScalingPolicyConfiguration()).equals(RequestTree.of(want.stepScalingPolicyConfiguration()));
+        }
         return live.policyType() == want.policyType() && live.targetTrackingScalingPolicyConfiguration() != null
                 && policyFields(live, want).isEmpty();
+    }
+
+    /**
+     * A live endpoint cannot move between a plain production variant and inference components in place (the variant of
+     * an endpoint that hosts inference components has no model, and the scalable target moves from the variant's
+     * instance count to the component's copy count): rejected by field, before any write.
+     */
+    private static void rejectSwitch(SageMakerDesiredState t, DescribeEndpointResponse ep) {
+        String message = t.isInferenceComponent()
+                ? "endpoint '" + t.endpointName() + "' runs a plain production variant (no inference component), and SageMaker cannot "
+                + "turn a live endpoint into one that hosts inference components; to scale it to zero, delete it (inferscale delete "
+                + t.endpointName() + ") and apply again, or remove scaleToZero and set minReplicas to 1 or more"
+                : "endpoint '" + t.endpointName() + "' hosts the inference component " + InferenceComponentParts.nameOf(t.endpointName())
+                + " (it was applied with scaleToZero), and SageMaker cannot turn it back into a plain production variant in place; "
+                + "keep scaleToZero, or delete the endpoint (inferscale delete " + t.endpointName() + ") and apply again";
+        ValidationReport.of(Problem.error("spec.autoscaling.scaleToZero", message))
+                .throwIfErrors("endpoint '" + t.endpointName() + "' on backend '" + SageMakerSettings.ID + "'");
+    }
+
+    /**
+     * The inference component: created when missing (or being deleted), updated (UpdateInferenceComponent with the new
+     * Specification) when its model, compute requirements or startup parameters differ. The copy count is autoscaling's
+     * and never written after the creation's 1 copy.
+     */
+    private static void inferenceComponent(SageMakerDesiredState t, LiveEndpoint live, SageMakerSteps s) {
+        InferenceComponentParts ic = t.inferenceComponent();
+        var component = live.inferenceComponent();
+        var want = ic.createInferenceComponent().specification();
+        if (component == null || component.inferenceComponentStatus() == InferenceComponentStatus.DELETING) {
+            s.createInferenceComponent = true;
+            s.changes.add(new Change(Change.Action.CREATE, "InferenceComponent", ic.name(), List.of(
+                    new FieldChange("Specification.ModelName", null, want.modelName()),
+                    new FieldChange("RuntimeConfig.CopyCount", null, String.valueOf(ic.createInferenceComponent().runtimeConfig().copyCount()))), ""));
+            return;
+        }
+        var have = component.specification();
+        Map<String, Object> liveSpec = new LinkedHashMap<>();
+        if (have != null) {
+            liveSpec.put("ModelName", have.modelName());
+            liveSpec.put("ComputeResourceRequirements", have.computeResourceRequirements() == null ? null : RequestTree.of(have.computeResourceRequirements()));
+            liveSpec.put("StartupParameters", have.startupParameters() == null ? null : RequestTree.of(have.startupParameters()));
+        }
+        Map<String, Object> wantSpec = new LinkedHashMap<>();
+        wantSpec.put("ModelName", want.modelName());
+        wantSpec.put("ComputeResourceRequirements", RequestTree.of(want.computeResourceRequirements()));
+        wantSpec.put("StartupParameters", want.startupParameters() == null ? null : RequestTree.of(want.startupParameters()));
+        List<FieldChange> f = FieldChanges.diff(Map.of("Specification", liveSpec), Map.of("Specification", wantSpec));
+        if (!f.isEmpty()) {
+            s.updateInferenceComponent = true;
+            s.changes.add(Change.update("InferenceComponent", ic.name(), f));
+        }
+    }
+
+    /** The CloudWatch alarm: put when missing or when it differs from the spec (its action: the live step policy's ARN). */
+    private static void alarm(SageMakerDesiredState t, LiveEndpoint live, SageMakerSteps s) {
+        InferenceComponentParts ic = t.inferenceComponent();
+        boolean stepPolicyPut = s.putPolicies.stream().anyMatch(p -> p.policyName().equals(InferenceComponentParts.STEP_POLICY_NAME));
+        String liveArn = live.policies().stream().filter(p -> p.policyName().equals(InferenceComponentParts.STEP_POLICY_NAME))
+                .map(ScalingPolicy::policyARN).findFirst().orElse(InferenceComponentParts.POLICY_ARN_PLACEHOLDER);
+        Map<String, Object> want = alarmFields(RequestTree.of(ic.alarmFor(liveArn)));
+        Map<String, Object> have = live.alarm() == null ? Map.of() : alarmFields(RequestTree.of(live.alarm()));
+        List<FieldChange> f = FieldChanges.diff(Map.of("Alarm", have), Map.of("Alarm", want));
+        if (live.alarm() == null) {
+            s.putAlarm = true;
+            s.changes.add(new Change(Change.Action.CREATE, "MetricAlarm", ic.alarmName(), List.of(
+                    new FieldChange("MetricName", null, ic.putMetricAlarm().metricName())), ""));
+        } else if (!f.isEmpty() || stepPolicyPut) {
+            s.putAlarm = true;
+            s.changes.add(Change.update("MetricAlarm", ic.alarmName(), f));
+        }
+    }
+
+    /** The members of an alarm that PutMetricAlarm sets and DescribeAlarms returns alike. */
+    private static Map<String, Object> alarmFields(Map<String, Object> tree) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String k : List.of("AlarmDescription", "AlarmActions", "MetricName", "Namespace", "Statistic", "Dimensions", "Period",
+                "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ComparisonOperator")) {
+            if (tree.get(k) != null) {
+                m.put(k, tree.get(k));
+            }
+        }
+        return m;
     }
 
     /** AWS's defaults filled in, so a live policy that omits a default value still equals the desired one. */

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarg
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalingActivity;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantSummary;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
 
@@ -33,7 +34,47 @@ public final class SageMakerStatusMapper {
     public static EndpointStatus applied(SageMakerDesiredState t, LiveEndpoint live) {
         String modelRef = t.createModel().tags().stream().filter(tag -> tag.key().equals(SageMakerTranslator.MODEL_TAG))
                 .map(Tag::value).findFirst().orElse(null);
-        return status(live.endpoint(), t.variantName(), t.instanceType(), t.modelName(), modelRef, live.target(), live.policies(), List.of());
+        EndpointStatus s = status(live.endpoint(), t.variantName(), t.instanceType(), t.modelName(), modelRef, live.target(), live.policies(), List.of());
+        return t.isInferenceComponent() ? withInferenceComponent(s, live.endpoint(), t.inferenceComponent().name(), live.inferenceComponent()) : s;
+    }
+
+    /**
+     * The status of an endpoint that hosts the inference component {@code name}: replicas are the component's copies
+     * (current, desired), the state READY with every desired copy placed (also at 0 copies: scaled to zero), and the
+     * component's status and copy counts as details. {@code component} null: the component is missing (DEGRADED).
+     */
+    public static EndpointStatus withInferenceComponent(EndpointStatus s, DescribeEndpointResponse ep, String name,
+                                                        DescribeInferenceComponentResponse component) {
+        EndpointStatus.Builder b = s.toBuilder().detail("inferenceComponentName", name);
+        if (component == null) {
+            b.detail("inferenceComponentStatus", "missing");
+            if (s.state() == EndpointState.READY) {
+                b.state(EndpointState.DEGRADED).message("inference component " + name + " does not exist");
+            }
+            return b.replicas(0, 0).build();
+        }
+        var rc = component.runtimeConfig();
+        int current = rc == null || rc.currentCopyCount() == null ? 0 : rc.currentCopyCount();
+        int desired = rc == null || rc.desiredCopyCount() == null ? 0 : rc.desiredCopyCount();
+        b.replicas(current, desired).detail("inferenceComponentStatus", component.inferenceComponentStatusAsString())
+                .detail("instanceCount", String.valueOf(ep.hasProductionVariants() && !ep.productionVariants().isEmpty()
+                        && ep.productionVariants().get(0).currentInstanceCount() != null ? ep.productionVariants().get(0).currentInstanceCount() : 0));
+        EndpointState state = state(ep.endpointStatus(), current, desired);
+        String cs = Objects.toString(component.inferenceComponentStatusAsString(), "");
+        if (state == EndpointState.READY || state == EndpointState.DEGRADED) {
+            state = switch (cs) {
+                case "Creating" -> EndpointState.CREATING;
+                case "Updating" -> EndpointState.UPDATING;
+                case "Deleting" -> EndpointState.DELETING;
+                case "Failed" -> EndpointState.FAILED;
+                default -> state;
+            };
+        }
+        b.state(state);
+        if (component.failureReason() != null) {
+            b.message(component.failureReason());
+        }
+        return b.build();
     }
 
     /** The status DescribeEndpoint alone shows (state, instances, failure reason): what a wait reports as progress. */
@@ -110,7 +151,10 @@ public final class SageMakerStatusMapper {
                     .map(t -> plain(v.divide(BigDecimal.valueOf(t.gpuCount()), mc).doubleValue()) + "%").orElse(plain(value));
             case "MemoryUtilization" -> plain(value) + "%";
             case "SageMakerVariantInvocationsPerInstance" -> plain(v.divide(BigDecimal.valueOf(60), mc).doubleValue()) + " rps";
-            case "SageMakerVariantConcurrentRequestsPerModelHighResolution" -> plain(value) + " concurrent";
+            case "SageMakerVariantConcurrentRequestsPerModelHighResolution",
+                 "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution" -> plain(value) + " concurrent";
+            case "SageMakerInferenceComponentInvocationsPerCopy" -> plain(v.divide(BigDecimal.valueOf(60), mc).doubleValue()) + " rps";
+            case "CPUUtilizationNormalized", "MemoryUtilizationNormalized", "GPUUtilizationNormalized" -> plain(value) + "%";
             default -> plain(value);
         };
     }

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The writes {@link SageMakerPlanner} found necessary, for {@link SageMakerExecutor} to make in this order: create
  * model, create config, create or update endpoint (with the scalable target deregistered around an instance-type
- * change), register target, put policies, delete policies, delete configs, delete models. Built by the planner only.
+ * change), create or update the inference component (scale to zero), register target, put policies, put the alarm
+ * (scale to zero), delete policies, delete configs, delete models. Built by the planner only.
  */
 public final class SageMakerSteps {
     final List<Change> changes = new ArrayList<>();
@@ -23,6 +24,9 @@ public final class SageMakerSteps {
     boolean createEndpoint;
     boolean updateEndpoint;
     boolean retainVariantProperties;
+    boolean createInferenceComponent;
+    boolean updateInferenceComponent;
+    boolean putAlarm;
     String deregisterTarget;
     RegisterScalableTargetRequest registerTarget;
     final List<PutScalingPolicyRequest> putPolicies = new ArrayList<>();

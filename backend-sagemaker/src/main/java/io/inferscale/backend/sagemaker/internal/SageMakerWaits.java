@@ -9,6 +9,8 @@ import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.core.waiters.WaiterResponse;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentStatus;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 import software.amazon.awssdk.services.sagemaker.waiters.SageMakerWaiter;
 
@@ -135,6 +137,56 @@ public final class SageMakerWaits {
                 throw new BackendException(ID, Reason.TIMEOUT, "endpoint '" + name + "' is still " + now.get().endpointStatusAsString()
                         + " after " + timeout);
             }
+        }
+    }
+
+    /**
+     * Polls DescribeInferenceComponent every {@code sagemaker.pollInterval} until the component is InService (SDK 2.40.2
+     * has no waiter for inference components), at most {@code sagemaker.timeout}.
+     *
+     * @throws BackendException {@code NOT_FOUND} when it does not exist, {@code FAILED} when it failed, {@code TIMEOUT}
+     */
+    public void awaitInferenceComponentInService(String name) {
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        while (true) {
+            DescribeInferenceComponentResponse c = reader.describeInferenceComponent(name).orElseThrow(() -> BackendException.notFound(ID, name));
+            InferenceComponentStatus s = c.inferenceComponentStatus();
+            if (s == InferenceComponentStatus.IN_SERVICE) {
+                return;
+            }
+            if (s == InferenceComponentStatus.FAILED) {
+                throw new BackendException(ID, Reason.FAILED, "inference component '" + name + "' is Failed: "
+                        + Optional.ofNullable(c.failureReason()).orElse("no reason given"));
+            }
+            pause(deadline, "inference component '" + name + "' is still " + c.inferenceComponentStatusAsString());
+        }
+    }
+
+    /** Polls DescribeInferenceComponent every {@code sagemaker.pollInterval} until the component is gone, at most {@code sagemaker.timeout}. */
+    public void awaitInferenceComponentDeleted(String name) {
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        while (true) {
+            Optional<DescribeInferenceComponentResponse> c = reader.describeInferenceComponent(name);
+            if (c.isEmpty()) {
+                return;
+            }
+            if (c.get().inferenceComponentStatus() == InferenceComponentStatus.FAILED) {
+                throw new BackendException(ID, Reason.FAILED, "deleting inference component '" + name + "' failed: "
+                        + Optional.ofNullable(c.get().failureReason()).orElse("no reason given"));
+            }
+            pause(deadline, "inference component '" + name + "' is still " + c.get().inferenceComponentStatusAsString());
+        }
+    }
+
+    private void pause(long deadline, String still) {
+        if (System.nanoTime() >= deadline) {
+            throw new BackendException(ID, Reason.TIMEOUT, still + " after " + settings.timeout() + " (set " + SageMakerSettings.TIMEOUT + " to wait longer)");
+        }
+        try {
+            Thread.sleep(settings.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException(ID, Reason.UNAVAILABLE, "interrupted: " + still);
         }
     }
 }
