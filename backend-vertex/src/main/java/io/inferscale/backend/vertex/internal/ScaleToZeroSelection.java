@@ -107,11 +107,12 @@ public final class ScaleToZeroSelection {
         if (v.isEmpty()) {
             return Optional.empty();
         }
-        if (v.get() instanceof Integer i) {
-            return Optional.of(i);
-        }
-        if (v.get() instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
-            return Optional.of(l.intValue());
+        if (v.get() instanceof Number n) {
+            try {
+                return Optional.of(new java.math.BigDecimal(n.toString()).intValueExact());
+            } catch (ArithmeticException | NumberFormatException notWhole) {
+                // reported below
+            }
         }
         problems.add(Problem.error("spec.backends.vertex." + key, "must be a whole number, got " + v.get()));
         return Optional.empty();
