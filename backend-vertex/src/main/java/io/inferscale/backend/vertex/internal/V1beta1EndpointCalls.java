@@ -44,7 +44,7 @@ import java.util.Set;
  * URL (GAX's own transformer would refuse the v1beta1 URL). The routing header ({@code x-goog-request-params}) names the
  * endpoint as the generated stubs do.
  */
-final class V1beta1EndpointCalls {
+public final class V1beta1EndpointCalls {
 
     /** The v1beta1 EndpointService. */
     static final String SERVICE = "google.cloud.aiplatform.v1beta1.EndpointService";
@@ -76,17 +76,17 @@ final class V1beta1EndpointCalls {
     }
 
     /** v1beta1 {@code GetEndpoint}: the endpoint with the v1beta1 fields of its deployed models kept. */
-    UnaryCallable<GetEndpointRequest, Endpoint> getEndpoint() {
+    public UnaryCallable<GetEndpointRequest, Endpoint> getEndpoint() {
         return getEndpoint;
     }
 
     /** v1beta1 {@code DeployModel} (long-running). */
-    OperationCallable<DeployModelRequest, DeployModelResponse, DeployModelOperationMetadata> deployModel() {
+    public OperationCallable<DeployModelRequest, DeployModelResponse, DeployModelOperationMetadata> deployModel() {
         return deployModel;
     }
 
     /** v1beta1 {@code MutateDeployedModel} (long-running). */
-    OperationCallable<MutateDeployedModelRequest, MutateDeployedModelResponse, MutateDeployedModelOperationMetadata> mutateDeployedModel() {
+    public OperationCallable<MutateDeployedModelRequest, MutateDeployedModelResponse, MutateDeployedModelOperationMetadata> mutateDeployedModel() {
         return mutate;
     }
 
