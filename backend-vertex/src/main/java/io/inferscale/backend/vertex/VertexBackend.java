@@ -171,7 +171,7 @@ public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
             return Optional.empty();
         }
         try {
-            return reader.endpoint(parent() + "/endpoints/" + endpointId)
+            return reader.endpointWithScaleToZero(parent() + "/endpoints/" + endpointId)
                     .map(e -> VertexStatusMapper.status(name, e, reader.operations(e.getName())));
         } catch (StepFailure f) {
             throw f.failure;

@@ -22,7 +22,8 @@ import java.util.Optional;
  * @param modelName       the full model resource name deployed, {@code projects/.../models/{id}}
  * @param modelId         the id of the model to upload, or empty when an existing model is deployed
  * @param modelToUpload   the model to upload, or empty when {@code spec.backends.vertex.model} names an existing one
- * @param deployedModel   the deployed model (model, display name, dedicated resources); id left for Vertex to choose
+ * @param deployedModel   the deployed model (model, display name, dedicated resources, with the v1beta1 scale-to-zero fields
+ *                        when {@link #scaleToZero()} is present); id left for Vertex to choose
  * @param notes           derived values and approximations
  */
 public record VertexDesiredState(String parent, String endpointId, Endpoint endpoint, String modelName,
@@ -70,6 +71,14 @@ public record VertexDesiredState(String parent, String endpointId, Endpoint endp
     /** The CreateEndpoint request. */
     public CreateEndpointRequest createEndpointRequest() {
         return CreateEndpointRequest.newBuilder().setParent(parent).setEndpointId(endpointId).setEndpoint(endpoint).build();
+    }
+
+    /**
+     * The scale-to-zero settings of the deployed model (sent through v1beta1, see {@link VertexScaleToZero}); empty for the
+     * plain v1 deployment.
+     */
+    public Optional<VertexScaleToZero> scaleToZero() {
+        return VertexScaleToZero.of(deployedModel.getDedicatedResources());
     }
 
     /** The DeployModel request that sends all traffic to the newly deployed model. */

@@ -26,6 +26,7 @@ import io.inferscale.api.codec.Json;
 import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
 import io.inferscale.backend.vertex.internal.MachineSelection;
+import io.inferscale.backend.vertex.internal.ScaleToZeroSelection;
 import io.inferscale.backend.vertex.internal.MachineCatalogue.Machine;
 import io.inferscale.backend.vertex.internal.VertexNames;
 
@@ -53,7 +54,9 @@ import java.util.regex.Pattern;
  *   <li>{@code targetAcceleratorUtilizationPercentage} [%] → {@value #ACCELERATOR_METRIC} [%];</li>
  *   <li>{@code targetRequestsPerSecondPerReplica} [requests/s per replica] → {@value #REQUEST_COUNT_METRIC}
  *       [requests/min per replica]: target = rps × 60, rounded half up;</li>
- *   <li>memory and concurrency targets, rate policies, disabled directions and {@code minReplicas: 0} are rejected.</li>
+ *   <li>{@code scaleToZero} → v1beta1 (Preview) {@code minReplicaCount 0}, {@code initialReplicaCount} and
+ *       {@code scaleToZeroSpec} ({@link VertexScaleToZero}), on a dedicated endpoint;</li>
+ *   <li>memory and concurrency targets, rate policies and disabled directions are rejected.</li>
  * </ul>
  * Vertex's resource metrics the spec does not target (CPU utilization; with accelerators, duty cycle) are rendered
  * explicitly at Vertex's default {@value #DEFAULT_RESOURCE_TARGET}, with a warning: Vertex then scales on exactly the
@@ -116,6 +119,11 @@ public final class VertexTranslator {
     public static final int STARTUP_PROBE_TIMEOUT_SECONDS = 10;
     /** Option {@code spec.backends.vertex.model}. */
     public static final String OPTION_MODEL = "model";
+    /**
+     * Qualified name of the v1beta1 EndpointService, the {@code service} of the scale-to-zero DeployModel in {@link #render}
+     * (the v1 calls keep their bare names).
+     */
+    public static final String V1BETA1_ENDPOINT_SERVICE = "google.cloud.aiplatform.v1beta1.EndpointService";
     /** Placeholder project used by {@code render} when {@code vertex.project} is not configured. */
     public static final String PLACEHOLDER_PROJECT = "PROJECT_ID";
 
@@ -186,9 +194,10 @@ public final class VertexTranslator {
      */
     public static String render(VertexDesiredState s) {
         List<String> calls = new ArrayList<>();
-        s.uploadModelRequest().ifPresent(r -> calls.add(call("ModelService", "UploadModel", r)));
-        calls.add(call("EndpointService", "CreateEndpoint", s.createEndpointRequest()));
-        calls.add(call("EndpointService", "DeployModel", s.deployModelRequest()));
+        s.uploadModelRequest().ifPresent(r -> calls.add(call("ModelService", "UploadModel", json(r))));
+        calls.add(call("EndpointService", "CreateEndpoint", json(s.createEndpointRequest())));
+        calls.add(s.scaleToZero().map(z -> call(V1BETA1_ENDPOINT_SERVICE, "DeployModel", z.requestJson(json(s.deployModelRequest()))))
+                .orElseGet(() -> call("EndpointService", "DeployModel", json(s.deployModelRequest()))));
         return "[\n" + String.join(",\n", calls) + "\n]\n";
     }
 
@@ -201,8 +210,8 @@ public final class VertexTranslator {
         }
     }
 
-    private static String call(String service, String method, MessageOrBuilder request) {
-        String body = json(request).replace("\n", "\n    ");
+    private static String call(String service, String method, String requestJson) {
+        String body = requestJson.replace("\n", "\n    ");
         return "  {\n    \"service\": " + Json.quote(service) + ",\n    \"method\": " + Json.quote(method)
                 + ",\n    \"request\": " + body + "\n  }";
     }
@@ -320,9 +329,12 @@ public final class VertexTranslator {
         impliedResourceMetrics(e, machine, r).forEach(dr::addAutoscalingMetricSpecs);
         behaviour(e, r);
 
-        DeployedModel deployed = DeployedModel.newBuilder().setModel(modelName)
-                .setDisplayName(VertexNames.displayName(m.reference())).setDedicatedResources(dr).build();
-        Endpoint endpoint = Endpoint.newBuilder().setDisplayName(VertexNames.displayName(e.name())).putAllLabels(labels).build();
+        // scale to zero (v1beta1 Preview): min 0 and the v1beta1 fields; Vertex offers it on dedicated endpoints only
+        Optional<VertexScaleToZero> zero = ScaleToZeroSelection.choose(e, r.problems, r.notes);
+        DeployedModel deployed = DeployedModel.newBuilder().setModel(modelName).setDisplayName(VertexNames.displayName(m.reference()))
+                .setDedicatedResources(zero.map(z -> z.applyTo(dr.build())).orElseGet(dr::build)).build();
+        Endpoint endpoint = Endpoint.newBuilder().setDisplayName(VertexNames.displayName(e.name())).putAllLabels(labels)
+                .setDedicatedEndpointEnabled(zero.isPresent()).build();
         if (project.equals(PLACEHOLDER_PROJECT)) {
             r.notes.add(Note.info("vertex.project", "not configured: resource names use the placeholder " + PLACEHOLDER_PROJECT));
         }

@@ -32,7 +32,8 @@ class VertexFaultInjectionTest extends FaultInjectionHarness {
     /** Pseudo-call suffix: the operation started by the call ends with the fault as its error. */
     static final String OPERATION = " (operation)";
     static final Set<String> LONG_RUNNING = Set.of("UploadModel", "CreateEndpoint", "DeployModel", "MutateDeployedModel",
-            "UndeployModel", "DeleteEndpoint", "DeleteModel");
+            "UndeployModel", "DeleteEndpoint", "DeleteModel", FakeVertexServer.V1BETA1 + "DeployModel",
+            FakeVertexServer.V1BETA1 + "MutateDeployedModel");
     static final Set<String> CREATES = Set.of("CreateEndpoint", "UploadModel");
 
     private FakeVertexServer fake;

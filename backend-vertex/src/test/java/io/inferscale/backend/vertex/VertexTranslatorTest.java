@@ -328,11 +328,13 @@ class VertexTranslatorTest {
         }
 
         @Test
-        @DisplayName("minReplicas 0 is rejected with the v1 reason")
+        @DisplayName("minReplicas 0 with scaleToZero is accepted (v1beta1 Preview, a warning); details in VertexScaleToZeroTest")
         void scaleToZero() throws IOException {
             InferenceEndpoint e = withImage(seed()).toBuilder().autoscaling(seed().autoscaling().toBuilder().minReplicas(0)
                     .scaleToZero(new ScaleToZero(600)).build()).build();
-            assertThat(errors(e)).anyMatch(m -> m.contains("minReplicaCount >= 1") && m.contains("v1beta1"));
+            assertThat(errors(e)).isEmpty();
+            assertThat(backend().validate(e).warnings()).anyMatch(p -> p.path().equals("spec.autoscaling.scaleToZero")
+                    && p.message().contains("Preview"));
         }
 
         @Test

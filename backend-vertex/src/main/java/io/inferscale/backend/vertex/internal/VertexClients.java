@@ -87,6 +87,7 @@ public final class VertexClients implements AutoCloseable {
     private final EndpointServiceClient endpoints;
     private final ModelServiceClient models;
     private final ManagedChannel inProcess;
+    private final V1beta1EndpointCalls v1beta1;
 
     /**
      * Builds both clients on one channel.
@@ -152,7 +153,9 @@ public final class VertexClients implements AutoCloseable {
             EndpointServiceStubSettings es = eb.build();
             ClientContext context = ClientContext.create(es);
             OperationReads operationReads = new OperationReads(reads, polls(s));
-            endpoints = EndpointServiceClient.create(new GrpcEndpointServiceStub(es, context, operationReads) { });
+            GrpcEndpointServiceStub endpointStub = new GrpcEndpointServiceStub(es, context, operationReads) { };
+            endpoints = EndpointServiceClient.create(endpointStub);
+            v1beta1 = new V1beta1EndpointCalls(context, endpointStub.getOperationsStub(), reads, writes, polling);
             models = ModelServiceClient.create(new GrpcModelServiceStub(mb.build(), context, operationReads) { });
             CREATED.incrementAndGet();
         } catch (IOException e) {
@@ -287,6 +290,14 @@ public final class VertexClients implements AutoCloseable {
     /** The EndpointService client (also the Operations client through {@code getOperationsClient()}). */
     public EndpointServiceClient endpoints() {
         return endpoints;
+    }
+
+    /**
+     * The v1beta1 EndpointService calls of a scale-to-zero deployment (DeployModel, MutateDeployedModel, GetEndpoint), on
+     * the same channel and settings; see {@link V1beta1EndpointCalls}.
+     */
+    public V1beta1EndpointCalls v1beta1() {
+        return v1beta1;
     }
 
     /** The ModelService client. */

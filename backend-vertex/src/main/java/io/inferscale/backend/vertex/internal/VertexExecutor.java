@@ -65,6 +65,9 @@ public final class VertexExecutor {
                     .futureCall((DeployModelRequest) s.request()));
             case MUTATE_DEPLOYED_MODEL -> operation(s, () -> clients.get().endpoints().mutateDeployedModelOperationCallable()
                     .futureCall((MutateDeployedModelRequest) s.request()));
+            case DEPLOY_MODEL_V1BETA1 -> operation(s, () -> clients.get().v1beta1().deployModel().futureCall((DeployModelRequest) s.request()));
+            case MUTATE_DEPLOYED_MODEL_V1BETA1 -> operation(s, () -> clients.get().v1beta1().mutateDeployedModel()
+                    .futureCall((MutateDeployedModelRequest) s.request()));
             case UNDEPLOY_MODEL -> operation(s, () -> clients.get().endpoints().undeployModelOperationCallable()
                     .futureCall((UndeployModelRequest) s.request()));
             case DELETE_ENDPOINT -> operation(s, () -> clients.get().endpoints().deleteEndpointOperationCallable()

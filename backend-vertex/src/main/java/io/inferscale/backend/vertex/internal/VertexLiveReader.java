@@ -35,7 +35,8 @@ public final class VertexLiveReader {
 
     /** What the planner diffs against: the endpoint, then the models {@link VertexPlanner#modelsToRead} names. */
     public VertexLiveState live(VertexDesiredState desired) {
-        Optional<Endpoint> endpoint = endpoint(desired.endpointName());
+        Optional<Endpoint> endpoint = desired.scaleToZero().isPresent() ? endpointV1beta1(desired.endpointName())
+                : endpoint(desired.endpointName());
         Map<String, Optional<Model>> models = new LinkedHashMap<>();
         for (String name : VertexPlanner.modelsToRead(desired, endpoint)) {
             models.put(name, model(name));
@@ -46,6 +47,26 @@ public final class VertexLiveReader {
     /** {@code GetEndpoint}; empty when it does not exist. */
     public Optional<Endpoint> endpoint(String endpointName) {
         return calls.find("GetEndpoint " + endpointName, () -> clients.get().endpoints().getEndpoint(endpointName));
+    }
+
+    /**
+     * v1beta1 {@code GetEndpoint}: as {@link #endpoint}, with the scale-to-zero settings of its deployed models
+     * ({@link io.inferscale.backend.vertex.VertexScaleToZero#of}); used only for scale-to-zero deployments.
+     */
+    public Optional<Endpoint> endpointV1beta1(String endpointName) {
+        return calls.find("v1beta1 GetEndpoint " + endpointName, () -> clients.get().v1beta1().getEndpoint()
+                .call(com.google.cloud.aiplatform.v1.GetEndpointRequest.newBuilder().setName(endpointName).build()));
+    }
+
+    /**
+     * The endpoint as {@code status} and {@code get} read it: v1 {@code GetEndpoint}, and when a deployed model has
+     * {@code minReplicaCount} 0 (only a v1beta1 scale-to-zero deployment can), v1beta1 {@code GetEndpoint} for its settings.
+     */
+    public Optional<Endpoint> endpointWithScaleToZero(String endpointName) {
+        Optional<Endpoint> v1 = endpoint(endpointName);
+        boolean atZeroFloor = v1.map(e -> e.getDeployedModelsList().stream()
+                .anyMatch(d -> d.hasDedicatedResources() && d.getDedicatedResources().getMinReplicaCount() == 0)).orElse(false);
+        return atZeroFloor ? endpointV1beta1(endpointName).or(() -> v1) : v1;
     }
 
     /** {@code GetModel}; empty when it does not exist. */

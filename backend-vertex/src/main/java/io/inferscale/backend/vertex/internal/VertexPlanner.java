@@ -17,6 +17,7 @@ import io.inferscale.api.backend.Change;
 import io.inferscale.api.backend.FieldChange;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.backend.vertex.VertexDesiredState;
+import io.inferscale.backend.vertex.VertexScaleToZero;
 import io.inferscale.backend.vertex.VertexTranslator;
 import io.inferscale.backend.vertex.internal.VertexStep.Call;
 
@@ -108,6 +109,13 @@ public final class VertexPlanner {
                     new FieldChange("containerSpec.imageUri", null, d.modelToUpload().get().getContainerSpec().getImageUri())),
                     "UploadModel"), Call.UPLOAD_MODEL, d.modelName(), d.uploadModelRequest().orElseThrow(), false));
         }
+        boolean zero = d.scaleToZero().isPresent();
+        if (zero && endpoint.isPresent() && !endpoint.get().getDedicatedEndpointEnabled()) {
+            throw new BackendException(VertexSettings.ID, BackendException.Reason.INVALID_REQUEST, "endpoint " + endpointName
+                    + " is a shared public endpoint, and Vertex AI offers scale to zero (Preview) only on dedicated endpoints "
+                    + "(docs.cloud.google.com/vertex-ai/docs/predictions/autoscaling, Scale To Zero limitations); delete the endpoint "
+                    + "and apply again (InferScale creates it with dedicatedEndpointEnabled), or remove spec.autoscaling.scaleToZero");
+        }
         if (endpoint.isEmpty()) {
             steps.add(new VertexStep(new Change(Change.Action.CREATE, KIND_ENDPOINT, endpointName, List.of(), "CreateEndpoint"),
                     Call.CREATE_ENDPOINT, endpointName, d.createEndpointRequest(), false));
@@ -125,11 +133,24 @@ public final class VertexPlanner {
                         false));
             }
         } else {
-            String reason = deployed.isEmpty() ? "DeployModel with 100% of the traffic"
-                    : replaceReason(deployed, traffic, d) + ": deploy the new model with 100% of the traffic, then undeploy the old";
+            // scale to zero allows one model per endpoint (VTX-DOC limitations): with it on either side, undeploy first
+            boolean undeployFirst = zero || deployed.stream().anyMatch(VertexPlanner::scalesToZero);
+            String reason = deployed.isEmpty() ? "DeployModel with 100% of the traffic" : replaceReason(deployed, traffic, d)
+                    + (undeployFirst ? ": undeploy the old model (scale to zero allows one model per endpoint), then deploy the new one"
+                    : ": deploy the new model with 100% of the traffic, then undeploy the old");
+            if (undeployFirst) {
+                steps.addAll(undeployAll(endpointName, deployed, traffic, "undeploy before the new deployment (one model per endpoint)"));
+                deployed.stream().filter(old -> !modelId(old.getModel()).equals(wantedModelId)).map(old -> live.model(old.getModel()))
+                        .flatMap(Optional::stream).filter(m -> uploadedBy(m, name)).distinct()
+                        .forEach(m -> steps.add(deleteModel(m, "model InferScale uploaded for the old deployment")));
+            }
             Change.Action action = deployed.isEmpty() ? Change.Action.CREATE : Change.Action.REPLACE;
             steps.add(new VertexStep(new Change(action, KIND_DEPLOYED_MODEL, endpointName + "/deployedModels/(new)",
-                    deployedFields(deployed, traffic, d), reason), Call.DEPLOY_MODEL, endpointName, d.deployModelRequest(), false));
+                    deployedFields(deployed, traffic, d), reason), zero ? Call.DEPLOY_MODEL_V1BETA1 : Call.DEPLOY_MODEL, endpointName,
+                    d.deployModelRequest(), false));
+            if (undeployFirst) {
+                return steps;
+            }
         }
         for (DeployedModel old : deployed) {
             if (current.isPresent() && current.get().getId().equals(old.getId())) {
@@ -155,18 +176,30 @@ public final class VertexPlanner {
             return List.of();
         }
         String endpointName = live.get().getName();
+        List<VertexStep> steps = new ArrayList<>(undeployAll(endpointName, live.get().getDeployedModelsList(),
+                live.get().getTrafficSplitMap(), "undeploy"));
+        steps.add(new VertexStep(new Change(Change.Action.DELETE, KIND_ENDPOINT, endpointName, List.of(), "DeleteEndpoint"),
+                Call.DELETE_ENDPOINT, endpointName, DeleteEndpointRequest.newBuilder().setName(endpointName).build(), true));
+        return steps;
+    }
+
+    /** Undeploy steps for every deployed model, least traffic first, moving the remaining traffic to the one with the most. */
+    private static List<VertexStep> undeployAll(String endpointName, List<DeployedModel> models, Map<String, Integer> split, String reason) {
         List<VertexStep> steps = new ArrayList<>();
-        List<DeployedModel> deployed = new ArrayList<>(live.get().getDeployedModelsList());
-        Map<String, Integer> traffic = new TreeMap<>(live.get().getTrafficSplitMap());
+        List<DeployedModel> deployed = new ArrayList<>(models);
+        Map<String, Integer> traffic = new TreeMap<>(split);
         deployed.sort(Comparator.comparing(d -> traffic.getOrDefault(d.getId(), 0)));
         for (DeployedModel d : deployed) {
             traffic.remove(d.getId());
             steps.add(new VertexStep(new Change(Change.Action.DELETE, KIND_DEPLOYED_MODEL, endpointName + "/deployedModels/" + d.getId(),
-                    List.of(), "undeploy"), Call.UNDEPLOY_MODEL, endpointName, undeploy(endpointName, d.getId(), rebalance(traffic)), false));
+                    List.of(), reason), Call.UNDEPLOY_MODEL, endpointName, undeploy(endpointName, d.getId(), rebalance(traffic)), false));
         }
-        steps.add(new VertexStep(new Change(Change.Action.DELETE, KIND_ENDPOINT, endpointName, List.of(), "DeleteEndpoint"),
-                Call.DELETE_ENDPOINT, endpointName, DeleteEndpointRequest.newBuilder().setName(endpointName).build(), true));
         return steps;
+    }
+
+    /** True when the deployed model scales to zero: min_replica_count 0 exists only with v1beta1 scale to zero. */
+    public static boolean scalesToZero(DeployedModel d) {
+        return d.getDedicatedResources().getMinReplicaCount() == 0 || VertexScaleToZero.of(d.getDedicatedResources()).isPresent();
     }
 
     /** The steps that delete the models InferScale uploaded for an endpoint. */
@@ -202,7 +235,8 @@ public final class VertexPlanner {
     private static Optional<DeployedModel> current(VertexDesiredState d, Optional<Endpoint> live) {
         Map<String, Integer> traffic = live.map(Endpoint::getTrafficSplitMap).orElse(Map.of());
         return live.map(Endpoint::getDeployedModelsList).orElse(List.of()).stream()
-                .filter(dm -> modelId(dm.getModel()).equals(modelId(d.modelName())) && sameMachine(dm, d.deployedModel()))
+                .filter(dm -> modelId(dm.getModel()).equals(modelId(d.modelName())) && sameMachine(dm, d.deployedModel())
+                        && sameScaleToZero(dm, d.deployedModel()))
                 .max(Comparator.comparing(dm -> traffic.getOrDefault(dm.getId(), 0)));
     }
 
@@ -275,7 +309,7 @@ public final class VertexPlanner {
                 .setUpdateMask(mask).build();
         return Optional.of(new VertexStep(new Change(Change.Action.UPDATE, KIND_DEPLOYED_MODEL, endpointName + "/deployedModels/" + live.getId(),
                 fields, "MutateDeployedModel in place, update mask " + String.join(",", mask.getPathsList())),
-                Call.MUTATE_DEPLOYED_MODEL, endpointName, req, false));
+                scalesToZero(want) ? Call.MUTATE_DEPLOYED_MODEL_V1BETA1 : Call.MUTATE_DEPLOYED_MODEL, endpointName, req, false));
     }
 
     private static Map<String, Integer> metrics(DedicatedResources r) {
@@ -283,11 +317,25 @@ public final class VertexPlanner {
                 .collect(Collectors.toMap(AutoscalingMetricSpec::getMetricName, AutoscalingMetricSpec::getTarget, (a, b) -> b, TreeMap::new));
     }
 
+    /**
+     * Same scale-to-zero settings (initial_replica_count and scale_to_zero_spec are immutable: MutateDeployedModel cannot
+     * change them, v1beta1 endpoint_service.proto), or neither scales to zero.
+     */
+    private static boolean sameScaleToZero(DeployedModel a, DeployedModel b) {
+        return scalesToZero(a) == scalesToZero(b)
+                && VertexScaleToZero.of(a.getDedicatedResources()).equals(VertexScaleToZero.of(b.getDedicatedResources()));
+    }
+
     private static boolean sameMachine(DeployedModel a, DeployedModel b) {
         MachineSpec x = a.getDedicatedResources().getMachineSpec();
         MachineSpec y = b.getDedicatedResources().getMachineSpec();
         return x.getMachineType().equals(y.getMachineType()) && x.getAcceleratorType() == y.getAcceleratorType()
                 && x.getAcceleratorCount() == y.getAcceleratorCount();
+    }
+
+    private static String zeroText(DeployedModel d) {
+        return VertexScaleToZero.of(d.getDedicatedResources()).map(VertexScaleToZero::describe)
+                .orElse(scalesToZero(d) ? "minReplicaCount 0 (settings read through v1)" : "none");
     }
 
     private static String replaceReason(List<DeployedModel> deployed, Map<String, Integer> traffic, VertexDesiredState d) {
@@ -299,6 +347,9 @@ public final class VertexPlanner {
         if (!sameMachine(main, d.deployedModel())) {
             why.add("machine type and accelerators are immutable");
         }
+        if (!sameScaleToZero(main, d.deployedModel())) {
+            why.add("scale-to-zero settings are immutable");
+        }
         return why.isEmpty() ? "the deployed model differs" : String.join("; ", why);
     }
 
@@ -309,6 +360,11 @@ public final class VertexPlanner {
         List<FieldChange> f = new ArrayList<>();
         f.add(new FieldChange("model", main.map(DeployedModel::getModel).orElse(null), d.modelName()));
         f.add(new FieldChange("dedicatedResources.machineSpec", l == null ? null : machine(l), machine(w)));
+        String wantZero = zeroText(d.deployedModel());
+        String liveZero = main.map(VertexPlanner::zeroText).orElse(null);
+        if (!wantZero.equals(liveZero) && !(liveZero == null && wantZero.equals("none"))) {
+            f.add(new FieldChange("dedicatedResources.scaleToZero", liveZero, wantZero));
+        }
         return f;
     }
 }

@@ -64,8 +64,7 @@ public record VertexSettings(Optional<String> project, String location, String e
                     + "for a fixed size")
             .rejects(Feature.SCALE_DOWN_DISABLED, "Vertex AI cannot switch off scaling down; set minReplicas equal to maxReplicas "
                     + "for a fixed size")
-            .rejects(Feature.SCALE_TO_ZERO, "the Vertex AI v1 API requires dedicatedResources.minReplicaCount >= 1 (scale to zero "
-                    + "is a v1beta1 Preview, ScaleToZeroSpec, which this backend does not use); set minReplicas to 1")
+            .supports(Feature.SCALE_TO_ZERO, ScaleToZeroSelection.AT_ZERO)
             .supports(Feature.ACCELERATORS, "nvidia-t4, nvidia-l4, nvidia-a100 and nvidia-h100; nvidia-a10g has no Vertex equivalent")
             .build();
 
@@ -96,7 +95,11 @@ public record VertexSettings(Optional<String> project, String location, String e
             new OptionKey(VertexTranslator.OPTION_MODEL, "existing model to deploy instead of uploading one, "
                     + "projects/{project}/locations/{location}/models/{model}[@{version}]; InferScale never deletes it"),
             new OptionKey(VertexTranslator.OPTION_ALLOW_EXTERNAL_REGISTRY, "true accepts a Docker Hub serving image (Vertex AI pulls from "
-                    + "Artifact Registry or Container Registry); default false: such an image is an error"));
+                    + "Artifact Registry or Container Registry); default false: such an image is an error"),
+            new OptionKey(ScaleToZeroSelection.OPTION_INITIAL_REPLICA_COUNT, "with scaleToZero: replicas Vertex starts on deploy and on "
+                    + "each scale-up from zero (v1beta1 initial_replica_count, 1..maxReplicas); default 1, InferScale's assumption"),
+            new OptionKey(ScaleToZeroSelection.OPTION_MIN_SCALEUP_SECONDS, "with scaleToZero: seconds a scaled-up deployment stays up "
+                    + "before traffic is evaluated for scale-down (v1beta1 min_scaleup_period, 300..28800); default unset: Vertex's 3600"));
 
     /** Reads and checks the keys. */
     public static VertexSettings from(BackendConfig c) {

@@ -8,6 +8,7 @@ import com.google.longrunning.Operation;
 import io.inferscale.api.backend.EndpointState;
 import io.inferscale.api.backend.EndpointStatus;
 import io.inferscale.api.backend.MetricStatus;
+import io.inferscale.backend.vertex.VertexScaleToZero;
 import io.inferscale.backend.vertex.VertexTranslator;
 
 import java.time.Instant;
@@ -20,7 +21,8 @@ import java.util.stream.Collectors;
 
 /**
  * Status mapping: a Vertex endpoint and the operations on it to an {@link EndpointStatus}. The deployed model with the
- * most traffic is the one reported. READY: it has traffic and at least max(1, minReplicas) available replicas, and no
+ * most traffic is the one reported. READY: it has traffic and at least max(1, minReplicas) available replicas (or, scaling
+ * to zero, none while idle), and no
  * operation runs; UPDATING / CREATING while one runs (serving or not); FAILED when nothing is deployed and the last
  * operation failed; DEGRADED otherwise. Pure.
  */
@@ -76,7 +78,17 @@ public final class VertexStatusMapper {
         if (!dm.getStatus().getMessage().isEmpty()) {
             b.message(dm.getStatus().getMessage());
         }
-        boolean serving = traffic.getOrDefault(dm.getId(), 0) > 0 && available >= Math.max(1, min);
+        Optional<VertexScaleToZero> zero = VertexScaleToZero.of(r);
+        zero.ifPresent(z -> b.detail("scaleToZero", z.describe()));
+        if (e.getDedicatedEndpointEnabled() && !e.getDedicatedEndpointDns().isEmpty()) {
+            b.detail("dedicatedEndpointDns", e.getDedicatedEndpointDns());
+        }
+        // a scale-to-zero deployment at zero replicas is where it should be when idle: Vertex starts replicas on traffic
+        boolean idleAtZero = min == 0 && available == 0;
+        if (idleAtZero && dm.getStatus().getMessage().isEmpty()) {
+            b.message("scaled to zero: Vertex answers 429 and drops requests until replicas are up again");
+        }
+        boolean serving = traffic.getOrDefault(dm.getId(), 0) > 0 && (available >= Math.max(1, min) || idleAtZero);
         if (!running.isEmpty()) {
             b.state(serving ? EndpointState.UPDATING : EndpointState.CREATING);
         } else {

@@ -29,6 +29,10 @@ public record VertexStep(Change change, Call call, String resource, Message requ
         DEPLOY_MODEL("DeployModel"),
         /** EndpointService.MutateDeployedModel. */
         MUTATE_DEPLOYED_MODEL("MutateDeployedModel"),
+        /** v1beta1 EndpointService.DeployModel: a scale-to-zero deployment (Preview). */
+        DEPLOY_MODEL_V1BETA1("v1beta1 DeployModel"),
+        /** v1beta1 EndpointService.MutateDeployedModel: replicas or metrics of a scale-to-zero deployment. */
+        MUTATE_DEPLOYED_MODEL_V1BETA1("v1beta1 MutateDeployedModel"),
         /** EndpointService.UndeployModel. */
         UNDEPLOY_MODEL("UndeployModel"),
         /** EndpointService.DeleteEndpoint. */
@@ -42,7 +46,7 @@ public record VertexStep(Change change, Call call, String resource, Message requ
             this.rpc = rpc;
         }
 
-        /** The RPC's method name, e.g. "DeployModel". */
+        /** The RPC's method name, e.g. "DeployModel" ("v1beta1 DeployModel" for the v1beta1 ones). */
         public String rpc() {
             return rpc;
         }

@@ -46,6 +46,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
+import io.inferscale.backend.vertex.VertexScaleToZero;
 import io.inferscale.testkit.FakeCloud;
 
 import java.io.IOException;
@@ -81,7 +82,15 @@ import java.util.regex.Pattern;
  * {@link #operationDelay} (everything else); clients poll {@code GetOperation}. Rules enforced as Vertex documents them:
  * one operation at a time per deployed model (FAILED_PRECONDITION), traffic splits sum to 100 or are empty
  * (INVALID_ARGUMENT), a model that still has traffic cannot be undeployed unless it is the last one (FAILED_PRECONDITION),
- * minReplicaCount at least 1, known autoscaling metric names. Failures can be injected per method.
+ * minReplicaCount at least 1 (0 only through v1beta1 with scale to zero), known autoscaling metric names. Failures can be
+ * injected per method.
+ *
+ * <p>Scale to zero (Preview): the v1beta1 {@code EndpointService} methods the backend uses ({@code GetEndpoint},
+ * {@code DeployModel}, {@code MutateDeployedModel}) are served too, recorded and injected as {@code "v1beta1.<Method>"}
+ * ({@link #V1BETA1}). They speak the v1 messages with the v1beta1-only fields as unknown fields
+ * ({@link VertexScaleToZero}); the stored deployed model keeps them, v1 reads do not show them (as the v1 service, whose
+ * messages lack them), and a v1beta1 deploy with {@code min_replica_count 0} needs {@code initial_replica_count} in
+ * 1..max, periods in 300..28800 s, a dedicated endpoint and no other deployed model on it.
  *
  * <p>Published in {@code inferscale-backend-vertex}'s test-jar (a {@link FakeCloud}), to test code that drives the
  * Vertex backend without a Google Cloud project (the test class path needs {@code io.grpc:grpc-inprocess}):
@@ -104,8 +113,12 @@ public final class FakeVertexServer implements FakeCloud {
     static final String ENDPOINT_SERVICE = "google.cloud.aiplatform.v1.EndpointService";
     static final String MODEL_SERVICE = "google.cloud.aiplatform.v1.ModelService";
     static final String OPERATIONS = "google.longrunning.Operations";
+    /** The v1beta1 EndpointService; its methods are recorded and injected as {@code "v1beta1.<Method>"}. */
+    static final String ENDPOINT_SERVICE_V1BETA1 = "google.cloud.aiplatform.v1beta1.EndpointService";
+    /** Prefix of the v1beta1 methods in {@link #calls()}, {@link #inject} and the other per-method settings. */
+    public static final String V1BETA1 = "v1beta1.";
     static final Set<String> WRITES = Set.of("CreateEndpoint", "UpdateEndpoint", "DeleteEndpoint", "DeployModel", "UndeployModel",
-            "MutateDeployedModel", "UploadModel", "DeleteModel");
+            "MutateDeployedModel", "UploadModel", "DeleteModel", V1BETA1 + "DeployModel", V1BETA1 + "MutateDeployedModel");
     static final Set<String> METRICS = Set.of("aiplatform.googleapis.com/prediction/online/cpu/utilization",
             "aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle",
             "aiplatform.googleapis.com/prediction/online/request_count");
@@ -173,6 +186,7 @@ public final class FakeVertexServer implements FakeCloud {
     public FakeVertexServer(boolean loopback) {
         InProcessServerBuilder b = InProcessServerBuilder.forName(name).directExecutor();
         b.addService(io.grpc.ServerInterceptors.intercept(endpointService(), auth()));
+        b.addService(io.grpc.ServerInterceptors.intercept(endpointServiceV1beta1(), auth()));
         b.addService(io.grpc.ServerInterceptors.intercept(modelService(), auth()));
         b.addService(io.grpc.ServerInterceptors.intercept(operationsService(), auth()));
         try {
@@ -186,7 +200,8 @@ public final class FakeVertexServer implements FakeCloud {
                             return attributes;
                         }
                     })
-                    .addService(endpointService()).addService(modelService()).addService(operationsService()).build().start() : null;
+                    .addService(endpointService()).addService(endpointServiceV1beta1()).addService(modelService())
+                    .addService(operationsService()).build().start() : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -271,7 +286,8 @@ public final class FakeVertexServer implements FakeCloud {
             StringBuilder out = new StringBuilder();
             for (Endpoint e : endpoints.values()) {
                 out.append("endpoint ").append(e.getName()).append(" displayName=").append(e.getDisplayName())
-                        .append(" labels=").append(new TreeMap<>(e.getLabelsMap())).append('\n');
+                        .append(" labels=").append(new TreeMap<>(e.getLabelsMap())).append(e.getDedicatedEndpointEnabled() ? " dedicated" : "")
+                        .append('\n');
                 List<String> deployed = new ArrayList<>();
                 for (DeployedModel d : e.getDeployedModelsList()) {
                     DedicatedResources r = d.getDedicatedResources();
@@ -279,7 +295,8 @@ public final class FakeVertexServer implements FakeCloud {
                             + "/" + r.getMachineSpec().getAcceleratorType() + "x" + r.getMachineSpec().getAcceleratorCount()
                             + " replicas=" + r.getMinReplicaCount() + ".." + r.getMaxReplicaCount() + " metrics="
                             + r.getAutoscalingMetricSpecsList().stream().map(m -> m.getMetricName() + "=" + m.getTarget()).sorted().toList()
-                            + " traffic=" + e.getTrafficSplitMap().getOrDefault(d.getId(), 0));
+                            + " traffic=" + e.getTrafficSplitMap().getOrDefault(d.getId(), 0)
+                            + VertexScaleToZero.of(r).map(z -> " scaleToZero=" + z.describe()).orElse(""));
                 }
                 deployed.stream().sorted().forEach(d -> out.append(d).append('\n'));
                 long unknown = e.getTrafficSplitMap().keySet().stream()
@@ -451,9 +468,25 @@ public final class FakeVertexServer implements FakeCloud {
         unary(b, ENDPOINT_SERVICE, "ListEndpoints", ListEndpointsRequest.getDefaultInstance(), ListEndpointsResponse.getDefaultInstance(), this::listEndpoints);
         unary(b, ENDPOINT_SERVICE, "UpdateEndpoint", UpdateEndpointRequest.getDefaultInstance(), Endpoint.getDefaultInstance(), this::updateEndpoint);
         unary(b, ENDPOINT_SERVICE, "DeleteEndpoint", DeleteEndpointRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::deleteEndpoint);
-        unary(b, ENDPOINT_SERVICE, "DeployModel", DeployModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::deployModel);
+        unary(b, ENDPOINT_SERVICE, "DeployModel", DeployModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), r -> deployModel(r, false));
         unary(b, ENDPOINT_SERVICE, "UndeployModel", UndeployModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::undeployModel);
-        unary(b, ENDPOINT_SERVICE, "MutateDeployedModel", MutateDeployedModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::mutate);
+        unary(b, ENDPOINT_SERVICE, "MutateDeployedModel", MutateDeployedModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), r -> mutate(r, false));
+        return b.build();
+    }
+
+    /**
+     * The v1beta1 EndpointService methods the backend uses for scale to zero (GetEndpoint, DeployModel,
+     * MutateDeployedModel), spoken with the v1 messages: the v1beta1-only fields travel as unknown fields
+     * ({@link VertexScaleToZero}), and the fake keeps them in the stored deployed model.
+     */
+    private ServerServiceDefinition endpointServiceV1beta1() {
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(ENDPOINT_SERVICE_V1BETA1);
+        unary(b, ENDPOINT_SERVICE_V1BETA1, "GetEndpoint", V1BETA1 + "GetEndpoint", GetEndpointRequest.getDefaultInstance(),
+                Endpoint.getDefaultInstance(), this::getEndpointV1beta1);
+        unary(b, ENDPOINT_SERVICE_V1BETA1, "DeployModel", V1BETA1 + "DeployModel", DeployModelRequest.getDefaultInstance(),
+                Operation.getDefaultInstance(), r -> deployModel(r, true));
+        unary(b, ENDPOINT_SERVICE_V1BETA1, "MutateDeployedModel", V1BETA1 + "MutateDeployedModel",
+                MutateDeployedModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), r -> mutate(r, true));
         return b.build();
     }
 
@@ -495,8 +528,14 @@ public final class FakeVertexServer implements FakeCloud {
 
     private <Q extends Message, R extends Message> void unary(ServerServiceDefinition.Builder b, String service, String method,
                                                               Q requestType, R responseType, Function<Q, R> handler) {
+        unary(b, service, method, method, requestType, responseType, handler);
+    }
+
+    /** A unary method {@code service/rpc}, recorded (calls, faults, holds) as {@code method}. */
+    private <Q extends Message, R extends Message> void unary(ServerServiceDefinition.Builder b, String service, String rpc, String method,
+                                                              Q requestType, R responseType, Function<Q, R> handler) {
         MethodDescriptor<Q, R> md = MethodDescriptor.<Q, R>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName(service, method))
+                .setFullMethodName(MethodDescriptor.generateFullMethodName(service, rpc))
                 .setRequestMarshaller(ProtoUtils.marshaller(requestType)).setResponseMarshaller(ProtoUtils.marshaller(responseType)).build();
         b.addMethod(md, ServerCalls.asyncUnaryCall((request, observer) -> {
             if (!callLatency.isZero()) {
@@ -554,7 +593,7 @@ public final class FakeVertexServer implements FakeCloud {
 
     private Operation start(String resource, String method, Message metadata, Duration delay, Supplier<Message> effect, Runnable release) {
         String opName = resource + "/operations/" + ids.incrementAndGet();
-        Operation op = Operation.newBuilder().setName(opName).setMetadata(Any.pack(metadata)).build();
+        Operation op = Operation.newBuilder().setName(opName).setMetadata(pack(metadata, method)).build();
         operations.put(opName, op);
         Status once = failOperation.remove(method);
         Status failure = once != null ? once : failOperations.get(method);
@@ -562,7 +601,7 @@ public final class FakeVertexServer implements FakeCloud {
             faultsInjected.incrementAndGet();
         }
         if (completeOnPoll) {
-            finishOnPoll.put(opName, () -> finish(op, opName, failure, effect, release));
+            finishOnPoll.put(opName, () -> finish(op, opName, failure, effect, release, method));
             return op;
         }
         timer.schedule(new Runnable() {
@@ -572,20 +611,26 @@ public final class FakeVertexServer implements FakeCloud {
                     timer.schedule(this, 5, TimeUnit.MILLISECONDS);
                     return;
                 }
-                finish(op, opName, failure, effect, release);
+                finish(op, opName, failure, effect, release, method);
             }
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
         return op;
     }
 
-    private void finish(Operation op, String opName, Status failure, Supplier<Message> effect, Runnable release) {
+    /** {@code m} in an Any; for a v1beta1 method under the v1beta1 type URL, as Vertex's v1beta1 service answers. */
+    private static Any pack(Message m, String method) {
+        Any any = Any.pack(m);
+        return method.startsWith(V1BETA1) ? any.toBuilder().setTypeUrl(any.getTypeUrl().replace(".v1.", ".v1beta1.")).build() : any;
+    }
+
+    private void finish(Operation op, String opName, Status failure, Supplier<Message> effect, Runnable release, String method) {
         synchronized (lock) {
             Operation.Builder done = op.toBuilder().setDone(true);
             try {
                 if (failure != null) {
                     throw failure.asRuntimeException();
                 }
-                done.setResponse(Any.pack(effect.get()));
+                done.setResponse(pack(effect.get(), method));
             } catch (StatusRuntimeException e) {
                 done.setError(com.google.rpc.Status.newBuilder().setCode(e.getStatus().getCode().value())
                         .setMessage(String.valueOf(e.getStatus().getDescription())));
@@ -633,7 +678,13 @@ public final class FakeVertexServer implements FakeCloud {
             pendingCreates.add(endpointName);
             return start(endpointName, "CreateEndpoint", CreateEndpointOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
                     operationDelay, () -> {
-                        Endpoint e = r.getEndpoint().toBuilder().setName(endpointName).setCreateTime(now()).setUpdateTime(now()).build();
+                        Endpoint.Builder created = r.getEndpoint().toBuilder().setName(endpointName).setCreateTime(now()).setUpdateTime(now());
+                        if (created.getDedicatedEndpointEnabled()) {
+                            // v1 endpoint.proto: "Format: https://{endpoint_id}.{region}-{uid}.prediction.vertexai.goog"
+                            String region = r.getParent().substring(r.getParent().lastIndexOf('/') + 1);
+                            created.setDedicatedEndpointDns("https://" + r.getEndpointId() + "." + region + "-fake.prediction.vertexai.goog");
+                        }
+                        Endpoint e = created.build();
                         endpoints.put(endpointName, e);
                         recordServing(endpointName);
                         return e;
@@ -642,6 +693,10 @@ public final class FakeVertexServer implements FakeCloud {
     }
 
     private Endpoint getEndpoint(GetEndpointRequest r) {
+        return v1View(getEndpointV1beta1(r));
+    }
+
+    private Endpoint getEndpointV1beta1(GetEndpointRequest r) {
         synchronized (lock) {
             Endpoint e = endpoints.get(r.getName());
             if (e == null) {
@@ -651,11 +706,19 @@ public final class FakeVertexServer implements FakeCloud {
         }
     }
 
+    /** What the v1 service shows of an endpoint: the v1beta1-only scale-to-zero fields are not in the v1 messages. */
+    private static Endpoint v1View(Endpoint e) {
+        Endpoint.Builder b = e.toBuilder().clearDeployedModels();
+        e.getDeployedModelsList().forEach(d -> b.addDeployedModels(d.toBuilder()
+                .setDedicatedResources(VertexScaleToZero.strip(d.getDedicatedResources()))));
+        return b.build();
+    }
+
     private ListEndpointsResponse listEndpoints(ListEndpointsRequest r) {
         synchronized (lock) {
             ListEndpointsResponse.Builder out = ListEndpointsResponse.newBuilder();
             endpoints.values().stream().filter(e -> e.getName().startsWith(r.getParent() + "/endpoints/"))
-                    .filter(e -> matches(r.getFilter(), e.getLabelsMap())).forEach(out::addEndpoints);
+                    .filter(e -> matches(r.getFilter(), e.getLabelsMap())).map(FakeVertexServer::v1View).forEach(out::addEndpoints);
             return out.build();
         }
     }
@@ -739,13 +802,15 @@ public final class FakeVertexServer implements FakeCloud {
         }
     }
 
-    private Operation deployModel(DeployModelRequest r) {
+    private Operation deployModel(DeployModelRequest r, boolean v1beta1) {
         synchronized (lock) {
             Endpoint e = endpoints.get(r.getEndpoint());
             if (e == null) {
                 throw status(Status.NOT_FOUND, "Endpoint " + r.getEndpoint() + " not found");
             }
-            DeployedModel want = r.getDeployedModel();
+            // v1 has no scale-to-zero fields: a v1 server parses them as unknown fields and ignores them
+            DeployedModel want = v1beta1 ? r.getDeployedModel() : r.getDeployedModel().toBuilder()
+                    .setDedicatedResources(VertexScaleToZero.strip(r.getDeployedModel().getDedicatedResources())).build();
             String modelName = want.getModel().contains("@") ? want.getModel().substring(0, want.getModel().indexOf('@')) : want.getModel();
             if (!models.containsKey(modelName)) {
                 throw status(Status.NOT_FOUND, "Model " + want.getModel() + " not found");
@@ -753,7 +818,10 @@ public final class FakeVertexServer implements FakeCloud {
             if (!want.hasDedicatedResources()) {
                 throw status(Status.INVALID_ARGUMENT, "Model requires dedicated_resources for deployment");
             }
-            checkResources(want.getDedicatedResources());
+            checkResources(want.getDedicatedResources(), v1beta1);
+            if (want.getDedicatedResources().getMinReplicaCount() == 0) {
+                checkScaleToZero(e, want.getDedicatedResources());
+            }
             String id = Long.toString(ids.incrementAndGet());
             Map<String, Integer> split = new TreeMap<>(r.getTrafficSplitMap());
             if (split.containsKey("0")) {
@@ -762,7 +830,7 @@ public final class FakeVertexServer implements FakeCloud {
             checkSplit(split, e, id);
             String key = r.getEndpoint() + "/" + id;
             busy.add(key);
-            return start(r.getEndpoint(), "DeployModel", DeployModelOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
+            return start(r.getEndpoint(), (v1beta1 ? V1BETA1 : "") + "DeployModel", DeployModelOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
                     deployDelay, () -> {
                         Endpoint current = endpoints.get(r.getEndpoint());
                         if (current == null) {
@@ -772,7 +840,8 @@ public final class FakeVertexServer implements FakeCloud {
                         DeployedModel deployed = want.toBuilder().setId(id).setCreateTime(now())
                                 .setDedicatedResources(dr.getMachineSpec().getMachineType().isEmpty()
                                         ? dr.toBuilder().setMachineSpec(dr.getMachineSpec().toBuilder().setMachineType("n1-standard-2")).build() : dr)
-                                .setStatus(DeployedModel.Status.newBuilder().setAvailableReplicaCount(dr.getMinReplicaCount())
+                                .setStatus(DeployedModel.Status.newBuilder().setAvailableReplicaCount(dr.getMinReplicaCount() > 0
+                                        ? dr.getMinReplicaCount() : VertexScaleToZero.of(dr).map(VertexScaleToZero::initialReplicaCount).orElse(1))
                                         .setLastUpdateTime(now())).build();
                         Endpoint.Builder b = current.toBuilder().addDeployedModels(deployed);
                         if (!split.isEmpty()) {
@@ -785,8 +854,36 @@ public final class FakeVertexServer implements FakeCloud {
         }
     }
 
-    private static void checkResources(DedicatedResources dr) {
-        if (dr.getMinReplicaCount() < 1) {
+    /**
+     * The v1beta1 scale-to-zero rules (machine_resources.proto and "Scale inference nodes by using autoscaling", Scale To
+     * Zero): initial_replica_count in 1..max_replica_count, periods in 300..28800 s, a dedicated endpoint, one model per
+     * endpoint. The status codes of the last two are the fake's assumption (Google's pages do not name them).
+     */
+    private static void checkScaleToZero(Endpoint e, DedicatedResources dr) {
+        VertexScaleToZero z = VertexScaleToZero.of(dr).orElseThrow(() -> status(Status.INVALID_ARGUMENT,
+                "min_replica_count 0 needs initial_replica_count and scale_to_zero_spec"));
+        int max = dr.getMaxReplicaCount() == 0 ? 1 : dr.getMaxReplicaCount();
+        if (!dr.getUnknownFields().hasField(VertexScaleToZero.INITIAL_REPLICA_COUNT_FIELD) || z.initialReplicaCount() > max) {
+            throw status(Status.INVALID_ARGUMENT, "initial_replica_count should be larger than zero, but no greater than max_replica_count");
+        }
+        for (int p : new int[] {z.idleSeconds(), z.minScaleupSeconds().orElse(VertexScaleToZero.VERTEX_DEFAULT_PERIOD_SECONDS)}) {
+            if (p < VertexScaleToZero.MIN_PERIOD_SECONDS || p > VertexScaleToZero.MAX_PERIOD_SECONDS) {
+                throw status(Status.INVALID_ARGUMENT, "scale_to_zero_spec periods must be between 300s and 28800s, got " + p + "s");
+            }
+        }
+        if (!e.getDedicatedEndpointEnabled()) {
+            throw status(Status.FAILED_PRECONDITION, "Scale to zero is not supported on shared public endpoints: " + e.getName());
+        }
+        if (e.getDeployedModelsCount() > 0) {
+            throw status(Status.FAILED_PRECONDITION, "Scale to zero supports one model per endpoint; " + e.getName() + " has "
+                    + e.getDeployedModelsCount() + " deployed");
+        }
+    }
+
+    private static void checkResources(DedicatedResources dr, boolean v1beta1) {
+        if (dr.getMinReplicaCount() == 0 && v1beta1) {
+            // scale to zero (Preview): checked by checkScaleToZero
+        } else if (dr.getMinReplicaCount() < 1) {
             throw status(Status.INVALID_ARGUMENT, "dedicated_resources.min_replica_count must be greater than or equal to 1");
         }
         if (dr.getMaxReplicaCount() != 0 && dr.getMaxReplicaCount() < dr.getMinReplicaCount()) {
@@ -845,7 +942,7 @@ public final class FakeVertexServer implements FakeCloud {
         }
     }
 
-    private Operation mutate(MutateDeployedModelRequest r) {
+    private Operation mutate(MutateDeployedModelRequest r, boolean v1beta1) {
         synchronized (lock) {
             Endpoint e = endpoints.get(r.getEndpoint());
             if (e == null) {
@@ -868,7 +965,7 @@ public final class FakeVertexServer implements FakeCloud {
                 throw status(Status.FAILED_PRECONDITION, "DeployedModel " + id + " has an operation in progress");
             }
             busy.add(key);
-            return start(r.getEndpoint(), "MutateDeployedModel", MutateDeployedModelOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
+            return start(r.getEndpoint(), (v1beta1 ? V1BETA1 : "") + "MutateDeployedModel", MutateDeployedModelOperationMetadata.newBuilder().setGenericMetadata(generic()).build(),
                     operationDelay, () -> {
                         Endpoint current = endpoints.get(r.getEndpoint());
                         List<DeployedModel> out = new ArrayList<>();
@@ -887,7 +984,7 @@ public final class FakeVertexServer implements FakeCloud {
                                         default -> { }
                                     }
                                 }
-                                checkResources(dr.build());
+                                checkResources(dr.build(), v1beta1);
                                 int max = dr.getMaxReplicaCount() == 0 ? dr.getMinReplicaCount() : dr.getMaxReplicaCount();
                                 int available = Math.max(dr.getMinReplicaCount(), Math.min(max, d.getStatus().getAvailableReplicaCount()));
                                 result = d.toBuilder().setDedicatedResources(dr)

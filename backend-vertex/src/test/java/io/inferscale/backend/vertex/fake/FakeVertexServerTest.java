@@ -18,6 +18,7 @@ import com.google.cloud.aiplatform.v1.UploadModelRequest;
 import com.google.longrunning.Operation;
 import com.google.protobuf.FieldMask;
 import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.backend.vertex.VertexScaleToZero;
 import io.inferscale.backend.vertex.internal.VertexClients;
 import io.inferscale.backend.vertex.internal.VertexSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -159,5 +160,40 @@ class FakeVertexServerTest {
                 .setEndpoint(Endpoint.newBuilder().setDisplayName("e1")).build()).get();
         assertThat(fake.calls()).startsWith("CreateEndpoint");
         assertThat(fake.writeCount()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("v1beta1 scale to zero: min 0 only through v1beta1, on a dedicated endpoint, one model; v1 reads hide the settings")
+    void scaleToZeroThroughV1beta1() throws Exception {
+        VertexScaleToZero z = new VertexScaleToZero(1, 600, java.util.Optional.empty());
+        DeployedModel zero = deployed().toBuilder().setDedicatedResources(z.applyTo(deployed().getDedicatedResources())).build();
+        DeployModelRequest onShared = DeployModelRequest.newBuilder().setEndpoint(ENDPOINT).setDeployedModel(zero).putTrafficSplit("0", 100).build();
+        // v1 knows no scale_to_zero_spec: min 0 is refused there
+        assertThat(code(catchThrowableOfType(ExecutionException.class, () -> clients.endpoints().deployModelAsync(onShared).get())))
+                .isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
+        // v1beta1 on a shared endpoint: refused
+        assertThat(code(catchThrowableOfType(ExecutionException.class, () -> clients.v1beta1().deployModel().futureCall(onShared).get())))
+                .isEqualTo(StatusCode.Code.FAILED_PRECONDITION);
+        String dedicated = PARENT + "/endpoints/e2";
+        clients.endpoints().createEndpointAsync(CreateEndpointRequest.newBuilder().setParent(PARENT).setEndpointId("e2")
+                .setEndpoint(Endpoint.newBuilder().setDisplayName("e2").setDedicatedEndpointEnabled(true)).build()).get();
+        DeployModelRequest ok = onShared.toBuilder().setEndpoint(dedicated).build();
+        // an idle period out of range: refused
+        DeployedModel tooShort = zero.toBuilder().setDedicatedResources(new VertexScaleToZero(1, 60, java.util.Optional.empty())
+                .applyTo(deployed().getDedicatedResources())).build();
+        assertThat(code(catchThrowableOfType(ExecutionException.class, () -> clients.v1beta1().deployModel()
+                .futureCall(ok.toBuilder().setDeployedModel(tooShort).build()).get()))).isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
+        clients.v1beta1().deployModel().futureCall(ok).getPollingFuture().get();
+        assertThat(fake.calls()).contains(FakeVertexServer.V1BETA1 + "DeployModel");
+        Endpoint beta = clients.v1beta1().getEndpoint().call(com.google.cloud.aiplatform.v1.GetEndpointRequest.newBuilder().setName(dedicated).build());
+        assertThat(VertexScaleToZero.of(beta.getDeployedModels(0).getDedicatedResources())).contains(z);
+        assertThat(beta.getDeployedModels(0).getStatus().getAvailableReplicaCount()).isEqualTo(1);
+        Endpoint v1 = clients.endpoints().getEndpoint(dedicated);
+        assertThat(v1.getDeployedModels(0).getDedicatedResources().getMinReplicaCount()).isZero();
+        assertThat(VertexScaleToZero.of(v1.getDeployedModels(0).getDedicatedResources())).isEmpty();
+        assertThat(v1.getDedicatedEndpointDns()).isEqualTo("https://e2.us-central1-fake.prediction.vertexai.goog");
+        // one model per endpoint
+        assertThat(code(catchThrowableOfType(ExecutionException.class, () -> clients.v1beta1().deployModel().futureCall(ok).get())))
+                .isEqualTo(StatusCode.Code.FAILED_PRECONDITION);
     }
 }
