@@ -103,6 +103,14 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
      *                                CPU or GPU target's instance type is not catalogued (its vCPU/GPU count is unknown)
      */
     public TargetTrackingAutoscalerModel(InferenceEndpoint endpoint, TargetTrackingSettings settings) {
+        this(endpoint, settings, false);
+    }
+
+    /**
+     * A model of the variant's instances ({@code perCopy} false) or of an inference component's copies ({@code perCopy} true:
+     * the request and concurrency policies track the per-copy metrics {@link TrackedMetric#perCopy()}).
+     */
+    TargetTrackingAutoscalerModel(InferenceEndpoint endpoint, TargetTrackingSettings settings, boolean perCopy) {
         AutoscalingPolicy policy = endpoint.autoscaling();
         this.minReplicas = policy.minReplicas();
         this.maxReplicas = policy.maxReplicas();
@@ -125,7 +133,8 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
         int n = given.size();
         metrics = new TrackedMetric[n];
         for (int i = 0; i < n; i++) {
-            metrics[i] = TrackedMetric.of(endpoint, given.get(i), instance);
+            TrackedMetric m = TrackedMetric.of(endpoint, given.get(i), instance);
+            metrics[i] = perCopy ? m.perCopy() : m;
         }
         threshold = new double[2 * n];
         periodMillis = new long[2 * n];
@@ -168,6 +177,16 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
     @Override
     public String backendId() {
         return SageMakerTranslator.ID;
+    }
+
+    /**
+     * Forgets every alarm's datapoints (the alarms read INSUFFICIENT_DATA): called when copies come back after a time at zero,
+     * during which no copy emitted a datapoint. The scale-in alarm then needs its full run of new datapoints again rather
+     * than continuing the run that took the endpoint to zero. Datapoints of the current, unfinished periods are kept.
+     */
+    void resetAlarms() {
+        java.util.Arrays.fill(breaching, 0);
+        java.util.Arrays.fill(hasLast, false);
     }
 
     @Override

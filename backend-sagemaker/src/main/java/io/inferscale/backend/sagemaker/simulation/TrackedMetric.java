@@ -103,6 +103,23 @@ record TrackedMetric(TargetType type, String metricName, String unit, double tar
                 + " count is unknown and " + type.path() + " cannot be simulated; use a catalogued type or another target");
     }
 
+    /**
+     * This policy on an inference component's copies: request and concurrency targets track the per-copy predefined metrics
+     * {@code SageMakerInferenceComponentInvocationsPerCopy} (same unit, rps x 60 per minute) and
+     * {@code SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution} (aas-service-2.json
+     * {@code MetricType}; "Define a scaling policy"), measured per copy in service. Other targets keep the instance metric:
+     * the model places one copy per instance (an assumption its result lists), so the instance's value is its copy's.
+     */
+    TrackedMetric perCopy() {
+        return switch (type) {
+            case REQUESTS_PER_SECOND -> new TrackedMetric(type, "SageMakerInferenceComponentInvocationsPerCopy",
+                    "invocations per copy per minute", target, scale, ceiling, "every request sent (offered demand) / copies in service, per minute");
+            case CONCURRENT_REQUESTS -> new TrackedMetric(type, "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution",
+                    "concurrent requests per copy", target, scale, ceiling, "requests in flight per copy in service (Little's law on offered demand)");
+            default -> this;
+        };
+    }
+
     /** The metric's value on one instance for the observation's per-replica value. */
     double measure(Observation o) {
         return Math.min(o.value(type) * scale, ceiling);
