@@ -5,8 +5,10 @@ import io.inferscale.api.backend.Backends;
 import io.inferscale.api.codec.EndpointCodec;
 import io.inferscale.api.simulation.ReplicaProfile;
 import io.inferscale.simulator.Simulation;
+import io.inferscale.simulator.SimulationJson;
 import io.inferscale.simulator.SimulationResult;
 import io.inferscale.simulator.SimulationSummary;
+import io.inferscale.simulator.report.HtmlReport;
 import io.inferscale.simulator.trace.LoadTrace;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,26 @@ class ScaleToZeroThreeCloudsTest {
             assertThat(cells.get(headers.indexOf("AT-ZERO"))).isNotEqualTo("-");
             assertThat(cells.get(headers.indexOf("IDLE-SAVED"))).startsWith("$");
         }
+    }
+
+    @Test
+    @DisplayName("the HTML report's scale-to-zero rows and the JSON summary carry the same figures as the summary")
+    void reportAndJson() throws IOException {
+        List<SimulationResult> results = simulate();
+        String page = HtmlReport.render(results);
+        StringBuilder json = new StringBuilder();
+        SimulationJson.write(results, json);
+        for (SimulationResult r : results) {
+            SimulationSummary s = r.summary();
+            String row = page.substring(page.indexOf("<tr data-backend=\"" + r.backendId() + "\" data-row=\"zero\">"));
+            row = row.substring(0, row.indexOf("</tr>"));
+            assertThat(row).contains("data-field=\"zero-replica-seconds\" data-value=\"" + s.zeroReplicaSeconds() + "\"",
+                    "data-field=\"requests-lost-cold-start\" data-value=\"" + s.requestsLostDuringColdStart() + "\"",
+                    "data-field=\"idle-replica-hours-saved\" data-value=\"" + s.idleReplicaHoursSaved() + "\"",
+                    "data-field=\"idle-usd-saved\" data-value=\"" + r.cost().orElseThrow().idleUsdSaved() + "\"");
+        }
+        assertThat(json.toString()).contains("\"requestsLostDuringColdStart\"", "\"floorReplicaHours\"", "\"idleReplicaHoursSaved\"",
+                "\"idleUsdSaved\"");
     }
 
     @Test

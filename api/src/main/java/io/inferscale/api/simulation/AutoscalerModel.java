@@ -43,7 +43,8 @@ public interface AutoscalerModel {
      * engine asks right after a decision that raises the count from {@code fromReplicas}. Default: the run's startup
      * ({@code runStartupMillis}, see {@code Simulation}). A model whose cloud takes longer (or shorter) to start from zero
      * replicas than to add one returns its cold-start time for {@code fromReplicas == 0}, and lists it among its
-     * {@link #assumptions()}.
+     * {@link #assumptions()}. ({@link Observation#podCreatedAtMillis} still subtracts the run's startup from such a replica's
+     * ready time.)
      *
      * @param fromReplicas     the replica count before the decision
      * @param runStartupMillis the run's startup time

@@ -17,8 +17,10 @@ import java.util.List;
  * <ol>
  *   <li><b>Above zero and down to zero</b>: Application Auto Scaling target tracking on {@code DesiredCopyCount} with
  *       {@code MinCapacity 0}, simulated by {@link TargetTrackingAutoscalerModel} on the per-copy metrics
- *       ({@code SageMakerInferenceComponentInvocationsPerCopy} or {@code ...ConcurrentRequestsPerCopyHighResolution}) with its
- *       alarms and cooldowns ({@link TargetTrackingSettings}): after 15 one-minute datapoints without traffic the scale-in alarm
+ *       ({@code SageMakerInferenceComponentInvocationsPerCopy}, {@code ...ConcurrentRequestsPerCopyHighResolution} or the
+ *       normalized utilizations, {@link TrackedMetric#perCopy(double)}) with its alarms ({@link TargetTrackingSettings}) and a
+ *       ScaleInCooldown of {@code scaleToZero.idleSeconds} unless {@code scaleInCooldownSeconds} is given (as the backend
+ *       renders it): after 15 one-minute datapoints without traffic the scale-in alarm
  *       asks for 0 copies; managed instance scaling then removes the idle instance (at once: an <b>assumption</b>, AWS publishes
  *       no delay), so nothing is billed.</li>
  *   <li><b>At zero</b> the endpoint "can't respond to any incoming inference requests until it provisions at least one

@@ -108,7 +108,8 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
 
     /**
      * A model of the variant's instances ({@code perCopy} false) or of an inference component's copies ({@code perCopy} true:
-     * the request and concurrency policies track the per-copy metrics {@link TrackedMetric#perCopy()}).
+     * the policies track the per-copy metrics of {@link TrackedMetric#perCopy(double)}, and the ScaleInCooldown is
+     * {@code scaleInCooldownSeconds}, else {@code scaleToZero.idleSeconds}, as the backend renders them).
      */
     TargetTrackingAutoscalerModel(InferenceEndpoint endpoint, TargetTrackingSettings settings, boolean perCopy) {
         AutoscalingPolicy policy = endpoint.autoscaling();
@@ -124,7 +125,8 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
         this.scaleOutEnabled = up.map(r -> !r.isDisabled()).orElse(true);
         this.scaleInEnabled = down.map(r -> !r.isDisabled()).orElse(true);
         this.scaleOutCooldownMillis = cooldown(endpoint, OPTION_SCALE_OUT_COOLDOWN, up, settings.scaleOutCooldown().toMillis());
-        this.scaleInCooldownMillis = cooldown(endpoint, OPTION_SCALE_IN_COOLDOWN, down, settings.scaleInCooldown().toMillis());
+        this.scaleInCooldownMillis = perCopy ? idleCooldown(endpoint, down, settings.scaleInCooldown().toMillis())
+                : cooldown(endpoint, OPTION_SCALE_IN_COOLDOWN, down, settings.scaleInCooldown().toMillis());
         this.delayMillis = settings.metricDelay().toMillis();
         this.scaleOutDatapoints = settings.scaleOutDatapoints();
         this.scaleInDatapoints = settings.scaleInDatapoints();
@@ -134,7 +136,7 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
         metrics = new TrackedMetric[n];
         for (int i = 0; i < n; i++) {
             TrackedMetric m = TrackedMetric.of(endpoint, given.get(i), instance);
-            metrics[i] = perCopy ? m.perCopy() : m;
+            metrics[i] = perCopy ? m.perCopy(given.get(i).doubleValue()) : m;
         }
         threshold = new double[2 * n];
         periodMillis = new long[2 * n];
@@ -164,6 +166,19 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
         }
         this.assumptions = describe(endpoint, settings, instance);
         next = nextAvailability();
+    }
+
+    /**
+     * An inference component's ScaleInCooldown as the backend renders it for scale to zero: {@code scaleInCooldownSeconds} when
+     * given, else {@code scaleToZero.idleSeconds} (the behaviour window is not used), else as for a variant.
+     */
+    private static long idleCooldown(InferenceEndpoint e, Optional<ScalingRules> rules, long defaultMillis) {
+        Optional<Object> explicit = e.backends().get(SageMakerTranslator.ID, OPTION_SCALE_IN_COOLDOWN);
+        if (explicit.isPresent() && explicit.get() instanceof BigDecimal d) {
+            return d.longValue() * 1000;
+        }
+        return e.autoscaling().scaleToZero().map(z -> z.idleSeconds() * 1000L)
+                .orElseGet(() -> cooldown(e, OPTION_SCALE_IN_COOLDOWN, rules, defaultMillis));
     }
 
     private static long cooldown(InferenceEndpoint e, String option, Optional<ScalingRules> rules, long defaultMillis) {

@@ -19,7 +19,7 @@ import java.util.Optional;
  * section 3), around {@link VertexAutoscalerModel} for one or more replicas:
  * <ol>
  *   <li><b>To zero</b>: after {@code idle_scaledown_period} ({@code scaleToZero.idleSeconds}, 300..28800 s) "of no traffic"
- *       and not before {@code min_scaleup_period} ({@code spec.backends.vertex.minScaleupPeriodSeconds}, default 3600 s, same
+ *       and not before {@code min_scaleup_period} ({@code spec.backends.vertex.minScaleupSeconds}, default 3600 s, same
  *       bounds) since the deployment was last scaled up from zero ("Minimum duration that a deployment will be scaled up before
  *       traffic is evaluated for potential scale-down"). The run's start counts as the deployment (an <b>assumption</b>, as
  *       KEDA's model counts it as the ScaledObject's creation); the check runs at Vertex's evaluation period (an
@@ -39,8 +39,8 @@ public final class VertexScaleToZeroModel implements AutoscalerModel {
 
     /** Option {@code spec.backends.vertex.initialReplicaCount}: replicas deployed when scaling up from zero (default 1). */
     public static final String OPTION_INITIAL_REPLICA_COUNT = "initialReplicaCount";
-    /** Option {@code spec.backends.vertex.minScaleupPeriodSeconds}: {@code scale_to_zero_spec.min_scaleup_period} (default 3600). */
-    public static final String OPTION_MIN_SCALEUP_PERIOD = "minScaleupPeriodSeconds";
+    /** Option {@code spec.backends.vertex.minScaleupSeconds}: {@code scale_to_zero_spec.min_scaleup_period} (default 3600). */
+    public static final String OPTION_MIN_SCALEUP_SECONDS = "minScaleupSeconds";
     /** Vertex's bounds of both periods: "[MinValue=300] (5 minutes) [MaxValue=28800] (8 hours)". */
     public static final int MIN_PERIOD_SECONDS = 300;
     /** See {@link #MIN_PERIOD_SECONDS}. */
@@ -67,7 +67,7 @@ public final class VertexScaleToZeroModel implements AutoscalerModel {
     /**
      * A model of {@code endpoint}, which has {@code spec.autoscaling.scaleToZero}.
      *
-     * @throws ConfigurationException naming the field when {@code idleSeconds}, {@code minScaleupPeriodSeconds} or
+     * @throws ConfigurationException naming the field when {@code idleSeconds}, {@code minScaleupSeconds} or
      *                                {@code initialReplicaCount} is outside what Vertex accepts, or as {@link VertexAutoscalerModel}
      */
     public VertexScaleToZeroModel(InferenceEndpoint endpoint, VertexAutoscalingSettings settings, ModelSettings given) {
@@ -75,8 +75,8 @@ public final class VertexScaleToZeroModel implements AutoscalerModel {
                 "endpoint '" + endpoint.name() + "' has no spec.autoscaling.scaleToZero"));
         this.autoscaler = new VertexAutoscalerModel(endpoint, settings, given);
         int idle = period(zero.idleSeconds(), "spec.autoscaling.scaleToZero.idleSeconds");
-        Optional<Integer> scaleup = integerOption(endpoint, OPTION_MIN_SCALEUP_PERIOD);
-        int minScaleup = period(scaleup.orElse(DEFAULT_MIN_SCALEUP_PERIOD_SECONDS), "spec.backends.vertex." + OPTION_MIN_SCALEUP_PERIOD);
+        Optional<Integer> scaleup = integerOption(endpoint, OPTION_MIN_SCALEUP_SECONDS);
+        int minScaleup = period(scaleup.orElse(DEFAULT_MIN_SCALEUP_PERIOD_SECONDS), "spec.backends.vertex." + OPTION_MIN_SCALEUP_SECONDS);
         int max = endpoint.autoscaling().maxReplicas();
         Optional<Integer> initial = integerOption(endpoint, OPTION_INITIAL_REPLICA_COUNT);
         this.initialReplicas = initial.orElse(1);
@@ -91,7 +91,7 @@ public final class VertexScaleToZeroModel implements AutoscalerModel {
         a.add(new Assumption("idle before zero", idle + " s of no traffic (idle_scaledown_period = scaleToZero.idleSeconds)",
                 SOURCE_PROTO + ": \"Duration of no traffic before scaling to zero\", 300..28800 s"));
         a.add(new Assumption("min scale-up period", minScaleup + " s after a scale-up from zero before the endpoint may go to zero again"
-                + (scaleup.isPresent() ? " (spec.backends.vertex." + OPTION_MIN_SCALEUP_PERIOD + ")" : " (Vertex's default)"),
+                + (scaleup.isPresent() ? " (spec.backends.vertex." + OPTION_MIN_SCALEUP_SECONDS + ")" : " (Vertex's default)"),
                 SOURCE_PROTO + ": \"Minimum duration that a deployment will be scaled up before traffic is evaluated for potential "
                         + "scale-down\"; default 3600 s: " + SOURCE_DOC));
         a.add(Assumption.assumed("deployment time", "the start of the run counts as the last scale-up (the min scale-up period runs "

@@ -66,9 +66,9 @@ class VertexScaleToZeroModelTest {
     }
 
     @Test
-    @DisplayName("minScaleupPeriodSeconds 300: zero exactly idleSeconds after the last request")
+    @DisplayName("minScaleupSeconds 300: zero exactly idleSeconds after the last request")
     void shortMinScaleup() {
-        SimulationResult r = run(endpoint(600, Map.of(VertexScaleToZeroModel.OPTION_MIN_SCALEUP_PERIOD, 300)), IDLE_GAP);
+        SimulationResult r = run(endpoint(600, Map.of(VertexScaleToZeroModel.OPTION_MIN_SCALEUP_SECONDS, 300)), IDLE_GAP);
         assertThat(r.firstDesiredChangeAfter(0).getAsDouble()).isEqualTo(1800);
         assertThat(r.summary().zeroReplicaSeconds()).isCloseTo(7200 - 1800, within(1e-6));
     }
@@ -78,7 +78,7 @@ class VertexScaleToZeroModelTest {
     void minScaleupAfterWake() {
         // wake at 7200 s, traffic stops at 7500 s: idle 600 s at 8100 s, but min_scaleup_period 3600 s from 7200 s: 10800 s
         LoadTrace burst = LoadTrace.of(new double[] {0, 1200, 7200, 7500, 12000}, new double[] {10, 0, 10, 0, 0});
-        SimulationResult r = run(endpoint(600, Map.of(VertexScaleToZeroModel.OPTION_MIN_SCALEUP_PERIOD, 300)), burst);
+        SimulationResult r = run(endpoint(600, Map.of(VertexScaleToZeroModel.OPTION_MIN_SCALEUP_SECONDS, 300)), burst);
         SimulationResult longer = run(endpoint(600, Map.of()), burst);
         assertThat(longer.desiredReplicas(8100 / 15)).isEqualTo(1);
         assertThat(longer.firstDesiredChangeAfter(7200).getAsDouble()).isEqualTo(10800);
@@ -106,8 +106,8 @@ class VertexScaleToZeroModelTest {
         VertexAutoscalerModelProvider p = new VertexAutoscalerModelProvider();
         assertThatThrownBy(() -> p.create(ModelContext.of(endpoint(120, Map.of())))).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("spec.autoscaling.scaleToZero.idleSeconds").hasMessageContaining("300..28800");
-        assertThatThrownBy(() -> p.create(ModelContext.of(endpoint(600, Map.of(VertexScaleToZeroModel.OPTION_MIN_SCALEUP_PERIOD, 30000)))))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("spec.backends.vertex.minScaleupPeriodSeconds");
+        assertThatThrownBy(() -> p.create(ModelContext.of(endpoint(600, Map.of(VertexScaleToZeroModel.OPTION_MIN_SCALEUP_SECONDS, 30000)))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("spec.backends.vertex.minScaleupSeconds");
         assertThatThrownBy(() -> p.create(ModelContext.of(endpoint(600, Map.of(VertexScaleToZeroModel.OPTION_INITIAL_REPLICA_COUNT, 9)))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("spec.backends.vertex.initialReplicaCount")
                 .hasMessageContaining("maxReplicas (5)");
