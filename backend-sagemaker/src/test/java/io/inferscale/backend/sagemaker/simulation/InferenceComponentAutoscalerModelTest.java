@@ -115,6 +115,21 @@ class InferenceComponentAutoscalerModelTest {
     }
 
     @Test
+    @DisplayName("as the backend renders it: a CPU target tracks CPUUtilizationNormalized at the spec's percentage; ScaleInCooldown = idleSeconds")
+    void renderedPerCopy() {
+        AutoscalingPolicy cpu = AutoscalingPolicy.builder().minReplicas(0).maxReplicas(5).target(TargetType.CPU_UTILIZATION, 60)
+                .scaleToZero(new ScaleToZero(900)).build();
+        InferenceComponentAutoscalerModel m = (InferenceComponentAutoscalerModel) new SageMakerAutoscalerModelProvider()
+                .create(ModelContext.of(TargetTrackingAutoscalerModelTest.endpoint(cpu)));
+        assertThat(m.assumptions()).anyMatch(a -> a.subject().startsWith("scales on")
+                && a.value().contains("CPUUtilizationNormalized target 60 % of the copy's reserved CPU") && a.value().contains("ScaleInCooldown 900 s"));
+        InferenceComponentAutoscalerModel given = (InferenceComponentAutoscalerModel) new SageMakerAutoscalerModelProvider()
+                .create(ModelContext.of(TargetTrackingAutoscalerModelTest.endpoint(cpu).toBuilder()
+                        .option("sagemaker", TargetTrackingAutoscalerModel.OPTION_SCALE_IN_COOLDOWN, java.math.BigDecimal.valueOf(120)).build()));
+        assertThat(given.assumptions()).anyMatch(a -> a.subject().startsWith("scales on") && a.value().contains("ScaleInCooldown 120 s"));
+    }
+
+    @Test
     @DisplayName("settings are validated by key")
     void badSettings() {
         assertThatThrownBy(() -> InferenceComponentSettings.from(ModelSettings.of(Map.of(InferenceComponentSettings.ALARM_COMPARISON, "LessThan"))))
