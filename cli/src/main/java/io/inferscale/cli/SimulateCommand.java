@@ -138,12 +138,14 @@ final class SimulateCommand extends BaseCommand {
     /**
      * One row per backend: the machine a replica runs on and its price, replica-hours, what the run costs (in total and
      * per million requests served), where the price comes from, the startup time, then the autoscaling figures, the time at
-     * zero replicas and the requests lost while no replica was ready (at zero and during the cold start).
+     * zero replicas and the requests lost while no replica was ready (at zero and during the cold start), of which those
+     * lost while replicas were starting from zero, and the replica-hours and dollars scaling to zero saved against the same
+     * policy with a floor of 1 replica ({@code -} when the run does not scale to zero or is not priced).
      */
     static Table summaryTable(List<SimulationResult> results) {
         Table t = new Table("BACKEND", "MACHINE", "USD/REPLICA-H", "PRICE", "REPLICA-HOURS", "COST", "USD/M-REQ", "STARTUP",
                 "P50-UTIL", "P95-UTIL", "OVER-CAPACITY", "UNSERVED", "SCALE-UPS", "SCALE-DOWNS", "PEAK", "WORST-CATCH-UP",
-                "AT-ZERO", "LOST-AT-ZERO");
+                "AT-ZERO", "LOST-AT-ZERO", "LOST-COLD-START", "IDLE-SAVED-REPLICA-H", "IDLE-SAVED");
         for (SimulationResult r : results) {
             SimulationSummary s = r.summary();
             Optional<CostEstimate> cost = r.cost();
@@ -163,7 +165,9 @@ final class SimulateCommand extends BaseCommand {
                                 + (s.stepsNeverCaughtUp() > 0 ? " (" + s.stepsNeverCaughtUp() + " never)" : "")
                             : s.stepsNeverCaughtUp() > 0 ? "never" : "-",
                     s.zeroReplicaSeconds() > 0 ? HumanDuration.format(Duration.ofSeconds(Math.round(s.zeroReplicaSeconds()))) : "-",
-                    fmt("%.0f", s.requestsLostAtZero()));
+                    fmt("%.0f", s.requestsLostAtZero()), fmt("%.0f", s.requestsLostDuringColdStart()),
+                    Double.isNaN(s.floorReplicaHours()) ? "-" : fmt("%.2f", s.idleReplicaHoursSaved()),
+                    cost.filter(c -> !Double.isNaN(c.idleUsdSaved())).map(c -> fmt("$%.2f", c.idleUsdSaved())).orElse("-"));
         }
         return t;
     }

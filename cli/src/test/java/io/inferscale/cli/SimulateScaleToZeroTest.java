@@ -62,10 +62,14 @@ class SimulateScaleToZeroTest {
         List<String> lines = r.out().lines().toList();
         List<String> headers = Arrays.asList(lines.get(0).trim().split(" {3,}"));
         List<String> cells = Arrays.asList(lines.get(1).trim().split(" {3,}"));
-        assertThat(headers).endsWith("AT-ZERO", "LOST-AT-ZERO");
+        assertThat(headers).containsSubsequence("AT-ZERO", "LOST-AT-ZERO", "LOST-COLD-START", "IDLE-SAVED-REPLICA-H", "IDLE-SAVED");
         // at zero from the poll at 3900 s to the poll at 10 830 s; lost: 20 rps from 10 810 s until the pod is ready at 10 890 s
         assertThat(cells.get(headers.indexOf("LOST-AT-ZERO"))).isEqualTo("1600");
         assertThat(cells.get(headers.indexOf("AT-ZERO"))).isNotEqualTo("-");
+        // of which 20 rps x 60 s while the pod started (10 830 s to 10 890 s); the rest (10 810 s to the poll) before the wake
+        assertThat(cells.get(headers.indexOf("LOST-COLD-START"))).isEqualTo("1200");
+        // a floor of 1 keeps a pod through the idle hours: the run saves replica-hours
+        assertThat(Double.parseDouble(cells.get(headers.indexOf("IDLE-SAVED-REPLICA-H")))).isPositive();
 
         String[] json = Arrays.copyOf(args, args.length + 2);
         json[args.length] = "-o";

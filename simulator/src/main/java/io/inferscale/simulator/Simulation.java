@@ -78,9 +78,11 @@ public final class Simulation {
     private final Duration step;
     private final Integer initialReplicas;
     private final ModelSettings settings;
+    private final boolean floorBaseline;
 
     private Simulation(InferenceEndpoint endpoint, LoadTrace trace, ReplicaProfile profile, Duration step,
-                       Integer initialReplicas, ModelSettings settings) {
+                       Integer initialReplicas, ModelSettings settings, boolean floorBaseline) {
+        this.floorBaseline = floorBaseline;
         this.endpoint = endpoint;
         this.trace = trace;
         this.profile = profile;
@@ -91,17 +93,17 @@ public final class Simulation {
 
     /** A simulation of the given endpoint; a trace and a profile must be set before running. */
     public static Simulation of(InferenceEndpoint endpoint) {
-        return new Simulation(Objects.requireNonNull(endpoint, "endpoint"), null, null, DEFAULT_STEP, null, ModelSettings.empty());
+        return new Simulation(Objects.requireNonNull(endpoint, "endpoint"), null, null, DEFAULT_STEP, null, ModelSettings.empty(), true);
     }
 
     /** The load to simulate. */
     public Simulation trace(LoadTrace trace) {
-        return new Simulation(endpoint, Objects.requireNonNull(trace, "trace"), profile, step, initialReplicas, settings);
+        return new Simulation(endpoint, Objects.requireNonNull(trace, "trace"), profile, step, initialReplicas, settings, floorBaseline);
     }
 
     /** How one replica behaves under load. */
     public Simulation profile(ReplicaProfile profile) {
-        return new Simulation(endpoint, trace, Objects.requireNonNull(profile, "profile"), step, initialReplicas, settings);
+        return new Simulation(endpoint, trace, Objects.requireNonNull(profile, "profile"), step, initialReplicas, settings, floorBaseline);
     }
 
     /**
@@ -114,7 +116,7 @@ public final class Simulation {
         if (step.toMillis() < 1) {
             throw new IllegalArgumentException("step was " + step + " but it must be at least 1 ms");
         }
-        return new Simulation(endpoint, trace, profile, step, initialReplicas, settings);
+        return new Simulation(endpoint, trace, profile, step, initialReplicas, settings, floorBaseline);
     }
 
     /**
@@ -126,7 +128,7 @@ public final class Simulation {
         if (replicas < 0) {
             throw new IllegalArgumentException("initialReplicas was " + replicas + " but it must be 0 or more");
         }
-        return new Simulation(endpoint, trace, profile, step, replicas, settings);
+        return new Simulation(endpoint, trace, profile, step, replicas, settings, floorBaseline);
     }
 
     /**
@@ -135,7 +137,18 @@ public final class Simulation {
      * precedence over {@link ReplicaProfile#startup()}.
      */
     public Simulation settings(ModelSettings settings) {
-        return new Simulation(endpoint, trace, profile, step, initialReplicas, Objects.requireNonNull(settings, "settings"));
+        return new Simulation(endpoint, trace, profile, step, initialReplicas, Objects.requireNonNull(settings, "settings"), floorBaseline);
+    }
+
+    /**
+     * Whether a run of an endpoint that scales to zero ({@code spec.autoscaling.scaleToZero} or {@code minReplicas: 0}) also
+     * simulates the same policy with a floor of 1 replica and no scale to zero, on the same trace, model, settings and
+     * startup, for {@link SimulationSummary#floorReplicaHours()} (the idle replica-hours and cost saved). Default {@code true};
+     * it doubles the work of such a run, so a search (the tuner) turns it off. Only {@link #run(AutoscalerModelProvider)} and
+     * {@link #run(String)} simulate the baseline (an explicit model has no provider to build a second one from).
+     */
+    public Simulation floorBaseline(boolean simulate) {
+        return new Simulation(endpoint, trace, profile, step, initialReplicas, settings, simulate);
     }
 
     /** The endpoint. */
@@ -167,7 +180,7 @@ public final class Simulation {
         // the backend runs the endpoint with its overrides (spec.backends.<id>.behavior, ...) applied: so does its model
         InferenceEndpoint effective = io.inferscale.api.backend.BackendOverrides.apply(endpoint, provider.backendId());
         return effective == endpoint ? runAsGiven(provider)
-                : new Simulation(effective, trace, profile, step, initialReplicas, settings).runAsGiven(provider);
+                : new Simulation(effective, trace, profile, step, initialReplicas, settings, floorBaseline).runAsGiven(provider);
     }
 
     private SimulationResult runAsGiven(AutoscalerModelProvider provider) {
@@ -188,7 +201,40 @@ public final class Simulation {
         ModelContext context = new ModelContext(endpoint, own.without(startupKey));
         AutoscalerModel model = provider.create(context);
         SimulationResult result = run(model, startup);
+        if (floorBaseline && scalesToZero(endpoint)) {
+            result = withFloorBaseline(result, provider, context.settings(), startup);
+        }
         return provider.price(context).map(result::withPrice).orElse(result);
+    }
+
+    /** True when the endpoint may scale to zero replicas. */
+    static boolean scalesToZero(InferenceEndpoint e) {
+        return e.autoscaling().scaleToZero().isPresent() || e.autoscaling().minReplicas() == 0;
+    }
+
+    /** The same endpoint with a floor of 1 replica and without {@code scaleToZero}: the baseline of the idle saving. */
+    static InferenceEndpoint floorOfOne(InferenceEndpoint e) {
+        return e.toBuilder().autoscaling(e.autoscaling().toBuilder().minReplicas(Math.max(1, e.autoscaling().minReplicas()))
+                .scaleToZero(null).build()).build();
+    }
+
+    /** {@code result} with the replica-hours of the floor-1 baseline, simulated with a second model from the same provider. */
+    private SimulationResult withFloorBaseline(SimulationResult result, AutoscalerModelProvider provider, ModelSettings modelSettings,
+                                               Startup startup) {
+        InferenceEndpoint floor = floorOfOne(endpoint);
+        AutoscalerModel floorModel;
+        try {
+            floorModel = provider.create(new ModelContext(floor, modelSettings));
+        } catch (ConfigurationException e) {
+            return result.withFloorBaseline(Double.NaN, new Assumption("idle saving baseline", "not simulated",
+                    "the " + provider.backendId() + " model refuses the endpoint with minReplicas 1 and no scaleToZero: " + e.getMessage()));
+        }
+        Integer initial = initialReplicas == null ? null : Math.max(1, initialReplicas);
+        SimulationSummary base = new Simulation(floor, trace, profile, step, initial, settings, false).run(floorModel, startup).summary();
+        return result.withFloorBaseline(base.replicaHours(), new Assumption("idle saving baseline",
+                Decimals.format(base.replicaHours()) + " replica-hours with minReplicas " + floor.autoscaling().minReplicas()
+                        + " and no scaleToZero (saved: " + Decimals.format(base.replicaHours() - result.summary().replicaHours()) + ")",
+                "the same policy, trace, model, settings and startup, simulated again with a floor of 1 replica"));
     }
 
     /** The setting giving one backend's start-up time: {@code <backendId>.startup}. */
@@ -404,6 +450,7 @@ public final class Simulation {
             double requestMillis = 0;
             double zeroMillis = 0;
             double lostAtZeroRequestMillis = 0;
+            double lostColdStartRequestMillis = 0;
             int scaleUps = 0;
             int scaleDowns = 0;
             int peak = initial;
@@ -446,8 +493,14 @@ public final class Simulation {
                             if (want > o.podReadyAtMillis.length) {
                                 o.podReadyAtMillis = java.util.Arrays.copyOf(o.podReadyAtMillis, Math.max(want, o.podReadyAtMillis.length * 2));
                             }
+                            // the model may start replicas from zero slower (or faster) than the run's startup; ready times
+                            // stay in creation order
+                            long readyAt = t + Math.max(0, model.startupMillis(o.podCount, startupMillis));
+                            if (o.podCount > 0) {
+                                readyAt = Math.max(readyAt, o.podReadyAtMillis[o.podCount - 1]);
+                            }
                             for (int i = o.podCount; i < want; i++) {
-                                o.podReadyAtMillis[i] = t + startupMillis;
+                                o.podReadyAtMillis[i] = readyAt;
                             }
                             scaleUps++;
                         } else {
@@ -523,6 +576,9 @@ public final class Simulation {
                 }
                 if (o.readyReplicas == 0) {
                     lostAtZeroRequestMillis += o.demandRps * dt;
+                    if (o.podCount > 0) {
+                        lostColdStartRequestMillis += o.demandRps * dt;
+                    }
                 }
                 if (short_) {
                     overMillis += dt;
@@ -547,7 +603,7 @@ public final class Simulation {
             SimulationSummary summary = new SimulationSummary(model.backendId(), end / 1000.0, replicaMillis / 3_600_000.0,
                     readyReplicaMillis / 3_600_000.0, p50, p95, overMillis / 1000.0,
                     unservedRequestMillis / 1000.0, requestMillis / 1000.0, scaleUps, scaleDowns, peak, steps, zeroMillis / 1000.0,
-                    lostAtZeroRequestMillis / 1000.0);
+                    lostAtZeroRequestMillis / 1000.0, lostColdStartRequestMillis / 1000.0, Double.NaN);
             List<Assumption> all = new ArrayList<>(assumptions);
             all.addAll(model.assumptions());
             return new SimulationResult(model.backendId(), sim.endpoint.name(), stepMillis, tick, tDemand, tReady, tDesired, tUtil,

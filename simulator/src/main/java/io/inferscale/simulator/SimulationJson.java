@@ -69,6 +69,7 @@ public final class SimulationJson {
             cost.put("price", price);
             cost.put("totalUsd", c.totalUsd());
             cost.put("usdPerMillionRequestsServed", c.usdPerMillionRequestsServed());
+            cost.put("idleUsdSaved", c.idleUsdSaved());
             m.put("cost", cost);
         });
         return m;
@@ -90,6 +91,9 @@ public final class SimulationJson {
         sm.put("peakReplicas", s.peakReplicas());
         sm.put("zeroReplicaSeconds", s.zeroReplicaSeconds());
         sm.put("requestsLostAtZero", s.requestsLostAtZero());
+        sm.put("requestsLostDuringColdStart", s.requestsLostDuringColdStart());
+        sm.put("floorReplicaHours", s.floorReplicaHours());
+        sm.put("idleReplicaHoursSaved", s.idleReplicaHoursSaved());
         List<Object> steps = new ArrayList<>();
         for (StepResponse sr : s.stepResponses()) {
             Map<String, Object> x = new LinkedHashMap<>();

@@ -188,6 +188,19 @@ public final class SimulationResult {
                 capacityPerReplica, summary, all, CostEstimate.of(price, summary));
     }
 
+    /**
+     * This result with the replica-hours of the same policy with a floor of 1 replica
+     * ({@link SimulationSummary#floorReplicaHours()}, NaN when it could not be simulated) and the assumption that says how
+     * they were obtained. Call before {@link #withPrice}, which prices the saving.
+     */
+    SimulationResult withFloorBaseline(double floorReplicaHours, Assumption how) {
+        List<Assumption> all = new java.util.ArrayList<>(assumptions);
+        all.add(how);
+        return new SimulationResult(backendId, endpointName, stepMillis, count, demand, ready, desired, utilization, served, unserved,
+                capacityPerReplica, summary.withFloorReplicaHours(floorReplicaHours), all,
+                cost == null ? null : CostEstimate.of(cost.price(), summary.withFloorReplicaHours(floorReplicaHours)));
+    }
+
     /** The run in numbers. */
     public SimulationSummary summary() {
         return summary;

@@ -39,6 +39,22 @@ public interface AutoscalerModel {
     int decide(Observation observation);
 
     /**
+     * How long the replicas created by the {@link #decide} call just made take to become ready, in milliseconds. The
+     * engine asks right after a decision that raises the count from {@code fromReplicas}. Default: the run's startup
+     * ({@code runStartupMillis}, see {@code Simulation}). A model whose cloud takes longer (or shorter) to start from zero
+     * replicas than to add one returns its cold-start time for {@code fromReplicas == 0}, and lists it among its
+     * {@link #assumptions()}. ({@link Observation#podCreatedAtMillis} still subtracts the run's startup from such a replica's
+     * ready time.)
+     *
+     * @param fromReplicas     the replica count before the decision
+     * @param runStartupMillis the run's startup time
+     * @return 0 or more
+     */
+    default long startupMillis(int fromReplicas, long runStartupMillis) {
+        return runStartupMillis;
+    }
+
+    /**
      * What this run's model scales on and the constants that decide its result, each with its source: the
      * metrics and targets it tracks (exactly those the backend renders), periods, windows, cooldowns.
      * Shown in the simulate table, JSON and report. Default: none.

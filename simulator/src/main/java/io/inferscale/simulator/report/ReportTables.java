@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 import static io.inferscale.simulator.report.ReportText.escape;
 
 /**
- * The report's tables: the headline, cost and service level per backend, and what each result assumes. Rows carry
- * {@code data-backend} and {@code data-row} ({@code cost}, {@code service}, {@code assumption}); cells carry
+ * The report's tables: the headline, cost and service level per backend, scale to zero (when a run scaled to zero or has a
+ * floor-1 baseline), and what each result assumes. Rows carry {@code data-backend} and {@code data-row} ({@code cost},
+ * {@code service}, {@code zero}, {@code assumption}); cells carry
  * {@code data-field} and, for numbers, the exact {@code data-value}, so tools can read the page as XML.
  */
 final class ReportTables {
@@ -38,6 +39,7 @@ final class ReportTables {
         sb.append("<div class=\"tables\">\n");
         t.cost();
         t.service();
+        t.scaleToZero();
         sb.append("</div>\n");
     }
 
@@ -120,6 +122,34 @@ final class ReportTables {
             number("peak-replicas", s.peakReplicas(), Integer.toString(s.peakReplicas()));
             cell("scale-events", "", s.scaleUps() + " / " + s.scaleDowns());
             cell("cpu", "", Math.round(s.p50UtilizationPercent()) + " % / " + Math.round(s.p95UtilizationPercent()) + " %");
+            sb.append("</tr>\n");
+        }
+        sb.append("</table>\n");
+    }
+
+    /**
+     * Time at zero replicas, requests lost before a replica was created and while replicas started from zero, and the
+     * replica-hours and dollars saved against the same policy with a floor of 1 replica. Only when some run was at zero or
+     * has that baseline.
+     */
+    private void scaleToZero() {
+        if (results.stream().noneMatch(r -> r.summary().zeroReplicaSeconds() > 0 || !Double.isNaN(r.summary().floorReplicaHours()))) {
+            return;
+        }
+        sb.append("<table id=\"zero\">\n<caption>Scale to zero</caption>\n<tr><th class=\"name\">backend</th>")
+                .append("<th>time at zero</th><th>requests lost at zero</th><th>lost during cold starts</th>")
+                .append("<th>replica-hours saved (vs floor 1)</th><th>idle cost saved</th></tr>\n");
+        for (int k = 0; k < results.size(); k++) {
+            SimulationResult r = results.get(k);
+            SimulationSummary s = r.summary();
+            row(k, r, "zero");
+            number("zero-replica-seconds", s.zeroReplicaSeconds(), s.zeroReplicaSeconds() > 0 ? ReportText.duration(s.zeroReplicaSeconds()) : "never");
+            number("requests-lost-before-wake", s.requestsLostBeforeWake(), ReportText.count(s.requestsLostBeforeWake()));
+            number("requests-lost-cold-start", s.requestsLostDuringColdStart(), ReportText.count(s.requestsLostDuringColdStart()));
+            boolean baseline = !Double.isNaN(s.floorReplicaHours());
+            number("idle-replica-hours-saved", s.idleReplicaHoursSaved(), baseline ? ReportText.number(s.idleReplicaHoursSaved()) : "no baseline");
+            double usd = r.cost().map(CostEstimate::idleUsdSaved).orElse(Double.NaN);
+            number("idle-usd-saved", usd, Double.isNaN(usd) ? (baseline ? "no price" : "no baseline") : ReportText.usd(usd));
             sb.append("</tr>\n");
         }
         sb.append("</table>\n");

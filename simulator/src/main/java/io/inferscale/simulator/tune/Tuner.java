@@ -482,8 +482,9 @@ public final class Tuner {
         return (models != null ? models : AutoscalerModels.discover()).model(backendId);
     }
 
+    /** A run of {@code spec} on {@code load}; without the floor-1 baseline of a scale-to-zero spec (tune does not show it). */
     Simulation simulation(InferenceEndpoint spec, LoadTrace load) {
-        return Simulation.of(spec).trace(load).profile(profile).step(step).settings(settings);
+        return Simulation.of(spec).trace(load).profile(profile).step(step).settings(settings).floorBaseline(false);
     }
 
     /** Where the holdout starts: the end of the tuning part, on a whole second. */

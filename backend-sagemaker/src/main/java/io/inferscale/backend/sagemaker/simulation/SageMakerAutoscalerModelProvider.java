@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code sagemaker} autoscaler model: {@link TargetTrackingAutoscalerModel}. Registered in
+ * The {@code sagemaker} autoscaler model: {@link TargetTrackingAutoscalerModel}, or {@link InferenceComponentAutoscalerModel}
+ * for an endpoint that scales to zero. Registered in
  * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. Depends on the api and on this module's
  * {@link io.inferscale.backend.sagemaker.SageMakerTranslator}, whose policies it simulates.
  *
@@ -54,7 +55,9 @@ public final class SageMakerAutoscalerModelProvider implements AutoscalerModelPr
 
     @Override
     public Set<String> settingKeys() {
-        return SageMakerPrices.catalogue().withRegionKey(TargetTrackingSettings.KEYS);
+        Set<String> keys = new java.util.HashSet<>(TargetTrackingSettings.KEYS);
+        keys.addAll(InferenceComponentSettings.KEYS);
+        return SageMakerPrices.catalogue().withRegionKey(keys);
     }
 
     /** {@code <id>.price.}: price overrides ({@link SageMakerPrices}). */
@@ -103,8 +106,19 @@ public final class SageMakerAutoscalerModelProvider implements AutoscalerModelPr
                 SageMakerPrices.catalogue().items(SageMakerPrices.catalogue().region(settings))));
     }
 
+    /**
+     * {@link InferenceComponentAutoscalerModel} when the endpoint scales to zero ({@code spec.autoscaling.scaleToZero} or
+     * {@code minReplicas: 0}: the backend deploys it as an inference component), else {@link TargetTrackingAutoscalerModel}
+     * on the variant's instances.
+     */
     @Override
     public AutoscalerModel create(ModelContext context) {
-        return new TargetTrackingAutoscalerModel(context.endpoint(), TargetTrackingSettings.from(context.settings()));
+        InferenceEndpoint e = context.endpoint();
+        TargetTrackingSettings tracking = TargetTrackingSettings.from(context.settings());
+        InferenceComponentSettings zero = InferenceComponentSettings.from(context.settings());
+        if (e.autoscaling().scaleToZero().isPresent() || e.autoscaling().minReplicas() == 0) {
+            return new InferenceComponentAutoscalerModel(e, tracking, zero);
+        }
+        return new TargetTrackingAutoscalerModel(e, tracking);
     }
 }

@@ -103,6 +103,15 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
      *                                CPU or GPU target's instance type is not catalogued (its vCPU/GPU count is unknown)
      */
     public TargetTrackingAutoscalerModel(InferenceEndpoint endpoint, TargetTrackingSettings settings) {
+        this(endpoint, settings, false);
+    }
+
+    /**
+     * A model of the variant's instances ({@code perCopy} false) or of an inference component's copies ({@code perCopy} true:
+     * the policies track the per-copy metrics of {@link TrackedMetric#perCopy(double)}, and the ScaleInCooldown is
+     * {@code scaleInCooldownSeconds}, else {@code scaleToZero.idleSeconds}, as the backend renders them).
+     */
+    TargetTrackingAutoscalerModel(InferenceEndpoint endpoint, TargetTrackingSettings settings, boolean perCopy) {
         AutoscalingPolicy policy = endpoint.autoscaling();
         this.minReplicas = policy.minReplicas();
         this.maxReplicas = policy.maxReplicas();
@@ -116,7 +125,8 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
         this.scaleOutEnabled = up.map(r -> !r.isDisabled()).orElse(true);
         this.scaleInEnabled = down.map(r -> !r.isDisabled()).orElse(true);
         this.scaleOutCooldownMillis = cooldown(endpoint, OPTION_SCALE_OUT_COOLDOWN, up, settings.scaleOutCooldown().toMillis());
-        this.scaleInCooldownMillis = cooldown(endpoint, OPTION_SCALE_IN_COOLDOWN, down, settings.scaleInCooldown().toMillis());
+        this.scaleInCooldownMillis = perCopy ? idleCooldown(endpoint, down, settings.scaleInCooldown().toMillis())
+                : cooldown(endpoint, OPTION_SCALE_IN_COOLDOWN, down, settings.scaleInCooldown().toMillis());
         this.delayMillis = settings.metricDelay().toMillis();
         this.scaleOutDatapoints = settings.scaleOutDatapoints();
         this.scaleInDatapoints = settings.scaleInDatapoints();
@@ -125,7 +135,8 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
         int n = given.size();
         metrics = new TrackedMetric[n];
         for (int i = 0; i < n; i++) {
-            metrics[i] = TrackedMetric.of(endpoint, given.get(i), instance);
+            TrackedMetric m = TrackedMetric.of(endpoint, given.get(i), instance);
+            metrics[i] = perCopy ? m.perCopy(given.get(i).doubleValue()) : m;
         }
         threshold = new double[2 * n];
         periodMillis = new long[2 * n];
@@ -157,6 +168,19 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
         next = nextAvailability();
     }
 
+    /**
+     * An inference component's ScaleInCooldown as the backend renders it for scale to zero: {@code scaleInCooldownSeconds} when
+     * given, else {@code scaleToZero.idleSeconds} (the behaviour window is not used), else as for a variant.
+     */
+    private static long idleCooldown(InferenceEndpoint e, Optional<ScalingRules> rules, long defaultMillis) {
+        Optional<Object> explicit = e.backends().get(SageMakerTranslator.ID, OPTION_SCALE_IN_COOLDOWN);
+        if (explicit.isPresent() && explicit.get() instanceof BigDecimal d) {
+            return d.longValue() * 1000;
+        }
+        return e.autoscaling().scaleToZero().map(z -> z.idleSeconds() * 1000L)
+                .orElseGet(() -> cooldown(e, OPTION_SCALE_IN_COOLDOWN, rules, defaultMillis));
+    }
+
     private static long cooldown(InferenceEndpoint e, String option, Optional<ScalingRules> rules, long defaultMillis) {
         Optional<Object> explicit = e.backends().get(SageMakerTranslator.ID, option);
         if (explicit.isPresent() && explicit.get() instanceof BigDecimal d) {
@@ -168,6 +192,16 @@ public final class TargetTrackingAutoscalerModel implements AutoscalerModel {
     @Override
     public String backendId() {
         return SageMakerTranslator.ID;
+    }
+
+    /**
+     * Forgets every alarm's datapoints (the alarms read INSUFFICIENT_DATA): called when copies come back after a time at zero,
+     * during which no copy emitted a datapoint. The scale-in alarm then needs its full run of new datapoints again rather
+     * than continuing the run that took the endpoint to zero. Datapoints of the current, unfinished periods are kept.
+     */
+    void resetAlarms() {
+        java.util.Arrays.fill(breaching, 0);
+        java.util.Arrays.fill(hasLast, false);
     }
 
     @Override

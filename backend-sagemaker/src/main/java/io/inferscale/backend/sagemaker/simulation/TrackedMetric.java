@@ -105,6 +105,33 @@ record TrackedMetric(TargetType type, String metricName, String unit, double tar
                 + " count is unknown and " + type.path() + " cannot be simulated; use a catalogued type or another target");
     }
 
+    /**
+     * This policy on an inference component's copies, as the backend renders it for scale to zero: request and concurrency
+     * targets track the per-copy predefined metrics {@code SageMakerInferenceComponentInvocationsPerCopy} (rps x 60 per minute)
+     * and {@code SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution} (aas-service-2.json {@code MetricType};
+     * "Define a scaling policy"); utilization targets the customized metrics {@code CPUUtilizationNormalized},
+     * {@code MemoryUtilizationNormalized}, {@code GPUUtilizationNormalized} of namespace {@code /aws/sagemaker/InferenceComponents}
+     * (percent of what each copy reserved, the target as given). Each is measured per copy in service.
+     *
+     * @param percent the spec's target value (used by the utilization targets)
+     */
+    TrackedMetric perCopy(double percent) {
+        String reserved = " of what the copy reserved (its requests), per copy in service";
+        return switch (type) {
+            case REQUESTS_PER_SECOND -> new TrackedMetric(type, "SageMakerInferenceComponentInvocationsPerCopy",
+                    "invocations per copy per minute", target, scale, ceiling, "every request sent (offered demand) / copies in service, per minute");
+            case CONCURRENT_REQUESTS -> new TrackedMetric(type, "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution",
+                    "concurrent requests per copy", target, scale, ceiling, "requests in flight per copy in service (Little's law on offered demand)");
+            case CPU_UTILIZATION -> new TrackedMetric(type, "CPUUtilizationNormalized", "% of the copy's reserved CPU", percent,
+                    1, Double.POSITIVE_INFINITY, "CPU %" + reserved);
+            case MEMORY_UTILIZATION -> new TrackedMetric(type, "MemoryUtilizationNormalized", "% of the copy's reserved memory", percent,
+                    1, 100, "memory %" + reserved);
+            case ACCELERATOR_UTILIZATION -> new TrackedMetric(type, "GPUUtilizationNormalized", "% of the copy's reserved GPUs", percent,
+                    1, 100, "accelerator %" + reserved);
+        };
+    }
+
+
     /** The metric's value on one instance for the observation's per-replica value. */
     double measure(Observation o) {
         return Math.min(o.value(type) * scale, ceiling);

@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * The {@code vertex} autoscaler model: {@link VertexAutoscalerModel}. Registered in
+ * The {@code vertex} autoscaler model: {@link VertexAutoscalerModel}, within {@link VertexScaleToZeroModel} for an endpoint
+ * that scales to zero. Registered in
  * {@code META-INF/services/io.inferscale.api.simulation.AutoscalerModelProvider}. Depends on the api and on this
  * module's {@link io.inferscale.backend.vertex.VertexTranslator}, whose rendered metric specs the model scales on.
  *
@@ -51,7 +52,9 @@ public final class VertexAutoscalerModelProvider implements AutoscalerModelProvi
     /** The model's keys and {@code <id>.region}, the region {@link VertexPrices} prices in. */
     @Override
     public Set<String> settingKeys() {
-        return VertexPrices.catalogue().withRegionKey(VertexAutoscalingSettings.KEYS);
+        Set<String> keys = new java.util.HashSet<>(VertexAutoscalingSettings.KEYS);
+        keys.add(VertexScaleToZeroModel.COLD_START);
+        return VertexPrices.catalogue().withRegionKey(keys);
     }
 
     /** {@code <id>.price.}: price overrides ({@link VertexPrices}). */
@@ -88,8 +91,13 @@ public final class VertexAutoscalerModelProvider implements AutoscalerModelProvi
                 io.inferscale.backend.vertex.VertexTranslator.OPTION_MACHINE_TYPE, machines));
     }
 
+    /** {@link VertexScaleToZeroModel} for an endpoint with {@code spec.autoscaling.scaleToZero}, else {@link VertexAutoscalerModel}. */
     @Override
     public AutoscalerModel create(ModelContext context) {
-        return new VertexAutoscalerModel(context.endpoint(), VertexAutoscalingSettings.from(context.settings()), context.settings());
+        VertexAutoscalingSettings settings = VertexAutoscalingSettings.from(context.settings());
+        if (context.endpoint().autoscaling().scaleToZero().isPresent()) {
+            return new VertexScaleToZeroModel(context.endpoint(), settings, context.settings());
+        }
+        return new VertexAutoscalerModel(context.endpoint(), settings, context.settings());
     }
 }
