@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.Backend;
+import io.inferscale.backend.kubernetes.internal.ScaledObjects;
 import io.inferscale.testkit.faults.Fault;
 import io.inferscale.testkit.faults.FaultInjectionHarness;
 import io.inferscale.testkit.faults.FaultMode;
@@ -154,7 +155,7 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
         };
     }
 
-    /** Every Deployment, Service and HPA in the cluster, sorted, without server-generated metadata and status. */
+    /** Every Deployment, Service, HPA and KEDA ScaledObject in the cluster, sorted, without server-generated metadata and status. */
     @Override
     protected String state() {
         TreeMap<String, JsonNode> objects = new TreeMap<>();
@@ -162,6 +163,7 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
         all.addAll(observer.apps().deployments().inAnyNamespace().list().getItems());
         all.addAll(observer.services().inAnyNamespace().list().getItems());
         all.addAll(observer.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().list().getItems());
+        all.addAll(ScaledObjects.api(observer).inAnyNamespace().list().getItems());
         for (HasMetadata o : all) {
             ObjectNode tree = observer.getKubernetesSerialization().convertValue(o, ObjectNode.class);
             tree.remove("status");
