@@ -88,7 +88,12 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
      */
     @Override
     protected Backend newBackend() {
-        return new KubernetesBackend(armed == Fault.TIMEOUT ? shortTimeoutClient : client, KubernetesSettings.defaults());
+        return new KubernetesBackend(armed == Fault.TIMEOUT ? shortTimeoutClient : client, settings());
+    }
+
+    /** The backends' settings: the defaults; a subclass whose endpoint names a namespace sets {@code kubernetes.namespace} to it for delete. */
+    protected KubernetesSettings settings() {
+        return KubernetesSettings.defaults();
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.inferscale.backend.kubernetes;
 
 import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.BackendConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /**
  * {@link KubernetesFaultInjectionTest}'s faults on an endpoint with {@code spec.backends.kubernetes.autoscaler: keda} and
@@ -19,6 +21,12 @@ class KubernetesKedaFaultInjectionTest extends KubernetesFaultInjectionTest {
     @Override
     protected String backendId() {
         return KubernetesBackend.ID + "-keda";
+    }
+
+    /** {@code kubernetes.namespace} = the endpoint's namespace ({@code ml-serving}), where delete (by name) looks. */
+    @Override
+    protected KubernetesSettings settings() {
+        return KubernetesSettings.from(BackendConfig.of(Map.of("kubernetes.namespace", "ml-serving")));
     }
 
     @Override
