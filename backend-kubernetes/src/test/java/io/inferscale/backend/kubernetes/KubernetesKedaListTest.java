@@ -8,12 +8,10 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBui
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.inferscale.api.InferenceEndpoint;
-import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.EndpointState;
 import io.inferscale.api.backend.EndpointStatus;
 import io.inferscale.backend.kubernetes.internal.ScaledObjects;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -33,20 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KubernetesKedaListTest {
 
-    private static final String NS = "ml-serving";
+    private static final String NS = KubernetesKedaTest.NS;
 
-    private MockCluster cluster;
-    private KubernetesClient client;
-    private KubernetesBackend backend;
-
-    @BeforeEach
-    void start() {
-        cluster = new MockCluster();
-        client = cluster.client();
-        backend = new KubernetesBackend(client, KubernetesSettings.from(BackendConfig.of(Map.of(
-                "kubernetes.namespace", NS,
-                "kubernetes.keda.requestsPerSecondQuery", "sum(rate(nginx_ingress_controller_requests{service=\"{name}\"}[1m]))"))));
-    }
+    private final MockCluster cluster = new MockCluster();
+    private final KubernetesClient client = cluster.client();
+    private final KubernetesBackend backend = KubernetesKedaTest.backend(client);
 
     @AfterEach
     void stop() {
