@@ -49,9 +49,28 @@ class KubernetesConformanceTest extends BackendConformanceKit {
         return builder.option(KubernetesTranslator.BACKEND_ID, KubernetesTranslator.AUTOSCALER_OPTION, KubernetesTranslator.AUTOSCALER_KEDA);
     }
 
-    /** The Deployment, Service, HorizontalPodAutoscaler and ScaledObject named {@code name} still in the cluster (any namespace). */
+    /**
+     * The Deployment, Service, HorizontalPodAutoscaler and ScaledObject named {@code name} still in the cluster (any
+     * namespace), once the stand-in garbage collector has had up to 5 s to remove KEDA's HPA after its ScaledObject (as on a
+     * real cluster, that deletion follows the ScaledObject's asynchronously).
+     */
     @Override
     protected List<String> remainingObjects(String name) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<String> left = objectsNamed(name);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = objectsNamed(name);
+        }
+        return left;
+    }
+
+    private List<String> objectsNamed(String name) {
         KubernetesClient c = cluster.controllerClient();
         return Stream.of(c.apps().deployments().inAnyNamespace().list().getItems(), c.services().inAnyNamespace().list().getItems(),
                         c.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().list().getItems(),
