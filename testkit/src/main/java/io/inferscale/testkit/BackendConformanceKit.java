@@ -56,7 +56,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * }</pre>
  *
  * <p>The name of the subclass must end in {@code Test} so Surefire runs it. A backend that lacks a
- * capability is tested for rejecting it; nothing is skipped by deleting tests.
+ * capability is tested for rejecting it; nothing is skipped by deleting tests. The scale-to-zero case runs when the
+ * backend's capabilities support {@link Feature#SCALE_TO_ZERO} (exactly or approximately) and is otherwise reported as
+ * skipped (a JUnit assumption naming the backend and its capability note); {@link #customizeForScaleToZero} adds what the
+ * backend needs for it.
  *
  * <p>Lifecycle of each test: {@link #createBackend} before it; after it, the kit deletes every endpoint
  * the test named with {@link #newName} (best effort), closes the backend, and finally calls
@@ -76,6 +79,25 @@ public abstract class BackendConformanceKit {
      */
     protected InferenceEndpoint.Builder customize(InferenceEndpoint.Builder builder) {
         return builder;
+    }
+
+    /**
+     * Adds what the backend needs to scale the sample to zero, for the scale-to-zero case only: e.g. an option choosing an
+     * autoscaler that can (Kubernetes: {@code spec.backends.kubernetes.autoscaler: keda}). The builder holds
+     * {@link #scaleToZeroSample}'s endpoint before this hook. The default returns it unchanged.
+     */
+    protected InferenceEndpoint.Builder customizeForScaleToZero(InferenceEndpoint.Builder builder) {
+        return builder;
+    }
+
+    /**
+     * The native objects of endpoint {@code name} still on the fake, each by a readable name (e.g.
+     * {@code "ScaledObject default/kit-1a2b3c"}): the delete cases assert there are none. The default returns an empty
+     * list, so the kit checks a delete through the backend's {@code get}, {@code list} and second {@code delete} only;
+     * a backend that can look into its fake overrides this.
+     */
+    protected List<String> remainingObjects(String name) {
+        return List.of();
     }
 
     /** How long {@link Backend#awaitReady} may take against the fake. */
@@ -278,10 +300,7 @@ public abstract class BackendConformanceKit {
         void deleteIsIdempotent() {
             String name = newName();
             applied(name);
-            assertThat(backend.delete(name)).isTrue();
-            assertThat(backend.get(name)).isEmpty();
-            assertThat(backend.list()).extracting(EndpointStatus::name).doesNotContain(name);
-            assertThat(backend.delete(name)).isFalse();
+            assertDeletedCompletely(name);
         }
 
         @Test
@@ -383,6 +402,64 @@ public abstract class BackendConformanceKit {
             assertThat(r.backendId()).isEqualTo(backend.id());
             assertThat(r.text()).isNotBlank().contains(name);
         }
+    }
+
+    @Nested
+    @DisplayName("scale to zero")
+    class ScaleToZeroCase {
+        @Test
+        @DisplayName("an endpoint with scaleToZero {idleSeconds: 600} reports minReplicas 0, re-applies as a no-op, and deletes completely")
+        void scaleToZeroLifecycle() {
+            assumeTrue(backend.capabilities().supports(Feature.SCALE_TO_ZERO), "backend " + backend.id()
+                    + " does not support scale to zero (" + backend.capabilities().note(Feature.SCALE_TO_ZERO) + ")");
+            String name = newName();
+            InferenceEndpoint e = scaleToZeroSample(name);
+            assertThat(backend.validate(e).errors()).as("errors for the scale-to-zero sample").isEmpty();
+            ApplyResult created = backend.apply(e);
+            assertThat(created.changed()).isTrue();
+            EndpointStatus ready = backend.awaitReady(name, readyTimeout());
+            assertThat(ready.isReady()).isTrue();
+            EndpointStatus status = backend.status(name);
+            assertThat(status.minReplicas()).as("minReplicas in the status of a scale-to-zero endpoint").isZero();
+            assertThat(status.maxReplicas()).isEqualTo(e.autoscaling().maxReplicas());
+            assertThat(backend.list()).filteredOn(s -> s.name().equals(name)).singleElement()
+                    .satisfies(s -> assertThat(s.minReplicas()).as("minReplicas in list").isZero());
+
+            long before = writeCount();
+            assertThat(backend.plan(e).changes()).as("plan after apply").isEmpty();
+            ApplyResult again = backend.apply(e);
+            assertThat(again.changed()).isFalse();
+            assertThat(again.plan().changes()).isEmpty();
+            assertThat(writeCount()).as("writes of the re-apply").isEqualTo(before);
+
+            assertDeletedCompletely(name);
+        }
+    }
+
+    /**
+     * The sample with {@code minReplicas 0} and {@code scaleToZero {idleSeconds: 600}}, its CPU target replaced by 20
+     * requests per second per replica when the backend supports that target (at zero replicas no CPU is measured, so
+     * only a request metric can wake the endpoint: KEDA's webhook rejects a ScaledObject with only cpu/memory triggers
+     * and minReplicaCount 0), passed through {@link #customizeForScaleToZero}.
+     */
+    protected InferenceEndpoint scaleToZeroSample(String name) {
+        InferenceEndpoint e = using(Feature.SCALE_TO_ZERO, sample(name));
+        if (backend.capabilities().supports(Feature.REQUESTS_PER_SECOND_TARGET)) {
+            e = using(Feature.REQUESTS_PER_SECOND_TARGET, e);
+        }
+        return customizeForScaleToZero(e.toBuilder()).build();
+    }
+
+    /**
+     * Deletes endpoint {@code name}, which exists, and checks that nothing is left: {@code get} is empty, {@code list}
+     * does not name it, a second delete returns false, and {@link #remainingObjects} finds nothing on the fake.
+     */
+    private void assertDeletedCompletely(String name) {
+        assertThat(backend.delete(name)).isTrue();
+        assertThat(backend.get(name)).isEmpty();
+        assertThat(backend.list()).extracting(EndpointStatus::name).doesNotContain(name);
+        assertThat(backend.delete(name)).isFalse();
+        assertThat(remainingObjects(name)).as("objects of %s left on the fake after delete", name).isEmpty();
     }
 
     private List<Feature> featuresWith(Support support) {

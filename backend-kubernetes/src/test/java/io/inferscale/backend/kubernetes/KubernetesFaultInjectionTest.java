@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.Backend;
+import io.inferscale.backend.kubernetes.internal.ScaledObjects;
 import io.inferscale.testkit.faults.Fault;
 import io.inferscale.testkit.faults.FaultInjectionHarness;
 import io.inferscale.testkit.faults.FaultMode;
@@ -87,7 +88,12 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
      */
     @Override
     protected Backend newBackend() {
-        return new KubernetesBackend(armed == Fault.TIMEOUT ? shortTimeoutClient : client, KubernetesSettings.defaults());
+        return new KubernetesBackend(armed == Fault.TIMEOUT ? shortTimeoutClient : client, settings());
+    }
+
+    /** The backends' settings: the defaults; a subclass whose endpoint names a namespace sets {@code kubernetes.namespace} to it for delete. */
+    protected KubernetesSettings settings() {
+        return KubernetesSettings.defaults();
     }
 
     @Override
@@ -154,7 +160,7 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
         };
     }
 
-    /** Every Deployment, Service and HPA in the cluster, sorted, without server-generated metadata and status. */
+    /** Every Deployment, Service, HPA and KEDA ScaledObject in the cluster, sorted, without server-generated metadata and status. */
     @Override
     protected String state() {
         TreeMap<String, JsonNode> objects = new TreeMap<>();
@@ -162,6 +168,7 @@ class KubernetesFaultInjectionTest extends FaultInjectionHarness {
         all.addAll(observer.apps().deployments().inAnyNamespace().list().getItems());
         all.addAll(observer.services().inAnyNamespace().list().getItems());
         all.addAll(observer.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().list().getItems());
+        all.addAll(ScaledObjects.api(observer).inAnyNamespace().list().getItems());
         for (HasMetadata o : all) {
             ObjectNode tree = observer.getKubernetesSerialization().convertValue(o, ObjectNode.class);
             tree.remove("status");

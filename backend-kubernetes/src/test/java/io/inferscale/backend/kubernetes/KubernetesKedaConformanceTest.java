@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.inferscale.api.InferenceEndpoint;
-import io.inferscale.api.backend.Backend;
 import io.inferscale.backend.kubernetes.internal.ScaledObjects;
 
 import java.nio.charset.StandardCharsets;
@@ -26,16 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * max(1, minReplicaCount) and {@code maxReplicas} = maxReplicaCount ({@code controllers/keda/hpa.go}
  * newHPAForScaledObject, KEDA v2.20.2), and deletes it with the ScaledObject while the ScaledObject still controls it
  * (the garbage collector's part); a DELETE with {@code propagationPolicy: Orphan} first removes the owner reference, so
- * the HPA stays. The mock's HPA controller stand-in then scales the Deployment.
+ * the HPA stays. The mock's HPA controller stand-in then scales the Deployment. {@link KubernetesConformanceTest} starts
+ * the stand-in for every test.
  */
 class KubernetesKedaConformanceTest extends KubernetesConformanceTest {
-
-    @Override
-    protected Backend createBackend() {
-        Backend backend = super.createBackend();
-        OPEN.add(0, startKedaOperator(cluster));
-        return backend;
-    }
 
     @Override
     protected InferenceEndpoint.Builder customize(InferenceEndpoint.Builder builder) {

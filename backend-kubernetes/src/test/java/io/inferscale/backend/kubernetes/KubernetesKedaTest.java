@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.tuple;
  */
 class KubernetesKedaTest {
 
-    private static final String NS = "ml-serving";
+    static final String NS = "ml-serving";
 
     private MockCluster cluster;
     private KubernetesClient client;
@@ -58,7 +58,12 @@ class KubernetesKedaTest {
     void start() {
         cluster = new MockCluster();
         client = cluster.client();
-        backend = new KubernetesBackend(client, KubernetesSettings.from(BackendConfig.of(Map.of(
+        backend = backend(client);
+    }
+
+    /** A backend on {@code client} in namespace {@value #NS}, with KEDA queries on the ingress controller's request metrics. */
+    static KubernetesBackend backend(KubernetesClient client) {
+        return new KubernetesBackend(client, KubernetesSettings.from(BackendConfig.of(Map.of(
                 "kubernetes.namespace", NS,
                 "kubernetes.keda.requestsPerSecondQuery", "sum(rate(nginx_ingress_controller_requests{service=\"{name}\"}[1m]))",
                 "kubernetes.keda.concurrencyQuery", "sum(nginx_ingress_controller_requests_in_flight{service=\"{name}\"})"))));

@@ -6,6 +6,8 @@ import io.inferscale.api.backend.Condition;
 import io.inferscale.api.backend.EndpointState;
 import io.inferscale.api.backend.EndpointStatus;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +16,8 @@ import java.util.Objects;
  * Adds a KEDA ScaledObject's view to an endpoint's status: its conditions ({@code Ready}, {@code Active}, {@code Fallback},
  * {@code Paused}, prefixed {@code ScaledObject/}), the HPA KEDA created ({@code status.hpaName}), the replica range from
  * {@code minReplicaCount}/{@code maxReplicaCount}, and a message when the ScaledObject is not ready or is idle
- * ({@code Active=False}: no trigger active, so KEDA scales to {@code minReplicaCount} after {@code cooldownPeriod}). Condition
+ * ({@code Active=False}: no trigger active, so KEDA scales to {@code minReplicaCount} after {@code cooldownPeriod}; with reason
+ * {@code ScalerCooldown} the replicas are still up and the idle timer runs). Condition
  * types and {@code status.hpaName}: KEDA's {@code apis/keda/v1alpha1/condition_types.go} and {@code scaledobject_types.go}
  * (v2.20.2).
  */
@@ -59,6 +62,12 @@ final class KedaStatus {
             }
             if ("Active".equals(type) && "False".equals(value) && min == 0) {
                 b.detail("scaledObject.active", "false: no trigger active; KEDA scales to 0 after cooldownPeriod");
+                if ("ScalerCooldown".equals(reason) && status.message().isEmpty()) {
+                    // KEDA's scaleToZeroOrIdle (pkg/scaling/executor/scale_scaledobjects.go): replicas still up, the idle timer running
+                    String timer = idleTimer(spec, st);
+                    b.detail("scaledObject.active", "false (ScalerCooldown): " + timer);
+                    b.message("idle: " + timer);
+                }
                 if (status.desiredReplicas() == 0 && status.readyReplicas() == 0) {
                     // scaled to zero on purpose: idle, not failed
                     b.state(EndpointState.READY);
@@ -67,6 +76,24 @@ final class KedaStatus {
             }
         }
         return b.build();
+    }
+
+    /**
+     * The idle timer of a ScaledObject cooling down: no trigger active since {@code status.lastActiveTime}, scaling to 0 once
+     * {@code spec.cooldownPeriod} (KEDA's default 300 s, {@code defaultCooldownPeriod} in
+     * {@code pkg/scaling/executor/scale_executor.go}) has passed since then.
+     */
+    private static String idleTimer(Map<String, Object> spec, Map<String, Object> st) {
+        int cooldown = integer(spec.get("cooldownPeriod"), 300);
+        Object lastActive = st.get("lastActiveTime");
+        String since = lastActive == null ? "" : " since " + lastActive;
+        String at;
+        try {
+            at = lastActive == null ? "" : " (at " + Instant.parse(lastActive.toString()).plusSeconds(cooldown) + ")";
+        } catch (DateTimeParseException e) {
+            at = "";
+        }
+        return "no trigger active" + since + "; KEDA scales to 0 after cooldownPeriod " + cooldown + " s" + at;
     }
 
     /** The ScaledObject's {@code spec.minReplicaCount}; 0 when absent (KEDA's default). */

@@ -177,7 +177,11 @@ public final class KubernetesLiveReader {
         return so instanceof GenericKubernetesResource g ? KedaStatus.read(status, g, null) : status;
     }
 
-    /** Every endpoint in {@code ns} with an object carrying the managed-by label, sorted by name: three LISTs. */
+    /**
+     * Every endpoint in {@code ns} with an object carrying the managed-by label, sorted by name: three LISTs, and a fourth
+     * of the ScaledObjects when {@link ScaledObjects#mayHaveScaledObjects} says an endpoint may have one (their status as
+     * in {@link #status}).
+     */
     public List<EndpointStatus> list(String ns) {
         try {
             KubernetesClient c = clients.client();
@@ -187,9 +191,12 @@ public final class KubernetesLiveReader {
                     .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
             Map<String, Service> services = byName(c.services().inNamespace(ns)
                     .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
+            Map<String, GenericKubernetesResource> scaledObjects = ScaledObjects.mayHaveScaledObjects(deployments, hpas)
+                    ? ScaledObjects.listManaged(c, ns) : Map.of();
             TreeMap<String, EndpointStatus> out = new TreeMap<>();
-            for (String name : union(deployments, hpas, services)) {
-                out.put(name, KubernetesStatusMapper.read(name, ID, ns, deployments.get(name), hpas.get(name), services.containsKey(name)));
+            for (String name : union(deployments, hpas, services, scaledObjects)) {
+                out.put(name, KedaStatus.read(KubernetesStatusMapper.read(name, ID, ns, deployments.get(name), hpas.get(name),
+                        services.containsKey(name)), scaledObjects.get(name), hpas.get(name)));
             }
             return List.copyOf(out.values());
         } catch (KubernetesClientException e) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -12,7 +13,9 @@ import io.inferscale.api.BackendException;
 import io.inferscale.backend.kubernetes.KubernetesTranslator;
 import io.inferscale.backend.kubernetes.keda.ScaledObjectTranslator;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The KEDA {@code keda.sh/v1alpha1} ScaledObject as a generic resource: its API (group {@code keda.sh}, version
@@ -36,6 +39,37 @@ public final class ScaledObjects {
     public static MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> api(
             KubernetesClient client) {
         return client.genericKubernetesResources(CONTEXT);
+    }
+
+    /**
+     * The ScaledObjects in {@code ns} carrying InferScale's managed-by label, by name: one LIST. Empty when KEDA is not
+     * installed (the API server answers 404 for {@code keda.sh/v1alpha1} scaledobjects).
+     *
+     * @throws KubernetesClientException any other failure of the LIST
+     */
+    public static Map<String, GenericKubernetesResource> listManaged(KubernetesClient client, String ns) {
+        List<GenericKubernetesResource> items;
+        try {
+            items = api(client).inNamespace(ns).withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY)
+                    .list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+            items = List.of();
+        }
+        Map<String, GenericKubernetesResource> byName = new LinkedHashMap<>();
+        items.forEach(so -> byName.put(so.getMetadata().getName(), so));
+        return byName;
+    }
+
+    /**
+     * True when one of the endpoints listed may have a ScaledObject, by the same rule as a single endpoint's status: an HPA
+     * controlled by a ScaledObject, or a Deployment without an HPA (KEDA has not created its HPA yet). A namespace of plain
+     * HPA endpoints answers false, and {@code list} sends no request for ScaledObjects.
+     */
+    public static boolean mayHaveScaledObjects(Map<String, ? extends HasMetadata> deployments, Map<String, ? extends HasMetadata> hpas) {
+        return hpas.values().stream().anyMatch(ScaledObjects::ownedByKeda) || !hpas.keySet().containsAll(deployments.keySet());
     }
 
     /** True when {@code o} is a ScaledObject. */
