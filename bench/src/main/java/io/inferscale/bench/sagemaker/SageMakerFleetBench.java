@@ -8,11 +8,13 @@ import io.inferscale.backend.sagemaker.SageMakerBackend;
 import io.inferscale.backend.sagemaker.SageMakerDesiredState;
 import io.inferscale.backend.sagemaker.SageMakerTranslator;
 import io.inferscale.bench.CountingProxy;
+import io.inferscale.bench.FleetApplyPhases;
 import io.inferscale.bench.Phase;
 import io.inferscale.bench.Seed;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import io.inferscale.backend.sagemaker.internal.SageMakerClients;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
@@ -30,12 +32,12 @@ import java.util.Map;
  * (one SageMaker and one Application Auto Scaling client, one HTTP client each) shared by all worker threads, to the
  * backend's test stand-in {@link FakeAwsServer}, then applied again unchanged. Baseline in the same JVM against the
  * same kind of fake: the same native requests with plain SDK calls on one shared pair of clients built the same way
- * (UrlConnectionHttpClient, static credentials): CreateModel, CreateEndpointConfig, CreateEndpoint, the SDK waiter
+ * (ApacheHttpClient with the backend's pool size, static credentials): CreateModel, CreateEndpointConfig, CreateEndpoint, the SDK waiter
  * until InService, RegisterScalableTarget, PutScalingPolicy per target. The fake's Creating-to-InService delay is set to
  * 0 and both wait with the same 25 ms poll interval, so the figures measure the calls, not a simulated wait. Requests
  * are counted at the fake; connections at a {@link CountingProxy} between clients and fake.
  *
- * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.sagemaker.SageMakerFleetBench [n=200] [threads=8] [rounds=2]</pre>
+ * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.sagemaker.SageMakerFleetBench [n=200] [threads=8] [rounds=2] [groups=baseline,apply,applyAll]</pre>
  */
 public final class SageMakerFleetBench {
 
@@ -56,8 +58,18 @@ public final class SageMakerFleetBench {
         List<InferenceEndpoint> fleet = Seed.fleet(n, e -> e.toBuilder().model(e.model().toBuilder().image(IMAGE).build()).build());
         List<InferenceEndpoint> warm = fleet.subList(0, Math.min(n, 50));
         sequences(fleet.get(0));
-        Phase.rounds(warm.size() + " endpoints", rounds, List.of(() -> baseline(warm, threads), () -> inferscale(warm, threads)),
-                List.of(() -> baseline(fleet, threads), () -> inferscale(fleet, threads)));
+        boolean withApply = args.length <= 3 || args[3].contains("apply,") || args[3].endsWith("apply");
+        Phase.rounds(warm.size() + " endpoints", rounds, groups(warm, threads, withApply), groups(fleet, threads, withApply));
+    }
+
+    /** The baseline, InferScale's apply per endpoint (unless left out: 4th argument {@code baseline,applyAll}) and applyAll. */
+    private static List<Phase.Group> groups(List<InferenceEndpoint> fleet, int threads, boolean withApply) {
+        List<Phase.Group> groups = new java.util.ArrayList<>(List.of(() -> baseline(fleet, threads)));
+        if (withApply) {
+            groups.add(() -> inferscale(fleet, threads));
+        }
+        groups.add(() -> inferscale(fleet, threads, true));
+        return groups;
     }
 
     /** Prints the operations one apply and one unchanged re-apply of {@code e} send, as the fake receives them. */
@@ -83,9 +95,9 @@ public final class SageMakerFleetBench {
             fake.transitionDelay(Duration.ZERO);
             URI uri = URI.create("http://127.0.0.1:" + proxy.port());
             try (SageMakerClient sm = SageMakerClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
-                    .httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(uri).build();
+                    .httpClientBuilder(ApacheHttpClient.builder().maxConnections(SageMakerClients.MAX_CONNECTIONS)).endpointOverride(uri).build();
                  ApplicationAutoScalingClient aas = ApplicationAutoScalingClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
-                         .httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(uri).build();
+                         .httpClientBuilder(ApacheHttpClient.builder().maxConnections(SageMakerClients.MAX_CONNECTIONS)).endpointOverride(uri).build();
                  SageMakerWaiter waiter = SageMakerWaiter.builder().client(sm).overrideConfiguration(w -> w.maxAttempts(2000)
                          .backoffStrategyV2(software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelayWithoutJitter(POLL))).build()) {
                 Phase.Result r = Phase.run("baseline: plain SDK calls", fleet.size(), threads, i -> {
@@ -108,12 +120,20 @@ public final class SageMakerFleetBench {
     }
 
     static List<Phase.Result> inferscale(List<InferenceEndpoint> fleet, int threads) throws Exception {
+        return inferscale(fleet, threads, false);
+    }
+
+    /** As {@link #inferscale(List, int)}; with {@code applyAll}, one {@code Backend.applyAll} of the fleet and again ({@link FleetApplyPhases}). */
+    static List<Phase.Result> inferscale(List<InferenceEndpoint> fleet, int threads, boolean applyAll) throws Exception {
         try (FakeAwsServer fake = FakeAwsServer.start(); CountingProxy proxy = new CountingProxy(fake.uri().getPort())) {
             fake.transitionDelay(Duration.ZERO);
             BackendConfig config = BackendConfig.of(Map.of("sagemaker.region", "us-east-1",
                     "sagemaker.endpointOverride", "http://127.0.0.1:" + proxy.port(), "sagemaker.executionRoleArn", ROLE,
                     "sagemaker.pollInterval", POLL.toMillis() + "ms", "sagemaker.timeout", "60s"));
             try (SageMakerBackend backend = SageMakerBackend.create(config, CREDENTIALS)) {
+                if (applyAll) {
+                    return FleetApplyPhases.applyAllTwice(backend, fleet, threads, () -> fake.operations().size(), fake::writeCount, proxy::connections);
+                }
                 Phase.Result first = Phase.run("InferScale apply (one backend)", fleet.size(), threads, i -> backend.apply(fleet.get(i)),
                         () -> fake.operations().size(), fake::writeCount, proxy::connections);
                 Phase.Result again = Phase.run("InferScale re-apply (no-op)", fleet.size(), threads, i -> {

@@ -1,0 +1,35 @@
+package io.inferscale.bench;
+
+import io.inferscale.api.InferenceEndpoint;
+import io.inferscale.api.backend.ApplyResult;
+import io.inferscale.api.backend.Backend;
+import io.inferscale.api.backend.FleetOptions;
+
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The two phases of issue 19's fleet apply, shared by the three fleet harnesses: one {@link Backend#applyAll} of the
+ * whole fleet with concurrency {@code threads} (the backend's own pool; the phase's single "task" is the call, so its
+ * "allocated by workers" column counts only the calling thread and is not comparable with the per-endpoint phases), then
+ * the same again unchanged, which must change nothing.
+ */
+public final class FleetApplyPhases {
+
+    private FleetApplyPhases() {
+    }
+
+    /** The first applyAll and the no-op one, measured with the harness's counters (connections may be null). */
+    public static List<Phase.Result> applyAllTwice(Backend backend, List<InferenceEndpoint> fleet, int threads, LongSupplier requests,
+                                                   LongSupplier writes, LongSupplier connections) {
+        FleetOptions options = new FleetOptions(threads);
+        Phase.Result first = Phase.run("InferScale applyAll", 1, 1, i -> backend.applyAll(fleet, options).orThrow(),
+                requests, writes, connections);
+        Phase.Result again = Phase.run("InferScale applyAll again (no-op)", 1, 1, i -> {
+            if (backend.applyAll(fleet, options).orThrow().values().stream().anyMatch(ApplyResult::changed)) {
+                throw new AssertionError("the no-op applyAll changed something");
+            }
+        }, requests, writes, connections);
+        return List.of(first, again);
+    }
+}
