@@ -188,4 +188,50 @@ class KubernetesFleetApplyTest {
                         "PATCH deployments ep-001", "PATCH deployments ep-001", "GET services ep-001", "GET horizontalpodautoscalers ep-001");
         assertThat(backend.apply(fleet.get(1)).changed()).isFalse();
     }
+
+    @Test
+    @DisplayName("4 threads on 2 backends race applyAll of the same 3 endpoints with 4 different specs: every endpoint ends "
+            + "entirely one spec, and a failure is only a CONFLICT naming its step")
+    void racingFleets() throws Exception {
+        KubernetesBackend other = new KubernetesBackend(cluster.client("process-2", b -> b.withRequestTimeout(30_000)), KubernetesSettings.defaults());
+        InferenceEndpoint seed = endpoint("inference_endpoint.yaml");
+        List<String> names = List.of("race-a", "race-b", "race-c");
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.CompletableFuture<FleetResult<ApplyResult>>> runs = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int spec = t;
+            List<InferenceEndpoint> specs = names.stream().map(n -> seed.toBuilder().name(n)
+                    .model(seed.model().toBuilder().image("registry.example.com/my-ml-model:v" + spec).build())
+                    .autoscaling(seed.autoscaling().toBuilder().maxReplicas(10 + spec).build())
+                    .backends(seed.backends().with(KubernetesBackend.ID, "servicePort", java.math.BigDecimal.valueOf(8000 + spec)))
+                    .build()).toList();
+            KubernetesBackend process = t % 2 == 0 ? backend : other;
+            runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return process.applyAll(specs, new FleetOptions(3));
+            }));
+        }
+        go.countDown();
+        for (var run : runs) {
+            FleetResult<ApplyResult> r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            r.failures().values().forEach(e -> {
+                assertThat(e.reason()).isEqualTo(BackendException.Reason.CONFLICT);
+                assertThat(e.step()).isPresent();
+            });
+        }
+        other.close();
+        var observer = cluster.controllerClient();
+        for (String name : names) {
+            String image = observer.apps().deployments().inNamespace("test").withName(name).get().getSpec().getTemplate().getSpec()
+                    .getContainers().get(0).getImage();
+            int port = observer.services().inNamespace("test").withName(name).get().getSpec().getPorts().get(0).getPort();
+            int max = observer.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(name).get().getSpec().getMaxReplicas();
+            int spec = Integer.parseInt(image.substring(image.lastIndexOf(":v") + 2));
+            assertThat(List.of(port - 8000, max - 10)).as("%s is entirely spec %d", name, spec).containsOnly(spec);
+        }
+    }
 }

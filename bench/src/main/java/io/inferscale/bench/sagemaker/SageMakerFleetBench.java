@@ -13,8 +13,7 @@ import io.inferscale.bench.Phase;
 import io.inferscale.bench.Seed;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import io.inferscale.backend.sagemaker.internal.SageMakerClients;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
@@ -32,7 +31,7 @@ import java.util.Map;
  * (one SageMaker and one Application Auto Scaling client, one HTTP client each) shared by all worker threads, to the
  * backend's test stand-in {@link FakeAwsServer}, then applied again unchanged. Baseline in the same JVM against the
  * same kind of fake: the same native requests with plain SDK calls on one shared pair of clients built the same way
- * (ApacheHttpClient with the backend's pool size, static credentials): CreateModel, CreateEndpointConfig, CreateEndpoint, the SDK waiter
+ * (UrlConnectionHttpClient, static credentials): CreateModel, CreateEndpointConfig, CreateEndpoint, the SDK waiter
  * until InService, RegisterScalableTarget, PutScalingPolicy per target. The fake's Creating-to-InService delay is set to
  * 0 and both wait with the same 25 ms poll interval, so the figures measure the calls, not a simulated wait. Requests
  * are counted at the fake; connections at a {@link CountingProxy} between clients and fake.
@@ -95,9 +94,9 @@ public final class SageMakerFleetBench {
             fake.transitionDelay(Duration.ZERO);
             URI uri = URI.create("http://127.0.0.1:" + proxy.port());
             try (SageMakerClient sm = SageMakerClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
-                    .httpClientBuilder(ApacheHttpClient.builder().maxConnections(SageMakerClients.MAX_CONNECTIONS)).endpointOverride(uri).build();
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(uri).build();
                  ApplicationAutoScalingClient aas = ApplicationAutoScalingClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
-                         .httpClientBuilder(ApacheHttpClient.builder().maxConnections(SageMakerClients.MAX_CONNECTIONS)).endpointOverride(uri).build();
+                         .httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(uri).build();
                  SageMakerWaiter waiter = SageMakerWaiter.builder().client(sm).overrideConfiguration(w -> w.maxAttempts(2000)
                          .backoffStrategyV2(software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelayWithoutJitter(POLL))).build()) {
                 Phase.Result r = Phase.run("baseline: plain SDK calls", fleet.size(), threads, i -> {

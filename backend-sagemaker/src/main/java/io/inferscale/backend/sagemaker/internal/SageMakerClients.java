@@ -10,7 +10,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -23,23 +23,12 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The two SDK clients of one backend, built on first use and shared by every call and thread (one Apache HTTP client
- * each, so one connection pool per service, of {@link #MAX_CONNECTIONS}): region, credentials, the SDK's standard retry strategy
+ * The two SDK clients of one backend, built on first use and shared by every call and thread (one HTTP client each,
+ * so one connection pool per service): region, credentials, the SDK's standard retry strategy
  * ({@code sagemaker.maxAttempts}), the attempt timeout, interceptors and endpoint overrides are the same for both.
  * {@link #close} closes them; a call after it builds new ones.
  */
 public final class SageMakerClients implements AutoCloseable {
-
-    /**
-     * Connections each client's pool keeps at most (the SDK's {@link ApacheHttpClient}; its default is 50). A synchronous
-     * call holds one connection, so this serves 32 threads at once without opening or closing connections, four times
-     * {@code FleetOptions.DEFAULT_CONCURRENCY}; connections are opened on demand, so a small workload opens few. The Apache
-     * client is used rather than the URLConnection one because that one has no pool of its own: it relies on the JDK's
-     * keep-alive cache, which keeps at most {@code http.maxConnections} (default 5, JVM-wide) idle connections per host,
-     * so 8 threads kept closing and reopening connections (BENCHMARKS.md, "Fleet-scale apply"); the Netty client serves only
-     * the SDK's asynchronous clients, and the backend is synchronous.
-     */
-    public static final int MAX_CONNECTIONS = 32;
 
     private final SageMakerSettings settings;
     private final AwsCredentialsProvider credentials;
@@ -102,7 +91,7 @@ public final class SageMakerClients implements AutoCloseable {
 
     /** Region, credentials, HTTP client, retries, interceptors and endpoint override: the same for both clients. */
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B b, Optional<URI> endpointOverride) {
-        b.region(region()).credentialsProvider(credentials()).httpClientBuilder(ApacheHttpClient.builder().maxConnections(MAX_CONNECTIONS))
+        b.region(region()).credentialsProvider(credentials()).httpClientBuilder(UrlConnectionHttpClient.builder())
                 .overrideConfiguration(o -> {
                     o.retryStrategy(r -> {
                         r.maxAttempts(settings.maxAttempts());
