@@ -19,6 +19,22 @@ public final class FleetApplyPhases {
     private FleetApplyPhases() {
     }
 
+    /** A harness's pairs of phases by name ({@code baseline}, {@code apply}, {@code applyAll}) over a fleet. */
+    @FunctionalInterface
+    public interface Pairs {
+        /** Runs the pair named {@code pair}. */
+        List<Phase.Result> run(String pair, List<InferenceEndpoint> fleet, int threads) throws Exception;
+    }
+
+    /**
+     * The groups the harness's 4th argument names, comma-separated ({@code baseline,apply,applyAll} when absent), over
+     * {@code fleet}.
+     */
+    public static List<Phase.Group> groups(String[] args, List<InferenceEndpoint> fleet, int threads, Pairs pairs) {
+        List<String> names = List.of((args.length > 3 ? args[3] : "baseline,apply,applyAll").split(","));
+        return names.stream().<Phase.Group>map(name -> () -> pairs.run(name, fleet, threads)).toList();
+    }
+
     /** The first applyAll and the no-op one, measured with the harness's counters (connections may be null). */
     public static List<Phase.Result> applyAllTwice(Backend backend, List<InferenceEndpoint> fleet, int threads, LongSupplier requests,
                                                    LongSupplier writes, LongSupplier connections) {

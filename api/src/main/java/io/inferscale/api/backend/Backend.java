@@ -157,9 +157,7 @@ public interface Backend extends AutoCloseable {
      *                                  with the endpoint's name
      */
     default FleetResult<ApplyResult> applyAll(Collection<InferenceEndpoint> endpoints, FleetOptions options) {
-        List<InferenceEndpoint> fleet = FleetRunner.distinct(endpoints, id());
-        requireAllValid(fleet);
-        return FleetRunner.run(fleet, InferenceEndpoint::name, options, id(), "apply", this::apply);
+        return eachValidated(endpoints, options, "apply", this::apply);
     }
 
     /**
@@ -181,15 +179,17 @@ public interface Backend extends AutoCloseable {
      * @throws InvalidEndpointException before any cloud call, as {@link #applyAll(Collection, FleetOptions)}
      */
     default FleetResult<Plan> planAll(Collection<InferenceEndpoint> endpoints, FleetOptions options) {
-        List<InferenceEndpoint> fleet = FleetRunner.distinct(endpoints, id());
-        requireAllValid(fleet);
-        return FleetRunner.run(fleet, InferenceEndpoint::name, options, id(), "plan", this::plan);
+        return eachValidated(endpoints, options, "plan", this::plan);
     }
 
-    private void requireAllValid(List<InferenceEndpoint> fleet) {
+    /** The defaults of applyAll and planAll: every endpoint validated, then {@code work} for each on the bounded pool. */
+    private <T> FleetResult<T> eachValidated(Collection<InferenceEndpoint> endpoints, FleetOptions options, String operation,
+                                             java.util.function.Function<InferenceEndpoint, T> work) {
+        List<InferenceEndpoint> fleet = FleetRunner.distinct(endpoints, id());
         Map<String, ValidationReport> reports = new LinkedHashMap<>();
         fleet.forEach(e -> reports.put(e.name(), validate(e)));
         FleetRunner.throwIfAnyInvalid(reports, id());
+        return FleetRunner.run(fleet, InferenceEndpoint::name, options, id(), operation, work);
     }
 
     /** The status of one endpoint, or empty when it does not exist. */

@@ -57,18 +57,18 @@ public final class SageMakerFleetBench {
         List<InferenceEndpoint> fleet = Seed.fleet(n, e -> e.toBuilder().model(e.model().toBuilder().image(IMAGE).build()).build());
         List<InferenceEndpoint> warm = fleet.subList(0, Math.min(n, 50));
         sequences(fleet.get(0));
-        boolean withApply = args.length <= 3 || args[3].contains("apply,") || args[3].endsWith("apply");
-        Phase.rounds(warm.size() + " endpoints", rounds, groups(warm, threads, withApply), groups(fleet, threads, withApply));
+        Phase.rounds(warm.size() + " endpoints", rounds, FleetApplyPhases.groups(args, warm, threads, SageMakerFleetBench::pair),
+                FleetApplyPhases.groups(args, fleet, threads, SageMakerFleetBench::pair));
     }
 
-    /** The baseline, InferScale's apply per endpoint (unless left out: 4th argument {@code baseline,applyAll}) and applyAll. */
-    private static List<Phase.Group> groups(List<InferenceEndpoint> fleet, int threads, boolean withApply) {
-        List<Phase.Group> groups = new java.util.ArrayList<>(List.of(() -> baseline(fleet, threads)));
-        if (withApply) {
-            groups.add(() -> inferscale(fleet, threads));
-        }
-        groups.add(() -> inferscale(fleet, threads, true));
-        return groups;
+    /** The pair of phases named {@code pair}: {@code baseline}, {@code apply} (per endpoint) or {@code applyAll}. */
+    private static List<Phase.Result> pair(String pair, List<InferenceEndpoint> fleet, int threads) throws Exception {
+        return switch (pair) {
+            case "baseline" -> baseline(fleet, threads);
+            case "apply" -> inferscale(fleet, threads, false);
+            case "applyAll" -> inferscale(fleet, threads, true);
+            default -> throw new IllegalArgumentException("groups: unknown '" + pair + "'; use baseline, apply, applyAll");
+        };
     }
 
     /** Prints the operations one apply and one unchanged re-apply of {@code e} send, as the fake receives them. */

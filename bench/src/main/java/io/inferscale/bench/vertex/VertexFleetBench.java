@@ -55,18 +55,18 @@ public final class VertexFleetBench {
                 .artifactUri("gs://my-bucket/" + e.name() + "/v1/").build()).build());
         List<InferenceEndpoint> warm = fleet.subList(0, Math.min(n, 50));
         sequences(fleet.get(0));
-        boolean withApply = args.length <= 3 || args[3].contains("apply,") || args[3].endsWith("apply");
-        Phase.rounds(warm.size() + " endpoints", rounds, groups(warm, threads, withApply), groups(fleet, threads, withApply));
+        Phase.rounds(warm.size() + " endpoints", rounds, FleetApplyPhases.groups(args, warm, threads, VertexFleetBench::pair),
+                FleetApplyPhases.groups(args, fleet, threads, VertexFleetBench::pair));
     }
 
-    /** The baseline, InferScale's apply per endpoint (unless left out: 4th argument {@code baseline,applyAll}) and applyAll. */
-    private static List<Phase.Group> groups(List<InferenceEndpoint> fleet, int threads, boolean withApply) {
-        List<Phase.Group> groups = new java.util.ArrayList<>(List.of(() -> baseline(fleet, threads)));
-        if (withApply) {
-            groups.add(() -> inferscale(fleet, threads));
-        }
-        groups.add(() -> inferscale(fleet, threads, true));
-        return groups;
+    /** The pair of phases named {@code pair}: {@code baseline}, {@code apply} (per endpoint) or {@code applyAll}. */
+    private static List<Phase.Result> pair(String pair, List<InferenceEndpoint> fleet, int threads) throws Exception {
+        return switch (pair) {
+            case "baseline" -> baseline(fleet, threads);
+            case "apply" -> inferscale(fleet, threads, false);
+            case "applyAll" -> inferscale(fleet, threads, true);
+            default -> throw new IllegalArgumentException("groups: unknown '" + pair + "'; use baseline, apply, applyAll");
+        };
     }
 
     private static FakeVertexServer fake() {
