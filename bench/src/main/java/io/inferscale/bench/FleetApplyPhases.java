@@ -19,20 +19,25 @@ public final class FleetApplyPhases {
     private FleetApplyPhases() {
     }
 
-    /** A harness's pairs of phases by name ({@code baseline}, {@code apply}, {@code applyAll}) over a fleet. */
+    /** A pair of a harness's phases over a fleet; {@code applyAll} selects InferScale's applyAll pair. */
     @FunctionalInterface
-    public interface Pairs {
-        /** Runs the pair named {@code pair}. */
-        List<Phase.Result> run(String pair, List<InferenceEndpoint> fleet, int threads) throws Exception;
+    public interface Pair {
+        /** Runs the pair. */
+        List<Phase.Result> run(List<InferenceEndpoint> fleet, int threads, boolean applyAll) throws Exception;
     }
 
     /**
-     * The groups the harness's 4th argument names, comma-separated ({@code baseline,apply,applyAll} when absent), over
-     * {@code fleet}.
+     * The groups the harness's 4th argument names, comma-separated ({@code baseline,apply,applyAll} when absent): the
+     * baseline, InferScale's apply per endpoint ({@code inferscale} without applyAll) and its applyAll.
      */
-    public static List<Phase.Group> groups(String[] args, List<InferenceEndpoint> fleet, int threads, Pairs pairs) {
+    public static List<Phase.Group> groups(String[] args, List<InferenceEndpoint> fleet, int threads, Pair baseline, Pair inferscale) {
         List<String> names = List.of((args.length > 3 ? args[3] : "baseline,apply,applyAll").split(","));
-        return names.stream().<Phase.Group>map(name -> () -> pairs.run(name, fleet, threads)).toList();
+        return names.stream().<Phase.Group>map(name -> switch (name) {
+            case "baseline" -> () -> baseline.run(fleet, threads, false);
+            case "apply" -> () -> inferscale.run(fleet, threads, false);
+            case "applyAll" -> () -> inferscale.run(fleet, threads, true);
+            default -> throw new IllegalArgumentException("groups: unknown '" + name + "'; use baseline, apply, applyAll");
+        }).toList();
     }
 
     /** The first applyAll and the no-op one, measured with the harness's counters (connections may be null). */

@@ -57,18 +57,9 @@ public final class SageMakerFleetBench {
         List<InferenceEndpoint> fleet = Seed.fleet(n, e -> e.toBuilder().model(e.model().toBuilder().image(IMAGE).build()).build());
         List<InferenceEndpoint> warm = fleet.subList(0, Math.min(n, 50));
         sequences(fleet.get(0));
-        Phase.rounds(warm.size() + " endpoints", rounds, FleetApplyPhases.groups(args, warm, threads, SageMakerFleetBench::pair),
-                FleetApplyPhases.groups(args, fleet, threads, SageMakerFleetBench::pair));
-    }
-
-    /** The pair of phases named {@code pair}: {@code baseline}, {@code apply} (per endpoint) or {@code applyAll}. */
-    private static List<Phase.Result> pair(String pair, List<InferenceEndpoint> fleet, int threads) throws Exception {
-        return switch (pair) {
-            case "baseline" -> baseline(fleet, threads);
-            case "apply" -> inferscale(fleet, threads, false);
-            case "applyAll" -> inferscale(fleet, threads, true);
-            default -> throw new IllegalArgumentException("groups: unknown '" + pair + "'; use baseline, apply, applyAll");
-        };
+        FleetApplyPhases.Pair baseline = (f, t, applyAll) -> baseline(f, t);
+        Phase.rounds(warm.size() + " endpoints", rounds, FleetApplyPhases.groups(args, warm, threads, baseline, SageMakerFleetBench::inferscale),
+                FleetApplyPhases.groups(args, fleet, threads, baseline, SageMakerFleetBench::inferscale));
     }
 
     /** Prints the operations one apply and one unchanged re-apply of {@code e} send, as the fake receives them. */

@@ -55,18 +55,9 @@ public final class VertexFleetBench {
                 .artifactUri("gs://my-bucket/" + e.name() + "/v1/").build()).build());
         List<InferenceEndpoint> warm = fleet.subList(0, Math.min(n, 50));
         sequences(fleet.get(0));
-        Phase.rounds(warm.size() + " endpoints", rounds, FleetApplyPhases.groups(args, warm, threads, VertexFleetBench::pair),
-                FleetApplyPhases.groups(args, fleet, threads, VertexFleetBench::pair));
-    }
-
-    /** The pair of phases named {@code pair}: {@code baseline}, {@code apply} (per endpoint) or {@code applyAll}. */
-    private static List<Phase.Result> pair(String pair, List<InferenceEndpoint> fleet, int threads) throws Exception {
-        return switch (pair) {
-            case "baseline" -> baseline(fleet, threads);
-            case "apply" -> inferscale(fleet, threads, false);
-            case "applyAll" -> inferscale(fleet, threads, true);
-            default -> throw new IllegalArgumentException("groups: unknown '" + pair + "'; use baseline, apply, applyAll");
-        };
+        FleetApplyPhases.Pair baseline = (f, t, applyAll) -> baseline(f, t);
+        Phase.rounds(warm.size() + " endpoints", rounds, FleetApplyPhases.groups(args, warm, threads, baseline, VertexFleetBench::inferscale),
+                FleetApplyPhases.groups(args, fleet, threads, baseline, VertexFleetBench::inferscale));
     }
 
     private static FakeVertexServer fake() {
