@@ -234,4 +234,33 @@ class KubernetesFleetApplyTest {
             assertThat(List.of(port - 8000, max - 10)).as("%s is entirely spec %d", name, spec).containsOnly(spec);
         }
     }
+
+    @Test
+    @DisplayName("KEDA endpoints: the ScaledObjects are listed instead of the HPAs, and the no-op re-apply is those 3 LISTs")
+    void kedaFleet() throws java.io.IOException {
+        KubernetesBackend keda = new KubernetesBackend(cluster.client(), KubernetesSettings.from(io.inferscale.api.backend.BackendConfig.of(java.util.Map.of(
+                "kubernetes.keda.requestsPerSecondQuery", "sum(rate(nginx_ingress_controller_requests{service=\"{name}\"}[1m]))",
+                "kubernetes.keda.concurrencyQuery", "sum(nginx_ingress_controller_requests_in_flight{service=\"{name}\"})"))));
+        List<InferenceEndpoint> scaleToZero = IntStream.range(0, 3).mapToObj(i -> {
+            try {
+                return KubernetesKedaTest.keda(endpoint("scale_to_zero_endpoint.yaml")).toBuilder().name("zero-" + i).build();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+
+        assertThat(keda.applyAll(scaleToZero).allSucceeded()).isTrue();
+        List<String> fresh = callsSince(0);
+        assertThat(fresh.subList(0, 3)).as("no HPA is desired for a KEDA endpoint: none is listed")
+                .containsExactly("LIST deployments", "LIST services", "LIST scaledobjects");
+        assertThat(fresh.subList(3, 12)).allMatch(c -> c.startsWith("PATCH "));
+        assertThat(fresh.subList(12, fresh.size())).containsExactly("LIST deployments", "LIST services");
+        int before = cluster.requests().size();
+
+        FleetResult<ApplyResult> again = keda.applyAll(scaleToZero);
+
+        assertThat(again.results().values()).noneMatch(ApplyResult::changed);
+        assertThat(callsSince(before)).containsExactly("LIST deployments", "LIST services", "LIST scaledobjects");
+        keda.close();
+    }
 }
