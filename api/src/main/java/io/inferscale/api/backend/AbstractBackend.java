@@ -149,8 +149,14 @@ public abstract class AbstractBackend<D> implements Backend {
         List<PreparedEndpoint<D>> prepared = prepareAll(endpoints);
         FleetResult<ApplyResult> applied = applyFleet(prepared, options);
         List<EndpointOutcome<ApplyResult>> outcomes = new ArrayList<>();
+        if (applied.outcomes().size() != prepared.size()) {
+            throw new IllegalStateException("applyFleet returned " + applied.outcomes().size() + " outcomes for " + prepared.size() + " endpoints");
+        }
         for (int i = 0; i < prepared.size(); i++) {
-            EndpointOutcome<ApplyResult> o = applied.outcome(prepared.get(i).name());
+            EndpointOutcome<ApplyResult> o = applied.outcomes().get(i);
+            if (!o.name().equals(prepared.get(i).name())) {
+                throw new IllegalStateException("applyFleet returned the outcomes out of order: '" + o.name() + "' at " + i);
+            }
             outcomes.add(o.succeeded() ? EndpointOutcome.succeeded(o.name(), o.result().withWarnings(prepared.get(i).warnings())) : o);
         }
         return new FleetResult<>(outcomes);
