@@ -1,12 +1,13 @@
 package io.inferscale.cli;
 
 import io.inferscale.api.BackendException;
-import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.codec.EndpointDocument;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.api.backend.EndpointOutcome;
 import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.FleetResult;
 import io.inferscale.api.backend.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -21,7 +22,7 @@ import java.util.List;
 /** {@code inferscale apply -f FILE|DIR|- --backend ID [--wait[=DURATION]]}. */
 @Command(name = "apply", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Create or update the endpoint; --wait follows it until ready.",
-        description = "Create or update the endpoint (idempotent: an unchanged endpoint makes no change). -f takes a file, a file of several documents separated by '---' lines, a directory (its .yaml, .yml and .json files) or - for standard input; every document is validated before the first change. With --wait, follow each until ready: a live progress line on a terminal, timestamped lines otherwise.")
+        description = "Create or update the endpoint (idempotent: an unchanged endpoint makes no change). -f takes a file, a file of several documents separated by '---' lines, a directory (its .yaml, .yml and .json files) or - for standard input; every document is validated before the first change, and several documents are applied together (Backend.applyAll: 8 at a time, the live state read in bulk where the backend can). With --wait, follow each until ready: a live progress line on a terminal, timestamped lines otherwise.")
 final class ApplyCommand extends EndpointCommand {
 
 
@@ -37,17 +38,21 @@ final class ApplyCommand extends EndpointCommand {
             for (EndpointDocument doc : docs) {
                 validateOn(b, doc); // every document is checked before the first change
             }
-            for (EndpointDocument doc : docs) {
-                InferenceEndpoint endpoint = doc.endpoint();
-                ApplyResult result = b.apply(endpoint);
-                PrintWriter out = out();
-                if (result.changed()) {
-                    out.print(result.plan().describe());
-                    out.println("applied: " + endpoint.name() + " on " + b.id() + " (" + describe(result.status()) + ")");
-                } else {
-                    out.println("unchanged: " + endpoint.name() + " on " + b.id() + " is up to date (" + describe(result.status()) + ")");
+            if (docs.size() == 1) {
+                print(b, docs.get(0).endpoint().name(), b.apply(docs.get(0).endpoint()));
+            } else {
+                // several documents: one fleet apply (bounded concurrency, bulk reads where the backend has them); every
+                // result is printed in document order, then the first failure is the command's error
+                FleetResult<ApplyResult> results = b.applyAll(docs.stream().map(EndpointDocument::endpoint).toList());
+                for (EndpointOutcome<ApplyResult> o : results.outcomes()) {
+                    if (o.succeeded()) {
+                        print(b, o.name(), o.result());
+                    } else if (results.failures().size() > 1) {
+                        err().println("failed: " + o.name() + " on " + b.id() + ": " + o.failure().getMessage());
+                        err().flush();
+                    }
                 }
-                out.flush();
+                results.orThrow();
             }
             if (wait != null) {
                 for (EndpointDocument doc : docs) {
@@ -56,6 +61,17 @@ final class ApplyCommand extends EndpointCommand {
             }
         }
         return ExitCode.OK;
+    }
+
+    private void print(Backend b, String name, ApplyResult result) {
+        PrintWriter out = out();
+        if (result.changed()) {
+            out.print(result.plan().describe());
+            out.println("applied: " + name + " on " + b.id() + " (" + describe(result.status()) + ")");
+        } else {
+            out.println("unchanged: " + name + " on " + b.id() + " is up to date (" + describe(result.status()) + ")");
+        }
+        out.flush();
     }
 
     /**

@@ -8,9 +8,14 @@ import io.inferscale.api.validation.Problem;
 import io.inferscale.api.validation.ValidationReport;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +30,11 @@ import java.util.function.Supplier;
  *       {@link #translate} once, and hand the {@link PreparedEndpoint} to {@link #render(PreparedEndpoint)},
  *       {@link #plan(PreparedEndpoint)} or {@link #apply(PreparedEndpoint)}. {@code apply} adds the validation
  *       warnings to its {@link ApplyResult}.</li>
+ *   <li>{@link #applyAll(Collection, FleetOptions)} and {@link #planAll(Collection, FleetOptions)} prepare every
+ *       endpoint first (one {@link InvalidEndpointException} for the whole fleet, before any cloud call) and hand the
+ *       list to {@link #applyFleet} or {@link #planFleet}, which by default call {@link #apply(PreparedEndpoint)} or
+ *       {@link #plan(PreparedEndpoint)} per endpoint on a bounded pool ({@link #forEachEndpoint}); a backend overrides
+ *       them to read the fleet's live state in bulk.</li>
  *   <li>{@link #get}, {@link #awaitReady} and {@link #delete} check the name once
  *       ({@link EndpointValidator#requireValidName}) and call {@link #read}, {@link #waitUntilReady} and
  *       {@link #remove}.</li>
@@ -129,6 +139,58 @@ public abstract class AbstractBackend<D> implements Backend {
         return apply(prepared).withWarnings(prepared.warnings());
     }
 
+    /**
+     * Prepares every endpoint (validation, overrides, translation: once each), then {@link #applyFleet}; each result
+     * carries its endpoint's warnings. See {@link Backend#applyAll(Collection, FleetOptions)}.
+     */
+    @Override
+    public final FleetResult<ApplyResult> applyAll(Collection<InferenceEndpoint> endpoints, FleetOptions options) {
+        Objects.requireNonNull(options, "options");
+        List<PreparedEndpoint<D>> prepared = prepareAll(endpoints);
+        FleetResult<ApplyResult> applied = applyFleet(prepared, options);
+        List<EndpointOutcome<ApplyResult>> outcomes = new ArrayList<>();
+        if (applied.outcomes().size() != prepared.size()) {
+            throw new IllegalStateException("applyFleet returned " + applied.outcomes().size() + " outcomes for " + prepared.size() + " endpoints");
+        }
+        for (int i = 0; i < prepared.size(); i++) {
+            EndpointOutcome<ApplyResult> o = applied.outcomes().get(i);
+            if (!o.name().equals(prepared.get(i).name())) {
+                throw new IllegalStateException("applyFleet returned the outcomes out of order: '" + o.name() + "' at " + i);
+            }
+            outcomes.add(o.succeeded() ? EndpointOutcome.succeeded(o.name(), o.result().withWarnings(prepared.get(i).warnings())) : o);
+        }
+        return new FleetResult<>(outcomes);
+    }
+
+    /** Prepares every endpoint, then {@link #planFleet}. See {@link Backend#planAll(Collection, FleetOptions)}. */
+    @Override
+    public final FleetResult<Plan> planAll(Collection<InferenceEndpoint> endpoints, FleetOptions options) {
+        Objects.requireNonNull(options, "options");
+        return planFleet(prepareAll(endpoints), options);
+    }
+
+    /**
+     * Every endpoint prepared ({@link #prepare}), or one {@link InvalidEndpointException} naming every invalid one.
+     *
+     * @throws InvalidEndpointException when any endpoint is invalid or a name appears twice
+     */
+    private List<PreparedEndpoint<D>> prepareAll(Collection<InferenceEndpoint> endpoints) {
+        List<InferenceEndpoint> fleet = FleetRunner.distinct(endpoints, id);
+        List<PreparedEndpoint<D>> prepared = new ArrayList<>(fleet.size());
+        Map<String, ValidationReport> reports = new LinkedHashMap<>();
+        for (InferenceEndpoint endpoint : fleet) {
+            try {
+                PreparedEndpoint<D> p = prepare(endpoint);
+                prepared.add(p);
+                reports.put(endpoint.name(), p.report());
+            } catch (InvalidEndpointException e) {
+                reports.put(endpoint.name(), e.report());
+            }
+        }
+        FleetRunner.throwIfAnyInvalid(reports, id);
+        return prepared;
+    }
+
     @Override
     public final Optional<EndpointStatus> get(String name) {
         return read(EndpointValidator.requireValidName(name));
@@ -196,7 +258,42 @@ public abstract class AbstractBackend<D> implements Backend {
     /** Deletes the endpoint with a valid {@code name} (see {@link Backend#delete}). */
     protected abstract boolean remove(String name);
 
+    /**
+     * Applies a prepared fleet (names distinct, all valid). Default: {@link #apply(PreparedEndpoint)} for each on
+     * {@link #forEachEndpoint}. A backend overrides it to read the fleet's live state in bulk; it keeps the guarantees
+     * of {@link Backend#apply} for every endpoint and returns one outcome per endpoint in the order given (warnings are
+     * added by the caller).
+     */
+    protected FleetResult<ApplyResult> applyFleet(List<PreparedEndpoint<D>> endpoints, FleetOptions options) {
+        return forEachEndpoint(endpoints, options, "apply", this::apply);
+    }
+
+    /** Plans a prepared fleet; only reads. Default: {@link #plan(PreparedEndpoint)} for each on {@link #forEachEndpoint}. */
+    protected FleetResult<Plan> planFleet(List<PreparedEndpoint<D>> endpoints, FleetOptions options) {
+        return forEachEndpoint(endpoints, options, "plan", this::plan);
+    }
+
     // ---- helpers for the parts -----------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code work} for every endpoint, at most {@code options.concurrency()} at a time (on a pool created for this
+     * call; the calling thread alone for 1), and returns each endpoint's outcome in the order given. A runtime exception
+     * of one endpoint becomes its failure, a {@link BackendException} whose message names the endpoint (one that does
+     * not already is wrapped with its reason; any other exception, a bug, becomes {@link BackendException.Reason#FAILED});
+     * the other endpoints go on.
+     *
+     * @param operation what the work is ({@code "apply"}, {@code "plan"}), for the failures' messages
+     */
+    protected final <P, T> FleetResult<T> forEachEndpoint(List<P> endpoints, Function<P, String> name, FleetOptions options,
+                                                          String operation, Function<P, T> work) {
+        return FleetRunner.run(endpoints, name, options, id, operation, work);
+    }
+
+    /** {@link #forEachEndpoint(List, Function, FleetOptions, String, Function)} over prepared endpoints. */
+    protected final <T> FleetResult<T> forEachEndpoint(List<PreparedEndpoint<D>> endpoints, FleetOptions options, String operation,
+                                                       Function<PreparedEndpoint<D>, T> work) {
+        return FleetRunner.run(endpoints, PreparedEndpoint::name, options, id, operation, work);
+    }
 
     /**
      * Runs one remote call of a multi-step operation: a {@link BackendException} that does not name its step yet is

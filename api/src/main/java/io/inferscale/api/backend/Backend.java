@@ -10,7 +10,10 @@ import io.inferscale.api.validation.ValidationReport;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,6 +43,14 @@ import java.util.Optional;
  * when the racing applies all return normally the endpoint is exactly the spec of the apply that wrote last, never
  * a mixture. An apply that is outrun in every round throws a retryable {@code CONFLICT} at its step; until an
  * apply is re-run the state may then mix the racing specs. Different endpoints do not interact.
+ *
+ * <h2>Fleets</h2>
+ * {@link #applyAll} and {@link #planAll} take many endpoints at once: every endpoint is validated before the first
+ * cloud call (one {@link InvalidEndpointException} names every invalid endpoint and nothing is applied), then they are
+ * worked through with bounded concurrency ({@link FleetOptions}) and each endpoint gets its own outcome: one failure
+ * does not lose the others' results. Each endpoint has the guarantees of {@link #apply}, including the concurrency
+ * guarantee above; a backend may read the live state of the whole fleet with fewer, larger requests (list calls
+ * instead of one read per object), as its Javadoc says.
  *
  * <p>Close the backend to release its clients.
  */
@@ -120,6 +131,66 @@ public interface Backend extends AutoCloseable {
      * @throws BackendException         when the backend refuses or fails
      */
     ApplyResult apply(InferenceEndpoint endpoint);
+
+    /**
+     * {@link #applyAll(Collection, FleetOptions)} with {@link FleetOptions#DEFAULT} ({@value
+     * FleetOptions#DEFAULT_CONCURRENCY} endpoints at a time).
+     */
+    default FleetResult<ApplyResult> applyAll(Collection<InferenceEndpoint> endpoints) {
+        return applyAll(endpoints, FleetOptions.DEFAULT);
+    }
+
+    /**
+     * Creates or updates every endpoint of a fleet, at most {@code options.concurrency()} at a time. Every endpoint is
+     * validated first; then each is applied with the guarantees of {@link #apply} (idempotent, safe to re-run, the
+     * concurrency guarantee). A backend may plan the whole fleet from list calls instead of one read per object.
+     * The default validates every endpoint with {@link #requireValid} and calls {@link #apply} for each;
+     * {@link AbstractBackend} backends validate and translate each endpoint once and may read the fleet in bulk.
+     *
+     * @param endpoints the endpoints, each name at most once; may be empty
+     * @param options   how many endpoints at a time
+     * @return one outcome per endpoint in the order given: its {@link ApplyResult} (with its warnings) or the
+     *         {@link BackendException} that stopped it, whose message names the endpoint (and its step, when a
+     *         multi-step apply stopped part-way: re-running is safe)
+     * @throws InvalidEndpointException before any cloud call, when any endpoint is invalid on this backend or a name
+     *                                  appears twice; its report holds every endpoint's problems, each message starting
+     *                                  with the endpoint's name
+     */
+    default FleetResult<ApplyResult> applyAll(Collection<InferenceEndpoint> endpoints, FleetOptions options) {
+        return eachValidated(endpoints, options, "apply", this::apply);
+    }
+
+    /**
+     * {@link #planAll(Collection, FleetOptions)} with {@link FleetOptions#DEFAULT} ({@value
+     * FleetOptions#DEFAULT_CONCURRENCY} endpoints at a time).
+     */
+    default FleetResult<Plan> planAll(Collection<InferenceEndpoint> endpoints) {
+        return planAll(endpoints, FleetOptions.DEFAULT);
+    }
+
+    /**
+     * The plans {@link #applyAll} would carry out, at most {@code options.concurrency()} endpoints at a time. Only reads.
+     * Validation and outcomes as {@link #applyAll(Collection, FleetOptions)}; the default calls {@link #plan} for each.
+     *
+     * @param endpoints the endpoints, each name at most once; may be empty
+     * @param options   how many endpoints at a time
+     * @return one outcome per endpoint in the order given: its {@link Plan} or the {@link BackendException} (naming the
+     *         endpoint) when its live state could not be read
+     * @throws InvalidEndpointException before any cloud call, as {@link #applyAll(Collection, FleetOptions)}
+     */
+    default FleetResult<Plan> planAll(Collection<InferenceEndpoint> endpoints, FleetOptions options) {
+        return eachValidated(endpoints, options, "plan", this::plan);
+    }
+
+    /** The defaults of applyAll and planAll: every endpoint validated, then {@code work} for each on the bounded pool. */
+    private <T> FleetResult<T> eachValidated(Collection<InferenceEndpoint> endpoints, FleetOptions options, String operation,
+                                             java.util.function.Function<InferenceEndpoint, T> work) {
+        List<InferenceEndpoint> fleet = FleetRunner.distinct(endpoints, id());
+        Map<String, ValidationReport> reports = new LinkedHashMap<>();
+        fleet.forEach(e -> reports.put(e.name(), validate(e)));
+        FleetRunner.throwIfAnyInvalid(reports, id());
+        return FleetRunner.run(fleet, InferenceEndpoint::name, options, id(), operation, work);
+    }
 
     /** The status of one endpoint, or empty when it does not exist. */
     Optional<EndpointStatus> get(String name);

@@ -9,7 +9,10 @@ import io.inferscale.api.backend.AbstractBackend;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.BackendOverrides;
 import io.inferscale.api.backend.ConvergenceBudget;
+import io.inferscale.api.backend.EndpointOutcome;
 import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.FleetOptions;
+import io.inferscale.api.backend.FleetResult;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.api.backend.PreparedEndpoint;
 import io.inferscale.api.backend.ProgressListener;
@@ -24,11 +27,15 @@ import io.inferscale.backend.kubernetes.internal.KubernetesLiveReader;
 import io.inferscale.backend.kubernetes.internal.KubernetesPlanner;
 import io.inferscale.backend.kubernetes.internal.KubernetesVerifier;
 import io.inferscale.backend.kubernetes.internal.KubernetesWaits;
+import io.inferscale.backend.kubernetes.internal.ListedObjects;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The Kubernetes backend: one endpoint is a Deployment, a Service and an {@code autoscaling/v2}
@@ -72,6 +79,19 @@ import java.util.Optional;
  * object a GET (the managed-by label check) and a DELETE. The status {@code apply} returns is built from the
  * objects read and written, without further requests. {@code awaitReady}: 3 GETs, a LIST and a WATCH of the
  * Deployment (none when it is already ready or failed), 2 GETs for the final status.
+ *
+ * <h2>Fleets</h2>
+ * {@link #planAll} and {@link #applyAll} read the fleet's live objects with one LIST per kind and namespace on the
+ * managed-by label ({@code app.kubernetes.io/managed-by=inferscale}) instead of 3 GETs per endpoint, plan each endpoint
+ * against them and write with server-side apply, whose answers (the objects as stored) build each status. The check
+ * after the writes (see "Concurrency") reads from one LIST per verified kind and namespace, made once every endpoint of
+ * the fleet has written: a fresh fleet of n HPA endpoints in one namespace costs 3 LISTs, 3n applies and 2 LISTs; a
+ * no-op re-apply 3 LISTs. An endpoint whose write met a conflict (409), or whose check found another writer's change,
+ * continues alone with the rounds of {@code apply} (GETs, at most {@value ConvergenceBudget#MAX_ROUNDS} rounds in all),
+ * so the concurrency guarantee holds per endpoint. A LIST that fails (RBAC without {@code list}, no KEDA) makes that
+ * kind fall back to GETs. An object of an endpoint's name without the managed-by label is not listed, so
+ * {@code applyAll} plans it as a CREATE (server-side apply then adopts it with the create's {@code spec.replicas});
+ * {@code apply} of that endpoint would plan an UPDATE instead.
  *
  * <h2>Concurrency</h2>
  * The guarantees of {@link io.inferscale.api.backend.Backend}, on three objects that Kubernetes cannot write atomically
@@ -177,6 +197,68 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
         return converge(desired(endpoint.desired(), null, null), null);
     }
 
+    /** One LIST per kind and namespace, then each endpoint's plan against the lists (see the class comment, "Fleets"). */
+    @Override
+    protected FleetResult<Plan> planFleet(List<PreparedEndpoint<KubernetesManifests>> endpoints, FleetOptions options) {
+        List<DesiredObjects> fleet = endpoints.stream().map(e -> desired(e.desired(), null, null)).toList();
+        ListedObjects listed = liveState.listManaged(KubernetesLiveReader.kindsOf(fleet));
+        return forEachEndpoint(fleet, DesiredObjects::name, options, "plan", d -> KubernetesPlanner.plan(d, liveState.readAll(d, listed, null)));
+    }
+
+    /**
+     * One round for the whole fleet: LISTs, each endpoint's plan and writes on the pool, LISTs of the written endpoints'
+     * other objects, each endpoint's check; an endpoint outrun or found changed continues with {@link #converge}'s rounds.
+     */
+    @Override
+    protected FleetResult<ApplyResult> applyFleet(List<PreparedEndpoint<KubernetesManifests>> endpoints, FleetOptions options) {
+        List<DesiredObjects> fleet = endpoints.stream().map(e -> desired(e.desired(), null, null)).toList();
+        ListedObjects listed = liveState.listManaged(KubernetesLiveReader.kindsOf(fleet));
+        FleetResult<FleetPass> passes = forEachEndpoint(fleet, DesiredObjects::name, options, "apply", d -> firstPass(d, listed));
+        Map<String, Set<Class<? extends HasMetadata>>> toVerify = new TreeMap<>();
+        passes.results().values().stream().filter(FleetPass::needsCheck).forEach(p -> KubernetesVerifier.verified(p.desired(), p.lastWritten())
+                .forEach(o -> toVerify.computeIfAbsent(p.desired().namespace(), ns -> new LinkedHashSet<>()).add(o.getClass())));
+        ListedObjects after = toVerify.isEmpty() ? null : liveState.listManaged(toVerify);
+        return forEachEndpoint(passes.outcomes(), EndpointOutcome::name, options, "apply", o -> finish(o, after));
+    }
+
+    /**
+     * An endpoint's first round in a fleet: plan against the lists, write. {@code done} is the result when nothing needed
+     * writing; {@code outrun} when a write met another writer; otherwise the check after the fleet's writes decides.
+     */
+    private record FleetPass(DesiredObjects desired, Plan plan, Map<String, HasMetadata> live, String lastWritten, boolean outrun,
+                             ApplyResult done) {
+        boolean needsCheck() {
+            return done == null && !outrun;
+        }
+    }
+
+    private FleetPass firstPass(DesiredObjects desired, ListedObjects listed) {
+        Map<String, HasMetadata> live = liveState.readAll(desired, listed, "apply");
+        Plan plan = KubernetesPlanner.plan(desired, live);
+        if (plan.isEmpty()) {
+            return new FleetPass(desired, plan, live, null, false, new ApplyResult(plan, KubernetesLiveReader.statusOf(desired.name(), desired.namespace(), live)));
+        }
+        KubernetesExecutor.Writes writes = executor.write(plan, desired, live);
+        return new FleetPass(desired, plan, live, writes.lastWritten(), writes.outrun(), null);
+    }
+
+    private ApplyResult finish(EndpointOutcome<FleetPass> outcome, ListedObjects after) {
+        if (!outcome.succeeded()) {
+            throw outcome.failure();
+        }
+        FleetPass pass = outcome.result();
+        if (pass.done() != null) {
+            return pass.done();
+        }
+        DesiredObjects desired = pass.desired();
+        if (!pass.outrun() && verifier.verify(desired, pass.lastWritten(), pass.live(), after)) {
+            return new ApplyResult(pass.plan(), KubernetesLiveReader.statusOf(desired.name(), desired.namespace(), pass.live()));
+        }
+        // another writer: the rounds of apply, GETs, with what is left of the budget (the fleet's pass was round 1)
+        ConvergenceBudget rest = ConvergenceBudget.of(ID, ConvergenceBudget.MAX_ROUNDS - 1, ConvergenceBudget.MAX_PAUSE, Thread::sleep);
+        return new ApplyResult(pass.plan(), converge(desired, null, rest).status());
+    }
+
     /**
      * Applies an endpoint that passed {@link #validate} into {@code namespace} with every object owned by {@code owner}
      * (the operator's path: the children of an InferenceEndpoint resource). Writes nothing when the objects are up to date.
@@ -205,7 +287,11 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
      * The plan returned is the first round's.
      */
     private ApplyResult converge(DesiredObjects desired, KubernetesLiveReader.CachedObjects firstRead) {
-        ConvergenceBudget budget = ConvergenceBudget.start(ID);
+        return converge(desired, firstRead, ConvergenceBudget.start(ID));
+    }
+
+    /** {@link #converge(DesiredObjects, KubernetesLiveReader.CachedObjects)} spending {@code budget}. */
+    private ApplyResult converge(DesiredObjects desired, KubernetesLiveReader.CachedObjects firstRead, ConvergenceBudget budget) {
         Plan first = null;
         String lastStep = null;
         BackendException lastConflict = null;

@@ -218,6 +218,9 @@ public final class MockCluster implements FakeCloud {
         synchronized (ownership) {
             if ("GET".equals(method)) {
                 MockResponse response = crud.dispatch(request);
+                if (response.code() == 200 && !ownership.tracks(path) && path.contains("/namespaces/")) {
+                    return withManagedFieldsOfItems(path, response);
+                }
                 return response.code() == 200 && ownership.tracks(path) ? response.setBody(ownership.withManagedFields(path, json(response)).toString()) : response;
             }
             MockResponse before = "POST".equals(method) ? null : crud.handleGet(path);
@@ -236,6 +239,21 @@ public final class MockCluster implements FakeCloud {
             ownership.update(objectPath, old, written, manager);
             return response;
         }
+    }
+
+    /** A LIST's answer with each item's {@code metadata.managedFields}, as the API server lists them (under the ownership lock). */
+    private MockResponse withManagedFieldsOfItems(String collection, MockResponse response) {
+        JsonNode list = json(response);
+        if (!(list.get("items") instanceof com.fasterxml.jackson.databind.node.ArrayNode items)) {
+            return response.setBody(list.toString());
+        }
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = collection + "/" + items.get(i).path("metadata").path("name").asText();
+            if (ownership.tracks(itemPath)) {
+                items.set(i, ownership.withManagedFields(itemPath, items.get(i)));
+            }
+        }
+        return response.setBody(list.toString());
     }
 
     private static String resourcePath(RecordedRequest request) {

@@ -8,6 +8,7 @@ import io.inferscale.backend.kubernetes.KubernetesBackend;
 import io.inferscale.backend.kubernetes.KubernetesSettings;
 import io.inferscale.backend.kubernetes.KubernetesTranslator;
 import io.inferscale.backend.kubernetes.MockCluster;
+import io.inferscale.bench.FleetApplyPhases;
 import io.inferscale.bench.Phase;
 import io.inferscale.bench.Seed;
 
@@ -23,9 +24,11 @@ import java.util.function.IntConsumer;
  * same {@code 3n} objects {@link KubernetesTranslator} renders with plain fabric8 calls
  * ({@code client.resource(o).inNamespace(ns).fieldManager("x").forceConflicts().serverSideApply()}), twice. Requests are
  * counted at the server (MockCluster's log). A third pair of phases is a reference for read-then-write at its limit
- * ({@link #readThenApply}). Each pair gets a fresh cluster and client; rounds alternate the order.
+ * ({@link #readThenApply}). A fourth pair ({@link #inferscaleApplyAll}, issue 19) applies the whole fleet with one
+ * {@code Backend.applyAll} call (LISTs instead of per-object GETs) and again unchanged. Each pair gets a fresh cluster
+ * and client; rounds alternate the order.
  *
- * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.kubernetes.KubernetesFleetBench [n=1000] [threads=8] [rounds=2]</pre>
+ * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.kubernetes.KubernetesFleetBench [n=1000] [threads=8] [rounds=2] [groups=baseline,apply,reference,applyAll]</pre>
  */
 public final class KubernetesFleetBench {
 
@@ -39,11 +42,35 @@ public final class KubernetesFleetBench {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         List<InferenceEndpoint> fleet = Seed.fleet(n, e -> e);
         List<InferenceEndpoint> warm = fleet.subList(0, Math.min(n, 200));
+        List<String> groups = List.of((args.length > 3 ? args[3] : "baseline,apply,reference,applyAll").split(","));
         KubernetesTranslator translator = new KubernetesTranslator(KubernetesSettings.defaults());
-        Phase.rounds(warm.size() + " endpoints", rounds,
-                List.of(() -> baseline(warm, translator, threads), () -> inferscale(warm, threads), () -> readThenApply(warm, translator, threads)),
-                List.of(() -> baseline(fleet, translator, threads), () -> inferscale(fleet, threads),
-                        () -> readThenApply(fleet, translator, threads)));
+        Phase.rounds(warm.size() + " endpoints", rounds, groups(groups, warm, translator, threads), groups(groups, fleet, translator, threads));
+    }
+
+    /** The selected pairs of phases over {@code fleet}, in the order named. */
+    private static List<Phase.Group> groups(List<String> names, List<InferenceEndpoint> fleet, KubernetesTranslator translator, int threads) {
+        List<Phase.Group> out = new ArrayList<>();
+        for (String name : names) {
+            out.add(switch (name) {
+                case "baseline" -> () -> baseline(fleet, translator, threads);
+                case "apply" -> () -> inferscale(fleet, threads);
+                case "reference" -> () -> readThenApply(fleet, translator, threads);
+                case "applyAll" -> () -> inferscaleApplyAll(fleet, threads);
+                default -> throw new IllegalArgumentException("groups: unknown '" + name + "'; use baseline, apply, reference, applyAll");
+            });
+        }
+        return out;
+    }
+
+    /** One {@code applyAll} of the whole fleet with concurrency {@code threads}, then again unchanged ({@link FleetApplyPhases}). */
+    static List<Phase.Result> inferscaleApplyAll(List<InferenceEndpoint> fleet, int threads) {
+        try (MockCluster cluster = new MockCluster()) {
+            KubernetesBackend backend = new KubernetesBackend(cluster.client(), KubernetesSettings.defaults());
+            List<Phase.Result> results = FleetApplyPhases.applyAllTwice(backend, fleet, threads, () -> cluster.requests().size(),
+                    cluster::writeCount, null);
+            backend.close();
+            return results;
+        }
     }
 
     /** Plain fabric8 server-side apply of the rendered objects: first apply, then the same again. */

@@ -8,6 +8,7 @@ import io.inferscale.backend.sagemaker.SageMakerBackend;
 import io.inferscale.backend.sagemaker.SageMakerDesiredState;
 import io.inferscale.backend.sagemaker.SageMakerTranslator;
 import io.inferscale.bench.CountingProxy;
+import io.inferscale.bench.FleetApplyPhases;
 import io.inferscale.bench.Phase;
 import io.inferscale.bench.Seed;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -35,7 +36,7 @@ import java.util.Map;
  * 0 and both wait with the same 25 ms poll interval, so the figures measure the calls, not a simulated wait. Requests
  * are counted at the fake; connections at a {@link CountingProxy} between clients and fake.
  *
- * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.sagemaker.SageMakerFleetBench [n=200] [threads=8] [rounds=2]</pre>
+ * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.sagemaker.SageMakerFleetBench [n=200] [threads=8] [rounds=2] [groups=baseline,apply,applyAll]</pre>
  */
 public final class SageMakerFleetBench {
 
@@ -56,8 +57,9 @@ public final class SageMakerFleetBench {
         List<InferenceEndpoint> fleet = Seed.fleet(n, e -> e.toBuilder().model(e.model().toBuilder().image(IMAGE).build()).build());
         List<InferenceEndpoint> warm = fleet.subList(0, Math.min(n, 50));
         sequences(fleet.get(0));
-        Phase.rounds(warm.size() + " endpoints", rounds, List.of(() -> baseline(warm, threads), () -> inferscale(warm, threads)),
-                List.of(() -> baseline(fleet, threads), () -> inferscale(fleet, threads)));
+        FleetApplyPhases.Pair baseline = (f, t, applyAll) -> baseline(f, t);
+        Phase.rounds(warm.size() + " endpoints", rounds, FleetApplyPhases.groups(args, warm, threads, baseline, SageMakerFleetBench::inferscale),
+                FleetApplyPhases.groups(args, fleet, threads, baseline, SageMakerFleetBench::inferscale));
     }
 
     /** Prints the operations one apply and one unchanged re-apply of {@code e} send, as the fake receives them. */
@@ -108,12 +110,20 @@ public final class SageMakerFleetBench {
     }
 
     static List<Phase.Result> inferscale(List<InferenceEndpoint> fleet, int threads) throws Exception {
+        return inferscale(fleet, threads, false);
+    }
+
+    /** As {@link #inferscale(List, int)}; with {@code applyAll}, one {@code Backend.applyAll} of the fleet and again ({@link FleetApplyPhases}). */
+    static List<Phase.Result> inferscale(List<InferenceEndpoint> fleet, int threads, boolean applyAll) throws Exception {
         try (FakeAwsServer fake = FakeAwsServer.start(); CountingProxy proxy = new CountingProxy(fake.uri().getPort())) {
             fake.transitionDelay(Duration.ZERO);
             BackendConfig config = BackendConfig.of(Map.of("sagemaker.region", "us-east-1",
                     "sagemaker.endpointOverride", "http://127.0.0.1:" + proxy.port(), "sagemaker.executionRoleArn", ROLE,
                     "sagemaker.pollInterval", POLL.toMillis() + "ms", "sagemaker.timeout", "60s"));
             try (SageMakerBackend backend = SageMakerBackend.create(config, CREDENTIALS)) {
+                if (applyAll) {
+                    return FleetApplyPhases.applyAllTwice(backend, fleet, threads, () -> fake.operations().size(), fake::writeCount, proxy::connections);
+                }
                 Phase.Result first = Phase.run("InferScale apply (one backend)", fleet.size(), threads, i -> backend.apply(fleet.get(i)),
                         () -> fake.operations().size(), fake::writeCount, proxy::connections);
                 Phase.Result again = Phase.run("InferScale re-apply (no-op)", fleet.size(), threads, i -> {

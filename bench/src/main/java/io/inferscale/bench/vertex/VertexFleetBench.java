@@ -18,6 +18,7 @@ import io.inferscale.backend.vertex.VertexDesiredState;
 import io.inferscale.backend.vertex.VertexTranslator;
 import io.inferscale.backend.vertex.fake.FakeVertexServer;
 import io.inferscale.bench.CountingProxy;
+import io.inferscale.bench.FleetApplyPhases;
 import io.inferscale.bench.Phase;
 import io.inferscale.bench.Seed;
 
@@ -35,7 +36,7 @@ import java.util.concurrent.ExecutionException;
  * operation delays are 0, so the figures measure calls and polling, not a simulated wait. Requests are counted at the
  * fake; connections at a {@link CountingProxy} between clients and fake.
  *
- * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.vertex.VertexFleetBench [n=200] [threads=8] [rounds=2]</pre>
+ * <pre>java -Xms512m -Xmx512m -cp bench/target/benchmarks.jar io.inferscale.bench.vertex.VertexFleetBench [n=200] [threads=8] [rounds=2] [groups=baseline,apply,applyAll]</pre>
  */
 public final class VertexFleetBench {
 
@@ -54,8 +55,9 @@ public final class VertexFleetBench {
                 .artifactUri("gs://my-bucket/" + e.name() + "/v1/").build()).build());
         List<InferenceEndpoint> warm = fleet.subList(0, Math.min(n, 50));
         sequences(fleet.get(0));
-        Phase.rounds(warm.size() + " endpoints", rounds, List.of(() -> baseline(warm, threads), () -> inferscale(warm, threads)),
-                List.of(() -> baseline(fleet, threads), () -> inferscale(fleet, threads)));
+        FleetApplyPhases.Pair baseline = (f, t, applyAll) -> baseline(f, t);
+        Phase.rounds(warm.size() + " endpoints", rounds, FleetApplyPhases.groups(args, warm, threads, baseline, VertexFleetBench::inferscale),
+                FleetApplyPhases.groups(args, fleet, threads, baseline, VertexFleetBench::inferscale));
     }
 
     private static FakeVertexServer fake() {
@@ -122,11 +124,19 @@ public final class VertexFleetBench {
     }
 
     static List<Phase.Result> inferscale(List<InferenceEndpoint> fleet, int threads) throws Exception {
+        return inferscale(fleet, threads, false);
+    }
+
+    /** As {@link #inferscale(List, int)}; with {@code applyAll}, one {@code Backend.applyAll} of the fleet and again ({@link FleetApplyPhases}). */
+    static List<Phase.Result> inferscale(List<InferenceEndpoint> fleet, int threads, boolean applyAll) throws Exception {
         try (FakeVertexServer fake = fake(); CountingProxy proxy = new CountingProxy(port(fake))) {
             BackendConfig config = BackendConfig.of(Map.of("vertex.project", "test-project", "vertex.location", "us-central1",
                     "vertex.endpointOverride", "127.0.0.1:" + proxy.port(), "vertex.plaintext", "true",
                     "vertex.pollInterval", POLL.toMillis() + "ms", "vertex.operationTimeout", "60s"));
             try (Backend backend = new VertexBackendProvider().create(config)) {
+                if (applyAll) {
+                    return FleetApplyPhases.applyAllTwice(backend, fleet, threads, () -> fake.calls().size(), fake::writeCount, proxy::connections);
+                }
                 Phase.Result first = Phase.run("InferScale apply (one backend)", fleet.size(), threads, i -> backend.apply(fleet.get(i)),
                         () -> fake.calls().size(), fake::writeCount, proxy::connections);
                 Phase.Result again = Phase.run("InferScale re-apply (no-op)", fleet.size(), threads, i -> {

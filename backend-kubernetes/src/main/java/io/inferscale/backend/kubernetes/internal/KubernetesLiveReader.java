@@ -13,18 +13,20 @@ import io.inferscale.backend.kubernetes.KubernetesTranslator;
 import io.inferscale.backend.kubernetes.keda.ScaledObjectTranslator;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Reads what exists in the cluster: one GET per object (absent: {@code null}), an endpoint's status from its three
- * objects, every managed endpoint of a namespace by the managed-by label. A read failure names its step when the caller
- * gives the operation it belongs to.
+ * objects, every managed endpoint of a namespace by the managed-by label, and a fleet's objects with one LIST per kind and
+ * namespace ({@link #listManaged}). A read failure names its step when the caller gives the operation it belongs to.
  */
 public final class KubernetesLiveReader {
 
@@ -149,6 +151,46 @@ public final class KubernetesLiveReader {
             }
         }
         return withLeftoverScaledObject(desired, live, operation);
+    }
+
+    /**
+     * The managed objects of the given kinds in each namespace: one LIST per kind and namespace with the managed-by label
+     * selector ({@code app.kubernetes.io/managed-by=inferscale}), in place of one GET per object. A LIST that fails (e.g.
+     * RBAC grants {@code get} but not {@code list}, or KEDA is not installed for ScaledObjects) leaves its kind uncovered,
+     * so its objects are read with GETs and a real failure surfaces there, at its endpoint's step.
+     *
+     * <p>An object of an endpoint's name without the label is not listed: the fleet plans it as absent (CREATE, whose
+     * server-side apply takes it over like {@link #readAll}'s UPDATE would, but with the create's {@code spec.replicas}).
+     *
+     * @param kinds by namespace, the object types to list: {@code Deployment}, {@code Service},
+     *              {@code HorizontalPodAutoscaler}, and {@code GenericKubernetesResource} for KEDA ScaledObjects
+     */
+    public ListedObjects listManaged(Map<String, Set<Class<? extends HasMetadata>>> kinds) {
+        ListedObjects listed = new ListedObjects();
+        kinds.forEach((ns, types) -> types.forEach(type -> {
+            try {
+                listed.add(type, ns, KubernetesClients.withOneRetry(() -> listManaged(type, ns)));
+            } catch (KubernetesClientException e) {
+                listed.failed(type);
+            }
+        }));
+        return listed;
+    }
+
+    private List<? extends HasMetadata> listManaged(Class<? extends HasMetadata> type, String ns) {
+        if (type == GenericKubernetesResource.class) {
+            return ScaledObjects.api(clients.client()).inNamespace(ns)
+                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems();
+        }
+        return clients.client().resources(type).inNamespace(ns)
+                .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems();
+    }
+
+    /** The kinds of every desired object of {@code fleet}, by namespace: what {@link #listManaged} lists for a plan. */
+    public static Map<String, Set<Class<? extends HasMetadata>>> kindsOf(Collection<DesiredObjects> fleet) {
+        Map<String, Set<Class<? extends HasMetadata>>> kinds = new TreeMap<>();
+        fleet.forEach(d -> d.objects().forEach(o -> kinds.computeIfAbsent(d.namespace(), ns -> new java.util.LinkedHashSet<>()).add(o.getClass())));
+        return kinds;
     }
 
     /**
