@@ -113,7 +113,14 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
                 .withLabelSelector(KubernetesTranslator.MANAGED_BY_LABEL + "=" + KubernetesTranslator.MANAGED_BY).build(), context);
     }
 
-    /** The children as the informers last saw them: the first planning round of a reconcile makes no request. */
+    /**
+     * The children as the informers last saw them: the first planning round of a reconcile makes no request. What a
+     * reconcile writes (and reads back) goes into the informers' temporary caches (JOSDK's
+     * {@code handleRecentResourceUpdate}): until the watch delivers a version at least as new, a lookup returns what was
+     * written, not the version before the write, so the next reconcile, which may start before the watch catches up, plans
+     * against the write and does not apply it again. The watch event of the write itself then carries no newer
+     * resourceVersion and triggers no reconcile.
+     */
     private static KubernetesLiveReader.CachedObjects informerCaches(Context<InferenceEndpointResource> context) {
         return new KubernetesLiveReader.CachedObjects() {
             @Override
@@ -123,10 +130,23 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
 
             @Override
             public HasMetadata get(Class<? extends HasMetadata> type, String ns, String name) {
-                var source = context.eventSourceRetriever().getEventSourceFor(type, CHILD_INFORMERS.get(type));
-                return ((InformerEventSource<? extends HasMetadata, ?>) source).get(new ResourceID(name, ns)).orElse(null);
+                return source(context, type).get(new ResourceID(name, ns)).orElse(null);
+            }
+
+            @Override
+            public void observed(HasMetadata fresh) {
+                if (covers(fresh.getClass())) {
+                    source(context, fresh.getClass()).handleRecentResourceUpdate(ResourceID.fromResource(fresh), fresh, null);
+                }
             }
         };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static InformerEventSource<HasMetadata, InferenceEndpointResource> source(Context<InferenceEndpointResource> context,
+                                                                                     Class<? extends HasMetadata> type) {
+        return (InformerEventSource<HasMetadata, InferenceEndpointResource>) context.eventSourceRetriever()
+                .getEventSourceFor(type, CHILD_INFORMERS.get(type));
     }
 
     @Override

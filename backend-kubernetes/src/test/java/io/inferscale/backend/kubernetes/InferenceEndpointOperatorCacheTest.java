@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -32,12 +34,20 @@ class InferenceEndpointOperatorCacheTest {
     private MockCluster cluster;
     private KubernetesClient client;
     private InferenceEndpointOperator operator;
+    /** How long the operator's Service and HPA watches hold back each event (0: not at all). */
+    private final java.util.concurrent.atomic.AtomicLong watchLagMillis = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.ScheduledExecutorService lagTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "watch-lag");
+        t.setDaemon(true);
+        return t;
+    });
 
     @BeforeEach
     void start() throws IOException {
         cluster = new MockCluster();
         client = cluster.client();
         InferenceEndpointOperatorTest.installCrd(client);
+        cluster.intercept(this::laggingWatch);
         operator = InferenceEndpointOperator.create(cluster.client(AGENT), KubernetesSettings.defaults(), Set.of("test"),
                 new InferenceEndpointReconciler.OperatorIdentity("inferscale-system", AGENT));
         operator.start();
@@ -51,6 +61,94 @@ class InferenceEndpointOperatorCacheTest {
     void stop() {
         operator.close();
         cluster.close();
+        lagTimer.shutdownNow();
+    }
+
+    /**
+     * Serves the operator's Service and HPA watches through a socket that sends each event {@link #watchLagMillis} late, in
+     * order: the informer caches of those kinds lag behind the API server as long as the test wants, as under load.
+     */
+    private io.fabric8.mockwebserver.http.MockResponse laggingWatch(RecordedRequest request,
+                                                                  java.util.function.Supplier<io.fabric8.mockwebserver.http.MockResponse> proceed) {
+        String path = request.getPath();
+        if (!AGENT.equals(request.getHeader("User-Agent")) || !path.contains("watch=true")
+                || !(path.contains("/services") || path.contains("/horizontalpodautoscalers"))) {
+            return null;
+        }
+        io.fabric8.mockwebserver.http.MockResponse response = proceed.get();
+        io.fabric8.mockwebserver.http.WebSocketListener events = response.getWebSocketListener();
+        if (events == null) {
+            return response;
+        }
+        return response.withWebSocketUpgrade(new io.fabric8.mockwebserver.http.WebSocketListener() {
+            @Override
+            public void onOpen(io.fabric8.mockwebserver.http.WebSocket socket, io.fabric8.mockwebserver.http.Response r) {
+                events.onOpen(lagging(socket), r);
+            }
+
+            @Override
+            public void onMessage(io.fabric8.mockwebserver.http.WebSocket socket, String text) {
+                events.onMessage(socket, text);
+            }
+
+            @Override
+            public void onClosing(io.fabric8.mockwebserver.http.WebSocket socket, int code, String reason) {
+                events.onClosing(socket, code, reason);
+            }
+
+            @Override
+            public void onClosed(io.fabric8.mockwebserver.http.WebSocket socket, int code, String reason) {
+                events.onClosed(socket, code, reason);
+            }
+
+            @Override
+            public void onFailure(io.fabric8.mockwebserver.http.WebSocket socket, Throwable t, io.fabric8.mockwebserver.http.Response r) {
+                events.onFailure(socket, t, r);
+            }
+        });
+    }
+
+    private io.fabric8.mockwebserver.http.WebSocket lagging(io.fabric8.mockwebserver.http.WebSocket socket) {
+        return new io.fabric8.mockwebserver.http.WebSocket() {
+            @Override
+            public RecordedRequest request() {
+                return socket.request();
+            }
+
+            @Override
+            public boolean send(String text) {
+                lagTimer.schedule(() -> socket.send(text), watchLagMillis.get(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                return true;
+            }
+
+            @Override
+            public boolean send(byte[] bytes) {
+                lagTimer.schedule(() -> socket.send(bytes), watchLagMillis.get(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                return true;
+            }
+
+            @Override
+            public boolean close(int code, String reason) {
+                return socket.close(code, reason);
+            }
+        };
+    }
+
+    @Test
+    @DisplayName("a reconcile that starts before the watches bring the previous reconcile's writes plans against those writes: no second apply")
+    void staleCacheAfterOwnWriteIsNotReapplied() {
+        watchLagMillis.set(3_000);
+        int before = cluster.requests().size();
+        client.resources(InferenceEndpointResource.class).inNamespace("test").withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"autoscaling\":{\"maxReplicas\":7},\"resources\":{\"requests\":{\"cpu\":\"750m\"}}}}");
+        // the Deployment's watch event (not held back) re-runs the reconcile at once, while the HPA's cache still holds maxReplicas 5
+        await(() -> operatorCallsSince(before), calls -> calls.contains("PATCH inferenceendpoints/status"));
+        await(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).get(),
+                h -> h.getSpec().getMaxReplicas() == 7);
+        awaitQuiet(4_500);
+        List<String> writes = operatorCallsSince(before).stream().filter(c -> !c.startsWith("GET")).toList();
+        assertThat(writes).as("the change applied once: Deployment and HPA, and the status once")
+                .containsExactly("PATCH deployments", "PATCH horizontalpodautoscalers", "PATCH inferenceendpoints/status");
     }
 
     @Test
@@ -126,10 +224,15 @@ class InferenceEndpointOperatorCacheTest {
 
     /** Waits until 1.5 s pass without a request from the operator (its event queue is drained). */
     private void awaitQuiet() {
+        awaitQuiet(1_500);
+    }
+
+    /** Waits until {@code quietMillis} pass without a request from the operator. */
+    private void awaitQuiet(long quietMillis) {
         int seen = -1;
         long quietSince = System.nanoTime();
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() - quietSince < 1_500_000_000L) {
+        while (System.nanoTime() - quietSince < quietMillis * 1_000_000L) {
             assertThat(System.nanoTime()).as("the operator goes quiet within 20 s").isLessThan(deadline);
             int now = (int) cluster.requests().stream().filter(r -> AGENT.equals(r.getHeader("User-Agent"))).count();
             if (now != seen) {
