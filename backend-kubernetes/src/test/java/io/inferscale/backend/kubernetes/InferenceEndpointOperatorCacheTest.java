@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -153,7 +154,7 @@ class InferenceEndpointOperatorCacheTest {
 
     @Test
     @DisplayName("a reconcile re-run by an HPA status change makes 0 GETs and one write: the status patch with the cached HPA's targets")
-    void steadyStateReconcileMakesNoGet() {
+    void steadyStateReconcileMakesNoGet() throws IOException {
         int before = cluster.requests().size();
         HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).get();
         client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).editStatus(h -> new HorizontalPodAutoscalerBuilder(h)
@@ -165,6 +166,8 @@ class InferenceEndpointOperatorCacheTest {
                 x -> "cpu: 45%/60%".equals(x.getStatus().targets));
         assertThat(r.getStatus().desiredReplicas).as("the cached HPA status: desiredReplicas").isEqualTo(1);
         assertThat(r.getStatus().replicas).as("the REPLICAS printer column (.status.replicas)").isEqualTo(1);
+        assertThat(printerColumns(r)).as("kubectl get inferenceendpoints: the CRD's printer columns on this resource, as kubectl get hpa shows MINPODS MAXPODS REPLICAS TARGETS")
+                .containsEntry("MIN", "1").containsEntry("MAX", "5").containsEntry("REPLICAS", "1").containsEntry("TARGET", "cpu: 45%/60%");
         awaitQuiet();
         List<String> calls = operatorCallsSince(before);
         assertThat(calls).as("the reconcile's requests (watches excluded)").containsExactly("PATCH inferenceendpoints/status");
@@ -207,6 +210,30 @@ class InferenceEndpointOperatorCacheTest {
         assertThat(svc.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo(NAME));
         client.apps().deployments().inNamespace("test").withName(NAME).delete();
         await(() -> client.apps().deployments().inNamespace("test").withName(NAME).get(), Objects::nonNull);
+    }
+
+    /**
+     * The values {@code kubectl get} prints for {@code r}: each printer column of the shipped CRD whose jsonPath is a plain
+     * field path ({@code .status.targets}), evaluated on the resource as the API server returns it.
+     */
+    private Map<String, String> printerColumns(InferenceEndpointResource r) throws IOException {
+        io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd;
+        try (java.io.InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
+            crd = client.getKubernetesSerialization().unmarshal(in, io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+        }
+        Object tree = client.getKubernetesSerialization().convertValue(r, Map.class);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var column : crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns()) {
+            if (!column.getJsonPath().matches("(\\.[A-Za-z]+)+")) {
+                continue;
+            }
+            Object v = tree;
+            for (String key : column.getJsonPath().substring(1).split("\\.")) {
+                v = v instanceof Map<?, ?> m ? m.get(key) : null;
+            }
+            out.put(column.getName(), v == null ? null : v.toString());
+        }
+        return out;
     }
 
     /** The operator's requests after the first {@code from}, by call name, leaving out its informers' LISTs and WATCHes. */
