@@ -46,7 +46,9 @@ import java.util.Map;
  * managed-by label, {@link #CHILD_INFORMERS}), so a reconcile with nothing to change makes no request at all. On drift it
  * makes the writes of {@link KubernetesBackend#apply} (one server-side apply per changed child) and its check after the
  * writes (a GET of each other child); plus a status patch only when the status changed. The status is built from the
- * objects planned against or written.
+ * objects planned against or written. What a reconcile writes or reads back goes into the informers' temporary caches,
+ * so the next reconcile, even one that starts before the watches deliver those writes, does not apply them again. A
+ * KEDA ScaledObject is not cached: it costs one GET per reconcile of a {@code keda} endpoint.
  *
  * <p>Concurrency: JOSDK never runs two reconciles of the same resource at once in one operator (it serialises them per
  * resource and queues events that arrive meanwhile); reconciles of different resources run in parallel on its
