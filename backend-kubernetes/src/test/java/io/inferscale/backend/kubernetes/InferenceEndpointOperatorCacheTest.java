@@ -256,22 +256,6 @@ class InferenceEndpointOperatorCacheTest {
 
     /** Waits until {@code quietMillis} pass without a request from the operator. */
     private void awaitQuiet(long quietMillis) {
-        int seen = -1;
-        long quietSince = System.nanoTime();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() - quietSince < quietMillis * 1_000_000L) {
-            assertThat(System.nanoTime()).as("the operator goes quiet within 20 s").isLessThan(deadline);
-            int now = (int) cluster.requests().stream().filter(r -> AGENT.equals(r.getHeader("User-Agent"))).count();
-            if (now != seen) {
-                seen = now;
-                quietSince = System.nanoTime();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        InferenceEndpointOperatorTest.awaitQuiet(cluster, r -> AGENT.equals(r.getHeader("User-Agent")), quietMillis);
     }
 }

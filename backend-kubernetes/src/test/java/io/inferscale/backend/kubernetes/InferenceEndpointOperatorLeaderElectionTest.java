@@ -159,21 +159,7 @@ class InferenceEndpointOperatorLeaderElectionTest {
 
     /** Waits until 1.5 s pass without a request (other than the Lease's) from {@code agent}. */
     private void awaitQuiet(String agent) {
-        long seen = -1;
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() - quietSince < 1_500_000_000L) {
-            long now = cluster.requests().stream().filter(r -> agent.equals(r.getHeader("User-Agent")) && !r.getPath().contains("/leases")).count();
-            if (now != seen) {
-                seen = now;
-                quietSince = System.nanoTime();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        InferenceEndpointOperatorTest.awaitQuiet(cluster, r -> agent.equals(r.getHeader("User-Agent")) && !r.getPath().contains("/leases"), 1_500);
     }
 
     @Test
