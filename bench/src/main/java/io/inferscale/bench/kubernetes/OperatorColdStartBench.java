@@ -56,6 +56,11 @@ public final class OperatorColdStartBench {
 
     private static final String AGENT = "inferscale-operator-bench";
     private static final String NS = "test";
+    /**
+     * fabric8's default request timeout is 10 s; on the loaded machine the mock's event loop has stalled for up to 8 s, so
+     * an informer's first LIST timed out and the operator did not start. Both sides get 2 minutes.
+     */
+    private static final int REQUEST_TIMEOUT_MS = 120_000;
 
     private OperatorColdStartBench() {
     }
@@ -154,7 +159,8 @@ public final class OperatorColdStartBench {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long start = System.nanoTime();
-            InferenceEndpointOperator operator = InferenceEndpointOperator.create(cluster.client(AGENT), KubernetesSettings.defaults(), Set.of(NS));
+            InferenceEndpointOperator operator = InferenceEndpointOperator.create(
+                    cluster.client(AGENT, c -> c.withRequestTimeout(REQUEST_TIMEOUT_MS)), KubernetesSettings.defaults(), Set.of(NS));
             try {
                 operator.start();
                 while (reconciled(watcher) < n) {
@@ -203,7 +209,7 @@ public final class OperatorColdStartBench {
             objects.add(translator.translate(e).objects());
         }
         try (MockCluster cluster = clusterWithResources(n)) {
-            KubernetesClient client = cluster.client(AGENT);
+            KubernetesClient client = cluster.client(AGENT, c -> c.withRequestTimeout(REQUEST_TIMEOUT_MS));
             int r0 = cluster.requests().size();
             String loadBefore = loadAverage();
             Phase.Result result = Phase.run("baseline", n, threads, i -> {
@@ -223,6 +229,14 @@ public final class OperatorColdStartBench {
 
     /** Resources whose status describes their current generation. */
     private static long reconciled(KubernetesClient c) {
+        try {
+            return reconciledNow(c);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            return -1; // the poll timed out on the loaded machine: poll again
+        }
+    }
+
+    private static long reconciledNow(KubernetesClient c) {
         return c.resources(InferenceEndpointResource.class).inNamespace(NS).list().getItems().stream()
                 .filter(r -> r.getStatus() != null && r.getStatus().state != null && r.getStatus().observedGeneration != null
                         && r.getStatus().observedGeneration.equals(r.getMetadata().getGeneration()))
