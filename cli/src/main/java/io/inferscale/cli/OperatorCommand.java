@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.inferscale.api.BackendException;
 import io.inferscale.backend.kubernetes.InferenceEndpointOperator;
 import io.inferscale.backend.kubernetes.KubernetesSettings;
-import io.inferscale.backend.kubernetes.OperatorHealthServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,9 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code inferscale operator [--namespace NS,...] [--set kubernetes.KEY=VALUE...]}. */
 @Command(name = "operator", sortOptions = false, mixinStandardHelpOptions = true,
@@ -63,37 +59,23 @@ final class OperatorCommand extends BaseCommand {
             throw new BackendException("kubernetes", BackendException.Reason.CONFIGURATION,
                     "cannot configure the Kubernetes client from the kubeconfig or service account: " + e.getMessage(), e);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        // on SIGTERM: wake the main thread and give it time to stop the operator cleanly before the JVM halts
-        Thread hook = new Thread(() -> {
-            stopped.countDown();
-            try {
-                closed.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "inferscale-operator-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (client; InferenceEndpointOperator operator = leaderElection
-                ? InferenceEndpointOperator.create(client, settings, Set.copyOf(namespaces), InferenceEndpointOperator.LeaderElection.fromEnvironment())
-                : InferenceEndpointOperator.create(client, settings, Set.copyOf(namespaces));
-             OperatorHealthServer health = healthPort == null ? null : OperatorHealthServer.start(healthPort, operator)) {
-            try {
-                operator.start();
-            } catch (RuntimeException e) {
-                throw new BackendException("kubernetes", BackendException.Reason.UNAVAILABLE,
-                        "the operator could not start against " + client.getMasterUrl() + ": " + e.getMessage() + rootCause(e)
-                                + "; check the kubeconfig (or the pod's service account), the CRD and the RBAC", e);
-            }
-            out().println("operator: reconciling InferenceEndpoint resources in "
-                    + (namespaces.isEmpty() ? "all namespaces" : String.join(", ", namespaces)) + " on " + client.getMasterUrl()
-                    + (leaderElection ? " while holding the leader Lease" : "") + (health == null ? "" : "; probes on port " + health.port())
-                    + "; stop with SIGTERM or Ctrl-C");
-            out().flush();
-            stopped.await();
-        } finally {
-            closed.countDown();
+        InferenceEndpointOperator.RunOptions.Builder options = InferenceEndpointOperator.RunOptions.builder()
+                .namespaces(namespaces).onStarted(started -> {
+                    out().println("operator: " + started.describe());
+                    out().flush();
+                });
+        if (leaderElection) {
+            options.leaderElection(InferenceEndpointOperator.LeaderElection.fromEnvironment());
+        }
+        if (healthPort != null) {
+            options.healthPort(healthPort);
+        }
+        // the library's run: the same start, probes, shutdown hook and clean stop as any embedding application
+        try (client) {
+            InferenceEndpointOperator.run(client, settings, options.build());
+        } catch (BackendException e) {
+            throw new BackendException("kubernetes", e.reason(), "the operator could not start against " + client.getMasterUrl() + ": "
+                    + e.getMessage() + rootCause(e) + "; check the kubeconfig (or the pod's service account), the CRD and the RBAC", e);
         }
         return ExitCode.OK;
     }

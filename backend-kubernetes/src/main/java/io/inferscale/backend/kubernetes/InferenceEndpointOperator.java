@@ -30,8 +30,19 @@ import java.util.concurrent.CountDownLatch;
  * (the manifest's Deployment runs two): only the Lease holder reconciles. {@link OperatorHealthServer} serves
  * {@link #isAlive()} and {@link #isReady()} as probes.
  *
- * <p>The CLI's {@code inferscale operator} command calls {@link #run(BackendConfig)}. The CRD and RBAC must
- * be installed first ({@code manifests/} in this jar; see the module README).
+ * <p>To run it as a process, {@link #run(KubernetesClient, KubernetesSettings, RunOptions)} starts it with the options of
+ * the CLI's {@code inferscale operator} command (which calls it): namespaces, leader election, probes, and stops it
+ * cleanly on SIGTERM:
+ *
+ * <pre>{@code
+ * InferenceEndpointOperator.run(client, settings, InferenceEndpointOperator.RunOptions.builder()
+ *         .leaderElection(InferenceEndpointOperator.LeaderElection.fromEnvironment())
+ *         .healthPort(OperatorHealthServer.DEFAULT_PORT)
+ *         .onStarted(started -> log.info(started.describe()))
+ *         .build());
+ * }</pre>
+ *
+ * <p>The CRD and RBAC must be installed first ({@code manifests/} in this jar; see the module README).
  */
 public final class InferenceEndpointOperator implements AutoCloseable {
 
@@ -205,39 +216,203 @@ public final class InferenceEndpointOperator implements AutoCloseable {
     }
 
     /**
-     * Runs the operator on all namespaces until the JVM is stopped (SIGTERM): what {@code inferscale operator} does.
+     * How {@link #run(KubernetesClient, KubernetesSettings, RunOptions)} runs the operator: which namespaces it watches,
+     * whether it reconciles only while holding a leader Lease, whether it serves the probes, and whom it tells once it
+     * runs. {@code inferscale operator --namespace --leader-election --health-port} builds the same options.
+     *
+     * @param namespaces     the namespaces to watch; empty (the default) for all, which needs the ClusterRole
+     * @param leaderElection the Lease to hold while reconciling; empty (the default) reconciles at once, for one replica
+     * @param healthPort     the port of {@link OperatorHealthServer}'s {@code /healthz} and {@code /readyz} (0: any free
+     *                       port); empty (the default) serves no probes
+     * @param onStarted      told once the informers are synced and the probes (if any) are served; the default does nothing
+     */
+    public record RunOptions(Set<String> namespaces, java.util.Optional<LeaderElection> leaderElection,
+                             java.util.OptionalInt healthPort, java.util.function.Consumer<Started> onStarted) {
+
+        /** Copies the namespaces; checks the port. */
+        public RunOptions {
+            namespaces = Set.copyOf(namespaces);
+            Objects.requireNonNull(leaderElection, "leaderElection");
+            Objects.requireNonNull(healthPort, "healthPort");
+            Objects.requireNonNull(onStarted, "onStarted");
+            if (healthPort.isPresent() && (healthPort.getAsInt() < 0 || healthPort.getAsInt() > 65535)) {
+                throw new IllegalArgumentException("healthPort " + healthPort.getAsInt() + " is not a port number; use 0-65535 (0 picks a free one)");
+            }
+        }
+
+        /** All namespaces, no leader election, no probes: what {@link #run(KubernetesClient, KubernetesSettings)} does. */
+        public static RunOptions defaults() {
+            return builder().build();
+        }
+
+        /** A builder starting from {@link #defaults()}. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builds {@link RunOptions}; every setter is optional. */
+        public static final class Builder {
+            private Set<String> namespaces = Set.of();
+            private LeaderElection leaderElection;
+            private Integer healthPort;
+            private java.util.function.Consumer<Started> onStarted = s -> { };
+
+            private Builder() {
+            }
+
+            /** The namespaces to watch (empty: all). */
+            public Builder namespaces(java.util.Collection<String> namespaces) {
+                this.namespaces = Set.copyOf(namespaces);
+                return this;
+            }
+
+            /** Reconcile only while holding this Lease, e.g. {@link LeaderElection#fromEnvironment()}; null: no election. */
+            public Builder leaderElection(LeaderElection leaderElection) {
+                this.leaderElection = leaderElection;
+                return this;
+            }
+
+            /** Serve the probes on {@code port} (0-65535; 0 picks a free one, see {@link Started#healthPort()}). */
+            public Builder healthPort(int port) {
+                this.healthPort = port;
+                return this;
+            }
+
+            /** Called once the operator runs (e.g. to log the line the CLI prints, {@link Started#describe()}). */
+            public Builder onStarted(java.util.function.Consumer<Started> onStarted) {
+                this.onStarted = Objects.requireNonNull(onStarted, "onStarted");
+                return this;
+            }
+
+            /**
+             * The options.
+             *
+             * @throws IllegalArgumentException when the health port is not 0-65535
+             */
+            public RunOptions build() {
+                return new RunOptions(namespaces, java.util.Optional.ofNullable(leaderElection),
+                        healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort), onStarted);
+            }
+        }
+    }
+
+    /**
+     * What {@link #run(KubernetesClient, KubernetesSettings, RunOptions)} started.
+     *
+     * @param masterUrl      the API server
+     * @param namespaces     the namespaces watched (empty: all)
+     * @param leaderElection true when reconciling only while holding the Lease
+     * @param healthPort     the port the probes are served on (the bound one when 0 was asked); empty without probes
+     */
+    public record Started(String masterUrl, Set<String> namespaces, boolean leaderElection, java.util.OptionalInt healthPort) {
+
+        /** The one line the CLI prints, e.g. {@code reconciling InferenceEndpoint resources in all namespaces on https://...}. */
+        public String describe() {
+            return "reconciling InferenceEndpoint resources in "
+                    + (namespaces.isEmpty() ? "all namespaces" : String.join(", ", new java.util.TreeSet<>(namespaces))) + " on " + masterUrl
+                    + (leaderElection ? " while holding the leader Lease" : "")
+                    + (healthPort.isPresent() ? "; probes on port " + healthPort.getAsInt() : "")
+                    + "; stop with SIGTERM or Ctrl-C";
+        }
+    }
+
+    /**
+     * Runs the operator on all namespaces, without leader election or probes, until the JVM is stopped (SIGTERM).
      *
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public static void run(KubernetesClient client, KubernetesSettings settings) throws InterruptedException {
-        InferenceEndpointOperator operator = create(client, settings, Set.of());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            operator.close();
-            stopped.countDown();
-        }, "inferscale-operator-shutdown"));
-        operator.start();
-        stopped.await();
+        run(client, settings, RunOptions.defaults());
+    }
+
+    /**
+     * Runs the operator with {@code options} until the JVM is stopped (SIGTERM or Ctrl-C): what {@code inferscale operator}
+     * does. On the stop, a shutdown hook wakes this thread and waits up to 30 s for it to stop the operator and the probes
+     * cleanly (a leader releases nothing: its followers wait out the Lease). The client stays open (the caller's).
+     *
+     * @throws BackendException         when the operator cannot start (see {@link #start()})
+     * @throws java.io.UncheckedIOException when the health port cannot be bound
+     * @throws InterruptedException     when the waiting thread is interrupted
+     */
+    public static void run(KubernetesClient client, KubernetesSettings settings, RunOptions options) throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "inferscale-operator-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            runUntil(client, settings, options, InferenceEndpointReconciler.OperatorIdentity.fromEnvironment(), stop);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** As {@link #run(KubernetesClient, KubernetesSettings, RunOptions)}, until {@code stop} opens instead of the JVM's end. */
+    static void runUntil(KubernetesClient client, KubernetesSettings settings, RunOptions options,
+                         InferenceEndpointReconciler.OperatorIdentity identity, CountDownLatch stop) throws InterruptedException {
+        Objects.requireNonNull(options, "options");
+        try (InferenceEndpointOperator operator = create(client, settings, options.namespaces(), identity, options.leaderElection().orElse(null));
+             OperatorHealthServer health = options.healthPort().isPresent() ? OperatorHealthServer.start(options.healthPort().getAsInt(), operator) : null) {
+            operator.start();
+            options.onStarted().accept(new Started(client.getMasterUrl().toString(), options.namespaces(),
+                    options.leaderElection().isPresent(), health == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(health.port())));
+            stop.await();
+        }
     }
 
     /**
      * Runs the operator on all namespaces until the JVM is stopped, connecting with the kubeconfig (or the in-cluster
      * service account) and the {@code kubernetes.*} configuration ({@code kubernetes.context}, retries, image template,
-     * metric names...). What the CLI's {@code inferscale operator --set key=value} calls.
+     * metric names...).
      *
      * @throws io.inferscale.api.ConfigurationException when a configuration value is malformed
      * @throws io.inferscale.api.BackendException       CONFIGURATION when no Kubernetes configuration is found
      * @throws InterruptedException                     when the waiting thread is interrupted
      */
     public static void run(BackendConfig config) throws InterruptedException {
+        run(config, RunOptions.defaults());
+    }
+
+    /**
+     * As {@link #run(BackendConfig)}, with {@code options} (namespaces, leader election, probes): what the CLI's
+     * {@code inferscale operator --leader-election --health-port 8080 --set key=value} calls.
+     *
+     * @throws io.inferscale.api.ConfigurationException when a configuration value is malformed
+     * @throws io.inferscale.api.BackendException       CONFIGURATION when no Kubernetes configuration is found; the
+     *                                                  failures of {@link #start()}
+     * @throws InterruptedException                     when the waiting thread is interrupted
+     */
+    public static void run(BackendConfig config, RunOptions options) throws InterruptedException {
         KubernetesSettings settings = KubernetesSettings.from(config);
         try (KubernetesClient client = KubernetesClients.connect(settings)) {
-            run(client, settings);
+            run(client, settings, options);
         }
     }
 
-    /** Runs the operator with the kubeconfig (or in-cluster service account) and {@code INFERSCALE_KUBERNETES_*} configuration. */
+    /**
+     * Runs the operator with the kubeconfig (or in-cluster service account) and {@code INFERSCALE_KUBERNETES_*}
+     * configuration, on all namespaces; with {@code INFERSCALE_OPERATOR_LEADER_ELECTION=true} only while holding the Lease
+     * ({@link LeaderElection#fromEnvironment()}), with {@code INFERSCALE_OPERATOR_HEALTH_PORT} serving the probes.
+     */
     public static void main(String[] args) throws InterruptedException {
-        run(BackendConfig.fromEnvironment());
+        RunOptions.Builder options = RunOptions.builder().onStarted(s -> System.out.println("inferscale operator: " + s.describe()));
+        if ("true".equalsIgnoreCase(System.getenv("INFERSCALE_OPERATOR_LEADER_ELECTION"))) {
+            options.leaderElection(LeaderElection.fromEnvironment());
+        }
+        String port = System.getenv("INFERSCALE_OPERATOR_HEALTH_PORT");
+        if (port != null && !port.isBlank()) {
+            try {
+                options.healthPort(Integer.parseInt(port.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("INFERSCALE_OPERATOR_HEALTH_PORT '" + port + "' is not a port number; use 0-65535 (e.g. 8080)", e);
+            }
+        }
+        run(BackendConfig.fromEnvironment(), options.build());
     }
 }

@@ -46,7 +46,9 @@ import java.util.Map;
  * managed-by label, {@link #CHILD_INFORMERS}), so a reconcile with nothing to change makes no request at all. On drift it
  * makes the writes of {@link KubernetesBackend#apply} (one server-side apply per changed child) and its check after the
  * writes (a GET of each other child); plus a status patch only when the status changed. The status is built from the
- * objects planned against or written.
+ * objects planned against or written. What a reconcile writes or reads back goes into the informers' temporary caches,
+ * so the next reconcile, even one that starts before the watches deliver those writes, does not apply them again. A
+ * KEDA ScaledObject is not cached: it costs one GET per reconcile of a {@code keda} endpoint.
  *
  * <p>Concurrency: JOSDK never runs two reconciles of the same resource at once in one operator (it serialises them per
  * resource and queues events that arrive meanwhile); reconciles of different resources run in parallel on its
@@ -113,7 +115,14 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
                 .withLabelSelector(KubernetesTranslator.MANAGED_BY_LABEL + "=" + KubernetesTranslator.MANAGED_BY).build(), context);
     }
 
-    /** The children as the informers last saw them: the first planning round of a reconcile makes no request. */
+    /**
+     * The children as the informers last saw them: the first planning round of a reconcile makes no request. What a
+     * reconcile writes (and reads back) goes into the informers' temporary caches (JOSDK's
+     * {@code handleRecentResourceUpdate}): until the watch delivers a version at least as new, a lookup returns what was
+     * written, not the version before the write, so the next reconcile, which may start before the watch catches up, plans
+     * against the write and does not apply it again. The watch event of the write itself then carries no newer
+     * resourceVersion and triggers no reconcile.
+     */
     private static KubernetesLiveReader.CachedObjects informerCaches(Context<InferenceEndpointResource> context) {
         return new KubernetesLiveReader.CachedObjects() {
             @Override
@@ -123,10 +132,23 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
 
             @Override
             public HasMetadata get(Class<? extends HasMetadata> type, String ns, String name) {
-                var source = context.eventSourceRetriever().getEventSourceFor(type, CHILD_INFORMERS.get(type));
-                return ((InformerEventSource<? extends HasMetadata, ?>) source).get(new ResourceID(name, ns)).orElse(null);
+                return source(context, type).get(new ResourceID(name, ns)).orElse(null);
+            }
+
+            @Override
+            public void observed(HasMetadata fresh) {
+                if (covers(fresh.getClass())) {
+                    source(context, fresh.getClass()).handleRecentResourceUpdate(ResourceID.fromResource(fresh), fresh, null);
+                }
             }
         };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static InformerEventSource<HasMetadata, InferenceEndpointResource> source(Context<InferenceEndpointResource> context,
+                                                                                     Class<? extends HasMetadata> type) {
+        return (InformerEventSource<HasMetadata, InferenceEndpointResource>) context.eventSourceRetriever()
+                .getEventSourceFor(type, CHILD_INFORMERS.get(type));
     }
 
     @Override

@@ -310,6 +310,9 @@ public final class KubernetesBackend extends AbstractBackend<KubernetesManifests
                 continue;
             }
             if (verifier.verify(desired, writes.lastWritten(), live)) {
+                if (firstRead != null) {
+                    live.values().forEach(firstRead::observed); // the operator's caches: no stale re-apply (operator)
+                }
                 return new ApplyResult(first, KubernetesLiveReader.statusOf(desired.name(), desired.namespace(), live));
             }
             lastStep = KubernetesVerifier.step(desired);

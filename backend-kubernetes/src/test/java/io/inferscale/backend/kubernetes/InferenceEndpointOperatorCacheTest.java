@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -32,12 +35,20 @@ class InferenceEndpointOperatorCacheTest {
     private MockCluster cluster;
     private KubernetesClient client;
     private InferenceEndpointOperator operator;
+    /** How long the operator's Service and HPA watches hold back each event (0: not at all). */
+    private final java.util.concurrent.atomic.AtomicLong watchLagMillis = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.ScheduledExecutorService lagTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "watch-lag");
+        t.setDaemon(true);
+        return t;
+    });
 
     @BeforeEach
     void start() throws IOException {
         cluster = new MockCluster();
         client = cluster.client();
         InferenceEndpointOperatorTest.installCrd(client);
+        cluster.intercept(this::laggingWatch);
         operator = InferenceEndpointOperator.create(cluster.client(AGENT), KubernetesSettings.defaults(), Set.of("test"),
                 new InferenceEndpointReconciler.OperatorIdentity("inferscale-system", AGENT));
         operator.start();
@@ -51,11 +62,99 @@ class InferenceEndpointOperatorCacheTest {
     void stop() {
         operator.close();
         cluster.close();
+        lagTimer.shutdownNow();
+    }
+
+    /**
+     * Serves the operator's Service and HPA watches through a socket that sends each event {@link #watchLagMillis} late, in
+     * order: the informer caches of those kinds lag behind the API server as long as the test wants, as under load.
+     */
+    private io.fabric8.mockwebserver.http.MockResponse laggingWatch(RecordedRequest request,
+                                                                  java.util.function.Supplier<io.fabric8.mockwebserver.http.MockResponse> proceed) {
+        String path = request.getPath();
+        if (!AGENT.equals(request.getHeader("User-Agent")) || !path.contains("watch=true")
+                || !(path.contains("/services") || path.contains("/horizontalpodautoscalers"))) {
+            return null;
+        }
+        io.fabric8.mockwebserver.http.MockResponse response = proceed.get();
+        io.fabric8.mockwebserver.http.WebSocketListener events = response.getWebSocketListener();
+        if (events == null) {
+            return response;
+        }
+        return response.withWebSocketUpgrade(new io.fabric8.mockwebserver.http.WebSocketListener() {
+            @Override
+            public void onOpen(io.fabric8.mockwebserver.http.WebSocket socket, io.fabric8.mockwebserver.http.Response r) {
+                events.onOpen(lagging(socket), r);
+            }
+
+            @Override
+            public void onMessage(io.fabric8.mockwebserver.http.WebSocket socket, String text) {
+                events.onMessage(socket, text);
+            }
+
+            @Override
+            public void onClosing(io.fabric8.mockwebserver.http.WebSocket socket, int code, String reason) {
+                events.onClosing(socket, code, reason);
+            }
+
+            @Override
+            public void onClosed(io.fabric8.mockwebserver.http.WebSocket socket, int code, String reason) {
+                events.onClosed(socket, code, reason);
+            }
+
+            @Override
+            public void onFailure(io.fabric8.mockwebserver.http.WebSocket socket, Throwable t, io.fabric8.mockwebserver.http.Response r) {
+                events.onFailure(socket, t, r);
+            }
+        });
+    }
+
+    private io.fabric8.mockwebserver.http.WebSocket lagging(io.fabric8.mockwebserver.http.WebSocket socket) {
+        return new io.fabric8.mockwebserver.http.WebSocket() {
+            @Override
+            public RecordedRequest request() {
+                return socket.request();
+            }
+
+            @Override
+            public boolean send(String text) {
+                lagTimer.schedule(() -> socket.send(text), watchLagMillis.get(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                return true;
+            }
+
+            @Override
+            public boolean send(byte[] bytes) {
+                lagTimer.schedule(() -> socket.send(bytes), watchLagMillis.get(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                return true;
+            }
+
+            @Override
+            public boolean close(int code, String reason) {
+                return socket.close(code, reason);
+            }
+        };
+    }
+
+    @Test
+    @DisplayName("a reconcile that starts before the watches bring the previous reconcile's writes plans against those writes: no second apply")
+    void staleCacheAfterOwnWriteIsNotReapplied() {
+        watchLagMillis.set(3_000);
+        int before = cluster.requests().size();
+        client.resources(InferenceEndpointResource.class).inNamespace("test").withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"autoscaling\":{\"maxReplicas\":7},\"resources\":{\"requests\":{\"cpu\":\"750m\"}}}}");
+        // the Deployment's watch event (not held back) re-runs the reconcile at once, while the HPA's cache still holds maxReplicas 5
+        await(() -> operatorCallsSince(before), calls -> calls.contains("PATCH inferenceendpoints/status"));
+        await(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).get(),
+                h -> h.getSpec().getMaxReplicas() == 7);
+        awaitQuiet(4_500);
+        List<String> writes = operatorCallsSince(before).stream().filter(c -> !c.startsWith("GET")).toList();
+        assertThat(writes).as("the change applied once: Deployment and HPA, and the status once")
+                .containsExactly("PATCH deployments", "PATCH horizontalpodautoscalers", "PATCH inferenceendpoints/status");
     }
 
     @Test
     @DisplayName("a reconcile re-run by an HPA status change makes 0 GETs and one write: the status patch with the cached HPA's targets")
-    void steadyStateReconcileMakesNoGet() {
+    void steadyStateReconcileMakesNoGet() throws IOException {
         int before = cluster.requests().size();
         HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).get();
         client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).editStatus(h -> new HorizontalPodAutoscalerBuilder(h)
@@ -67,6 +166,8 @@ class InferenceEndpointOperatorCacheTest {
                 x -> "cpu: 45%/60%".equals(x.getStatus().targets));
         assertThat(r.getStatus().desiredReplicas).as("the cached HPA status: desiredReplicas").isEqualTo(1);
         assertThat(r.getStatus().replicas).as("the REPLICAS printer column (.status.replicas)").isEqualTo(1);
+        assertThat(printerColumns(r)).as("kubectl get inferenceendpoints: the CRD's printer columns on this resource, as kubectl get hpa shows MINPODS MAXPODS REPLICAS TARGETS")
+                .containsEntry("MIN", "1").containsEntry("MAX", "5").containsEntry("REPLICAS", "1").containsEntry("TARGET", "cpu: 45%/60%");
         awaitQuiet();
         List<String> calls = operatorCallsSince(before);
         assertThat(calls).as("the reconcile's requests (watches excluded)").containsExactly("PATCH inferenceendpoints/status");
@@ -111,6 +212,30 @@ class InferenceEndpointOperatorCacheTest {
         await(() -> client.apps().deployments().inNamespace("test").withName(NAME).get(), Objects::nonNull);
     }
 
+    /**
+     * The values {@code kubectl get} prints for {@code r}: each printer column of the shipped CRD whose jsonPath is a plain
+     * field path ({@code .status.targets}), evaluated on the resource as the API server returns it.
+     */
+    private Map<String, String> printerColumns(InferenceEndpointResource r) throws IOException {
+        io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd;
+        try (java.io.InputStream in = InferenceEndpointOperator.class.getResourceAsStream("/manifests/crd.yaml")) {
+            crd = client.getKubernetesSerialization().unmarshal(in, io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+        }
+        Object tree = client.getKubernetesSerialization().convertValue(r, Map.class);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var column : crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns()) {
+            if (!column.getJsonPath().matches("(\\.[A-Za-z]+)+")) {
+                continue;
+            }
+            Object v = tree;
+            for (String key : column.getJsonPath().substring(1).split("\\.")) {
+                v = v instanceof Map<?, ?> m ? m.get(key) : null;
+            }
+            out.put(column.getName(), v == null ? null : v.toString());
+        }
+        return out;
+    }
+
     /** The operator's requests after the first {@code from}, by call name, leaving out its informers' LISTs and WATCHes. */
     private List<String> operatorCallsSince(int from) {
         List<RecordedRequest> all = cluster.requests();
@@ -126,22 +251,11 @@ class InferenceEndpointOperatorCacheTest {
 
     /** Waits until 1.5 s pass without a request from the operator (its event queue is drained). */
     private void awaitQuiet() {
-        int seen = -1;
-        long quietSince = System.nanoTime();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() - quietSince < 1_500_000_000L) {
-            assertThat(System.nanoTime()).as("the operator goes quiet within 20 s").isLessThan(deadline);
-            int now = (int) cluster.requests().stream().filter(r -> AGENT.equals(r.getHeader("User-Agent"))).count();
-            if (now != seen) {
-                seen = now;
-                quietSince = System.nanoTime();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        awaitQuiet(1_500);
+    }
+
+    /** Waits until {@code quietMillis} pass without a request from the operator. */
+    private void awaitQuiet(long quietMillis) {
+        InferenceEndpointOperatorTest.awaitQuiet(cluster, r -> AGENT.equals(r.getHeader("User-Agent")), quietMillis);
     }
 }

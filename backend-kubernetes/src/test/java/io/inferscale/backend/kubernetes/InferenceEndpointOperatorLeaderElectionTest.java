@@ -96,8 +96,11 @@ class InferenceEndpointOperatorLeaderElectionTest {
         await(() -> client.resources(InferenceEndpointResource.class).inNamespace("test").withName(NAME).get(),
                 r -> r.getStatus() != null && r.getStatus().state != null);
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).get()).isNotNull();
-        assertThat(writesBy(leader, 0)).as("the leader applied the children and wrote the status")
-                .contains("PATCH deployments", "PATCH services", "PATCH horizontalpodautoscalers", "PATCH inferenceendpoints/status");
+        // the status is written at the end of the first reconcile: wait for what it triggers to finish before stopping it
+        awaitQuiet(leader);
+        assertThat(writesBy(leader, 0).stream().filter(w -> !w.endsWith("/status")).toList()).as("the leader applied each child once")
+                .containsExactly("PATCH deployments", "PATCH services", "PATCH horizontalpodautoscalers");
+        assertThat(writesBy(leader, 0)).as("and wrote the status").contains("PATCH inferenceendpoints/status");
         assertThat(writesBy(follower, 0)).as("the follower wrote nothing").isEmpty();
         assertThat(cluster.requests().stream().filter(r -> leader.equals(r.getHeader("User-Agent")))
                 .anyMatch(r -> r.getPath().contains("/leases"))).isTrue();
@@ -120,6 +123,54 @@ class InferenceEndpointOperatorLeaderElectionTest {
     }
 
     @Test
+    @DisplayName("a killed leader (no Lease release, no more requests) is replaced after the Lease expires; the change made meanwhile is applied once")
+    void killedLeaderIsReplacedWithoutDuplicateWrites() {
+        String leader = await(this::holder, Objects::nonNull);
+        String follower = leader.equals("operator-a") ? "operator-b" : "operator-a";
+        client.resource(Serialization.unmarshal(resourceYaml(), InferenceEndpointResource.class)).inNamespace("test").create();
+        await(() -> client.resources(InferenceEndpointResource.class).inNamespace("test").withName(NAME).get(),
+                r -> r.getStatus() != null && r.getStatus().state != null);
+        await(() -> writesBy(leader, 0), w -> w.contains("PATCH inferenceendpoints/status"));
+
+        // the kill: from now on nothing the leader sends reaches the API server (its Lease is not released), then it stops
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        cluster.intercept((request, proceed) -> {
+            if (leader.equals(request.getHeader("User-Agent"))) {
+                refused.incrementAndGet();
+                return MockCluster.droppedConnection();
+            }
+            return null;
+        });
+        int killMark = cluster.requests().size();
+        operators.remove(leader).close();
+        int before = cluster.requests().size();
+        long killed = System.nanoTime();
+        client.resources(InferenceEndpointResource.class).inNamespace("test").withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"autoscaling\":{\"maxReplicas\":9}}}");
+        await(this::holder, follower::equals);
+        assertThat(Duration.ofNanos(System.nanoTime() - killed)).as("the follower waited for the unreleased Lease to expire")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        await(() -> client.resources(InferenceEndpointResource.class).inNamespace("test").withName(NAME).get(),
+                r -> r.getStatus() != null && Long.valueOf(2).equals(r.getStatus().observedGeneration));
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).get().getSpec().getMaxReplicas())
+                .isEqualTo(9);
+        awaitQuiet(follower);
+        assertThat(writesBy(follower, before)).as("the new leader applied the change once: the HPA, then the status; nothing else re-written")
+                .containsExactly("PATCH horizontalpodautoscalers", "PATCH inferenceendpoints/status");
+        List<RecordedRequest> afterKill = cluster.requests().subList(killMark, cluster.requests().size());
+        assertThat(afterKill.stream().filter(r -> leader.equals(r.getHeader("User-Agent"))).count())
+                .as("every request the killed leader sent after the kill was refused (a reconcile in flight at the kill may still try one)")
+                .isEqualTo(refused.get());
+        assertThat(writesBy(leader, before).stream().filter(w -> !w.endsWith("/status")).toList())
+                .as("the killed leader tried no child write after it stopped").isEmpty();
+    }
+
+    /** Waits until 1.5 s pass without a request (other than the Lease's) from {@code agent}. */
+    private void awaitQuiet(String agent) {
+        InferenceEndpointOperatorTest.awaitQuiet(cluster, r -> agent.equals(r.getHeader("User-Agent")) && !r.getPath().contains("/leases"), 1_500);
+    }
+
+    @Test
     @DisplayName("the probes: /healthz and /readyz answer 200 on a started operator (leader or not), 404 elsewhere; 503 after close")
     void probes() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
@@ -137,6 +188,51 @@ class InferenceEndpointOperatorLeaderElectionTest {
             assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health.port() + "/healthz")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
         }
+    }
+
+    @Test
+    @DisplayName("the library's run with RunOptions: leader election and probes as the CLI's, told once started, stopped cleanly")
+    void runWithOptions() throws Exception {
+        java.util.concurrent.BlockingQueue<InferenceEndpointOperator.Started> started = new java.util.concurrent.LinkedBlockingQueue<>();
+        InferenceEndpointOperator.RunOptions options = InferenceEndpointOperator.RunOptions.builder().namespaces(List.of("test"))
+                .leaderElection(new InferenceEndpointOperator.LeaderElection(InferenceEndpointOperator.LeaderElection.LEASE_NAME, LEASE_NS,
+                        "operator-c", Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(250), false))
+                .healthPort(0).onStarted(started::add).build();
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Void> running = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                InferenceEndpointOperator.runUntil(cluster.client("operator-c"), KubernetesSettings.defaults(), options,
+                        new InferenceEndpointReconciler.OperatorIdentity(LEASE_NS, "inferscale-operator"), stop);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        InferenceEndpointOperator.Started s = started.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(s).as("onStarted called within 20 s").isNotNull();
+        assertThat(s.leaderElection()).isTrue();
+        assertThat(s.namespaces()).containsExactly("test");
+        assertThat(s.describe()).startsWith("reconciling InferenceEndpoint resources in test on " + cluster.endpoint())
+                .contains(" while holding the leader Lease; probes on port " + s.healthPort().getAsInt());
+        HttpClient http = HttpClient.newHttpClient();
+        URI readyz = URI.create("http://127.0.0.1:" + s.healthPort().getAsInt() + "/readyz");
+        assertThat(http.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("a follower of the Lease (operator-a or -b leads) is ready").isEqualTo(200);
+        assertThat(running).isNotDone();
+        stop.countDown();
+        running.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.ofString()))
+                .as("the probes stop with the operator").isInstanceOf(IOException.class);
+    }
+
+    @Test
+    @DisplayName("RunOptions: defaults are all namespaces, no election, no probes; a port outside 0-65535 is refused naming the fix")
+    void runOptionsDefaultsAndBadPort() {
+        InferenceEndpointOperator.RunOptions d = InferenceEndpointOperator.RunOptions.defaults();
+        assertThat(d.namespaces()).isEmpty();
+        assertThat(d.leaderElection()).isEmpty();
+        assertThat(d.healthPort()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InferenceEndpointOperator.RunOptions.builder().healthPort(70000).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("healthPort 70000 is not a port number; use 0-65535 (0 picks a free one)");
     }
 
     @Test

@@ -384,6 +384,27 @@ class InferenceEndpointOperatorTest {
         await(get, Objects::isNull);
     }
 
+    /** Waits until {@code quietMillis} pass without a logged request matching {@code which} (at most 20 s). */
+    static void awaitQuiet(MockCluster cluster, java.util.function.Predicate<io.fabric8.mockwebserver.http.RecordedRequest> which, long quietMillis) {
+        long seen = -1;
+        long quietSince = System.nanoTime();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(quietMillis)) {
+            assertThat(System.nanoTime()).as("no request for %d ms within 20 s", quietMillis).isLessThan(deadline);
+            long now = cluster.requests().stream().filter(which).count();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.nanoTime();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     /**
      * Polls {@code get} every 100 ms until {@code done} holds (at most 20 s). Polling, not a watch: the mock server's
      * watches do not replay events that happen between an informer's list and its watch.

@@ -134,6 +134,13 @@ public final class KubernetesLiveReader {
 
         /** The cached object of a covered {@code type} named {@code name} in {@code ns}, or null when absent. */
         HasMetadata get(Class<? extends HasMetadata> type, String ns, String name);
+
+        /**
+         * Takes {@code fresh}, as the API server just answered a write or a read of it, ahead of the watch that will
+         * bring it: the next {@link #get} returns it, not the version before the write (the default ignores it).
+         */
+        default void observed(HasMetadata fresh) {
+        }
     }
 
     /**
