@@ -14,8 +14,8 @@ import java.util.Map;
  *
  * <p>Recognised: {@code [--verbose] validate|render} followed by any order of {@code -f FILE},
  * {@code --filename FILE}, {@code --filename=FILE}, {@code -b ID}, {@code --backend ID}, {@code --backend=ID},
- * {@code --set KEY=VALUE}, {@code --set=KEY=VALUE} (repeatable) and {@code --verbose}, with {@code -f}/{@code --filename}
- * exactly once and {@code --backend} at most once. A value must be non-empty and must not start with {@code -}
+ * {@code --set KEY=VALUE}, {@code --set=KEY=VALUE} (repeatable) and {@code --verbose} (before or after the command),
+ * with {@code -f}/{@code --filename} exactly once and {@code --backend} and {@code --verbose} at most once. A value must be non-empty and must not start with {@code -}
  * (except {@code -} itself for the file: standard input) or {@code @} (picocli's argument files). Anything else
  * (help, {@code --version}, an unknown or repeated option, a missing value, {@code -fFILE}, {@code --}, a
  * {@code picocli.*} system property that changes parsing) returns {@code null} and goes to picocli, which
@@ -52,7 +52,9 @@ final class DirectInvocation {
             return null;
         }
         int i = 0;
-        while (i < args.length && "--verbose".equals(args[i])) {
+        boolean verbose = false;
+        if (args.length > 0 && "--verbose".equals(args[0])) {
+            verbose = true;
             i++;
         }
         if (i == args.length || !COMMANDS.contains(args[i])) {
@@ -64,7 +66,8 @@ final class DirectInvocation {
         Map<String, String> values = new LinkedHashMap<>();
         while (i < args.length) {
             String arg = args[i++];
-            if ("--verbose".equals(arg)) {
+            if ("--verbose".equals(arg) && !verbose) {
+                verbose = true;
                 continue;
             }
             int eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
