@@ -114,7 +114,8 @@ final class DirectInvocation {
 
     /** The command object, its fields set as picocli sets them, wired to {@code root}. */
     EndpointCommand newCommand(InferScaleCommand root) {
-        EndpointCommand c = "validate".equals(command) ? new ValidateCommand() : new RenderCommand();
+        // through newSubcommand (typed Object): naming both classes here would make the verifier load both
+        EndpointCommand c = (EndpointCommand) InferScaleCommand.newSubcommand(command);
         c.root = root;
         c.file = file;
         c.backend = new BackendSelection();
