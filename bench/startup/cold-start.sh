@@ -54,21 +54,15 @@ fi
 STARTED="$(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 n=${#CMDS[@]}
 declare -a TIMES CPUS RATIOS
-TIMEFORMAT='%3U %3S'
+. bench/startup/timing.sh
 for ((r = 1; r <= ROUNDS; r++)); do
   hello=0
   for ((i = 0; i < n; i++)); do
-    s=$(date +%s%N)
-    if ! cpu=$( { time bash -c "${CMDS[$i]}" >/dev/null 2>&1; } 2>&1 ); then
-      echo "failed: ${CMDS[$i]}" >&2
-      bash -c "${CMDS[$i]}" >/dev/null || true
-      exit 1
-    fi
-    us=$(( ($(date +%s%N) - s) / 1000 ))
-    (( i == 0 )) && hello=$us
-    TIMES[i]+="$us "
-    CPUS[i]+="$(awk '{ printf "%d", ($1 + $2) * 1000000 }' <<< "$cpu") "
-    RATIOS[i]+="$(awk -v a="$us" -v b="$hello" 'BEGIN { printf "%.3f", a / b }') "
+    run_timed "${CMDS[$i]}"
+    (( i == 0 )) && hello=$WALL_US
+    TIMES[i]+="$WALL_US "
+    CPUS[i]+="$CPU_US "
+    RATIOS[i]+="$(awk -v a="$WALL_US" -v b="$hello" 'BEGIN { printf "%.3f", a / b }') "
   done
 done
 
