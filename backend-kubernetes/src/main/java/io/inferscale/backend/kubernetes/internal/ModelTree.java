@@ -8,10 +8,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -129,19 +127,22 @@ public final class ModelTree {
 
         private static Map<String, String> read() {
             Map<String, String> lines = new HashMap<>();
-            InputStream in = ModelTree.class.getResourceAsStream(SHAPES_RESOURCE);
-            if (in == null) {
-                return lines;
-            }
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    int tab = line.indexOf('\t');
-                    if (tab > 0 && !line.startsWith("#")) {
-                        lines.put(line.substring(0, tab), line);
-                    }
+            String text;
+            try (InputStream in = ModelTree.class.getResourceAsStream(SHAPES_RESOURCE)) {
+                if (in == null) {
+                    return lines;
                 }
+                text = new String(in.readAllBytes(), UTF_8); // at once: a line reader decodes char by char, slowly in a cold JVM
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + SHAPES_RESOURCE, e);
+            }
+            for (int start = 0, end; start < text.length(); start = end + 1) {
+                end = text.indexOf('\n', start);
+                end = end < 0 ? text.length() : end;
+                int tab = text.indexOf('\t', start);
+                if (tab > start && tab < end && text.charAt(start) != '#') {
+                    lines.put(text.substring(start, tab), text.substring(start, end));
+                }
             }
             return lines;
         }
