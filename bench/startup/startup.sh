@@ -98,18 +98,12 @@ done
 STARTED="$(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 n=${#CMDS[@]}
 declare -A TIMES CPUS
-TIMEFORMAT='%3U %3S'
+. bench/startup/timing.sh
 for ((r = 1; r <= RUNS; r++)); do
   for ((i = 0; i < n; i++)); do
-    s=$(date +%s%N)
-    if ! cpu=$( { time bash -c "${CMDS[$i]}" >/dev/null 2>&1; } 2>&1 ); then
-      echo "failed: ${CMDS[$i]}" >&2
-      bash -c "${CMDS[$i]}" >/dev/null || true
-      exit 1
-    fi
-    e=$(date +%s%N)
-    TIMES[$i]+="$(( (e - s) / 1000 )) "
-    CPUS[$i]+="$(awk '{ printf "%d", ($1 + $2) * 1000000 }' <<< "$cpu") "
+    run_timed "${CMDS[$i]}"
+    TIMES[$i]+="$WALL_US "
+    CPUS[$i]+="$CPU_US "
   done
 done
 

@@ -16,15 +16,25 @@ abstract class BaseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The output streams when the command runs without picocli ({@link DirectInvocation}); otherwise picocli's. */
+    private PrintWriter directOut;
+    private PrintWriter directErr;
+
     CliContext context() {
         return root.context();
     }
 
     PrintWriter out() {
-        return spec.commandLine().getOut();
+        return directOut != null ? directOut : spec.commandLine().getOut();
     }
 
     PrintWriter err() {
-        return spec.commandLine().getErr();
+        return directErr != null ? directErr : spec.commandLine().getErr();
+    }
+
+    /** Sets the output streams of a command run without picocli ({@link DirectInvocation}). */
+    void directStreams(PrintWriter out, PrintWriter err) {
+        this.directOut = out;
+        this.directErr = err;
     }
 }

@@ -75,6 +75,10 @@ public final class Main {
      */
     public static int execute(CliContext context, PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
+        DirectInvocation direct = DirectInvocation.parse(args);
+        if (direct != null) {
+            return executeDirectly(direct, context, out, err, verbose);
+        }
         CommandLine cl = commandLine(context, args);
         cl.setOut(out);
         cl.setErr(err);
@@ -87,8 +91,28 @@ public final class Main {
             c.getErr().flush();
             return ExitCode.USAGE;
         });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, c, verbose));
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, c.getCommand(), c.getCommandSpec().qualifiedName(), c.getErr(), verbose));
         int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /**
+     * Runs a plain {@code validate} or {@code render} without building picocli's model (start-up time, issue 19):
+     * the command object gets the fields, streams and error handling that picocli would give it.
+     */
+    private static int executeDirectly(DirectInvocation direct, CliContext context, PrintWriter out, PrintWriter err, boolean verbose) {
+        InferScaleCommand root = new InferScaleCommand(context);
+        root.verbose = verbose;
+        EndpointCommand command = direct.newCommand(root);
+        command.directStreams(out, err);
+        int code;
+        try {
+            code = command.call();
+        } catch (Exception ex) {
+            code = handle(ex, command, direct.qualifiedName(), err, verbose);
+        }
         out.flush();
         err.flush();
         return code;
@@ -160,15 +184,17 @@ public final class Main {
         return null;
     }
 
-    private static int handle(Exception ex, CommandLine c, boolean verbose) {
-        PrintWriter err = c.getErr();
+    /**
+     * Prints an exception thrown by the command {@code cmd} ({@code qualifiedName}, e.g. {@code inferscale validate})
+     * on {@code err} and returns the exit code.
+     */
+    private static int handle(Exception ex, Object cmd, String qualifiedName, PrintWriter err, boolean verbose) {
         int code;
         if (ex instanceof UsageException u) {
             err.println("error: " + u.getMessage());
-            err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.println("Try '" + qualifiedName + " --help' for more information.");
             code = ExitCode.USAGE;
         } else if (ex instanceof InvalidEndpointException invalid) {
-            Object cmd = c.getCommand();
             ValidationReport report = invalid.report();
             String source = "";
             if (cmd instanceof EndpointCommand ec) {

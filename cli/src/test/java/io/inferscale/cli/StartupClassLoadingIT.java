@@ -54,6 +54,8 @@ class StartupClassLoadingIT {
                 "io.inferscale.cli.SimulateCommand", "io.inferscale.cli.RenderCommand");
         // java.util.logging is configured lazily (JavaLoggingLevel), and reading a document does not start it
         assertThat(names(loaded)).doesNotContain("java.util.logging.LogManager");
+        // a plain command line runs without picocli (DirectInvocation, issue 19)
+        assertThat(names(loaded)).noneMatch(n -> n.startsWith("picocli."));
     }
 
     @Test
@@ -75,6 +77,8 @@ class StartupClassLoadingIT {
         // the manifests become trees by reading the model's annotations (ModelTree), not through a Jackson ObjectMapper
         assertThat(names(loaded)).doesNotContain("com.fasterxml.jackson.databind.ObjectMapper",
                 "io.fabric8.kubernetes.client.utils.KubernetesSerialization");
+        // without picocli (DirectInvocation), and ModelTree parses no annotation (no annotation proxy): issue 19
+        assertThat(names(loaded)).noneMatch(n -> n.startsWith("picocli.") || n.contains("$Proxy"));
     }
 
     @Test
