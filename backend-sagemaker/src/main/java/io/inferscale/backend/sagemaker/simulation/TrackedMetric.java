@@ -128,6 +128,8 @@ record TrackedMetric(TargetType type, String metricName, String unit, double tar
                     1, 100, "memory %" + reserved);
             case ACCELERATOR_UTILIZATION -> new TrackedMetric(type, "GPUUtilizationNormalized", "% of the copy's reserved GPUs", percent,
                     1, 100, "accelerator %" + reserved);
+            // of(...) refuses these two before a TrackedMetric exists, so no instance has them
+            case QUEUE_DEPTH, TOKENS_PER_SECOND -> throw new IllegalStateException(type + " has no SageMaker metric");
         };
     }
 
