@@ -7,6 +7,7 @@ import io.inferscale.api.simulation.Assumption;
 import io.inferscale.api.simulation.AutoscalerModel;
 import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.Observation;
+import io.inferscale.backend.vertex.internal.ScaleToZeroSelection;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -38,9 +39,9 @@ import java.util.Optional;
 public final class VertexScaleToZeroModel implements AutoscalerModel {
 
     /** Option {@code spec.backends.vertex.initialReplicaCount}: replicas deployed when scaling up from zero (default 1). */
-    public static final String OPTION_INITIAL_REPLICA_COUNT = "initialReplicaCount";
+    public static final String OPTION_INITIAL_REPLICA_COUNT = ScaleToZeroSelection.OPTION_INITIAL_REPLICA_COUNT;
     /** Option {@code spec.backends.vertex.minScaleupSeconds}: {@code scale_to_zero_spec.min_scaleup_period} (default 3600). */
-    public static final String OPTION_MIN_SCALEUP_SECONDS = "minScaleupSeconds";
+    public static final String OPTION_MIN_SCALEUP_SECONDS = ScaleToZeroSelection.OPTION_MIN_SCALEUP_SECONDS;
     /** Vertex's bounds of both periods: "[MinValue=300] (5 minutes) [MaxValue=28800] (8 hours)". */
     public static final int MIN_PERIOD_SECONDS = 300;
     /** See {@link #MIN_PERIOD_SECONDS}. */
@@ -79,7 +80,7 @@ public final class VertexScaleToZeroModel implements AutoscalerModel {
         int minScaleup = period(scaleup.orElse(DEFAULT_MIN_SCALEUP_PERIOD_SECONDS), "spec.backends.vertex." + OPTION_MIN_SCALEUP_SECONDS);
         int max = endpoint.autoscaling().maxReplicas();
         Optional<Integer> initial = integerOption(endpoint, OPTION_INITIAL_REPLICA_COUNT);
-        this.initialReplicas = initial.orElse(1);
+        this.initialReplicas = initial.orElse(ScaleToZeroSelection.DEFAULT_INITIAL_REPLICA_COUNT);
         if (initialReplicas < 1 || initialReplicas > max) {
             throw new ConfigurationException("spec.backends.vertex." + OPTION_INITIAL_REPLICA_COUNT + " was " + initialReplicas
                     + " but Vertex needs it between 1 and maxReplicas (" + max + ") inclusive; set it in that range or remove it (default 1)");
