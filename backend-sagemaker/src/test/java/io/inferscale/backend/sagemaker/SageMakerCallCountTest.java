@@ -152,6 +152,30 @@ class SageMakerCallCountTest {
     }
 
     @Test
+    @DisplayName("applyAll with a stale list: another backend creates the endpoint after ListEndpoints answered; the create meets it, finds it is this spec's, and the apply completes")
+    void applyAllStaleList() throws Exception {
+        fake.arm(FakeAwsServer.Armed.slow("ListEndpoints", false, 3000));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (SageMakerBackend other = SageMakerTestSupport.backend(fake)) {
+            Future<?> fleet = pool.submit(() -> backend.applyAll(fleet("fleet-a"), new io.inferscale.api.backend.FleetOptions(1)).orThrow());
+            while (!fake.operations().contains("ListEndpoints")) {
+                Thread.sleep(5);
+            }
+            other.apply(seed().toBuilder().name("fleet-a").build());
+            assertThat(fleet.isDone()).as("the list's answer is still held").isFalse();
+            int created = fake.operations().size();
+            fleet.get();
+            List<String> after = fake.operations().subList(created, fake.operations().size());
+            // the fleet apply planned from the stale list (no DescribeEndpoint first): its CreateEndpoint met the other's endpoint
+            assertThat(after.get(0)).isEqualTo("CreateModel");
+            assertThat(after).contains("CreateEndpoint");
+            assertThat(backend.apply(seed().toBuilder().name("fleet-a").build()).changed()).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     @DisplayName("applyAll when ListEndpoints is refused: every endpoint reads for itself as apply does, and the fleet is applied")
     void applyAllListRefused() {
         fake.inject("ListEndpoints", 400, "AccessDeniedException", "User is not authorized to perform: sagemaker:ListEndpoints", 1);
