@@ -174,20 +174,23 @@ public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
      * {@code GetModel} before the creates (see {@code VertexLiveReader#absentFromLists}); then {@link #apply} per endpoint
      * on the pool, with the same rounds, conflict handling and closing read. On a fresh project: 7 requests per endpoint
      * and 2 for the fleet instead of 9 per endpoint. When a list call fails, every endpoint reads for itself as
-     * {@link #apply} does.
+     * {@link #apply} does; without {@code vertex.project} each endpoint fails as {@link #apply} would.
      */
     @Override
     protected FleetResult<ApplyResult> applyFleet(List<PreparedEndpoint<VertexDesiredState>> endpoints, FleetOptions options) {
-        settings.requireProject();
-        Map<String, VertexLiveState> absent;
-        try {
-            absent = endpoints.isEmpty() ? Map.of() : reader.absentFromLists(parent(), endpoints.stream().map(PreparedEndpoint::desired).toList());
-        } catch (StepFailure f) {
-            absent = Map.of();
+        Map<String, VertexLiveState> absent = Map.of();
+        if (settings.project().isPresent() && !endpoints.isEmpty()) {
+            try {
+                absent = reader.absentFromLists(parent(), endpoints.stream().map(PreparedEndpoint::desired).toList());
+            } catch (StepFailure f) {
+                absent = Map.of();
+            }
         }
         Map<String, VertexLiveState> firstReads = absent;
-        return forEachEndpoint(endpoints, options, "apply",
-                e -> reconciler.apply(e.name(), e.desired(), firstReads.get(e.desired().endpointName())));
+        return forEachEndpoint(endpoints, options, "apply", e -> {
+            settings.requireProject();
+            return reconciler.apply(e.name(), e.desired(), firstReads.get(e.desired().endpointName()));
+        });
     }
 
     @Override

@@ -187,6 +187,18 @@ class VertexCallCountTest {
     }
 
     @Test
+    @DisplayName("applyAll without vertex.project: no call, and every endpoint's outcome is apply's configuration error (the fleet is not refused as a whole)")
+    void applyAllWithoutProject() throws IOException {
+        try (VertexBackend noProject = (VertexBackend) new VertexBackendProvider().create(BackendConfig.of(Map.of(
+                "vertex.endpointOverride", "inprocess:" + fake.name())))) {
+            var result = noProject.applyAll(fleet("fleet-a", "fleet-b"));
+            assertThat(result.failures()).containsOnlyKeys("fleet-a", "fleet-b");
+            assertThat(result.failures().values()).allSatisfy(e -> assertThat(e.getMessage()).contains("vertex.project"));
+            assertThat(fake.calls()).isEmpty();
+        }
+    }
+
+    @Test
     @DisplayName("applyAll when the list call is refused: every endpoint reads for itself, as apply does, and the fleet is applied")
     void applyAllListRefused() throws IOException {
         fake.inject("ListEndpoints", io.grpc.Status.PERMISSION_DENIED, FakeVertexServer.FaultKind.BEFORE, true);
