@@ -8,6 +8,8 @@ import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.ConvergenceBudget;
 import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.FleetOptions;
+import io.inferscale.api.backend.FleetResult;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.api.backend.PreparedEndpoint;
 import io.inferscale.api.backend.ProgressListener;
@@ -32,6 +34,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Deploys endpoints to Amazon SageMaker real-time inference with Application Auto Scaling: a Model, an
@@ -176,6 +179,29 @@ public final class SageMakerBackend extends AbstractBackend<SageMakerDesiredStat
     @Override
     protected ApplyResult apply(PreparedEndpoint<SageMakerDesiredState> endpoint) {
         return executor.apply(requireRole(endpoint), ConvergenceBudget.start(ID));
+    }
+
+    /**
+     * Applies a fleet with one ListEndpoints first (100 endpoints a page): an endpoint it does not hold skips the
+     * DescribeEndpoint before its creates; everything else (the writes, the waiter, the read-back that verifies each
+     * endpoint and builds its status, the rounds after a conflict) is {@link #apply}'s. On a fresh account: 11 requests
+     * per endpoint instead of 12, and the list pages. When the list call fails, every endpoint reads for itself.
+     */
+    @Override
+    protected FleetResult<ApplyResult> applyFleet(List<PreparedEndpoint<SageMakerDesiredState>> endpoints, FleetOptions options) {
+        Set<String> existing = null;
+        if (endpoints.stream().anyMatch(e -> e.desired().createModel().executionRoleArn() != null)) {
+            try {
+                existing = reader.endpointNames();
+            } catch (BackendException e) {
+                existing = null;
+            }
+        }
+        Set<String> listed = existing;
+        return forEachEndpoint(endpoints, options, "apply", e -> {
+            SageMakerDesiredState t = requireRole(e);
+            return executor.apply(t, ConvergenceBudget.start(ID), listed != null && !listed.contains(t.endpointName()));
+        });
     }
 
     /** The desired state, when an execution role is set (plan and apply need one; render does not). */

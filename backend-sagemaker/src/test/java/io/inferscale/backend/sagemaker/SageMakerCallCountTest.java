@@ -112,6 +112,79 @@ class SageMakerCallCountTest {
         table.put("fresh apply (2 targets)", two.row());
     }
 
+    private static List<InferenceEndpoint> fleet(String... names) {
+        List<InferenceEndpoint> out = new ArrayList<>();
+        for (String n : names) {
+            out.add(seed().toBuilder().name(n).build());
+        }
+        return out;
+    }
+
+    private static Map<String, Long> counted(List<String> ops) {
+        Map<String, Long> m = new TreeMap<>();
+        ops.forEach(op -> m.merge(op, 1L, Long::sum));
+        return m;
+    }
+
+    @Test
+    @DisplayName("applyAll of a fresh fleet (issue 19): one ListEndpoints for the fleet, no DescribeEndpoint before the creates, each endpoint's writes and verification round as apply's")
+    void applyAllFresh() {
+        Calls c = measure(() -> assertThat(backend.applyAll(fleet("fleet-a", "fleet-b", "fleet-c"),
+                new io.inferscale.api.backend.FleetOptions(2)).orThrow().values()).allSatisfy(r -> assertThat(r.changed()).isTrue()));
+        assertThat(counted(c.writes())).isEqualTo(Map.of("CreateModel", 3L, "CreateEndpointConfig", 3L, "CreateEndpoint", 3L,
+                "RegisterScalableTarget", 3L, "PutScalingPolicy", 3L));
+        assertThat(c.waitPolls()).isEqualTo(3 * POLLS);
+        assertThat(c.reads()).isEqualTo(times(ROUND, 3, Map.of("ListEndpoints", 1)));
+        table.put("applyAll, 3 fresh endpoints", c.row());
+    }
+
+    @Test
+    @DisplayName("applyAll with one endpoint already there: it is read as by apply (no write), the new one skips its first DescribeEndpoint")
+    void applyAllMixed() {
+        backend.apply(seed().toBuilder().name("fleet-a").build());
+        Calls c = measure(() -> {
+            var results = backend.applyAll(fleet("fleet-a", "fleet-b"), new io.inferscale.api.backend.FleetOptions(2)).orThrow();
+            assertThat(results.get("fleet-a").changed()).isFalse();
+            assertThat(results.get("fleet-b").changed()).isTrue();
+        });
+        assertThat(c.writes()).hasSize(5);
+        assertThat(c.reads()).isEqualTo(times(ROUND, 2, Map.of("ListEndpoints", 1)));
+    }
+
+    @Test
+    @DisplayName("applyAll with a stale list: another backend creates the endpoint after ListEndpoints answered; the create meets it, finds it is this spec's, and the apply completes")
+    void applyAllStaleList() throws Exception {
+        fake.arm(FakeAwsServer.Armed.slow("ListEndpoints", false, 3000));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (SageMakerBackend other = SageMakerTestSupport.backend(fake)) {
+            Future<?> fleet = pool.submit(() -> backend.applyAll(fleet("fleet-a"), new io.inferscale.api.backend.FleetOptions(1)).orThrow());
+            while (!fake.operations().contains("ListEndpoints")) {
+                Thread.sleep(5);
+            }
+            other.apply(seed().toBuilder().name("fleet-a").build());
+            assertThat(fleet.isDone()).as("the list's answer is still held").isFalse();
+            int created = fake.operations().size();
+            fleet.get();
+            List<String> after = fake.operations().subList(created, fake.operations().size());
+            // the fleet apply planned from the stale list (no DescribeEndpoint first): its CreateEndpoint met the other's endpoint
+            assertThat(after.get(0)).isEqualTo("CreateModel");
+            assertThat(after).contains("CreateEndpoint");
+            assertThat(backend.apply(seed().toBuilder().name("fleet-a").build()).changed()).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("applyAll when ListEndpoints is refused: every endpoint reads for itself as apply does, and the fleet is applied")
+    void applyAllListRefused() {
+        fake.inject("ListEndpoints", 400, "AccessDeniedException", "User is not authorized to perform: sagemaker:ListEndpoints", 1);
+        Calls c = measure(() -> assertThat(backend.applyAll(fleet("fleet-a", "fleet-b"), new io.inferscale.api.backend.FleetOptions(2))
+                .allSucceeded()).isTrue());
+        assertThat(c.writes()).hasSize(10);
+        assertThat(c.reads()).isEqualTo(times(ROUND, 2, Map.of("ListEndpoints", 1, "DescribeEndpoint", 2)));
+    }
+
     @Test
     @DisplayName("no-op re-apply: zero writes and one read per native object (5 reads for 5 objects, policies in one read)")
     void noOp() {

@@ -7,6 +7,8 @@ import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.ConvergenceBudget;
 import io.inferscale.api.backend.EndpointStatus;
+import io.inferscale.api.backend.FleetOptions;
+import io.inferscale.api.backend.FleetResult;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.api.backend.PreparedEndpoint;
 import io.inferscale.api.backend.ProgressListener;
@@ -24,12 +26,14 @@ import io.inferscale.backend.vertex.internal.VertexPlanner;
 import io.inferscale.backend.vertex.internal.VertexReconciler;
 import io.inferscale.backend.vertex.internal.VertexSettings;
 import io.inferscale.backend.vertex.internal.VertexLiveReader;
+import io.inferscale.backend.vertex.internal.VertexLiveState;
 import io.inferscale.backend.vertex.internal.VertexStatusMapper;
 import io.inferscale.backend.vertex.internal.VertexWaits;
 
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -162,6 +166,31 @@ public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
     protected ApplyResult apply(PreparedEndpoint<VertexDesiredState> endpoint) {
         settings.requireProject();
         return reconciler.apply(endpoint.name(), endpoint.desired());
+    }
+
+    /**
+     * Applies a fleet with its first reads in bulk: one {@code ListEndpoints} (and at most one {@code ListModels}) on the
+     * managed-by label tells which endpoints do not exist yet, and those skip their {@code GetEndpoint} and
+     * {@code GetModel} before the creates (see {@code VertexLiveReader#absentFromLists}); then {@link #apply} per endpoint
+     * on the pool, with the same rounds, conflict handling and closing read. On a fresh project: 7 requests per endpoint
+     * and 2 for the fleet instead of 9 per endpoint. When a list call fails, every endpoint reads for itself as
+     * {@link #apply} does; without {@code vertex.project} each endpoint fails as {@link #apply} would.
+     */
+    @Override
+    protected FleetResult<ApplyResult> applyFleet(List<PreparedEndpoint<VertexDesiredState>> endpoints, FleetOptions options) {
+        Map<String, VertexLiveState> absent = Map.of();
+        if (settings.project().isPresent() && !endpoints.isEmpty()) {
+            try {
+                absent = reader.absentFromLists(parent(), endpoints.stream().map(PreparedEndpoint::desired).toList());
+            } catch (StepFailure f) {
+                absent = Map.of();
+            }
+        }
+        Map<String, VertexLiveState> firstReads = absent;
+        return forEachEndpoint(endpoints, options, "apply", e -> {
+            settings.requireProject();
+            return reconciler.apply(e.name(), e.desired(), firstReads.get(e.desired().endpointName()));
+        });
     }
 
     @Override

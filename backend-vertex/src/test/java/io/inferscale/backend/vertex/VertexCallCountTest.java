@@ -144,4 +144,68 @@ class VertexCallCountTest {
         assertThat(backend.delete("my-model-endpoint")).isFalse();
         assertThat(fake.calls().subList(again, fake.calls().size())).containsExactly("GetEndpoint", "ListModels");
     }
+
+    static List<InferenceEndpoint> fleet(String... names) throws IOException {
+        List<InferenceEndpoint> out = new java.util.ArrayList<>();
+        for (String n : names) {
+            out.add(VertexBackendTest.sample().toBuilder().name(n).build());
+        }
+        return out;
+    }
+
+    @Test
+    @DisplayName("applyAll of a fresh fleet (issue 19): one ListEndpoints and one ListModels for the fleet, then per endpoint the 3 writes, 3 polls and only the closing GetEndpoint")
+    void applyAllFreshFleet() throws IOException {
+        var result = backend.applyAll(fleet("fleet-a", "fleet-b", "fleet-c"), new io.inferscale.api.backend.FleetOptions(2));
+        assertThat(result.allSucceeded()).isTrue();
+        assertThat(result.results().values()).allSatisfy(r -> assertThat(r.changed()).isTrue());
+        Counts c = since(0);
+        assertThat(c.writes()).containsExactlyInAnyOrderEntriesOf(Map.of("UploadModel", 3, "CreateEndpoint", 3, "DeployModel", 3));
+        assertThat(c.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("ListEndpoints", 1, "ListModels", 1, "GetEndpoint", 3));
+        assertThat(c.polls()).isEqualTo(9);
+        assertThat(fake.calls().subList(0, 2)).containsExactly("ListEndpoints", "ListModels");
+        for (String n : List.of("fleet-a", "fleet-b", "fleet-c")) {
+            assertThat(backend.get(n)).isPresent();
+        }
+    }
+
+    @Test
+    @DisplayName("applyAll with one endpoint already there: it is read and left alone (one GetEndpoint), the new ones skip their first reads")
+    void applyAllMixedFleet() throws IOException {
+        backend.apply(VertexBackendTest.sample().toBuilder().name("fleet-a").build());
+        int mark = fake.calls().size();
+        var result = backend.applyAll(fleet("fleet-a", "fleet-b"), new io.inferscale.api.backend.FleetOptions(2));
+        assertThat(result.allSucceeded()).isTrue();
+        assertThat(result.results().get("fleet-a").changed()).isFalse();
+        assertThat(result.results().get("fleet-b").changed()).isTrue();
+        Counts c = since(mark);
+        assertThat(c.writes()).containsExactlyInAnyOrderEntriesOf(Map.of("UploadModel", 1, "CreateEndpoint", 1, "DeployModel", 1));
+        assertThat(c.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("ListEndpoints", 1, "ListModels", 1, "GetEndpoint", 2));
+        int again = fake.calls().size();
+        assertThat(backend.applyAll(fleet("fleet-a", "fleet-b")).results().values()).noneMatch(r -> r.changed());
+        assertThat(since(again).reads()).containsExactlyInAnyOrderEntriesOf(Map.of("ListEndpoints", 1, "GetEndpoint", 2));
+    }
+
+    @Test
+    @DisplayName("applyAll without vertex.project: no call, and every endpoint's outcome is apply's configuration error (the fleet is not refused as a whole)")
+    void applyAllWithoutProject() throws IOException {
+        try (VertexBackend noProject = (VertexBackend) new VertexBackendProvider().create(BackendConfig.of(Map.of(
+                "vertex.endpointOverride", "inprocess:" + fake.name())))) {
+            var result = noProject.applyAll(fleet("fleet-a", "fleet-b"));
+            assertThat(result.failures()).containsOnlyKeys("fleet-a", "fleet-b");
+            assertThat(result.failures().values()).allSatisfy(e -> assertThat(e.getMessage()).contains("vertex.project"));
+            assertThat(fake.calls()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("applyAll when the list call is refused: every endpoint reads for itself, as apply does, and the fleet is applied")
+    void applyAllListRefused() throws IOException {
+        fake.inject("ListEndpoints", io.grpc.Status.PERMISSION_DENIED, FakeVertexServer.FaultKind.BEFORE, true);
+        var result = backend.applyAll(fleet("fleet-a", "fleet-b"), new io.inferscale.api.backend.FleetOptions(2));
+        assertThat(result.allSucceeded()).isTrue();
+        Counts c = since(0);
+        assertThat(c.writes()).containsExactlyInAnyOrderEntriesOf(Map.of("UploadModel", 2, "CreateEndpoint", 2, "DeployModel", 2));
+        assertThat(c.reads()).containsEntry("GetEndpoint", 4).containsEntry("GetModel", 2);
+    }
 }

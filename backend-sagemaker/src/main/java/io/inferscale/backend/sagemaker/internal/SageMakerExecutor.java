@@ -65,12 +65,24 @@ public final class SageMakerExecutor {
      * under way ({@link OwnedByAnother}) stops at once. When the rounds are spent: {@link ConvergenceBudget#exhausted}.
      */
     public ApplyResult apply(SageMakerDesiredState t, ConvergenceBudget budget) {
+        return apply(t, budget, false);
+    }
+
+    /**
+     * As {@link #apply(SageMakerDesiredState, ConvergenceBudget)}; {@code knownAbsent}: a list read just before (a fleet
+     * apply's ListEndpoints) did not hold the endpoint, so the first round plans the creates without reading it. Every
+     * later read (the read-back after the writes, further rounds) is made as usual, and a create that meets an endpoint
+     * made meanwhile is handled as after a read (CreateEndpoint's ALREADY_EXISTS path).
+     */
+    public ApplyResult apply(SageMakerDesiredState t, ConvergenceBudget budget, boolean knownAbsent) {
         String name = t.endpointName();
+        boolean readFirst = !knownAbsent;
         List<Change> applied = new ArrayList<>();
         List<Note> notes = new ArrayList<>();
         BackendException conflict = null;
         while (budget.nextRound()) {
-            LiveEndpoint live = observe(t);
+            LiveEndpoint live = readFirst ? observe(t) : reader.read(t, null, false);
+            readFirst = true;
             SageMakerSteps steps = SageMakerPlanner.plan(t, live);
             if (budget.round() == 1) {
                 notes.addAll(steps.plan().notes());

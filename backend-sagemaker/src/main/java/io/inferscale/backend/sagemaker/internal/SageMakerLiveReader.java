@@ -22,8 +22,10 @@ import software.amazon.awssdk.services.sagemaker.model.Tag;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.inferscale.backend.sagemaker.internal.AwsCalls.call;
 import static io.inferscale.backend.sagemaker.internal.AwsCalls.findOrEmpty;
@@ -129,8 +131,7 @@ public final class SageMakerLiveReader {
     /** The status of every endpoint tagged as InferScale's, sorted by name. */
     public List<EndpointStatus> statuses() {
         List<EndpointStatus> out = new ArrayList<>();
-        List<EndpointSummary> endpoints = call("ListEndpoints", () -> clients.sageMaker().listEndpointsPaginator(b -> b.maxResults(100)).endpoints().stream().toList());
-        for (EndpointSummary e : endpoints) {
+        for (EndpointSummary e : endpoints()) {
             List<Tag> tags = call("ListTags " + e.endpointName(), () -> clients.sageMaker().listTags(b -> b.resourceArn(e.endpointArn())).tags());
             if (tags.stream().anyMatch(t -> t.key().equals(SageMakerTranslator.MANAGED_BY_TAG))) {
                 status(e.endpointName()).ifPresent(out::add);
@@ -138,6 +139,22 @@ public final class SageMakerLiveReader {
         }
         out.sort(Comparator.comparing(EndpointStatus::name));
         return out;
+    }
+
+    /**
+     * The names of every endpoint in the account and region, whoever made it (ListEndpoints, 100 a page): a fleet apply
+     * learns from it which endpoints do not exist yet.
+     */
+    public Set<String> endpointNames() {
+        Set<String> out = new HashSet<>();
+        for (EndpointSummary e : endpoints()) {
+            out.add(e.endpointName());
+        }
+        return out;
+    }
+
+    private List<EndpointSummary> endpoints() {
+        return call("ListEndpoints", () -> clients.sageMaker().listEndpointsPaginator(b -> b.maxResults(100)).endpoints().stream().toList());
     }
 
     private ScalableTarget scalableTarget(String resourceId, String dimension) {

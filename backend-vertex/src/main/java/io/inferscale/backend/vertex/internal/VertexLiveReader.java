@@ -11,10 +11,13 @@ import io.inferscale.backend.vertex.VertexDesiredState;
 import io.inferscale.backend.vertex.VertexTranslator;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +26,9 @@ import java.util.function.Supplier;
  * {@link VertexClients}).
  */
 public final class VertexLiveReader {
+
+    /** The list filter on the label every resource InferScale creates carries. */
+    private static final String MANAGED_BY_FILTER = "labels." + VertexTranslator.MANAGED_BY_LABEL + "=\"" + VertexTranslator.MANAGED_BY_VALUE + "\"";
 
     private final Supplier<VertexClients> clients;
     private final VertexCalls calls;
@@ -76,8 +82,7 @@ public final class VertexLiveReader {
 
     /** The endpoints InferScale manages in {@code parent} ({@code ListEndpoints} filtered by label). */
     public List<Endpoint> managedEndpoints(String parent) {
-        ListEndpointsRequest req = ListEndpointsRequest.newBuilder().setParent(parent)
-                .setFilter("labels." + VertexTranslator.MANAGED_BY_LABEL + "=\"" + VertexTranslator.MANAGED_BY_VALUE + "\"").build();
+        ListEndpointsRequest req = ListEndpointsRequest.newBuilder().setParent(parent).setFilter(MANAGED_BY_FILTER).build();
         List<Endpoint> out = new ArrayList<>();
         calls.read("ListEndpoints " + parent, () -> {
             for (Endpoint e : clients.get().endpoints().listEndpoints(req).iterateAll()) {
@@ -88,6 +93,42 @@ public final class VertexLiveReader {
             }
             return null;
         });
+        return out;
+    }
+
+    /**
+     * The first reads of a fleet apply, in bulk: one {@code ListEndpoints} on the managed-by label, and when an endpoint
+     * missing from it uploads its model, one {@code ListModels} on the same label. Returns, for each endpoint of
+     * {@code fleet} (all in {@code parent}) that the list does not hold, the state its first round plans from instead of
+     * reading it: no endpoint, the model as listed (or absent); a model InferScale does not upload is still read with
+     * {@code GetModel}. Endpoints the list holds are absent from the answer (they are read as before). A list that is
+     * stale or misses an unlabelled resource costs no safety: the create it leads to is refused with ALREADY_EXISTS,
+     * a conflict, and the next round reads.
+     */
+    public Map<String, VertexLiveState> absentFromLists(String parent, List<VertexDesiredState> fleet) {
+        Set<String> listed = new HashSet<>();
+        for (Endpoint e : managedEndpoints(parent)) {
+            listed.add(e.getName());
+        }
+        List<VertexDesiredState> absent = fleet.stream().filter(d -> !listed.contains(d.endpointName())).toList();
+        Map<String, Model> uploaded = new HashMap<>();
+        if (absent.stream().anyMatch(VertexDesiredState::uploadsModel)) {
+            ListModelsRequest req = ListModelsRequest.newBuilder().setParent(parent).setFilter(MANAGED_BY_FILTER).build();
+            calls.read("ListModels " + parent, () -> {
+                for (Model m : clients.get().models().listModels(req).iterateAll()) {
+                    uploaded.put(m.getName(), m);
+                }
+                return null;
+            });
+        }
+        Map<String, VertexLiveState> out = new LinkedHashMap<>();
+        for (VertexDesiredState d : absent) {
+            Map<String, Optional<Model>> models = new LinkedHashMap<>();
+            for (String name : VertexPlanner.modelsToRead(d, Optional.empty())) {
+                models.put(name, d.uploadsModel() && name.equals(d.modelName()) ? Optional.ofNullable(uploaded.get(name)) : model(name));
+            }
+            out.put(d.endpointName(), new VertexLiveState(Optional.empty(), models));
+        }
         return out;
     }
 

@@ -47,6 +47,18 @@ public final class VertexReconciler {
      * @throws BackendException at the step that failed; re-running is then safe
      */
     public ApplyResult apply(String name, VertexDesiredState desired) {
+        return apply(name, desired, null);
+    }
+
+    /**
+     * As {@link #apply(String, VertexDesiredState)}, with the first round planned from {@code firstRead} (a fleet's bulk
+     * read, see {@link VertexLiveReader#absentFromLists}) instead of reading; every later round, and the closing read
+     * that returns the status, reads as usual.
+     *
+     * @param firstRead the live state to plan the first round from, or null to read it
+     */
+    public ApplyResult apply(String name, VertexDesiredState desired, VertexLiveState firstRead) {
+        VertexLiveState known = firstRead;
         String endpointName = desired.endpointName();
         List<Change> done = new ArrayList<>();
         Rounds rounds = new Rounds(ConvergenceBudget.start(VertexSettings.ID));
@@ -55,7 +67,8 @@ public final class VertexReconciler {
         while (true) {
             try {
                 rounds.awaitPending();
-                VertexLiveState live = reader.live(desired);
+                VertexLiveState live = known != null ? known : reader.live(desired);
+                known = null;
                 plannedFrom = live.endpoint();
                 List<VertexStep> steps = VertexPlanner.steps(name, desired, live);
                 if (steps.isEmpty()) {
