@@ -2,14 +2,14 @@ package io.inferscale.backend.vertex.simulation;
 
 import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.InferenceEndpoint;
-import io.inferscale.api.ScaleToZero;
 import io.inferscale.api.simulation.Assumption;
 import io.inferscale.api.simulation.AutoscalerModel;
 import io.inferscale.api.simulation.ModelSettings;
 import io.inferscale.api.simulation.Observation;
+import io.inferscale.api.validation.Problem;
+import io.inferscale.backend.vertex.VertexScaleToZero;
 import io.inferscale.backend.vertex.internal.ScaleToZeroSelection;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +42,6 @@ public final class VertexScaleToZeroModel implements AutoscalerModel {
     public static final String OPTION_INITIAL_REPLICA_COUNT = ScaleToZeroSelection.OPTION_INITIAL_REPLICA_COUNT;
     /** Option {@code spec.backends.vertex.minScaleupSeconds}: {@code scale_to_zero_spec.min_scaleup_period} (default 3600). */
     public static final String OPTION_MIN_SCALEUP_SECONDS = ScaleToZeroSelection.OPTION_MIN_SCALEUP_SECONDS;
-    /** Vertex's bounds of both periods: "[MinValue=300] (5 minutes) [MaxValue=28800] (8 hours)". */
-    public static final int MIN_PERIOD_SECONDS = 300;
-    /** See {@link #MIN_PERIOD_SECONDS}. */
-    public static final int MAX_PERIOD_SECONDS = 28800;
-    /** {@code min_scaleup_period} when unset: "Default value: 1 hour (3600s)" (VTX-DOC). */
-    public static final int DEFAULT_MIN_SCALEUP_PERIOD_SECONDS = 3600;
     /** Setting key of the cold start from zero. */
     public static final String COLD_START = "vertex.coldStart";
 
@@ -72,19 +66,21 @@ public final class VertexScaleToZeroModel implements AutoscalerModel {
      *                                {@code initialReplicaCount} is outside what Vertex accepts, or as {@link VertexAutoscalerModel}
      */
     public VertexScaleToZeroModel(InferenceEndpoint endpoint, VertexAutoscalingSettings settings, ModelSettings given) {
-        ScaleToZero zero = endpoint.autoscaling().scaleToZero().orElseThrow(() -> new IllegalArgumentException(
-                "endpoint '" + endpoint.name() + "' has no spec.autoscaling.scaleToZero"));
-        this.autoscaler = new VertexAutoscalerModel(endpoint, settings, given);
-        int idle = period(zero.idleSeconds(), "spec.autoscaling.scaleToZero.idleSeconds");
-        Optional<Integer> scaleup = integerOption(endpoint, OPTION_MIN_SCALEUP_SECONDS);
-        int minScaleup = period(scaleup.orElse(DEFAULT_MIN_SCALEUP_PERIOD_SECONDS), "spec.backends.vertex." + OPTION_MIN_SCALEUP_SECONDS);
-        int max = endpoint.autoscaling().maxReplicas();
-        Optional<Integer> initial = integerOption(endpoint, OPTION_INITIAL_REPLICA_COUNT);
-        this.initialReplicas = initial.orElse(ScaleToZeroSelection.DEFAULT_INITIAL_REPLICA_COUNT);
-        if (initialReplicas < 1 || initialReplicas > max) {
-            throw new ConfigurationException("spec.backends.vertex." + OPTION_INITIAL_REPLICA_COUNT + " was " + initialReplicas
-                    + " but Vertex needs it between 1 and maxReplicas (" + max + ") inclusive; set it in that range or remove it (default 1)");
+        if (endpoint.autoscaling().scaleToZero().isEmpty()) {
+            throw new IllegalArgumentException("endpoint '" + endpoint.name() + "' has no spec.autoscaling.scaleToZero");
         }
+        this.autoscaler = new VertexAutoscalerModel(endpoint, settings, given);
+        // the backend's own reading of the scale-to-zero settings and options: the same bounds, defaults and messages
+        List<Problem> problems = new ArrayList<>();
+        VertexScaleToZero chosen = ScaleToZeroSelection.choose(endpoint, problems, new ArrayList<>()).orElseThrow();
+        problems.stream().filter(Problem::isError).findFirst().ifPresent(p -> {
+            throw new ConfigurationException(p.path() + ": " + p.message());
+        });
+        int idle = chosen.idleSeconds();
+        Optional<Integer> scaleup = chosen.minScaleupSeconds();
+        int minScaleup = scaleup.orElse(VertexScaleToZero.VERTEX_DEFAULT_PERIOD_SECONDS);
+        boolean initialGiven = endpoint.backends().get("vertex", OPTION_INITIAL_REPLICA_COUNT).isPresent();
+        this.initialReplicas = chosen.initialReplicaCount();
         this.idleMillis = idle * 1000L;
         this.minScaleupMillis = minScaleup * 1000L;
         this.coldStart = given.get(COLD_START).isPresent() ? Optional.of(given.getDuration(COLD_START, Duration.ZERO)) : Optional.empty();
@@ -99,7 +95,7 @@ public final class VertexScaleToZeroModel implements AutoscalerModel {
                 + "from it); the idle timer starts there too", "nothing; start the trace earlier to leave it out"));
         a.add(new Assumption("requests at zero replicas", "HTTP 429 \"Model is not yet ready for inference\", dropped (lost) until a "
                 + "replica is ready", SOURCE_DOC + ": \"any requests sent in this phase will be dropped\""));
-        a.add(new Assumption("wake", initialReplicas + " replica(s) (initial_replica_count" + (initial.isPresent() ? ", spec.backends.vertex."
+        a.add(new Assumption("wake", initialReplicas + " replica(s) (initial_replica_count" + (initialGiven ? ", spec.backends.vertex."
                 + OPTION_INITIAL_REPLICA_COUNT : ", InferScale's default 1") + ") at the first evaluation that sees traffic",
                 SOURCE_PROTO + ": \"Number of initial replicas being deployed on when scaling the workload up from zero\"; the "
                         + "evaluation period as the wake-up delay is the model's assumption"));
@@ -109,29 +105,6 @@ public final class VertexScaleToZeroModel implements AutoscalerModel {
                 + "load; Google publishes no figure)", "--setting " + COLD_START + "=DURATION"));
         a.addAll(autoscaler.assumptions());
         this.assumptions = List.copyOf(a);
-    }
-
-    private static int period(int seconds, String field) {
-        if (seconds < MIN_PERIOD_SECONDS || seconds > MAX_PERIOD_SECONDS) {
-            throw new ConfigurationException(field + " was " + seconds + " but Vertex AI accepts " + MIN_PERIOD_SECONDS + ".."
-                    + MAX_PERIOD_SECONDS + " seconds (scale_to_zero_spec, machine_resources.proto v1beta1); set it in that range");
-        }
-        return seconds;
-    }
-
-    private static Optional<Integer> integerOption(InferenceEndpoint e, String key) {
-        Optional<Object> v = e.backends().get("vertex", key);
-        if (v.isEmpty()) {
-            return Optional.empty();
-        }
-        if (v.get() instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0 && d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0
-                && d.signum() >= 0) {
-            return Optional.of(d.intValueExact());
-        }
-        if (v.get() instanceof Integer i) {
-            return Optional.of(i);
-        }
-        throw new ConfigurationException("spec.backends.vertex." + key + " must be a whole number, got " + v.get());
     }
 
     @Override
