@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.backend.EndpointStatus;
@@ -184,13 +183,14 @@ public final class KubernetesLiveReader {
         return listed;
     }
 
-    private List<? extends HasMetadata> listManaged(Class<? extends HasMetadata> type, String ns) {
-        if (type == GenericKubernetesResource.class) {
-            return ScaledObjects.api(clients.client()).inNamespace(ns)
-                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems();
-        }
-        return clients.client().resources(type).inNamespace(ns)
-                .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems();
+    /** One LIST of {@code type} in {@code ns} on the managed-by label ({@code GenericKubernetesResource}: the ScaledObjects). */
+    private <T extends HasMetadata> List<T> listManaged(Class<T> type, String ns) {
+        List<? extends HasMetadata> items = type == GenericKubernetesResource.class
+                ? ScaledObjects.api(clients.client()).inNamespace(ns)
+                        .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems()
+                : clients.client().resources(type).inNamespace(ns)
+                        .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems();
+        return items.stream().map(type::cast).toList();
     }
 
     /** The kinds of every desired object of {@code fleet}, by namespace: what {@link #listManaged} lists for a plan. */
@@ -233,15 +233,11 @@ public final class KubernetesLiveReader {
      */
     public List<EndpointStatus> list(String ns) {
         try {
-            KubernetesClient c = clients.client();
-            Map<String, Deployment> deployments = byName(c.apps().deployments().inNamespace(ns)
-                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
-            Map<String, HorizontalPodAutoscaler> hpas = byName(c.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns)
-                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
-            Map<String, Service> services = byName(c.services().inNamespace(ns)
-                    .withLabel(KubernetesTranslator.MANAGED_BY_LABEL, KubernetesTranslator.MANAGED_BY).list().getItems());
+            Map<String, Deployment> deployments = byName(listManaged(Deployment.class, ns));
+            Map<String, HorizontalPodAutoscaler> hpas = byName(listManaged(HorizontalPodAutoscaler.class, ns));
+            Map<String, Service> services = byName(listManaged(Service.class, ns));
             Map<String, GenericKubernetesResource> scaledObjects = ScaledObjects.mayHaveScaledObjects(deployments, hpas)
-                    ? ScaledObjects.listManaged(c, ns) : Map.of();
+                    ? ScaledObjects.listManaged(clients.client(), ns) : Map.of();
             TreeMap<String, EndpointStatus> out = new TreeMap<>();
             for (String name : union(deployments, hpas, services, scaledObjects)) {
                 out.put(name, KedaStatus.read(KubernetesStatusMapper.read(name, ID, ns, deployments.get(name), hpas.get(name),
