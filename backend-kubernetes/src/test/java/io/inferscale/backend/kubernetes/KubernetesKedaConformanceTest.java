@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.inferscale.api.InferenceEndpoint;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The conformance kit again, every sample endpoint with {@code spec.backends.kubernetes.autoscaler: keda}: the same
@@ -61,8 +64,8 @@ class KubernetesKedaConformanceTest extends KubernetesConformanceTest {
                     return;
                 }
                 if (orphaned.remove(ns + "/" + so.getMetadata().getName())) {
-                    hpa.edit(x -> new HorizontalPodAutoscalerBuilder(x).editMetadata().withOwnerReferences(x.getMetadata().getOwnerReferences()
-                            .stream().filter(r -> !uid(so).equals(r.getUid())).toList()).endMetadata().build());
+                    editRetryingConflicts(hpa, x -> new HorizontalPodAutoscalerBuilder(x).editMetadata().withOwnerReferences(x.getMetadata()
+                            .getOwnerReferences().stream().filter(r -> !uid(so).equals(r.getUid())).toList()).endMetadata().build());
                 } else {
                     hpa.delete();
                 }
@@ -74,6 +77,23 @@ class KubernetesKedaConformanceTest extends KubernetesConformanceTest {
             return null;
         });
         return informer::close;
+    }
+
+    /**
+     * {@code edit} (a GET, then a PATCH carrying the resourceVersion read) again after a 409: InferScale's own apply of the HPA
+     * can land between the two, and KEDA's operator and the garbage collector, like any controller, read again and retry.
+     */
+    private static void editRetryingConflicts(Resource<HorizontalPodAutoscaler> hpa, UnaryOperator<HorizontalPodAutoscaler> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                hpa.edit(change);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** "namespace/name" of a DELETE of a ScaledObject with {@code propagationPolicy: Orphan}. */
@@ -133,7 +153,7 @@ class KubernetesKedaConformanceTest extends KubernetesConformanceTest {
         if (live == null) {
             hpas.resource(hpa).create();
         } else {
-            hpas.withName(hpaName(so)).edit(x -> new HorizontalPodAutoscalerBuilder(x).withMetadata(hpa.getMetadata()).withSpec(hpa.getSpec()).build());
+            editRetryingConflicts(hpas.withName(hpaName(so)), x -> new HorizontalPodAutoscalerBuilder(x).withMetadata(hpa.getMetadata()).withSpec(hpa.getSpec()).build());
         }
     }
 }
