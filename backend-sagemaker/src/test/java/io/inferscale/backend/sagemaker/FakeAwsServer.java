@@ -374,6 +374,13 @@ public final class FakeAwsServer implements FakeCloud {
         failNextEndpoint = reason;
     }
 
+    /** Deletes every scaling policy of the scalable target {@code resourceId}, as someone at the console would; returns how many. */
+    public synchronized int removeScalingPolicies(String resourceId) {
+        int before = policies.size();
+        policies.values().removeIf(p -> p.get("ResourceId").equals(resourceId));
+        return before - policies.size();
+    }
+
     /** Simulates the autoscaler choosing {@code count} instances. */
     public synchronized void setDesiredInstanceCount(String endpoint, String variant, int count) {
         endpoints.get(endpoint).desired.put(variant, count);
@@ -859,8 +866,9 @@ public final class FakeAwsServer implements FakeCloud {
                 models.remove(name);
                 yield map();
             }
-            case "ListModels" -> map("Models", models.values().stream().filter(m -> contains(m.get("ModelName"), r.get("NameContains")))
-                    .map(m -> map("ModelName", m.get("ModelName"), "ModelArn", m.get("ModelArn"), "CreationTime", m.get("CreationTime"))).toList());
+            case "ListModels" -> page("Models", models.values().stream().filter(m -> contains(m.get("ModelName"), r.get("NameContains")))
+                    .map(m -> map("ModelName", m.get("ModelName"), "ModelArn", m.get("ModelArn"), "CreationTime", m.get("CreationTime"))).toList(),
+                    r, SAGEMAKER_LIST_PAGE, SAGEMAKER_LIST_MAX);
             case "CreateEndpointConfig" -> {
                 String name = str(r, "EndpointConfigName");
                 if (configs.containsKey(name)) {
@@ -890,10 +898,10 @@ public final class FakeAwsServer implements FakeCloud {
                 configs.remove(name);
                 yield map();
             }
-            case "ListEndpointConfigs" -> map("EndpointConfigs", configs.values().stream()
+            case "ListEndpointConfigs" -> page("EndpointConfigs", configs.values().stream()
                     .filter(c -> contains(c.get("EndpointConfigName"), r.get("NameContains")))
                     .map(c -> map("EndpointConfigName", c.get("EndpointConfigName"), "EndpointConfigArn", c.get("EndpointConfigArn"),
-                            "CreationTime", c.get("CreationTime"))).toList());
+                            "CreationTime", c.get("CreationTime"))).toList(), r, SAGEMAKER_LIST_PAGE, SAGEMAKER_LIST_MAX);
             case "CreateEndpoint" -> {
                 String name = str(r, "EndpointName");
                 String config = str(r, "EndpointConfigName");
@@ -972,9 +980,9 @@ public final class FakeAwsServer implements FakeCloud {
                 startTransition(e);
                 yield map();
             }
-            case "ListEndpoints" -> map("Endpoints", endpoints.values().stream().map(e -> map("EndpointName", e.name,
+            case "ListEndpoints" -> page("Endpoints", endpoints.values().stream().map(e -> map("EndpointName", e.name,
                     "EndpointArn", arn("endpoint", e.name), "CreationTime", e.created, "LastModifiedTime", e.modified,
-                    "EndpointStatus", e.status)).toList());
+                    "EndpointStatus", e.status)).toList(), r, SAGEMAKER_LIST_PAGE, SAGEMAKER_LIST_MAX);
             case "ListTags" -> map("Tags", tagsByArn.getOrDefault(str(r, "ResourceArn"), List.of()));
             case "AddTags" -> {
                 List<Object> tags = tagsByArn.computeIfAbsent(str(r, "ResourceArn"), k -> new ArrayList<>());
@@ -987,6 +995,39 @@ public final class FakeAwsServer implements FakeCloud {
             }
             default -> throw new AwsError(400, "UnknownOperationException", "the fake does not implement SageMaker." + op);
         };
+    }
+
+    // Page sizes. ListEndpoints: "This value defaults to 10" (botocore sagemaker-2017-07-24 ListEndpointsInput.MaxResults),
+    // max 100 (shape MaxResults); ListEndpointConfigs and ListModels share the shape; their default of 10 is an
+    // assumption (their documentation gives none). DescribeScalableTargets: 1..50, default 50; DescribeScalingPolicies:
+    // 1..10, default 10 (botocore application-autoscaling-2016-02-06, MaxResults documentation of each request).
+    private static final int SAGEMAKER_LIST_PAGE = 10;
+    private static final int SAGEMAKER_LIST_MAX = 100;
+    private static final int TARGETS_PAGE = 50;
+    private static final int POLICIES_PAGE = 10;
+
+    /**
+     * One page of {@code items} under {@code key}: {@code MaxResults} of them (default {@code defaultSize}, above
+     * {@code max} refused as AWS does) from the offset {@code NextToken} holds, and a {@code NextToken} when more follow.
+     * The token is an offset into the list as it is at the next call (a concurrent create or delete may shift it, as
+     * AWS's documentation leaves open).
+     */
+    private static Map<String, Object> page(String key, List<?> items, Map<String, Object> r, int defaultSize, int max) {
+        int size = r.get("MaxResults") == null ? defaultSize : ((BigDecimal) r.get("MaxResults")).intValue();
+        if (size < 1 || size > max) {
+            throw validation("1 validation error detected: Value '" + size + "' at 'maxResults' failed to satisfy constraint: "
+                    + "Member must have value between 1 and " + max);
+        }
+        int from = 0;
+        if (r.get("NextToken") != null) {
+            try {
+                from = Integer.parseInt(str(r, "NextToken").substring("page-".length()));
+            } catch (RuntimeException e) {
+                throw validation("Invalid pagination token " + r.get("NextToken"));
+            }
+        }
+        int to = Math.min(items.size(), from + size);
+        return map(key, items.subList(Math.min(from, to), to), "NextToken", to < items.size() ? "page-" + to : null);
     }
 
     private static boolean contains(Object name, Object part) {
@@ -1122,7 +1163,12 @@ public final class FakeAwsServer implements FakeCloud {
             }
             case "DescribeScalableTargets" -> {
                 List<Object> ids = asList(r.get("ResourceIds"));
-                yield map("ScalableTargets", targets.values().stream().filter(t -> ids.isEmpty() || ids.contains(t.get("ResourceId"))).toList());
+                if (ids.size() > 50) {
+                    throw validation("1 validation error detected: Value at 'resourceIds' failed to satisfy constraint: Member must have length less than or equal to 50");
+                }
+                yield page("ScalableTargets", targets.values().stream().filter(t -> ids.isEmpty() || ids.contains(t.get("ResourceId")))
+                        .filter(t -> r.get("ScalableDimension") == null || r.get("ScalableDimension").equals(t.get("ScalableDimension"))).toList(),
+                        r, TARGETS_PAGE, TARGETS_PAGE);
             }
             case "DeregisterScalableTarget" -> {
                 String id = str(r, "ResourceId");
@@ -1157,9 +1203,10 @@ public final class FakeAwsServer implements FakeCloud {
             }
             case "DescribeScalingPolicies" -> {
                 List<Object> names = asList(r.get("PolicyNames"));
-                yield map("ScalingPolicies", policies.values().stream()
+                yield page("ScalingPolicies", policies.values().stream()
                         .filter(p -> r.get("ResourceId") == null || p.get("ResourceId").equals(r.get("ResourceId")))
-                        .filter(p -> names.isEmpty() || names.contains(p.get("PolicyName"))).toList());
+                        .filter(p -> r.get("ScalableDimension") == null || r.get("ScalableDimension").equals(p.get("ScalableDimension")))
+                        .filter(p -> names.isEmpty() || names.contains(p.get("PolicyName"))).toList(), r, POLICIES_PAGE, POLICIES_PAGE);
             }
             case "DeleteScalingPolicy" -> {
                 String id = str(r, "ResourceId");

@@ -88,6 +88,10 @@ class SageMakerCallCountTest {
     private static final Map<String, Integer> ROUND = Map.of("DescribeEndpoint", 1, "DescribeScalableTargets", 1,
             "DescribeScalingPolicies", 1, "ListEndpointConfigs", 1, "ListModels", 1);
 
+    /** The bulk reads of a fleet, besides DescribeEndpoint: one call per kind (fleets of at most 10 endpoints, 50 targets, 100 names). */
+    private static final Map<String, Integer> BULK = Map.of("DescribeScalableTargets", 1, "DescribeScalingPolicies", 1,
+            "ListEndpointConfigs", 1, "ListModels", 1);
+
     private static Map<String, Integer> times(Map<String, Integer> reads, int n, Map<String, Integer> plus) {
         Map<String, Integer> m = new TreeMap<>();
         reads.forEach((k, v) -> m.put(k, v * n));
@@ -127,19 +131,19 @@ class SageMakerCallCountTest {
     }
 
     @Test
-    @DisplayName("applyAll of a fresh fleet (issue 19): one ListEndpoints for the fleet, no DescribeEndpoint before the creates, each endpoint's writes and verification round as apply's")
+    @DisplayName("applyAll of a fresh fleet (issue 19): one ListEndpoints, no read before the creates, each endpoint's writes as apply's, then one bulk read-back: a DescribeEndpoint each and one call per other kind")
     void applyAllFresh() {
         Calls c = measure(() -> assertThat(backend.applyAll(fleet("fleet-a", "fleet-b", "fleet-c"),
                 new io.inferscale.api.backend.FleetOptions(2)).orThrow().values()).allSatisfy(r -> assertThat(r.changed()).isTrue()));
         assertThat(counted(c.writes())).isEqualTo(Map.of("CreateModel", 3L, "CreateEndpointConfig", 3L, "CreateEndpoint", 3L,
                 "RegisterScalableTarget", 3L, "PutScalingPolicy", 3L));
         assertThat(c.waitPolls()).isEqualTo(3 * POLLS);
-        assertThat(c.reads()).isEqualTo(times(ROUND, 3, Map.of("ListEndpoints", 1)));
+        assertThat(c.reads()).isEqualTo(times(BULK, 1, Map.of("ListEndpoints", 1, "DescribeEndpoint", 3)));
         table.put("applyAll, 3 fresh endpoints", c.row());
     }
 
     @Test
-    @DisplayName("applyAll with one endpoint already there: it is read as by apply (no write), the new one skips its first DescribeEndpoint")
+    @DisplayName("applyAll with one endpoint already there: it is read from the bulk reads and its DescribeEndpoint (no write), the new one reads nothing before its creates; the read-back reads only the one that wrote")
     void applyAllMixed() {
         backend.apply(seed().toBuilder().name("fleet-a").build());
         Calls c = measure(() -> {
@@ -148,7 +152,7 @@ class SageMakerCallCountTest {
             assertThat(results.get("fleet-b").changed()).isTrue();
         });
         assertThat(c.writes()).hasSize(5);
-        assertThat(c.reads()).isEqualTo(times(ROUND, 2, Map.of("ListEndpoints", 1)));
+        assertThat(c.reads()).isEqualTo(times(BULK, 2, Map.of("ListEndpoints", 1, "DescribeEndpoint", 2)));
     }
 
     @Test
@@ -176,13 +180,87 @@ class SageMakerCallCountTest {
     }
 
     @Test
-    @DisplayName("applyAll when ListEndpoints is refused: every endpoint reads for itself as apply does, and the fleet is applied")
+    @DisplayName("applyAll when ListEndpoints is refused: every endpoint reads its DescribeEndpoint before writing, and the fleet is applied")
     void applyAllListRefused() {
         fake.inject("ListEndpoints", 400, "AccessDeniedException", "User is not authorized to perform: sagemaker:ListEndpoints", 1);
         Calls c = measure(() -> assertThat(backend.applyAll(fleet("fleet-a", "fleet-b"), new io.inferscale.api.backend.FleetOptions(2))
                 .allSucceeded()).isTrue());
         assertThat(c.writes()).hasSize(10);
-        assertThat(c.reads()).isEqualTo(times(ROUND, 2, Map.of("ListEndpoints", 1, "DescribeEndpoint", 2)));
+        assertThat(c.reads()).isEqualTo(times(BULK, 1, Map.of("ListEndpoints", 1, "DescribeEndpoint", 4)));
+    }
+
+    @Test
+    @DisplayName("applyAll again, nothing changed: no write, one DescribeEndpoint per endpoint and one call per other kind for the fleet")
+    void applyAllNoOp() {
+        backend.applyAll(fleet("fleet-a", "fleet-b", "fleet-c"), new io.inferscale.api.backend.FleetOptions(2)).orThrow();
+        Calls c = measure(() -> assertThat(backend.applyAll(fleet("fleet-a", "fleet-b", "fleet-c"), new io.inferscale.api.backend.FleetOptions(2))
+                .orThrow().values()).allSatisfy(r -> assertThat(r.changed()).isFalse()));
+        assertThat(c.writes()).isEmpty();
+        assertThat(c.waitPolls()).isZero();
+        assertThat(c.reads()).isEqualTo(times(BULK, 1, Map.of("ListEndpoints", 1, "DescribeEndpoint", 3)));
+        table.put("applyAll again, 3 endpoints (no-op)", c.row());
+    }
+
+    @Test
+    @DisplayName("planAll: ListEndpoints, the configs and models listed once for the fleet, and for the endpoints that exist a DescribeEndpoint each plus one call per autoscaling kind")
+    void planAll() {
+        Calls fresh = measure(() -> assertThat(backend.planAll(fleet("fleet-a", "fleet-b", "fleet-c"), new io.inferscale.api.backend.FleetOptions(2))
+                .orThrow().values()).allSatisfy(p -> assertThat(p.isEmpty()).isFalse()));
+        assertThat(fresh.writes()).isEmpty();
+        assertThat(fresh.reads()).isEqualTo(Map.of("ListEndpoints", 1, "ListEndpointConfigs", 1, "ListModels", 1));
+        table.put("planAll, 3 fresh endpoints", fresh.row());
+
+        backend.apply(seed().toBuilder().name("fleet-a").build());
+        Calls mixed = measure(() -> {
+            var plans = backend.planAll(fleet("fleet-a", "fleet-b"), new io.inferscale.api.backend.FleetOptions(2)).orThrow();
+            assertThat(plans.get("fleet-a").isEmpty()).isTrue();
+            assertThat(plans.get("fleet-b").isEmpty()).isFalse();
+        });
+        assertThat(mixed.reads()).isEqualTo(times(BULK, 1, Map.of("ListEndpoints", 1, "DescribeEndpoint", 1)));
+    }
+
+    @Test
+    @DisplayName("the bulk reads page as AWS does (policies 10 a page, lists 100 a page): 25 endpoints read their 25 policies in 3 pages")
+    void applyAllPages() {
+        String[] names = new String[25];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = String.format("page-%02d", i);
+        }
+        backend.applyAll(fleet(names), new io.inferscale.api.backend.FleetOptions(4)).orThrow();
+        Calls c = measure(() -> assertThat(backend.applyAll(fleet(names), new io.inferscale.api.backend.FleetOptions(4)).allSucceeded()).isTrue());
+        assertThat(c.writes()).isEmpty();
+        assertThat(c.reads()).isEqualTo(Map.of("ListEndpoints", 1, "DescribeEndpoint", 25, "DescribeScalableTargets", 1,
+                "DescribeScalingPolicies", 3, "ListEndpointConfigs", 1, "ListModels", 1));
+    }
+
+    @Test
+    @DisplayName("a listing longer than per-endpoint reads (an account with many other scaling policies) stops at the fleet's size and those endpoints read their policies themselves")
+    void applyAllPolicyListingBounded() {
+        // another team's 15 endpoints with a policy each: 16 policies in the namespace, 2 pages for a fleet of 1
+        for (int i = 0; i < 15; i++) {
+            backend.apply(seed().toBuilder().name(String.format("other-%02d", i)).build());
+        }
+        backend.apply(seed().toBuilder().name("fleet-a").build());
+        Calls c = measure(() -> assertThat(backend.applyAll(fleet("fleet-a"), new io.inferscale.api.backend.FleetOptions(1))
+                .orThrow().get("fleet-a").changed()).isFalse());
+        assertThat(c.reads()).isEqualTo(Map.of("ListEndpoints", 1, "DescribeEndpoint", 1, "DescribeScalableTargets", 1,
+                "DescribeScalingPolicies", 2, "ListEndpointConfigs", 1, "ListModels", 1));
+    }
+
+    @Test
+    @DisplayName("applyAll repairs a fleet member changed by hand since the last applyAll (its scaling policy deleted), and leaves the others unwritten")
+    void applyAllRepairsDrift() {
+        backend.applyAll(fleet("fleet-a", "fleet-b"), new io.inferscale.api.backend.FleetOptions(2)).orThrow();
+        String before = fake.state();
+        assertThat(fake.removeScalingPolicies("endpoint/fleet-b/variant/AllTraffic")).isEqualTo(1);
+        assertThat(fake.state()).isNotEqualTo(before);
+        Calls c = measure(() -> {
+            var results = backend.applyAll(fleet("fleet-a", "fleet-b"), new io.inferscale.api.backend.FleetOptions(2)).orThrow();
+            assertThat(results.get("fleet-a").changed()).isFalse();
+            assertThat(results.get("fleet-b").changed()).isTrue();
+        });
+        assertThat(c.writes()).containsExactly("PutScalingPolicy");
+        assertThat(fake.state()).isEqualTo(before);
     }
 
     @Test

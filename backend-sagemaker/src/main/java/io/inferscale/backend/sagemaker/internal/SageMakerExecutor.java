@@ -75,41 +75,148 @@ public final class SageMakerExecutor {
      * made meanwhile is handled as after a read (CreateEndpoint's ALREADY_EXISTS path).
      */
     public ApplyResult apply(SageMakerDesiredState t, ConvergenceBudget budget, boolean knownAbsent) {
-        String name = t.endpointName();
-        boolean readFirst = !knownAbsent;
-        List<Change> applied = new ArrayList<>();
-        List<Note> notes = new ArrayList<>();
-        BackendException conflict = null;
-        while (budget.nextRound()) {
-            LiveEndpoint live = readFirst ? observe(t) : reader.read(t, null, false);
-            readFirst = true;
+        Rounds rounds = new Rounds(t);
+        if (knownAbsent && budget.nextRound()) {
+            ApplyResult done = rounds.round(reader.read(t, null, false), budget);
+            if (done == null) {
+                done = rounds.verified(observe(t));
+            }
+            if (done != null) {
+                return done;
+            }
+        }
+        return rounds.rest(budget);
+    }
+
+    /**
+     * The first round of an endpoint in a fleet apply, planned against {@code live} (read in bulk by the fleet, or per
+     * endpoint): the result when nothing needed writing, else the writes made and no read-back yet; the fleet reads
+     * every written endpoint back in bulk after all have written, then calls {@link #finish}. A refusal because another
+     * apply's change is under way ({@link OwnedByAnother}) and any other failure are thrown, as by {@link #apply}.
+     */
+    public FleetPass firstRound(SageMakerDesiredState t, LiveEndpoint live) {
+        Rounds rounds = new Rounds(t);
+        ConvergenceBudget budget = ConvergenceBudget.start(ID);
+        budget.nextRound();
+        return new FleetPass(rounds, rounds.round(live, budget));
+    }
+
+    /**
+     * Ends a fleet apply's endpoint after {@link #firstRound}: done when the read-back {@code after} (made after every
+     * endpoint of the fleet wrote; null: not read) matches the spec; otherwise the rounds of {@link #apply} with what is
+     * left of the budget (the fleet's pass was round 1), reading per endpoint.
+     */
+    public ApplyResult finish(FleetPass pass, LiveEndpoint after) {
+        if (pass.done() != null) {
+            return pass.done();
+        }
+        ApplyResult done = after == null ? null : pass.rounds.verified(after);
+        return done != null ? done : pass.rounds.rest(ConvergenceBudget.of(ID, ConvergenceBudget.MAX_ROUNDS - 1, ConvergenceBudget.MAX_PAUSE, Thread::sleep));
+    }
+
+    /** An endpoint after its first round in a fleet apply: {@code done} when it needed no write, else {@link #finish} ends it. */
+    public static final class FleetPass {
+        private final Rounds rounds;
+        private final ApplyResult done;
+
+        private FleetPass(Rounds rounds, ApplyResult done) {
+            this.rounds = rounds;
+            this.done = done;
+        }
+
+        /** The endpoint's desired state. */
+        public SageMakerDesiredState desired() {
+            return rounds.t;
+        }
+
+        /** The result when the first round found nothing to write; null when it wrote (the read-back decides). */
+        public ApplyResult done() {
+            return done;
+        }
+    }
+
+    /** The state of one endpoint's apply across its rounds: the changes made, the first round's notes, the last conflict. */
+    private final class Rounds {
+        private final SageMakerDesiredState t;
+        private final List<Change> applied = new ArrayList<>();
+        private final List<Note> notes = new ArrayList<>();
+        private BackendException conflict;
+        private boolean firstPlan = true;
+
+        Rounds(SageMakerDesiredState t) {
+            this.t = t;
+        }
+
+        /**
+         * One round against {@code live}: the result when there is nothing to write; else the writes, and null (the
+         * read-back comes next). A conflict with a concurrent apply (a target deregistered or registered meanwhile, a
+         * config deleted) is kept and the read-back decides, as the last writer must; only a refusal because another
+         * apply's change is in progress ({@link OwnedByAnother}), or a conflict in the last round, is thrown.
+         */
+        ApplyResult round(LiveEndpoint live, ConvergenceBudget budget) {
             SageMakerSteps steps = SageMakerPlanner.plan(t, live);
-            if (budget.round() == 1) {
+            if (firstPlan) {
                 notes.addAll(steps.plan().notes());
+                firstPlan = false;
             }
             if (steps.plan().isEmpty()) {
-                return new ApplyResult(new Plan(name, ID, applied, notes), SageMakerStatusMapper.applied(t, live));
+                return result(live);
             }
             applied.addAll(steps.plan().changes());
             try {
                 execute(t, steps);
             } catch (BackendException e) {
-                // a concurrent apply changed what this round was writing to (deregistered the target, registered it
-                // again, deleted a config): observe again and carry on, as the last writer must. Only a refusal
-                // because another apply's change is in progress (OwnedByAnother) stops here: that apply verifies later.
                 if (budget.isLastRound() || e.reason() != Reason.CONFLICT || e.getCause() instanceof OwnedByAnother) {
                     throw e;
                 }
                 conflict = e;
             }
-            // verify right after the writes; when another apply wrote meanwhile, the next round (after a random
-            // pause that grows each round, so that concurrent applies stop overwriting each other in step) repeats them
-            LiveEndpoint after = observe(t);
-            if (SageMakerPlanner.plan(t, after).plan().isEmpty()) {
-                return new ApplyResult(new Plan(name, ID, applied, notes), SageMakerStatusMapper.applied(t, after));
-            }
+            return null;
         }
-        throw budget.exhausted("apply", name, "verify endpoint " + name, conflict);
+
+        /** The result when the read-back {@code after} matches the spec; null when another round must write. */
+        ApplyResult verified(LiveEndpoint after) {
+            return SageMakerPlanner.plan(t, after).plan().isEmpty() ? result(after) : null;
+        }
+
+        /**
+         * The rounds of {@code budget}: observe (after waiting while the endpoint is changing), plan, write, and verify
+         * right after the writes; when another apply wrote meanwhile, the next round (after a random pause that grows
+         * each round, so that concurrent applies stop overwriting each other in step) repeats them.
+         */
+        ApplyResult rest(ConvergenceBudget budget) {
+            while (budget.nextRound()) {
+                ApplyResult done = round(observe(t), budget);
+                if (done == null) {
+                    done = verified(observe(t));
+                }
+                if (done != null) {
+                    return done;
+                }
+            }
+            throw budget.exhausted("apply", t.endpointName(), "verify endpoint " + t.endpointName(), conflict);
+        }
+
+        private ApplyResult result(LiveEndpoint live) {
+            return new ApplyResult(new Plan(t.endpointName(), ID, applied, notes), SageMakerStatusMapper.applied(t, live));
+        }
+    }
+
+    /**
+     * The reads of a fleet apply's endpoint, before its first round or after the fleet's writes: DescribeEndpoint, and
+     * the rest from {@code snapshot} (read in bulk; what it lacks is read for the endpoint). An endpoint that is not
+     * InService (changing, deleting, failed) is observed as by {@link #apply}: after waiting, every part read for it,
+     * a Failed endpoint stopping apply.
+     */
+    public LiveEndpoint observe(SageMakerDesiredState t, FleetSnapshot snapshot) {
+        String name = t.endpointName();
+        return atStep("apply", name, () -> "observe endpoint " + name, () -> {
+            DescribeEndpointResponse ep = reader.describeEndpoint(name).orElse(null);
+            if (ep != null && ep.endpointStatus() != EndpointStatus.IN_SERVICE) {
+                return reader.read(t, waits.awaitSettled(name).orElse(null), false);
+            }
+            return snapshot.live(t, ep, false, reader);
+        });
     }
 
     /** The reads of one round of apply, after waiting while the endpoint is changing; a Failed endpoint stops apply. */

@@ -4,6 +4,7 @@ import io.inferscale.api.backend.EndpointStatus;
 import io.inferscale.backend.sagemaker.InferenceComponentParts;
 import io.inferscale.backend.sagemaker.SageMakerDesiredState;
 import io.inferscale.backend.sagemaker.SageMakerTranslator;
+import software.amazon.awssdk.services.applicationautoscaling.model.DescribeScalingPoliciesResponse;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalingActivity;
@@ -15,6 +16,8 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointConfigSummary;
 import software.amazon.awssdk.services.sagemaker.model.EndpointSummary;
+import software.amazon.awssdk.services.sagemaker.model.ListEndpointConfigsResponse;
+import software.amazon.awssdk.services.sagemaker.model.ListModelsResponse;
 import software.amazon.awssdk.services.sagemaker.model.ModelSummary;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantSummary;
@@ -22,10 +25,16 @@ import software.amazon.awssdk.services.sagemaker.model.Tag;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static io.inferscale.backend.sagemaker.internal.AwsCalls.call;
 import static io.inferscale.backend.sagemaker.internal.AwsCalls.findOrEmpty;
@@ -34,6 +43,13 @@ import static io.inferscale.backend.sagemaker.internal.AwsCalls.findOrEmpty;
 public final class SageMakerLiveReader {
 
     private static final String VARIANT_DIMENSION = ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT.toString();
+    // limits of the APIs (botocore models): DescribeScalableTargets' ResourceIds and MaxResults 1..50 (application-autoscaling
+    // ResourceIdsMaxLen1600, max 50); DescribeScalingPolicies' MaxResults 1..10; SageMaker's list MaxResults 1..100;
+    // NameContains at most 63 characters (EndpointConfigNameContains, ModelNameContains)
+    private static final int TARGET_IDS_PER_CALL = 50;
+    private static final int POLICIES_PER_PAGE = 10;
+    private static final int NAMES_PER_PAGE = 100;
+    private static final int NAME_CONTAINS_MAX = 63;
 
     private final SageMakerClients clients;
 
@@ -157,7 +173,93 @@ public final class SageMakerLiveReader {
         return call("ListEndpoints", () -> clients.sageMaker().listEndpointsPaginator(b -> b.maxResults(100)).endpoints().stream().toList());
     }
 
-    private ScalableTarget scalableTarget(String resourceId, String dimension) {
+    /**
+     * Reads the parts of many plain endpoints in bulk, for {@link FleetSnapshot}: the scalable targets of
+     * {@code scaled}'s variants (DescribeScalableTargets, 50 resource ids a call: the API's limit), every scaling policy
+     * of the variant dimension in the account's {@code sagemaker} namespace (DescribeScalingPolicies, 10 a page: the
+     * API's limit), and the endpoint-config and model names containing the common prefix of {@code named}'s own names
+     * (ListEndpointConfigs, ListModels, 100 a page). The names of an endpoint's own are filtered by
+     * {@link SageMakerTranslator#isOwnName} when used, as per endpoint.
+     *
+     * <p>A listing that needs more pages than per-endpoint reads would cost (policies: {@code scaled}'s size; names:
+     * {@code named}'s) stops there and is null in the snapshot: {@link FleetSnapshot#live} then reads that kind per
+     * endpoint. So the bulk read never costs more than twice the per-endpoint reads, and usually a small fraction.
+     *
+     * @param named  the endpoints whose configs and models to list (empty: none listed)
+     * @param scaled the endpoints whose targets and policies to read (empty: none read)
+     */
+    public FleetSnapshot readFleet(List<SageMakerDesiredState> named, List<SageMakerDesiredState> scaled) {
+        Set<String> ids = new LinkedHashSet<>();
+        scaled.stream().filter(t -> !t.isInferenceComponent()).forEach(t -> ids.add(t.resourceId()));
+        Map<String, ScalableTarget> targets = new HashMap<>();
+        List<String> idList = List.copyOf(ids);
+        for (int from = 0; from < idList.size(); from += TARGET_IDS_PER_CALL) {
+            List<String> chunk = idList.subList(from, Math.min(idList.size(), from + TARGET_IDS_PER_CALL));
+            call("DescribeScalableTargets of " + chunk.size() + " endpoints", () -> clients.autoScaling().describeScalableTargetsPaginator(b -> b
+                    .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceIds(chunk).scalableDimension(VARIANT_DIMENSION)
+                    .maxResults(TARGET_IDS_PER_CALL)).scalableTargets().stream().toList())
+                    .forEach(target -> targets.put(target.resourceId(), target));
+        }
+        Map<String, List<ScalingPolicy>> policies = null;
+        if (!targets.isEmpty()) {
+            Map<String, List<ScalingPolicy>> byId = new HashMap<>();
+            boolean complete = call("DescribeScalingPolicies of the sagemaker namespace", () -> pages(clients.autoScaling().describeScalingPoliciesPaginator(b -> b
+                    .serviceNamespace(ServiceNamespace.SAGEMAKER).maxResults(POLICIES_PER_PAGE)), ids.size(),
+                    DescribeScalingPoliciesResponse::nextToken, page -> page.scalingPolicies().stream()
+                            .filter(p -> VARIANT_DIMENSION.equals(p.scalableDimensionAsString()))
+                            .forEach(p -> byId.computeIfAbsent(p.resourceId(), k -> new ArrayList<>()).add(p))));
+            policies = complete ? byId : null;
+        }
+        List<String> configs = null;
+        List<String> models = null;
+        if (!named.isEmpty()) {
+            String configPrefix = commonPrefix(named.stream().map(t -> SageMakerTranslator.prefix(t.endpointName(), "c")).toList());
+            List<String> configNames = new ArrayList<>();
+            boolean complete = call("ListEndpointConfigs " + configPrefix, () -> pages(clients.sageMaker().listEndpointConfigsPaginator(b -> b
+                    .nameContains(configPrefix.isEmpty() ? null : configPrefix).maxResults(NAMES_PER_PAGE)), named.size(),
+                    ListEndpointConfigsResponse::nextToken, page -> page.endpointConfigs().forEach(c -> configNames.add(c.endpointConfigName()))));
+            configs = complete ? configNames : null;
+            String modelPrefix = commonPrefix(named.stream().map(t -> SageMakerTranslator.prefix(t.endpointName(), "m")).toList());
+            List<String> modelNames = new ArrayList<>();
+            complete = call("ListModels " + modelPrefix, () -> pages(clients.sageMaker().listModelsPaginator(b -> b
+                    .nameContains(modelPrefix.isEmpty() ? null : modelPrefix).maxResults(NAMES_PER_PAGE)), named.size(),
+                    ListModelsResponse::nextToken, page -> page.models().forEach(m -> modelNames.add(m.modelName()))));
+            models = complete ? modelNames : null;
+        }
+        return new FleetSnapshot(ids, targets, policies, configs == null ? null : new TreeSet<>(configs), models == null ? null : new TreeSet<>(models));
+    }
+
+    /**
+     * Reads {@code pages} into {@code each} until the last page or until {@code limit} pages were read and more follow;
+     * true when every page was read.
+     */
+    private static <P> boolean pages(Iterable<P> pages, int limit, Function<P, String> nextToken, Consumer<P> each) {
+        int read = 0;
+        for (P page : pages) {
+            each.accept(page);
+            read++;
+            if (nextToken.apply(page) != null && read >= limit) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The longest common prefix of {@code names}, cut to the 63 characters a NameContains filter takes. */
+    static String commonPrefix(List<String> names) {
+        String common = names.get(0);
+        for (String n : names) {
+            int i = 0;
+            while (i < common.length() && i < n.length() && common.charAt(i) == n.charAt(i)) {
+                i++;
+            }
+            common = common.substring(0, i);
+        }
+        return common.length() > NAME_CONTAINS_MAX ? common.substring(0, NAME_CONTAINS_MAX) : common;
+    }
+
+    /** DescribeScalableTargets of one target; null when not registered. */
+    ScalableTarget scalableTarget(String resourceId, String dimension) {
         return call("DescribeScalableTargets " + resourceId, () -> clients.autoScaling().describeScalableTargets(b -> b
                 .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceIds(resourceId)
                 .scalableDimension(dimension)).scalableTargets())
