@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 /**
  * Races applies for concurrency tests: {@code specs.get(i)} is applied on its own thread through
@@ -30,6 +31,16 @@ public final class ConcurrentApplies {
      */
     public static List<Throwable> race(List<? extends Backend> backends, List<InferenceEndpoint> specs, Duration timeout)
             throws InterruptedException, java.util.concurrent.TimeoutException {
+        return race(backends, specs, timeout, Backend::apply);
+    }
+
+    /**
+     * As {@link #race(List, List, Duration)}, each thread running {@code apply} instead of {@link Backend#apply}: e.g.
+     * {@code (backend, spec) -> backend.applyAll(List.of(spec), new FleetOptions(1)).orThrow()} to race fleet applies.
+     */
+    public static List<Throwable> race(List<? extends Backend> backends, List<InferenceEndpoint> specs, Duration timeout,
+                                       BiFunction<Backend, InferenceEndpoint, ?> apply)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
         ExecutorService pool = Executors.newFixedThreadPool(specs.size());
         CountDownLatch go = new CountDownLatch(1);
         try {
@@ -39,7 +50,7 @@ public final class ConcurrentApplies {
                 InferenceEndpoint spec = specs.get(i);
                 futures.add(pool.submit(() -> {
                     go.await();
-                    return backend.apply(spec);
+                    return apply.apply(backend, spec);
                 }));
             }
             go.countDown();

@@ -3,6 +3,7 @@ package io.inferscale.backend.sagemaker;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.TargetType;
+import io.inferscale.api.backend.FleetOptions;
 import io.inferscale.testkit.ConcurrentApplies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +72,12 @@ class SageMakerConcurrencyTest {
         return ConcurrentApplies.race(backends, specs, Duration.ofSeconds(60));
     }
 
+    /** As {@link #applyAtOnce}, each thread through {@code applyAll} of a fleet of its one spec (issue 19: bulk reads before and after the writes). */
+    private List<Throwable> applyAllAtOnce(List<InferenceEndpoint> specs) throws Exception {
+        return ConcurrentApplies.race(backends, specs, Duration.ofSeconds(60),
+                (backend, spec) -> backend.applyAll(List.of(spec), new FleetOptions(1)).orThrow());
+    }
+
     /** Lines only in {@code expected} (-) and only in {@code actual} (+). */
     private static String lineDiff(String expected, String actual) {
         List<String> e = List.of(expected.split("\n"));
@@ -113,7 +120,54 @@ class SageMakerConcurrencyTest {
         assertOneReturnedSpecWins(true);
     }
 
+    @RepeatedTest(3)
+    @DisplayName("8 threads, 2 backends, 8 different specs, each through applyAll (bulk reads before, bulk read-back after): one returned spec's state, no mixture")
+    void differentSpecsThroughApplyAll() throws Exception {
+        assertOneReturnedSpecWins(false, true);
+    }
+
+    @RepeatedTest(3)
+    @DisplayName("the same through applyAll over an existing endpoint (updates race)")
+    void differentSpecsOverExistingThroughApplyAll() throws Exception {
+        assertOneReturnedSpecWins(true, true);
+    }
+
+    @Test
+    @DisplayName("applyAll's bulk read-back comes after its writes: another apply that writes between them is seen, and the fleet apply (the last writer) writes its spec again")
+    void applyAllSeesWriterBetweenWritesAndReadBack() throws Exception {
+        InferenceEndpoint mine = seed();
+        InferenceEndpoint theirs = seed().toBuilder().autoscaling(seed().autoscaling().toBuilder().maxReplicas(9)
+                .target(TargetType.CPU_UTILIZATION, 45).build()).build();
+        java.util.concurrent.atomic.AtomicBoolean interposed = new java.util.concurrent.atomic.AtomicBoolean();
+        SageMakerBackend other = backends.get(1);
+        // the first DescribeScalableTargets of a fresh fleet is its read-back (nothing is read before the creates):
+        // the other apply runs to its end just before it
+        software.amazon.awssdk.core.interceptor.ExecutionInterceptor between = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                                        software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                if (context.request() instanceof software.amazon.awssdk.services.applicationautoscaling.model.DescribeScalableTargetsRequest
+                        && interposed.compareAndSet(false, true)) {
+                    assertThat(other.apply(theirs).changed()).isTrue();
+                }
+            }
+        };
+        try (SageMakerBackend fleetBackend = SageMakerBackend.create(SageMakerTestSupport.config(fake, Map.of("sagemaker.pollInterval", "5ms")),
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAFAKEFAKEFAKEFAKE", "fake")),
+                List.of(between), SageMakerTestSupport.SHORT_BACKOFF)) {
+            var result = fleetBackend.applyAll(List.of(mine), new FleetOptions(1)).orThrow().get(mine.name());
+            assertThat(interposed).as("the other apply ran between the fleet's writes and its read-back").isTrue();
+            assertThat(result.status().maxReplicas()).isEqualTo(mine.autoscaling().maxReplicas());
+        }
+        assertThat(fake.state()).as("the fleet apply wrote last: its spec entirely").isEqualTo(reference(mine));
+    }
+
     private void assertOneReturnedSpecWins(boolean existing) throws Exception {
+        assertOneReturnedSpecWins(existing, false);
+    }
+
+    private void assertOneReturnedSpecWins(boolean existing, boolean fleet) throws Exception {
         if (existing) {
             backends.get(0).apply(seed());
         }
@@ -121,7 +175,7 @@ class SageMakerConcurrencyTest {
         for (int i = 0; i < THREADS; i++) {
             specs.add(spec(i));
         }
-        List<Throwable> failures = applyAtOnce(specs);
+        List<Throwable> failures = fleet ? applyAllAtOnce(specs) : applyAtOnce(specs);
         assertExplained(failures);
         List<String> returned = new ArrayList<>();
         for (int i = 0; i < THREADS; i++) {
