@@ -190,6 +190,19 @@ class SageMakerCallCountTest {
     }
 
     @Test
+    @DisplayName("applyAll when a bulk read of the read-back is refused: the endpoints that wrote read back for themselves, as apply does, and the fleet is applied")
+    void applyAllBulkReadRefused() {
+        fake.inject("DescribeScalableTargets", 400, "AccessDeniedException", "User is not authorized to perform: application-autoscaling:DescribeScalableTargets", 1);
+        Calls c = measure(() -> assertThat(backend.applyAll(fleet("fleet-a", "fleet-b"), new io.inferscale.api.backend.FleetOptions(2))
+                .orThrow().values()).allSatisfy(r -> assertThat(r.changed()).isTrue()));
+        assertThat(c.writes()).hasSize(10);
+        // the refused bulk call, then per endpoint DescribeEndpoint and the four other reads of apply's read-back
+        assertThat(c.reads()).isEqualTo(times(ROUND, 2, Map.of("ListEndpoints", 1, "DescribeScalableTargets", 1)));
+        assertThat(backend.applyAll(fleet("fleet-a", "fleet-b"), new io.inferscale.api.backend.FleetOptions(2)).orThrow().values())
+                .allSatisfy(r -> assertThat(r.changed()).isFalse());
+    }
+
+    @Test
     @DisplayName("applyAll again, nothing changed: no write, one DescribeEndpoint per endpoint and one call per other kind for the fleet")
     void applyAllNoOp() {
         backend.applyAll(fleet("fleet-a", "fleet-b", "fleet-c"), new io.inferscale.api.backend.FleetOptions(2)).orThrow();
