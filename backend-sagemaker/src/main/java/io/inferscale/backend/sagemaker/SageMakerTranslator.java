@@ -162,6 +162,8 @@ public final class SageMakerTranslator {
     public static final int STEP_COOLDOWN_SECONDS = 60;
     /** The alarm's period in seconds (SM-ZERO: 60). */
     public static final int ALARM_PERIOD_SECONDS = 60;
+    /** The alarm's threshold, failed requests (Sum) per period (SM-ZERO: 1). */
+    public static final double ALARM_THRESHOLD = 1.0;
     /**
      * The alarm's comparison. AWS's example uses GreaterThanThreshold with threshold 1, which needs two failed requests
      * in a minute; InferScale deviates on purpose and uses GreaterThanOrEqualToThreshold so the first failed request
@@ -704,7 +706,7 @@ public final class SageMakerTranslator {
                 .alarmDescription("InferScale: adds a copy of " + name + " when a request found none (scale out from zero)")
                 .alarmActions(InferenceComponentParts.POLICY_ARN_PLACEHOLDER).metricName("NoCapacityInvocationFailures").namespace("AWS/SageMaker")
                 .dimensions(Dimension.builder().name("InferenceComponentName").value(name).build()).statistic(Statistic.SUM)
-                .period(ALARM_PERIOD_SECONDS).evaluationPeriods(1).datapointsToAlarm(1).threshold(1.0).comparisonOperator(ALARM_COMPARISON).build();
+                .period(ALARM_PERIOD_SECONDS).evaluationPeriods(1).datapointsToAlarm(1).threshold(ALARM_THRESHOLD).comparisonOperator(ALARM_COMPARISON).build();
         notes.add(Note.derived("spec.autoscaling.scaleToZero", "scale-out from zero: CloudWatch alarm " + alarm.alarmName()
                 + " (NoCapacityInvocationFailures Sum >= 1 in 60 s) → step policy " + step.policyName() + " (+1 copy, cooldown "
                 + STEP_COOLDOWN_SECONDS + " s); AWS's example compares with GreaterThanThreshold, InferScale with "

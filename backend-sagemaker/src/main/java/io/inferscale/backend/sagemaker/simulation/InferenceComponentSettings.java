@@ -2,6 +2,7 @@ package io.inferscale.backend.sagemaker.simulation;
 
 import io.inferscale.api.ConfigurationException;
 import io.inferscale.api.simulation.ModelSettings;
+import io.inferscale.backend.sagemaker.SageMakerTranslator;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -10,7 +11,9 @@ import java.util.Set;
 /**
  * The constants of the scale-to-zero path of {@link InferenceComponentAutoscalerModel}, each overridable through
  * {@link ModelSettings} (CLI {@code --setting KEY=VALUE}). The target-tracking constants above zero are
- * {@link TargetTrackingSettings}'.
+ * {@link TargetTrackingSettings}'. The alarm's and step policy's defaults are the constants the backend renders them with
+ * ({@link SageMakerTranslator#ALARM_PERIOD_SECONDS}, {@link SageMakerTranslator#ALARM_THRESHOLD},
+ * {@link SageMakerTranslator#ALARM_COMPARISON}, {@link SageMakerTranslator#STEP_COOLDOWN_SECONDS}), so a change there changes the simulation.
  *
  * <table>
  *   <caption>SageMaker inference-component scale-to-zero settings</caption>
@@ -68,14 +71,16 @@ public record InferenceComponentSettings(Optional<Duration> coldStart, Duration 
      */
     public static InferenceComponentSettings from(ModelSettings s) {
         Optional<Duration> coldStart = s.get(COLD_START).isPresent() ? Optional.of(s.getDuration(COLD_START, Duration.ZERO)) : Optional.empty();
-        String comparison = s.get(ALARM_COMPARISON).orElse("GreaterThanOrEqualToThreshold");
+        // the defaults are what the backend renders (SageMakerTranslator's constants), so the simulation models the deployed alarm
+        String comparison = s.get(ALARM_COMPARISON).orElse(SageMakerTranslator.ALARM_COMPARISON.toString());
         if (!comparison.equals("GreaterThanOrEqualToThreshold") && !comparison.equals("GreaterThanThreshold")) {
             throw new ConfigurationException("model setting " + ALARM_COMPARISON + " was '" + comparison
                     + "' but it must be GreaterThanOrEqualToThreshold or GreaterThanThreshold");
         }
-        InferenceComponentSettings i = new InferenceComponentSettings(coldStart, s.getDuration(ALARM_PERIOD, Duration.ofSeconds(60)),
-                s.getDouble(ALARM_THRESHOLD, 1), comparison.equals("GreaterThanOrEqualToThreshold"),
-                s.getDuration(STEP_COOLDOWN, Duration.ofSeconds(60)));
+        InferenceComponentSettings i = new InferenceComponentSettings(coldStart,
+                s.getDuration(ALARM_PERIOD, Duration.ofSeconds(SageMakerTranslator.ALARM_PERIOD_SECONDS)),
+                s.getDouble(ALARM_THRESHOLD, SageMakerTranslator.ALARM_THRESHOLD), comparison.equals("GreaterThanOrEqualToThreshold"),
+                s.getDuration(STEP_COOLDOWN, Duration.ofSeconds(SageMakerTranslator.STEP_COOLDOWN_SECONDS)));
         if (i.alarmPeriod.toMillis() < 1) {
             throw new ConfigurationException("model setting " + ALARM_PERIOD + " was " + i.alarmPeriod + " but it must be at least 1ms");
         }
