@@ -209,6 +209,27 @@ class VertexFleetApplyTest {
     }
 
     @Test
+    @DisplayName("scale to zero in a fleet: the listed scale-to-zero endpoint reads its v1beta1 settings (v1beta1 GetEndpoint), the other endpoint nothing")
+    void scaleToZeroInFleet() throws IOException {
+        List<InferenceEndpoint> fleet = List.of(VertexScaleToZeroTest.zero(600).toBuilder().name("fleet-zero").build(),
+                VertexBackendTest.sample().toBuilder().name("fleet-a").build());
+        backend.applyAll(fleet, ONE_AT_A_TIME).orThrow();
+        assertThat(fake.calls()).containsExactly("ListEndpoints", "ListModels",
+                "UploadModel", "GetOperation", "CreateEndpoint", "GetOperation", "v1beta1.DeployModel", "GetOperation", "v1beta1.GetEndpoint",
+                "UploadModel", "GetOperation", "CreateEndpoint", "GetOperation", "DeployModel", "GetOperation", "GetEndpoint");
+        String applied = fake.state();
+        int mark = fake.calls().size();
+        Map<String, ApplyResult> again = backend.applyAll(fleet, ONE_AT_A_TIME).orThrow();
+        assertThat(again.values()).noneMatch(ApplyResult::changed);
+        assertThat(callsSince(mark)).containsExactly("ListEndpoints", "v1beta1.GetEndpoint");
+        assertThat(again.get("fleet-zero").status().details()).containsKey("scaleToZero");
+        mark = fake.calls().size();
+        assertThat(backend.planAll(fleet, ONE_AT_A_TIME).orThrow().values()).allMatch(Plan::isEmpty);
+        assertThat(callsSince(mark)).containsExactly("ListEndpoints", "v1beta1.GetEndpoint");
+        assertThat(fake.state()).isEqualTo(applied);
+    }
+
+    @Test
     @DisplayName("a list call refused: planAll plans every endpoint as plan does")
     void planAllListRefused() throws IOException {
         fake.inject("ListEndpoints", io.grpc.Status.PERMISSION_DENIED, FakeVertexServer.FaultKind.BEFORE, true);

@@ -117,11 +117,17 @@ public final class VertexLiveReader {
             listed.put(e.getName(), e);
         }
         FleetLists lists = new FleetLists(parent, listed);
-        if (fleet.stream().anyMatch(d -> VertexPlanner.modelsToRead(d, lists.endpoint(d.endpointName())).stream()
-                .anyMatch(name -> listAnswers(d, name)))) {
+        // a listed scale-to-zero endpoint knows what it needs only after its v1beta1 read: it lists the models then, if at all
+        if (fleet.stream().filter(d -> !readsV1beta1(d, lists)).anyMatch(d -> VertexPlanner.modelsToRead(d, lists.endpoint(d.endpointName()))
+                .stream().anyMatch(name -> listAnswers(d, name)))) {
             lists.models();
         }
         return lists;
+    }
+
+    /** True for a scale-to-zero endpoint the list holds: its settings are v1beta1 fields, read with v1beta1 GetEndpoint. */
+    private static boolean readsV1beta1(VertexDesiredState desired, FleetLists lists) {
+        return desired.scaleToZero().isPresent() && lists.endpoint(desired.endpointName()).isPresent();
     }
 
     /**
@@ -134,8 +140,7 @@ public final class VertexLiveReader {
      * (ALREADY_EXISTS on a create, NOT_FOUND or a stale traffic split on an update), a conflict, and the next round reads.
      */
     public VertexLiveState live(VertexDesiredState desired, FleetLists lists) {
-        Optional<Endpoint> listed = lists.endpoint(desired.endpointName());
-        Optional<Endpoint> endpoint = desired.scaleToZero().isPresent() && listed.isPresent() ? endpointV1beta1(desired.endpointName()) : listed;
+        Optional<Endpoint> endpoint = readsV1beta1(desired, lists) ? endpointV1beta1(desired.endpointName()) : lists.endpoint(desired.endpointName());
         Map<String, Optional<Model>> models = new LinkedHashMap<>();
         for (String name : VertexPlanner.modelsToRead(desired, endpoint)) {
             models.put(name, listAnswers(desired, name) ? lists.model(name) : model(name));
