@@ -57,6 +57,18 @@ import java.util.Optional;
  * failure naming its step), {@code VertexWaits} (operation futures, awaitReady), {@code VertexStatusMapper} and
  * {@code VertexReconciler} (the bounded apply and delete rounds).
  *
+ * <h2>Calls</h2>
+ * Reads: {@code plan} and the first round of {@code apply}: {@code GetEndpoint} (v1beta1 for a scale-to-zero spec), and
+ * {@code GetModel} when the model is not deployed yet or a deployed model is replaced; {@code applyAll} and
+ * {@code planAll}: the pages of {@code ListEndpoints} and, when an endpoint needs a model's answer, of {@code ListModels}
+ * (both on the {@code managed_by} label) for the whole fleet, and per endpoint nothing more than the writes and the reads
+ * after them (see {@link #applyFleet}); {@code get}: {@code GetEndpoint} and {@code ListOperations}; {@code list}:
+ * {@code ListEndpoints} and {@code ListOperations} per endpoint. Writes: {@code UploadModel}, {@code CreateEndpoint},
+ * {@code DeployModel}, {@code MutateDeployedModel}, {@code UpdateEndpoint}, {@code UndeployModel}, {@code DeleteEndpoint},
+ * {@code DeleteModel}, each long-running one followed by its {@code GetOperation} polls; before writing to an existing
+ * endpoint, {@code ListOperations} (another writer's operation is waited for); after a round that wrote, the closing
+ * {@code GetEndpoint}.
+ *
  * <h2>Reconciling, failures and re-runs</h2>
  * {@code apply} reads the live state, plans, and runs the steps; then it reads again and plans again, and returns only
  * when that plan is empty (the read that proves it doubles as the returned status). A step that fails because of a
