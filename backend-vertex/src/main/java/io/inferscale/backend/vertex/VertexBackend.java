@@ -175,11 +175,10 @@ public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
     }
 
     /**
-     * Plans a fleet from its lists (see {@link #applyFleet}): the list pages ({@code ListEndpoints}, and
-     * {@code ListModels} when an endpoint needs to know about a model), then the pure planner per endpoint on the pool;
-     * per endpoint only a v1beta1 {@code GetEndpoint} for a scale-to-zero endpoint the list holds, and {@code GetModel}
-     * for an existing model ({@code spec.backends.vertex.model}) that is not deployed yet. When a list call fails, every
-     * endpoint is planned as {@link #plan} does.
+     * Plans a fleet from its lists (see {@link #applyFleet}): the list pages ({@code ListEndpoints}, v1beta1 when an
+     * endpoint scales to zero, and {@code ListModels} when an endpoint needs to know about a model), then the pure planner
+     * per endpoint on the pool; per endpoint only {@code GetModel} for an existing model ({@code spec.backends.vertex.model})
+     * that is not deployed yet. When a list call fails, every endpoint is planned as {@link #plan} does.
      */
     @Override
     protected FleetResult<Plan> planFleet(List<PreparedEndpoint<VertexDesiredState>> endpoints, FleetOptions options) {
@@ -216,9 +215,10 @@ public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
      * page). Each endpoint's first round is planned from them ({@code VertexLiveReader#live(VertexDesiredState, FleetLists)});
      * then it goes on as {@link #apply} does, on the pool, with the same rounds, conflict handling, and closing
      * {@code GetEndpoint} after its writes. An endpoint that needs no write makes no request: on an unchanged fleet the
-     * list pages are all (200 endpoints, 100 per page: 2 requests). Per endpoint only: a v1beta1 {@code GetEndpoint} for
-     * a scale-to-zero endpoint the list holds (its scale-to-zero settings are v1beta1 fields, absent from the v1 list),
-     * and {@code GetModel} for an existing model ({@code spec.backends.vertex.model}) that is not deployed yet. On a
+     * list pages are all (200 endpoints, 100 per page: 2 requests). A fleet with a scale-to-zero endpoint is listed
+     * through v1beta1 {@code ListEndpoints} (the scale-to-zero settings are v1beta1 fields, absent from v1 answers). Per
+     * endpoint before its writes only {@code GetModel}, for an existing model ({@code spec.backends.vertex.model}) that is
+     * not deployed yet (it does not carry InferScale's label). On a
      * fresh project: 2 list requests for the fleet (per 100 endpoints) and 7 per endpoint (3 writes, 3 polls, the
      * closing read) instead of 9.
      *

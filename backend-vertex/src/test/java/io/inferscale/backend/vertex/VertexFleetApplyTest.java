@@ -209,23 +209,29 @@ class VertexFleetApplyTest {
     }
 
     @Test
-    @DisplayName("scale to zero in a fleet: the listed scale-to-zero endpoint reads its v1beta1 settings (v1beta1 GetEndpoint), the other endpoint nothing")
+    @DisplayName("scale to zero in a fleet: the fleet is listed through v1beta1 ListEndpoints (its answers carry the scale-to-zero settings), nothing per endpoint")
     void scaleToZeroInFleet() throws IOException {
         List<InferenceEndpoint> fleet = List.of(VertexScaleToZeroTest.zero(600).toBuilder().name("fleet-zero").build(),
                 VertexBackendTest.sample().toBuilder().name("fleet-a").build());
         backend.applyAll(fleet, ONE_AT_A_TIME).orThrow();
-        assertThat(fake.calls()).containsExactly("ListEndpoints", "ListModels",
+        assertThat(fake.calls()).containsExactly("v1beta1.ListEndpoints", "ListModels",
                 "UploadModel", "GetOperation", "CreateEndpoint", "GetOperation", "v1beta1.DeployModel", "GetOperation", "v1beta1.GetEndpoint",
                 "UploadModel", "GetOperation", "CreateEndpoint", "GetOperation", "DeployModel", "GetOperation", "GetEndpoint");
         String applied = fake.state();
         int mark = fake.calls().size();
         Map<String, ApplyResult> again = backend.applyAll(fleet, ONE_AT_A_TIME).orThrow();
         assertThat(again.values()).noneMatch(ApplyResult::changed);
-        assertThat(callsSince(mark)).containsExactly("ListEndpoints", "v1beta1.GetEndpoint");
-        assertThat(again.get("fleet-zero").status().details()).containsKey("scaleToZero");
+        assertThat(callsSince(mark)).containsExactly("v1beta1.ListEndpoints");
+        assertThat(again.get("fleet-zero").status().details()).containsEntry("scaleToZero", backend.get("fleet-zero").orElseThrow()
+                .details().get("scaleToZero"));
         mark = fake.calls().size();
         assertThat(backend.planAll(fleet, ONE_AT_A_TIME).orThrow().values()).allMatch(Plan::isEmpty);
-        assertThat(callsSince(mark)).containsExactly("ListEndpoints", "v1beta1.GetEndpoint");
+        assertThat(callsSince(mark)).containsExactly("v1beta1.ListEndpoints");
+        // the idle period changed: the settings are immutable, so the list's settings lead to an undeploy-first redeploy
+        InferenceEndpoint longerIdle = VertexScaleToZeroTest.zero(900).toBuilder().name("fleet-zero").build();
+        Plan redeploy = backend.planAll(List.of(longerIdle, fleet.get(1)), ONE_AT_A_TIME).orThrow().get("fleet-zero");
+        assertThat(redeploy).isEqualTo(backend.plan(longerIdle));
+        assertThat(redeploy.changes()).extracting(Change::action).contains(Change.Action.REPLACE);
         assertThat(fake.state()).isEqualTo(applied);
     }
 

@@ -3,6 +3,7 @@ package io.inferscale.backend.vertex.internal;
 import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.aiplatform.v1.Endpoint;
 import com.google.cloud.aiplatform.v1.ListEndpointsRequest;
+import com.google.cloud.aiplatform.v1.ListEndpointsResponse;
 import com.google.cloud.aiplatform.v1.ListModelsRequest;
 import com.google.cloud.aiplatform.v1.Model;
 import com.google.longrunning.ListOperationsRequest;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * The live-state reader: every read the Vertex backend makes (GetEndpoint, GetModel, ListModels, ListEndpoints,
- * ListOperations), each failure a {@link StepFailure} naming the call. GAX retries these reads (see
+ * ListOperations; v1beta1 GetEndpoint and ListEndpoints for scale to zero), each failure a {@link StepFailure} naming the call. GAX retries these reads (see
  * {@link VertexClients}).
  */
 public final class VertexLiveReader {
@@ -88,13 +89,10 @@ public final class VertexLiveReader {
 
     /** The endpoints InferScale manages in {@code parent} ({@code ListEndpoints} filtered by label, every page). */
     public List<Endpoint> managedEndpoints(String parent) {
-        ListEndpointsRequest req = ListEndpointsRequest.newBuilder().setParent(parent).setFilter(MANAGED_BY_FILTER)
-                .setPageSize(LIST_PAGE_SIZE).build();
         List<Endpoint> out = new ArrayList<>();
         calls.read("ListEndpoints " + parent, () -> {
-            for (Endpoint e : clients.get().endpoints().listEndpoints(req).iterateAll()) {
-                if (VertexTranslator.MANAGED_BY_VALUE.equals(e.getLabelsMap().get(VertexTranslator.MANAGED_BY_LABEL))
-                        && e.getLabelsMap().get(VertexTranslator.ENDPOINT_LABEL) != null) {
+            for (Endpoint e : clients.get().endpoints().listEndpoints(managedEndpointsRequest(parent)).iterateAll()) {
+                if (managed(e)) {
                     out.add(e);
                 }
             }
@@ -104,7 +102,37 @@ public final class VertexLiveReader {
     }
 
     /**
-     * The first reads of a fleet apply or plan, in bulk: {@code ListEndpoints} on the managed-by label (every page), and
+     * As {@link #managedEndpoints} through v1beta1 {@code ListEndpoints}: the deployed models keep their v1beta1
+     * scale-to-zero fields ({@link io.inferscale.backend.vertex.VertexScaleToZero#of}).
+     */
+    public List<Endpoint> managedEndpointsV1beta1(String parent) {
+        List<Endpoint> out = new ArrayList<>();
+        calls.read("v1beta1 ListEndpoints " + parent, () -> {
+            String token = "";
+            do {
+                ListEndpointsResponse page = clients.get().v1beta1().listEndpoints()
+                        .call(managedEndpointsRequest(parent).toBuilder().setPageToken(token).build());
+                page.getEndpointsList().stream().filter(VertexLiveReader::managed).forEach(out::add);
+                token = page.getNextPageToken();
+            } while (!token.isEmpty());
+            return null;
+        });
+        return out;
+    }
+
+    private static ListEndpointsRequest managedEndpointsRequest(String parent) {
+        return ListEndpointsRequest.newBuilder().setParent(parent).setFilter(MANAGED_BY_FILTER).setPageSize(LIST_PAGE_SIZE).build();
+    }
+
+    /** True when the endpoint carries InferScale's labels (the list filter asked for them; this checks the answer). */
+    private static boolean managed(Endpoint e) {
+        return VertexTranslator.MANAGED_BY_VALUE.equals(e.getLabelsMap().get(VertexTranslator.MANAGED_BY_LABEL))
+                && e.getLabelsMap().get(VertexTranslator.ENDPOINT_LABEL) != null;
+    }
+
+    /**
+     * The first reads of a fleet apply or plan, in bulk: {@code ListEndpoints} on the managed-by label (every page;
+     * through v1beta1 when an endpoint of the fleet scales to zero, see {@link #live(VertexDesiredState, FleetLists)}), and
      * when an endpoint of {@code fleet} (all in {@code parent}) needs to know about a model the labelled list answers for
      * ({@link #live(VertexDesiredState, FleetLists)}), {@code ListModels} on the same label (every page). Both list
      * answers carry whole {@code Endpoint} and {@code Model} messages (v1 {@code endpoint_service.proto} and
@@ -112,35 +140,31 @@ public final class VertexLiveReader {
      * {@code read_mask} is sent, so no field is left out).
      */
     public FleetLists fleetLists(String parent, List<VertexDesiredState> fleet) {
+        // a fleet with a scale-to-zero endpoint lists through v1beta1: only its answers carry the scale-to-zero settings
+        boolean v1beta1 = fleet.stream().anyMatch(d -> d.scaleToZero().isPresent());
         Map<String, Endpoint> listed = new HashMap<>();
-        for (Endpoint e : managedEndpoints(parent)) {
+        for (Endpoint e : v1beta1 ? managedEndpointsV1beta1(parent) : managedEndpoints(parent)) {
             listed.put(e.getName(), e);
         }
         FleetLists lists = new FleetLists(parent, listed);
-        // a listed scale-to-zero endpoint knows what it needs only after its v1beta1 read: it lists the models then, if at all
-        if (fleet.stream().filter(d -> !readsV1beta1(d, lists)).anyMatch(d -> VertexPlanner.modelsToRead(d, lists.endpoint(d.endpointName()))
-                .stream().anyMatch(name -> listAnswers(d, name)))) {
+        if (fleet.stream().anyMatch(d -> VertexPlanner.modelsToRead(d, lists.endpoint(d.endpointName())).stream()
+                .anyMatch(name -> listAnswers(d, name)))) {
             lists.models();
         }
         return lists;
-    }
-
-    /** True for a scale-to-zero endpoint the list holds: its settings are v1beta1 fields, read with v1beta1 GetEndpoint. */
-    private static boolean readsV1beta1(VertexDesiredState desired, FleetLists lists) {
-        return desired.scaleToZero().isPresent() && lists.endpoint(desired.endpointName()).isPresent();
     }
 
     /**
      * What the planner diffs {@code desired} against, from the fleet's lists: the endpoint as listed (absent when the list
      * does not hold it), and the models {@link VertexPlanner#modelsToRead} names, from the labelled model list, except an
      * existing model InferScale does not upload ({@code spec.backends.vertex.model}), read with {@code GetModel}. A
-     * scale-to-zero endpoint the list holds is read with v1beta1 {@code GetEndpoint}: its {@code initial_replica_count}
-     * and {@code scale_to_zero_spec} are v1beta1 fields that no v1 answer carries ({@link #live(VertexDesiredState)}
-     * does the same). A list that is stale costs no safety: a write planned from it that no longer fits is refused
+     * scale-to-zero endpoint's {@code initial_replica_count} and {@code scale_to_zero_spec} are v1beta1 fields that no v1
+     * answer carries: a fleet with such an endpoint was listed through v1beta1 ({@link #fleetLists}), as
+     * {@link #live(VertexDesiredState)} reads it with v1beta1 {@code GetEndpoint}. A list that is stale costs no safety: a write planned from it that no longer fits is refused
      * (ALREADY_EXISTS on a create, NOT_FOUND or a stale traffic split on an update), a conflict, and the next round reads.
      */
     public VertexLiveState live(VertexDesiredState desired, FleetLists lists) {
-        Optional<Endpoint> endpoint = readsV1beta1(desired, lists) ? endpointV1beta1(desired.endpointName()) : lists.endpoint(desired.endpointName());
+        Optional<Endpoint> endpoint = lists.endpoint(desired.endpointName());
         Map<String, Optional<Model>> models = new LinkedHashMap<>();
         for (String name : VertexPlanner.modelsToRead(desired, endpoint)) {
             models.put(name, listAnswers(desired, name) ? lists.model(name) : model(name));

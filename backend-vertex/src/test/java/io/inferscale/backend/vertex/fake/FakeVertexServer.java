@@ -88,7 +88,7 @@ import java.util.regex.Pattern;
  * describes them, each page one recorded call (sizes: {@link #DEFAULT_PAGE_SIZE}).
  *
  * <p>Scale to zero (Preview): the v1beta1 {@code EndpointService} methods the backend uses ({@code GetEndpoint},
- * {@code DeployModel}, {@code MutateDeployedModel}) are served too, recorded and injected as {@code "v1beta1.<Method>"}
+ * {@code ListEndpoints}, {@code DeployModel}, {@code MutateDeployedModel}) are served too, recorded and injected as {@code "v1beta1.<Method>"}
  * ({@link #V1BETA1}). They speak the v1 messages with the v1beta1-only fields as unknown fields
  * ({@link VertexScaleToZero}); the stored deployed model keeps them, v1 reads do not show them (as the v1 service, whose
  * messages lack them), and a v1beta1 deploy with {@code min_replica_count 0} needs {@code initial_replica_count} in
@@ -495,7 +495,8 @@ public final class FakeVertexServer implements FakeCloud {
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(ENDPOINT_SERVICE);
         unary(b, ENDPOINT_SERVICE, "CreateEndpoint", CreateEndpointRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::createEndpoint);
         unary(b, ENDPOINT_SERVICE, "GetEndpoint", GetEndpointRequest.getDefaultInstance(), Endpoint.getDefaultInstance(), this::getEndpoint);
-        unary(b, ENDPOINT_SERVICE, "ListEndpoints", ListEndpointsRequest.getDefaultInstance(), ListEndpointsResponse.getDefaultInstance(), this::listEndpoints);
+        unary(b, ENDPOINT_SERVICE, "ListEndpoints", ListEndpointsRequest.getDefaultInstance(), ListEndpointsResponse.getDefaultInstance(),
+                r -> listEndpoints(r, false));
         unary(b, ENDPOINT_SERVICE, "UpdateEndpoint", UpdateEndpointRequest.getDefaultInstance(), Endpoint.getDefaultInstance(), this::updateEndpoint);
         unary(b, ENDPOINT_SERVICE, "DeleteEndpoint", DeleteEndpointRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::deleteEndpoint);
         unary(b, ENDPOINT_SERVICE, "DeployModel", DeployModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), r -> deployModel(r, false));
@@ -505,7 +506,7 @@ public final class FakeVertexServer implements FakeCloud {
     }
 
     /**
-     * The v1beta1 EndpointService methods the backend uses for scale to zero (GetEndpoint, DeployModel,
+     * The v1beta1 EndpointService methods the backend uses for scale to zero (GetEndpoint, ListEndpoints, DeployModel,
      * MutateDeployedModel), spoken with the v1 messages: the v1beta1-only fields travel as unknown fields
      * ({@link VertexScaleToZero}), and the fake keeps them in the stored deployed model.
      */
@@ -513,6 +514,8 @@ public final class FakeVertexServer implements FakeCloud {
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(ENDPOINT_SERVICE_V1BETA1);
         unary(b, ENDPOINT_SERVICE_V1BETA1, "GetEndpoint", V1BETA1 + "GetEndpoint", GetEndpointRequest.getDefaultInstance(),
                 Endpoint.getDefaultInstance(), this::getEndpointV1beta1);
+        unary(b, ENDPOINT_SERVICE_V1BETA1, "ListEndpoints", V1BETA1 + "ListEndpoints", ListEndpointsRequest.getDefaultInstance(),
+                ListEndpointsResponse.getDefaultInstance(), r -> listEndpoints(r, true));
         unary(b, ENDPOINT_SERVICE_V1BETA1, "DeployModel", V1BETA1 + "DeployModel", DeployModelRequest.getDefaultInstance(),
                 Operation.getDefaultInstance(), r -> deployModel(r, true));
         unary(b, ENDPOINT_SERVICE_V1BETA1, "MutateDeployedModel", V1BETA1 + "MutateDeployedModel",
@@ -744,13 +747,14 @@ public final class FakeVertexServer implements FakeCloud {
         return b.build();
     }
 
-    private ListEndpointsResponse listEndpoints(ListEndpointsRequest r) {
+    /** ListEndpoints; the v1beta1 method keeps the v1beta1 scale-to-zero fields, the v1 one shows the {@link #v1View}. */
+    private ListEndpointsResponse listEndpoints(ListEndpointsRequest r, boolean v1beta1) {
         synchronized (lock) {
             List<Endpoint> matching = endpoints.values().stream().filter(e -> e.getName().startsWith(r.getParent() + "/endpoints/"))
                     .filter(e -> matches(r.getFilter(), e.getLabelsMap())).toList();
             Page<Endpoint> page = page(matching, Endpoint::getName, r.getParent(), r.getFilter(), r.getPageSize(), r.getPageToken());
             ListEndpointsResponse.Builder out = ListEndpointsResponse.newBuilder().setNextPageToken(page.nextToken());
-            page.items().stream().map(FakeVertexServer::v1View).forEach(out::addEndpoints);
+            page.items().stream().map(e -> v1beta1 ? e : v1View(e)).forEach(out::addEndpoints);
             return out.build();
         }
     }
