@@ -172,7 +172,7 @@ class VertexFleetApplyTest {
     }
 
     @Test
-    @DisplayName("a fleet member changed by hand (replicas, traffic, labels) between two applyAll calls is repaired; the others make no request")
+    @DisplayName("a fleet member changed by hand (replicas, labels) between two applyAll calls is repaired; the others make no request")
     void handChangesRepaired() throws Exception {
         List<InferenceEndpoint> fleet = VertexCallCountTest.fleet("fleet-a", "fleet-b", "fleet-c");
         backend.applyAll(fleet).orThrow();
