@@ -218,9 +218,8 @@ public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
      * list pages are all (200 endpoints, 100 per page: 2 requests). A fleet with a scale-to-zero endpoint is listed
      * through v1beta1 {@code ListEndpoints} (the scale-to-zero settings are v1beta1 fields, absent from v1 answers). Per
      * endpoint before its writes only {@code GetModel}, for an existing model ({@code spec.backends.vertex.model}) that is
-     * not deployed yet (it does not carry InferScale's label). On a
-     * fresh project: 2 list requests for the fleet (per 100 endpoints) and 7 per endpoint (3 writes, 3 polls, the
-     * closing read) instead of 9.
+     * not deployed yet (it does not carry InferScale's label). On a fresh project: 2 list requests for the fleet (per 100
+     * endpoints) and 7 per endpoint (3 writes, 3 polls, the closing read) instead of 9.
      *
      * <p>Concurrency: an endpoint that writes reads after its writes as {@link #apply} does, so the guarantee of the class
      * comment holds; one that writes nothing leaves the state to the apply that wrote last. A list that is stale by the

@@ -47,8 +47,8 @@ import java.util.Set;
  * URL (GAX's own transformer would refuse the v1beta1 URL). {@code ListEndpointsRequest} and {@code ListEndpointsResponse}
  * have the same fields under the same numbers in v1beta1 ({@code parent = 1}, {@code filter = 2}, {@code page_size = 3},
  * {@code page_token = 4}, {@code read_mask = 5}; {@code endpoints = 1}, {@code next_page_token = 2}) except v1's
- * {@code order_by = 6}, which InferScale does not send (npm {@code @google-cloud/aiplatform} 6.11.0). The routing header ({@code x-goog-request-params}) names the
- * endpoint as the generated stubs do.
+ * {@code order_by = 6}, which InferScale does not send (npm {@code @google-cloud/aiplatform} 6.11.0). The routing header
+ * ({@code x-goog-request-params}) names the endpoint (the parent for the list) as the generated stubs do.
  */
 public final class V1beta1EndpointCalls {
 

@@ -21,8 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * The live-state reader: every read the Vertex backend makes (GetEndpoint, GetModel, ListModels, ListEndpoints,
- * ListOperations; v1beta1 GetEndpoint and ListEndpoints for scale to zero), each failure a {@link StepFailure} naming the call. GAX retries these reads (see
- * {@link VertexClients}).
+ * ListOperations; v1beta1 GetEndpoint and ListEndpoints for scale to zero), each failure a {@link StepFailure} naming
+ * the call. GAX retries these reads (see {@link VertexClients}).
  */
 public final class VertexLiveReader {
 
@@ -160,8 +160,9 @@ public final class VertexLiveReader {
      * existing model InferScale does not upload ({@code spec.backends.vertex.model}), read with {@code GetModel}. A
      * scale-to-zero endpoint's {@code initial_replica_count} and {@code scale_to_zero_spec} are v1beta1 fields that no v1
      * answer carries: a fleet with such an endpoint was listed through v1beta1 ({@link #fleetLists}), as
-     * {@link #live(VertexDesiredState)} reads it with v1beta1 {@code GetEndpoint}. A list that is stale costs no safety: a write planned from it that no longer fits is refused
-     * (ALREADY_EXISTS on a create, NOT_FOUND or a stale traffic split on an update), a conflict, and the next round reads.
+     * {@link #live(VertexDesiredState)} reads it with v1beta1 {@code GetEndpoint}. A list that is stale costs no safety: a
+     * write planned from it that no longer fits is refused (ALREADY_EXISTS on a create, NOT_FOUND or a stale traffic split
+     * on an update), a conflict, and the next round reads; a write that fits is followed by the closing read.
      */
     public VertexLiveState live(VertexDesiredState desired, FleetLists lists) {
         Optional<Endpoint> endpoint = lists.endpoint(desired.endpointName());
