@@ -244,6 +244,33 @@ class VertexFleetApplyTest {
         assertThat(fake.calls()).containsExactly("ListEndpoints", "GetEndpoint", "GetModel", "GetEndpoint", "GetModel");
     }
 
+    @Test
+    @DisplayName("ListModels refused: every endpoint reads for itself as apply does, and the fleet is applied")
+    void modelListRefused() throws IOException {
+        fake.inject("ListModels", io.grpc.Status.PERMISSION_DENIED, FakeVertexServer.FaultKind.BEFORE, true);
+        assertThat(backend.applyAll(VertexCallCountTest.fleet("fleet-a", "fleet-b"), ONE_AT_A_TIME).allSucceeded()).isTrue();
+        List<String> expected = new ArrayList<>(List.of("ListEndpoints", "ListModels"));
+        for (int i = 0; i < 2; i++) {
+            expected.addAll(List.of("GetEndpoint", "GetModel"));
+            expected.addAll(CREATE);
+        }
+        assertThat(fake.calls()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    @DisplayName("v1beta1 ListEndpoints refused (a fleet with scale to zero): each endpoint reads as apply does (v1beta1 GetEndpoint for the scale-to-zero one)")
+    void v1beta1ListRefused() throws IOException {
+        List<InferenceEndpoint> fleet = List.of(VertexScaleToZeroTest.zero(600).toBuilder().name("fleet-zero").build(),
+                VertexBackendTest.sample().toBuilder().name("fleet-a").build());
+        backend.applyAll(fleet).orThrow();
+        fake.inject(FakeVertexServer.V1BETA1 + "ListEndpoints", io.grpc.Status.UNAVAILABLE, FakeVertexServer.FaultKind.BEFORE, true);
+        int mark = fake.calls().size();
+        assertThat(backend.applyAll(fleet, ONE_AT_A_TIME).orThrow().values()).noneMatch(ApplyResult::changed);
+        // GAX retries the list on UNAVAILABLE: vertex.maxAttempts (3) attempts, then the endpoints read for themselves
+        assertThat(callsSince(mark)).containsExactly("v1beta1.ListEndpoints", "v1beta1.ListEndpoints", "v1beta1.ListEndpoints",
+                "v1beta1.GetEndpoint", "GetEndpoint");
+    }
+
     /** The lines of {@code state} (a {@link FakeVertexServer#state()}) about the endpoint {@code endpointName}. */
     static String block(String state, String endpointName) {
         StringBuilder out = new StringBuilder();
