@@ -33,7 +33,6 @@ import io.inferscale.backend.vertex.internal.VertexWaits;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,6 +56,18 @@ import java.util.Optional;
  * {@code VertexLiveReader} (reads), {@code VertexPlanner} (pure diff to steps), {@code VertexExecutor} (writes, each
  * failure naming its step), {@code VertexWaits} (operation futures, awaitReady), {@code VertexStatusMapper} and
  * {@code VertexReconciler} (the bounded apply and delete rounds).
+ *
+ * <h2>Calls</h2>
+ * Reads: {@code plan} and the first round of {@code apply}: {@code GetEndpoint} (v1beta1 for a scale-to-zero spec), and
+ * {@code GetModel} when the model is not deployed yet or a deployed model is replaced; {@code applyAll} and
+ * {@code planAll}: the pages of {@code ListEndpoints} and, when an endpoint needs a model's answer, of {@code ListModels}
+ * (both on the {@code managed_by} label) for the whole fleet, and per endpoint nothing more than the writes and the reads
+ * after them (see {@link #applyFleet}); {@code get}: {@code GetEndpoint} and {@code ListOperations}; {@code list}:
+ * {@code ListEndpoints} and {@code ListOperations} per endpoint. Writes: {@code UploadModel}, {@code CreateEndpoint},
+ * {@code DeployModel}, {@code MutateDeployedModel}, {@code UpdateEndpoint}, {@code UndeployModel}, {@code DeleteEndpoint},
+ * {@code DeleteModel}, each long-running one followed by its {@code GetOperation} polls; before writing to an existing
+ * endpoint, {@code ListOperations} (another writer's operation is waited for); after a round that wrote, the closing
+ * {@code GetEndpoint}.
  *
  * <h2>Reconciling, failures and re-runs</h2>
  * {@code apply} reads the live state, plans, and runs the steps; then it reads again and plans again, and returns only
@@ -143,16 +154,45 @@ public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
         return new Rendering(id(), "json", VertexTranslator.render(endpoint.desired()), endpoint.notes());
     }
 
-    /** Reads only: {@code GetEndpoint}, and {@code GetModel} when the model is not deployed yet. */
+    /**
+     * Reads only: {@code GetEndpoint} (v1beta1 for a scale-to-zero spec), and {@code GetModel} when the model is not
+     * deployed yet or a deployed model is to be replaced.
+     */
     @Override
     protected Plan plan(PreparedEndpoint<VertexDesiredState> endpoint) {
         settings.requireProject();
+        return plan(endpoint, reader.live(endpoint.desired()));
+    }
+
+    /** The plan of {@code endpoint} against {@code live} (pure). */
+    private static Plan plan(PreparedEndpoint<VertexDesiredState> endpoint, VertexLiveState live) {
         VertexDesiredState desired = endpoint.desired();
         try {
-            return VertexPlanner.plan(endpoint.name(), desired, VertexPlanner.steps(endpoint.name(), desired, reader.live(desired)));
+            return VertexPlanner.plan(endpoint.name(), desired, VertexPlanner.steps(endpoint.name(), desired, live));
         } catch (StepFailure f) {
             throw f.failure;
         }
+    }
+
+    /**
+     * Plans a fleet from its lists (see {@link #applyFleet}): the list pages ({@code ListEndpoints}, v1beta1 when an
+     * endpoint scales to zero, and {@code ListModels} when an endpoint needs to know about a model), then the pure planner
+     * per endpoint on the pool; per endpoint only {@code GetModel} for an existing model ({@code spec.backends.vertex.model})
+     * that is not deployed yet. When a list call fails, every endpoint is planned as {@link #plan} does.
+     */
+    @Override
+    protected FleetResult<Plan> planFleet(List<PreparedEndpoint<VertexDesiredState>> endpoints, FleetOptions options) {
+        VertexLiveReader.FleetLists lists = fleetLists(endpoints);
+        return forEachEndpoint(endpoints, options, "plan", e -> {
+            if (lists == null) {
+                return plan(e);
+            }
+            try {
+                return plan(e, reader.live(e.desired(), lists));
+            } catch (StepFailure f) {
+                throw f.failure;
+            }
+        });
     }
 
     /**
@@ -169,28 +209,51 @@ public final class VertexBackend extends AbstractBackend<VertexDesiredState> {
     }
 
     /**
-     * Applies a fleet with its first reads in bulk: one {@code ListEndpoints} (and at most one {@code ListModels}) on the
-     * managed-by label tells which endpoints do not exist yet, and those skip their {@code GetEndpoint} and
-     * {@code GetModel} before the creates (see {@code VertexLiveReader#absentFromLists}); then {@link #apply} per endpoint
-     * on the pool, with the same rounds, conflict handling and closing read. On a fresh project: 7 requests per endpoint
-     * and 2 for the fleet instead of 9 per endpoint. When a list call fails, every endpoint reads for itself as
-     * {@link #apply} does; without {@code vertex.project} each endpoint fails as {@link #apply} would.
+     * Applies a fleet with its first reads from list calls: {@code ListEndpoints} on the managed-by label (every page;
+     * the answers are whole {@code Endpoint}s: deployed models with their replicas and autoscaling specs, traffic split,
+     * labels, status) and, when an endpoint needs to know about a model, {@code ListModels} on the same label (every
+     * page). Each endpoint's first round is planned from them ({@code VertexLiveReader#live(VertexDesiredState, FleetLists)});
+     * then it goes on as {@link #apply} does, on the pool, with the same rounds, conflict handling, and closing
+     * {@code GetEndpoint} after its writes. An endpoint that needs no write makes no request: on an unchanged fleet the
+     * list pages are all (200 endpoints, 100 per page: 2 requests). A fleet with a scale-to-zero endpoint is listed
+     * through v1beta1 {@code ListEndpoints} (the scale-to-zero settings are v1beta1 fields, absent from v1 answers). Per
+     * endpoint before its writes only {@code GetModel}, for an existing model ({@code spec.backends.vertex.model}) that is
+     * not deployed yet (it does not carry InferScale's label). On a fresh project: 2 list requests for the fleet (per 100
+     * endpoints) and 7 per endpoint (3 writes, 3 polls, the closing read) instead of 9.
+     *
+     * <p>Concurrency: an endpoint that writes reads after its writes as {@link #apply} does, so the guarantee of the class
+     * comment holds; one that writes nothing leaves the state to the apply that wrote last. A list that is stale by the
+     * time an endpoint is planned (another process wrote meanwhile) is the same race as a read followed by another
+     * writer. When a list call fails, every endpoint reads for itself as {@link #apply} does; without
+     * {@code vertex.project} each endpoint fails as {@link #apply} would.
      */
     @Override
     protected FleetResult<ApplyResult> applyFleet(List<PreparedEndpoint<VertexDesiredState>> endpoints, FleetOptions options) {
-        Map<String, VertexLiveState> absent = Map.of();
-        if (settings.project().isPresent() && !endpoints.isEmpty()) {
-            try {
-                absent = reader.absentFromLists(parent(), endpoints.stream().map(PreparedEndpoint::desired).toList());
-            } catch (StepFailure f) {
-                absent = Map.of();
-            }
-        }
-        Map<String, VertexLiveState> firstReads = absent;
+        VertexLiveReader.FleetLists lists = fleetLists(endpoints);
         return forEachEndpoint(endpoints, options, "apply", e -> {
             settings.requireProject();
-            return reconciler.apply(e.name(), e.desired(), firstReads.get(e.desired().endpointName()));
+            VertexLiveState firstRead = null;
+            if (lists != null) {
+                try {
+                    firstRead = reader.live(e.desired(), lists);
+                } catch (StepFailure f) {
+                    firstRead = null; // the first round reads for itself, as apply does
+                }
+            }
+            return reconciler.apply(e.name(), e.desired(), firstRead);
         });
+    }
+
+    /** The fleet's list answers, or null when there is no project, no endpoint, or a list call failed. */
+    private VertexLiveReader.FleetLists fleetLists(List<PreparedEndpoint<VertexDesiredState>> endpoints) {
+        if (settings.project().isEmpty() || endpoints.isEmpty()) {
+            return null;
+        }
+        try {
+            return reader.fleetLists(parent(), endpoints.stream().map(PreparedEndpoint::desired).toList());
+        } catch (StepFailure f) {
+            return null;
+        }
     }
 
     @Override

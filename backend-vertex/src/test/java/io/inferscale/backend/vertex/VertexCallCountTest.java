@@ -170,7 +170,7 @@ class VertexCallCountTest {
     }
 
     @Test
-    @DisplayName("applyAll with one endpoint already there: it is read and left alone (one GetEndpoint), the new ones skip their first reads")
+    @DisplayName("applyAll with one endpoint already there: the list shows it unchanged (no request of its own), the new one skips its first reads")
     void applyAllMixedFleet() throws IOException {
         backend.apply(VertexBackendTest.sample().toBuilder().name("fleet-a").build());
         int mark = fake.calls().size();
@@ -180,10 +180,11 @@ class VertexCallCountTest {
         assertThat(result.results().get("fleet-b").changed()).isTrue();
         Counts c = since(mark);
         assertThat(c.writes()).containsExactlyInAnyOrderEntriesOf(Map.of("UploadModel", 1, "CreateEndpoint", 1, "DeployModel", 1));
-        assertThat(c.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("ListEndpoints", 1, "ListModels", 1, "GetEndpoint", 2));
+        // issue 19: the listed endpoint is planned from the list (before: a GetEndpoint of its own, 2 in all)
+        assertThat(c.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("ListEndpoints", 1, "ListModels", 1, "GetEndpoint", 1));
         int again = fake.calls().size();
         assertThat(backend.applyAll(fleet("fleet-a", "fleet-b")).results().values()).noneMatch(r -> r.changed());
-        assertThat(since(again).reads()).containsExactlyInAnyOrderEntriesOf(Map.of("ListEndpoints", 1, "GetEndpoint", 2));
+        assertThat(since(again).reads()).containsExactlyInAnyOrderEntriesOf(Map.of("ListEndpoints", 1));
     }
 
     @Test

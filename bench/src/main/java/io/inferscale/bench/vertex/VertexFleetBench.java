@@ -12,6 +12,8 @@ import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.backend.ApplyResult;
 import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendConfig;
+import io.inferscale.api.backend.FleetOptions;
+import io.inferscale.api.backend.Plan;
 import io.inferscale.backend.vertex.VertexBackend;
 import io.inferscale.backend.vertex.VertexBackendProvider;
 import io.inferscale.backend.vertex.VertexDesiredState;
@@ -28,7 +30,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Fleet-scale apply on Vertex AI (issue 9): {@code n} distinct endpoints applied through ONE {@link VertexBackend}
+ * Fleet-scale apply on Vertex AI (issue 9; issue 19: {@code applyAll}, its no-op repeat and {@code planAll} of the applied
+ * fleet): {@code n} distinct endpoints applied through ONE {@link VertexBackend}
  * (one EndpointService and one ModelService client) shared by all worker threads, to the backend's test stand-in
  * {@link FakeVertexServer} on loopback gRPC (plaintext), then applied again unchanged. Baseline in the same JVM: the
  * same native requests with plain GAX calls on one shared pair of clients with the same channel and polling settings
@@ -135,7 +138,17 @@ public final class VertexFleetBench {
                     "vertex.pollInterval", POLL.toMillis() + "ms", "vertex.operationTimeout", "60s"));
             try (Backend backend = new VertexBackendProvider().create(config)) {
                 if (applyAll) {
-                    return FleetApplyPhases.applyAllTwice(backend, fleet, threads, () -> fake.calls().size(), fake::writeCount, proxy::connections);
+                    List<Phase.Result> out = new java.util.ArrayList<>(FleetApplyPhases.applyAllTwice(backend, fleet, threads,
+                            () -> fake.calls().size(), fake::writeCount, proxy::connections));
+                    FleetOptions options = new FleetOptions(threads);
+                    out.add(Phase.run("InferScale planAll (unchanged)", 1, 1, i -> {
+                        if (!backend.planAll(fleet, options).orThrow().values().stream().allMatch(Plan::isEmpty)) {
+                            throw new AssertionError("planAll of the applied fleet planned changes");
+                        }
+                    }, () -> fake.calls().size(), fake::writeCount, proxy::connections));
+                    out.add(Phase.run("InferScale plan per endpoint (planAll before its lists)", fleet.size(), threads,
+                            i -> backend.plan(fleet.get(i)), () -> fake.calls().size(), fake::writeCount, proxy::connections));
+                    return out;
                 }
                 Phase.Result first = Phase.run("InferScale apply (one backend)", fleet.size(), threads, i -> backend.apply(fleet.get(i)),
                         () -> fake.calls().size(), fake::writeCount, proxy::connections);

@@ -16,6 +16,8 @@ import com.google.cloud.aiplatform.v1.DeployModelRequest;
 import com.google.cloud.aiplatform.v1.DeployModelResponse;
 import com.google.cloud.aiplatform.v1.Endpoint;
 import com.google.cloud.aiplatform.v1.GetEndpointRequest;
+import com.google.cloud.aiplatform.v1.ListEndpointsRequest;
+import com.google.cloud.aiplatform.v1.ListEndpointsResponse;
 import com.google.cloud.aiplatform.v1.MutateDeployedModelOperationMetadata;
 import com.google.cloud.aiplatform.v1.MutateDeployedModelRequest;
 import com.google.cloud.aiplatform.v1.MutateDeployedModelResponse;
@@ -32,8 +34,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The three {@code google.cloud.aiplatform.v1beta1.EndpointService} methods the scale-to-zero deployment needs
- * ({@code DeployModel}, {@code MutateDeployedModel}, {@code GetEndpoint}), as GAX callables on the v1 clients'
+ * The four {@code google.cloud.aiplatform.v1beta1.EndpointService} methods the scale-to-zero deployment needs
+ * ({@code DeployModel}, {@code MutateDeployedModel}, {@code GetEndpoint}, and {@code ListEndpoints} for a fleet that has a
+ * scale-to-zero endpoint), as GAX callables on the v1 clients'
  * {@link ClientContext} (same channel, credentials, headers, retry and polling settings) and Operations stub.
  *
  * <p>Why not the generated v1beta1 client: its protos ({@code proto-google-cloud-aiplatform-v1beta1}) add ~20 MB and
@@ -41,8 +44,11 @@ import java.util.Set;
  * These methods take and return the v1 messages instead, which encode the v1beta1 ones: the v1beta1-only fields the
  * backend uses travel as unknown fields ({@link io.inferscale.backend.vertex.VertexScaleToZero}). The operations'
  * responses are {@code Any}s of v1beta1 types; they are parsed as the wire-compatible v1 types without checking the type
- * URL (GAX's own transformer would refuse the v1beta1 URL). The routing header ({@code x-goog-request-params}) names the
- * endpoint as the generated stubs do.
+ * URL (GAX's own transformer would refuse the v1beta1 URL). {@code ListEndpointsRequest} and {@code ListEndpointsResponse}
+ * have the same fields under the same numbers in v1beta1 ({@code parent = 1}, {@code filter = 2}, {@code page_size = 3},
+ * {@code page_token = 4}, {@code read_mask = 5}; {@code endpoints = 1}, {@code next_page_token = 2}) except v1's
+ * {@code order_by = 6}, which InferScale does not send (npm {@code @google-cloud/aiplatform} 6.11.0). The routing header
+ * ({@code x-goog-request-params}) names the endpoint (the parent for the list) as the generated stubs do.
  */
 public final class V1beta1EndpointCalls {
 
@@ -50,6 +56,7 @@ public final class V1beta1EndpointCalls {
     static final String SERVICE = "google.cloud.aiplatform.v1beta1.EndpointService";
 
     private final UnaryCallable<GetEndpointRequest, Endpoint> getEndpoint;
+    private final UnaryCallable<ListEndpointsRequest, ListEndpointsResponse> listEndpoints;
     private final OperationCallable<DeployModelRequest, DeployModelResponse, DeployModelOperationMetadata> deployModel;
     private final OperationCallable<MutateDeployedModelRequest, MutateDeployedModelResponse, MutateDeployedModelOperationMetadata> mutate;
 
@@ -60,6 +67,13 @@ public final class V1beta1EndpointCalls {
                         .setMethodDescriptor(method("GetEndpoint", GetEndpointRequest.getDefaultInstance(), Endpoint.getDefaultInstance()))
                         .setParamsExtractor(r -> Map.of("name", r.getName())).build(),
                 UnaryCallSettings.<GetEndpointRequest, Endpoint>newUnaryCallSettingsBuilder()
+                        .setRetrySettings(reads).setRetryableCodes(VertexClients.IDEMPOTENT).build(), context);
+        listEndpoints = GrpcCallableFactory.createUnaryCallable(
+                GrpcCallSettings.<ListEndpointsRequest, ListEndpointsResponse>newBuilder()
+                        .setMethodDescriptor(method("ListEndpoints", ListEndpointsRequest.getDefaultInstance(),
+                                ListEndpointsResponse.getDefaultInstance()))
+                        .setParamsExtractor(r -> Map.of("parent", r.getParent())).build(),
+                UnaryCallSettings.<ListEndpointsRequest, ListEndpointsResponse>newUnaryCallSettingsBuilder()
                         .setRetrySettings(reads).setRetryableCodes(VertexClients.IDEMPOTENT).build(), context);
         deployModel = GrpcCallableFactory.createOperationCallable(
                 GrpcCallSettings.<DeployModelRequest, Operation>newBuilder()
@@ -78,6 +92,14 @@ public final class V1beta1EndpointCalls {
     /** v1beta1 {@code GetEndpoint}: the endpoint with the v1beta1 fields of its deployed models kept. */
     public UnaryCallable<GetEndpointRequest, Endpoint> getEndpoint() {
         return getEndpoint;
+    }
+
+    /**
+     * v1beta1 {@code ListEndpoints}: one page (the caller follows {@code next_page_token}), with the v1beta1 fields of the
+     * deployed models kept.
+     */
+    public UnaryCallable<ListEndpointsRequest, ListEndpointsResponse> listEndpoints() {
+        return listEndpoints;
     }
 
     /** v1beta1 {@code DeployModel} (long-running). */

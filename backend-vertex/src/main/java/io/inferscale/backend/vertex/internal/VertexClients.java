@@ -293,8 +293,8 @@ public final class VertexClients implements AutoCloseable {
     }
 
     /**
-     * The v1beta1 EndpointService calls of a scale-to-zero deployment (DeployModel, MutateDeployedModel, GetEndpoint), on
-     * the same channel and settings; see {@link V1beta1EndpointCalls}.
+     * The v1beta1 EndpointService calls of a scale-to-zero deployment (DeployModel, MutateDeployedModel, GetEndpoint,
+     * ListEndpoints), on the same channel and settings; see {@link V1beta1EndpointCalls}.
      */
     public V1beta1EndpointCalls v1beta1() {
         return v1beta1;

@@ -51,9 +51,9 @@ public final class VertexReconciler {
     }
 
     /**
-     * As {@link #apply(String, VertexDesiredState)}, with the first round planned from {@code firstRead} (a fleet's bulk
-     * read, see {@link VertexLiveReader#absentFromLists}) instead of reading; every later round, and the closing read
-     * that returns the status, reads as usual.
+     * As {@link #apply(String, VertexDesiredState)}, with the first round planned from {@code firstRead} (a fleet's list
+     * answers, see {@link VertexLiveReader#live(VertexDesiredState, VertexLiveReader.FleetLists)}) instead of reading:
+     * when it plans no step, that is the returned status and nothing is read; every round after a write reads as usual.
      *
      * @param firstRead the live state to plan the first round from, or null to read it
      */

@@ -83,10 +83,12 @@ import java.util.regex.Pattern;
  * one operation at a time per deployed model (FAILED_PRECONDITION), traffic splits sum to 100 or are empty
  * (INVALID_ARGUMENT), a model that still has traffic cannot be undeployed unless it is the last one (FAILED_PRECONDITION),
  * minReplicaCount at least 1 (0 only through v1beta1 with scale to zero), known autoscaling metric names. Failures can be
- * injected per method.
+ * injected per method. ListEndpoints and ListModels answer whole messages, filtered by one {@code labels.key="value"}
+ * (the syntax the backend sends), in pages: {@code page_size} / {@code page_token} / {@code next_page_token} as AIP-158
+ * describes them, each page one recorded call (sizes: {@link #DEFAULT_PAGE_SIZE}).
  *
  * <p>Scale to zero (Preview): the v1beta1 {@code EndpointService} methods the backend uses ({@code GetEndpoint},
- * {@code DeployModel}, {@code MutateDeployedModel}) are served too, recorded and injected as {@code "v1beta1.<Method>"}
+ * {@code ListEndpoints}, {@code DeployModel}, {@code MutateDeployedModel}) are served too, recorded and injected as {@code "v1beta1.<Method>"}
  * ({@link #V1BETA1}). They speak the v1 messages with the v1beta1-only fields as unknown fields
  * ({@link VertexScaleToZero}); the stored deployed model keeps them, v1 reads do not show them (as the v1 service, whose
  * messages lack them), and a v1beta1 deploy with {@code min_replica_count 0} needs {@code initial_replica_count} in
@@ -124,6 +126,17 @@ public final class FakeVertexServer implements FakeCloud {
             "aiplatform.googleapis.com/prediction/online/request_count");
     static final Set<String> MUTABLE = Set.of("dedicated_resources.min_replica_count", "dedicated_resources.max_replica_count",
             "dedicated_resources.required_replica_count", "dedicated_resources.autoscaling_metric_specs", "disable_container_logging");
+    /**
+     * Page size of ListEndpoints and ListModels when the request sends none. Vertex documents neither this nor the
+     * maximum (v1 {@code endpoint_service.proto} and {@code model_service.proto}, npm {@code @google-cloud/aiplatform}
+     * 6.11.0, and the REST reference of {@code projects.locations.endpoints.list} / {@code models.list}: "The standard list
+     * page size"), so the fake takes the values of AIP-158's example ("If unspecified, at most 50 books will be returned.
+     * The maximum value is 1000; values above 1000 will be coerced to 1000", https://google.aip.dev/158): an assumption;
+     * {@link #listPageSizes} sets others.
+     */
+    public static final int DEFAULT_PAGE_SIZE = 50;
+    /** Largest page of ListEndpoints and ListModels; a larger page_size is coerced down (see {@link #DEFAULT_PAGE_SIZE}). */
+    public static final int MAX_PAGE_SIZE = 1000;
     private static final Pattern ENDPOINT_ID = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,8}");
     private static final Pattern MODEL_ID = Pattern.compile("[a-z_][a-z0-9_-]{0,62}");
 
@@ -157,6 +170,8 @@ public final class FakeVertexServer implements FakeCloud {
     private final Map<String, Runnable> finishOnPoll = new ConcurrentHashMap<>();
     private volatile boolean completeOnPoll;
     private volatile Duration callLatency = Duration.ZERO;
+    private volatile int defaultPageSize = DEFAULT_PAGE_SIZE;
+    private volatile int maxPageSize = MAX_PAGE_SIZE;
     private final AtomicLong connections = new AtomicLong();
     private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
     private volatile Status authFailure;
@@ -249,6 +264,19 @@ public final class FakeVertexServer implements FakeCloud {
      */
     public FakeVertexServer completeOnPoll() {
         completeOnPoll = true;
+        return this;
+    }
+
+    /**
+     * The page size of ListEndpoints and ListModels when a request sends none, and the largest page (a larger page_size
+     * is coerced down to it); defaults {@value #DEFAULT_PAGE_SIZE} and {@value #MAX_PAGE_SIZE}.
+     */
+    public FakeVertexServer listPageSizes(int defaultSize, int maxSize) {
+        if (defaultSize < 1 || maxSize < defaultSize) {
+            throw new IllegalArgumentException("page sizes: need 1 <= default <= max, got " + defaultSize + " and " + maxSize);
+        }
+        defaultPageSize = defaultSize;
+        maxPageSize = maxSize;
         return this;
     }
 
@@ -374,8 +402,8 @@ public final class FakeVertexServer implements FakeCloud {
 
     /**
      * Empties the fake: endpoints, models, operations, the call and request logs and counters, every injected fault,
-     * held method and authorization setting, and the delays (back to 150 ms deploy, 20 ms other operations, no call
-     * latency). Call it when no operation is running: a running operation's timer could still complete it afterwards.
+     * held method and authorization setting, the delays (back to 150 ms deploy, 20 ms other operations, no call
+     * latency) and the list page sizes. Call it when no operation is running: a running operation's timer could still complete it afterwards.
      */
     @Override
     public void reset() {
@@ -398,6 +426,8 @@ public final class FakeVertexServer implements FakeCloud {
         authFailure = null;
         completeOnPoll = false;
         callLatency = Duration.ZERO;
+        defaultPageSize = DEFAULT_PAGE_SIZE;
+        maxPageSize = MAX_PAGE_SIZE;
         deployDelay = Duration.ofMillis(150);
         operationDelay = Duration.ofMillis(20);
     }
@@ -465,7 +495,8 @@ public final class FakeVertexServer implements FakeCloud {
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(ENDPOINT_SERVICE);
         unary(b, ENDPOINT_SERVICE, "CreateEndpoint", CreateEndpointRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::createEndpoint);
         unary(b, ENDPOINT_SERVICE, "GetEndpoint", GetEndpointRequest.getDefaultInstance(), Endpoint.getDefaultInstance(), this::getEndpoint);
-        unary(b, ENDPOINT_SERVICE, "ListEndpoints", ListEndpointsRequest.getDefaultInstance(), ListEndpointsResponse.getDefaultInstance(), this::listEndpoints);
+        unary(b, ENDPOINT_SERVICE, "ListEndpoints", ListEndpointsRequest.getDefaultInstance(), ListEndpointsResponse.getDefaultInstance(),
+                r -> listEndpoints(r, false));
         unary(b, ENDPOINT_SERVICE, "UpdateEndpoint", UpdateEndpointRequest.getDefaultInstance(), Endpoint.getDefaultInstance(), this::updateEndpoint);
         unary(b, ENDPOINT_SERVICE, "DeleteEndpoint", DeleteEndpointRequest.getDefaultInstance(), Operation.getDefaultInstance(), this::deleteEndpoint);
         unary(b, ENDPOINT_SERVICE, "DeployModel", DeployModelRequest.getDefaultInstance(), Operation.getDefaultInstance(), r -> deployModel(r, false));
@@ -475,7 +506,7 @@ public final class FakeVertexServer implements FakeCloud {
     }
 
     /**
-     * The v1beta1 EndpointService methods the backend uses for scale to zero (GetEndpoint, DeployModel,
+     * The v1beta1 EndpointService methods the backend uses for scale to zero (GetEndpoint, ListEndpoints, DeployModel,
      * MutateDeployedModel), spoken with the v1 messages: the v1beta1-only fields travel as unknown fields
      * ({@link VertexScaleToZero}), and the fake keeps them in the stored deployed model.
      */
@@ -483,6 +514,8 @@ public final class FakeVertexServer implements FakeCloud {
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(ENDPOINT_SERVICE_V1BETA1);
         unary(b, ENDPOINT_SERVICE_V1BETA1, "GetEndpoint", V1BETA1 + "GetEndpoint", GetEndpointRequest.getDefaultInstance(),
                 Endpoint.getDefaultInstance(), this::getEndpointV1beta1);
+        unary(b, ENDPOINT_SERVICE_V1BETA1, "ListEndpoints", V1BETA1 + "ListEndpoints", ListEndpointsRequest.getDefaultInstance(),
+                ListEndpointsResponse.getDefaultInstance(), r -> listEndpoints(r, true));
         unary(b, ENDPOINT_SERVICE_V1BETA1, "DeployModel", V1BETA1 + "DeployModel", DeployModelRequest.getDefaultInstance(),
                 Operation.getDefaultInstance(), r -> deployModel(r, true));
         unary(b, ENDPOINT_SERVICE_V1BETA1, "MutateDeployedModel", V1BETA1 + "MutateDeployedModel",
@@ -714,13 +747,53 @@ public final class FakeVertexServer implements FakeCloud {
         return b.build();
     }
 
-    private ListEndpointsResponse listEndpoints(ListEndpointsRequest r) {
+    /** ListEndpoints; the v1beta1 method keeps the v1beta1 scale-to-zero fields, the v1 one shows the {@link #v1View}. */
+    private ListEndpointsResponse listEndpoints(ListEndpointsRequest r, boolean v1beta1) {
         synchronized (lock) {
-            ListEndpointsResponse.Builder out = ListEndpointsResponse.newBuilder();
-            endpoints.values().stream().filter(e -> e.getName().startsWith(r.getParent() + "/endpoints/"))
-                    .filter(e -> matches(r.getFilter(), e.getLabelsMap())).map(FakeVertexServer::v1View).forEach(out::addEndpoints);
+            List<Endpoint> matching = endpoints.values().stream().filter(e -> e.getName().startsWith(r.getParent() + "/endpoints/"))
+                    .filter(e -> matches(r.getFilter(), e.getLabelsMap())).toList();
+            Page<Endpoint> page = page(matching, Endpoint::getName, r.getParent(), r.getFilter(), r.getPageSize(), r.getPageToken());
+            ListEndpointsResponse.Builder out = ListEndpointsResponse.newBuilder().setNextPageToken(page.nextToken());
+            page.items().stream().map(e -> v1beta1 ? e : v1View(e)).forEach(out::addEndpoints);
             return out.build();
         }
+    }
+
+    /** One page of a list answer and the token of the next ("" after the last page). */
+    private record Page<T>(List<T> items, String nextToken) {
+    }
+
+    /**
+     * The page of {@code sorted} (in name order) that {@code pageSize} and {@code pageToken} ask for, as AIP-158 describes
+     * list pagination: page_size 0 means {@link #listPageSizes the default}, above the maximum it is coerced down, negative
+     * is INVALID_ARGUMENT; the token is opaque (here: the request's parent and filter and the last name returned, encoded)
+     * and a token from a request with another parent or filter is INVALID_ARGUMENT ("all other parameters must match").
+     */
+    private <T> Page<T> page(List<T> sorted, Function<T, String> name, String parent, String filter, int pageSize, String pageToken) {
+        if (pageSize < 0) {
+            throw status(Status.INVALID_ARGUMENT, "page_size must not be negative, got " + pageSize);
+        }
+        int size = pageSize == 0 ? defaultPageSize : Math.min(pageSize, maxPageSize);
+        String scope = parent + "\n" + filter + "\n";
+        String after = null;
+        if (!pageToken.isEmpty()) {
+            String decoded;
+            try {
+                decoded = new String(java.util.Base64.getUrlDecoder().decode(pageToken), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw status(Status.INVALID_ARGUMENT, "Invalid page_token");
+            }
+            if (!decoded.startsWith(scope)) {
+                throw status(Status.INVALID_ARGUMENT, "page_token does not belong to a request with this parent and filter");
+            }
+            after = decoded.substring(scope.length());
+        }
+        String last = after;
+        List<T> rest = last == null ? sorted : sorted.stream().filter(t -> name.apply(t).compareTo(last) > 0).toList();
+        List<T> items = rest.subList(0, Math.min(size, rest.size()));
+        String next = rest.size() > size ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (scope + name.apply(items.get(items.size() - 1))).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : "";
+        return new Page<>(List.copyOf(items), next);
     }
 
     private static boolean matches(String filter, Map<String, String> labels) {
@@ -1040,10 +1113,10 @@ public final class FakeVertexServer implements FakeCloud {
 
     private ListModelsResponse listModels(ListModelsRequest r) {
         synchronized (lock) {
-            ListModelsResponse.Builder out = ListModelsResponse.newBuilder();
-            models.values().stream().filter(m -> m.getName().startsWith(r.getParent() + "/models/"))
-                    .filter(m -> matches(r.getFilter(), m.getLabelsMap())).forEach(out::addModels);
-            return out.build();
+            List<Model> matching = models.values().stream().filter(m -> m.getName().startsWith(r.getParent() + "/models/"))
+                    .filter(m -> matches(r.getFilter(), m.getLabelsMap())).toList();
+            Page<Model> page = page(matching, Model::getName, r.getParent(), r.getFilter(), r.getPageSize(), r.getPageToken());
+            return ListModelsResponse.newBuilder().addAllModels(page.items()).setNextPageToken(page.nextToken()).build();
         }
     }
 

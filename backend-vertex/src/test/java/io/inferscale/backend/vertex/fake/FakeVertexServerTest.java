@@ -196,4 +196,56 @@ class FakeVertexServerTest {
         assertThat(code(catchThrowableOfType(ExecutionException.class, () -> clients.v1beta1().deployModel().futureCall(ok).get())))
                 .isEqualTo(StatusCode.Code.FAILED_PRECONDITION);
     }
+
+    @Test
+    @DisplayName("ListEndpoints pages: page_size coerced to the maximum, next_page_token followed by GAX, one call per page; a token is bound to its filter; a negative page_size is refused")
+    void listPagination() throws Exception {
+        for (int i = 2; i <= 5; i++) {
+            clients.endpoints().createEndpointAsync(CreateEndpointRequest.newBuilder().setParent(PARENT).setEndpointId("e" + i)
+                    .setEndpoint(Endpoint.newBuilder().setDisplayName("e" + i).putLabels("team", i % 2 == 0 ? "a" : "b")).build()).get();
+        }
+        fake.listPageSizes(2, 3);
+        int mark = fake.calls().size();
+        var all = clients.endpoints().listEndpoints(com.google.cloud.aiplatform.v1.ListEndpointsRequest.newBuilder().setParent(PARENT)
+                .setPageSize(100).build());
+        java.util.List<String> names = new java.util.ArrayList<>();
+        all.iterateAll().forEach(e -> names.add(e.getName().substring(e.getName().lastIndexOf('/') + 1)));
+        assertThat(names).containsExactly("e1", "e2", "e3", "e4", "e5");
+        assertThat(fake.calls().subList(mark, fake.calls().size())).containsExactly("ListEndpoints", "ListEndpoints");
+        // no page_size: the default (2) per page
+        var first = clients.endpoints().listEndpoints(com.google.cloud.aiplatform.v1.ListEndpointsRequest.newBuilder().setParent(PARENT)
+                .build()).getPage();
+        assertThat(first.getPageElementCount()).isEqualTo(2);
+        assertThat(first.getNextPageToken()).isNotEmpty();
+        // a filter: only the matching ones, still in pages
+        var teamA = clients.endpoints().listEndpoints(com.google.cloud.aiplatform.v1.ListEndpointsRequest.newBuilder().setParent(PARENT)
+                .setFilter("labels.team=\"a\"").setPageSize(1).build());
+        java.util.List<String> a = new java.util.ArrayList<>();
+        teamA.iterateAll().forEach(e -> a.add(e.getName().substring(e.getName().lastIndexOf('/') + 1)));
+        assertThat(a).containsExactly("e2", "e4");
+        // a token used with another filter, or a negative page size: INVALID_ARGUMENT
+        ApiException wrongFilter = catchThrowableOfType(ApiException.class, () -> clients.endpoints().listEndpoints(
+                com.google.cloud.aiplatform.v1.ListEndpointsRequest.newBuilder().setParent(PARENT).setFilter("labels.team=\"b\"")
+                        .setPageToken(first.getNextPageToken()).build()).getPage());
+        assertThat(wrongFilter.getStatusCode().getCode()).isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
+        ApiException negative = catchThrowableOfType(ApiException.class, () -> clients.endpoints().listEndpoints(
+                com.google.cloud.aiplatform.v1.ListEndpointsRequest.newBuilder().setParent(PARENT).setPageSize(-1).build()).getPage());
+        assertThat(negative.getStatusCode().getCode()).isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    @DisplayName("ListModels pages the same way")
+    void listModelsPagination() throws Exception {
+        for (int i = 2; i <= 3; i++) {
+            clients.models().uploadModelAsync(UploadModelRequest.newBuilder().setParent(PARENT).setModelId("m" + i)
+                    .setModel(Model.newBuilder().setDisplayName("m" + i).setContainerSpec(ModelContainerSpec.newBuilder().setImageUri("img"))).build()).get();
+        }
+        fake.listPageSizes(1, 2);
+        int mark = fake.calls().size();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        clients.models().listModels(com.google.cloud.aiplatform.v1.ListModelsRequest.newBuilder().setParent(PARENT).setPageSize(10).build())
+                .iterateAll().forEach(m -> names.add(m.getName().substring(m.getName().lastIndexOf('/') + 1)));
+        assertThat(names).containsExactly("m1", "m2", "m3");
+        assertThat(fake.calls().subList(mark, fake.calls().size())).containsExactly("ListModels", "ListModels");
+    }
 }
