@@ -19,8 +19,11 @@ import io.inferscale.api.backend.Backend;
 import io.inferscale.api.backend.BackendProvider;
 import io.inferscale.api.backend.Backends;
 import io.inferscale.api.backend.Change;
+import io.inferscale.api.backend.EndpointOutcome;
 import io.inferscale.api.backend.EndpointStatus;
 import io.inferscale.api.backend.Feature;
+import io.inferscale.api.backend.FleetOptions;
+import io.inferscale.api.backend.FleetResult;
 import io.inferscale.api.backend.Plan;
 import io.inferscale.api.backend.Rendering;
 import io.inferscale.api.backend.Support;
@@ -36,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -247,6 +251,50 @@ public abstract class BackendConformanceKit {
             assertThat(again.changed()).isFalse();
             assertThat(again.plan().changes()).isEmpty();
             assertThat(writeCount()).isEqualTo(before);
+        }
+    }
+
+    @Nested
+    @DisplayName("fleet")
+    class Fleet {
+        @Test
+        @DisplayName("applyAll of a fleet (one endpoint there, one changed, one new) applies each as apply would; then planAll is empty and applyAll again writes nothing")
+        void applyAllThenNoOp() {
+            InferenceEndpoint same = applied(newName());
+            InferenceEndpoint changed = withPolicy(applied(newName()), p -> p.maxReplicas(7));
+            InferenceEndpoint fresh = sample(newName());
+            List<InferenceEndpoint> fleet = List.of(same, changed, fresh);
+
+            FleetResult<Plan> plans = backend.planAll(fleet, new FleetOptions(2));
+            assertThat(plans.orThrow().get(same.name()).isEmpty()).as("plan of the unchanged member").isTrue();
+            assertThat(plans.orThrow().get(changed.name()).isEmpty()).as("plan of the changed member").isFalse();
+            assertThat(plans.orThrow().get(fresh.name()).changes()).extracting(Change::action).containsOnly(Change.Action.CREATE);
+
+            FleetResult<ApplyResult> applied = backend.applyAll(fleet, new FleetOptions(2));
+            assertThat(applied.outcomes()).extracting(EndpointOutcome::name).containsExactly(same.name(), changed.name(), fresh.name());
+            Map<String, ApplyResult> results = applied.orThrow();
+            assertThat(results.get(same.name()).changed()).isFalse();
+            assertThat(results.get(changed.name()).changed()).isTrue();
+            assertThat(results.get(fresh.name()).changed()).isTrue();
+            assertThat(backend.awaitReady(changed.name(), readyTimeout()).maxReplicas()).isEqualTo(7);
+            backend.awaitReady(fresh.name(), readyTimeout());
+
+            long before = writeCount();
+            assertThat(backend.planAll(fleet, new FleetOptions(2)).orThrow().values()).allSatisfy(p -> assertThat(p.isEmpty()).isTrue());
+            assertThat(backend.applyAll(fleet, new FleetOptions(2)).orThrow().values()).allSatisfy(r -> assertThat(r.changed()).isFalse());
+            assertThat(writeCount()).as("planAll and a no-op applyAll write nothing").isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("applyAll with an invalid member rejects the whole fleet by field before any call")
+        void applyAllRejectsInvalidFleet() {
+            InferenceEndpoint good = sample(newName());
+            InferenceEndpoint bad = withPolicy(sample(newName()), p -> p.minReplicas(4).maxReplicas(2));
+            long before = writeCount();
+            assertThatThrownBy(() -> backend.applyAll(List.of(good, bad), new FleetOptions(2)))
+                    .isInstanceOf(InvalidEndpointException.class).hasMessageContaining(bad.name()).hasMessageContaining("minReplicas");
+            assertThat(writeCount()).isEqualTo(before);
+            assertThat(backend.get(good.name())).as("nothing applied").isEmpty();
         }
     }
 
