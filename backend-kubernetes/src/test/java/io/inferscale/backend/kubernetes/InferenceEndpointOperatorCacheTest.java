@@ -102,6 +102,19 @@ class InferenceEndpointOperatorCacheTest {
         return io.inferscale.backend.kubernetes.internal.ScaledObjects.api(client).inNamespace("test").withName(KEDA);
     }
 
+    /**
+     * Marks the KEDA endpoint's Deployment ready, as the Deployment controller would (unlogged), and returns the operator's
+     * requests for the reconcile that change re-runs, once its status shows the ready replica.
+     */
+    private List<String> callsOfKedaDeploymentReady() {
+        int before = cluster.requests().size();
+        MockCluster.setDeploymentStatus(cluster.controllerClient(), "test", KEDA, 1, 1);
+        await(() -> client.resources(InferenceEndpointResource.class).inNamespace("test").withName(KEDA).get(),
+                r -> Integer.valueOf(1).equals(r.getStatus().readyReplicas));
+        awaitQuiet();
+        return operatorCallsSince(before);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> spec(io.fabric8.kubernetes.api.model.GenericKubernetesResource so) {
         return (Map<String, Object>) so.getAdditionalProperties().get("spec");
@@ -180,18 +193,27 @@ class InferenceEndpointOperatorCacheTest {
     @Test
     @DisplayName("a reconcile that starts before the watches bring the previous reconcile's writes plans against those writes: no second apply")
     void staleCacheAfterOwnWriteIsNotReapplied() {
-        watchLagMillis.set(3_000);
-        int before = cluster.requests().size();
-        client.resources(InferenceEndpointResource.class).inNamespace("test").withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"spec\":{\"autoscaling\":{\"maxReplicas\":7},\"resources\":{\"requests\":{\"cpu\":\"750m\"}}}}");
-        // the Deployment's watch event (not held back) re-runs the reconcile at once, while the HPA's cache still holds maxReplicas 5
-        await(() -> operatorCallsSince(before), calls -> calls.contains("PATCH inferenceendpoints/status"));
-        await(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).get(),
-                h -> h.getSpec().getMaxReplicas() == 7);
-        awaitQuiet(4_500);
-        List<String> writes = operatorCallsSince(before).stream().filter(c -> !c.startsWith("GET")).toList();
+        List<String> writes = writesOfChangeWithLaggingWatches(NAME, () -> client.autoscaling().v2().horizontalPodAutoscalers()
+                .inNamespace("test").withName(NAME).get().getSpec().getMaxReplicas() == 7);
         assertThat(writes).as("the change applied once: Deployment and HPA, and the status once")
                 .containsExactly("PATCH deployments", "PATCH horizontalpodautoscalers", "PATCH inferenceendpoints/status");
+    }
+
+    /**
+     * Changes {@code maxReplicas} to 7 and the CPU request of endpoint {@code name} with the Service, HPA and ScaledObject
+     * watches held back 3 s, waits until {@code autoscalerUpdated} and the operator is quiet, and returns its writes. The
+     * Deployment's watch event (not held back) re-runs the reconcile at once, while the autoscaler's cache still holds
+     * maxReplicas 5.
+     */
+    private List<String> writesOfChangeWithLaggingWatches(String name, java.util.function.BooleanSupplier autoscalerUpdated) {
+        watchLagMillis.set(3_000);
+        int before = cluster.requests().size();
+        client.resources(InferenceEndpointResource.class).inNamespace("test").withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"autoscaling\":{\"maxReplicas\":7},\"resources\":{\"requests\":{\"cpu\":\"750m\"}}}}");
+        await(() -> operatorCallsSince(before), calls -> calls.contains("PATCH inferenceendpoints/status"));
+        await(autoscalerUpdated::getAsBoolean, Boolean::booleanValue);
+        awaitQuiet(4_500);
+        return operatorCallsSince(before).stream().filter(c -> !c.startsWith("GET")).toList();
     }
 
     @Test
@@ -258,12 +280,7 @@ class InferenceEndpointOperatorCacheTest {
     @DisplayName("KEDA installed: a keda endpoint's reconcile re-run by a Deployment status change makes 0 GETs (ScaledObject from the cache) and one write, the status patch")
     void kedaSteadyStateReconcileMakesNoGet() throws IOException {
         startWithKeda();
-        int before = cluster.requests().size();
-        MockCluster.setDeploymentStatus(cluster.controllerClient(), "test", KEDA, 1, 1);
-        await(() -> client.resources(InferenceEndpointResource.class).inNamespace("test").withName(KEDA).get(),
-                r -> Integer.valueOf(1).equals(r.getStatus().readyReplicas));
-        awaitQuiet();
-        assertThat(operatorCallsSince(before)).as("the reconcile's requests (watches excluded)").containsExactly("PATCH inferenceendpoints/status");
+        assertThat(callsOfKedaDeploymentReady()).as("the reconcile's requests (watches excluded)").containsExactly("PATCH inferenceendpoints/status");
 
         int touched = cluster.requests().size();
         scaledObject().edit(so -> {
@@ -300,16 +317,7 @@ class InferenceEndpointOperatorCacheTest {
     @DisplayName("KEDA installed: a reconcile that starts before the ScaledObject's watch brings the previous write plans against that write: no second apply")
     void kedaStaleCacheAfterOwnWriteIsNotReapplied() throws IOException {
         startWithKeda();
-        watchLagMillis.set(3_000);
-        int before = cluster.requests().size();
-        client.resources(InferenceEndpointResource.class).inNamespace("test").withName(KEDA).patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"spec\":{\"autoscaling\":{\"maxReplicas\":7},\"resources\":{\"requests\":{\"cpu\":\"750m\"}}}}");
-        // the Deployment's watch event (not held back) re-runs the reconcile at once, while the ScaledObject's cache still
-        // holds maxReplicaCount 5
-        await(() -> operatorCallsSince(before), calls -> calls.contains("PATCH inferenceendpoints/status"));
-        await(scaledObject()::get, so -> Integer.valueOf(7).equals(spec(so).get("maxReplicaCount")));
-        awaitQuiet(4_500);
-        List<String> writes = operatorCallsSince(before).stream().filter(c -> !c.startsWith("GET")).toList();
+        List<String> writes = writesOfChangeWithLaggingWatches(KEDA, () -> Integer.valueOf(7).equals(spec(scaledObject().get()).get("maxReplicaCount")));
         assertThat(writes).as("the change applied once: Deployment and ScaledObject, and the status once")
                 .containsExactly("PATCH deployments", "PATCH scaledobjects", "PATCH inferenceendpoints/status");
     }
@@ -326,12 +334,7 @@ class InferenceEndpointOperatorCacheTest {
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).get()).isNotNull();
 
         createKedaEndpoint();
-        int before = cluster.requests().size();
-        MockCluster.setDeploymentStatus(cluster.controllerClient(), "test", KEDA, 1, 1);
-        await(() -> client.resources(InferenceEndpointResource.class).inNamespace("test").withName(KEDA).get(),
-                r -> Integer.valueOf(1).equals(r.getStatus().readyReplicas));
-        awaitQuiet();
-        assertThat(operatorCallsSince(before)).as("no informer on ScaledObjects: one GET of it, then the status patch")
+        assertThat(callsOfKedaDeploymentReady()).as("no informer on ScaledObjects: one GET of it, then the status patch")
                 .containsExactly("GET scaledobjects", "PATCH inferenceendpoints/status");
     }
 
