@@ -130,7 +130,7 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
     static final String SCALED_OBJECTS = "scaledobjects";
 
     /** KEDA's ScaledObject: group {@code keda.sh}, version {@code v1alpha1} (KEDA's CRD {@code scaledobjects.keda.sh}). */
-    static final GroupVersionKind SCALED_OBJECT = new GroupVersionKind("keda.sh", "v1alpha1", ScaledObjectTranslator.KIND);
+    static final GroupVersionKind SCALED_OBJECT = new GroupVersionKind(ScaledObjectTranslator.API_VERSION, ScaledObjectTranslator.KIND);
 
     /**
      * One informer per child kind (Deployment, Service, HPA; and KEDA ScaledObjects when {@code scaledObjectsCached}) on the
