@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.inferscale.api.BackendException;
 import io.inferscale.backend.kubernetes.internal.ApiErrors;
 import io.inferscale.backend.kubernetes.internal.KubernetesClients;
+import io.inferscale.backend.kubernetes.internal.ScaledObjects;
+import io.inferscale.backend.kubernetes.keda.ScaledObjectTranslator;
 import io.inferscale.api.backend.BackendConfig;
 import io.javaoperatorsdk.operator.Operator;
 
@@ -48,10 +50,16 @@ public final class InferenceEndpointOperator implements AutoCloseable {
 
     private final Operator operator;
     private final KubernetesBackend backend;
+    private final KubernetesClient client;
+    private final Set<String> namespaces;
+    private final InferenceEndpointReconciler.OperatorIdentity identity;
 
     private InferenceEndpointOperator(KubernetesClient client, KubernetesSettings settings, Set<String> namespaces,
                                       InferenceEndpointReconciler.OperatorIdentity identity, LeaderElection leaderElection) {
         this.backend = new KubernetesBackend(client, settings);
+        this.client = client;
+        this.namespaces = namespaces;
+        this.identity = identity;
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client).withCloseClientOnStop(false)
                     .checkingCRDAndValidateLocalModel(false).withStopOnInformerErrorDuringStartup(true);
@@ -59,12 +67,41 @@ public final class InferenceEndpointOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection.toJosdk());
             }
         });
-        InferenceEndpointReconciler reconciler = new InferenceEndpointReconciler(backend, identity);
+    }
+
+    /**
+     * Registers the reconciler, with an informer on KEDA ScaledObjects only when the API server serves them (see
+     * {@link #servesScaledObjects}); {@link #start()} does this first, so creating an operator makes no request.
+     */
+    private void register() {
+        InferenceEndpointReconciler reconciler = new InferenceEndpointReconciler(backend, identity, servesScaledObjects(client));
         if (namespaces.isEmpty()) {
             operator.register(reconciler);
         } else {
             operator.register(reconciler, c -> c.settingNamespaces(namespaces));
         }
+    }
+
+    /**
+     * True when the API server serves KEDA's {@code keda.sh/v1alpha1} {@code scaledobjects}: one discovery GET of
+     * {@code /apis/keda.sh/v1alpha1} (404, or a list without scaledobjects, when KEDA's CRD is not installed or not yet
+     * established). Discovery needs no RBAC rule: the default {@code system:discovery} ClusterRole lets every
+     * authenticated user read it (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles).
+     *
+     * @throws KubernetesClientException any failure other than 404 (the operator's start then fails, mapped)
+     */
+    static boolean servesScaledObjects(KubernetesClient client) {
+        io.fabric8.kubernetes.api.model.APIResourceList served;
+        try {
+            served = client.getApiResources(ScaledObjectTranslator.API_VERSION);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+        return served != null && served.getResources() != null
+                && served.getResources().stream().anyMatch(r -> ScaledObjects.PLURAL.equals(r.getName()));
     }
 
     /**
@@ -186,7 +223,10 @@ public final class InferenceEndpointOperator implements AutoCloseable {
     }
 
     /**
-     * Starts the informers and the reconciler; returns once they are running.
+     * Starts the informers and the reconciler; returns once they are running. First asks the API server (one discovery
+     * GET) whether it serves KEDA ScaledObjects: only then is there an informer on them (see
+     * {@code InferenceEndpointReconciler}); a cluster without KEDA runs the other informers and reads a {@code keda}
+     * endpoint's ScaledObject with a GET per reconcile, as a cluster where KEDA was installed after the start does.
      *
      * @throws BackendException when the informers cannot start: the API server's failure mapped as for the backend
      *                          (PERMISSION_DENIED without the RBAC, NOT_FOUND without the CRD, UNAVAILABLE...), with the
@@ -194,6 +234,7 @@ public final class InferenceEndpointOperator implements AutoCloseable {
      */
     public void start() {
         try {
+            register();
             operator.start();
         } catch (RuntimeException e) {
             String hint = "; install manifests/crd.yaml and manifests/rbac.yaml (see the backend-kubernetes README)";

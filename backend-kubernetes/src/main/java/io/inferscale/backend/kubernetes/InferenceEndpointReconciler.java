@@ -1,5 +1,6 @@
 package io.inferscale.backend.kubernetes;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.inferscale.backend.kubernetes.internal.KubernetesLiveReader;
 import io.inferscale.backend.kubernetes.internal.ManifestYaml;
+import io.inferscale.backend.kubernetes.keda.ScaledObjectTranslator;
 import io.inferscale.api.BackendException;
 import io.inferscale.api.InferenceEndpoint;
 import io.inferscale.api.InvalidEndpointException;
@@ -23,6 +25,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -40,15 +43,32 @@ import java.util.Map;
  * {@link KubernetesBackend#apply} with an owner reference to the resource (so deleting it deletes them), and
  * writes the status (replicas, TARGETS, conditions). An invalid spec gets {@code Ready=False/InvalidSpec} with
  * every validation message and no children; nothing is thrown, so there is no crash or retry loop.
- * Re-runs when the resource's spec changes or when one of its children (Deployment, Service, HPA) changes or is deleted.
+ * Re-runs when the resource's spec changes or when one of its children (Deployment, Service, HPA, and the ScaledObject
+ * when ScaledObjects are cached, see below) changes or is deleted.
  *
  * <p>Requests per reconcile: the children are planned against the informer caches (one informer per kind on the
- * managed-by label, {@link #CHILD_INFORMERS}), so a reconcile with nothing to change makes no request at all. On drift it
- * makes the writes of {@link KubernetesBackend#apply} (one server-side apply per changed child) and its check after the
- * writes (a GET of each other child); plus a status patch only when the status changed. The status is built from the
- * objects planned against or written. What a reconcile writes or reads back goes into the informers' temporary caches,
- * so the next reconcile, even one that starts before the watches deliver those writes, does not apply them again. A
- * KEDA ScaledObject is not cached: it costs one GET per reconcile of a {@code keda} endpoint.
+ * managed-by label, {@link #CHILD_INFORMERS}, and one on KEDA ScaledObjects when the cluster serves them), so a reconcile
+ * with nothing to change makes no request at all. On drift it makes the writes of {@link KubernetesBackend#apply} (one
+ * server-side apply per changed child) and its check after the writes (a GET of each other child); plus a status patch
+ * only when the status changed. The status is built from the objects planned against or written. What a reconcile writes
+ * or reads back goes into the informers' temporary caches, so the next reconcile, even one that starts before the watches
+ * deliver those writes, does not apply them again.
+ *
+ * <p>KEDA ScaledObjects ({@code keda.sh/v1alpha1}, a {@code GenericKubernetesResource} to fabric8): the informer on them
+ * ({@value #SCALED_OBJECTS}) is registered only when the operator, at start, finds that API served (one discovery GET of
+ * {@code /apis/keda.sh/v1alpha1} listing {@code scaledobjects}; {@link InferenceEndpointOperator#start()}). Why at start
+ * and by discovery: JOSDK stops the start when an informer cannot list (the operator runs with
+ * {@code stopOnInformerErrorDuringStartup}) and a registered informer whose API is missing keeps the readiness probe
+ * false, so an informer may exist only where the API does; discovery answers exactly that (a CRD that exists but is not
+ * yet established is not served) and needs no RBAC rule (every authenticated user may read discovery through the default
+ * {@code system:discovery} ClusterRole), where reading the CRD object would need {@code get} on
+ * {@code customresourcedefinitions}. Registering it dynamically on the first {@code keda} endpoint instead would start an
+ * informer from inside a reconcile (every {@code keda} reconcile racing to register it, its failure, without KEDA, turning
+ * into a failed reconcile or an unready operator) for one benefit: caching a KEDA installed after the operator started.
+ * Without the informer (no KEDA at start, or KEDA installed later: restart the operator to cache it) nothing changes from
+ * before: {@link KubernetesLiveReader.CachedObjects#covers} answers false for ScaledObjects and the reconcile of a
+ * {@code keda} endpoint reads its ScaledObject with one GET; a ScaledObject changed or deleted by hand is then repaired
+ * only at the next reconcile of its endpoint.
  *
  * <p>Concurrency: JOSDK never runs two reconciles of the same resource at once in one operator (it serialises them per
  * resource and queues events that arrive meanwhile); reconciles of different resources run in parallel on its
@@ -67,10 +87,18 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
 
     private final KubernetesBackend backend;
     private final OperatorIdentity identity;
+    private final boolean scaledObjectsCached;
 
-    InferenceEndpointReconciler(KubernetesBackend backend, OperatorIdentity identity) {
+    /**
+     * A reconciler applying through {@code backend}.
+     *
+     * @param scaledObjectsCached whether to watch KEDA ScaledObjects with an informer: only when the cluster serves
+     *                            {@code keda.sh/v1alpha1} scaledobjects (see the class comment)
+     */
+    InferenceEndpointReconciler(KubernetesBackend backend, OperatorIdentity identity, boolean scaledObjectsCached) {
         this.backend = backend;
         this.identity = identity;
+        this.scaledObjectsCached = scaledObjectsCached;
     }
 
     /**
@@ -98,21 +126,36 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
     static final Map<Class<? extends HasMetadata>, String> CHILD_INFORMERS = Map.of(
             Deployment.class, "deployments", Service.class, "services", HorizontalPodAutoscaler.class, "hpas");
 
+    /** The name of the informer over KEDA ScaledObjects (registered only when they are cached). */
+    static final String SCALED_OBJECTS = "scaledobjects";
+
+    /** KEDA's ScaledObject: group {@code keda.sh}, version {@code v1alpha1} (KEDA's CRD {@code scaledobjects.keda.sh}). */
+    static final GroupVersionKind SCALED_OBJECT = new GroupVersionKind(ScaledObjectTranslator.API_VERSION, ScaledObjectTranslator.KIND);
+
     /**
-     * One informer per child kind (Deployment, Service, HPA) on the managed-by label: a child changed or deleted by hand
-     * re-runs its owner's reconcile (mapped through the owner reference), and the reconcile plans against these caches.
+     * One informer per child kind (Deployment, Service, HPA; and KEDA ScaledObjects when {@code scaledObjectsCached}) on the
+     * managed-by label: a child changed or deleted by hand re-runs its owner's reconcile (mapped through the owner
+     * reference), and the reconcile plans against these caches.
      */
     @Override
     public List<EventSource<?, InferenceEndpointResource>> prepareEventSources(EventSourceContext<InferenceEndpointResource> context) {
         List<EventSource<?, InferenceEndpointResource>> sources = new ArrayList<>();
-        CHILD_INFORMERS.forEach((type, name) -> sources.add(informer(type, name, context)));
+        CHILD_INFORMERS.forEach((type, name) -> sources.add(informer(InformerEventSourceConfiguration.from(type, InferenceEndpointResource.class), name, context)));
+        if (scaledObjectsCached) {
+            sources.add(informer(InformerEventSourceConfiguration.from(SCALED_OBJECT, InferenceEndpointResource.class), SCALED_OBJECTS, context));
+        }
         return sources;
     }
 
     private static <T extends HasMetadata> InformerEventSource<T, InferenceEndpointResource> informer(
-            Class<T> type, String name, EventSourceContext<InferenceEndpointResource> context) {
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, InferenceEndpointResource.class).withName(name)
+            InformerEventSourceConfiguration.Builder<T> config, String name, EventSourceContext<InferenceEndpointResource> context) {
+        return new InformerEventSource<>(config.withName(name)
                 .withLabelSelector(KubernetesTranslator.MANAGED_BY_LABEL + "=" + KubernetesTranslator.MANAGED_BY).build(), context);
+    }
+
+    /** The informer's name for a child type, null when no informer covers it (ScaledObjects: {@code GenericKubernetesResource}). */
+    private String informerName(Class<? extends HasMetadata> type) {
+        return type == GenericKubernetesResource.class ? (scaledObjectsCached ? SCALED_OBJECTS : null) : CHILD_INFORMERS.get(type);
     }
 
     /**
@@ -121,13 +164,14 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
      * {@code handleRecentResourceUpdate}): until the watch delivers a version at least as new, a lookup returns what was
      * written, not the version before the write, so the next reconcile, which may start before the watch catches up, plans
      * against the write and does not apply it again. The watch event of the write itself then carries no newer
-     * resourceVersion and triggers no reconcile.
+     * resourceVersion and triggers no reconcile. Covers ScaledObjects ({@code GenericKubernetesResource}) only when their
+     * informer is registered; otherwise the reconcile reads a ScaledObject with a GET.
      */
-    private static KubernetesLiveReader.CachedObjects informerCaches(Context<InferenceEndpointResource> context) {
+    private KubernetesLiveReader.CachedObjects informerCaches(Context<InferenceEndpointResource> context) {
         return new KubernetesLiveReader.CachedObjects() {
             @Override
             public boolean covers(Class<? extends HasMetadata> type) {
-                return CHILD_INFORMERS.containsKey(type);
+                return informerName(type) != null;
             }
 
             @Override
@@ -145,10 +189,10 @@ final class InferenceEndpointReconciler implements Reconciler<InferenceEndpointR
     }
 
     @SuppressWarnings("unchecked")
-    private static InformerEventSource<HasMetadata, InferenceEndpointResource> source(Context<InferenceEndpointResource> context,
-                                                                                     Class<? extends HasMetadata> type) {
+    private InformerEventSource<HasMetadata, InferenceEndpointResource> source(Context<InferenceEndpointResource> context,
+                                                                              Class<? extends HasMetadata> type) {
         return (InformerEventSource<HasMetadata, InferenceEndpointResource>) context.eventSourceRetriever()
-                .getEventSourceFor(type, CHILD_INFORMERS.get(type));
+                .getEventSourceFor(type, informerName(type));
     }
 
     @Override

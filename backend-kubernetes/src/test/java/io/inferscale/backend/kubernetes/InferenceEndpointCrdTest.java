@@ -151,7 +151,7 @@ class InferenceEndpointCrdTest {
         assertThat(role.getRules()).filteredOn(r -> r.getResources().equals(List.of("scaledobjects")))
                 .singleElement().satisfies(r -> {
                     assertThat(r.getApiGroups()).containsExactly("keda.sh");
-                    assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "create", "patch", "delete");
+                    assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch", "create", "patch", "delete");
                 });
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("inferenceendpoints"))
                 .allSatisfy(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("list", "watch"));

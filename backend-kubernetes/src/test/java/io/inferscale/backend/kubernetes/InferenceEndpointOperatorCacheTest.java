@@ -25,12 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The operator plans against its informer caches: a steady-state reconcile makes no GET and writes only what drifted,
- * and a child deleted by hand re-runs its owner's reconcile, which recreates it.
+ * and a child deleted by hand re-runs its owner's reconcile, which recreates it. KEDA ScaledObjects are cached too when
+ * the cluster serves them at the operator's start ({@link #startWithKeda}); without KEDA's CRD (the setup's cluster) the
+ * operator watches no ScaledObjects and reads a {@code keda} endpoint's with a GET.
  */
 class InferenceEndpointOperatorCacheTest {
 
     private static final String AGENT = "inferscale-operator";
     private static final String NAME = "my-model-endpoint";
+    /** The {@code autoscaler: keda} endpoint of the KEDA tests. */
+    private static final String KEDA = "keda-endpoint";
 
     private MockCluster cluster;
     private KubernetesClient client;
@@ -58,22 +62,73 @@ class InferenceEndpointOperatorCacheTest {
         awaitQuiet();
     }
 
+    private AutoCloseable kedaOperator;
+
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         operator.close();
+        if (kedaOperator != null) {
+            kedaOperator.close();
+        }
         cluster.close();
         lagTimer.shutdownNow();
     }
 
     /**
-     * Serves the operator's Service and HPA watches through a socket that sends each event {@link #watchLagMillis} late, in
+     * Installs KEDA's CRD, restarts the operator (it looks for KEDA when it starts), starts the KEDA stand-in and creates
+     * the {@code autoscaler: keda} endpoint {@value #KEDA}; returns once the operator is quiet.
+     */
+    private void startWithKeda() throws IOException {
+        operator.close();
+        InferenceEndpointOperatorTest.installKedaCrd(client);
+        kedaOperator = KubernetesKedaConformanceTest.startKedaOperator(cluster);
+        operator = InferenceEndpointOperator.create(cluster.client(AGENT), KubernetesSettings.defaults(), Set.of("test"),
+                new InferenceEndpointReconciler.OperatorIdentity("inferscale-system", AGENT));
+        operator.start();
+        createKedaEndpoint();
+    }
+
+    private void createKedaEndpoint() throws IOException {
+        client.resource(Serialization.unmarshal(resource("inference_endpoint.yaml").replace("name: " + NAME, "name: " + KEDA)
+                .replace("\nspec:\n", "\nspec:\n  backends:\n    kubernetes:\n      autoscaler: keda\n"), InferenceEndpointResource.class))
+                .inNamespace("test").create();
+        await(scaledObject()::get, Objects::nonNull);
+        await(() -> client.resources(InferenceEndpointResource.class).inNamespace("test").withName(KEDA).get(),
+                r -> r.getStatus() != null && r.getStatus().state != null && !"FAILED".equals(r.getStatus().state));
+        awaitQuiet();
+    }
+
+    private io.fabric8.kubernetes.client.dsl.Resource<io.fabric8.kubernetes.api.model.GenericKubernetesResource> scaledObject() {
+        return io.inferscale.backend.kubernetes.internal.ScaledObjects.api(client).inNamespace("test").withName(KEDA);
+    }
+
+    /**
+     * Marks the KEDA endpoint's Deployment ready, as the Deployment controller would (unlogged), and returns the operator's
+     * requests for the reconcile that change re-runs, once its status shows the ready replica.
+     */
+    private List<String> callsOfKedaDeploymentReady() {
+        int before = cluster.requests().size();
+        MockCluster.setDeploymentStatus(cluster.controllerClient(), "test", KEDA, 1, 1);
+        await(() -> client.resources(InferenceEndpointResource.class).inNamespace("test").withName(KEDA).get(),
+                r -> Integer.valueOf(1).equals(r.getStatus().readyReplicas));
+        awaitQuiet();
+        return operatorCallsSince(before);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(io.fabric8.kubernetes.api.model.GenericKubernetesResource so) {
+        return (Map<String, Object>) so.getAdditionalProperties().get("spec");
+    }
+
+    /**
+     * Serves the operator's Service, HPA and ScaledObject watches through a socket that sends each event {@link #watchLagMillis} late, in
      * order: the informer caches of those kinds lag behind the API server as long as the test wants, as under load.
      */
     private io.fabric8.mockwebserver.http.MockResponse laggingWatch(RecordedRequest request,
                                                                   java.util.function.Supplier<io.fabric8.mockwebserver.http.MockResponse> proceed) {
         String path = request.getPath();
         if (!AGENT.equals(request.getHeader("User-Agent")) || !path.contains("watch=true")
-                || !(path.contains("/services") || path.contains("/horizontalpodautoscalers"))) {
+                || !(path.contains("/services") || path.contains("/horizontalpodautoscalers") || path.contains("/scaledobjects"))) {
             return null;
         }
         io.fabric8.mockwebserver.http.MockResponse response = proceed.get();
@@ -138,18 +193,27 @@ class InferenceEndpointOperatorCacheTest {
     @Test
     @DisplayName("a reconcile that starts before the watches bring the previous reconcile's writes plans against those writes: no second apply")
     void staleCacheAfterOwnWriteIsNotReapplied() {
-        watchLagMillis.set(3_000);
-        int before = cluster.requests().size();
-        client.resources(InferenceEndpointResource.class).inNamespace("test").withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"spec\":{\"autoscaling\":{\"maxReplicas\":7},\"resources\":{\"requests\":{\"cpu\":\"750m\"}}}}");
-        // the Deployment's watch event (not held back) re-runs the reconcile at once, while the HPA's cache still holds maxReplicas 5
-        await(() -> operatorCallsSince(before), calls -> calls.contains("PATCH inferenceendpoints/status"));
-        await(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).get(),
-                h -> h.getSpec().getMaxReplicas() == 7);
-        awaitQuiet(4_500);
-        List<String> writes = operatorCallsSince(before).stream().filter(c -> !c.startsWith("GET")).toList();
+        List<String> writes = writesOfChangeWithLaggingWatches(NAME, () -> client.autoscaling().v2().horizontalPodAutoscalers()
+                .inNamespace("test").withName(NAME).get().getSpec().getMaxReplicas() == 7);
         assertThat(writes).as("the change applied once: Deployment and HPA, and the status once")
                 .containsExactly("PATCH deployments", "PATCH horizontalpodautoscalers", "PATCH inferenceendpoints/status");
+    }
+
+    /**
+     * Changes {@code maxReplicas} to 7 and the CPU request of endpoint {@code name} with the Service, HPA and ScaledObject
+     * watches held back 3 s, waits until {@code autoscalerUpdated} and the operator is quiet, and returns its writes. The
+     * Deployment's watch event (not held back) re-runs the reconcile at once, while the autoscaler's cache still holds
+     * maxReplicas 5.
+     */
+    private List<String> writesOfChangeWithLaggingWatches(String name, java.util.function.BooleanSupplier autoscalerUpdated) {
+        watchLagMillis.set(3_000);
+        int before = cluster.requests().size();
+        client.resources(InferenceEndpointResource.class).inNamespace("test").withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"autoscaling\":{\"maxReplicas\":7},\"resources\":{\"requests\":{\"cpu\":\"750m\"}}}}");
+        await(() -> operatorCallsSince(before), calls -> calls.contains("PATCH inferenceendpoints/status"));
+        await(autoscalerUpdated::getAsBoolean, Boolean::booleanValue);
+        awaitQuiet(4_500);
+        return operatorCallsSince(before).stream().filter(c -> !c.startsWith("GET")).toList();
     }
 
     @Test
@@ -210,6 +274,68 @@ class InferenceEndpointOperatorCacheTest {
         assertThat(svc.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo(NAME));
         client.apps().deployments().inNamespace("test").withName(NAME).delete();
         await(() -> client.apps().deployments().inNamespace("test").withName(NAME).get(), Objects::nonNull);
+    }
+
+    @Test
+    @DisplayName("KEDA installed: a keda endpoint's reconcile re-run by a Deployment status change makes 0 GETs (ScaledObject from the cache) and one write, the status patch")
+    void kedaSteadyStateReconcileMakesNoGet() throws IOException {
+        startWithKeda();
+        assertThat(callsOfKedaDeploymentReady()).as("the reconcile's requests (watches excluded)").containsExactly("PATCH inferenceendpoints/status");
+
+        int touched = cluster.requests().size();
+        scaledObject().edit(so -> {
+            so.getMetadata().setAnnotations(new java.util.HashMap<>(Objects.requireNonNullElse(so.getMetadata().getAnnotations(), Map.of())));
+            so.getMetadata().getAnnotations().put("example.com/touched", "1");
+            return so;
+        });
+        awaitQuiet();
+        assertThat(operatorCallsSince(touched)).as("a ScaledObject touched without drift: no request").isEmpty();
+    }
+
+    @Test
+    @DisplayName("KEDA installed: a ScaledObject edited by hand, then deleted by hand, is repaired by the reconcile its informer's event triggers")
+    void kedaHandEditedOrDeletedScaledObjectIsRepaired() throws IOException {
+        startWithKeda();
+        int before = cluster.requests().size();
+        scaledObject().edit(so -> {
+            spec(so).put("maxReplicaCount", 9);
+            return so;
+        });
+        await(scaledObject()::get, so -> Integer.valueOf(5).equals(spec(so).get("maxReplicaCount")));
+        awaitQuiet();
+        assertThat(operatorCallsSince(before)).as("one apply of the ScaledObject, then the check after the writes re-reads the other two")
+                .containsExactly("PATCH scaledobjects", "GET deployments", "GET services");
+
+        String uid = scaledObject().get().getMetadata().getUid();
+        scaledObject().delete();
+        var so = await(scaledObject()::get, x -> x != null && !uid.equals(x.getMetadata().getUid()));
+        assertThat(so.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo(KEDA));
+        assertThat(spec(so).get("maxReplicaCount")).isEqualTo(5);
+    }
+
+    @Test
+    @DisplayName("KEDA installed: a reconcile that starts before the ScaledObject's watch brings the previous write plans against that write: no second apply")
+    void kedaStaleCacheAfterOwnWriteIsNotReapplied() throws IOException {
+        startWithKeda();
+        List<String> writes = writesOfChangeWithLaggingWatches(KEDA, () -> Integer.valueOf(7).equals(spec(scaledObject().get()).get("maxReplicaCount")));
+        assertThat(writes).as("the change applied once: Deployment and ScaledObject, and the status once")
+                .containsExactly("PATCH deployments", "PATCH scaledobjects", "PATCH inferenceendpoints/status");
+    }
+
+    @Test
+    @DisplayName("KEDA not installed: the operator starts without a ScaledObject informer (one discovery GET, no list or watch), reconciles the hpa endpoint, and reads a keda endpoint's ScaledObject with a GET")
+    void withoutKedaNoScaledObjectInformer() throws IOException {
+        List<RecordedRequest> byOperator = cluster.requests().stream().filter(r -> AGENT.equals(r.getHeader("User-Agent"))).toList();
+        assertThat(byOperator).filteredOn(InferenceEndpointOperatorTest::isDiscovery).extracting(RecordedRequest::getPath)
+                .containsExactly("/apis/keda.sh/v1alpha1");
+        assertThat(byOperator).extracting(RecordedRequest::getPath).noneMatch(p -> p.contains("/scaledobjects"));
+        assertThat(client.resources(InferenceEndpointResource.class).inNamespace("test").withName(NAME).get().getStatus().state)
+                .isNotIn("FAILED", "INVALID");
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("test").withName(NAME).get()).isNotNull();
+
+        createKedaEndpoint();
+        assertThat(callsOfKedaDeploymentReady()).as("no informer on ScaledObjects: one GET of it, then the status patch")
+                .containsExactly("GET scaledobjects", "PATCH inferenceendpoints/status");
     }
 
     /**

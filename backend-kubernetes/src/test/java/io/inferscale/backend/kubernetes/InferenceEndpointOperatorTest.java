@@ -126,12 +126,21 @@ class InferenceEndpointOperatorTest {
      * authorizes an apply that creates as a create); an apply to a status subresource never creates.
      */
     private static List<String> permissions(io.fabric8.mockwebserver.http.RecordedRequest r) {
+        if (isDiscovery(r)) {
+            return List.of(); // a non-resource URL every authenticated user may GET (the default system:discovery ClusterRole)
+        }
         String p = permission(r);
         String contentType = r.getHeader("Content-Type");
         if ("PATCH".equals(r.getMethod()) && contentType != null && contentType.startsWith("application/apply-patch") && !p.contains("/")) {
             return List.of(p, p.substring(0, p.lastIndexOf(' ')) + " create");
         }
         return List.of(p);
+    }
+
+    /** True for API discovery ({@code GET /apis/keda.sh/v1alpha1}): a group version, no resource. */
+    static boolean isDiscovery(io.fabric8.mockwebserver.http.RecordedRequest r) {
+        String path = r.getPath().contains("?") ? r.getPath().substring(0, r.getPath().indexOf('?')) : r.getPath();
+        return "GET".equals(r.getMethod()) && path.matches("/apis/[^/]+/[^/]+/?|/api/[^/]+/?");
     }
 
     /** "group resource[/subresource] verb" of a request, as RBAC sees it. */
@@ -220,6 +229,31 @@ class InferenceEndpointOperatorTest {
     @Test
     @DisplayName("autoscaler: keda: the operator applies a ScaledObject owned by the resource; switching to hpa deletes it and takes over KEDA's HPA")
     void kedaEndpointAndSwitchToHpa() throws Exception {
+        kedaEndpointAndSwitchToHpa(false);
+    }
+
+    @Test
+    @DisplayName("the same with KEDA's CRD installed: the operator watches ScaledObjects (list + watch), a hand-deleted one is recreated, the switch to hpa deletes the cached one")
+    void kedaEndpointAndSwitchToHpaWithScaledObjectInformer() throws Exception {
+        kedaEndpointAndSwitchToHpa(true);
+    }
+
+    /** Creates KEDA's CRD (the copy in src/test/resources/keda, with its licence) in the cluster. */
+    static void installKedaCrd(KubernetesClient client) throws IOException {
+        try (InputStream crd = InferenceEndpointOperatorTest.class.getResourceAsStream("/keda/keda.sh_scaledobjects.yaml")) {
+            client.resource(Serialization.unmarshal(crd, CustomResourceDefinition.class)).create();
+        }
+    }
+
+    private void kedaEndpointAndSwitchToHpa(boolean kedaCrd) throws Exception {
+        if (kedaCrd) {
+            // the operator looks for KEDA when it starts: restart it with the CRD in place
+            operator.close();
+            installKedaCrd(client);
+            operator = InferenceEndpointOperator.create(cluster.client(OPERATOR_AGENT), KubernetesSettings.defaults(), Set.of("test"),
+                    new InferenceEndpointReconciler.OperatorIdentity("test", OPERATOR_AGENT));
+            operator.start();
+        }
         AutoCloseable kedaOperator = KubernetesKedaConformanceTest.startKedaOperator(cluster);
         try {
             InferenceEndpointResource r = create(resource("inference_endpoint.yaml")
@@ -236,6 +270,14 @@ class InferenceEndpointOperatorTest {
             // the HPA is KEDA's (the stand-in's), not the operator's
             await(hpas::get, h -> h != null && ScaledObjects.ownedByKeda(h));
             assertThat(awaitStatus("my-model-endpoint", s -> s.state != null).getStatus().state).isNotEqualTo("INVALID");
+            if (kedaCrd) {
+                // the ScaledObject's informer re-runs the reconcile when it is deleted by hand (no other child changes)
+                String uid = so.getMetadata().getUid();
+                scaledObject.delete();
+                assertThat(await(scaledObject::get, x -> x != null && !uid.equals(x.getMetadata().getUid())).getMetadata().getOwnerReferences())
+                        .singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(r.getMetadata().getUid()));
+                await(hpas::get, h -> h != null && ScaledObjects.ownedByKeda(h));
+            }
 
             client.resources(InferenceEndpointResource.class).inNamespace("test").withName("my-model-endpoint").patch(
                     io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),

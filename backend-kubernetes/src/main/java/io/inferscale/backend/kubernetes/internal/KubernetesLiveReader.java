@@ -101,7 +101,7 @@ public final class KubernetesLiveReader {
                 live.put(object.getKind(), current);
             }
         }
-        return withLeftoverScaledObject(desired, live, operation);
+        return withLeftoverScaledObject(desired, live, null, operation);
     }
 
     /**
@@ -110,13 +110,17 @@ public final class KubernetesLiveReader {
      * there may be one: the HPA is controlled by a ScaledObject (KEDA created or adopted it), or the HPA is missing while the
      * Deployment exists (KEDA has not created its HPA yet; apply writes the Deployment before the ScaledObject and delete
      * removes the ScaledObject first, so a ScaledObject without its Deployment only follows a hand deletion of the
-     * Deployment). A fresh apply and an up-to-date HPA endpoint therefore cost no extra request.
+     * Deployment). A fresh apply and an up-to-date HPA endpoint therefore cost no extra request. Taken from {@code cache}
+     * instead when it covers ScaledObjects (the operator's informer, or a fleet's LIST of them; null: none).
      */
-    private Map<String, HasMetadata> withLeftoverScaledObject(DesiredObjects desired, Map<String, HasMetadata> live, String operation) {
+    private Map<String, HasMetadata> withLeftoverScaledObject(DesiredObjects desired, Map<String, HasMetadata> live, CachedObjects cache,
+                                                              String operation) {
         HasMetadata hpa = live.get("HorizontalPodAutoscaler");
         boolean mayHaveOne = ScaledObjects.ownedByKeda(hpa) || (hpa == null && live.containsKey("Deployment"));
         if (!desired.manifests().usesKeda() && mayHaveOne) {
-            GenericKubernetesResource so = readScaledObject(desired.namespace(), desired.name(), operation);
+            HasMetadata so = cache != null && cache.covers(GenericKubernetesResource.class)
+                    ? cache.get(GenericKubernetesResource.class, desired.namespace(), desired.name())
+                    : readScaledObject(desired.namespace(), desired.name(), operation);
             if (so != null && managed(so)) {
                 live.put(ScaledObjectTranslator.KIND, so);
             }
@@ -156,7 +160,7 @@ public final class KubernetesLiveReader {
                 live.put(object.getKind(), current);
             }
         }
-        return withLeftoverScaledObject(desired, live, operation);
+        return withLeftoverScaledObject(desired, live, cache, operation);
     }
 
     /**

@@ -27,9 +27,12 @@ public final class ScaledObjects {
     /** The CRD's name. */
     public static final String CRD = "scaledobjects.keda.sh";
 
+    /** The resource's plural, as the API server serves it under {@code /apis/keda.sh/v1alpha1}. */
+    public static final String PLURAL = "scaledobjects";
+
     /** Group, version, kind and plural given explicitly: no discovery request, a missing API is a plain 404. */
     private static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
-            .withGroup("keda.sh").withVersion("v1alpha1").withKind(ScaledObjectTranslator.KIND).withPlural("scaledobjects")
+            .withGroup("keda.sh").withVersion("v1alpha1").withKind(ScaledObjectTranslator.KIND).withPlural(PLURAL)
             .withNamespaced(true).build();
 
     private ScaledObjects() {
