@@ -37,10 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code connectionAcquisitionTimeout}, 10 s). Why this client: the URL-connection client used before has no pool of its
  * own but the JDK's keep-alive cache, at most {@code http.maxConnections} (default 5, JVM-wide) idle connections per host,
  * so 8 threads kept closing and reopening connections; the Netty client serves only asynchronous clients; the CRT client
- * ships native libraries. {@code Expect: 100-continue} is off ({@code expectContinueEnabled(false)}; the Apache 4
- * client's SDK default is on): every call here is a small POST, and with it on the body waits for the server's
- * {@code 100 Continue}, one more round trip per call, and an attempt that times out during that wait never delivers its
- * request at all (the SDK turned the same default off for its Apache 5 client, aws-sdk-java-v2 PR 6828).
+ * ships native libraries. An attempt that times out ({@code sagemaker.attemptTimeout}) is aborted: the Apache client
+ * closes that connection instead of returning it to the pool, so no later call reads the held answer and no lease leaks
+ * ({@code SageMakerConnectionPoolTest}).
  *
  * <p>{@link #close} closes the SDK clients and then the HTTP client; a call after it builds new ones.
  */
@@ -143,11 +142,11 @@ public final class SageMakerClients implements AutoCloseable {
 
     /**
      * The HTTP client the SDK clients share (built under the lock, by the first of them): one pool of at most
-     * {@code sagemaker.maxConnections}; no {@code Expect: 100-continue} (see the class comment).
+     * {@code sagemaker.maxConnections} (see the class comment).
      */
     private SdkHttpClient http() {
         if (http == null) {
-            http = ApacheHttpClient.builder().maxConnections(settings.maxConnections()).expectContinueEnabled(false).build();
+            http = ApacheHttpClient.builder().maxConnections(settings.maxConnections()).build();
         }
         return http;
     }
