@@ -109,10 +109,11 @@ class SageMakerConnectionPoolTest {
     @Test
     @DisplayName("a request goes out whole (no 'Expect: 100-continue' wait): when its attempt times out before any answer, the server still got its body")
     void timedOutAttemptStillDeliversItsBody() throws Exception {
+        warmUp();
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> readOneRequestNeverAnswer(server));
             Map<String, String> config = Map.of("sagemaker.region", "us-east-1", "sagemaker.endpointOverride", "http://127.0.0.1:" + server.getLocalPort(),
-                    "sagemaker.maxAttempts", "1", "sagemaker.attemptTimeout", "300ms");
+                    "sagemaker.maxAttempts", "1", "sagemaker.attemptTimeout", "1s");
             try (SageMakerClients clients = new SageMakerClients(SageMakerSettings.of(BackendConfig.of(config)), CREDENTIALS, List.of(), null)) {
                 assertThatThrownBy(() -> clients.sageMaker().listModels(b -> b.nameContains("held")))
                         .isInstanceOf(ApiCallAttemptTimeoutException.class);
@@ -125,6 +126,7 @@ class SageMakerConnectionPoolTest {
     @Test
     @DisplayName("with a pool of 1, a timed-out attempt's connection is closed, not reused: the next call gets its own answer, not the held one, at once")
     void timedOutAttemptDoesNotPoisonOrLeakThePool() throws Exception {
+        warmUp();
         try (FakeAwsServer fake = FakeAwsServer.start(); SageMakerClients clients = clients(fake, Map.of(SageMakerSettings.MAX_CONNECTIONS, "1",
                 "sagemaker.maxAttempts", "1", "sagemaker.attemptTimeout", "300ms"))) {
             fake.arm(FakeAwsServer.Armed.slow("ListModels", true, 3000));
@@ -144,11 +146,11 @@ class SageMakerConnectionPoolTest {
 
     /**
      * A server that reads one request and never answers, not even {@code 100 Continue}, as a busy server that has not
-     * yet read the headers: the request's headers and as much of its body as arrives within 2 s.
+     * yet read the headers: the request's headers and as much of its body as arrives within 5 s.
      */
     private static String readOneRequestNeverAnswer(ServerSocket server) {
         try (Socket socket = server.accept()) {
-            socket.setSoTimeout(2000);
+            socket.setSoTimeout(5000);
             ByteArrayOutputStream read = new ByteArrayOutputStream();
             InputStream in = socket.getInputStream();
             try {
@@ -156,7 +158,7 @@ class SageMakerConnectionPoolTest {
                     read.write(b);
                 }
             } catch (SocketTimeoutException | SocketException stopped) {
-                // 2 s without a byte, or the client closed the connection (its attempt timed out)
+                // 5 s without a byte, or the client closed the connection (its attempt timed out)
             }
             return read.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -187,6 +189,17 @@ class SageMakerConnectionPoolTest {
             assertThatThrownBy(() -> SageMakerSettings.of(BackendConfig.of(Map.of(SageMakerSettings.MAX_CONNECTIONS, bad))))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("'sagemaker.maxConnections' must be a whole number");
+        }
+    }
+
+    /**
+     * One call through clients of the same kind, so that the SDK's classes are loaded before a test whose attempt timeout
+     * must expire waiting for the server (a cold JVM can spend longer than that before the request is even sent).
+     */
+    private static void warmUp() {
+        try (FakeAwsServer fake = FakeAwsServer.start(); SageMakerClients clients = clients(fake, Map.of())) {
+            clients.sageMaker().listModels(b -> b.maxResults(10));
+            clients.autoScaling().describeScalableTargets(b -> b.serviceNamespace("sagemaker"));
         }
     }
 
