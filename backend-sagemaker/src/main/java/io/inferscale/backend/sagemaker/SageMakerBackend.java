@@ -73,8 +73,9 @@ import java.util.Set;
  * apply reports its FailureReason (delete it and apply again).
  *
  * <p>Thread safety: one {@link SageMakerClient} and one {@link ApplicationAutoScalingClient} per instance, built on
- * first use (one HTTP client each, so one connection pool per service for all endpoints and calls); no per-call
- * state. {@link #close} closes them; a call after {@code close} builds new ones.
+ * first use on one shared HTTP client (the SDK's Apache client: one connection pool for all endpoints, calls and
+ * services, of at most {@code sagemaker.maxConnections} connections, default 256, so {@code applyAll} at any concurrency
+ * never waits for one); no per-call state. {@link #close} closes them; a call after {@code close} builds new ones.
  *
  * <p>Concurrent applies of the same endpoint (threads or processes): every round of apply ends with a verification
  * that reads the endpoint, its config and model names, the scalable target and the policies back, and the writes

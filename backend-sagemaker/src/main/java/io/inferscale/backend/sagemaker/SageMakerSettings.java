@@ -6,6 +6,7 @@ import io.inferscale.api.backend.BackendConfig;
 import io.inferscale.api.backend.Capabilities;
 import io.inferscale.api.backend.ConfigKey;
 import io.inferscale.api.backend.Feature;
+import io.inferscale.api.backend.FleetOptions;
 import io.inferscale.api.backend.OptionKey;
 
 import java.net.URI;
@@ -49,6 +50,18 @@ public final class SageMakerSettings {
      * 30 s socket read timeout applies).
      */
     public static final String ATTEMPT_TIMEOUT = "sagemaker.attemptTimeout";
+    /**
+     * {@code sagemaker.maxConnections}: the most HTTP connections the backend holds at once, in the one connection pool its
+     * SDK clients share (in total and per host); a whole number, at least 1; default {@value #DEFAULT_MAX_CONNECTIONS}. A
+     * call that finds every connection busy waits for one (up to the SDK's 10 s connection acquisition timeout).
+     */
+    public static final String MAX_CONNECTIONS = "sagemaker.maxConnections";
+    /**
+     * The default of {@value #MAX_CONNECTIONS}: {@link FleetOptions#MAX_CONCURRENCY}, so {@code applyAll} at any
+     * concurrency it accepts never waits for a connection (an endpoint in flight holds at most one at a time). The pool
+     * opens connections only when calls overlap, so the cap costs nothing below it.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = FleetOptions.MAX_CONCURRENCY;
 
     /** Every {@code sagemaker.*} configuration key, with its default and description. */
     public static final List<ConfigKey> CONFIG_KEYS = List.of(
@@ -63,7 +76,9 @@ public final class SageMakerSettings {
             ConfigKey.of(TIMEOUT, "60m", "the longest wait for InService or deletion"),
             ConfigKey.of(MAX_ATTEMPTS, "3", "attempts per AWS call in the SDK's standard retry strategy (throttling and 5xx are retried)"),
             ConfigKey.of(ATTEMPT_TIMEOUT, "", "the longest wait for one attempt of an AWS call, e.g. 10s; a timed-out attempt is retried; "
-                    + "default: the HTTP client's 30 s read timeout"));
+                    + "default: the HTTP client's 30 s read timeout"),
+            ConfigKey.of(MAX_CONNECTIONS, String.valueOf(DEFAULT_MAX_CONNECTIONS), "the most HTTP connections the backend holds at once "
+                    + "(one pool for its SageMaker, Application Auto Scaling and CloudWatch clients); at least 1; default: applyAll's largest concurrency"));
 
     /** The options read from {@code spec.backends.sagemaker}. */
     public static final List<OptionKey> OPTION_KEYS = List.of(
@@ -114,6 +129,7 @@ public final class SageMakerSettings {
     private final Duration timeout;
     private final int maxAttempts;
     private final Duration attemptTimeout;
+    private final int maxConnections;
     private final Optional<String> region;
     private final Optional<String> role;
     private final Optional<String> profile;
@@ -133,6 +149,11 @@ public final class SageMakerSettings {
         }
         if (pollInterval.isNegative() || pollInterval.isZero() || timeout.isNegative() || timeout.isZero()) {
             throw new ConfigurationException("configuration '" + POLL_INTERVAL + "' and '" + TIMEOUT + "' must be positive durations");
+        }
+        this.maxConnections = config.getInt(MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS);
+        if (maxConnections < 1) {
+            throw new ConfigurationException("configuration '" + MAX_CONNECTIONS + "' must be at least 1 (the most HTTP connections the backend "
+                    + "holds at once; default " + DEFAULT_MAX_CONNECTIONS + "), got " + maxConnections);
         }
         if (maxAttempts < 1) {
             throw new ConfigurationException("configuration '" + MAX_ATTEMPTS + "' must be at least 1, got " + maxAttempts);
@@ -199,6 +220,11 @@ public final class SageMakerSettings {
     /** The SDK's {@code apiCallAttemptTimeout} ({@value #ATTEMPT_TIMEOUT}); empty: the HTTP client's read timeout. */
     public Optional<Duration> attemptTimeout() {
         return Optional.ofNullable(attemptTimeout);
+    }
+
+    /** The most HTTP connections the backend's one connection pool holds ({@value #MAX_CONNECTIONS}, default {@value #DEFAULT_MAX_CONNECTIONS}); at least 1. */
+    public int maxConnections() {
+        return maxConnections;
     }
 
     /** The configured region ({@value #REGION}); empty: the SDK's region provider chain decides. */

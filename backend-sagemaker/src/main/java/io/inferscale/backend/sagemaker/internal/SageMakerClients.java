@@ -10,7 +10,8 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -24,10 +25,23 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The SDK clients of one backend (SageMaker, Application Auto Scaling, and CloudWatch for scale to zero), built on first use and shared by every call and thread (one HTTP client each,
- * so one connection pool per service): region, credentials, the SDK's standard retry strategy
+ * The SDK clients of one backend (SageMaker, Application Auto Scaling, and CloudWatch for scale to zero), built on first
+ * use and shared by every call and thread: region, credentials, the SDK's standard retry strategy
  * ({@code sagemaker.maxAttempts}), the attempt timeout, interceptors and endpoint overrides are the same for all.
- * {@link #close} closes them; a call after it builds new ones.
+ *
+ * <p>All three run on <b>one</b> HTTP client, the SDK's {@link ApacheHttpClient}, so the backend has one connection pool
+ * of at most {@link SageMakerSettings#maxConnections()} connections ({@code sagemaker.maxConnections}, default
+ * {@value SageMakerSettings#DEFAULT_MAX_CONNECTIONS}, in total and per host). A synchronous call holds one connection
+ * while it runs, so N threads need N connections and keep reusing them; the pool opens them on demand and closes those
+ * idle for 60 s (the SDK's default). A call that finds every connection busy waits for one (up to the SDK's
+ * {@code connectionAcquisitionTimeout}, 10 s). Why this client: the URL-connection client used before has no pool of its
+ * own but the JDK's keep-alive cache, at most {@code http.maxConnections} (default 5, JVM-wide) idle connections per host,
+ * so 8 threads kept closing and reopening connections; the Netty client serves only asynchronous clients; the CRT client
+ * ships native libraries. An attempt that times out ({@code sagemaker.attemptTimeout}) is aborted: the Apache client
+ * closes that connection instead of returning it to the pool, so no later call reads the held answer and no lease leaks
+ * ({@code SageMakerConnectionPoolTest}).
+ *
+ * <p>{@link #close} closes the SDK clients and then the HTTP client; a call after it builds new ones.
  */
 public final class SageMakerClients implements AutoCloseable {
 
@@ -37,6 +51,8 @@ public final class SageMakerClients implements AutoCloseable {
     private final BackoffStrategy retryBackoff;
     private final AtomicInteger clientsBuilt = new AtomicInteger();
     private final Object lock = new Object();
+    /** Read and written under {@link #lock} only. */
+    private SdkHttpClient http;
     private volatile SageMakerClient sageMaker;
     private volatile ApplicationAutoScalingClient autoScaling;
     private volatile CloudWatchClient cloudWatch;
@@ -45,7 +61,7 @@ public final class SageMakerClients implements AutoCloseable {
      * Clients for {@code settings}; builds nothing yet.
      *
      * @param credentials  the credentials provider, or null for {@code sagemaker.profile} or the SDK's default chain
-     * @param interceptors SDK interceptors added to both clients (tests count calls with them)
+     * @param interceptors SDK interceptors added to every client (tests count calls with them)
      * @param retryBackoff the delay between retries of the SDK's standard retry strategy, or null for the SDK's
      */
     public SageMakerClients(SageMakerSettings settings, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
@@ -56,7 +72,7 @@ public final class SageMakerClients implements AutoCloseable {
         this.retryBackoff = retryBackoff;
     }
 
-    /** How many SDK clients were built (2 once both services were used, whatever the load). */
+    /** How many SDK clients were built (2 once SageMaker and Application Auto Scaling were used, whatever the load; the HTTP client is not counted). */
     public int clientsBuilt() {
         return clientsBuilt.get();
     }
@@ -106,9 +122,9 @@ public final class SageMakerClients implements AutoCloseable {
         return c;
     }
 
-    /** Region, credentials, HTTP client, retries, interceptors and endpoint override: the same for both clients. */
+    /** Region, credentials, the shared HTTP client, retries, interceptors and endpoint override: the same for every client. */
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B b, Optional<URI> endpointOverride) {
-        b.region(region()).credentialsProvider(credentials()).httpClientBuilder(UrlConnectionHttpClient.builder())
+        b.region(region()).credentialsProvider(credentials()).httpClient(http())
                 .overrideConfiguration(o -> {
                     o.retryStrategy(r -> {
                         r.maxAttempts(settings.maxAttempts());
@@ -122,6 +138,17 @@ public final class SageMakerClients implements AutoCloseable {
                 });
         endpointOverride.ifPresent(b::endpointOverride);
         return b;
+    }
+
+    /**
+     * The HTTP client the SDK clients share (built under the lock, by the first of them): one pool of at most
+     * {@code sagemaker.maxConnections} (see the class comment).
+     */
+    private SdkHttpClient http() {
+        if (http == null) {
+            http = ApacheHttpClient.builder().maxConnections(settings.maxConnections()).build();
+        }
+        return http;
     }
 
     private AwsCredentialsProvider credentials() {
@@ -159,6 +186,10 @@ public final class SageMakerClients implements AutoCloseable {
             if (cloudWatch != null) {
                 cloudWatch.close();
                 cloudWatch = null;
+            }
+            if (http != null) {
+                http.close();
+                http = null;
             }
         }
     }
