@@ -36,7 +36,7 @@ public record FleetSnapshot(Set<String> targetIds, Map<String, ScalableTarget> t
     /** Nothing read: every endpoint reads for itself (a fleet none of whose endpoints exists, before its creates). */
     public static final FleetSnapshot NONE = new FleetSnapshot(Set.of(), Map.of(), null, null, null);
 
-    /** Copies the collections (the sets keep their order). */
+    /** Copies the collections (a sorted set is copied in linear time, keeping its order). */
     public FleetSnapshot {
         targetIds = Set.copyOf(targetIds);
         targets = Map.copyOf(targets);

@@ -65,27 +65,7 @@ public final class SageMakerExecutor {
      * under way ({@link OwnedByAnother}) stops at once. When the rounds are spent: {@link ConvergenceBudget#exhausted}.
      */
     public ApplyResult apply(SageMakerDesiredState t, ConvergenceBudget budget) {
-        return apply(t, budget, false);
-    }
-
-    /**
-     * As {@link #apply(SageMakerDesiredState, ConvergenceBudget)}; {@code knownAbsent}: a list read just before (a fleet
-     * apply's ListEndpoints) did not hold the endpoint, so the first round plans the creates without reading it. Every
-     * later read (the read-back after the writes, further rounds) is made as usual, and a create that meets an endpoint
-     * made meanwhile is handled as after a read (CreateEndpoint's ALREADY_EXISTS path).
-     */
-    public ApplyResult apply(SageMakerDesiredState t, ConvergenceBudget budget, boolean knownAbsent) {
-        Rounds rounds = new Rounds(t);
-        if (knownAbsent && budget.nextRound()) {
-            ApplyResult done = rounds.round(reader.read(t, null, false), budget);
-            if (done == null) {
-                done = rounds.verified(observe(t));
-            }
-            if (done != null) {
-                return done;
-            }
-        }
-        return rounds.rest(budget);
+        return new Rounds(t).rest(budget);
     }
 
     /**

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import static io.inferscale.backend.sagemaker.internal.AwsCalls.call;
 import static io.inferscale.backend.sagemaker.internal.AwsCalls.findOrEmpty;
@@ -210,23 +211,32 @@ public final class SageMakerLiveReader {
                             .forEach(p -> byId.computeIfAbsent(p.resourceId(), k -> new ArrayList<>()).add(p))));
             policies = complete ? byId : null;
         }
-        List<String> configs = null;
-        List<String> models = null;
+        TreeSet<String> configs = null;
+        TreeSet<String> models = null;
         if (!named.isEmpty()) {
-            String configPrefix = commonPrefix(named.stream().map(t -> SageMakerTranslator.prefix(t.endpointName(), "c")).toList());
-            List<String> configNames = new ArrayList<>();
-            boolean complete = call("ListEndpointConfigs " + configPrefix, () -> pages(clients.sageMaker().listEndpointConfigsPaginator(b -> b
-                    .nameContains(configPrefix.isEmpty() ? null : configPrefix).maxResults(NAMES_PER_PAGE)), named.size(),
-                    ListEndpointConfigsResponse::nextToken, page -> page.endpointConfigs().forEach(c -> configNames.add(c.endpointConfigName()))));
-            configs = complete ? configNames : null;
-            String modelPrefix = commonPrefix(named.stream().map(t -> SageMakerTranslator.prefix(t.endpointName(), "m")).toList());
-            List<String> modelNames = new ArrayList<>();
-            complete = call("ListModels " + modelPrefix, () -> pages(clients.sageMaker().listModelsPaginator(b -> b
-                    .nameContains(modelPrefix.isEmpty() ? null : modelPrefix).maxResults(NAMES_PER_PAGE)), named.size(),
-                    ListModelsResponse::nextToken, page -> page.models().forEach(m -> modelNames.add(m.modelName()))));
-            models = complete ? modelNames : null;
+            configs = namesListed("ListEndpointConfigs", named, "c", prefix -> clients.sageMaker().listEndpointConfigsPaginator(b -> b
+                    .nameContains(prefix).maxResults(NAMES_PER_PAGE)), ListEndpointConfigsResponse::nextToken,
+                    page -> page.endpointConfigs().stream().map(EndpointConfigSummary::endpointConfigName));
+            models = namesListed("ListModels", named, "m", prefix -> clients.sageMaker().listModelsPaginator(b -> b
+                    .nameContains(prefix).maxResults(NAMES_PER_PAGE)), ListModelsResponse::nextToken,
+                    page -> page.models().stream().map(ModelSummary::modelName));
         }
-        return new FleetSnapshot(ids, targets, policies, configs == null ? null : new TreeSet<>(configs), models == null ? null : new TreeSet<>(models));
+        return new FleetSnapshot(ids, targets, policies, configs, models);
+    }
+
+    /**
+     * The names a list call ({@code operation}) returns for the common prefix of {@code named}'s own names of
+     * {@code kind} (NameContains; none when they share no prefix), sorted; null when more pages follow after as many
+     * pages as {@code named} has endpoints (per-endpoint reads are cheaper then).
+     */
+    private <P> TreeSet<String> namesListed(String operation, List<SageMakerDesiredState> named, String kind,
+                                            Function<String, Iterable<P>> pagesFor, Function<P, String> nextToken,
+                                            Function<P, Stream<String>> namesOf) {
+        String prefix = commonPrefix(named.stream().map(t -> SageMakerTranslator.prefix(t.endpointName(), kind)).toList());
+        TreeSet<String> names = new TreeSet<>();
+        boolean complete = call(operation + " " + prefix, () -> pages(pagesFor.apply(prefix.isEmpty() ? null : prefix), named.size(),
+                nextToken, page -> namesOf.apply(page).forEach(names::add)));
+        return complete ? names : null;
     }
 
     /**
